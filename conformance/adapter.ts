@@ -1,0 +1,32 @@
+/**
+ * The adapter interface: how the suite drives an implementation. An adapter runs one
+ * program at a time and reports its trace (see program.ts and trace.ts for what a program
+ * means and what a trace holds).
+ */
+import type { Program } from './program.ts';
+import type { Trace } from './trace.ts';
+
+/** What an implementation can do. A program that needs more is skipped, never passed. */
+export interface Capabilities {
+  /** start_thread / join_thread, and call_soon_threadsafe from a thread. */
+  threads: boolean;
+  /** fork: a child process that inherits the parent's state. */
+  fork: boolean;
+  /** run_in_executor on a thread pool. */
+  executor: boolean;
+}
+
+export type Capability = keyof Capabilities;
+
+export interface Adapter {
+  /** Human-readable name of the implementation, e.g. 'loopspec-reference'. */
+  name: string;
+  /** Its version, reported in the run's header. */
+  version: string;
+  capabilities: Capabilities;
+  /** Runs one program from pristine state: nothing of an earlier program may leak in. */
+  run(program: Program): Promise<Trace>;
+  close(): Promise<void>;
+}
+
+export const ALL_CAPABILITIES: Capabilities = { threads: true, fork: true, executor: true };

@@ -1,0 +1,500 @@
+/**
+ * The oracle's abstract machine: the state that CPython 3.12's asyncio keeps (the policy slot,
+ * per-thread current loop and "set called" flag, per-thread running loop with its pid, loop
+ * queues, tasks, threads, processes) and the few mechanisms that move it (a loop iteration,
+ * a task step, a thread switch). It knows nothing of programs or rules: oracle.ts walks a
+ * program over it and names the rule behind every observation.
+ *
+ * Independent of reference/: two encodings of one text, each a check on the other.
+ * Threads are simulated the way every loopspec simulation does (see program.ts): a started
+ * thread runs when joined, when a loop would block, or at the end of the program.
+ */
+
+export class PyErr {
+  constructor(
+    readonly type: string,
+    readonly message: string,
+  ) {}
+}
+
+/** The program cannot end: a loop waits forever, or a thread waits on itself. */
+export class Hang extends Error {}
+
+/** The program leaves the deterministic part of the language (see oracle.ts). */
+export class OutOfModel extends Error {}
+
+export const cancelled = (): PyErr => new PyErr('CancelledError', '');
+export const closedError = (): PyErr => new PyErr('RuntimeError', 'Event loop is closed');
+
+export type Outcome = { value: unknown } | { error: PyErr };
+
+export interface MThread {
+  name: string;
+  /** Key of the context in the trace: 'main', the thread's name, exec:<id>, fork:<id>. */
+  ctx: string;
+  isMain: boolean;
+  pid: number;
+  status: 'runnable' | 'running' | 'done';
+  body: () => void;
+  joined: boolean;
+  /** Statements its starter had run when it started it: detects start-then-join. */
+  starterClock: number;
+  starter: MThread | null;
+  /** Statements this thread has run so far. */
+  clock: number;
+  kind: 'main' | 'program' | 'executor' | 'internal' | 'fork';
+}
+
+export type SetBy = 'never' | 'loop' | 'none' | 'bad-type' | 'asyncio.run';
+
+export interface Local {
+  loop: MLoop | null;
+  setCalled: boolean;
+  setBy: SetBy;
+}
+
+export interface MPolicy {
+  id: string;
+  locals: Map<MThread, Local>;
+}
+
+export interface Callback {
+  run: () => void;
+  cancelled: boolean;
+}
+
+interface Timer {
+  when: number;
+  seq: number;
+  cb: Callback;
+}
+
+export interface MLoop {
+  id: string;
+  pid: number;
+  closed: boolean;
+  /** The thread it runs in, while it runs. */
+  thread: MThread | null;
+  stopping: boolean;
+  ready: Callback[];
+  timers: Timer[];
+  /** The self-pipe has a byte: call_soon_threadsafe was called since the last select. */
+  woken: boolean;
+  executorUsed: boolean;
+  executorShutdown: boolean;
+  currentTask: MTask | null;
+  /** Created by asyncio.run, which has since returned. */
+  runFinished: boolean;
+  fromRun: boolean;
+}
+
+export interface MFuture {
+  kind: 'future' | 'task';
+  loop: MLoop;
+  state: 'pending' | 'done' | 'cancelled';
+  outcome?: Outcome;
+  callbacks: Array<() => void>;
+}
+
+export type Coro = Generator<MFuture | null, unknown, void>;
+
+export interface MTask extends MFuture {
+  kind: 'task';
+  id: string;
+  coro: Coro;
+  mustCancel: boolean;
+  waiter: MFuture | null;
+  cancelledByRun: boolean;
+}
+
+export class Machine {
+  clock = 0;
+  private seq = 0;
+  private ids = 0;
+  pid = 1;
+  thread: MThread;
+  threads: MThread[] = [];
+  policy: MPolicy | null = null;
+  running = new Map<MThread, { loop: MLoop; pid: number }>();
+  tasks: MTask[] = [];
+  /** The fork hook of 3.12 resets per-thread policy state and the running loop in a child. */
+  forkHook = true;
+
+  constructor() {
+    this.thread = this.makeThread('MainThread', 'main', true, 'main', () => {});
+    this.thread.status = 'running';
+  }
+
+  newId(kind: string): string {
+    return `${kind}${++this.ids}`;
+  }
+
+  makeThread(name: string, ctx: string, isMain: boolean, kind: MThread['kind'], body: () => void): MThread {
+    const t: MThread = {
+      name, ctx, isMain, pid: this.pid, status: 'runnable', body, joined: false,
+      starterClock: this.thread?.clock ?? 0, starter: this.thread ?? null, clock: 0, kind,
+    };
+    this.threads.push(t);
+    return t;
+  }
+
+  /** Runs a thread to its end, nested, as the current thread. */
+  runThread(t: MThread): void {
+    if (t.status !== 'runnable') return;
+    const saved = this.thread;
+    t.status = 'running';
+    this.thread = t;
+    try {
+      t.body();
+    } finally {
+      t.status = 'done';
+      this.thread = saved;
+    }
+  }
+
+  join(t: MThread): void {
+    if (t.status === 'running') throw new OutOfModel(`thread ${t.name} is joined while it waits`);
+    this.runThread(t);
+    t.joined = true;
+  }
+
+  runnableThreads(): MThread[] {
+    return this.threads.filter((t) => t.status === 'runnable' && t.pid === this.pid);
+  }
+
+  // ---- the policy and the per-thread state ----------------------------------------------
+
+  getPolicy(): MPolicy {
+    if (!this.policy) this.policy = { id: this.newId('policy'), locals: new Map() };
+    return this.policy;
+  }
+
+  local(): Local {
+    const p = this.getPolicy();
+    let l = p.locals.get(this.thread);
+    if (!l) {
+      l = { loop: null, setCalled: false, setBy: 'never' };
+      p.locals.set(this.thread, l);
+    }
+    return l;
+  }
+
+  /** `_get_running_loop`: the running loop, if registered by this process. */
+  runningLoop(): MLoop | null {
+    const r = this.running.get(this.thread);
+    return r && r.pid === this.pid ? r.loop : null;
+  }
+
+  /** Is a loop running in some other thread of this process right now? */
+  loopRunsElsewhere(): boolean {
+    for (const [t, r] of this.running) if (t !== this.thread && t.pid === this.pid && r.pid === this.pid) return true;
+    return false;
+  }
+
+  newLoop(): MLoop {
+    return {
+      id: this.newId('loop'), pid: this.pid, closed: false, thread: null, stopping: false, ready: [],
+      timers: [], woken: false, executorUsed: false, executorShutdown: false, currentTask: null,
+      runFinished: false, fromRun: false,
+    };
+  }
+
+  // ---- scheduling -------------------------------------------------------------------------
+
+  callSoon(loop: MLoop, run: () => void): Callback {
+    if (loop.closed) throw closedError();
+    const cb = { run, cancelled: false };
+    loop.ready.push(cb);
+    return cb;
+  }
+
+  callLater(loop: MLoop, delay: number, run: () => void): Callback {
+    if (loop.closed) throw closedError();
+    const cb = { run, cancelled: false };
+    loop.timers.push({ when: this.clock + delay, seq: ++this.seq, cb });
+    loop.timers.sort((a, b) => a.when - b.when || a.seq - b.seq);
+    return cb;
+  }
+
+  callSoonThreadsafe(loop: MLoop, run: () => void): Callback {
+    const cb = this.callSoon(loop, run);
+    loop.woken = true;
+    return cb;
+  }
+
+  /** The selector: returns at once if woken or with a zero timeout; else lets threads run. */
+  private select(loop: MLoop, timeout: number | null): void {
+    if (loop.woken || timeout === 0) {
+      loop.woken = false;
+      return;
+    }
+    for (let t = this.runnableThreads()[0]; t; t = this.runnableThreads()[0]) {
+      this.runThread(t);
+      if (loop.woken) {
+        loop.woken = false;
+        return;
+      }
+    }
+    if (timeout === null) throw new Hang(`${loop.id} waits for an event that nothing can send`);
+    this.clock += timeout;
+  }
+
+  private runOnce(loop: MLoop): void {
+    loop.timers = loop.timers.filter((t) => !t.cb.cancelled);
+    let timeout: number | null = null;
+    if (loop.ready.length > 0 || loop.stopping) timeout = 0;
+    else if (loop.timers.length > 0) timeout = Math.max(0, loop.timers[0].when - this.clock);
+    this.select(loop, timeout);
+    while (loop.timers.length > 0 && loop.timers[0].when <= this.clock) loop.ready.push(loop.timers.shift()!.cb);
+    const ntodo = loop.ready.length;
+    for (let i = 0; i < ntodo; i++) {
+      const cb = loop.ready.shift()!;
+      if (!cb.cancelled) cb.run();
+    }
+  }
+
+  checkCanRun(loop: MLoop): void {
+    if (loop.closed) throw closedError();
+    if (loop.thread) throw new PyErr('RuntimeError', 'This event loop is already running');
+    if (this.runningLoop()) throw new PyErr('RuntimeError', 'Cannot run the event loop while another loop is running');
+  }
+
+  runForever(loop: MLoop): void {
+    this.checkCanRun(loop);
+    loop.thread = this.thread;
+    this.running.set(this.thread, { loop, pid: this.pid });
+    try {
+      for (;;) {
+        this.runOnce(loop);
+        if (loop.stopping) break;
+      }
+    } finally {
+      loop.stopping = false;
+      loop.thread = null;
+      this.running.delete(this.thread);
+    }
+  }
+
+  runUntilComplete(loop: MLoop, fut: MFuture): unknown {
+    this.checkCanRun(loop);
+    const stop = () => {
+      loop.stopping = true;
+    };
+    this.addDoneCallback(fut, stop);
+    try {
+      this.runForever(loop);
+    } finally {
+      fut.callbacks = fut.callbacks.filter((c) => c !== stop);
+    }
+    if (fut.state === 'pending') throw new PyErr('RuntimeError', 'Event loop stopped before Future completed.');
+    return this.result(fut);
+  }
+
+  close(loop: MLoop): void {
+    if (loop.thread) throw new PyErr('RuntimeError', 'Cannot close a running event loop');
+    if (loop.closed) return;
+    loop.closed = true;
+    loop.ready = [];
+    loop.timers = [];
+    loop.executorShutdown = true;
+  }
+
+  // ---- futures and tasks ---------------------------------------------------------------------
+
+  newFuture(loop: MLoop): MFuture {
+    return { kind: 'future', loop, state: 'pending', callbacks: [] };
+  }
+
+  addDoneCallback(f: MFuture, cb: () => void): void {
+    if (f.state === 'pending') f.callbacks.push(cb);
+    else this.callSoon(f.loop, cb);
+  }
+
+  private settle(f: MFuture, state: 'done' | 'cancelled', outcome: Outcome): void {
+    f.state = state;
+    f.outcome = outcome;
+    const cbs = f.callbacks;
+    f.callbacks = [];
+    for (const cb of cbs) this.callSoon(f.loop, cb);
+  }
+
+  setResult(f: MFuture, value: unknown): void {
+    this.settle(f, 'done', { value });
+  }
+
+  setException(f: MFuture, error: PyErr): void {
+    this.settle(f, 'done', { error });
+  }
+
+  /** Future.cancel / Task.cancel. */
+  cancel(f: MFuture): boolean {
+    if (f.state !== 'pending') return false;
+    if (f.kind === 'task') {
+      const t = f as MTask;
+      if (t.waiter && this.cancel(t.waiter)) return true;
+      t.mustCancel = true;
+      return true;
+    }
+    this.settle(f, 'cancelled', { error: cancelled() });
+    return true;
+  }
+
+  /** Future.result(): the value, or throws its exception (CancelledError if cancelled). */
+  result(f: MFuture): unknown {
+    const o = f.outcome!;
+    if ('error' in o) throw o.error;
+    return o.value;
+  }
+
+  createTask(loop: MLoop, coro: Coro): MTask {
+    const t: MTask = {
+      kind: 'task', id: this.newId('task'), loop, state: 'pending', callbacks: [], coro,
+      mustCancel: false, waiter: null, cancelledByRun: false,
+    };
+    this.callSoon(loop, () => this.step(t));
+    this.tasks.push(t);
+    return t;
+  }
+
+  /** Task.__step: one send (or throw) into the coroutine, with the task as current task. */
+  private step(t: MTask, exc?: PyErr): void {
+    if (t.state !== 'pending') return;
+    if (t.mustCancel) {
+      exc = cancelled();
+      t.mustCancel = false;
+    }
+    t.waiter = null;
+    const saved = t.loop.currentTask;
+    t.loop.currentTask = t;
+    try {
+      let r: IteratorResult<MFuture | null, unknown>;
+      try {
+        r = exc ? t.coro.throw(exc) : t.coro.next();
+      } catch (e) {
+        if (!(e instanceof PyErr)) throw e;
+        if (e.type === 'CancelledError') this.settle(t, 'cancelled', { error: e });
+        else this.setException(t, e);
+        return;
+      }
+      if (r.done) {
+        if (t.mustCancel) {
+          t.mustCancel = false;
+          this.settle(t, 'cancelled', { error: cancelled() });
+        } else this.setResult(t, r.value);
+        return;
+      }
+      const waited = r.value;
+      if (waited === null) {
+        this.callSoon(t.loop, () => this.step(t));
+        return;
+      }
+      this.addDoneCallback(waited, () => this.wakeup(t, waited));
+      t.waiter = waited;
+      if (t.mustCancel && this.cancel(waited)) t.mustCancel = false;
+    } finally {
+      t.loop.currentTask = saved;
+    }
+  }
+
+  private wakeup(t: MTask, f: MFuture): void {
+    const o = f.outcome!;
+    this.step(t, 'error' in o ? o.error : undefined);
+  }
+
+  /** `await fut` inside a coroutine: yields while pending, then its result. */
+  *await(f: MFuture): Coro {
+    if (f.state === 'pending') yield f;
+    return this.result(f);
+  }
+
+  /** `await asyncio.sleep(delay)`. */
+  *sleep(loop: MLoop, delay: number): Coro {
+    if (delay <= 0) {
+      yield null;
+      return null;
+    }
+    const f = this.newFuture(loop);
+    const h = this.callLater(loop, delay, () => {
+      if (f.state === 'pending') this.setResult(f, null);
+    });
+    try {
+      return yield* this.await(f);
+    } finally {
+      h.cancelled = true;
+    }
+  }
+
+  /**
+   * `loop.run_in_executor(None, fn)`: fn runs on a worker thread, which hands its outcome back
+   * with call_soon_threadsafe.
+   */
+  runInExecutor(loop: MLoop, ctx: string, fn: () => unknown): MFuture {
+    if (loop.closed) throw closedError();
+    if (loop.executorShutdown) throw new PyErr('RuntimeError', 'Executor shutdown has been called');
+    loop.executorUsed = true;
+    const f = this.newFuture(loop);
+    const worker = this.makeThread('asyncio_0', ctx, false, 'executor', () => {
+      let o: Outcome;
+      try {
+        o = { value: fn() };
+      } catch (e) {
+        if (!(e instanceof PyErr)) throw e;
+        o = { error: e };
+      }
+      if (loop.closed) return;
+      this.callSoonThreadsafe(loop, () => {
+        if (f.state !== 'pending') return;
+        if ('error' in o) this.setException(f, o.error);
+        else this.setResult(f, o.value);
+      });
+    });
+    worker.status = 'runnable';
+    return f;
+  }
+
+  /** asyncio.Runner.close in 3.12: cancel leftovers, shut down asyncgens and the executor. */
+  shutdownRunLoop(loop: MLoop): void {
+    const leftovers = this.tasks.filter((t) => t.loop === loop && t.state === 'pending');
+    if (leftovers.length > 0) {
+      for (const t of leftovers) {
+        this.cancel(t);
+        t.cancelledByRun = true;
+      }
+      this.runUntilComplete(loop, this.gather(loop, leftovers));
+    }
+    this.runUntilComplete(loop, this.createTask(loop, noop()));
+    this.runUntilComplete(loop, this.createTask(loop, this.shutdownDefaultExecutor(loop)));
+  }
+
+  /** gather(*tasks, return_exceptions=True): done when all are done. */
+  private gather(loop: MLoop, tasks: MTask[]): MFuture {
+    const outer = this.newFuture(loop);
+    let left = tasks.length;
+    for (const t of tasks) {
+      this.addDoneCallback(t, () => {
+        if (--left === 0 && outer.state === 'pending') this.setResult(outer, null);
+      });
+    }
+    return outer;
+  }
+
+  private *shutdownDefaultExecutor(loop: MLoop): Coro {
+    loop.executorShutdown = true;
+    if (!loop.executorUsed) return null;
+    const f = this.newFuture(loop);
+    const shutdown = this.makeThread('Thread-shutdown', 'internal', false, 'internal', () => {
+      // executor.shutdown(wait=True): every worker of this loop finishes first.
+      for (const w of this.runnableThreads().filter((t) => t.kind === 'executor')) this.runThread(w);
+      if (!loop.closed) this.callSoonThreadsafe(loop, () => {
+        if (f.state === 'pending') this.setResult(f, null);
+      });
+    });
+    yield* this.await(f);
+    this.join(shutdown);
+    return null;
+  }
+}
+
+function* noop(): Coro {
+  return null;
+}

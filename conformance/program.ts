@@ -1,0 +1,174 @@
+/**
+ * The program language: a test case is data, not code, so that any adapter (the TypeScript
+ * reference, a Python driver, a Rust loop) can interpret it with its own real primitives.
+ *
+ * A program is a main body run on the interpreter's main thread. A body is a list of
+ * statements. Every statement carries a unique `id` (assigned by `numberProgram`), and every
+ * executed statement yields exactly one observation (see trace.ts), except `return` and
+ * `raise`, which end their body and yield none.
+ *
+ * Python meaning of each statement (what a Python driver does), in the comments below.
+ * "the loop L" is the object bound to program variable L.
+ *
+ * Contexts. A body runs in one of these contexts:
+ * - "sync": the main body, thread bodies, fork bodies, callback bodies, executor bodies;
+ * - "coro": the body of a coroutine (run_until_complete, asyncio_run, create_task).
+ * `await`, `sleep` and `run_in_executor` are only meaningful in a coroutine; in a sync body
+ * they yield the error observation `LoopspecInvalid` and do nothing else.
+ *
+ * Variables. `as` binds the returned object (if the statement returned one) to a program
+ * variable; variables are global to the program, shared by all threads and copied into fork
+ * children. A statement that names a variable not bound at that point yields the error
+ * observation `LoopspecUnbound` (message: the variable's name) and does nothing else, so
+ * every shrunk program stays meaningful.
+ *
+ * Uncaught errors. Each statement is executed as `try: value = <stmt> except BaseException as
+ * e: observe(e)`, so an error is an observation and the body goes on, except for `raise`,
+ * and except for `CancelledError` inside a coroutine body: it is observed and then re-raised,
+ * because that is how cancellation ends a coroutine (asyncio.run cancels leftover tasks).
+ */
+
+/** A program variable naming a loop (L*), a task (K*). */
+export type Var = string;
+
+/** Plain values a body may return, and that observations may carry. */
+export type Plain = null | boolean | number | string;
+
+export type Stmt =
+  // ---- finding and binding loops --------------------------------------------------------
+  /** `asyncio.new_event_loop()` */
+  | { id?: string; op: 'new_event_loop'; as?: Var }
+  /** `asyncio.get_event_loop()` */
+  | { id?: string; op: 'get_event_loop'; as?: Var }
+  /** `asyncio.get_running_loop()` */
+  | { id?: string; op: 'get_running_loop'; as?: Var }
+  /** `asyncio._get_running_loop()`: the running loop or None, never raises */
+  | { id?: string; op: 'peek_running_loop' }
+  /**
+   * `asyncio.set_event_loop(arg)`: a variable passes that loop, null passes None, a number
+   * passes that int (a non-loop: the type check).
+   */
+  | { id?: string; op: 'set_event_loop'; arg: Var | null | number }
+  /** `asyncio.get_event_loop_policy()` */
+  | { id?: string; op: 'get_policy' }
+  /**
+   * `asyncio.set_event_loop_policy(arg)`: 'new' passes a fresh instance of the default
+   * policy class (`asyncio.DefaultEventLoopPolicy()`), null passes None, a number passes that
+   * int (a non-policy).
+   */
+  | { id?: string; op: 'set_policy'; arg: 'new' | null | number }
+
+  // ---- loop lifecycle ---------------------------------------------------------------------
+  /** `L.close()` */
+  | { id?: string; op: 'close'; loop: Var }
+  /** `L.is_closed()` */
+  | { id?: string; op: 'is_closed'; loop: Var }
+  /** `L.is_running()` */
+  | { id?: string; op: 'is_running'; loop: Var }
+  /** `L.stop()` */
+  | { id?: string; op: 'stop'; loop: Var }
+  /** `L.run_until_complete(coro())` where coro's body is `body`: observes the result */
+  | { id?: string; op: 'run_until_complete'; loop: Var; body: Stmt[] }
+  /** `L.run_forever()` */
+  | { id?: string; op: 'run_forever'; loop: Var }
+  /** `asyncio.run(coro())`: observes the result */
+  | { id?: string; op: 'asyncio_run'; body: Stmt[] }
+
+  // ---- scheduling -------------------------------------------------------------------------
+  /** `L.call_soon(cb)`, cb a function whose body is `body`; observes None */
+  | { id?: string; op: 'call_soon'; loop: Var; body: Stmt[] }
+  /** `L.call_later(delay, cb)`; observes None */
+  | { id?: string; op: 'call_later'; loop: Var; delay: number; body: Stmt[] }
+  /** `L.call_soon_threadsafe(cb)`; observes None */
+  | { id?: string; op: 'call_soon_threadsafe'; loop: Var; body: Stmt[] }
+
+  // ---- coroutines and tasks ----------------------------------------------------------------
+  /** `await asyncio.sleep(delay)` (coro only) */
+  | { id?: string; op: 'sleep'; delay: number }
+  /** `K = asyncio.create_task(coro())`: observes the task */
+  | { id?: string; op: 'create_task'; as: Var; body: Stmt[] }
+  /** `await K` (coro only): observes the task's result or its exception */
+  | { id?: string; op: 'await'; task: Var }
+  /** `asyncio.current_task()`: the task or None; RuntimeError with no running loop */
+  | { id?: string; op: 'current_task'; as?: Var }
+  /** 'cancelled' if K.cancelled() else 'done' if K.done() else 'pending' */
+  | { id?: string; op: 'task_state'; task: Var }
+  /**
+   * `await asyncio.get_running_loop().run_in_executor(None, fn)` (coro only), fn a function
+   * whose body is `body`: observes fn's return value or its exception.
+   */
+  | { id?: string; op: 'run_in_executor'; body: Stmt[] }
+  /** ends the body; a coroutine or function returns `value` */
+  | { id?: string; op: 'return'; value: Plain }
+  /** ends the body by raising `ValueError(message)` */
+  | { id?: string; op: 'raise'; message: string }
+
+  // ---- threads and processes ---------------------------------------------------------------
+  /** `threading.Thread(target=fn, name=thread).start()`; observes None */
+  | { id?: string; op: 'start_thread'; thread: string; body: Stmt[] }
+  /** `T.join()` of the thread started under that name; observes None */
+  | { id?: string; op: 'join_thread'; thread: string }
+  /**
+   * `os.fork()`: the child runs `body` on its only thread, then exits; the parent waits for
+   * the child, then goes on. Observes None in the parent.
+   */
+  | { id?: string; op: 'fork'; body: Stmt[] }
+  /**
+   * The current thread, by program name: 'main' for the interpreter's main thread, the
+   * name given to start_thread, 'other' for any other thread (executor workers).
+   */
+  | { id?: string; op: 'current_thread' }
+  /** observes `tag`: a marker for ordering rules */
+  | { id?: string; op: 'mark'; tag: string };
+
+export type Op = Stmt['op'];
+
+export interface Program {
+  /** Version of the language, so stored counterexamples stay readable. */
+  version: 1;
+  main: Stmt[];
+}
+
+/** The statement kinds that have a nested body, and what kind of body it is. */
+export const BODY_KIND: Partial<Record<Op, 'coro' | 'sync'>> = {
+  run_until_complete: 'coro',
+  asyncio_run: 'coro',
+  create_task: 'coro',
+  call_soon: 'sync',
+  call_later: 'sync',
+  call_soon_threadsafe: 'sync',
+  run_in_executor: 'sync',
+  start_thread: 'sync',
+  fork: 'sync',
+};
+
+/** Statements that only make sense inside a coroutine. */
+export const CORO_ONLY: ReadonlySet<Op> = new Set<Op>(['await', 'sleep', 'run_in_executor']);
+
+export function bodyOf(s: Stmt): Stmt[] | undefined {
+  return 'body' in s ? s.body : undefined;
+}
+
+/**
+ * Returns a copy of the program with every statement numbered `s1`, `s2`, ... in pre-order
+ * (a statement before the statements of its body). Ids are what traces are keyed by.
+ */
+export function numberProgram(p: Program): Program {
+  let n = 0;
+  const number = (body: Stmt[]): Stmt[] =>
+    body.map((s) => {
+      const id = `s${++n}`;
+      const inner = bodyOf(s);
+      return (inner ? { ...s, id, body: number(inner) } : { ...s, id }) as Stmt;
+    });
+  return { version: 1, main: number(p.main) };
+}
+
+/** Every statement of the program, in pre-order. */
+export function* walk(body: Stmt[]): Generator<Stmt> {
+  for (const s of body) {
+    yield s;
+    const inner = bodyOf(s);
+    if (inner) yield* walk(inner);
+  }
+}

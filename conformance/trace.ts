@@ -8,7 +8,9 @@
  * that a trace from CPython, one from the reference and the oracle's prediction compare
  * directly.
  *
- * `order` lists, per execution context, the statement ids in the order they ran. Contexts:
+ * `order` lists, per execution context, the statement ids in the order they started (a
+ * statement with a body before the statements of its body; return and raise are not listed,
+ * having no observation). Contexts:
  * 'main' (the main thread), a thread's name (start_thread), `exec:<id>` (the function of the
  * run_in_executor statement <id>), `fork:<id>` (the child of the fork statement <id>).
  * Callbacks run in the context of the thread that runs their loop.

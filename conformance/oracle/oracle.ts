@@ -163,7 +163,7 @@ class Oracle {
   /** Runs one statement: its observation, its warnings, the rules that decide them. */
   private observe(s: Stmt, run: (attr: Attr) => unknown): void {
     const attr: Attr = { outcome: [], warnings: [] };
-    this.m.thread.clock++;
+    this.started(s);
     this.sinks.push([]);
     let outcome: TraceOutcome;
     try {
@@ -179,10 +179,15 @@ class Oracle {
     this.record(s, outcome, warnings, attr);
   }
 
+  /** A statement starts: it takes its place in its context's order. */
+  private started(s: Stmt): void {
+    this.m.thread.clock++;
+    (this.order[this.m.thread.ctx] ??= []).push(s.id!);
+  }
+
   private record(s: Stmt, outcome: TraceOutcome, warnings: Warning[], attr: Attr): void {
     const id = s.id!;
     this.obs[id] = { outcome, warnings };
-    (this.order[this.m.thread.ctx] ??= []).push(id);
     for (const rule of new Set(attr.outcome)) this.exps.push({ rule, kind: 'outcome', stmt: id, expected: outcome, ...(attr.match ? { match: attr.match } : {}) });
     for (const rule of new Set(attr.warnings)) this.exps.push({ rule, kind: 'warnings', stmt: id, expected: warnings });
   }
@@ -193,7 +198,7 @@ class Oracle {
       if (s.op === 'return') return { returned: s.value };
       if (s.op === 'raise') throw new PyErr('ValueError', s.message);
       if (CORO_ONLY.has(s.op)) {
-        this.m.thread.clock++;
+        this.started(s);
         this.record(s, { error: { type: 'LoopspecInvalid', message: `${s.op} outside a coroutine` } }, [], { outcome: [], warnings: [] });
         continue;
       }
@@ -237,7 +242,7 @@ class Oracle {
   /** sleep, await and run_in_executor: observed when they resume. */
   private *suspendingStmt(s: Stmt, body: Stmt[]): Coro {
     const attr: Attr = { outcome: [], warnings: [] };
-    this.m.thread.clock++;
+    this.started(s);
     let outcome: TraceOutcome;
     try {
       let v: unknown;
@@ -248,6 +253,7 @@ class Oracle {
         v = yield* this.m.sleep(loop, s.delay);
       } else if (s.op === 'await') {
         const task = this.useVar(s.task, 'await') as MTask;
+        this.checkAwaitable(task, body);
         attr.outcome.push('TASK-2');
         v = yield* this.m.await(task);
       } else if (s.op === 'run_in_executor') {
@@ -270,6 +276,19 @@ class Oracle {
     }
     this.record(s, outcome, [], attr);
     return null;
+  }
+
+  /**
+   * Awaiting itself, a task that waits on it, or another loop's task: CPython's errors then
+   * carry object reprs, or recurse without end. Left out of the language.
+   */
+  private checkAwaitable(task: MTask, body: Stmt[]): void {
+    if (!('coro' in task)) throw new OutOfModel('await on a non-task');
+    const me = this.bodyTask.get(body);
+    if (!me || task.loop !== me.loop) throw new OutOfModel('await on a task of another loop');
+    for (let t: MTask | null = task; t; t = t.waiter && 'coro' in t.waiter ? (t.waiter as MTask) : null) {
+      if (t === me) throw new OutOfModel('a task awaits itself');
+    }
   }
 
   private executorFn(body: Stmt[]): unknown {

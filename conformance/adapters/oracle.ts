@@ -1,0 +1,20 @@
+/**
+ * The oracle as an adapter: it "runs" a program by predicting it. The suite against it must
+ * pass every rule, which checks the harness itself; replaying a counterexample on it shows
+ * what the specification says the program does.
+ */
+import type { Adapter } from '../adapter.ts';
+import { ALL_CAPABILITIES } from '../adapter.ts';
+import { predict } from '../oracle/oracle.ts';
+import type { Program } from '../program.ts';
+import type { Trace } from '../trace.ts';
+
+export function oracleAdapter(): Adapter {
+  return {
+    name: 'loopspec-oracle',
+    version: 'cpython-3.12',
+    capabilities: ALL_CAPABILITIES,
+    run: async (program: Program): Promise<Trace> => predict(program).trace,
+    close: async () => {},
+  };
+}

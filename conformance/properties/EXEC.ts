@@ -1,0 +1,7 @@
+import { crossThreadPrograms } from '../arbitraries.ts';
+import type { RuleProperty } from './types.ts';
+
+export default [
+  { rule: 'EXEC-1', programs: crossThreadPrograms },
+  { rule: 'EXEC-2', programs: crossThreadPrograms },
+] satisfies RuleProperty[];

@@ -1,0 +1,17 @@
+/** Every property of the suite, one module per rule group (as test262 lays out features). */
+import ARUN from './ARUN.ts';
+import EXEC from './EXEC.ts';
+import FORK from './FORK.ts';
+import GET from './GET.ts';
+import LIFE from './LIFE.ts';
+import NEW from './NEW.ts';
+import POL from './POL.ts';
+import RUN from './RUN.ts';
+import SCHED from './SCHED.ts';
+import TASK from './TASK.ts';
+import THR from './THR.ts';
+import type { RuleProperty } from './types.ts';
+
+export type { RuleProperty } from './types.ts';
+
+export const PROPERTIES: RuleProperty[] = [...POL, ...GET, ...RUN, ...NEW, ...LIFE, ...THR, ...TASK, ...SCHED, ...EXEC, ...ARUN, ...FORK];

@@ -1,0 +1,31 @@
+// No rule without a property, no property without a rule.
+import { describe, expect, it } from 'vitest';
+import { RULES, RULE_IDS } from '../spec/rules.ts';
+import { PROPERTIES } from './properties/index.ts';
+
+describe('the rule registry and the properties', () => {
+  it('gives every rule a stable, unique GROUP-N id in its group', () => {
+    const ids = RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of RULES) {
+      expect(r.id).toMatch(/^[A-Z]+-\d+$/);
+      expect(r.id.startsWith(`${r.group}-`)).toBe(true);
+    }
+  });
+
+  it('gives every live rule at least one property', () => {
+    const covered = new Set(PROPERTIES.map((p) => p.rule));
+    expect([...RULE_IDS].filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  it('names only known, live rules in properties', () => {
+    expect(PROPERTIES.map((p) => p.rule).filter((id) => !RULE_IDS.has(id))).toEqual([]);
+  });
+
+  it('states every rule normatively, with a source', () => {
+    for (const r of RULES) {
+      expect(r.text, r.id).toMatch(/\b(MUST|SHALL|MUST NOT|SHOULD)\b/);
+      expect(r.sources.length, r.id).toBeGreaterThan(0);
+    }
+  });
+});

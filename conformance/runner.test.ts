@@ -1,0 +1,53 @@
+// The harness itself: the oracle as an implementation passes, a vacuous property is never a
+// pass, and a deviating implementation fails with a shrunk, replayable counterexample.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Adapter } from './adapter.ts';
+import { oracleAdapter } from './adapters/oracle.ts';
+import { runRule, runSuite } from './runner.ts';
+import { findingPrograms } from './arbitraries.ts';
+
+describe('the suite runner', () => {
+  it('passes every rule when the implementation is the oracle itself', async () => {
+    const r = await runSuite({ adapter: oracleAdapter(), runs: 100, seed: 4 });
+    expect(r.results.filter((x) => x.verdict !== 'pass').map((x) => `${x.rule}: ${x.verdict}`)).toEqual([]);
+    for (const x of r.results) expect(x.exercised, x.rule).toBeGreaterThan(0);
+  });
+
+  it('reports a rule that no program reaches as unexercised, not as a pass', async () => {
+    const marksOnly = fc.constant({ version: 1 as const, main: [{ op: 'mark' as const, tag: 'a' }] });
+    const r = await runRule({ rule: 'GET-3', programs: marksOnly }, oracleAdapter(), 20, 1);
+    expect(r.verdict).toBe('unexercised');
+    expect(r.exercised).toBe(0);
+  });
+
+  it('skips, and says why, when the implementation lacks a capability', async () => {
+    const noThreads: Adapter = { ...oracleAdapter(), capabilities: { threads: false, fork: true, executor: true } };
+    const r = await runRule({ rule: 'THR-1', programs: (await import('./arbitraries.ts')).workerThreadPrograms }, noThreads, 20, 1);
+    expect(r.verdict).toBe('skipped');
+    expect(r.skipReasons).toEqual(['needs threads']);
+  });
+
+  it('fails a deviating implementation with a shrunk counterexample that replays', async () => {
+    // Deviation: get_event_loop never warns.
+    const base = oracleAdapter();
+    const silent: Adapter = {
+      ...base,
+      run: async (p) => {
+        const t = await base.run(p);
+        for (const o of Object.values(t.obs)) o.warnings = [];
+        return t;
+      },
+    };
+    const r = await runRule({ rule: 'GET-3', programs: findingPrograms }, silent, 100, 9);
+    expect(r.verdict).toBe('fail');
+    const c = r.counterexample!;
+    expect(c.mismatches[0].expectation.rule).toBe('GET-3');
+    expect(c.mismatches[0].expected).toContain('DeprecationWarning');
+    // Shrunk: a single get_event_loop in a fresh main thread is the whole story.
+    expect(c.program.main.filter((s) => s.op === 'get_event_loop').length).toBe(1);
+    const again = await runRule({ rule: 'GET-3', programs: findingPrograms }, silent, 100, c.seed, c.path);
+    expect(again.verdict).toBe('fail');
+    expect(again.counterexample!.program).toEqual(c.program);
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * The suite runner: for each rule, fast-check generates programs from the rule's property,
+ * the oracle predicts them, the adapter runs them, and only the expectations tagged with that
+ * rule are compared. A verdict per rule, with a shrunk counterexample on failure.
+ *
+ * Coverage is measured, not assumed: a program reaches a rule only if the oracle tagged at
+ * least one expectation with it. A rule that no program reached is 'unexercised', never a
+ * pass.
+ */
+import fc from 'fast-check';
+import type { Adapter } from './adapter.ts';
+import type { Expectation, Mismatch } from './expectations.ts';
+import { check } from './expectations.ts';
+import { predict } from './oracle/oracle.ts';
+import type { Prediction } from './oracle/oracle.ts';
+import type { Program } from './program.ts';
+import { numberProgram } from './program.ts';
+import type { RuleProperty } from './properties/index.ts';
+import { PROPERTIES } from './properties/index.ts';
+import type { Trace } from './trace.ts';
+import { canonicalize } from './trace.ts';
+
+export type Verdict = 'pass' | 'fail' | 'skipped' | 'unexercised' | 'error';
+
+export interface Counterexample {
+  rule: string;
+  program: Program;
+  mismatches: Mismatch[];
+  predicted: Trace;
+  actual: Trace;
+  /** Replays it: the rule's seed and fast-check's path to the shrunk case. */
+  seed: number;
+  path: string;
+}
+
+export interface RuleResult {
+  rule: string;
+  verdict: Verdict;
+  /** Programs the adapter ran for this rule. */
+  runs: number;
+  /** Of those, programs in which the oracle tagged an expectation with this rule. */
+  exercised: number;
+  /** Programs not run because the adapter lacks a capability they need. */
+  skipped: number;
+  skipReasons: string[];
+  counterexample?: Counterexample;
+  error?: string;
+  seed: number;
+  ms: number;
+}
+
+export interface SuiteOptions {
+  adapter: Adapter;
+  /** Rule IDs to run; all by default. */
+  rules?: string[];
+  /** Programs generated per rule. */
+  runs?: number;
+  seed?: number;
+  /** fast-check's replay path (with one rule and its seed). */
+  path?: string;
+  onRuleStart?: (rule: string, index: number, total: number) => void;
+  onRuleEnd?: (result: RuleResult, index: number, total: number) => void;
+}
+
+export interface SuiteResult {
+  adapter: { name: string; version: string };
+  seed: number;
+  runs: number;
+  results: RuleResult[];
+  ms: number;
+}
+
+export const DEFAULT_RUNS = 100;
+
+const predictions = new WeakMap<Program, Prediction>();
+function predicted(p: Program): Prediction {
+  let pred = predictions.get(p);
+  if (!pred) {
+    pred = predict(p);
+    predictions.set(p, pred);
+  }
+  return pred;
+}
+
+/** The programs of a property, numbered, deterministic. */
+export function programsOf(prop: RuleProperty): fc.Arbitrary<Program> {
+  return prop.programs.map(numberProgram).filter((p) => predicted(p).deterministic);
+}
+
+/** Each rule gets a seed of its own, so `--rule X --seed S` replays what the full run did. */
+export function ruleSeed(seed: number, rule: string): number {
+  let h = seed | 0;
+  for (const ch of rule) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+  return h;
+}
+
+export type ProgramCheck =
+  | { status: 'pass' | 'unexercised'; expectations: Expectation[] }
+  | { status: 'skip'; reason: string }
+  | { status: 'fail'; mismatches: Mismatch[]; predicted: Trace; actual: Trace };
+
+/** Runs one program and compares the expectations of one rule. */
+export async function checkProgram(rule: string, program: Program, adapter: Adapter): Promise<ProgramCheck> {
+  const pred = predicted(program);
+  const missing = pred.needs.filter((c) => !adapter.capabilities[c]);
+  if (missing.length > 0) return { status: 'skip', reason: `needs ${missing.join(', ')}` };
+  const expectations = pred.expectations.filter((x) => x.rule === rule);
+  if (expectations.length === 0) return { status: 'unexercised', expectations };
+  const actual = canonicalize(await adapter.run(program));
+  const mismatches = expectations.map((x) => check(x, actual)).filter((m): m is Mismatch => m !== undefined);
+  return mismatches.length > 0 ? { status: 'fail', mismatches, predicted: pred.trace, actual } : { status: 'pass', expectations };
+}
+
+export async function runRule(prop: RuleProperty, adapter: Adapter, runs: number, seed: number, path?: string): Promise<RuleResult> {
+  const started = performance.now();
+  const result: RuleResult = { rule: prop.rule, verdict: 'pass', runs: 0, exercised: 0, skipped: 0, skipReasons: [], seed, ms: 0 };
+  const reasons = new Set<string>();
+  let shrinking = false;
+  const property = fc.asyncProperty(programsOf(prop), async (program) => {
+    const c = await checkProgram(prop.rule, program, adapter);
+    if (!shrinking) {
+      if (c.status === 'skip') {
+        result.skipped++;
+        reasons.add(c.reason);
+      } else result.runs++;
+      if (c.status === 'pass' || c.status === 'fail') result.exercised++;
+    }
+    if (c.status === 'fail') shrinking = true;
+    return c.status !== 'fail';
+  });
+  const details = await fc.check(property, { numRuns: runs, seed, ...(path ? { path } : {}) });
+  result.skipReasons = [...reasons];
+  if (details.failed && details.counterexample) {
+    const program = details.counterexample[0];
+    const c = await checkProgram(prop.rule, program, adapter).catch((e: unknown) => ({ status: 'error' as const, e }));
+    if (c.status === 'fail') {
+      result.verdict = 'fail';
+      result.counterexample = { rule: prop.rule, program, mismatches: c.mismatches, predicted: c.predicted, actual: c.actual, seed, path: details.counterexamplePath ?? '' };
+    } else {
+      result.verdict = 'error';
+      const e = 'e' in c ? c.e : details.errorInstance;
+      result.error = e instanceof Error ? e.message : String(e);
+      result.counterexample = { rule: prop.rule, program, mismatches: [], predicted: predicted(program).trace, actual: { obs: {}, order: {}, end: { kind: 'ok' } }, seed, path: details.counterexamplePath ?? '' };
+    }
+  } else if (details.failed) {
+    result.verdict = 'error';
+    result.error = String(details.errorInstance ?? 'fast-check failed without a counterexample');
+  } else if (result.exercised === 0) {
+    result.verdict = result.runs === 0 && result.skipped > 0 ? 'skipped' : 'unexercised';
+  }
+  result.ms = performance.now() - started;
+  return result;
+}
+
+export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
+  const started = performance.now();
+  const runs = opts.runs ?? DEFAULT_RUNS;
+  const seed = opts.seed ?? Date.now() % 2 ** 31;
+  const props = opts.rules ? PROPERTIES.filter((p) => opts.rules!.includes(p.rule)) : PROPERTIES;
+  const results: RuleResult[] = [];
+  for (const [i, prop] of props.entries()) {
+    opts.onRuleStart?.(prop.rule, i, props.length);
+    const r = await runRule(prop, opts.adapter, runs, ruleSeed(seed, prop.rule), opts.path);
+    results.push(r);
+    opts.onRuleEnd?.(r, i, props.length);
+  }
+  return { adapter: { name: opts.adapter.name, version: opts.adapter.version }, seed, runs, results, ms: performance.now() - started };
+}

@@ -596,21 +596,26 @@ class Oracle {
     local.setCalled = true;
     local.setBy = 'loop';
     local.loop = loop;
+    let outcome: { value: unknown } | { error: PyErr };
     try {
-      const task = this.spawnTask(loop, body);
-      return m.runUntilComplete(loop, task);
-    } finally {
-      try {
-        m.shutdownRunLoop(loop);
-      } finally {
-        const l = m.local();
-        l.loop = null;
-        l.setCalled = true;
-        l.setBy = 'asyncio.run';
-        m.close(loop);
-        loop.runFinished = true;
-      }
+      outcome = { value: m.runUntilComplete(loop, this.spawnTask(loop, body)) };
+    } catch (e) {
+      // A hang or a step outside the model ends the prediction here, with no shutdown.
+      if (!(e instanceof PyErr)) throw e;
+      outcome = { error: e };
     }
+    try {
+      m.shutdownRunLoop(loop);
+    } finally {
+      const l = m.local();
+      l.loop = null;
+      l.setCalled = true;
+      l.setBy = 'asyncio.run';
+      m.close(loop);
+      loop.runFinished = true;
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
   }
 
   private callback(body: Stmt[], loop: MLoop, via: 'soon' | 'later' | 'threadsafe'): void {

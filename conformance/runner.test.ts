@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from './adapter.ts';
+import type { Program } from './program.ts';
 import { oracleAdapter } from './adapters/oracle.ts';
 import { runRule, runSuite } from './runner.ts';
 import { findingPrograms } from './arbitraries.ts';
@@ -15,7 +16,7 @@ describe('the suite runner', () => {
   });
 
   it('reports a rule that no program reaches as unexercised, not as a pass', async () => {
-    const marksOnly = fc.constant({ version: 1 as const, main: [{ op: 'mark' as const, tag: 'a' }] });
+    const marksOnly = fc.constant<Program>({ version: 1, main: [{ op: 'mark', tag: 'a' }] });
     const r = await runRule({ rule: 'GET-3', programs: marksOnly }, oracleAdapter(), 20, 1);
     expect(r.verdict).toBe('unexercised');
     expect(r.exercised).toBe(0);

@@ -18,7 +18,7 @@ import { numberProgram } from './program.ts';
 import type { RuleProperty } from './properties/index.ts';
 import { PROPERTIES } from './properties/index.ts';
 import type { Trace } from './trace.ts';
-import { canonicalize } from './trace.ts';
+import { canonicalize, FAULTS } from './trace.ts';
 
 export type Verdict = 'pass' | 'fail' | 'skipped' | 'unexercised' | 'error';
 
@@ -45,6 +45,8 @@ export interface RuleResult {
   skipReasons: string[];
   counterexample?: Counterexample;
   error?: string;
+  /** With verdict 'error' from a faulting implementation: which fault. */
+  fault?: string;
   seed: number;
   ms: number;
 }
@@ -97,7 +99,9 @@ export function ruleSeed(seed: number, rule: string): number {
 export type ProgramCheck =
   | { status: 'pass' | 'unexercised'; expectations: Expectation[] }
   | { status: 'skip'; reason: string }
-  | { status: 'fail'; mismatches: Mismatch[]; predicted: Trace; actual: Trace };
+  | { status: 'fail'; mismatches: Mismatch[]; predicted: Trace; actual: Trace }
+  /** The implementation faulted (timeout, crash, protocol error, its own error). */
+  | { status: 'fault'; predicted: Trace; actual: Trace };
 
 /** Runs one program and compares the expectations of one rule. */
 export async function checkProgram(rule: string, program: Program, adapter: Adapter): Promise<ProgramCheck> {
@@ -107,6 +111,8 @@ export async function checkProgram(rule: string, program: Program, adapter: Adap
   const expectations = pred.expectations.filter((x) => x.rule === rule);
   if (expectations.length === 0) return { status: 'unexercised', expectations };
   const actual = canonicalize(await adapter.run(program));
+  if (actual.end.kind === 'skipped') return { status: 'skip', reason: actual.end.detail };
+  if (FAULTS.has(actual.end.kind)) return { status: 'fault', predicted: pred.trace, actual };
   const mismatches = expectations.map((x) => check(x, actual)).filter((m): m is Mismatch => m !== undefined);
   return mismatches.length > 0 ? { status: 'fail', mismatches, predicted: pred.trace, actual } : { status: 'pass', expectations };
 }
@@ -123,10 +129,10 @@ export async function runRule(prop: RuleProperty, adapter: Adapter, runs: number
         result.skipped++;
         reasons.add(c.reason);
       } else result.runs++;
-      if (c.status === 'pass' || c.status === 'fail') result.exercised++;
+      if (c.status === 'pass' || c.status === 'fail' || c.status === 'fault') result.exercised++;
     }
-    if (c.status === 'fail') shrinking = true;
-    return c.status !== 'fail';
+    if (c.status === 'fail' || c.status === 'fault') shrinking = true;
+    return c.status !== 'fail' && c.status !== 'fault';
   });
   const details = await fc.check(property, { numRuns: runs, seed, ...(path ? { path } : {}) });
   result.skipReasons = [...reasons];
@@ -136,6 +142,12 @@ export async function runRule(prop: RuleProperty, adapter: Adapter, runs: number
     if (c.status === 'fail') {
       result.verdict = 'fail';
       result.counterexample = { rule: prop.rule, program, mismatches: c.mismatches, predicted: c.predicted, actual: c.actual, seed, path: details.counterexamplePath ?? '' };
+    } else if (c.status === 'fault') {
+      const end = c.actual.end as { kind: string; detail: string };
+      result.verdict = 'error';
+      result.fault = end.kind;
+      result.error = `${end.kind}: ${end.detail}`;
+      result.counterexample = { rule: prop.rule, program, mismatches: [], predicted: c.predicted, actual: c.actual, seed, path: details.counterexamplePath ?? '' };
     } else {
       result.verdict = 'error';
       const e = 'e' in c ? c.e : details.errorInstance;

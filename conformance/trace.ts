@@ -45,10 +45,22 @@ export interface Observation {
 }
 
 /**
- * How the program ended. 'ok': it ran to its end. 'hang': it could not make progress (a
- * deadlock in a simulation, a deadline passed in a real process).
+ * How the program ended.
+ * - 'ok': it ran to its end.
+ * - 'hang': it could not make progress (a deadlock in a simulation, or the implementation's
+ *   own deadline passed); the observations so far are kept and compared.
+ * - 'skipped': the implementation declined the program (with a reason); never a pass.
+ * - 'timeout', 'crash', 'protocol-error', 'error': faults of an out-of-process
+ *   implementation (past the harness's deadline, the driver died, it spoke something that is
+ *   not the protocol, it reported an error of its own). Each is a verdict of its own.
  */
-export type Ending = { kind: 'ok' } | { kind: 'hang'; detail: string };
+export type Ending =
+  | { kind: 'ok' }
+  | { kind: 'hang'; detail: string }
+  | { kind: 'skipped'; detail: string }
+  | { kind: 'timeout' | 'crash' | 'protocol-error' | 'error'; detail: string };
+
+export const FAULTS: ReadonlySet<Ending['kind']> = new Set(['timeout', 'crash', 'protocol-error', 'error']);
 
 export interface Trace {
   obs: Record<string, Observation>;

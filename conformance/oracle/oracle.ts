@@ -44,6 +44,7 @@ type BodyEnd = { returned: unknown } | undefined;
 interface Where {
   loop: MLoop;
   via: 'soon' | 'later' | 'threadsafe';
+  deadline?: number;
 }
 
 /** A mark that may take part in an ordering rule, with where and why it ran. */
@@ -53,6 +54,8 @@ interface MarkRun {
   loop?: MLoop;
   task?: MTask;
   via?: 'soon' | 'later';
+  /** For a timer: its deadline. Exact ties have no order in CPython (a heap). */
+  deadline?: number;
 }
 
 export function predict(program: Program): Prediction {
@@ -215,7 +218,7 @@ class Oracle {
     this.observe(s, () => s.tag);
     // The first statement of a callback tells when the callback ran: the ordering rules.
     const via = first && where && where.via !== 'threadsafe' ? where.via : undefined;
-    this.marks.push({ id: s.id!, ctx: this.m.thread.ctx, ...(via ? { loop: where!.loop, via } : {}) });
+    this.marks.push({ id: s.id!, ctx: this.m.thread.ctx, ...(via ? { loop: where!.loop, via, deadline: where!.deadline } : {}) });
     if (where?.via === 'threadsafe') this.exps.push({ rule: 'SCHED-3', kind: 'outcome', stmt: s.id!, expected: { value: s.tag } });
   }
 
@@ -457,7 +460,8 @@ class Oracle {
         const loop = this.loopVar(s.loop, s.op);
         attr.outcome.push('SCHED-4');
         const via = s.op === 'call_soon' ? 'soon' : s.op === 'call_later' ? 'later' : 'threadsafe';
-        const cb = () => this.callback(s.body, loop, via);
+        const deadline = s.op === 'call_later' ? m.clock + s.delay : undefined;
+        const cb = () => this.callback(s.body, { loop, via, deadline });
         if (s.op === 'call_soon') m.callSoon(loop, cb);
         else if (s.op === 'call_later') m.callLater(loop, s.delay, cb);
         else {
@@ -618,9 +622,9 @@ class Oracle {
     return outcome.value;
   }
 
-  private callback(body: Stmt[], loop: MLoop, via: 'soon' | 'later' | 'threadsafe'): void {
+  private callback(body: Stmt[], where: Where): void {
     try {
-      this.syncBody(body, { loop, via });
+      this.syncBody(body, where);
     } catch (e) {
       // An exception escaping a callback goes to the loop's exception handler (logged).
       if (!(e instanceof PyErr)) throw e;
@@ -680,7 +684,7 @@ class Oracle {
       if (!mk.loop) continue;
       const loopKey = this.ids.get(mk.loop) ?? String(this.marksLoopKey(mk.loop));
       if (mk.via === 'soon') add('SCHED-1', loopKey, mk.ctx, mk.id);
-      if (mk.via === 'later') add('SCHED-2', loopKey, mk.ctx, mk.id);
+      if (mk.via === 'later') this.timerPairs(mk);
       if (mk.task && this.sleptIn.has(mk.loop)) add('TASK-5', loopKey, mk.ctx, mk.id);
     }
     for (const g of groups.values()) {
@@ -702,6 +706,14 @@ class Oracle {
     }
     for (const { id, loop } of this.scheduledMarks) {
       if (this.stopped.has(loop)) this.exps.push({ rule: 'LIFE-7', kind: 'ran', stmt: id, expected: id in this.obs });
+    }
+  }
+
+  /** SCHED-2: a timer's callback runs after every timer of its loop with an earlier deadline. */
+  private timerPairs(mk: MarkRun): void {
+    for (const other of this.marks) {
+      if (other === mk || other.via !== 'later' || other.loop !== mk.loop || other.ctx !== mk.ctx) continue;
+      if (other.deadline! < mk.deadline!) this.exps.push({ rule: 'SCHED-2', kind: 'order', context: mk.ctx, expected: [other.id, mk.id] });
     }
   }
 

@@ -1,0 +1,71 @@
+/**
+ * The Python driver as an adapter: finds the interpreter and builds the argument vector of
+ * `drivers/python/loopspec_driver.py --serve` with its plug-in flags; the process adapter
+ * does the rest.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DriverStartError, startProcessAdapter, type ProcessAdapter, type ProcessAdapterOptions } from './process.ts';
+
+export const DRIVER_PATH = fileURLToPath(new URL('../../drivers/python/loopspec_driver.py', import.meta.url));
+
+export interface PythonDriverOptions {
+  /** Interpreter: a path, or a command looked up on PATH (default 'python3'). */
+  python?: string;
+  /** `module:attr` of an event loop policy class, installed at the start of every program. */
+  policy?: string;
+  /** `module:attr` of a callable returning a loop, used in place of asyncio.new_event_loop. */
+  loopFactory?: string;
+  /** `module:attr` of a function run once in the driver's parent process at start. */
+  setup?: string;
+  /** Children forked ahead of need (driver default 2; 0 forks on demand). */
+  pool?: number;
+  /** 'fork' (default where os.fork exists) or 'in-process'. */
+  isolation?: 'fork' | 'in-process';
+}
+
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The interpreter's path, or undefined when there is none. */
+export function findPython(python = 'python3', env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (isAbsolute(python) || python.includes('/')) return executable(resolve(python)) ? resolve(python) : undefined;
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const file = join(dir, python);
+    if (executable(file)) return file;
+  }
+  return undefined;
+}
+
+const MODULE_ATTR = /^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$/;
+
+/** The driver's argument vector. */
+export function pythonDriverArgv(python: string, o: PythonDriverOptions = {}): string[] {
+  const argv = [python, DRIVER_PATH, '--serve'];
+  const plug = (flag: string, v?: string) => {
+    if (v === undefined) return;
+    if (!MODULE_ATTR.test(v)) throw new DriverStartError(`${flag} wants module:attr (e.g. uvloop:EventLoopPolicy), got '${v}'`);
+    argv.push(flag, v);
+  };
+  plug('--policy', o.policy);
+  plug('--loop-factory', o.loopFactory);
+  plug('--setup', o.setup);
+  if (o.pool !== undefined) argv.push('--pool', String(o.pool));
+  if (o.isolation) argv.push('--isolation', o.isolation);
+  return argv;
+}
+
+/** Starts the persistent Python driver. Throws DriverStartError (no interpreter, bad plug-in, bad handshake). */
+export async function startPythonAdapter(o: PythonDriverOptions & Omit<ProcessAdapterOptions, 'argv'> = {}): Promise<ProcessAdapter> {
+  const wanted = o.python ?? 'python3';
+  const python = findPython(wanted, o.env ?? process.env);
+  if (!python) throw new DriverStartError(`Python interpreter not found: '${wanted}'${wanted.includes('/') ? '' : ' on PATH'} (give one with --impl python:<path>)`);
+  return startProcessAdapter({ ...o, argv: pythonDriverArgv(python, o) });
+}

@@ -1,0 +1,301 @@
+/**
+ * asyncio/base_events.py: the event loop. A ready deque, a timer heap, and `_run_once`,
+ * which is the only place callbacks are called.
+ */
+import { PyError, pyStrRepr } from './errors.ts';
+import { AbstractEventLoop, Handle, TimerHandle, type Callback } from './events.ts';
+import { Future, wrap_future, type Coro } from './futures.ts';
+import { ThreadPoolExecutor } from './executor.ts';
+import type { Runtime } from './index.ts';
+import { Selector } from './selector.ts';
+import { Thread, type Blocking } from './world.ts';
+
+/** constants.py: select() never blocks longer than a day. */
+const MAXIMUM_SELECT_TIMEOUT = 24 * 3600;
+
+export interface ExceptionContext {
+  message: string;
+  exception?: PyError;
+}
+
+function _run_until_complete_cb<T>(fut: Future<T>): void {
+  // (SystemExit/KeyboardInterrupt do not exist in the simulation.)
+  fut.get_loop().stop();
+}
+
+export class BaseEventLoop extends AbstractEventLoop {
+  static override pyName = 'BaseEventLoop';
+  _closed = false;
+  _stopping = false;
+  _ready: Handle[] = [];
+  _scheduled: TimerHandle[] = [];
+  _timer_seq = 0;
+  _default_executor: ThreadPoolExecutor | null = null;
+  /** The ident of the thread running the loop, or null when it is not running. */
+  _thread_id: number | null = null;
+  _clock_resolution = 1e-9;
+  _executor_shutdown_called = false;
+  readonly _selector: Selector;
+
+  constructor(readonly _rt: Runtime) {
+    super();
+    this._selector = new Selector(_rt.world);
+  }
+
+  create_future<T = unknown>(): Future<T> {
+    return new this._rt.Future<T>(this);
+  }
+
+  create_task<T>(coro: Coro<T>): Future<T> {
+    this._check_closed();
+    return new this._rt.Task(coro, this);
+  }
+
+  _write_to_self(): void {
+    this._selector.wake();
+  }
+
+  _check_closed(): void {
+    // LIFE-2, SCHED-4
+    if (this._closed) throw new PyError('RuntimeError', 'Event loop is closed');
+  }
+
+  _check_default_executor(): void {
+    if (this._executor_shutdown_called) throw new PyError('RuntimeError', 'Executor shutdown has been called');
+  }
+
+  _check_running(): void {
+    // LIFE-3: this loop is running (in any thread).
+    if (this.is_running()) throw new PyError('RuntimeError', 'This event loop is already running');
+    // LIFE-4: another loop runs in this thread.
+    if (this._rt.events._get_running_loop() !== null) {
+      throw new PyError('RuntimeError', 'Cannot run the event loop while another loop is running');
+    }
+  }
+
+  *run_forever(): Blocking<void> {
+    this._check_closed();
+    this._check_running();
+    try {
+      this._thread_id = this._rt.world.currentThread.ident;
+      this._rt.events._set_running_loop(this);
+      // LIFE-7: stop() ends the loop after a complete iteration.
+      for (;;) {
+        yield* this._run_once();
+        if (this._stopping) break;
+      }
+    } finally {
+      this._stopping = false;
+      this._thread_id = null;
+      this._rt.events._set_running_loop(null);
+    }
+  }
+
+  /** LIFE-1: the future's result, or its exception. A coroutine is wrapped in a Task. */
+  *run_until_complete<T>(future: Future<T> | Coro<T>): Blocking<T> {
+    this._check_closed();
+    this._check_running();
+    const fut = this._rt.tasks.ensure_future(future, this) as Future<T>;
+    fut.add_done_callback(_run_until_complete_cb<T>);
+    try {
+      yield* this.run_forever();
+    } finally {
+      fut.remove_done_callback(_run_until_complete_cb<T>);
+    }
+    // LIFE-8
+    if (!fut.done()) throw new PyError('RuntimeError', 'Event loop stopped before Future completed.');
+    return fut.result();
+  }
+
+  stop(): void {
+    this._stopping = true;
+  }
+
+  /** LIFE-5: refuses a running loop; closing twice is a no-op. */
+  close(): void {
+    if (this.is_running()) throw new PyError('RuntimeError', 'Cannot close a running event loop');
+    if (this._closed) return;
+    this._closed = true;
+    this._ready.length = 0;
+    this._scheduled.length = 0;
+    this._executor_shutdown_called = true;
+    const executor = this._default_executor;
+    if (executor !== null) {
+      this._default_executor = null;
+      executor.shutdown(); // wait=False
+    }
+  }
+
+  is_closed(): boolean {
+    return this._closed;
+  }
+
+  /** LIFE-6 */
+  is_running(): boolean {
+    return this._thread_id !== null;
+  }
+
+  time(): number {
+    return this._rt.world.clock.now;
+  }
+
+  call_later(delay: number, callback: Callback, ...args: unknown[]): TimerHandle {
+    return this.call_at(this.time() + delay, callback, ...args);
+  }
+
+  call_at(when: number, callback: Callback, ...args: unknown[]): TimerHandle {
+    this._check_closed();
+    const timer = new TimerHandle(when, this._timer_seq++, callback, args, this);
+    heapPush(this._scheduled, timer);
+    timer._scheduled = true;
+    return timer;
+  }
+
+  /** SCHED-1: a FIFO queue. */
+  call_soon(callback: Callback, ...args: unknown[]): Handle {
+    this._check_closed();
+    return this._call_soon(callback, args);
+  }
+
+  _call_soon(callback: Callback, args: unknown[]): Handle {
+    const handle = new Handle(callback, args, this);
+    this._ready.push(handle);
+    return handle;
+  }
+
+  /** SCHED-3: like call_soon, then wakes the loop through its self-pipe. */
+  call_soon_threadsafe(callback: Callback, ...args: unknown[]): Handle {
+    this._check_closed();
+    const handle = this._call_soon(callback, args);
+    this._write_to_self();
+    return handle;
+  }
+
+  /** EXEC-1: runs `func` on a worker thread of the default executor. */
+  run_in_executor<T>(executor: null, func: () => T | Blocking<T>): Future<T> {
+    this._check_closed();
+    let ex: ThreadPoolExecutor | null = executor;
+    if (ex === null) {
+      ex = this._default_executor;
+      this._check_default_executor();
+      if (ex === null) {
+        ex = new ThreadPoolExecutor(this._rt, 'asyncio');
+        this._default_executor = ex;
+      }
+    }
+    return wrap_future(ex.submit(func), this);
+  }
+
+  /** No async generators in the simulation: nothing to finalize. */
+  *shutdown_asyncgens(): Coro<void> {}
+
+  /**
+   * Joins the default executor's workers from a helper thread, which reports back with
+   * call_soon_threadsafe. (The 300 s timeout of asyncio.run is left out: in the simulation
+   * a worker that never finishes is a hang anyway.)
+   */
+  *shutdown_default_executor(): Coro<void> {
+    this._executor_shutdown_called = true;
+    if (this._default_executor === null) return;
+    const future = this.create_future<null>();
+    const w = this._rt.world;
+    const thread = new Thread(w, w.currentProcess, `Thread-${w.nextIdent} (_do_shutdown)`, false, () => this._do_shutdown(future));
+    thread.start();
+    try {
+      yield* future.await();
+    } finally {
+      yield* thread.join();
+    }
+  }
+
+  *_do_shutdown(future: Future<null>): Blocking<void> {
+    try {
+      yield* this._default_executor!.shutdown_and_wait();
+      if (!this.is_closed()) this.call_soon_threadsafe(() => future.set_result(null));
+    } catch (ex) {
+      if (!(ex instanceof PyError)) throw ex;
+      if (!this.is_closed()) this.call_soon_threadsafe(() => future.set_exception(ex));
+    }
+  }
+
+  /** The default exception handler logs; the simulation keeps the log on the runtime. */
+  call_exception_handler(context: ExceptionContext): void {
+    const e = context.exception;
+    this._rt.log.push(e ? `${context.message}: ${e.type}(${pyStrRepr(e.message)})` : context.message);
+  }
+
+  _timer_handle_cancelled(_handle: TimerHandle): void {
+    // CPython counts cancelled timers to compact the heap; the head is cleaned in _run_once.
+  }
+
+  /** One full iteration: select, move due timers to ready, run what was ready then. */
+  *_run_once(): Blocking<void> {
+    // Remove delayed calls that were cancelled from head of queue.
+    while (this._scheduled.length && this._scheduled[0]._cancelled) {
+      heapPop(this._scheduled)._scheduled = false;
+    }
+
+    let timeout: number | null = null;
+    if (this._ready.length || this._stopping) {
+      timeout = 0;
+    } else if (this._scheduled.length) {
+      const when = this._scheduled[0]._when;
+      timeout = Math.min(Math.max(0, when - this.time()), MAXIMUM_SELECT_TIMEOUT);
+    }
+
+    yield* this._selector.select(timeout);
+
+    // Handle 'later' callbacks that are ready. (SCHED-2)
+    const end_time = this.time() + this._clock_resolution;
+    while (this._scheduled.length) {
+      if (this._scheduled[0]._when >= end_time) break;
+      const handle = heapPop(this._scheduled);
+      handle._scheduled = false;
+      this._ready.push(handle);
+    }
+
+    // Run exactly the callbacks ready now; those they schedule wait for the next iteration.
+    const ntodo = this._ready.length;
+    for (let i = 0; i < ntodo; i++) {
+      const handle = this._ready.shift();
+      if (!handle) break; // cannot happen: close() refuses a running loop
+      if (handle._cancelled) continue;
+      yield* handle._run();
+    }
+  }
+}
+
+/** The concrete loop class of the default policy on Unix. */
+export class SelectorEventLoop extends BaseEventLoop {
+  static override pyName = '_UnixSelectorEventLoop';
+}
+
+// A binary min-heap of timers, ordered by TimerHandle.lessThan (heapq).
+function heapPush(h: TimerHandle[], x: TimerHandle): void {
+  h.push(x);
+  for (let i = h.length - 1; i > 0; ) {
+    const p = (i - 1) >> 1;
+    if (!h[i].lessThan(h[p])) break;
+    [h[i], h[p]] = [h[p], h[i]];
+    i = p;
+  }
+}
+
+function heapPop(h: TimerHandle[]): TimerHandle {
+  const top = h[0];
+  const last = h.pop()!;
+  if (h.length) {
+    h[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && h[l].lessThan(h[m])) m = l;
+      if (r < h.length && h[r].lessThan(h[m])) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
+  }
+  return top;
+}

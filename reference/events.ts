@@ -1,0 +1,209 @@
+/**
+ * asyncio/events.py: handles, the abstract loop and policy, the default policy, and the
+ * module-level functions (policy slot, running-loop registry, at-fork hook).
+ *
+ * Module-level functions live on an `EventsModule` object per runtime and call each other
+ * through `this`, so a mutant can replace one of them (`rt.events.get_event_loop = ...`)
+ * and every caller sees the replacement, as with monkey-patching a Python module.
+ */
+import { PyError, pyStrRepr, pyTypeName } from './errors.ts';
+import type { Runtime } from './index.ts';
+import { ProcessLocal, ThreadLocal, isGenerator, type Blocking } from './world.ts';
+import type { BaseEventLoop } from './base_events.ts';
+
+/**
+ * A callback. One that may block its thread (a task step, a program's callback body) is a
+ * generator function; Handle._run drives the generator it returns.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Callback = (...args: any[]) => unknown;
+
+/** events.Handle: a callback scheduled on a loop. */
+export class Handle {
+  _cancelled = false;
+  constructor(
+    readonly _callback: Callback,
+    readonly _args: unknown[],
+    readonly _loop: BaseEventLoop,
+  ) {}
+  cancel(): void {
+    this._cancelled = true;
+  }
+  *_run(): Blocking<void> {
+    try {
+      const r = this._callback(...this._args);
+      if (isGenerator(r)) yield* r as Blocking<unknown>;
+    } catch (e) {
+      // Handle._run catches BaseException (but SystemExit/KeyboardInterrupt) and reports it.
+      if (!(e instanceof PyError)) throw e;
+      this._loop.call_exception_handler({ message: `Exception in callback ${this._callback.name || 'callback'}()`, exception: e });
+    }
+  }
+}
+
+/** events.TimerHandle, ordered by (when, sequence): equal deadlines keep FIFO order. */
+export class TimerHandle extends Handle {
+  _scheduled = false;
+  constructor(
+    readonly _when: number,
+    readonly _seq: number,
+    callback: Callback,
+    args: unknown[],
+    loop: BaseEventLoop,
+  ) {
+    super(callback, args, loop);
+  }
+  /** SCHED-2: deadline first, then the order of the call_later calls. */
+  lessThan(other: TimerHandle): boolean {
+    return this._when < other._when || (this._when === other._when && this._seq < other._seq);
+  }
+  override cancel(): void {
+    if (!this._cancelled) this._loop._timer_handle_cancelled(this);
+    super.cancel();
+  }
+}
+
+/** The ABC `isinstance(x, AbstractEventLoop)` checks against. */
+export abstract class AbstractEventLoop {
+  static pyName = 'AbstractEventLoop';
+}
+
+export abstract class AbstractEventLoopPolicy {
+  static pyName = 'AbstractEventLoopPolicy';
+  abstract get_event_loop(): AbstractEventLoop;
+  abstract set_event_loop(loop: unknown): void;
+  abstract new_event_loop(): AbstractEventLoop;
+}
+
+/** BaseDefaultEventLoopPolicy: one current loop per thread, in `_local`. */
+export class BaseDefaultEventLoopPolicy extends AbstractEventLoopPolicy {
+  static override pyName = 'BaseDefaultEventLoopPolicy';
+  /** `class _Local(threading.local): _loop = None; _set_called = False` */
+  _local: ThreadLocal<{ _loop: AbstractEventLoop | null; _set_called: boolean }>;
+
+  constructor(readonly _rt: Runtime) {
+    super();
+    this._local = new ThreadLocal(_rt.world, () => ({ _loop: null, _set_called: false }));
+  }
+
+  get_event_loop(): AbstractEventLoop {
+    const local = this._local.get();
+    const thread = this._rt.world.currentThread;
+    // GET-3: implicit creation only in the main thread, with no loop, if set_event_loop was
+    // never called in this thread; 3.12 warns that this is deprecated.
+    if (local._loop === null && !local._set_called && thread.isMain) {
+      this._rt.warnings.warn('DeprecationWarning', 'There is no current event loop');
+      this.set_event_loop(this.new_event_loop());
+    }
+    // GET-4: otherwise no loop is an error naming the thread (%r of its name).
+    if (local._loop === null) {
+      throw new PyError('RuntimeError', `There is no current event loop in thread ${pyStrRepr(thread.name)}.`);
+    }
+    // GET-2: the loop set for this thread.
+    return local._loop;
+  }
+
+  set_event_loop(loop: unknown): void {
+    // NEW-4: the call counts (disables implicit creation) even if the type check fails.
+    this._local.get()._set_called = true;
+    // NEW-5: a non-loop is rejected.
+    if (loop !== null && !(loop instanceof AbstractEventLoop)) {
+      throw new PyError('TypeError', `loop must be an instance of AbstractEventLoop or None, not '${pyTypeName(loop)}'`);
+    }
+    // NEW-3: this thread only.
+    this._local.get()._loop = loop;
+  }
+
+  new_event_loop(): AbstractEventLoop {
+    return this._loop_factory();
+  }
+
+  /** The class attribute `_loop_factory` (the runtime's loop class). */
+  _loop_factory(): AbstractEventLoop {
+    return new this._rt.EventLoop();
+  }
+}
+
+type RunningLoop = { loop_pid: [AbstractEventLoop | null, number | null] };
+
+/** The module-level state and functions of events.py. */
+export class EventsModule {
+  /** The policy slot, a process global (copied by fork). */
+  readonly _event_loop_policy: ProcessLocal<AbstractEventLoopPolicy | null>;
+  /** `class _RunningLoop(threading.local): loop_pid = (None, None)` */
+  readonly _running_loop: ThreadLocal<RunningLoop>;
+
+  constructor(readonly _rt: Runtime) {
+    this._event_loop_policy = new ProcessLocal<AbstractEventLoopPolicy | null>(_rt.world, () => null);
+    this._running_loop = new ThreadLocal<RunningLoop>(_rt.world, () => ({ loop_pid: [null, null] }));
+    // os.register_at_fork(after_in_child=on_fork)
+    _rt.world.atForkChild.push(() => this.on_fork());
+  }
+
+  /** RUN-1: the running loop, or RuntimeError. */
+  get_running_loop(): AbstractEventLoop {
+    const loop = this._get_running_loop();
+    if (loop === null) throw new PyError('RuntimeError', 'no running event loop');
+    return loop;
+  }
+
+  /** RUN-2, RUN-3: the running loop of this thread, if registered by this process (FORK-1). */
+  _get_running_loop(): AbstractEventLoop | null {
+    const [running_loop, pid] = this._running_loop.get().loop_pid;
+    if (running_loop !== null && pid === this._rt.world.currentProcess.pid) return running_loop;
+    return null;
+  }
+
+  _set_running_loop(loop: AbstractEventLoop | null): void {
+    this._running_loop.get().loop_pid = [loop, this._rt.world.currentProcess.pid];
+  }
+
+  _init_event_loop_policy(): void {
+    // `with _lock:` - the simulation has no preemption, so check-and-set is atomic here.
+    if (this._event_loop_policy.value === null) {
+      this._event_loop_policy.value = new this._rt.DefaultEventLoopPolicy();
+    }
+  }
+
+  /** POL-1: the default policy is created lazily, once. */
+  get_event_loop_policy(): AbstractEventLoopPolicy {
+    if (this._event_loop_policy.value === null) this._init_event_loop_policy();
+    return this._event_loop_policy.value!;
+  }
+
+  /** POL-2: None resets to the default (created lazily again); a non-policy is rejected. */
+  set_event_loop_policy(policy: unknown): void {
+    if (policy !== null && !(policy instanceof AbstractEventLoopPolicy)) {
+      throw new PyError('TypeError', `policy must be an instance of AbstractEventLoopPolicy or None, not '${pyTypeName(policy)}'`);
+    }
+    this._event_loop_policy.value = policy;
+  }
+
+  get_event_loop(): AbstractEventLoop {
+    // GET-1: the running loop comes first.
+    const current_loop = this._get_running_loop();
+    if (current_loop !== null) return current_loop;
+    return this.get_event_loop_policy().get_event_loop();
+  }
+
+  set_event_loop(loop: unknown): void {
+    this.get_event_loop_policy().set_event_loop(loop);
+  }
+
+  /** NEW-1, NEW-2: a new loop, nothing else changes. */
+  new_event_loop(): AbstractEventLoop {
+    return this.get_event_loop_policy().new_event_loop();
+  }
+
+  /**
+   * FORK-2, FORK-1: in the child, reset the policy's per-thread state and the running loop.
+   * CPython replaces `policy._local` with a fresh `_Local()`; the simulation shares the
+   * policy object with the parent, so it drops this (the child's only) thread's record,
+   * which is the same thing for the child.
+   */
+  on_fork(): void {
+    const policy = this._event_loop_policy.value;
+    if (policy !== null && policy instanceof BaseDefaultEventLoopPolicy) policy._local.reset();
+    this._set_running_loop(null);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * concurrent.futures, reduced: a thread-pool executor whose workers are simulated threads
+ * (cooperative, see world.ts), and its Future, whose done callbacks run in the thread
+ * that completes it.
+ */
+import { PyError } from './errors.ts';
+import type { Runtime } from './index.ts';
+import { Thread, isGenerator, type Blocking } from './world.ts';
+
+export class ConcurrentFuture<T = unknown> {
+  _state: 'PENDING' | 'RUNNING' | 'CANCELLED' | 'CANCELLED_AND_NOTIFIED' | 'FINISHED' = 'PENDING';
+  _result: T | undefined = undefined;
+  _exception: PyError | null = null;
+  private _done_callbacks: Array<(f: ConcurrentFuture<T>) => void> = [];
+
+  cancel(): boolean {
+    if (this._state === 'RUNNING' || this._state === 'FINISHED') return false;
+    if (this._state === 'CANCELLED' || this._state === 'CANCELLED_AND_NOTIFIED') return true;
+    this._state = 'CANCELLED';
+    this._invoke_callbacks();
+    return true;
+  }
+  cancelled(): boolean {
+    return this._state === 'CANCELLED' || this._state === 'CANCELLED_AND_NOTIFIED';
+  }
+  done(): boolean {
+    return this.cancelled() || this._state === 'FINISHED';
+  }
+  /** False if the future was cancelled before a worker picked it up: the call is skipped. */
+  set_running_or_notify_cancel(): boolean {
+    if (this._state === 'CANCELLED') {
+      this._state = 'CANCELLED_AND_NOTIFIED';
+      return false;
+    }
+    this._state = 'RUNNING';
+    return true;
+  }
+  result(): T {
+    if (this.cancelled()) throw new PyError('CancelledError', '');
+    if (this._exception) throw this._exception;
+    return this._result as T;
+  }
+  exception(): PyError | null {
+    if (this.cancelled()) throw new PyError('CancelledError', '');
+    return this._exception;
+  }
+  set_result(result: T): void {
+    this._result = result;
+    this._state = 'FINISHED';
+    this._invoke_callbacks();
+  }
+  set_exception(exc: PyError): void {
+    this._exception = exc;
+    this._state = 'FINISHED';
+    this._invoke_callbacks();
+  }
+  add_done_callback(fn: (f: ConcurrentFuture<T>) => void): void {
+    if (!this.done()) this._done_callbacks.push(fn);
+    else fn(this);
+  }
+  private _invoke_callbacks(): void {
+    for (const cb of this._done_callbacks.splice(0)) {
+      try {
+        cb(this);
+      } catch (e) {
+        if (!(e instanceof PyError)) throw e; // logged by concurrent.futures
+      }
+    }
+  }
+}
+
+/**
+ * ThreadPoolExecutor: a submission goes to an idle worker if there is one (a worker is idle
+ * once it has finished its jobs), else to a new worker named '<prefix>_<n>'. Workers stay
+ * alive, waiting for jobs, until the pool shuts down.
+ */
+export class ThreadPoolExecutor {
+  readonly _threads: Thread[] = [];
+  _shutdown = false;
+
+  constructor(
+    private readonly _rt: Runtime,
+    private readonly _thread_name_prefix: string,
+  ) {}
+
+  submit<T>(fn: () => T | Blocking<T>): ConcurrentFuture<T> {
+    if (this._shutdown) throw new PyError('RuntimeError', 'cannot schedule new futures after shutdown');
+    const f = new ConcurrentFuture<T>();
+    const world = this._rt.world;
+    let worker = this._threads.find((t) => !t.busy());
+    if (!worker) {
+      worker = new Thread(world, world.currentProcess, `${this._thread_name_prefix}_${this._threads.length}`, false);
+      worker.state = 'started';
+      worker.keepAlive = true; // waits for work until shutdown
+      this._threads.push(worker);
+    }
+    // The worker takes the job at once (as a free worker does in CPython, at the loop's next
+    // select at the latest), so cancelling the asyncio future can no longer skip the call;
+    // the call itself runs when the worker thread gets to run.
+    f.set_running_or_notify_cancel();
+    world.schedule(worker, function* (): Blocking<void> {
+      let result: T;
+      try {
+        const r = fn();
+        result = isGenerator(r) ? yield* r as Blocking<T> : (r as T);
+      } catch (e) {
+        if (!(e instanceof PyError)) throw e;
+        f.set_exception(e);
+        return;
+      }
+      f.set_result(result);
+    });
+    return f;
+  }
+
+  /** shutdown(wait=False): idle workers exit; busy ones exit after their jobs. */
+  shutdown(): void {
+    this._shutdown = true;
+    for (const t of this._threads) {
+      t.keepAlive = false;
+      if (!t.busy()) t.state = 'stopped';
+    }
+  }
+
+  /** shutdown(wait=True): also joins the workers. */
+  *shutdown_and_wait(): Blocking<void> {
+    this.shutdown();
+    for (const t of this._threads) yield* t.join();
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * asyncio/futures.py: Future, and wrap_future (a concurrent future seen from a loop).
+ *
+ * Coroutines are JS generator functions. Awaiting a future is `yield* fut.await()`; the task
+ * stepping the coroutine receives the future (with `_asyncio_future_blocking` set) and waits
+ * for it. A bare `yield null` relinquishes control for one loop iteration (sleep(0)).
+ */
+import { PyError } from './errors.ts';
+import type { BaseEventLoop } from './base_events.ts';
+import type { ConcurrentFuture } from './executor.ts';
+import type { Wait } from './world.ts';
+
+/**
+ * What a coroutine yields: a future to wait for, null for a bare yield, or a `Wait` when
+ * the coroutine blocks its whole thread (a join, a fork...): the Task passes those through
+ * to the scheduler.
+ */
+export type YieldItem = Future<unknown> | null | Wait;
+/** A coroutine object: what `coro()` returns. */
+export type Coro<T = unknown> = Generator<YieldItem, T, unknown>;
+
+export function iscoroutine(x: unknown): x is Coro {
+  const g = x as Partial<Coro> | null;
+  return typeof g === 'object' && g !== null && typeof g.next === 'function' && typeof g.throw === 'function';
+}
+
+export function isfuture<T = unknown>(x: unknown): x is Future<T> {
+  return x instanceof Future;
+}
+
+type DoneCallback<T> = (fut: Future<T>) => unknown;
+
+export class Future<T = unknown> {
+  static pyName = 'Future';
+  _state: 'PENDING' | 'CANCELLED' | 'FINISHED' = 'PENDING';
+  _result: T | undefined = undefined;
+  _exception: PyError | null = null;
+  _callbacks: DoneCallback<T>[] = [];
+  _cancel_message: string | null = null;
+  _cancelled_exc: PyError | null = null;
+  _asyncio_future_blocking = false;
+
+  constructor(readonly _loop: BaseEventLoop) {}
+
+  get_loop(): BaseEventLoop {
+    return this._loop;
+  }
+
+  _make_cancelled_error(): PyError {
+    if (this._cancelled_exc !== null) {
+      const exc = this._cancelled_exc;
+      this._cancelled_exc = null;
+      return exc;
+    }
+    return new PyError('CancelledError', this._cancel_message ?? '');
+  }
+
+  cancel(msg: string | null = null): boolean {
+    if (this._state !== 'PENDING') return false;
+    this._state = 'CANCELLED';
+    this._cancel_message = msg;
+    this.__schedule_callbacks();
+    return true;
+  }
+
+  /** Done callbacks run via call_soon, never synchronously. */
+  private __schedule_callbacks(): void {
+    const callbacks = this._callbacks.slice();
+    this._callbacks.length = 0;
+    for (const cb of callbacks) this._loop.call_soon(cb, this);
+  }
+
+  cancelled(): boolean {
+    return this._state === 'CANCELLED';
+  }
+
+  done(): boolean {
+    return this._state !== 'PENDING';
+  }
+
+  result(): T {
+    if (this._state === 'CANCELLED') throw this._make_cancelled_error();
+    if (this._state !== 'FINISHED') throw new PyError('InvalidStateError', 'Result is not ready.');
+    if (this._exception !== null) throw this._exception;
+    return this._result as T;
+  }
+
+  exception(): PyError | null {
+    if (this._state === 'CANCELLED') throw this._make_cancelled_error();
+    if (this._state !== 'FINISHED') throw new PyError('InvalidStateError', 'Exception is not set.');
+    return this._exception;
+  }
+
+  add_done_callback(fn: DoneCallback<T>): void {
+    if (this._state !== 'PENDING') this._loop.call_soon(fn, this);
+    else this._callbacks.push(fn);
+  }
+
+  remove_done_callback(fn: DoneCallback<T>): number {
+    const kept = this._callbacks.filter((f) => f !== fn);
+    const removed = this._callbacks.length - kept.length;
+    this._callbacks = kept;
+    return removed;
+  }
+
+  set_result(result: T): void {
+    if (this._state !== 'PENDING') throw new PyError('InvalidStateError', `${this._state}: ${this.repr()}`);
+    this._result = result;
+    this._state = 'FINISHED';
+    this.__schedule_callbacks();
+  }
+
+  set_exception(exception: PyError): void {
+    if (this._state !== 'PENDING') throw new PyError('InvalidStateError', `${this._state}: ${this.repr()}`);
+    this._exception = exception;
+    this._state = 'FINISHED';
+    this.__schedule_callbacks();
+  }
+
+  /** `__await__`: yields itself to the task until done, then returns the result. */
+  *await(): Coro<T> {
+    if (!this.done()) {
+      this._asyncio_future_blocking = true;
+      yield this as Future<unknown>; // tells the Task to wait for completion
+    }
+    if (!this.done()) throw new PyError('RuntimeError', "await wasn't used with future");
+    return this.result();
+  }
+
+  repr(): string {
+    return `<Future ${this._state.toLowerCase()}>`;
+  }
+}
+
+export function _set_result_unless_cancelled<T>(fut: Future<T>, result: T): void {
+  if (fut.cancelled()) return;
+  fut.set_result(result);
+}
+
+function _copy_future_state<T>(source: ConcurrentFuture<T>, dest: Future<T>): void {
+  if (dest.cancelled()) return;
+  if (source.cancelled()) {
+    dest.cancel();
+  } else {
+    const exception = source.exception();
+    if (exception !== null) dest.set_exception(exception);
+    else dest.set_result(source.result());
+  }
+}
+
+/**
+ * `wrap_future(concurrent_future, loop=loop)` (with `_chain_future`): the outcome reaches the
+ * loop through call_soon_threadsafe from the thread that completed the concurrent future.
+ */
+export function wrap_future<T>(source: ConcurrentFuture<T>, loop: BaseEventLoop): Future<T> {
+  const destination = loop.create_future() as Future<T>;
+  const _call_check_cancel = (dest: Future<T>): void => {
+    if (dest.cancelled()) source.cancel();
+  };
+  const _call_set_state = (src: ConcurrentFuture<T>): void => {
+    if (destination.cancelled() && loop.is_closed()) return;
+    if (loop.is_closed()) return;
+    loop.call_soon_threadsafe(_copy_future_state, src, destination);
+  };
+  destination.add_done_callback(_call_check_cancel);
+  source.add_done_callback(_call_set_state);
+  return destination;
+}

@@ -1,0 +1,90 @@
+/**
+ * The reference runtime: a minimal asyncio (CPython 3.12 semantics) over a simulated world.
+ *
+ * `createRuntime()` returns a fresh, pristine runtime: its own world (pid, threads, clock),
+ * its own module objects (events, tasks, runners, os) and its own subclasses of the loop, policy,
+ * future and task classes. Nothing is global, so a test (or a mutant) can patch one runtime:
+ *
+ *   rt.events.get_event_loop = function () { ... };            // a module-level function
+ *   rt.DefaultEventLoopPolicy.prototype.set_event_loop = ...;    // a policy method
+ *   rt.EventLoop.prototype.close = ...;                          // a loop method
+ *
+ * without touching the reference modules or any other runtime. A mutant is such a patch:
+ *
+ *   export default referenceAdapter({
+ *     name: 'mutant:set-not-recorded',
+ *     patch: (rt) => {
+ *       rt.DefaultEventLoopPolicy.prototype.set_event_loop = function (loop) {
+ *         this._local.get()._loop = loop as AbstractEventLoop | null; // NEW-4, NEW-5 broken
+ *       };
+ *     },
+ *   });
+ *
+ * Calls that may block their thread (run_forever, run_until_complete, asyncio.run, join,
+ * fork, a task step, a callback) are generator functions returning `Blocking<T>` (see
+ * world.ts); a patch of one of them must be a generator function too. To run blocking code
+ * outside the interpreter: `rt.world.runMain(() => rt.runners.run(coro))`.
+ */
+import { BaseEventLoop, SelectorEventLoop } from './base_events.ts';
+import { Warnings } from './errors.ts';
+import { BaseDefaultEventLoopPolicy, EventsModule } from './events.ts';
+import { Future } from './futures.ts';
+import { OsModule } from './os.ts';
+import { RunnersModule } from './runners.ts';
+import { Task, TasksModule } from './tasks.ts';
+import { World } from './world.ts';
+
+export interface Runtime {
+  readonly world: World;
+  /** `warnings.warn` goes here; the driver installs a sink. */
+  readonly warnings: Warnings;
+  /** What the loops' default exception handler logged (callback errors, ...). */
+  readonly log: string[];
+  /** asyncio.events: policy slot, get/set_event_loop, running loop, at-fork hook. */
+  events: EventsModule;
+  /** asyncio.tasks: current_task, create_task, sleep, ... */
+  tasks: TasksModule;
+  /** asyncio.runners: run. */
+  runners: RunnersModule;
+  /** os: getpid, fork. */
+  os: OsModule;
+  /** The loop class `new_event_loop()` makes (`_UnixSelectorEventLoop`). */
+  EventLoop: new () => BaseEventLoop;
+  /** `asyncio.DefaultEventLoopPolicy`. */
+  DefaultEventLoopPolicy: new () => BaseDefaultEventLoopPolicy;
+  Future: new <T = unknown>(loop: BaseEventLoop) => Future<T>;
+  Task: typeof Task;
+}
+
+export function createRuntime(): Runtime {
+  const rt = { world: new World(), warnings: new Warnings(), log: [] as string[] } as Partial<Runtime> as Runtime;
+  // Per-runtime subclasses: patching their prototypes affects this runtime only.
+  rt.EventLoop = class EventLoop extends SelectorEventLoop {
+    constructor() {
+      super(rt);
+    }
+  };
+  rt.DefaultEventLoopPolicy = class DefaultEventLoopPolicy extends BaseDefaultEventLoopPolicy {
+    static override pyName = '_UnixDefaultEventLoopPolicy';
+    constructor() {
+      super(rt);
+    }
+  };
+  rt.Future = class RtFuture<T> extends Future<T> {};
+  rt.Task = class RtTask<T> extends Task<T> {};
+  rt.events = new EventsModule(rt);
+  rt.tasks = new TasksModule(rt);
+  rt.runners = new RunnersModule(rt);
+  rt.os = new OsModule(rt);
+  return rt;
+}
+
+export { PyError, SimulationHang, Warnings, pyStrRepr, pyTypeName, type PyWarning } from './errors.ts';
+export { World, Thread, Process, ThreadLocal, ProcessLocal, Wait, isGenerator, type Blocking, type Work } from './world.ts';
+export { AbstractEventLoop, AbstractEventLoopPolicy, BaseDefaultEventLoopPolicy, EventsModule, Handle, TimerHandle } from './events.ts';
+export { BaseEventLoop, SelectorEventLoop } from './base_events.ts';
+export { Future, iscoroutine, isfuture, type Coro, type YieldItem } from './futures.ts';
+export { Task, TasksModule } from './tasks.ts';
+export { RunnersModule, Runner } from './runners.ts';
+export { ThreadPoolExecutor, ConcurrentFuture } from './executor.ts';
+export { OsModule } from './os.ts';

@@ -1,0 +1,27 @@
+/**
+ * The `os` module, reduced to what the programs use: getpid and fork.
+ */
+import type { Runtime } from './index.ts';
+import type { Blocking, Work } from './world.ts';
+
+export class OsModule {
+  constructor(readonly _rt: Runtime) {}
+
+  getpid(): number {
+    return this._rt.world.currentProcess.pid;
+  }
+
+  /**
+   * `os.fork()`, with the child's code given as a function (the parent waits for the child
+   * to exit; see world.ts). Returns the child's pid, in the parent.
+   * 3.12 warns in the parent when the process has other live threads.
+   */
+  *fork(childFn: Work): Blocking<number> {
+    const pid = this.getpid();
+    const r = yield* this._rt.world.fork(childFn);
+    if (r.multiThreaded) {
+      this._rt.warnings.warn('DeprecationWarning', `This process (pid=${pid}) is multi-threaded, use of fork() may lead to deadlocks in the child.`);
+    }
+    return r.pid;
+  }
+}

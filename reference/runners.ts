@@ -1,0 +1,88 @@
+/**
+ * asyncio/runners.py: asyncio.run with the 3.12 Runner semantics.
+ */
+import { PyError } from './errors.ts';
+import type { BaseEventLoop } from './base_events.ts';
+import type { Coro } from './futures.ts';
+import type { Runtime } from './index.ts';
+import type { Blocking } from './world.ts';
+
+export class RunnersModule {
+  constructor(readonly _rt: Runtime) {}
+
+  *run<T>(main: Coro<T>): Blocking<T> {
+    // ARUN-3: fail fast inside a running loop.
+    if (this._rt.events._get_running_loop() !== null) {
+      throw new PyError('RuntimeError', 'asyncio.run() cannot be called from a running event loop');
+    }
+    const runner = new Runner(this._rt);
+    try {
+      return yield* runner.run(main);
+    } finally {
+      yield* runner.close();
+    }
+  }
+
+  /** ARUN-2: cancel what is left, and let it finish. */
+  *_cancel_all_tasks(loop: BaseEventLoop): Blocking<void> {
+    const tasks = this._rt.tasks;
+    const to_cancel = tasks.all_tasks(loop);
+    if (to_cancel.length === 0) return;
+    for (const task of to_cancel) task.cancel();
+    yield* loop.run_until_complete(tasks.gather_return_exceptions(to_cancel));
+    for (const task of to_cancel) {
+      if (task.cancelled()) continue;
+      const exception = task.exception();
+      if (exception !== null) {
+        loop.call_exception_handler({ message: 'unhandled exception during asyncio.run() shutdown', exception });
+      }
+    }
+  }
+}
+
+/** asyncio.Runner, as asyncio.run uses it (no debug, no loop_factory, no SIGINT handling). */
+export class Runner {
+  private _state: 'CREATED' | 'INITIALIZED' | 'CLOSED' = 'CREATED';
+  private _loop: BaseEventLoop | null = null;
+  private _set_event_loop = false;
+
+  constructor(private readonly _rt: Runtime) {}
+
+  *run<T>(coro: Coro<T>): Blocking<T> {
+    if (this._rt.events._get_running_loop() !== null) {
+      throw new PyError('RuntimeError', 'Runner.run() cannot be called from a running event loop');
+    }
+    this._lazy_init();
+    const task = this._loop!.create_task(coro);
+    return yield* this._loop!.run_until_complete(task);
+  }
+
+  *close(): Blocking<void> {
+    if (this._state !== 'INITIALIZED') return;
+    const loop = this._loop!;
+    try {
+      yield* this._rt.runners._cancel_all_tasks(loop);
+      yield* loop.run_until_complete(loop.shutdown_asyncgens());
+      yield* loop.run_until_complete(loop.shutdown_default_executor());
+    } finally {
+      // ARUN-4: the thread is left without a current loop (set_event_loop(None) counts as a
+      // call, so get_event_loop no longer creates one implicitly).
+      if (this._set_event_loop) this._rt.events.set_event_loop(null);
+      loop.close();
+      this._loop = null;
+      this._state = 'CLOSED';
+    }
+  }
+
+  private _lazy_init(): void {
+    if (this._state === 'CLOSED') throw new PyError('RuntimeError', 'Runner is closed');
+    if (this._state === 'INITIALIZED') return;
+    // ARUN-1: a new loop, made current for the duration.
+    this._loop = this._rt.events.new_event_loop() as BaseEventLoop;
+    if (!this._set_event_loop) {
+      this._rt.events.set_event_loop(this._loop);
+      this._set_event_loop = true;
+    }
+    this._state = 'INITIALIZED';
+  }
+}

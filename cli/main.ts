@@ -122,7 +122,7 @@ async function runCommand(opts: { impl: string; runs?: number; seed?: number; ru
     });
     io.out(table(result));
     const replay = `npx loopspec run --impl ${opts.impl}${opts.runs ? ` --runs ${opts.runs}` : ''}`;
-    for (const r of result.results) if (r.verdict === 'fail' || r.verdict === 'error') io.out('\n' + failureDetails(r, replay));
+    for (const r of result.results) if (r.verdict === 'fail' || r.verdict === 'error') io.out('\n' + failureDetails(r, replay, result.seed));
     io.out('\n' + summary(result));
     const bad = result.results.some((r) => r.verdict === 'fail' || r.verdict === 'error' || r.verdict === 'unexercised');
     return bad ? EXIT.fail : EXIT.ok;

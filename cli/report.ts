@@ -28,7 +28,8 @@ function note(x: RuleResult): string {
   return '';
 }
 
-export function failureDetails(x: RuleResult, replay: string): string {
+/** `replay` is the command line that reruns the suite with the run's seed. */
+export function failureDetails(x: RuleResult, replay: string, suiteSeed: number): string {
   const c = x.counterexample;
   const out: string[] = [`--- ${x.rule} ${x.verdict.toUpperCase()}: ${ruleById(x.rule)?.title ?? ''}`];
   if (x.error) out.push(`error: ${x.error}`);
@@ -39,7 +40,7 @@ export function failureDetails(x: RuleResult, replay: string): string {
     }
     if (c.actual.end.kind !== 'ok') out.push(`the implementation did not finish: ${c.actual.end.kind}: ${c.actual.end.detail}`);
     out.push('program (JSON):', indent(JSON.stringify(c.program)));
-    out.push(`replay: ${replay} --rule ${x.rule} --seed ${c.seed}${c.path ? ` --path ${c.path}` : ''}`);
+    out.push(`replay: ${replay} --rule ${x.rule} --seed ${suiteSeed}${c.path ? ` --path ${c.path}` : ''}`);
   }
   return out.join('\n');
 }

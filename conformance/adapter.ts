@@ -24,6 +24,11 @@ export interface Adapter {
   /** Its version, reported in the run's header. */
   version: string;
   capabilities: Capabilities;
+  /**
+   * The profile (spec/profiles.ts) this implementation follows when the user names none,
+   * e.g. the one of the Python version a driver's handshake reported.
+   */
+  profile?: string;
   /** Runs one program from pristine state: nothing of an earlier program may leak in. */
   run(program: Program): Promise<Trace>;
   close(): Promise<void>;

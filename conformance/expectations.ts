@@ -2,8 +2,8 @@
  * Expectations: what the oracle predicts, each tagged with the rule that decides it, and how
  * an actual (canonical) trace is checked against them.
  */
-import type { Outcome, Trace, Warning } from './trace.ts';
-import { formatOutcome, formatWarnings, isObjRef } from './trace.ts';
+import type { ObjRef, Outcome, Trace, Value, Warning } from './trace.ts';
+import { formatOutcome, formatWarnings, idsInOrder, isObjRef } from './trace.ts';
 
 export type Expectation =
   /** The statement executed with this outcome (value, or error class and message). */
@@ -23,30 +23,78 @@ export interface Mismatch {
   expected: string;
 }
 
-function sameOutcome(exp: Outcome, act: Outcome | undefined, match: 'exact' | 'prefix'): boolean {
-  if (!act) return false;
-  if ('value' in exp) {
-    if (!('value' in act)) return false;
-    const [e, a] = [exp.value, act.value];
-    if (isObjRef(e) || isObjRef(a)) return isObjRef(e) && isObjRef(a) && e.obj === a.obj && e.id === a.id;
-    return e === a;
+const num = (id: string) => Number(id.slice(1));
+
+/**
+ * Object identity is checked against the implementation's own objects, anchored where the
+ * prediction first shows each object: "the same object as at s3", or "a new object, none of
+ * those seen before". So a deviation elsewhere never renames the objects this check sees.
+ */
+class Identities {
+  private first = new Map<string, string>();
+  constructor(predicted: Trace, private actual: Trace) {
+    for (const id of idsInOrder(predicted.obs)) {
+      const o = predicted.obs[id].outcome;
+      if ('value' in o && isObjRef(o.value) && !this.first.has(o.value.id)) this.first.set(o.value.id, id);
+    }
   }
-  if (!('error' in act) || act.error.type !== exp.error.type) return false;
-  return match === 'exact' ? act.error.message === exp.error.message : act.error.message.startsWith(exp.error.message);
+
+  private actualAt(stmt: string): Value | undefined {
+    const o = this.actual.obs[stmt]?.outcome;
+    return o && 'value' in o ? o.value : undefined;
+  }
+
+  /** Why the actual object at `stmt` is not the expected one, or undefined if it is. */
+  problem(stmt: string, expected: ObjRef, actual: Value): string | undefined {
+    if (!isObjRef(actual) || actual.obj !== expected.obj) return `a ${expected.obj}`;
+    const first = this.first.get(expected.id);
+    if (first && first !== stmt) {
+      const anchor = this.actualAt(first);
+      return isObjRef(anchor) && anchor.id === actual.id ? undefined : `the ${expected.obj} of ${first}`;
+    }
+    for (const [name, at] of this.first) {
+      if (name === expected.id || num(at) >= num(stmt)) continue;
+      const seen = this.actualAt(at);
+      if (isObjRef(seen) && seen.id === actual.id) return `a new ${expected.obj}, not the one of ${at}`;
+    }
+    return undefined;
+  }
+
+  describe(stmt: string, expected: ObjRef): string {
+    const first = this.first.get(expected.id);
+    return first && first !== stmt ? `${expected.id} (the ${expected.obj} of ${first})` : `${expected.id} (a new ${expected.obj})`;
+  }
+}
+
+function outcomeProblem(exp: Outcome, act: Outcome | undefined, match: 'exact' | 'prefix', stmt: string, ids: Identities): boolean {
+  if (!act) return true;
+  if ('value' in exp) {
+    if (!('value' in act)) return true;
+    if (isObjRef(exp.value)) return ids.problem(stmt, exp.value, act.value) !== undefined;
+    return isObjRef(act.value) || exp.value !== act.value;
+  }
+  if (!('error' in act) || act.error.type !== exp.error.type) return true;
+  return match === 'exact' ? act.error.message !== exp.error.message : !act.error.message.startsWith(exp.error.message);
 }
 
 const sameWarnings = (e: Warning[], a: Warning[]): boolean =>
   e.length === a.length && e.every((w, i) => w.category === a[i].category && w.message === a[i].message);
 
-/** Checks one expectation against a canonical trace; undefined when it holds. */
-export function check(x: Expectation, trace: Trace): Mismatch | undefined {
+/** Checks expectations against an actual trace, given the predicted trace they come from. */
+export function checker(predicted: Trace, actual: Trace): (x: Expectation) => Mismatch | undefined {
+  const ids = new Identities(predicted, actual);
+  return (x) => check(x, actual, ids);
+}
+
+function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefined {
   switch (x.kind) {
     case 'outcome': {
       const act = trace.obs[x.stmt]?.outcome;
       const match = x.match ?? 'exact';
-      if (sameOutcome(x.expected, act, match)) return undefined;
+      if (!outcomeProblem(x.expected, act, match, x.stmt, ids)) return undefined;
       const prefix = match === 'prefix' ? ' (message prefix)' : '';
-      return { expectation: x, expected: formatOutcome(x.expected) + prefix, actual: formatOutcome(act) };
+      const expected = 'value' in x.expected && isObjRef(x.expected.value) ? ids.describe(x.stmt, x.expected.value) : formatOutcome(x.expected);
+      return { expectation: x, expected: expected + prefix, actual: formatOutcome(act) };
     }
     case 'warnings': {
       const o = trace.obs[x.stmt];

@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import type { Adapter } from './adapter.ts';
 import type { Expectation, Mismatch } from './expectations.ts';
-import { check } from './expectations.ts';
+import { checker } from './expectations.ts';
 import { predict } from './oracle/oracle.ts';
 import type { Prediction } from './oracle/oracle.ts';
 import type { Program } from './program.ts';
@@ -18,6 +18,8 @@ import { numberProgram } from './program.ts';
 import type { RuleProperty } from './properties/index.ts';
 import { PROPERTIES } from './properties/index.ts';
 import type { Trace } from './trace.ts';
+import { DEFAULT_PROFILE, profileByName } from '../spec/profiles.ts';
+import type { Profile } from '../spec/profiles.ts';
 import { canonicalize, FAULTS } from './trace.ts';
 
 export type Verdict = 'pass' | 'fail' | 'skipped' | 'unexercised' | 'error';
@@ -60,12 +62,15 @@ export interface SuiteOptions {
   seed?: number;
   /** fast-check's replay path (with one rule and its seed). */
   path?: string;
+  /** The CPython version whose semantics are expected (default cpython-3.12). */
+  profile?: Profile;
   onRuleStart?: (rule: string, index: number, total: number) => void;
   onRuleEnd?: (result: RuleResult, index: number, total: number) => void;
 }
 
 export interface SuiteResult {
   adapter: { name: string; version: string };
+  profile: string;
   seed: number;
   runs: number;
   results: RuleResult[];
@@ -74,20 +79,21 @@ export interface SuiteResult {
 
 export const DEFAULT_RUNS = 100;
 
-const predictions = new WeakMap<Program, Prediction>();
-function predicted(p: Program): Prediction {
-  let pred = predictions.get(p);
-  if (!pred) {
-    pred = predict(p);
-    predictions.set(p, pred);
-  }
+const predictions = new WeakMap<Program, Map<string, Prediction>>();
+function predicted(p: Program, profile: Profile): Prediction {
+  let byProfile = predictions.get(p);
+  if (!byProfile) predictions.set(p, (byProfile = new Map()));
+  let pred = byProfile.get(profile.name);
+  if (!pred) byProfile.set(profile.name, (pred = predict(p, profile)));
   return pred;
 }
 
-/** The programs of a property, numbered, deterministic. */
-export function programsOf(prop: RuleProperty): fc.Arbitrary<Program> {
-  return prop.programs.map(numberProgram).filter((p) => predicted(p).deterministic);
+/** The programs of a property, numbered, deterministic under the profile. */
+export function programsOf(prop: RuleProperty, profile: Profile = defaultProfile()): fc.Arbitrary<Program> {
+  return prop.programs.map(numberProgram).filter((p) => predicted(p, profile).deterministic);
 }
+
+export const defaultProfile = (): Profile => profileByName(DEFAULT_PROFILE)!;
 
 /** Each rule gets a seed of its own, so `--rule X --seed S` replays what the full run did. */
 export function ruleSeed(seed: number, rule: string): number {
@@ -104,8 +110,8 @@ export type ProgramCheck =
   | { status: 'fault'; predicted: Trace; actual: Trace };
 
 /** Runs one program and compares the expectations of one rule. */
-export async function checkProgram(rule: string, program: Program, adapter: Adapter): Promise<ProgramCheck> {
-  const pred = predicted(program);
+export async function checkProgram(rule: string, program: Program, adapter: Adapter, profile: Profile = defaultProfile()): Promise<ProgramCheck> {
+  const pred = predicted(program, profile);
   const missing = pred.needs.filter((c) => !adapter.capabilities[c]);
   if (missing.length > 0) return { status: 'skip', reason: `needs ${missing.join(', ')}` };
   const expectations = pred.expectations.filter((x) => x.rule === rule);
@@ -113,17 +119,18 @@ export async function checkProgram(rule: string, program: Program, adapter: Adap
   const actual = canonicalize(await adapter.run(program));
   if (actual.end.kind === 'skipped') return { status: 'skip', reason: actual.end.detail };
   if (FAULTS.has(actual.end.kind)) return { status: 'fault', predicted: pred.trace, actual };
-  const mismatches = expectations.map((x) => check(x, actual)).filter((m): m is Mismatch => m !== undefined);
+  const check = checker(pred.trace, actual);
+  const mismatches = expectations.map(check).filter((m): m is Mismatch => m !== undefined);
   return mismatches.length > 0 ? { status: 'fail', mismatches, predicted: pred.trace, actual } : { status: 'pass', expectations };
 }
 
-export async function runRule(prop: RuleProperty, adapter: Adapter, runs: number, seed: number, path?: string): Promise<RuleResult> {
+export async function runRule(prop: RuleProperty, adapter: Adapter, runs: number, seed: number, path?: string, profile: Profile = defaultProfile()): Promise<RuleResult> {
   const started = performance.now();
   const result: RuleResult = { rule: prop.rule, verdict: 'pass', runs: 0, exercised: 0, skipped: 0, skipReasons: [], seed, ms: 0 };
   const reasons = new Set<string>();
   let shrinking = false;
-  const property = fc.asyncProperty(programsOf(prop), async (program) => {
-    const c = await checkProgram(prop.rule, program, adapter);
+  const property = fc.asyncProperty(programsOf(prop, profile), async (program) => {
+    const c = await checkProgram(prop.rule, program, adapter, profile);
     if (!shrinking) {
       if (c.status === 'skip') {
         result.skipped++;
@@ -138,7 +145,7 @@ export async function runRule(prop: RuleProperty, adapter: Adapter, runs: number
   result.skipReasons = [...reasons];
   if (details.failed && details.counterexample) {
     const program = details.counterexample[0];
-    const c = await checkProgram(prop.rule, program, adapter).catch((e: unknown) => ({ status: 'error' as const, e }));
+    const c = await checkProgram(prop.rule, program, adapter, profile).catch((e: unknown) => ({ status: 'error' as const, e }));
     if (c.status === 'fail') {
       result.verdict = 'fail';
       result.counterexample = { rule: prop.rule, program, mismatches: c.mismatches, predicted: c.predicted, actual: c.actual, seed, path: details.counterexamplePath ?? '' };
@@ -152,7 +159,7 @@ export async function runRule(prop: RuleProperty, adapter: Adapter, runs: number
       result.verdict = 'error';
       const e = 'e' in c ? c.e : details.errorInstance;
       result.error = e instanceof Error ? e.message : String(e);
-      result.counterexample = { rule: prop.rule, program, mismatches: [], predicted: predicted(program).trace, actual: { obs: {}, order: {}, end: { kind: 'ok' } }, seed, path: details.counterexamplePath ?? '' };
+      result.counterexample = { rule: prop.rule, program, mismatches: [], predicted: predicted(program, profile).trace, actual: { obs: {}, order: {}, end: { kind: 'ok' } }, seed, path: details.counterexamplePath ?? '' };
     }
   } else if (details.failed) {
     result.verdict = 'error';
@@ -168,13 +175,14 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const started = performance.now();
   const runs = opts.runs ?? DEFAULT_RUNS;
   const seed = opts.seed ?? Date.now() % 2 ** 31;
+  const profile = opts.profile ?? defaultProfile();
   const props = opts.rules ? PROPERTIES.filter((p) => opts.rules!.includes(p.rule)) : PROPERTIES;
   const results: RuleResult[] = [];
   for (const [i, prop] of props.entries()) {
     opts.onRuleStart?.(prop.rule, i, props.length);
-    const r = await runRule(prop, opts.adapter, runs, ruleSeed(seed, prop.rule), opts.path);
+    const r = await runRule(prop, opts.adapter, runs, ruleSeed(seed, prop.rule), opts.path, profile);
     results.push(r);
     opts.onRuleEnd?.(r, i, props.length);
   }
-  return { adapter: { name: opts.adapter.name, version: opts.adapter.version }, seed, runs, results, ms: performance.now() - started };
+  return { adapter: { name: opts.adapter.name, version: opts.adapter.version }, profile: profile.name, seed, runs, results, ms: performance.now() - started };
 }

@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GROUP_TITLES, RULES } from './rules.ts';
 import type { RuleGroup } from './rules.ts';
+import { PROFILES, SWITCH_NOTES } from './profiles.ts';
+import type { SwitchName } from './profiles.ts';
 
 export function renderRules(): string {
   const out: string[] = [
@@ -13,9 +15,10 @@ export function renderRules(): string {
     '',
     '<!-- Generated from spec/rules.ts by `npm run spec`; edit the registry, not this file. -->',
     '',
-    "Semantics of CPython 3.12 (profile `cpython-3.12`). The key words MUST, MUST NOT and SHOULD are to be read as in RFC 2119. Each rule's property lives in `conformance/properties/<GROUP>.ts`; the oracle tags every observation it predicts with the rule that decides it (`conformance/oracle/oracle.ts`); the reference enforces it where a comment names its ID (`reference/`).",
+    "Semantics of CPython 3.12 (profile `cpython-3.12`, the default); the other versions, 3.8 to 3.14, differ where the table below says. The key words MUST, MUST NOT and SHOULD are to be read as in RFC 2119. Each rule's property lives in `conformance/properties/<GROUP>.ts`; the oracle tags every observation it predicts with the rule that decides it (`conformance/oracle/oracle.ts`); the reference enforces it where a comment names its ID (`reference/`).",
     '',
   ];
+  out.push(...versionTable());
   for (const group of Object.keys(GROUP_TITLES) as RuleGroup[]) {
     out.push(`## ${group}: ${GROUP_TITLES[group]}`, '');
     for (const r of RULES.filter((x) => x.group === group)) {
@@ -26,6 +29,31 @@ export function renderRules(): string {
     }
   }
   return out.join('\n');
+}
+
+/** What changes between versions: the profiles' switches, and per group the rules they touch. */
+function versionTable(): string[] {
+  const names = Object.keys(PROFILES[0].switches) as SwitchName[];
+  const short = (p: string) => p.replace('cpython-', '');
+  const out = [
+    '## What changes between versions',
+    '',
+    'Each profile (`--profile cpython-3.X`) is a set of switches (`spec/profiles.ts`); a rule lists the switches its observations depend on, and `conformance/profiles.test.ts` checks on generated programs that between two profiles exactly those rules differ.',
+    '',
+    `| switch | ${PROFILES.map((p) => short(p.name)).join(' | ')} | rules that depend on it |`,
+    `| --- | ${PROFILES.map(() => '---').join(' | ')} | --- |`,
+  ];
+  for (const sw of names) {
+    const rules = RULES.filter((r) => r.dependsOn.includes(sw)).map((r) => r.id);
+    out.push(`| \`${sw}\` | ${PROFILES.map((p) => String(p.switches[sw])).join(' | ')} | ${rules.join(', ') || `none (${SWITCH_NOTES[sw] ?? 'not observable in the language'})`} |`);
+  }
+  out.push('', '| group | rules that differ between versions |', '| --- | --- |');
+  for (const group of Object.keys(GROUP_TITLES) as RuleGroup[]) {
+    const rules = RULES.filter((r) => r.group === group && r.dependsOn.length > 0);
+    out.push(`| ${group} | ${rules.map((r) => `${r.id} (${r.dependsOn.join(', ')})`).join('; ') || 'none: the same in 3.8 to 3.14'} |`);
+  }
+  out.push('', 'The releases each profile describes:', '', ...PROFILES.map((p) => `- \`${p.name}\`: ${p.describes}`), '');
+  return out;
 }
 
 export const RULES_MD = fileURLToPath(new URL('./RULES.md', import.meta.url));

@@ -6,6 +6,7 @@
  * Python docs, PEP 3156, the CPython function and version that implements it, or a recorded
  * run of a real interpreter. `versions` notes how other CPython versions differ, where known.
  */
+import type { SwitchName } from './profiles.ts';
 
 export type RuleGroup = 'POL' | 'GET' | 'RUN' | 'NEW' | 'LIFE' | 'THR' | 'TASK' | 'SCHED' | 'EXEC' | 'ARUN' | 'FORK';
 
@@ -17,8 +18,40 @@ export interface Rule {
   rationale: string;
   sources: string[];
   versions: string;
+  /**
+   * The profile switches (spec/profiles.ts) its observations depend on: between two profiles
+   * that differ in none of them, the rule's observations are the same. Checked both ways by
+   * conformance/profiles.test.ts.
+   */
+  dependsOn: SwitchName[];
   retired?: boolean;
 }
+
+/**
+ * CPython 3.14, read from its source (not run: the only 3.14 here is the pyodide build, which
+ * has no threads or fork). Profile cpython-3.14.
+ */
+const SOURCE_314 = 'CPython 3.14.2 Lib/asyncio/events.py, __init__.py and runners.py, as shipped in python_stdlib.zip of the pyodide 314.0.7 npm package';
+const V314: Partial<Record<string, string>> = {
+  'POL-1':
+    "3.14 (source): get_event_loop_policy() emits DeprecationWarning(\"'asyncio.get_event_loop_policy' is deprecated and slated for removal in Python 3.16\") on every call; asyncio's own lookups use the private _get_event_loop_policy() and do not warn.",
+  'POL-2':
+    "3.14 (source): set_event_loop_policy() emits DeprecationWarning(\"'asyncio.set_event_loop_policy' is deprecated and slated for removal in Python 3.16\"), and reading asyncio.DefaultEventLoopPolicy emits the same warning for 'asyncio.DefaultEventLoopPolicy' (module __getattr__); the type check is unchanged.",
+  'GET-3':
+    '3.14 (source): implicit creation is removed. BaseDefaultEventLoopPolicy.get_event_loop returns the loop set for the thread or raises RuntimeError("There is no current event loop in thread %r."), in the main thread too, with no warning; the _set_called flag is gone.',
+  'NEW-5': '3.14 (source): the same TypeError; there is no "set called" flag to mark any more, and nothing else changes.',
+  'FORK-2':
+    '3.14 (source): the at-fork hook is kept, and with no implicit creation get_event_loop() in the child raises RuntimeError until a loop is set there.',
+};
+
+/** Rules whose observations differ between CPython versions, and the switches why. */
+const DEPENDS_ON: Partial<Record<string, SwitchName[]>> = {
+  'POL-1': ['policyDeprecated'],
+  'POL-2': ['typeCheck', 'policyDeprecated'],
+  'GET-3': ['implicitCreation', 'implicitCreationWarns'],
+  'NEW-5': ['typeCheck'],
+  'FORK-2': ['forkHook', 'implicitCreation', 'implicitCreationWarns'],
+};
 
 export const GROUP_TITLES: Record<RuleGroup, string> = {
   POL: 'The event loop policy',
@@ -572,7 +605,16 @@ interface RuleBody {
 }
 
 function r(id: string, group: RuleGroup, title: string, body: RuleBody): Rule {
-  return { id, group, title, ...body };
+  const v314 = V314[id];
+  return {
+    id,
+    group,
+    title,
+    ...body,
+    versions: v314 ? `${body.versions} ${v314}` : body.versions,
+    sources: v314 ? [...body.sources, SOURCE_314] : body.sources,
+    dependsOn: DEPENDS_ON[id] ?? [],
+  };
 }
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.filter((x) => !x.retired).map((x) => x.id));

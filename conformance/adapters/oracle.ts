@@ -8,13 +8,15 @@ import { ALL_CAPABILITIES } from '../adapter.ts';
 import { predict } from '../oracle/oracle.ts';
 import type { Program } from '../program.ts';
 import type { Trace } from '../trace.ts';
+import { DEFAULT_PROFILE, profileByName } from '../../spec/profiles.ts';
+import type { Profile } from '../../spec/profiles.ts';
 
-export function oracleAdapter(): Adapter {
+export function oracleAdapter(profile: Profile = profileByName(DEFAULT_PROFILE)!): Adapter {
   return {
     name: 'loopspec-oracle',
-    version: 'cpython-3.12',
+    version: profile.name,
     capabilities: ALL_CAPABILITIES,
-    run: async (program: Program): Promise<Trace> => predict(program).trace,
+    run: async (program: Program): Promise<Trace> => predict(program, profile).trace,
     close: async () => {},
   };
 }

@@ -10,6 +10,8 @@
  * thread runs when joined, when a loop would block, or at the end of the program.
  */
 
+import type { Switches } from '../../spec/profiles.ts';
+
 export class PyErr {
   constructor(
     readonly type: string,
@@ -45,11 +47,14 @@ export interface MThread {
   kind: 'main' | 'program' | 'executor' | 'internal' | 'fork';
 }
 
-export type SetBy = 'never' | 'loop' | 'none' | 'bad-type' | 'asyncio.run';
+export type SetBy = 'never' | 'loop' | 'implicit' | 'none' | 'bad-type' | 'asyncio.run';
 
 export interface Local {
   loop: MLoop | null;
+  /** How the loop got there: set_event_loop, implicit creation, or asyncio.run. */
+  loopFrom?: 'set' | 'implicit' | 'run';
   setCalled: boolean;
+  /** The last call that counted as a set_event_loop call. */
   setBy: SetBy;
 }
 
@@ -117,10 +122,7 @@ export class Machine {
   policy: MPolicy | null = null;
   running = new Map<MThread, { loop: MLoop; pid: number }>();
   tasks: MTask[] = [];
-  /** The fork hook of 3.12 resets per-thread policy state and the running loop in a child. */
-  forkHook = true;
-
-  constructor() {
+  constructor(readonly sw: Switches) {
     this.thread = this.makeThread('MainThread', 'main', true, 'main', () => {});
     this.thread.status = 'running';
   }
@@ -463,7 +465,7 @@ export class Machine {
       this.runUntilComplete(loop, this.gather(loop, leftovers));
     }
     this.runUntilComplete(loop, this.createTask(loop, noop()));
-    this.runUntilComplete(loop, this.createTask(loop, this.shutdownDefaultExecutor(loop)));
+    if (this.sw.runShutsDownExecutor) this.runUntilComplete(loop, this.createTask(loop, this.shutdownDefaultExecutor(loop)));
   }
 
   /** gather(*tasks, return_exceptions=True): done when all are done. */

@@ -15,6 +15,8 @@ import type { Capability } from '../adapter.ts';
 import type { Observation, Outcome as TraceOutcome, Trace, Value, Warning } from '../trace.ts';
 import { canonicalRenamer, renameOutcome } from '../trace.ts';
 import { Hang, Machine, OutOfModel, PyErr } from './machine.ts';
+import { DEFAULT_PROFILE, profileByName } from '../../spec/profiles.ts';
+import type { Profile, Switches } from '../../spec/profiles.ts';
 import type { Coro, MFuture, MLoop, MPolicy, MTask, MThread } from './machine.ts';
 
 export interface Prediction {
@@ -58,8 +60,8 @@ interface MarkRun {
   deadline?: number;
 }
 
-export function predict(program: Program): Prediction {
-  return new Oracle().predict(program);
+export function predict(program: Program, profile: Profile = profileByName(DEFAULT_PROFILE)!): Prediction {
+  return new Oracle(profile.switches).predict(program);
 }
 
 export function capabilitiesNeeded(program: Program): Capability[] {
@@ -73,7 +75,7 @@ export function capabilitiesNeeded(program: Program): Capability[] {
 }
 
 class Oracle {
-  private m = new Machine();
+  private m: Machine;
   private vars = new Map<string, Binding>();
   private threads = new Map<string, MThread>();
   private obs: Record<string, Observation> = {};
@@ -95,8 +97,14 @@ class Oracle {
   private bodyTask = new Map<Stmt[], MTask>();
   private forkParentHadRunning = new Map<string, boolean>();
   private loopOwner = new Map<MLoop, MThread>();
+  /** Set when the statement being observed is the last the model can speak for. */
+  private leaveAfterThis: string | undefined;
   /** The statement after each statement in its body: TASK-1 compares it with the new task's. */
   private nextSibling = new Map<string, Stmt>();
+
+  constructor(private sw: Switches) {
+    this.m = new Machine(sw);
+  }
 
   predict(program: Program): Prediction {
     const needs = capabilitiesNeeded(program);
@@ -180,6 +188,7 @@ class Oracle {
     }
     const warnings = this.sinks.pop()!;
     this.record(s, outcome, warnings, attr);
+    if (this.leaveAfterThis) throw new OutOfModel(this.leaveAfterThis);
   }
 
   /** A statement starts: it takes its place in its context's order. */
@@ -398,23 +407,29 @@ class Oracle {
           // 3.12 marks the call before it checks the type.
           local.setCalled = true;
           local.setBy = 'bad-type';
-          throw new PyErr('TypeError', "loop must be an instance of AbstractEventLoop or None, not 'int'");
+          throw this.typeError("loop must be an instance of AbstractEventLoop or None, not 'int'");
         }
         const loop = s.arg === null ? null : this.loopVar(s.arg, 'set_event_loop');
         attr.outcome.push(loop ? 'NEW-3' : 'NEW-4');
         local.setCalled = true;
         local.setBy = loop ? 'loop' : 'none';
         local.loop = loop;
+        local.loopFrom = 'set';
         return null;
       }
       case 'get_policy':
         attr.outcome.push('POL-1');
+        attr.warnings.push('POL-1');
         if (this.policyChanged) attr.outcome.push('POL-2');
+        this.deprecatedPolicyApi('get_event_loop_policy');
         return m.getPolicy();
       case 'set_policy': {
         attr.outcome.push('POL-2');
+        attr.warnings.push('POL-2');
         if (m.threads.some((t) => t.kind === 'program' && !t.joined)) throw new OutOfModel('set_event_loop_policy races with a running thread');
-        if (typeof s.arg === 'number') throw new PyErr('TypeError', "policy must be an instance of AbstractEventLoopPolicy or None, not 'int'");
+        if (s.arg === 'new') this.deprecatedPolicyApi('DefaultEventLoopPolicy');
+        this.deprecatedPolicyApi('set_event_loop_policy');
+        if (typeof s.arg === 'number') throw this.typeError("policy must be an instance of AbstractEventLoopPolicy or None, not 'int'");
         this.policyChanged = true;
         m.policy = s.arg === 'new' ? { id: m.newId('policy'), locals: new Map() } : null;
         return null;
@@ -447,9 +462,19 @@ class Oracle {
       }
       case 'run_forever': {
         const loop = this.loopVar(s.loop, 'run_forever');
-        this.checkCanRun(loop, attr);
+        const rule = this.refusal(loop);
+        try {
+          m.runForever(loop);
+        } catch (e) {
+          if (e instanceof PyErr && rule) attr.outcome.push(rule);
+          // 3.13.0 (python/cpython#130145): the refused call still clears the running loop,
+          // leaving the loop inconsistent. The profile specifies the refusal, not what follows.
+          if (e instanceof PyErr && (rule === 'LIFE-3' || rule === 'LIFE-4') && this.sw.failedRunForeverCleansUp) {
+            this.leaveAfterThis = 'a refused run_forever leaves 3.13.0 inconsistent (python/cpython#130145)';
+          }
+          throw e;
+        }
         attr.outcome.push('LIFE-7');
-        m.runForever(loop);
         return null;
       }
       case 'asyncio_run':
@@ -532,42 +557,65 @@ class Oracle {
     const m = this.m;
     const t = m.thread;
     const local = m.local();
-    const extra: string[] = [];
-    if (t.kind === 'executor') extra.push('EXEC-2');
-    if (t.kind === 'fork') extra.push('FORK-2');
-    if ((this.loopsCreatedBy.get(t) ?? 0) > 0) extra.push('NEW-2');
+    // What a fork child sees is FORK-2's subject alone; an executor thread's, EXEC-2's too.
+    const rules = (...own: string[]) => (t.kind === 'fork' ? ['FORK-2'] : t.kind === 'executor' ? [...own, 'EXEC-2'] : own);
+    const created = (this.loopsCreatedBy.get(t) ?? 0) > 0 ? ['NEW-2'] : [];
     if (local.loop) {
-      attr.outcome.push('GET-2', ...extra, ...(local.setBy === 'loop' ? ['NEW-3'] : []));
-      attr.warnings.push('GET-2');
+      // A loop created implicitly stays GET-3's: "later calls return that same loop".
+      const own = local.loopFrom === 'implicit' ? ['GET-3'] : ['GET-2', ...(local.loopFrom === 'set' ? ['NEW-3'] : []), ...created];
+      attr.outcome.push(...rules(...own));
+      attr.warnings.push(...rules(own[0]));
       if (t.kind === 'program' && this.loopOwner.get(local.loop) === t) attr.outcome.push('THR-1');
       return local.loop;
     }
+    if (!this.sw.implicitCreation && t.isMain) {
+      // 3.14: no implicit creation (and no "set called" flag): the main thread raises too.
+      const cleared: Record<string, string> = { none: 'NEW-4', 'asyncio.run': 'ARUN-4' };
+      attr.outcome.push(...rules('GET-3', ...(cleared[local.setBy] ? [cleared[local.setBy]] : [])));
+      attr.warnings.push(...rules('GET-3'));
+      throw new PyErr('RuntimeError', NO_LOOP(t.name));
+    }
     if (!local.setCalled && t.isMain) {
-      attr.outcome.push('GET-3', ...extra);
-      attr.warnings.push('GET-3', ...extra);
-      this.warn('DeprecationWarning', 'There is no current event loop');
+      attr.outcome.push(...rules('GET-3'));
+      attr.warnings.push(...rules('GET-3'));
+      if (this.sw.implicitCreationWarns) this.warn('DeprecationWarning', 'There is no current event loop');
       const loop = m.newLoop();
       local.loop = loop;
+      local.loopFrom = 'implicit';
       local.setCalled = true;
-      local.setBy = 'loop';
+      local.setBy = 'implicit';
       return loop;
     }
     const because: Record<string, string> = { none: 'NEW-4', 'bad-type': 'NEW-5', 'asyncio.run': 'ARUN-4' };
-    attr.outcome.push('GET-4', ...extra, ...(t.isMain && because[local.setBy] ? [because[local.setBy]] : []));
-    attr.warnings.push('GET-4');
+    attr.outcome.push(...rules('GET-4', ...created, ...(t.isMain && because[local.setBy] ? [because[local.setBy]] : [])));
+    attr.warnings.push(...rules('GET-4'));
     if (t.kind === 'executor') attr.match = 'prefix';
     throw new PyErr('RuntimeError', t.kind === 'executor' ? 'There is no current event loop in thread' : NO_LOOP(t.name));
   }
 
+
+  /** The type checks of set_event_loop and set_event_loop_policy: an assert before 3.11. */
+  private typeError(message: string): PyErr {
+    return this.sw.typeCheck === 'assert' ? new PyErr('AssertionError', '') : new PyErr('TypeError', message);
+  }
+
+  /** 3.14 deprecates the policy system: each use of its public names warns. */
+  private deprecatedPolicyApi(name: string): void {
+    if (this.sw.policyDeprecated) this.warn('DeprecationWarning', `'asyncio.${name}' is deprecated and slated for removal in Python 3.16`);
+  }
+
+  /** The rule by which a loop refuses to run now, if it does. */
+  private refusal(loop: MLoop): string | undefined {
+    if (loop.closed) return 'LIFE-2';
+    if (loop.thread) return 'LIFE-3';
+    if (this.m.runningLoop()) return 'LIFE-4';
+    return undefined;
+  }
+
   private checkCanRun(loop: MLoop, attr: Attr): void {
-    try {
-      this.m.checkCanRun(loop);
-    } catch (e) {
-      if (e instanceof PyErr) {
-        attr.outcome.push(loop.closed ? 'LIFE-2' : loop.thread ? 'LIFE-3' : 'LIFE-4');
-      }
-      throw e;
-    }
+    const rule = this.refusal(loop);
+    if (rule) attr.outcome.push(rule);
+    this.m.checkCanRun(loop);
   }
 
   private spawnTask(loop: MLoop, body: Stmt[]): MTask {
@@ -600,6 +648,7 @@ class Oracle {
     local.setCalled = true;
     local.setBy = 'loop';
     local.loop = loop;
+    local.loopFrom = 'run';
     let outcome: { value: unknown } | { error: PyErr };
     try {
       outcome = { value: m.runUntilComplete(loop, this.spawnTask(loop, body)) };
@@ -650,7 +699,7 @@ class Oracle {
     }
     const run = m.running.get(parent);
     if (run) m.running.set(child, run);
-    if (m.forkHook) {
+    if (this.sw.forkHook) {
       // 3.12's os.register_at_fork(after_in_child=...): fresh policy-local state, no running loop.
       if (policy) policy.locals.delete(child);
       m.running.delete(child);

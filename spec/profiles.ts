@@ -1,0 +1,127 @@
+/**
+ * Profiles: one CPython minor version's semantics, as a set of switches. The oracle (and the
+ * reference) take a profile; a rule says which switches it depends on (`dependsOn` in
+ * rules.ts), so the rules that differ between two versions are known from the registry.
+ *
+ * Every switch value has a source: the CPython source of that version, and measurements of
+ * the probe programs (fixtures/probes/) on the interpreters named in `describes`.
+ */
+
+export interface Switches {
+  /**
+   * get_event_loop() in the main thread creates a loop when none is set and set_event_loop
+   * was never called there. Removed in 3.14: the policy's get_event_loop only returns the
+   * loop that was set, or raises.
+   */
+  implicitCreation: boolean;
+  /** That implicit creation emits DeprecationWarning('There is no current event loop'). */
+  implicitCreationWarns: boolean;
+  /**
+   * The error of set_event_loop(non-loop) and set_event_loop_policy(non-policy): an `assert`
+   * (AssertionError with an empty message) up to 3.10, a TypeError naming the type from 3.11.
+   */
+  typeCheck: 'assert' | 'TypeError';
+  /**
+   * os.register_at_fork(after_in_child=...) resets the policy's per-thread state and the
+   * running loop in a forked child (3.12+). Before, the child keeps its copy of the parent's
+   * per-thread state, and only the pid check hides the parent's running loop.
+   */
+  forkHook: boolean;
+  /**
+   * get_event_loop_policy, set_event_loop_policy and asyncio.DefaultEventLoopPolicy emit
+   * DeprecationWarning("'asyncio.<name>' is deprecated and slated for removal in Python 3.16").
+   */
+  policyDeprecated: boolean;
+  /**
+   * A run_forever() that fails its checks (already running, another loop running) still runs
+   * its cleanup: it clears the thread's running loop and the loop's thread id, while the loop
+   * goes on running. A bug of 3.13.0 (python/cpython#130145). The profile specifies the
+   * refusal itself (LIFE-3, LIFE-4); programs that go on after it are left out of the profile,
+   * since what follows is an inconsistent state, not semantics (see spec/FACTS.md).
+   */
+  failedRunForeverCleansUp: boolean;
+  /** asyncio.run shuts down the default executor after the async generators (3.9+). */
+  runShutsDownExecutor: boolean;
+}
+
+export type SwitchName = keyof Switches;
+
+/** Switches that change no rule's observations, and what they do instead. */
+export const SWITCH_NOTES: Partial<Record<SwitchName, string>> = {
+  failedRunForeverCleansUp: 'LIFE-3 and LIFE-4 still hold for the refusal; programs that go on after it are left out of the profile',
+  runShutsDownExecutor: 'one more loop run when asyncio.run closes; no statement of the language observes it',
+};
+
+export interface Profile {
+  name: string;
+  /** The CPython releases it describes, and how that was established. */
+  describes: string;
+  switches: Switches;
+}
+
+const base: Switches = {
+  implicitCreation: true,
+  implicitCreationWarns: false,
+  typeCheck: 'TypeError',
+  forkHook: false,
+  policyDeprecated: false,
+  failedRunForeverCleansUp: false,
+  runShutsDownExecutor: true,
+};
+
+export const PROFILES: Profile[] = [
+  {
+    name: 'cpython-3.8',
+    describes: 'CPython 3.8.18 (measured: fixtures/probes/*.cpython-3.8.18.trace.json)',
+    switches: { ...base, typeCheck: 'assert', runShutsDownExecutor: false },
+  },
+  {
+    name: 'cpython-3.9',
+    describes: 'CPython 3.9.18 (measured)',
+    switches: { ...base, typeCheck: 'assert' },
+  },
+  {
+    name: 'cpython-3.10',
+    describes:
+      'CPython 3.10.13 (measured); 3.10.0 to 3.10.8 warned in get_event_loop whenever no loop was running, and 3.10.9 on creation only (gh-93453, gh-100160), which this profile does not describe',
+    switches: { ...base, typeCheck: 'assert' },
+  },
+  {
+    name: 'cpython-3.11',
+    describes: 'CPython 3.11.7 (measured); 3.11.0 and 3.11.1 warned differently (gh-93453, gh-100160) and are not described',
+    switches: { ...base },
+  },
+  {
+    name: 'cpython-3.12',
+    describes: 'CPython 3.12.1 (measured); the default profile',
+    switches: { ...base, implicitCreationWarns: true, forkHook: true },
+  },
+  {
+    name: 'cpython-3.13',
+    describes: 'CPython 3.13.0 (measured), including python/cpython#130145 (a failed run_forever clears the running loop), fixed in later 3.13 releases',
+    switches: { ...base, implicitCreationWarns: true, forkHook: true, failedRunForeverCleansUp: true },
+  },
+  {
+    name: 'cpython-3.14',
+    describes:
+      'CPython 3.14.2 from its source (Lib/asyncio/events.py, __init__.py, runners.py as shipped in the pyodide 314.0.7 npm package); not run here, since that build has no threads or fork',
+    switches: { ...base, implicitCreation: false, forkHook: true, policyDeprecated: true },
+  },
+];
+
+export const DEFAULT_PROFILE = 'cpython-3.12';
+
+export function profileByName(name: string): Profile | undefined {
+  return PROFILES.find((p) => p.name === name);
+}
+
+/** The profile of a Python version string such as '3.12.1' or '3.14.0rc1'. */
+export function profileForVersion(version: string): Profile | undefined {
+  const m = version.match(/^(\d+)\.(\d+)/);
+  return m ? profileByName(`cpython-${m[1]}.${m[2]}`) : undefined;
+}
+
+/** The switches whose values differ between two profiles. */
+export function differingSwitches(a: Profile, b: Profile): SwitchName[] {
+  return (Object.keys(a.switches) as SwitchName[]).filter((k) => a.switches[k] !== b.switches[k]);
+}

@@ -1,20 +1,26 @@
 /**
- * Finds the implementation to test: a built-in name, or a path to a TypeScript/JavaScript
- * module that exports an adapter (see README, "Writing an adapter").
+ * Finds the implementation to test: a built-in name, a path to a TypeScript/JavaScript
+ * module that exports an adapter (see README, "Writing an adapter"), or an out-of-process
+ * driver speaking the protocol (docs/PROTOCOL.md): `python`, `python:<interpreter>`,
+ * `exec:<driver>` with its arguments in `driverArgs`.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Adapter } from '../conformance/adapter.ts';
 import { oracleAdapter } from '../conformance/adapters/oracle.ts';
+import { DriverStartError, startProcessAdapter } from '../conformance/adapters/process.ts';
+import { startPythonAdapter } from '../conformance/adapters/python.ts';
 import { referenceAdapter } from '../conformance/adapters/reference.ts';
+import { DEFAULT_PROFILE, profileByName } from '../spec/profiles.ts';
 
 /** Bad input from the user: a message, exit code 2. */
 export class UsageError extends Error {}
 
-export const BUILT_IN: Record<string, () => Adapter> = {
-  reference: () => referenceAdapter(),
-  oracle: () => oracleAdapter(),
+/** The built-in implementations; `profile` is the one the user asked for, if any. */
+export const BUILT_IN: Record<string, (profile?: string) => Adapter> = {
+  reference: (profile) => referenceAdapter({ profile }),
+  oracle: (profile) => oracleAdapter(profileByName(profile ?? DEFAULT_PROFILE)),
 };
 
 /** What is wrong with a would-be adapter, or nothing. */
@@ -32,11 +38,58 @@ export function adapterProblems(a: unknown): string[] {
   return problems;
 }
 
-export async function loadAdapter(impl: string): Promise<Adapter> {
+/** Options of out-of-process implementations (the command line's driver flags). */
+export interface DriverOptions {
+  policy?: string;
+  loopFactory?: string;
+  setup?: string;
+  /** Per-program deadline, ms. */
+  timeoutMs?: number;
+  validate?: boolean;
+  /** The arguments of an `exec:` driver. */
+  driverArgs?: string[];
+}
+
+/** Flags that make no sense for the chosen kind of implementation are usage errors, not silently ignored. */
+function checkFlags(kind: 'python' | 'exec' | 'in-process', o: DriverOptions): void {
+  const given = (flags: Array<[string, unknown]>) => flags.filter(([, v]) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0)).map(([f]) => f);
+  const plugins = given([['--policy', o.policy], ['--loop-factory', o.loopFactory], ['--setup', o.setup]]);
+  const driver = given([['--timeout', o.timeoutMs], ['--validate-protocol', o.validate]]);
+  const args = given([['--driver-arg', o.driverArgs]]);
+  const wrong = kind === 'python' ? args : kind === 'exec' ? plugins : [...plugins, ...driver, ...args];
+  if (wrong.length > 0) {
+    const fits = (f: string) => (['--policy', '--loop-factory', '--setup'].includes(f) ? '--impl python' : f === '--driver-arg' ? '--impl exec:<driver>' : 'an out-of-process implementation (python, exec:)');
+    throw new UsageError(wrong.map((f) => `${f} works with ${fits(f)} only`).join('; '));
+  }
+}
+
+async function startDriver(impl: string, o: DriverOptions): Promise<Adapter> {
+  const common = { timeoutMs: o.timeoutMs, validate: o.validate };
+  try {
+    if (impl === 'python' || impl.startsWith('python:')) {
+      checkFlags('python', o);
+      const python = impl === 'python' ? 'python3' : impl.slice('python:'.length);
+      if (python === '') throw new UsageError('--impl python:<path> wants the path of an interpreter');
+      return await startPythonAdapter({ ...common, python, policy: o.policy, loopFactory: o.loopFactory, setup: o.setup });
+    }
+    checkFlags('exec', o);
+    const driver = impl.slice('exec:'.length);
+    if (driver === '') throw new UsageError('--impl exec:<driver> wants the driver to run');
+    if (driver.includes('/') && !existsSync(driver)) throw new UsageError(`driver not found: ${resolve(driver)}`);
+    return await startProcessAdapter({ ...common, argv: [driver, ...(o.driverArgs ?? [])] });
+  } catch (e) {
+    if (e instanceof DriverStartError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+export async function loadAdapter(impl: string, o: DriverOptions = {}, profile?: string): Promise<Adapter> {
+  if (impl === 'python' || impl.startsWith('python:') || impl.startsWith('exec:')) return startDriver(impl, o);
+  checkFlags('in-process', o);
   const builtIn = BUILT_IN[impl];
-  if (builtIn) return builtIn();
+  if (builtIn) return builtIn(profile);
   const looksLikePath = /[\\/.]/.test(impl);
-  if (!looksLikePath) throw new UsageError(`unknown implementation '${impl}': use one of ${Object.keys(BUILT_IN).join(', ')}, or a path to an adapter module`);
+  if (!looksLikePath) throw new UsageError(`unknown implementation '${impl}': use one of ${Object.keys(BUILT_IN).join(', ')}, python, python:<interpreter>, exec:<driver>, or a path to an adapter module`);
   const file = resolve(impl);
   if (!existsSync(file)) throw new UsageError(`adapter module not found: ${file}`);
   let mod: Record<string, unknown>;

@@ -74,21 +74,49 @@ export class BaseEventLoop extends AbstractEventLoop {
   }
 
   *run_forever(): Blocking<void> {
+    if (this._rt.sw.failedRunForeverCleansUp) {
+      // LIFE-3, LIFE-4 (failedRunForeverCleansUp): 3.13.0 calls _run_forever_setup inside
+      // the try, so a run_forever refused by its checks (LIFE-2, LIFE-3, LIFE-4) still runs
+      // _run_forever_cleanup: it clears this loop's _stopping and _thread_id and the thread's
+      // running loop, even while this (or another) loop goes on running
+      // (python/cpython#130145).
+      try {
+        this._run_forever_setup();
+        yield* this._run_forever_loop();
+      } finally {
+        this._run_forever_cleanup();
+      }
+      return;
+    }
+    // Up to 3.12 (and from 3.13.1): the checks come before the try.
+    this._run_forever_setup();
+    try {
+      yield* this._run_forever_loop();
+    } finally {
+      this._run_forever_cleanup();
+    }
+  }
+
+  /** The checks (LIFE-2, LIFE-3, LIFE-4), then this loop becomes the thread's running loop. */
+  _run_forever_setup(): void {
     this._check_closed();
     this._check_running();
-    try {
-      this._thread_id = this._rt.world.currentThread.ident;
-      this._rt.events._set_running_loop(this);
-      // LIFE-7: stop() ends the loop after a complete iteration.
-      for (;;) {
-        yield* this._run_once();
-        if (this._stopping) break;
-      }
-    } finally {
-      this._stopping = false;
-      this._thread_id = null;
-      this._rt.events._set_running_loop(null);
+    this._thread_id = this._rt.world.currentThread.ident;
+    this._rt.events._set_running_loop(this);
+  }
+
+  /** LIFE-7: stop() ends the loop after a complete iteration. */
+  *_run_forever_loop(): Blocking<void> {
+    for (;;) {
+      yield* this._run_once();
+      if (this._stopping) break;
     }
+  }
+
+  _run_forever_cleanup(): void {
+    this._stopping = false;
+    this._thread_id = null;
+    this._rt.events._set_running_loop(null);
   }
 
   /** LIFE-1: the future's result, or its exception. A coroutine is wrapped in a Task. */

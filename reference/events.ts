@@ -89,10 +89,13 @@ export class BaseDefaultEventLoopPolicy extends AbstractEventLoopPolicy {
   get_event_loop(): AbstractEventLoop {
     const local = this._local.get();
     const thread = this._rt.world.currentThread;
+    const sw = this._rt.sw;
     // GET-3: implicit creation only in the main thread, with no loop, if set_event_loop was
-    // never called in this thread; 3.12 warns that this is deprecated.
-    if (local._loop === null && !local._set_called && thread.isMain) {
-      this._rt.warnings.warn('DeprecationWarning', 'There is no current event loop');
+    // never called in this thread. GET-3 (implicitCreation): 3.14 has no implicit creation
+    // (and no _set_called): the main thread raises like any other.
+    if (sw.implicitCreation && local._loop === null && !local._set_called && thread.isMain) {
+      // GET-3 (implicitCreationWarns): 3.12 and 3.13 warn that this is deprecated.
+      if (sw.implicitCreationWarns) this._rt.warnings.warn('DeprecationWarning', 'There is no current event loop');
       this.set_event_loop(this.new_event_loop());
     }
     // GET-4: otherwise no loop is an error naming the thread (%r of its name).
@@ -105,10 +108,11 @@ export class BaseDefaultEventLoopPolicy extends AbstractEventLoopPolicy {
 
   set_event_loop(loop: unknown): void {
     // NEW-4: the call counts (disables implicit creation) even if the type check fails.
-    this._local.get()._set_called = true;
-    // NEW-5: a non-loop is rejected.
+    // GET-3 (implicitCreation): 3.14's _Local has no _set_called, and nothing to mark.
+    if (this._rt.sw.implicitCreation) this._local.get()._set_called = true;
+    // NEW-5: a non-loop is rejected (NEW-5 typeCheck: an `assert` up to 3.10).
     if (loop !== null && !(loop instanceof AbstractEventLoop)) {
-      throw new PyError('TypeError', `loop must be an instance of AbstractEventLoop or None, not '${pyTypeName(loop)}'`);
+      throw typeCheckFailed(this._rt, `loop must be an instance of AbstractEventLoop or None, not '${pyTypeName(loop)}'`);
     }
     // NEW-3: this thread only.
     this._local.get()._loop = loop;
@@ -124,6 +128,20 @@ export class BaseDefaultEventLoopPolicy extends AbstractEventLoopPolicy {
   }
 }
 
+/**
+ * A failed type check of set_event_loop or set_event_loop_policy. NEW-5, POL-2 (typeCheck):
+ * up to 3.10 the check is `assert isinstance(...)`, an AssertionError with an empty message;
+ * from 3.11 a TypeError naming the type.
+ */
+export function typeCheckFailed(rt: Runtime, message: string): PyError {
+  return rt.sw.typeCheck === 'assert' ? new PyError('AssertionError', '') : new PyError('TypeError', message);
+}
+
+/** 3.14's `warnings._deprecated('asyncio.<name>', remove=(3, 16))`. */
+export function deprecatedPolicyApi(rt: Runtime, name: string): void {
+  rt.warnings.warn('DeprecationWarning', `'asyncio.${name}' is deprecated and slated for removal in Python 3.16`);
+}
+
 type RunningLoop = { loop_pid: [AbstractEventLoop | null, number | null] };
 
 /** The module-level state and functions of events.py. */
@@ -136,8 +154,10 @@ export class EventsModule {
   constructor(readonly _rt: Runtime) {
     this._event_loop_policy = new ProcessLocal<AbstractEventLoopPolicy | null>(_rt.world, () => null);
     this._running_loop = new ThreadLocal<RunningLoop>(_rt.world, () => ({ loop_pid: [null, null] }));
-    // os.register_at_fork(after_in_child=on_fork)
-    _rt.world.atForkChild.push(() => this.on_fork());
+    // FORK-2 (forkHook): `os.register_at_fork(after_in_child=on_fork)`, new in 3.12. Before,
+    // a forked child keeps its copy of the forking thread's policy state and running-loop
+    // record (world.fork copies thread-local storage), which only the pid check hides (FORK-1).
+    if (_rt.sw.forkHook) _rt.world.atForkChild.push(() => this.on_fork());
   }
 
   /** RUN-1: the running loop, or RuntimeError. */
@@ -165,38 +185,67 @@ export class EventsModule {
     }
   }
 
-  /** POL-1: the default policy is created lazily, once. */
-  get_event_loop_policy(): AbstractEventLoopPolicy {
+  /**
+   * `_get_event_loop_policy()` (3.14's private getter; the body of the public one before):
+   * POL-1, the default policy is created lazily, once.
+   */
+  _get_event_loop_policy(): AbstractEventLoopPolicy {
     if (this._event_loop_policy.value === null) this._init_event_loop_policy();
     return this._event_loop_policy.value!;
   }
 
-  /** POL-2: None resets to the default (created lazily again); a non-policy is rejected. */
-  set_event_loop_policy(policy: unknown): void {
+  /** POL-1: asyncio.get_event_loop_policy(). */
+  get_event_loop_policy(): AbstractEventLoopPolicy {
+    // POL-1 (policyDeprecated): 3.14 deprecates the public getter.
+    if (this._rt.sw.policyDeprecated) deprecatedPolicyApi(this._rt, 'get_event_loop_policy');
+    return this._get_event_loop_policy();
+  }
+
+  /**
+   * The policy lookup of asyncio's own functions (get_event_loop, set_event_loop,
+   * new_event_loop): the public getter up to 3.13 (so a patched get_event_loop_policy is
+   * what they see), the private one in 3.14, which does not warn (POL-1, policyDeprecated).
+   */
+  _policy(): AbstractEventLoopPolicy {
+    return this._rt.sw.policyDeprecated ? this._get_event_loop_policy() : this.get_event_loop_policy();
+  }
+
+  /** `_set_event_loop_policy()` (3.14's private setter; the body of the public one before). */
+  _set_event_loop_policy(policy: unknown): void {
+    // POL-2: None resets to the default (created lazily again); a non-policy is rejected
+    // (POL-2 typeCheck: an `assert` up to 3.10).
     if (policy !== null && !(policy instanceof AbstractEventLoopPolicy)) {
-      throw new PyError('TypeError', `policy must be an instance of AbstractEventLoopPolicy or None, not '${pyTypeName(policy)}'`);
+      throw typeCheckFailed(this._rt, `policy must be an instance of AbstractEventLoopPolicy or None, not '${pyTypeName(policy)}'`);
     }
     this._event_loop_policy.value = policy;
+  }
+
+  /** POL-2: asyncio.set_event_loop_policy(). */
+  set_event_loop_policy(policy: unknown): void {
+    // POL-2 (policyDeprecated): 3.14 warns before the type check.
+    if (this._rt.sw.policyDeprecated) deprecatedPolicyApi(this._rt, 'set_event_loop_policy');
+    this._set_event_loop_policy(policy);
   }
 
   get_event_loop(): AbstractEventLoop {
     // GET-1: the running loop comes first.
     const current_loop = this._get_running_loop();
     if (current_loop !== null) return current_loop;
-    return this.get_event_loop_policy().get_event_loop();
+    return this._policy().get_event_loop();
   }
 
   set_event_loop(loop: unknown): void {
-    this.get_event_loop_policy().set_event_loop(loop);
+    this._policy().set_event_loop(loop);
   }
 
   /** NEW-1, NEW-2: a new loop, nothing else changes. */
   new_event_loop(): AbstractEventLoop {
-    return this.get_event_loop_policy().new_event_loop();
+    return this._policy().new_event_loop();
   }
 
   /**
-   * FORK-2, FORK-1: in the child, reset the policy's per-thread state and the running loop.
+   * FORK-2, FORK-1: in the child, reset the policy's per-thread state and the running loop
+   * (3.12+; registered only under the forkHook switch).
    * CPython replaces `policy._local` with a fresh `_Local()`; the simulation shares the
    * policy object with the parent, so it drops this (the child's only) thread's record,
    * which is the same thing for the child.

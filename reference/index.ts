@@ -1,5 +1,8 @@
 /**
- * The reference runtime: a minimal asyncio (CPython 3.12 semantics) over a simulated world.
+ * The reference runtime: a minimal asyncio over a simulated world, with the semantics of one
+ * CPython version: `createRuntime(profile)` takes a profile (spec/profiles.ts; default
+ * cpython-3.12) and the reference acts on each of its switches where a comment names the
+ * switch and the rule it decides (`grep -n 'sw\.' reference/`).
  *
  * `createRuntime()` returns a fresh, pristine runtime: its own world (pid, threads, clock),
  * its own module objects (events, tasks, runners, os) and its own subclasses of the loop, policy,
@@ -25,6 +28,7 @@
  * world.ts); a patch of one of them must be a generator function too. To run blocking code
  * outside the interpreter: `rt.world.runMain(() => rt.runners.run(coro))`.
  */
+import { DEFAULT_PROFILE, profileByName, type Profile, type Switches } from '../spec/profiles.ts';
 import { BaseEventLoop, SelectorEventLoop } from './base_events.ts';
 import { Warnings } from './errors.ts';
 import { BaseDefaultEventLoopPolicy, EventsModule } from './events.ts';
@@ -35,6 +39,10 @@ import { Task, TasksModule } from './tasks.ts';
 import { World } from './world.ts';
 
 export interface Runtime {
+  /** The CPython version whose semantics this runtime has (default cpython-3.12). */
+  readonly profile: Profile;
+  /** `profile.switches`, for the places that act on them. */
+  readonly sw: Switches;
   readonly world: World;
   /** `warnings.warn` goes here; the driver installs a sink. */
   readonly warnings: Warnings;
@@ -48,6 +56,12 @@ export interface Runtime {
   runners: RunnersModule;
   /** os: getpid, fork. */
   os: OsModule;
+  /**
+   * The `asyncio` package namespace, for the names whose lookup itself has an effect
+   * (3.14's module `__getattr__`): `rt.asyncio.DefaultEventLoopPolicy` is what the program
+   * text `asyncio.DefaultEventLoopPolicy` evaluates to.
+   */
+  asyncio: AsyncioModule;
   /** The loop class `new_event_loop()` makes (`_UnixSelectorEventLoop`). */
   EventLoop: new () => BaseEventLoop;
   /** `asyncio.DefaultEventLoopPolicy`. */
@@ -56,8 +70,29 @@ export interface Runtime {
   Task: typeof Task;
 }
 
-export function createRuntime(): Runtime {
-  const rt = { world: new World(), warnings: new Warnings(), log: [] as string[] } as Partial<Runtime> as Runtime;
+/**
+ * `asyncio/__init__.py`'s module-level `__getattr__` (3.14): the deprecated policy names warn
+ * when they are read. Up to 3.13 they are plain attributes.
+ */
+export class AsyncioModule {
+  constructor(readonly _rt: Runtime) {}
+
+  /** `asyncio.DefaultEventLoopPolicy` (the runtime's class, patches included). */
+  get DefaultEventLoopPolicy(): new () => BaseDefaultEventLoopPolicy {
+    // POL-2 (policyDeprecated): 3.14 warns on reading the name.
+    if (this._rt.sw.policyDeprecated) {
+      this._rt.warnings.warn('DeprecationWarning', "'asyncio.DefaultEventLoopPolicy' is deprecated and slated for removal in Python 3.16");
+    }
+    return this._rt.DefaultEventLoopPolicy;
+  }
+}
+
+/**
+ * A fresh runtime with the semantics of `profile` (default cpython-3.12: existing callers and
+ * patches see exactly the runtime they saw before profiles existed).
+ */
+export function createRuntime(profile: Profile = profileByName(DEFAULT_PROFILE)!): Runtime {
+  const rt = { profile, sw: Object.freeze({ ...profile.switches }), world: new World(), warnings: new Warnings(), log: [] as string[] } as Partial<Runtime> as Runtime;
   // Per-runtime subclasses: patching their prototypes affects this runtime only.
   rt.EventLoop = class EventLoop extends SelectorEventLoop {
     constructor() {
@@ -76,6 +111,7 @@ export function createRuntime(): Runtime {
   rt.tasks = new TasksModule(rt);
   rt.runners = new RunnersModule(rt);
   rt.os = new OsModule(rt);
+  rt.asyncio = new AsyncioModule(rt);
   return rt;
 }
 

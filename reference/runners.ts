@@ -1,5 +1,8 @@
 /**
- * asyncio/runners.py: asyncio.run with the 3.12 Runner semantics.
+ * asyncio/runners.py: asyncio.run with the 3.12 Runner semantics. 3.8 to 3.10 have no Runner
+ * (runners.run does the same steps inline: new loop, set_event_loop, run_until_complete,
+ * then cancel, shut down, set_event_loop(None), close); their differences are not observable
+ * by the program language, except what the runShutsDownExecutor switch says.
  */
 import { PyError } from './errors.ts';
 import type { BaseEventLoop } from './base_events.ts';
@@ -63,7 +66,10 @@ export class Runner {
     try {
       yield* this._rt.runners._cancel_all_tasks(loop);
       yield* loop.run_until_complete(loop.shutdown_asyncgens());
-      yield* loop.run_until_complete(loop.shutdown_default_executor());
+      // ARUN-2 (runShutsDownExecutor): 3.8's asyncio.run has no shutdown_default_executor step
+      // (3.9+ joins the default executor's workers here); loop.close() then shuts it down
+      // without waiting.
+      if (this._rt.sw.runShutsDownExecutor) yield* loop.run_until_complete(loop.shutdown_default_executor());
     } finally {
       // ARUN-4: the thread is left without a current loop (set_event_loop(None) counts as a
       // call, so get_event_loop no longer creates one implicitly).

@@ -33,10 +33,10 @@ export interface Switches {
    */
   policyDeprecated: boolean;
   /**
-   * A run_forever() that fails its checks (already running, another loop running) still runs
+   * A run_forever() that fails its checks (closed, already running, another loop running) still runs
    * its cleanup: it clears the thread's running loop and the loop's thread id, while the loop
    * goes on running. A bug of 3.13.0 (python/cpython#130145). The profile specifies the
-   * refusal itself (LIFE-3, LIFE-4); programs that go on after it are left out of the profile,
+   * refusal itself (LIFE-2, LIFE-3, LIFE-4); programs that go on after it are left out of the profile,
    * since what follows is an inconsistent state, not semantics (see spec/FACTS.md).
    */
   failedRunForeverCleansUp: boolean;
@@ -48,7 +48,7 @@ export type SwitchName = keyof Switches;
 
 /** Switches that change no rule's observations, and what they do instead. */
 export const SWITCH_NOTES: Partial<Record<SwitchName, string>> = {
-  failedRunForeverCleansUp: 'LIFE-3 and LIFE-4 still hold for the refusal; programs that go on after it are left out of the profile',
+  failedRunForeverCleansUp: 'LIFE-2, LIFE-3 and LIFE-4 still hold for the refusal; programs that go on after it inside a running loop are left out of the profile',
   runShutsDownExecutor: 'one more loop run when asyncio.run closes; no statement of the language observes it',
 };
 

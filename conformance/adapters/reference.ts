@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRuntime, type Runtime } from '../../reference/index.ts';
+import { DEFAULT_PROFILE, PROFILES, profileByName, type Profile } from '../../spec/profiles.ts';
 import { ALL_CAPABILITIES, type Adapter } from '../adapter.ts';
 import { numberProgram, walk, type Program } from '../program.ts';
 import type { Trace } from '../trace.ts';
@@ -15,24 +16,40 @@ export interface ReferenceAdapterOptions {
   name?: string;
   /** Applied to every fresh runtime before the program runs: a mutant's one change. */
   patch?: (rt: Runtime) => void;
+  /**
+   * The CPython version whose semantics the reference follows: a profile or its name
+   * (spec/profiles.ts); default cpython-3.12. The adapter reports it as its `profile`.
+   */
+  profile?: string | Profile;
 }
 
 const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
-/** Runs `program` on a fresh (patched) runtime and returns its trace. */
-export function runOnReference(program: Program, patch?: (rt: Runtime) => void): Trace {
-  const rt = createRuntime();
+/** A profile given by name or object; unknown names are an error, not a silent default. */
+export function resolveProfile(profile: string | Profile | undefined): Profile {
+  if (profile === undefined) return profileByName(DEFAULT_PROFILE)!;
+  if (typeof profile !== 'string') return profile;
+  const p = profileByName(profile);
+  if (!p) throw new Error(`unknown profile '${profile}' (known: ${PROFILES.map((x) => x.name).join(', ')})`);
+  return p;
+}
+
+/** Runs `program` on a fresh (patched) runtime of `profile` and returns its trace. */
+export function runOnReference(program: Program, patch?: (rt: Runtime) => void, profile?: string | Profile): Trace {
+  const rt = createRuntime(resolveProfile(profile));
   patch?.(rt);
   const numbered = [...walk(program.main)].every((s) => s.id !== undefined) ? program : numberProgram(program);
   return interpret(rt, numbered);
 }
 
 export function referenceAdapter(options: ReferenceAdapterOptions = {}): Adapter {
+  const profile = resolveProfile(options.profile);
   return {
     name: options.name ?? 'loopspec-reference',
     version: VERSION,
+    profile: profile.name,
     capabilities: { ...ALL_CAPABILITIES },
-    run: async (program) => runOnReference(program, options.patch),
+    run: async (program) => runOnReference(program, options.patch, profile),
     close: async () => {},
   };
 }

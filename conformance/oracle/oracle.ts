@@ -463,13 +463,14 @@ class Oracle {
       case 'run_forever': {
         const loop = this.loopVar(s.loop, 'run_forever');
         const rule = this.refusal(loop);
+        const inRunningLoop = m.runningLoop() !== null;
         try {
           m.runForever(loop);
         } catch (e) {
           if (e instanceof PyErr && rule) attr.outcome.push(rule);
           // 3.13.0 (python/cpython#130145): the refused call still clears the running loop,
           // leaving the loop inconsistent. The profile specifies the refusal, not what follows.
-          if (e instanceof PyErr && (rule === 'LIFE-3' || rule === 'LIFE-4') && this.sw.failedRunForeverCleansUp) {
+          if (e instanceof PyErr && rule && (rule !== 'LIFE-2' || inRunningLoop) && this.sw.failedRunForeverCleansUp) {
             this.leaveAfterThis = 'a refused run_forever leaves 3.13.0 inconsistent (python/cpython#130145)';
           }
           throw e;

@@ -164,8 +164,12 @@ class Interpreter {
         return ev.set_event_loop(typeof s.arg === 'string' ? this.lookup(s.arg) : s.arg), null;
       case 'get_policy':
         return ev.get_event_loop_policy();
-      case 'set_policy':
-        return ev.set_event_loop_policy(s.arg === 'new' ? new rt.DefaultEventLoopPolicy() : s.arg), null;
+      case 'set_policy': {
+        // `asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())`: the argument is
+        // evaluated first (3.14 warns on reading the name, then in set_event_loop_policy).
+        const arg = s.arg === 'new' ? new rt.asyncio.DefaultEventLoopPolicy() : s.arg;
+        return ev.set_event_loop_policy(arg), null;
+      }
       case 'close':
         return this.loop(s.loop, 'close').close(), null;
       case 'is_closed':

@@ -184,8 +184,9 @@ export const workerThreadPrograms = fc
     fc.array(fc.oneof(findingLeaf(fc.constant('X')), fc.constant(st({ op: 'current_thread' }))), { maxLength: 3 }),
     fc.boolean(),
     fc.array(findingLeaf(), { maxLength: 2 }),
+    fc.boolean(),
   )
-  .map(([names, inside, withFinally, mainAfter]) => {
+  .map(([names, inside, withFinally, mainAfter, mainFirst]) => {
     const starts: Stmt[] = names.map((t) => {
       const L = `${t}L`;
       const inner = inside.map((s) => (s.op === 'new_event_loop' ? { ...s, as: `${t}M` } : s.op === 'set_event_loop' && typeof s.arg === 'string' ? { ...s, arg: L } : s));
@@ -194,6 +195,7 @@ export const workerThreadPrograms = fc
         { op: 'new_event_loop', as: L },
         { op: 'set_event_loop', arg: L },
         { op: 'run_until_complete', loop: L, body: [{ op: 'get_running_loop' }, { op: 'get_event_loop' }, ...inner] },
+        { op: 'get_event_loop' },
         ...(withFinally ? [{ op: 'close', loop: L } as Stmt] : []),
         { op: 'is_closed', loop: L },
       ];
@@ -201,7 +203,9 @@ export const workerThreadPrograms = fc
     });
     const joins: Stmt[] = names.map((t) => ({ op: 'join_thread', thread: t }));
     const checks: Stmt[] = names.flatMap((t) => [{ op: 'is_closed', loop: `${t}L` } as Stmt, { op: 'is_running', loop: `${t}L` } as Stmt]);
-    return program([...starts, ...joins, ...checks, ...mainAfter]);
+    // The main thread's own loop, set before the workers start, stays its current loop.
+    const own: Stmt[] = mainFirst ? [{ op: 'new_event_loop', as: 'L1' }, { op: 'set_event_loop', arg: 'L1' }] : [];
+    return program([...own, ...starts, ...joins, ...checks, ...(mainFirst ? [{ op: 'get_event_loop' } as Stmt] : []), ...mainAfter]);
   });
 
 /** Threads and executors meeting a running loop: call_soon_threadsafe, run_in_executor. */
@@ -246,10 +250,97 @@ export const asyncioRunPrograms = fc
 
 const anyFinding = fc.array(findingLeaf(), { maxLength: 3 });
 
-/** A loop is set, other statements happen, then the current loop is asked for. */
+/**
+ * A loop is set (sometimes twice, sometimes after an implicit creation), other statements
+ * happen, sometimes the loop is closed, then the current loop is asked for.
+ */
 export const setThenGetPrograms = fc
-  .tuple(prelude, anyFinding, mainLoop, anyFinding)
-  .map(([pre, before, loop, between]) => program([...pre, ...before, { op: 'set_event_loop', arg: loop }, ...between, { op: 'get_event_loop' }]));
+  .tuple(prelude, anyFinding, fc.boolean(), mainLoop, fc.option(mainLoop), anyFinding, fc.boolean())
+  .map(([pre, before, implicitFirst, loop, again, between, closeIt]) =>
+    program([
+      ...pre,
+      ...before,
+      ...(implicitFirst ? [{ op: 'get_event_loop', as: 'L3' } as Stmt] : []),
+      { op: 'set_event_loop', arg: loop },
+      ...(again ? [{ op: 'set_event_loop', arg: again } as Stmt] : []),
+      ...between,
+      ...(closeIt ? [{ op: 'close', loop: again ?? loop } as Stmt] : []),
+      { op: 'get_event_loop' },
+      { op: 'get_event_loop' },
+    ]),
+  );
+
+/** The implicitly created loop is closed, then asked for again: it is not re-created. */
+export const closedImplicitPrograms = fc
+  .tuple(prelude, anyFinding)
+  .map(([pre, between]) => program([...pre, { op: 'get_event_loop', as: 'L3' }, { op: 'close', loop: 'L3' }, ...between, { op: 'get_event_loop' }]));
+
+/** A task is created and its creator goes on: the task's first step comes after. */
+export const taskStartPrograms = fc
+  .tuple(fc.boolean(), fc.array(markStmt, { minLength: 1, maxLength: 3 }), fc.array(fc.oneof(markStmt, fc.constant(st({ op: 'sleep', delay: 0 }))), { minLength: 1, maxLength: 4 }), fc.boolean())
+  .map(([viaRun, taskBody, creatorRest, awaitIt]) => {
+    const body: Stmt[] = [{ op: 'create_task', as: 'K1', body: taskBody }, ...creatorRest, ...(awaitIt ? [{ op: 'await', task: 'K1' } as Stmt] : [])];
+    return program([{ op: 'new_event_loop', as: 'L1' }, viaRun ? { op: 'asyncio_run', body } : { op: 'run_until_complete', loop: 'L1', body }]);
+  });
+
+/** A task that fails is awaited more than once, and its state read. */
+export const awaitTwicePrograms = fc
+  .tuple(fc.oneof(ending, fc.constant(st({ op: 'raise', message: 'boom' }))), fc.integer({ min: 2, max: 3 }))
+  .map(([end, times]) =>
+    program([
+      { op: 'new_event_loop', as: 'L1' },
+      {
+        op: 'run_until_complete',
+        loop: 'L1',
+        body: [{ op: 'create_task', as: 'K1', body: [{ op: 'sleep', delay: 0 }, end] }, ...Array.from({ length: times }, (): Stmt => ({ op: 'await', task: 'K1' })), { op: 'task_state', task: 'K1' }],
+      },
+    ]),
+  );
+
+/** The policy's identity around what might replace it: a fork, a thread, set_event_loop_policy. */
+export const policyIdentityPrograms = fc
+  .tuple(fc.constantFrom('fork', 'thread', 'none', 'new'), anyFinding)
+  .map(([between, extra]) => {
+    const middle: Stmt[] =
+      between === 'fork'
+        ? [{ op: 'fork', body: [{ op: 'get_policy' }, { op: 'get_event_loop' }] }]
+        : between === 'thread'
+          ? [{ op: 'start_thread', thread: 'T1', body: [{ op: 'get_policy' }] }, { op: 'join_thread', thread: 'T1' }]
+          : [{ op: 'set_policy', arg: between === 'none' ? null : 'new' }];
+    return program([{ op: 'get_policy' }, ...extra, ...middle, { op: 'get_policy' }, { op: 'get_policy' }]);
+  });
+
+/** get_event_loop inside a running loop that is not the thread's current loop. */
+export const runningNotCurrentPrograms = fc
+  .tuple(fc.boolean(), anyFinding)
+  .map(([viaCallback, inside]) => {
+    const look: Stmt[] = [{ op: 'get_event_loop' }, ...inside, { op: 'get_event_loop' }];
+    return program([
+      { op: 'new_event_loop', as: 'L1' },
+      { op: 'new_event_loop', as: 'L2' },
+      { op: 'set_event_loop', arg: 'L2' },
+      viaCallback
+        ? { op: 'call_soon', loop: 'L1', body: [{ op: 'mark', tag: 'a' }, ...look, { op: 'stop', loop: 'L1' }] }
+        : { op: 'run_until_complete', loop: 'L1', body: look },
+      ...(viaCallback ? [{ op: 'run_forever', loop: 'L1' } as Stmt] : []),
+      { op: 'get_event_loop' },
+    ]);
+  });
+
+/** A loop closed twice, or closed while it runs, then asked about. */
+export const closeTwicePrograms = fc
+  .tuple(mainLoop, fc.boolean(), fc.array(lifecycleLeaf(mainLoop), { maxLength: 3 }))
+  .map(([loop, inside, between]) =>
+    program([
+      { op: 'new_event_loop', as: 'L1' },
+      { op: 'new_event_loop', as: 'L2' },
+      ...(inside ? [{ op: 'run_until_complete', loop, body: [{ op: 'close', loop }, { op: 'is_closed', loop }] } as Stmt] : []),
+      { op: 'close', loop },
+      ...between,
+      { op: 'close', loop },
+      { op: 'is_closed', loop },
+    ]),
+  );
 
 /** A loop is closed, maybe among other statements, then run. */
 export const closedRunPrograms = fc

@@ -588,7 +588,9 @@ class Oracle {
       return loop;
     }
     const because: Record<string, string> = { none: 'NEW-4', 'bad-type': 'NEW-5', 'asyncio.run': 'ARUN-4' };
-    attr.outcome.push(...rules('GET-4', ...created, ...(t.isMain && because[local.setBy] ? [because[local.setBy]] : [])));
+    // A loop set in another thread is not this thread's: NEW-3's "this thread only".
+    const setElsewhere = [...m.getPolicy().locals].some(([other, l]) => other !== t && other.pid === t.pid && l.loopFrom === 'set' && l.loop) ? ['NEW-3'] : [];
+    attr.outcome.push(...rules('GET-4', ...created, ...setElsewhere, ...(t.isMain && because[local.setBy] ? [because[local.setBy]] : [])));
     attr.warnings.push(...rules('GET-4'));
     if (t.kind === 'executor') attr.match = 'prefix';
     throw new PyErr('RuntimeError', t.kind === 'executor' ? 'There is no current event loop in thread' : NO_LOOP(t.name));

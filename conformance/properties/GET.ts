@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { findingPrograms, setThenGetPrograms, forkPrograms, lifecyclePrograms, policyPrograms, workerThreadPrograms } from '../arbitraries.ts';
+import { closedImplicitPrograms, findingPrograms, runningNotCurrentPrograms, setThenGetPrograms, forkPrograms, lifecyclePrograms, policyPrograms, workerThreadPrograms } from '../arbitraries.ts';
 import type { RuleProperty } from './types.ts';
 
 const programs = fc.oneof(findingPrograms, policyPrograms, lifecyclePrograms, workerThreadPrograms, forkPrograms);
 
 export default [
-  { rule: 'GET-1', programs: fc.oneof(lifecyclePrograms, workerThreadPrograms) },
+  { rule: 'GET-1', programs: fc.oneof(lifecyclePrograms, workerThreadPrograms, runningNotCurrentPrograms) },
   { rule: 'GET-2', programs: fc.oneof(programs, setThenGetPrograms) },
-  { rule: 'GET-3', programs },
+  { rule: 'GET-3', programs: fc.oneof(programs, closedImplicitPrograms, setThenGetPrograms) },
   { rule: 'GET-4', programs },
 ] satisfies RuleProperty[];

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { closedRunPrograms, lifecyclePrograms, schedulingPrograms, stoppedEarlyPrograms, taskPrograms } from '../arbitraries.ts';
+import { closeTwicePrograms, closedRunPrograms, lifecyclePrograms, schedulingPrograms, stoppedEarlyPrograms, taskPrograms } from '../arbitraries.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [
@@ -7,7 +7,7 @@ export default [
   { rule: 'LIFE-2', programs: fc.oneof(lifecyclePrograms, closedRunPrograms) },
   { rule: 'LIFE-3', programs: lifecyclePrograms },
   { rule: 'LIFE-4', programs: lifecyclePrograms },
-  { rule: 'LIFE-5', programs: lifecyclePrograms },
+  { rule: 'LIFE-5', programs: fc.oneof(lifecyclePrograms, closeTwicePrograms) },
   { rule: 'LIFE-6', programs: lifecyclePrograms },
   { rule: 'LIFE-7', programs: fc.oneof(schedulingPrograms, lifecyclePrograms) },
   { rule: 'LIFE-8', programs: fc.oneof(stoppedEarlyPrograms, schedulingPrograms) },

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { findingPrograms, lifecyclePrograms, policyPrograms, workerThreadPrograms } from '../arbitraries.ts';
+import { findingPrograms, lifecyclePrograms, policyPrograms, setThenGetPrograms, workerThreadPrograms } from '../arbitraries.ts';
 import type { RuleProperty } from './types.ts';
 
 const programs = fc.oneof(findingPrograms, policyPrograms, lifecyclePrograms, workerThreadPrograms);
@@ -7,7 +7,7 @@ const programs = fc.oneof(findingPrograms, policyPrograms, lifecyclePrograms, wo
 export default [
   { rule: 'NEW-1', programs },
   { rule: 'NEW-2', programs: fc.oneof(findingPrograms, policyPrograms) },
-  { rule: 'NEW-3', programs },
+  { rule: 'NEW-3', programs: fc.oneof(programs, setThenGetPrograms) },
   { rule: 'NEW-4', programs: fc.oneof(findingPrograms, policyPrograms) },
   { rule: 'NEW-5', programs: fc.oneof(findingPrograms, policyPrograms) },
 ] satisfies RuleProperty[];

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { forkPrograms, policyPrograms, workerThreadPrograms } from '../arbitraries.ts';
+import { forkPrograms, policyIdentityPrograms, policyPrograms, workerThreadPrograms } from '../arbitraries.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [
-  { rule: 'POL-1', programs: fc.oneof(policyPrograms, workerThreadPrograms, forkPrograms) },
-  { rule: 'POL-2', programs: policyPrograms },
+  { rule: 'POL-1', programs: fc.oneof(policyPrograms, workerThreadPrograms, forkPrograms, policyIdentityPrograms) },
+  { rule: 'POL-2', programs: fc.oneof(policyPrograms, policyIdentityPrograms) },
 ] satisfies RuleProperty[];

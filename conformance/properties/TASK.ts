@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { lifecyclePrograms, schedulingPrograms, taskPrograms } from '../arbitraries.ts';
+import { awaitTwicePrograms, lifecyclePrograms, schedulingPrograms, taskPrograms, taskStartPrograms } from '../arbitraries.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [
-  { rule: 'TASK-1', programs: taskPrograms },
-  { rule: 'TASK-2', programs: taskPrograms },
+  { rule: 'TASK-1', programs: fc.oneof(taskPrograms, taskStartPrograms) },
+  { rule: 'TASK-2', programs: fc.oneof(taskPrograms, awaitTwicePrograms) },
   { rule: 'TASK-3', programs: taskPrograms },
   { rule: 'TASK-4', programs: fc.oneof(taskPrograms, schedulingPrograms, lifecyclePrograms) },
   { rule: 'TASK-5', programs: taskPrograms },

@@ -109,7 +109,7 @@ export function toReport(result: SuiteResult, meta: ReportMeta): Report {
     shard: meta.shard ?? null,
     startedAt: meta.startedAt.toISOString(),
     durationMs: Math.round(result.ms),
-    interrupted: meta.interrupted ?? false,
+    interrupted: meta.interrupted ?? result.interrupted,
     rules: result.results.map(ruleToReport),
   };
 }

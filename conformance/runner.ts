@@ -64,6 +64,8 @@ export interface SuiteOptions {
   path?: string;
   /** The CPython version whose semantics are expected (default cpython-3.12). */
   profile?: Profile;
+  /** Stops the run between rules (SIGINT): the result holds the rules that finished. */
+  signal?: AbortSignal;
   onRuleStart?: (rule: string, index: number, total: number) => void;
   onRuleEnd?: (result: RuleResult, index: number, total: number) => void;
 }
@@ -75,6 +77,8 @@ export interface SuiteResult {
   runs: number;
   results: RuleResult[];
   ms: number;
+  /** The run was stopped before every rule ran. */
+  interrupted: boolean;
 }
 
 export const DEFAULT_RUNS = 100;
@@ -179,10 +183,12 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const props = opts.rules ? PROPERTIES.filter((p) => opts.rules!.includes(p.rule)) : PROPERTIES;
   const results: RuleResult[] = [];
   for (const [i, prop] of props.entries()) {
+    if (opts.signal?.aborted) break;
     opts.onRuleStart?.(prop.rule, i, props.length);
     const r = await runRule(prop, opts.adapter, runs, ruleSeed(seed, prop.rule), opts.path, profile);
     results.push(r);
     opts.onRuleEnd?.(r, i, props.length);
   }
-  return { adapter: { name: opts.adapter.name, version: opts.adapter.version }, profile: profile.name, seed, runs, results, ms: performance.now() - started };
+  const interrupted = results.length < props.length;
+  return { adapter: { name: opts.adapter.name, version: opts.adapter.version }, profile: profile.name, seed, runs, results, ms: performance.now() - started, interrupted };
 }

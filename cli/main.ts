@@ -8,10 +8,16 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_RUNS, runSuite } from '../conformance/runner.ts';
 import { PROPERTIES } from '../conformance/properties/index.ts';
 import { GROUP_TITLES, RULES } from '../spec/rules.ts';
-import { loadAdapter, UsageError } from './load-adapter.ts';
+import { DEFAULT_PROFILE, PROFILES, profileByName } from '../spec/profiles.ts';
+import type { Profile } from '../spec/profiles.ts';
+import { loadAdapter, UsageError, type DriverOptions } from './load-adapter.ts';
 import { failureDetails, summary, table } from './report.ts';
+import { diffCommand, mergeCommand, replayCommand, reportCommand, reproCommand } from './commands.ts';
+import { gate, writeOutputs } from './outputs.ts';
+import { toReport } from '../conformance/report.ts';
+import { GateError, parseShard, readExpectations, shardRules } from '../gate/index.ts';
 
-export const EXIT = { ok: 0, fail: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, fail: 1, usage: 2, interrupted: 130 } as const;
 
 export interface Io {
   out: (s: string) => void;
@@ -67,15 +73,83 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   program
     .command('run')
     .description('run the suite against an implementation (the built-in reference by default)')
-    .option('--impl <name|path>', "'reference', 'oracle', or a path to an adapter module", 'reference')
+    .option('--impl <name|path>', "'reference', 'oracle', a path to an adapter module, 'python' (python3 on PATH), 'python:<interpreter>', or 'exec:<driver>' (any driver speaking docs/PROTOCOL.md)", 'reference')
+    .option('--profile <name>', `the CPython version whose semantics are expected: ${PROFILES.map((p) => p.name).join(', ')} (default: the implementation's own, else ${DEFAULT_PROFILE})`)
     .option('--runs <n>', `programs generated per rule (default ${DEFAULT_RUNS})`, positiveInt('--runs'))
     .option('--seed <n>', 'seed of the run (printed with every run, to replay it)', int32)
     .option('--rule <id...>', 'only these rules or rule groups (repeatable, or comma-separated)')
     .option('--path <path>', "fast-check's replay path of a counterexample (with --rule and --seed)")
     .option('--progress', 'print progress even when not on a terminal or in CI')
     .option('--no-progress', 'never print progress')
-    .action(async (opts: { impl: string; runs?: number; seed?: number; rule?: string[]; path?: string; progress?: boolean }) => {
+    .option('--policy <module:attr>', 'python: event loop policy class, installed at the start of every program')
+    .option('--loop-factory <module:attr>', 'python: callable returning a loop, used in place of asyncio.new_event_loop')
+    .option('--setup <module:attr>', 'python: function run once in the driver at start (for libraries that patch asyncio)')
+    .option('--timeout <ms>', 'out-of-process: per-program deadline in ms (default 10000); past it the verdict is a timeout', positiveInt('--timeout'))
+    .option('--validate-protocol', 'out-of-process: validate every message against protocol/schemas')
+    .option('--driver-arg <arg>', 'exec: an argument of the driver (repeatable, in order; use --driver-arg=-x for one that starts with a dash)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--shard <i/n>', 'run only shard i of n (1-based); join the JSON reports with `loopspec merge`')
+    .option('--expect <file>', 'expectations file: exit 0 when the results match it, 1 on any surprise')
+    .option('--write-expect <file>', 'write an expectations file from this run (edit the reasons)')
+    .option('--json <file>', 'write the JSON report (schemas/report.schema.json)')
+    .option('--junit <file>', 'write JUnit XML')
+    .option('--markdown <file>', 'write a Markdown summary (for a CI job summary or a pull request)')
+    .option('--html <file>', 'write the HTML report')
+    .option('--save-failures <dir>', 'save each failure as a counterexample file (for replay and repro)')
+    .action(async (opts: RunOptions) => {
       code = await runCommand(opts, io);
+    });
+
+  program
+    .command('diff')
+    .description('compare two JSON reports rule by rule; exit 1 if a rule regressed')
+    .argument('<old>', 'the earlier JSON report')
+    .argument('<new>', 'the later JSON report')
+    .action((oldFile: string, newFile: string) => {
+      code = diffCommand(oldFile, newFile, io.out);
+    });
+
+  program
+    .command('merge')
+    .description('join the JSON reports of the shards of one run')
+    .requiredOption('-o, --output <file>', 'the merged JSON report')
+    .argument('<shards...>', 'the shard reports')
+    .action((files: string[], o: { output: string }) => {
+      code = mergeCommand(files, o.output, io.out);
+    });
+
+  program
+    .command('report')
+    .description('render JSON reports of several implementations as one HTML matrix')
+    .requiredOption('--html <file>', 'the HTML file to write')
+    .option('--impl-name <impl...>', 'the --impl of each report, in order, for replay commands')
+    .argument('<reports...>', 'JSON reports')
+    .action((files: string[], o: { html: string; implName?: string[] }) => {
+      code = reportCommand(files, o.html, o.implName, io.out);
+    });
+
+  program
+    .command('replay')
+    .description('run one saved counterexample against an implementation and show expected against actual')
+    .argument('<counterexample>', 'a counterexample file (run --save-failures)')
+    .option('--impl <name|path>', 'the implementation, as for run', 'reference')
+    .option('--profile <name>', "the profile to judge by (default: the counterexample's)")
+    .action(async (file: string, o: { impl: string; profile?: string }) => {
+      const adapter = await loadAdapter(o.impl, {}, o.profile);
+      try {
+        code = await replayCommand(file, adapter, o.profile, io.out);
+      } finally {
+        await adapter.close();
+      }
+    });
+
+  program
+    .command('repro')
+    .description('print a standalone reproducer of a saved counterexample')
+    .argument('<counterexample>', 'a counterexample file (run --save-failures)')
+    .requiredOption('--as <language>', 'python (a stdlib-only script) or typescript (a tsx snippet)')
+    .option('--adapter <path>', 'with --as typescript: the adapter module to run it against')
+    .action((file: string, o: { as: string; adapter?: string }) => {
+      code = reproCommand(file, o.as, o.adapter, io.out);
     });
 
   program
@@ -101,32 +175,118 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   return code;
 }
 
-async function runCommand(opts: { impl: string; runs?: number; seed?: number; rule?: string[]; path?: string; progress?: boolean }, io: Io): Promise<number> {
-  const rules = opts.rule ? selectRules(opts.rule) : undefined;
+interface RunOptions {
+  impl: string;
+  profile?: string;
+  runs?: number;
+  seed?: number;
+  rule?: string[];
+  path?: string;
+  progress?: boolean;
+  policy?: string;
+  loopFactory?: string;
+  setup?: string;
+  timeout?: number;
+  validateProtocol?: boolean;
+  driverArg?: string[];
+  shard?: string;
+  expect?: string;
+  writeExpect?: string;
+  json?: string;
+  junit?: string;
+  markdown?: string;
+  html?: string;
+  saveFailures?: string;
+}
+
+/** The driver flags, as given, for the replay command. */
+function driverFlags(o: RunOptions): string {
+  const flags: string[] = [];
+  if (o.policy) flags.push(`--policy ${o.policy}`);
+  if (o.loopFactory) flags.push(`--loop-factory ${o.loopFactory}`);
+  if (o.setup) flags.push(`--setup ${o.setup}`);
+  if (o.timeout) flags.push(`--timeout ${o.timeout}`);
+  for (const a of o.driverArg ?? []) flags.push(`--driver-arg=${a}`);
+  return flags.map((f) => ` ${f}`).join('');
+}
+
+function chosenProfile(name: string): Profile {
+  const p = profileByName(name);
+  if (!p) throw new UsageError(`unknown profile '${name}': use one of ${PROFILES.map((x) => x.name).join(', ')}`);
+  return p;
+}
+
+/** Ctrl-C stops the run after the current rule; the reports still cover what finished. */
+function interruptible(io: Io): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    io.err('loopspec: interrupted: finishing the current rule, then writing the reports (Ctrl-C again quits at once)');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
+}
+
+async function runCommand(opts: RunOptions, io: Io): Promise<number> {
+  let rules = opts.rule ? selectRules(opts.rule) : undefined;
+  const shard = opts.shard ? asUsage(() => parseShard(opts.shard!)) : undefined;
+  if (shard) rules = shardRules(rules ?? PROPERTIES.map((p) => p.rule), shard.index, shard.count);
+  // A broken expectations file is found before the run, not after it.
+  if (opts.expect) asUsage(() => readExpectations(opts.expect!));
+  if (opts.profile) chosenProfile(opts.profile);
   if (opts.path && (!rules || rules.length !== 1 || opts.seed === undefined)) throw new UsageError('--path replays one counterexample: give it with one --rule and its --seed');
-  const adapter = await loadAdapter(opts.impl);
+  const driver: DriverOptions = { policy: opts.policy, loopFactory: opts.loopFactory, setup: opts.setup, timeoutMs: opts.timeout, validate: opts.validateProtocol, driverArgs: opts.driverArg };
+  const adapter = await loadAdapter(opts.impl, driver, opts.profile);
+  // The implementation's own profile (a driver's Python version) unless the user names one.
+  const profile = chosenProfile(opts.profile ?? adapter.profile ?? DEFAULT_PROFILE);
   const inCi = Boolean(io.env.CI) && io.env.CI !== 'false';
   const progress = opts.progress ?? (io.isTTY && !inCi);
   const started = Date.now();
-  io.out(`loopspec: ${adapter.name} ${adapter.version}, profile cpython-3.12`);
+  io.out(`loopspec: ${adapter.name} ${adapter.version}, profile ${profile.name}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
+  const interrupt = interruptible(io);
   try {
     const result = await runSuite({
       adapter,
       rules,
+      signal: interrupt.signal,
       runs: opts.runs,
       seed: opts.seed,
       path: opts.path,
+      profile,
       onRuleEnd: (r, i, total) => {
         if (progress) io.err(`[${i + 1}/${total}] ${r.rule} ${r.verdict} (${((Date.now() - started) / 1000).toFixed(1)} s elapsed)`);
       },
     });
     io.out(table(result));
-    const replay = `npx loopspec run --impl ${opts.impl}${opts.runs ? ` --runs ${opts.runs}` : ''}`;
+    const replay = `npx loopspec run --impl ${opts.impl} --profile ${profile.name}${driverFlags(opts)}${opts.runs ? ` --runs ${opts.runs}` : ''}`;
     for (const r of result.results) if (r.verdict === 'fail' || r.verdict === 'error') io.out('\n' + failureDetails(r, replay, result.seed));
     io.out('\n' + summary(result));
+    const report = toReport(result, { toolVersion: version(), startedAt: new Date(started), shard });
+    for (const line of writeOutputs(report, opts)) io.out(line);
+    if (result.interrupted) {
+      io.out(`loopspec: interrupted after ${result.results.length} rules; the reports hold those`);
+      return EXIT.interrupted;
+    }
+    if (opts.expect) {
+      const { check, text } = gate(report, opts.expect);
+      io.out('\n' + text);
+      return check.ok ? EXIT.ok : EXIT.fail;
+    }
     const bad = result.results.some((r) => r.verdict === 'fail' || r.verdict === 'error' || r.verdict === 'unexercised');
     return bad ? EXIT.fail : EXIT.ok;
   } finally {
+    interrupt.release();
     await adapter.close();
+  }
+}
+
+/** Errors about the user's files (expectations, shard spec) are usage errors. */
+function asUsage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof GateError) throw new UsageError(e.message);
+    throw e;
   }
 }

@@ -369,3 +369,73 @@ export const callbackOrderPrograms = fc
         : [{ op: 'run_until_complete', loop: 'L1', body: [{ op: 'sleep', delay: 0.2 }] } as Stmt]),
     ]),
   );
+
+/** A loop runs and returns, then the thread asks what is running and what is current. */
+export const afterRunPrograms = fc
+  .tuple(fc.constantFrom('until', 'forever', 'asyncio.run'), fc.array(fc.constantFrom<Stmt>({ op: 'peek_running_loop' }, { op: 'get_running_loop' }, { op: 'get_event_loop' }, { op: 'current_task' }), { minLength: 1, maxLength: 4 }))
+  .map(([how, after]) =>
+    program([
+      { op: 'new_event_loop', as: 'L1' },
+      how === 'until'
+        ? { op: 'run_until_complete', loop: 'L1', body: [{ op: 'peek_running_loop' }] }
+        : how === 'forever'
+          ? { op: 'call_soon', loop: 'L1', body: [{ op: 'stop', loop: 'L1' }] }
+          : { op: 'asyncio_run', body: [{ op: 'peek_running_loop' }] },
+      ...(how === 'forever' ? [{ op: 'run_forever', loop: 'L1' } as Stmt] : []),
+      ...after,
+      { op: 'is_running', loop: 'L1' },
+    ]),
+  );
+
+/** set_event_loop with a loop, None or a non-loop, and get_event_loop, in the main thread and a worker. */
+export const setFlagPrograms = fc
+  .tuple(
+    fc.array(fc.oneof(fc.constantFrom<Stmt>({ op: 'set_event_loop', arg: null }, { op: 'set_event_loop', arg: 42 }, { op: 'set_event_loop', arg: 'L1' }, { op: 'get_event_loop' }, { op: 'get_event_loop' })), { minLength: 1, maxLength: 5 }),
+    fc.boolean(),
+  )
+  .map(([steps, inThread]) =>
+    program([
+      { op: 'new_event_loop', as: 'L1' },
+      ...steps,
+      { op: 'get_event_loop' },
+      ...(inThread ? [{ op: 'start_thread', thread: 'T1', body: [{ op: 'get_event_loop' }] } as Stmt, { op: 'join_thread', thread: 'T1' } as Stmt] : []),
+    ]),
+  );
+
+/** stop() before the loop runs: run_forever runs one iteration; run_until_complete stops early. */
+export const stopFirstPrograms = fc
+  .tuple(fc.array(markStmt, { minLength: 1, maxLength: 3 }), fc.constantFrom('forever', 'until'))
+  .map(([marks, how]) =>
+    program([
+      { op: 'new_event_loop', as: 'L1' },
+      ...marks.map((m): Stmt => ({ op: 'call_soon', loop: 'L1', body: [m, { op: 'call_soon', loop: 'L1', body: [{ op: 'mark', tag: 'late' }] }] })),
+      { op: 'stop', loop: 'L1' },
+      how === 'forever' ? { op: 'run_forever', loop: 'L1' } : { op: 'run_until_complete', loop: 'L1', body: [{ op: 'sleep', delay: 0.05 }, { op: 'return', value: 1 }] },
+      { op: 'is_running', loop: 'L1' },
+    ]),
+  );
+
+/** Several tasks that each mark, sleep(0), and mark again: round-robin order. */
+export const roundRobinPrograms = fc
+  .tuple(fc.integer({ min: 2, max: 3 }), fc.integer({ min: 1, max: 2 }))
+  .map(([tasks, rounds]) => {
+    const body = (k: number): Stmt[] => Array.from({ length: rounds }, (_, r): Stmt[] => [{ op: 'mark', tag: `t${k}r${r}` }, { op: 'sleep', delay: 0 }]).flat();
+    const creates = Array.from({ length: tasks }, (_, k): Stmt => ({ op: 'create_task', as: `K${k + 1}`, body: [...body(k), { op: 'return', value: k }] }));
+    return program([
+      { op: 'new_event_loop', as: 'L1' },
+      { op: 'run_until_complete', loop: 'L1', body: [...creates, { op: 'mark', tag: 'main' }, { op: 'sleep', delay: 0 }, ...creates.map((_, k): Stmt => ({ op: 'await', task: `K${k + 1}` })), { op: 'task_state', task: 'K1' }] },
+    ]);
+  });
+
+/** A loop becomes current (set, or created implicitly), then new loops are made, then it is asked for. */
+export const newAfterSetPrograms = fc
+  .tuple(fc.constantFrom<Stmt>({ op: 'set_event_loop', arg: 'L1' }, { op: 'get_event_loop' }, { op: 'set_event_loop', arg: null }), fc.integer({ min: 1, max: 2 }), fc.boolean())
+  .map(([current, news, inThread]) => {
+    const body: Stmt[] = [
+      { op: 'new_event_loop', as: 'L1' },
+      current,
+      ...Array.from({ length: news }, (_, i): Stmt => ({ op: 'new_event_loop', as: `N${i + 1}` })),
+      { op: 'get_event_loop' },
+    ];
+    return program(inThread ? [{ op: 'start_thread', thread: 'T1', body }, { op: 'join_thread', thread: 'T1' }] : body);
+  });

@@ -12,6 +12,8 @@ export type Expectation =
   | { rule: string; kind: 'warnings'; stmt: string; expected: Warning[] }
   /** These statements ran in this context, in this relative order (others may interleave). */
   | { rule: string; kind: 'order'; context: string; expected: string[] }
+  /** The statement's value is none of the objects that these other statements returned. */
+  | { rule: string; kind: 'not-same'; stmt: string; others: string[] }
   /** The statement ran (or, with false, never ran). */
   | { rule: string; kind: 'ran'; stmt: string; expected: boolean }
   /** The program ran to its end (no hang). */
@@ -108,6 +110,16 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
       if (ran.length === x.expected.length && ran.every((id, i) => id === x.expected[i])) return undefined;
       return { expectation: x, expected: `${x.context}: ${x.expected.join(' < ')}`, actual: `${x.context}: ${ran.join(' < ') || '(none ran)'}` };
     }
+    case 'not-same': {
+      const act = trace.obs[x.stmt]?.outcome;
+      if (!act) return { expectation: x, expected: `not the object of ${x.others.join(', ')}`, actual: '(not executed)' };
+      const value = 'value' in act ? act.value : undefined;
+      const same = x.others.find((o) => {
+        const other = trace.obs[o]?.outcome;
+        return isObjRef(value) && other && 'value' in other && isObjRef(other.value) && other.value.id === value.id;
+      });
+      return same ? { expectation: x, expected: `not the object of ${same}`, actual: `the object of ${same}` } : undefined;
+    }
     case 'ran': {
       const ran = x.stmt in trace.obs;
       if (ran === x.expected) return undefined;
@@ -121,6 +133,7 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
 /** Where an expectation points, for reports: a statement id or a context. */
 export function locate(x: Expectation): string {
   if (x.kind === 'order') return `order in ${x.context}`;
+  if (x.kind === 'not-same') return `${x.stmt} outcome`;
   if (x.kind === 'terminates') return 'end of program';
   return `${x.stmt} ${x.kind}`;
 }

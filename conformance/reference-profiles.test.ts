@@ -84,6 +84,8 @@ function asCPythonDid(x: Expectation, cpython: Trace): Expectation {
       const wanted = new Set(x.expected);
       return { ...x, expected: (cpython.order[x.context] ?? []).filter((id) => wanted.has(id)) };
     }
+    case 'not-same':
+      return x;
     case 'ran':
       return { ...x, expected: x.stmt in cpython.obs };
     case 'terminates':

@@ -50,6 +50,8 @@ export function describeExpected(x: Expectation, first: Map<string, string>): st
       return formatWarnings(x.expected);
     case 'order':
       return `${x.context}: ${x.expected.join(' < ')}`;
+    case 'not-same':
+      return `not the object of ${x.others.join(', ')}`;
     case 'ran':
       return x.expected ? 'runs' : 'never runs';
     case 'terminates':
@@ -71,6 +73,8 @@ export function describeActual(x: Expectation, actual: Trace): string {
       const ran = (actual.order[x.context] ?? []).filter((id) => wanted.has(id));
       return `${x.context}: ${ran.join(' < ') || '(none ran)'}`;
     }
+    case 'not-same':
+      return formatOutcome(actual.obs[x.stmt]?.outcome);
     case 'ran':
       return x.stmt in actual.obs ? 'ran' : 'never ran';
     case 'terminates':

@@ -173,6 +173,8 @@ function checkCall(x: Expectation, first: Map<string, string>): string {
       return `warnings(${py(x.stmt)}, [${x.expected.map((w) => `(${py(w.category)}, ${py(w.message)})`).join(', ')}])`;
     case 'order':
       return `order(${py(x.context)}, ${py(x.expected)})`;
+    case 'not-same':
+      return `not_same(${py(x.stmt)}, ${py(x.others)})`;
     case 'ran':
       return `ran(${py(x.stmt)}, ${py(x.expected)})`;
     case 'terminates':

@@ -39,6 +39,7 @@ export interface Hello {
   driver: { name: string; version: string };
   capabilities: Capabilities;
   isolation?: string;
+  profile?: string;
   details?: Record<string, unknown>;
 }
 
@@ -64,6 +65,14 @@ export function cut(s: string, n = 200): string {
   return one.length > n ? `${one.slice(0, n)}... (${one.length} chars)` : one;
 }
 
+/** A reply's free-form context for people: tracebacks as text, the rest as JSON. */
+function formatContext(ctx: unknown): string {
+  if (typeof ctx !== 'object' || ctx === null || Array.isArray(ctx)) return cut(JSON.stringify(ctx), 2000);
+  return Object.entries(ctx)
+    .map(([k, v]) => (typeof v === 'string' && v.includes('\n') ? `${k}:\n${v.trimEnd().slice(-2000)}` : `${k}: ${cut(JSON.stringify(v), 500)}`))
+    .join('\n');
+}
+
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `was killed by ${signal}` : `exited with status ${code}`;
 }
@@ -81,7 +90,7 @@ class Connection {
   dead = false;
 
   constructor(
-    private argv: string[],
+    argv: string[],
     private opts: ProcessAdapterOptions,
   ) {
     // its own process group, so that a kill reaches the children a driver forks
@@ -237,7 +246,7 @@ function traceOf(reply: Reply): Trace | Fault {
   if (reply.type === 'skip') return { obs: {}, order: {}, end: { kind: 'skipped', detail: String(reply.reason ?? 'no reason given') } };
   if (reply.type === 'error') {
     const kind = reply.fault === 'crash' || reply.fault === 'timeout' ? reply.fault : 'error';
-    const context = reply.context === undefined ? '' : `\ncontext: ${cut(JSON.stringify(reply.context), 2000)}`;
+    const context = reply.context === undefined ? '' : `\n${formatContext(reply.context)}`;
     return { kind, detail: `the driver reported: ${String(reply.message)}${context}` };
   }
   return { kind: 'protocol-error', detail: `a '${reply.type}' where a result, skip or error was expected: ${cut(JSON.stringify(reply))}` };
@@ -255,7 +264,7 @@ async function handshake(conn: Connection, argv: string[]): Promise<Hello> {
   }
   if (r.type === 'error') {
     conn.kill();
-    throw new DriverStartError(`${who} refused the handshake: ${String(r.message)}${r.context ? `\n${cut(JSON.stringify(r.context), 2000)}` : ''}`);
+    throw new DriverStartError(`${who} refused the handshake: ${String(r.message)}${r.context ? `\n${formatContext(r.context)}` : ''}`);
   }
   if (r.type !== 'hello') {
     conn.kill();
@@ -305,6 +314,7 @@ export async function startProcessAdapter(opts: ProcessAdapterOptions): Promise<
       const id = nextId++;
       const reply = await conn.request({ type: 'run', id, program: numbered, timeout_ms: timeoutMs }, id, timeoutMs);
       const out = isFault(reply) ? reply : traceOf(reply);
+      if (!isFault(reply) && reply.retire === true) conn.kill(); // it leaves after this reply: not a fault
       if ('obs' in out) return out;
       conn.kill(); // any fault: the next program gets a new driver
       return faultTrace(out);
@@ -314,6 +324,7 @@ export async function startProcessAdapter(opts: ProcessAdapterOptions): Promise<
   return {
     name,
     version: first.hello.implementation.version,
+    ...(first.hello.profile ? { profile: first.hello.profile } : {}),
     capabilities: { threads: !!first.hello.capabilities.threads, fork: !!first.hello.capabilities.fork, executor: !!first.hello.capabilities.executor },
     hello: first.hello,
     run,

@@ -6,6 +6,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { profileForVersion } from '../../spec/profiles.ts';
 import { DriverStartError, startProcessAdapter, type ProcessAdapter, type ProcessAdapterOptions } from './process.ts';
 
 export const DRIVER_PATH = fileURLToPath(new URL('../../drivers/python/loopspec_driver.py', import.meta.url));
@@ -21,6 +22,8 @@ export interface PythonDriverOptions {
   setup?: string;
   /** Children forked ahead of need (driver default 2; 0 forks on demand). */
   pool?: number;
+  /** False: children are forked cold (the driver warms them up while they wait, by default). */
+  warmUp?: boolean;
   /** 'fork' (default where os.fork exists) or 'in-process'. */
   isolation?: 'fork' | 'in-process';
 }
@@ -58,14 +61,19 @@ export function pythonDriverArgv(python: string, o: PythonDriverOptions = {}): s
   plug('--loop-factory', o.loopFactory);
   plug('--setup', o.setup);
   if (o.pool !== undefined) argv.push('--pool', String(o.pool));
+  if (o.warmUp === false) argv.push('--no-warm-up');
   if (o.isolation) argv.push('--isolation', o.isolation);
   return argv;
 }
 
 /** Starts the persistent Python driver. Throws DriverStartError (no interpreter, bad plug-in, bad handshake). */
 export async function startPythonAdapter(o: PythonDriverOptions & Omit<ProcessAdapterOptions, 'argv'> = {}): Promise<ProcessAdapter> {
+  pythonDriverArgv('python3', o); // bad plug-in specs first: they are wrong whatever the interpreter
   const wanted = o.python ?? 'python3';
   const python = findPython(wanted, o.env ?? process.env);
   if (!python) throw new DriverStartError(`Python interpreter not found: '${wanted}'${wanted.includes('/') ? '' : ' on PATH'} (give one with --impl python:<path>)`);
-  return startProcessAdapter({ ...o, argv: pythonDriverArgv(python, o) });
+  const adapter = await startProcessAdapter({ ...o, argv: pythonDriverArgv(python, o) });
+  // the semantics to expect are those of the interpreter's Python version, when the spec has them
+  const profile = adapter.profile ?? profileForVersion(adapter.version)?.name;
+  return profile ? Object.assign(adapter, { profile }) : adapter;
 }

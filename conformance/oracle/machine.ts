@@ -56,6 +56,8 @@ export interface Local {
   setCalled: boolean;
   /** The last call that counted as a set_event_loop call. */
   setBy: SetBy;
+  /** The new_event_loop statements of this thread since the current loop last changed (NEW-2). */
+  newSince?: string[];
 }
 
 export interface MPolicy {

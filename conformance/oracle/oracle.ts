@@ -84,7 +84,6 @@ class Oracle {
   private sinks: Warning[][] = [];
   private ids = new Map<Obj, string>();
   private kinds = new Map<Obj, 'loop' | 'task' | 'policy'>();
-  private loopsCreatedBy = new Map<MThread, number>();
   private policyChanged = false;
   private marks: MarkRun[] = [];
   private scheduledMarks: Array<{ id: string; loop: MLoop }> = [];
@@ -97,6 +96,8 @@ class Oracle {
   private bodyTask = new Map<Stmt[], MTask>();
   private forkParentHadRunning = new Map<string, boolean>();
   private loopOwner = new Map<MLoop, MThread>();
+  /** The statement being observed. */
+  private current: string | undefined;
   /** Set when the statement being observed is the last the model can speak for. */
   private leaveAfterThis: string | undefined;
   /** The statement after each statement in its body: TASK-1 compares it with the new task's. */
@@ -174,6 +175,7 @@ class Oracle {
   /** Runs one statement: its observation, its warnings, the rules that decide them. */
   private observe(s: Stmt, run: (attr: Attr) => unknown): void {
     const attr: Attr = { outcome: [], warnings: [] };
+    this.current = s.id;
     this.started(s);
     this.sinks.push([]);
     let outcome: TraceOutcome;
@@ -375,7 +377,8 @@ class Oracle {
         m.getPolicy();
         const loop = m.newLoop();
         this.loopOwner.set(loop, m.thread);
-        this.loopsCreatedBy.set(m.thread, (this.loopsCreatedBy.get(m.thread) ?? 0) + 1);
+        const local = m.local();
+        local.newSince = [...(local.newSince ?? []), s.id!];
         this.bind(s.as, loop);
         return loop;
       }
@@ -415,6 +418,7 @@ class Oracle {
         local.setBy = loop ? 'loop' : 'none';
         local.loop = loop;
         local.loopFrom = 'set';
+        local.newSince = [];
         return null;
       }
       case 'get_policy':
@@ -560,7 +564,9 @@ class Oracle {
     const local = m.local();
     // What a fork child sees is FORK-2's subject alone; an executor thread's, EXEC-2's too.
     const rules = (...own: string[]) => (t.kind === 'fork' ? ['FORK-2'] : t.kind === 'executor' ? [...own, 'EXEC-2'] : own);
-    const created = (this.loopsCreatedBy.get(t) ?? 0) > 0 ? ['NEW-2'] : [];
+    // NEW-2: whatever get_event_loop returns, it is not a loop new_event_loop made since.
+    if (local.newSince?.length && t.kind !== 'fork') this.exps.push({ rule: 'NEW-2', kind: 'not-same', stmt: this.current!, others: local.newSince });
+    const created: string[] = [];
     if (local.loop) {
       // A loop created implicitly stays GET-3's: "later calls return that same loop".
       const own = local.loopFrom === 'implicit' ? ['GET-3'] : ['GET-2', ...(local.loopFrom === 'set' ? ['NEW-3'] : []), ...created];
@@ -583,6 +589,7 @@ class Oracle {
       const loop = m.newLoop();
       local.loop = loop;
       local.loopFrom = 'implicit';
+      local.newSince = [];
       local.setCalled = true;
       local.setBy = 'implicit';
       return loop;
@@ -652,6 +659,7 @@ class Oracle {
     local.setBy = 'loop';
     local.loop = loop;
     local.loopFrom = 'run';
+    local.newSince = [];
     let outcome: { value: unknown } | { error: PyErr };
     try {
       outcome = { value: m.runUntilComplete(loop, this.spawnTask(loop, body)) };
@@ -667,6 +675,7 @@ class Oracle {
       l.loop = null;
       l.setCalled = true;
       l.setBy = 'asyncio.run';
+      l.newSince = [];
       m.close(loop);
       loop.runFinished = true;
     }

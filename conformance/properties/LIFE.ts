@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { closeTwicePrograms, closedRunPrograms, lifecyclePrograms, schedulingPrograms, stoppedEarlyPrograms, taskPrograms } from '../arbitraries.ts';
+import { stopFirstPrograms, closeTwicePrograms, closedRunPrograms, lifecyclePrograms, schedulingPrograms, stoppedEarlyPrograms, taskPrograms } from '../arbitraries.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [
@@ -9,6 +9,6 @@ export default [
   { rule: 'LIFE-4', programs: lifecyclePrograms },
   { rule: 'LIFE-5', programs: fc.oneof(lifecyclePrograms, closeTwicePrograms) },
   { rule: 'LIFE-6', programs: lifecyclePrograms },
-  { rule: 'LIFE-7', programs: fc.oneof(schedulingPrograms, lifecyclePrograms) },
-  { rule: 'LIFE-8', programs: fc.oneof(stoppedEarlyPrograms, schedulingPrograms) },
+  { rule: 'LIFE-7', programs: fc.oneof(schedulingPrograms, lifecyclePrograms, stopFirstPrograms) },
+  { rule: 'LIFE-8', programs: fc.oneof(stoppedEarlyPrograms, schedulingPrograms, stopFirstPrograms) },
 ] satisfies RuleProperty[];

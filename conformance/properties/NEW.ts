@@ -1,13 +1,13 @@
 import fc from 'fast-check';
-import { findingPrograms, lifecyclePrograms, policyPrograms, setThenGetPrograms, workerThreadPrograms } from '../arbitraries.ts';
+import { newAfterSetPrograms, setFlagPrograms, findingPrograms, lifecyclePrograms, policyPrograms, setThenGetPrograms, workerThreadPrograms } from '../arbitraries.ts';
 import type { RuleProperty } from './types.ts';
 
 const programs = fc.oneof(findingPrograms, policyPrograms, lifecyclePrograms, workerThreadPrograms);
 
 export default [
   { rule: 'NEW-1', programs },
-  { rule: 'NEW-2', programs: fc.oneof(findingPrograms, policyPrograms) },
+  { rule: 'NEW-2', programs: fc.oneof(findingPrograms, policyPrograms, setFlagPrograms, newAfterSetPrograms) },
   { rule: 'NEW-3', programs: fc.oneof(programs, setThenGetPrograms) },
-  { rule: 'NEW-4', programs: fc.oneof(findingPrograms, policyPrograms) },
-  { rule: 'NEW-5', programs: fc.oneof(findingPrograms, policyPrograms) },
+  { rule: 'NEW-4', programs: fc.oneof(findingPrograms, policyPrograms, setFlagPrograms) },
+  { rule: 'NEW-5', programs: fc.oneof(findingPrograms, policyPrograms, setFlagPrograms) },
 ] satisfies RuleProperty[];

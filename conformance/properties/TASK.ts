@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { awaitTwicePrograms, lifecyclePrograms, schedulingPrograms, taskPrograms, taskStartPrograms } from '../arbitraries.ts';
+import { roundRobinPrograms, awaitTwicePrograms, lifecyclePrograms, schedulingPrograms, taskPrograms, taskStartPrograms } from '../arbitraries.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [
   { rule: 'TASK-1', programs: fc.oneof(taskPrograms, taskStartPrograms) },
-  { rule: 'TASK-2', programs: fc.oneof(taskPrograms, awaitTwicePrograms) },
+  { rule: 'TASK-2', programs: fc.oneof(taskPrograms, awaitTwicePrograms, roundRobinPrograms) },
   { rule: 'TASK-3', programs: taskPrograms },
   { rule: 'TASK-4', programs: fc.oneof(taskPrograms, schedulingPrograms, lifecyclePrograms) },
-  { rule: 'TASK-5', programs: taskPrograms },
+  { rule: 'TASK-5', programs: fc.oneof(taskPrograms, roundRobinPrograms) },
 ] satisfies RuleProperty[];

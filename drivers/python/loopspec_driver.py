@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
 """loopspec Python driver: interprets a loopspec program with the REAL asyncio.
 
-Usage (single shot; stdlib only; CPython 3.8 to 3.13):
+Usage (stdlib only; CPython 3.8 to 3.13):
 
     python3 drivers/python/loopspec_driver.py < program.json > trace.json
     python3 drivers/python/loopspec_driver.py program.json > trace.json
+    python3 drivers/python/loopspec_driver.py --serve [--policy M:A] [--loop-factory M:A]
+        [--setup M:A] [--pool N] [--isolation fork|in-process]
+
+The first two run one program (single shot). `--serve` speaks the loopspec protocol
+(docs/PROTOCOL.md) on stdin/stdout and runs every program in a pristine process forked from
+a clean parent, or in this process after resetting asyncio's state where os.fork is missing
+(see loopspec_server.py beside this file, `--serve --help` for the options).
 
 The program language is defined in conformance/program.ts, the trace format in
 conformance/trace.ts. The interpreter is the function `run_program(program) -> trace`, so a
@@ -57,7 +64,7 @@ import warnings
 
 __all__ = ['run_program', 'number_program', 'main']
 
-DRIVER_VERSION = '0.1.0'
+DRIVER_VERSION = '0.2.0'
 CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor'])
 BODY_OPS = frozenset(['run_until_complete', 'asyncio_run', 'create_task', 'call_soon',
                       'call_later', 'call_soon_threadsafe', 'run_in_executor',
@@ -107,8 +114,10 @@ def _has_ids(body):
 class _Run(object):
     """The state of one program run (one per process; a fork child gets a copy)."""
 
-    def __init__(self, program):
+    def __init__(self, program, policy_cls=None):
         self.program = program
+        # the class `set_policy new` instantiates: a --policy plug-in replaces the default
+        self.policy_cls = policy_cls
         self.lock = threading.RLock()
         self.obs = {}
         self.order = {}
@@ -313,7 +322,7 @@ class _Run(object):
         if op == 'set_policy':
             a = s.get('arg')
             if a == 'new':
-                arg = asyncio.DefaultEventLoopPolicy()
+                arg = (self.policy_cls or asyncio.DefaultEventLoopPolicy)()
             elif a is None:
                 arg = None
             else:
@@ -524,7 +533,6 @@ class _Run(object):
 
 
 _RUN = None  # the run whose statements the warning hook attributes to
-_HOOK_INSTALLED = False
 _PID_RE = re.compile(r'pid=\d+')
 
 
@@ -544,23 +552,25 @@ def _showwarning(message, category, filename, lineno, file=None, line=None):
 
 
 def _install_hook():
-    global _HOOK_INSTALLED
-    if _HOOK_INSTALLED:
-        return
+    # idempotent, and re-applied on every run: an in-process server resets the filters
+    # between programs
     warnings.simplefilter('always')
     warnings.showwarning = _showwarning
-    _HOOK_INSTALLED = True
 
 
-def run_program(program, timeout=None):
+def run_program(program, timeout=None, policy_cls=None):
     """Interprets `program` (a dict per conformance/program.ts) in this process and returns
-    its trace (a dict per conformance/trace.ts). Meant to be called once per fresh process."""
+    its trace (a dict per conformance/trace.ts). Meant to be called once per fresh process.
+    With `policy_cls`, an instance of it is installed as the event loop policy first, and
+    `set_policy new` instantiates it instead of asyncio.DefaultEventLoopPolicy."""
     global _RUN
     if not _has_ids(program.get('main', [])):
         program = number_program(program)
-    run = _Run(program)
+    run = _Run(program, policy_cls)
     _RUN = run
     _install_hook()
+    if policy_cls is not None:
+        asyncio.set_event_loop_policy(policy_cls())
     if timeout is None:
         timeout = float(os.environ.get('LOOPSPEC_TIMEOUT', '20'))
     use_alarm = (threading.current_thread() is threading.main_thread()
@@ -610,6 +620,11 @@ def main(argv=None):
     if argv and argv[0] in ('-h', '--help'):
         sys.stdout.write(__doc__)
         return 0
+    if argv and argv[0] == '--serve':
+        sys.dont_write_bytecode = True  # leave no __pycache__ in the checkout, nor in plug-ins' dirs
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import loopspec_server  # beside this file
+        return loopspec_server.main(argv[1:], sys.modules[__name__])
     if argv and argv[0] == '--version':
         sys.stdout.write('loopspec-driver %s python %s\n' % (DRIVER_VERSION, sys.version.split()[0]))
         return 0
@@ -628,4 +643,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -155,6 +155,13 @@ class ReproCheck(object):
         self._report('order in %s' % context, ran == exp, '%s: %s' % (context, ' < '.join(exp)),
                      '%s: %s' % (context, ' < '.join(ran) or '(none ran)'))
 
+    def not_same(self, sid, others):
+        o = self._outcome(sid)
+        v = o.get('value') if o else None
+        same = [x for x in others if isinstance(v, dict) and isinstance(self._value_at(x), dict) and self._value_at(x)['id'] == v['id']]
+        shown = '(not executed)' if o is None else ('the object of %s' % same[0] if same else self._fmt_outcome(o))
+        self._report('%s outcome' % sid, o is not None and not same, 'not the object of %s' % ', '.join(others), shown)
+
     def ran(self, sid, exp):
         did = sid in self.trace['obs']
         self._report('%s ran' % sid, did == exp, 'runs' if exp else 'never runs', 'ran' if did else 'never ran')

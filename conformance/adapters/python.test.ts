@@ -1,0 +1,170 @@
+// The persistent Python driver against real CPython: a slice of the suite, isolation between
+// programs, plug-ins, faults inside the driver, and every interpreter from 3.8 to 3.13 that
+// this machine has. Without the interpreter, each test says it was skipped, and why.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { Program } from '../program.ts';
+import { runSuite } from '../runner.ts';
+import type { Trace } from '../trace.ts';
+import { DriverStartError, type ProcessAdapter } from './process.ts';
+import { findPython, startPythonAdapter, type PythonDriverOptions } from './python.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const pyenv = process.env.PYENV_ROOT ?? join(homedir(), '.pyenv');
+
+function version(python: string): string | undefined {
+  const r = spawnSync(python, ['-c', 'import platform; print(platform.python_implementation(), platform.python_version())'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** CPython 3.12 (the suite's profile): $LOOPSPEC_PYTHON, pyenv's 3.12.1, python3.12 or python3 on PATH. */
+function findCPython312(): string | undefined {
+  const candidates = [process.env.LOOPSPEC_PYTHON, join(pyenv, 'versions/3.12.1/bin/python3'), 'python3.12', 'python3'];
+  for (const c of candidates) {
+    const py = c && findPython(c);
+    if (py && /^CPython 3\.12\./.test(version(py) ?? '')) return py;
+  }
+  return undefined;
+}
+
+const PY = findCPython312();
+const NO_PY = 'no CPython 3.12 interpreter found (set LOOPSPEC_PYTHON, or put python3.12 on PATH)';
+const plugins = join(root, 'fixtures/drivers/python');
+const open: ProcessAdapter[] = [];
+async function start(o: PythonDriverOptions & { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ProcessAdapter> {
+  const a = await startPythonAdapter({ python: PY, ...o });
+  open.push(a);
+  return a;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((a) => a.close()));
+});
+
+const leavesALoopSet: Program = { version: 1, main: [{ op: 'new_event_loop', as: 'L1' }, { op: 'set_event_loop', arg: 'L1' }, { op: 'set_policy', arg: 'new' }] };
+const getsTheLoop: Program = { version: 1, main: [{ op: 'get_event_loop' }] };
+const warns = (t: Trace) => t.obs.s1?.warnings.map((w) => w.category);
+
+describe('python driver (persistent, CPython 3.12)', () => {
+  it('passes a slice of the suite', async (ctx) => {
+    if (!PY) ctx.skip(NO_PY);
+    const a = await start();
+    const r = await runSuite({ adapter: a, rules: ['POL-2', 'GET-3', 'LIFE-2', 'TASK-1', 'SCHED-1', 'THR-1', 'FORK-2'], runs: 20, seed: 7 });
+    const verdicts = Object.fromEntries(r.results.map((x) => [x.rule, x.verdict === 'error' ? `error: ${x.error}` : x.verdict]));
+    expect(verdicts).toEqual({ 'POL-2': 'pass', 'GET-3': 'pass', 'LIFE-2': 'pass', 'TASK-1': 'pass', 'SCHED-1': 'pass', 'THR-1': 'pass', 'FORK-2': 'pass' });
+    expect(r.results.every((x) => x.runs === 20)).toBe(true);
+    expect(a.starts()).toBe(1);
+  });
+
+  it('says who it is in the handshake', async (ctx) => {
+    if (!PY) ctx.skip(NO_PY);
+    const a = await start();
+    expect(a.name).toBe('CPython');
+    expect(a.version).toMatch(/^3\.12\.\d+$/);
+    expect(a.capabilities).toEqual({ threads: true, fork: true, executor: true });
+    expect(a.hello.isolation).toBe('fork');
+    expect(a.hello.implementation.build).toContain(a.version);
+  });
+
+  it.for(['fork', 'in-process'] as const)('starts every program from pristine asyncio state (isolation %s)', async (isolation, ctx) => {
+    if (!PY) ctx.skip(NO_PY);
+    const a = await start({ isolation });
+    expect(a.hello.isolation).toBe(isolation);
+    expect((await a.run(leavesALoopSet)).end).toEqual({ kind: 'ok' });
+    // implicit creation warns only when no loop was ever set: nothing of the first program is left
+    const t = await a.run(getsTheLoop);
+    expect(warns(t)).toEqual(['DeprecationWarning']);
+    expect(a.starts()).toBe(1);
+  });
+
+  it.for(['fork', 'in-process'] as const)("ends a stuck program itself before the harness's deadline, keeping what it observed (%s)", async (isolation, ctx) => {
+    if (!PY) ctx.skip(NO_PY);
+    const a = await start({ timeoutMs: 1000, isolation });
+    const stuck: Program = { version: 1, main: [{ op: 'new_event_loop', as: 'L1' }, { op: 'mark', tag: 'a' }, { op: 'run_forever', loop: 'L1' }] };
+    const t = await a.run(stuck);
+    expect(t.end.kind).toBe('hang');
+    expect(t.obs.s2?.outcome).toEqual({ value: 'a' });
+    // in-process, the stuck loop's thread cannot be undone: the driver retires and a new one takes over
+    expect(warns(await a.run(getsTheLoop))).toEqual(['DeprecationWarning']);
+    expect(a.starts()).toBe(isolation === 'fork' ? 1 : 2);
+  });
+
+  describe('plug-ins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopspec-plugins-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const env = (log: string) => ({ ...process.env, PYTHONPATH: plugins, LOOPSPEC_PLUGIN_LOG: log });
+
+    it('installs the policy in every program, routes new_event_loop and asyncio.run to the factory, runs setup once', async (ctx) => {
+      if (!PY) ctx.skip(NO_PY);
+      const log = join(dir, 'uses.log');
+      const m = 'loopspec_demo_plugins';
+      const a = await start({ env: env(log), policy: `${m}:LoggingPolicy`, loopFactory: `${m}:selector_loop`, setup: `${m}:setup` });
+      expect(a.name).toBe(`CPython [loop-factory=${m}:selector_loop policy=${m}:LoggingPolicy setup=${m}:setup]`);
+      const p: Program = { version: 1, main: [{ op: 'new_event_loop', as: 'L1' }, { op: 'asyncio_run', body: [{ op: 'mark', tag: 'a' }] }, { op: 'set_policy', arg: 'new' }] };
+      for (let i = 0; i < 2; i++) expect((await a.run(p)).end).toEqual({ kind: 'ok' });
+      const uses = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]);
+      // per program: the installed policy, two loops from the factory, the policy of `set_policy new`
+      expect(uses).toEqual(['setup', 'policy', 'factory', 'factory', 'policy', 'policy', 'factory', 'factory', 'policy']);
+      const r = await runSuite({ adapter: a, rules: ['POL-2', 'GET-2'], runs: 10, seed: 3 });
+      expect(r.results.map((x) => x.verdict)).toEqual(['pass', 'pass']);
+    });
+
+    it('refuses to start when a plug-in cannot be loaded, and says why', async (ctx) => {
+      if (!PY) ctx.skip(NO_PY);
+      const err = await start({ env: env(join(dir, 'x.log')), setup: 'loopspec_demo_plugins:broken_setup' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DriverStartError);
+      expect((err as Error).message).toMatch(/refused the handshake: cannot load plug-ins: RuntimeError: cannot find libmyloop\.so/);
+    });
+
+    it('reports a program whose process dies as a crash, and goes on', async (ctx) => {
+      if (!PY) ctx.skip(NO_PY);
+      const a = await start({ env: env(join(dir, 'y.log')), loopFactory: 'loopspec_demo_plugins:segfault_loop' });
+      const t = await a.run({ version: 1, main: [{ op: 'new_event_loop', as: 'L1' }] });
+      expect(t.end.kind).toBe('crash');
+      expect('detail' in t.end && t.end.detail).toMatch(/killed by signal 11 \(SIGSEGV\) before it replied/);
+      expect((await a.run({ version: 1, main: [{ op: 'mark', tag: 'b' }] })).obs.s1?.outcome).toEqual({ value: 'b' });
+    });
+  });
+});
+
+describe('python driver on every CPython from 3.8 to 3.13 here', () => {
+  it.for(['3.8.18', '3.9.18', '3.10.13', '3.11.7', '3.12.1', '3.13.0'])('CPython %s: handshake and a program', async (v, ctx) => {
+    const py = join(pyenv, `versions/${v}/bin/python3`);
+    if (!existsSync(py)) ctx.skip(`CPython ${v} is not installed (looked for ${py})`);
+    const a = await startPythonAdapter({ python: py });
+    open.push(a);
+    expect([a.name, a.version]).toEqual(['CPython', v]);
+    const t = await a.run({ version: 1, main: [{ op: 'asyncio_run', body: [{ op: 'get_running_loop' }, { op: 'fork', body: [{ op: 'peek_running_loop' }] }] }] });
+    expect(t.end).toEqual({ kind: 'ok' });
+    expect(t.obs.s4?.outcome).toEqual({ value: null }); // a forked child has no running loop
+  });
+});
+
+describe('loopspec run --impl python', () => {
+  const loopspec = (...args: string[]) => spawnSync(process.execPath, ['bin/loopspec.mjs', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+
+  it("names the interpreter from the handshake in the run's header", (ctx) => {
+    if (!PY) ctx.skip(NO_PY);
+    const r = loopspec('run', '--impl', `python:${PY}`, '--rule', 'POL-2', '--runs', '10', '--seed', '1', '--validate-protocol', '--timeout', '5000');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^loopspec: CPython 3\.12\.\d+, profile/);
+    expect(r.status).toBe(0);
+  });
+
+  it.each([
+    [['--impl', 'python:/no/such/python3'], /Python interpreter not found: '\/no\/such\/python3'/],
+    [['--impl', 'python', '--policy', 'not-a-module-attr'], /--policy wants module:attr/],
+    [['--impl', 'python', '--driver-arg', 'x'], /--driver-arg works with --impl exec:<driver> only/],
+    [['--impl', 'reference', '--loop-factory', 'a:b'], /--loop-factory works with --impl python only/],
+    [['--impl', 'reference', '--timeout', '10'], /--timeout works with an out-of-process implementation/],
+    [['--impl', 'exec:./no/such/driver'], /driver not found: .*no\/such\/driver/],
+    [['--impl', `exec:${process.execPath}`, '--driver-arg=--import', '--driver-arg', 'tsx', '--driver-arg', 'fixtures/drivers/bad-handshake.ts'], /malformed handshake: .*must have required property 'capabilities'/],
+  ])('exits 2 with a clear message: %j', (args, message) => {
+    const r = loopspec('run', ...args);
+    expect(r.stderr).toMatch(message);
+    expect(r.status).toBe(2);
+  });
+});

@@ -4,6 +4,7 @@ import MarkdownIt from 'markdown-it';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../conformance/report.ts';
 import { mdCode, toMarkdown } from './markdown.ts';
+import { formatProgram } from '../conformance/format.ts';
 import { failingReport, mixedReport, NASTY, passingReport } from './test-reports.ts';
 
 const render = (md: string): string => new MarkdownIt({ html: true }).render(md);
@@ -36,7 +37,9 @@ describe('toMarkdown', () => {
   it('collapses each counterexample in <details>, with the program and the replay command', () => {
     const md = toMarkdown(failing, 'fixtures/adapters/silent-oracle.ts');
     const get3 = md.slice(md.indexOf('<details><summary>GET-3'), md.indexOf('</details>') + 10);
-    expect(get3).toContain('```python\ns1   L1 = asyncio.new_event_loop()\ns2   asyncio.get_event_loop()');
+    const program = failing.rules.find((r) => r.id === 'GET-3')!.counterexample!.program;
+    expect(get3).toContain('```python\n' + formatProgram(program));
+    expect(formatProgram(program)).toContain('asyncio.get_event_loop()');
     const path = failing.rules.find((r) => r.id === 'GET-3')!.counterexample!.path;
     expect(get3).toContain(`\`\`\`sh\nnpx loopspec run --impl fixtures/adapters/silent-oracle.ts --profile cpython-3.12 --rule GET-3 --seed 9 --path ${path}\n\`\`\``);
     expect(render(md)).toContain('<details><summary>GET-3 FAIL: Implicit creation: main thread, no loop, set never called</summary>');

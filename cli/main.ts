@@ -87,6 +87,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--timeout <ms>', 'out-of-process: per-program deadline in ms (default 10000); past it the verdict is a timeout', positiveInt('--timeout'))
     .option('--validate-protocol', 'out-of-process: validate every message against protocol/schemas')
     .option('--driver-arg <arg>', 'exec: an argument of the driver (repeatable, in order; use --driver-arg=-x for one that starts with a dash)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--jobs <n>', 'implementations run side by side, each on its own rules (default 2 for python and exec drivers, 1 in-process)', positiveInt('--jobs'))
     .option('--shard <i/n>', 'run only shard i of n (1-based); join the JSON reports with `loopspec merge`')
     .option('--expect <file>', 'expectations file: exit 0 when the results match it, 1 on any surprise')
     .option('--write-expect <file>', 'write an expectations file from this run (edit the reasons)')
@@ -189,6 +190,7 @@ interface RunOptions {
   timeout?: number;
   validateProtocol?: boolean;
   driverArg?: string[];
+  jobs?: number;
   shard?: string;
   expect?: string;
   writeExpect?: string;
@@ -238,6 +240,16 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
   if (opts.path && (!rules || rules.length !== 1 || opts.seed === undefined)) throw new UsageError('--path replays one counterexample: give it with one --rule and its --seed');
   const driver: DriverOptions = { policy: opts.policy, loopFactory: opts.loopFactory, setup: opts.setup, timeoutMs: opts.timeout, validate: opts.validateProtocol, driverArgs: opts.driverArg };
   const adapter = await loadAdapter(opts.impl, driver, opts.profile);
+  // Out-of-process implementations wait on real timers: a second driver halves the wall time.
+  const outOfProcess = /^(python|exec:)/.test(opts.impl);
+  const jobs = opts.jobs ?? (outOfProcess ? 2 : 1);
+  const adapters = [adapter];
+  try {
+    while (adapters.length < jobs) adapters.push(await loadAdapter(opts.impl, driver, opts.profile));
+  } catch (e) {
+    await Promise.all(adapters.map((a) => a.close()));
+    throw e;
+  }
   // The implementation's own profile (a driver's Python version) unless the user names one.
   const profile = chosenProfile(opts.profile ?? adapter.profile ?? DEFAULT_PROFILE);
   const inCi = Boolean(io.env.CI) && io.env.CI !== 'false';
@@ -247,7 +259,7 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
   const interrupt = interruptible(io);
   try {
     const result = await runSuite({
-      adapter,
+      adapter: adapters,
       rules,
       signal: interrupt.signal,
       runs: opts.runs,
@@ -277,7 +289,7 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
     return bad ? EXIT.fail : EXIT.ok;
   } finally {
     interrupt.release();
-    await adapter.close();
+    await Promise.all(adapters.map((a) => a.close()));
   }
 }
 

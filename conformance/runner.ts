@@ -54,7 +54,11 @@ export interface RuleResult {
 }
 
 export interface SuiteOptions {
-  adapter: Adapter;
+  /**
+   * The implementation; several instances of it (e.g. two driver processes) run rules in
+   * parallel. Each rule has its own seed, so the results do not depend on how many.
+   */
+  adapter: Adapter | Adapter[];
   /** Rule IDs to run; all by default. */
   rules?: string[];
   /** Programs generated per rule. */
@@ -181,14 +185,21 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const seed = opts.seed ?? Date.now() % 2 ** 31;
   const profile = opts.profile ?? defaultProfile();
   const props = opts.rules ? PROPERTIES.filter((p) => opts.rules!.includes(p.rule)) : PROPERTIES;
-  const results: RuleResult[] = [];
-  for (const [i, prop] of props.entries()) {
-    if (opts.signal?.aborted) break;
-    opts.onRuleStart?.(prop.rule, i, props.length);
-    const r = await runRule(prop, opts.adapter, runs, ruleSeed(seed, prop.rule), opts.path, profile);
-    results.push(r);
-    opts.onRuleEnd?.(r, i, props.length);
-  }
+  const adapters = Array.isArray(opts.adapter) ? opts.adapter : [opts.adapter];
+  const done: Array<RuleResult | undefined> = new Array(props.length);
+  let next = 0;
+  let finished = 0;
+  const worker = async (adapter: Adapter) => {
+    for (let i = next++; i < props.length && !opts.signal?.aborted; i = next++) {
+      opts.onRuleStart?.(props[i].rule, i, props.length);
+      done[i] = await runRule(props[i], adapter, runs, ruleSeed(seed, props[i].rule), opts.path, profile);
+      opts.onRuleEnd?.(done[i]!, finished++, props.length);
+    }
+  };
+  await Promise.all(adapters.map(worker));
+  // In registry order; an interrupted run holds the rules that finished.
+  const results = done.filter((r): r is RuleResult => r !== undefined);
   const interrupted = results.length < props.length;
-  return { adapter: { name: opts.adapter.name, version: opts.adapter.version }, profile: profile.name, seed, runs, results, ms: performance.now() - started, interrupted };
+  const first = adapters[0];
+  return { adapter: { name: first.name, version: first.version }, profile: profile.name, seed, runs, results, ms: performance.now() - started, interrupted };
 }

@@ -101,7 +101,7 @@ export function readExpectations(path: string): Expectations {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new GateError(code === 'ENOENT' ? `expectations file ${path} does not exist (create one with --write-expectations)` : `cannot read expectations file ${path}: ${(e as Error).message}`);
+    throw new GateError(code === 'ENOENT' ? `expectations file ${path} does not exist (create one with loopspec run --write-expect <file>)` : `cannot read expectations file ${path}: ${(e as Error).message}`);
   }
   return parseExpectations(text, path);
 }

@@ -104,7 +104,7 @@ export const PROFILES: Profile[] = [
   {
     name: 'cpython-3.14',
     describes:
-      'CPython 3.14.2 from its source (Lib/asyncio/events.py, __init__.py, runners.py as shipped in the pyodide 314.0.7 npm package); not run here, since that build has no threads or fork',
+      'CPython 3.14.2: from its source (Lib/asyncio/events.py, __init__.py, runners.py as shipped in the pyodide 314.0.7 npm package), and measured in that Pyodide build for the policy-level part of the language (fixtures/corpus/pyodide/: 200 programs, a stub loop class; the build has no threads, fork or selector loop)',
     switches: { ...base, implicitCreation: false, forkHook: true, policyDeprecated: true },
   },
 ];

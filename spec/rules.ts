@@ -28,10 +28,12 @@ export interface Rule {
 }
 
 /**
- * CPython 3.14, read from its source (not run: the only 3.14 here is the pyodide build, which
- * has no threads or fork). Profile cpython-3.14.
+ * CPython 3.14, read from its source, and measured in the pyodide build (CPython 3.14.2 for
+ * WebAssembly) for what runs there: the policy level, without threads, fork or a selector
+ * loop. Profile cpython-3.14.
  */
-const SOURCE_314 = 'CPython 3.14.2 Lib/asyncio/events.py, __init__.py and runners.py, as shipped in python_stdlib.zip of the pyodide 314.0.7 npm package';
+const SOURCE_314 =
+  'CPython 3.14.2 Lib/asyncio/events.py, __init__.py and runners.py, as shipped in python_stdlib.zip of the pyodide 314.0.7 npm package; measured in that build: fixtures/corpus/pyodide/ (scripts/record-pyodide.ts)';
 const V314: Partial<Record<string, string>> = {
   'POL-1':
     "3.14 (source): get_event_loop_policy() emits DeprecationWarning(\"'asyncio.get_event_loop_policy' is deprecated and slated for removal in Python 3.16\") on every call; asyncio's own lookups use the private _get_event_loop_policy() and do not warn.",

@@ -66,6 +66,9 @@ __all__ = ['run_program', 'number_program', 'main']
 
 DRIVER_VERSION = '0.2.0'
 CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor'])
+# The policy base class, by its private name where 3.14 has one: reading the public
+# asyncio.AbstractEventLoopPolicy warns there, and that warning is not the program's.
+POLICY_BASE = getattr(asyncio.events, '_AbstractEventLoopPolicy', None) or asyncio.events.AbstractEventLoopPolicy
 BODY_OPS = frozenset(['run_until_complete', 'asyncio_run', 'create_task', 'call_soon',
                       'call_later', 'call_soon_threadsafe', 'run_in_executor',
                       'start_thread', 'fork'])
@@ -155,7 +158,7 @@ class _Run(object):
             kind = 'loop'
         elif isinstance(v, asyncio.Task):
             kind = 'task'
-        elif isinstance(v, asyncio.AbstractEventLoopPolicy):
+        elif isinstance(v, POLICY_BASE):
             kind = 'policy'
         else:
             return repr(v)

@@ -14,7 +14,8 @@
  * - "sync": the main body, thread bodies, fork bodies, callback bodies, executor bodies;
  * - "coro": the body of a coroutine (run_until_complete, asyncio_run, create_task).
  * `await`, `sleep` and `run_in_executor` are only meaningful in a coroutine; in a sync body
- * they yield the error observation `LoopspecInvalid` and do nothing else.
+ * they yield the error observation `LoopspecInvalid` (message: '<op> outside a coroutine') and
+ * do nothing else.
  *
  * Variables. `as` binds the returned object (if the statement returned one) to a program
  * variable; variables are global to the program, shared by all threads and copied into fork

@@ -263,7 +263,7 @@ class _Run(object):
         try:
             try:
                 if s.get('op') in CORO_ONLY:
-                    raise LoopspecInvalid(s.get('op'))
+                    raise LoopspecInvalid('%s outside a coroutine' % s.get('op'))
                 value = self.eval_sync(s)
             except asyncio.CancelledError as e:
                 self._outcome_error(s, e)

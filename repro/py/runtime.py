@@ -100,7 +100,7 @@ def thread_name():
 
 
 def invalid(op):
-    raise LoopspecInvalid(op)
+    raise LoopspecInvalid('%s outside a coroutine' % op)
 
 
 def start_thread(name, body):

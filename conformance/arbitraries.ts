@@ -439,3 +439,12 @@ export const newAfterSetPrograms = fc
     ];
     return program(inThread ? [{ op: 'start_thread', thread: 'T1', body }, { op: 'join_thread', thread: 'T1' }] : body);
   });
+
+/** One thread sets or creates its loop; the other thread then asks for its own. */
+export const loopsPerThreadPrograms = fc
+  .tuple(fc.constantFrom<Stmt[]>([{ op: 'new_event_loop', as: 'W' }, { op: 'set_event_loop', arg: 'W' }], [{ op: 'get_event_loop' }], [{ op: 'set_event_loop', arg: null }]), fc.boolean())
+  .map(([setup, workerFirst]) => {
+    const worker: Stmt[] = [{ op: 'start_thread', thread: 'T1', body: [...(workerFirst ? setup : []), { op: 'get_event_loop' }] }, { op: 'join_thread', thread: 'T1' }];
+    const main: Stmt[] = [...(workerFirst ? [] : setup), { op: 'get_event_loop' }];
+    return program(workerFirst ? [...worker, ...main] : [...main, ...worker]);
+  });

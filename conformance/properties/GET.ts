@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { setFlagPrograms, closedImplicitPrograms, findingPrograms, runningNotCurrentPrograms, setThenGetPrograms, forkPrograms, lifecyclePrograms, policyPrograms, workerThreadPrograms } from '../arbitraries.ts';
+import { loopsPerThreadPrograms, setFlagPrograms, closedImplicitPrograms, findingPrograms, runningNotCurrentPrograms, setThenGetPrograms, forkPrograms, lifecyclePrograms, policyPrograms, workerThreadPrograms } from '../arbitraries.ts';
 import type { RuleProperty } from './types.ts';
 
 const programs = fc.oneof(findingPrograms, policyPrograms, lifecyclePrograms, workerThreadPrograms, forkPrograms);
@@ -7,6 +7,6 @@ const programs = fc.oneof(findingPrograms, policyPrograms, lifecyclePrograms, wo
 export default [
   { rule: 'GET-1', programs: fc.oneof(lifecyclePrograms, workerThreadPrograms, runningNotCurrentPrograms) },
   { rule: 'GET-2', programs: fc.oneof(programs, setThenGetPrograms) },
-  { rule: 'GET-3', programs: fc.oneof(programs, closedImplicitPrograms, setThenGetPrograms, setFlagPrograms) },
-  { rule: 'GET-4', programs: fc.oneof(programs, setFlagPrograms) },
+  { rule: 'GET-3', programs: fc.oneof(programs, closedImplicitPrograms, setThenGetPrograms, setFlagPrograms, loopsPerThreadPrograms) },
+  { rule: 'GET-4', programs: fc.oneof(programs, setFlagPrograms, loopsPerThreadPrograms) },
 ] satisfies RuleProperty[];

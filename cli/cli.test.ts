@@ -51,6 +51,12 @@ describe('loopspec run', () => {
     [['run', '--impl', 'fixtures/adapters/no-export.ts'], /exports no adapter/],
     [['run', '--impl', 'fixtures/adapters/throws-on-load.ts'], /threw: cannot find libmyloop\.so/],
     [['run', '--path', '1:2'], /--path replays one counterexample/],
+    [['run', '--rule', 'GET-3', '--seed', '1', '--path', 'abc'], /a replay path is numbers separated by colons/],
+    [['run', '--shard', '41/50'], /nothing to run: shard 41\/50/],
+    [['run', '--shard', '3/2'], /shard/],
+    [['run', '--jobs', '2'], /--jobs applies to out-of-process implementations/],
+    [['run', '--impl', 'oracle', '--json', '/dev/null/report.json'], /cannot write to \/dev\/null/],
+    [['run', '--profile', 'cpython-2.7'], /unknown profile 'cpython-2.7'/],
   ])('exits 2 with a clear message for bad input: %j', (args, message) => {
     const r = loopspec(...args);
     expect(r.code).toBe(2);

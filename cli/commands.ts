@@ -2,8 +2,6 @@
  * The commands that work on saved results rather than running the suite: diff, merge,
  * report, replay, repro. Each returns an exit code; bad input throws UsageError (exit 2).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Report } from '../conformance/report.ts';
 import { diffReports, formatDiff, GateError, mergeReports, readReport } from '../gate/index.ts';
 import { toHtml } from '../report/html.ts';
@@ -11,11 +9,12 @@ import { CounterexampleError, formatReplay, profileOf, readCounterexample, repla
 import { profileByName } from '../spec/profiles.ts';
 import type { Adapter } from '../conformance/adapter.ts';
 import { UsageError } from './load-adapter.ts';
+import { write } from './outputs.ts';
 
 type Out = (s: string) => void;
 
 /** Library errors about the user's files are usage errors: exit 2 with their message. */
-function asUsage<T>(f: () => T): T {
+export function asUsage<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
@@ -24,17 +23,14 @@ function asUsage<T>(f: () => T): T {
   }
 }
 
-function write(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-}
-
 /** `loopspec diff old.json new.json`: exit 1 when a rule regressed. */
 export function diffCommand(oldFile: string, newFile: string, out: Out): number {
   const [before, after] = asUsage(() => [readReport(oldFile), readReport(newFile)]);
   const { text, regressed } = formatDiff(before, after, diffReports(before, after));
   out(text);
-  return regressed ? 1 : 0;
+  // Rules missing from an interrupted run are not "removed": the run is not a whole one.
+  if (after.interrupted) out(`${newFile} is the report of an interrupted run: it cannot pass a diff`);
+  return regressed || after.interrupted ? 1 : 0;
 }
 
 /** `loopspec merge -o whole.json shard1.json ...`: joins shard reports into one. */

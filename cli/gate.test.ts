@@ -50,6 +50,14 @@ describe('loopspec as a CI gate', () => {
     expect(r.out).toMatch(/is stale: delete lines \d+, \d+/);
   });
 
+  it('checks against the expectations file as it was before the run, when --write-expect rewrites it', () => {
+    writeFileSync(f('rewritten.expect'), '# loopspec expectations v1\n');
+    const r = loopspec('run', '--impl', SILENT, '--seed', '9', '--expect', f('rewritten.expect'), '--write-expect', f('rewritten.expect'));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/REGRESSION\s+GET-3/);
+    expect(readFileSync(f('rewritten.expect'), 'utf8')).toMatch(/^GET-3 fail /m);
+  });
+
   it('names a regression that the expectations file does not list', () => {
     writeFileSync(f('only-get3.expect'), '# loopspec expectations v1\nGET-3 fail known\n');
     const r = loopspec('run', '--impl', SILENT, '--seed', '9', '--expect', f('only-get3.expect'));

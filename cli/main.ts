@@ -12,10 +12,12 @@ import { DEFAULT_PROFILE, PROFILES, profileByName } from '../spec/profiles.ts';
 import type { Profile } from '../spec/profiles.ts';
 import { loadAdapter, UsageError, type DriverOptions } from './load-adapter.ts';
 import { failureDetails, summary, table } from './report.ts';
-import { diffCommand, mergeCommand, replayCommand, reportCommand, reproCommand } from './commands.ts';
-import { gate, writeOutputs } from './outputs.ts';
+import { asUsage, diffCommand, mergeCommand, replayCommand, reportCommand, reproCommand } from './commands.ts';
+import { gate, prepareOutputs, writeOutputs } from './outputs.ts';
+import { readCounterexample } from '../repro/counterexample.ts';
 import { toReport } from '../conformance/report.ts';
-import { GateError, parseShard, readExpectations, shardRules } from '../gate/index.ts';
+import { shellQuote } from '../report/replay.ts';
+import { parseShard, readExpectations, shardRules } from '../gate/index.ts';
 
 export const EXIT = { ok: 0, fail: 1, usage: 2, interrupted: 130 } as const;
 
@@ -38,6 +40,11 @@ function positiveInt(name: string) {
     if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${name} must be a positive whole number, got '${v}'`);
     return Number(v);
   };
+}
+
+function replayPath(v: string): string {
+  if (!/^\d+(:\d+)*$/.test(v)) throw new InvalidArgumentError(`a replay path is numbers separated by colons (as printed after a failure), got '${v}'`);
+  return v;
 }
 
 function int32(v: string): number {
@@ -78,7 +85,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--runs <n>', `programs generated per rule (default ${DEFAULT_RUNS})`, positiveInt('--runs'))
     .option('--seed <n>', 'seed of the run (printed with every run, to replay it)', int32)
     .option('--rule <id...>', 'only these rules or rule groups (repeatable, or comma-separated)')
-    .option('--path <path>', "fast-check's replay path of a counterexample (with --rule and --seed)")
+    .option('--path <path>', "fast-check's replay path of a counterexample (with --rule and --seed)", replayPath)
     .option('--progress', 'print progress even when not on a terminal or in CI')
     .option('--no-progress', 'never print progress')
     .option('--policy <module:attr>', 'python: event loop policy class, installed at the start of every program')
@@ -134,10 +141,20 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .argument('<counterexample>', 'a counterexample file (run --save-failures)')
     .option('--impl <name|path>', 'the implementation, as for run', 'reference')
     .option('--profile <name>', "the profile to judge by (default: the counterexample's)")
-    .action(async (file: string, o: { impl: string; profile?: string }) => {
-      const adapter = await loadAdapter(o.impl, {}, o.profile);
+    .option('--policy <module:attr>', 'python: as for run')
+    .option('--loop-factory <module:attr>', 'python: as for run')
+    .option('--setup <module:attr>', 'python: as for run')
+    .option('--timeout <ms>', 'out of process: as for run', positiveInt('--timeout'))
+    .option('--driver-arg <arg>', 'exec: as for run', (v: string, prev: string[] = []) => [...prev, v])
+    .action(async (file: string, o: RunOptions) => {
+      const c = asUsage(() => readCounterexample(file));
+      // Judged by the counterexample's own semantics unless told otherwise: oracle and
+      // reference follow that profile too.
+      const profile = o.profile ?? c.profile;
+      const driver: DriverOptions = { policy: o.policy, loopFactory: o.loopFactory, setup: o.setup, timeoutMs: o.timeout, driverArgs: o.driverArg };
+      const adapter = await loadAdapter(o.impl, driver, profile);
       try {
-        code = await replayCommand(file, adapter, o.profile, io.out);
+        code = await replayCommand(file, adapter, profile, io.out);
       } finally {
         await adapter.close();
       }
@@ -202,14 +219,14 @@ interface RunOptions {
 }
 
 /** The driver flags, as given, for the replay command. */
-function driverFlags(o: RunOptions): string {
+function driverFlags(o: RunOptions): string[] {
   const flags: string[] = [];
-  if (o.policy) flags.push(`--policy ${o.policy}`);
-  if (o.loopFactory) flags.push(`--loop-factory ${o.loopFactory}`);
-  if (o.setup) flags.push(`--setup ${o.setup}`);
-  if (o.timeout) flags.push(`--timeout ${o.timeout}`);
-  for (const a of o.driverArg ?? []) flags.push(`--driver-arg=${a}`);
-  return flags.map((f) => ` ${f}`).join('');
+  if (o.policy) flags.push('--policy', o.policy);
+  if (o.loopFactory) flags.push('--loop-factory', o.loopFactory);
+  if (o.setup) flags.push('--setup', o.setup);
+  if (o.timeout) flags.push('--timeout', String(o.timeout));
+  for (const arg of o.driverArg ?? []) flags.push(`--driver-arg=${arg}`);
+  return flags;
 }
 
 function chosenProfile(name: string): Profile {
@@ -234,14 +251,22 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
   let rules = opts.rule ? selectRules(opts.rule) : undefined;
   const shard = opts.shard ? asUsage(() => parseShard(opts.shard!)) : undefined;
   if (shard) rules = shardRules(rules ?? PROPERTIES.map((p) => p.rule), shard.index, shard.count);
-  // A broken expectations file is found before the run, not after it.
-  if (opts.expect) asUsage(() => readExpectations(opts.expect!));
+  if (rules && rules.length === 0) throw new UsageError(`nothing to run: shard ${opts.shard} of ${opts.rule ? 'the chosen rules' : 'the rules'} is empty`);
+  // A broken expectations file is found before the run, and read once: --write-expect may
+  // rewrite the same file after the run.
+  const expectations = opts.expect ? asUsage(() => readExpectations(opts.expect!)) : undefined;
   if (opts.profile) chosenProfile(opts.profile);
   if (opts.path && (!rules || rules.length !== 1 || opts.seed === undefined)) throw new UsageError('--path replays one counterexample: give it with one --rule and its --seed');
+  prepareOutputs(opts);
   const driver: DriverOptions = { policy: opts.policy, loopFactory: opts.loopFactory, setup: opts.setup, timeoutMs: opts.timeout, validate: opts.validateProtocol, driverArgs: opts.driverArg };
   const adapter = await loadAdapter(opts.impl, driver, opts.profile);
   // Out-of-process implementations wait on real timers: a second driver halves the wall time.
-  const outOfProcess = /^(python|exec:)/.test(opts.impl);
+  // An in-process adapter is one object in this thread: it runs one program at a time.
+  const outOfProcess = /^(python(:|$)|exec:)/.test(opts.impl);
+  if (!outOfProcess && (opts.jobs ?? 1) > 1) {
+    await adapter.close();
+    throw new UsageError('--jobs applies to out-of-process implementations (python, python:<interpreter>, exec:<driver>); an in-process adapter runs one program at a time');
+  }
   const jobs = opts.jobs ?? (outOfProcess ? 2 : 1);
   const adapters = [adapter];
   try {
@@ -252,6 +277,9 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
   }
   // The implementation's own profile (a driver's Python version) unless the user names one.
   const profile = chosenProfile(opts.profile ?? adapter.profile ?? DEFAULT_PROFILE);
+  if (!opts.profile && !adapter.profile && outOfProcess) {
+    io.err(`loopspec: no profile for ${adapter.name} ${adapter.version}: judging it by ${DEFAULT_PROFILE} (choose one with --profile)`);
+  }
   const inCi = Boolean(io.env.CI) && io.env.CI !== 'false';
   const progress = opts.progress ?? (io.isTTY && !inCi);
   const started = Date.now();
@@ -271,17 +299,18 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
       },
     });
     io.out(table(result));
-    const replay = `npx loopspec run --impl ${opts.impl} --profile ${profile.name}${driverFlags(opts)}${opts.runs ? ` --runs ${opts.runs}` : ''}`;
+    const replayArgs = ['--impl', opts.impl, '--profile', profile.name, ...driverFlags(opts), ...(opts.runs ? ['--runs', String(opts.runs)] : [])];
+    const replay = `npx loopspec run ${replayArgs.map(shellQuote).join(' ')}`;
     for (const r of result.results) if (r.verdict === 'fail' || r.verdict === 'error') io.out('\n' + failureDetails(r, replay, result.seed));
     io.out('\n' + summary(result));
-    const report = toReport(result, { toolVersion: version(), startedAt: new Date(started), shard });
+    const report = toReport(result, { toolVersion: version(), startedAt: new Date(started), shard, replay: replayArgs });
     for (const line of writeOutputs(report, opts)) io.out(line);
     if (result.interrupted) {
       io.out(`loopspec: interrupted after ${result.results.length} rules; the reports hold those`);
       return EXIT.interrupted;
     }
     if (opts.expect) {
-      const { check, text } = gate(report, opts.expect);
+      const { check, text } = gate(report, expectations!);
       io.out('\n' + text);
       return check.ok ? EXIT.ok : EXIT.fail;
     }
@@ -293,12 +322,3 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
   }
 }
 
-/** Errors about the user's files (expectations, shard spec) are usage errors. */
-function asUsage<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof GateError) throw new UsageError(e.message);
-    throw e;
-  }
-}

@@ -6,8 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Report } from '../conformance/report.ts';
-import { checkExpectations, formatExpectationsCheck, readExpectations, writeExpectations } from '../gate/index.ts';
-import type { ExpectationsCheck } from '../gate/index.ts';
+import { checkExpectations, formatExpectationsCheck, writeExpectations } from '../gate/index.ts';
+import type { Expectations, ExpectationsCheck } from '../gate/index.ts';
+import { UsageError } from './load-adapter.ts';
 import { toHtml } from '../report/html.ts';
 import { toJUnit } from '../report/junit.ts';
 import { toMarkdown } from '../report/markdown.ts';
@@ -25,7 +26,7 @@ export interface OutputOptions {
   writeExpect?: string;
 }
 
-function write(file: string, text: string): void {
+export function write(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
 }
@@ -54,8 +55,21 @@ export function writeOutputs(report: Report, o: OutputOptions): string[] {
   return told;
 }
 
-/** The expectations gate: read the file (errors are usage errors) and compare. */
-export function gate(report: Report, file: string): { check: ExpectationsCheck; text: string } {
-  const check = checkExpectations(report, readExpectations(file));
+/** The expectations gate: compare with the file as it was read before the run. */
+export function gate(report: Report, expectations: Expectations): { check: ExpectationsCheck; text: string } {
+  const check = checkExpectations(report, expectations);
   return { check, text: formatExpectationsCheck(check) };
+}
+
+/** Before a run: every output's folder exists or can be made, so no run is lost to a typo. */
+export function prepareOutputs(o: OutputOptions): void {
+  const files = [o.json, o.junit, o.markdown, o.html, o.writeExpect].filter((f): f is string => Boolean(f));
+  const dirs = [...files.map((f) => dirname(f)), ...(o.saveFailures ? [o.saveFailures] : [])];
+  for (const dir of dirs) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new UsageError(`cannot write to ${dir}: ${(e as Error).message}`);
+    }
+  }
 }

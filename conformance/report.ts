@@ -60,6 +60,12 @@ export interface Report {
   durationMs: number;
   /** True when the run was interrupted: `rules` holds the rules that finished. */
   interrupted: boolean;
+  /**
+   * The arguments of `loopspec run` that choose this implementation and its semantics
+   * (`--impl`, `--profile`, driver flags): with `--rule`, `--seed` and `--path` added they
+   * replay one counterexample. Absent in reports made by other tools.
+   */
+  replay?: string[];
   rules: ReportRule[];
 }
 
@@ -95,6 +101,7 @@ export interface ReportMeta {
   startedAt: Date;
   shard?: { index: number; count: number };
   interrupted?: boolean;
+  replay?: string[];
 }
 
 export function toReport(result: SuiteResult, meta: ReportMeta): Report {
@@ -110,6 +117,7 @@ export function toReport(result: SuiteResult, meta: ReportMeta): Report {
     startedAt: meta.startedAt.toISOString(),
     durationMs: Math.round(result.ms),
     interrupted: meta.interrupted ?? result.interrupted,
+    ...(meta.replay ? { replay: meta.replay } : {}),
     rules: result.results.map(ruleToReport),
   };
 }

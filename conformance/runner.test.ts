@@ -15,6 +15,13 @@ describe('the suite runner', () => {
     for (const x of r.results) expect(x.exercised, x.rule).toBeGreaterThan(0);
   });
 
+  it('gives the same results with several instances of an implementation running rules side by side', async () => {
+    const one = await runSuite({ adapter: oracleAdapter(), runs: 30, seed: 8, rules: ['GET-1', 'GET-3', 'LIFE-1', 'SCHED-1'] });
+    const two = await runSuite({ adapter: [oracleAdapter(), oracleAdapter()], runs: 30, seed: 8, rules: ['GET-1', 'GET-3', 'LIFE-1', 'SCHED-1'] });
+    const strip = (r: typeof one) => r.results.map(({ ms: _ms, ...rest }) => rest);
+    expect(strip(two)).toEqual(strip(one));
+  });
+
   it('reports a rule that no program reaches as unexercised, not as a pass', async () => {
     const marksOnly = fc.constant<Program>({ version: 1, main: [{ op: 'mark', tag: 'a' }] });
     const r = await runRule({ rule: 'GET-3', programs: marksOnly }, oracleAdapter(), 20, 1);

@@ -20,7 +20,8 @@ describe('readReport', () => {
     expect(readReport(file('real.json', report))).toEqual(report);
   });
 
-  it.skipIf(!existsSync(REPORT_SCHEMA))('validates against schemas/report.schema.json when it exists', async () => {
+  it('validates against schemas/report.schema.json, which ships with loopspec', async () => {
+    expect(existsSync(REPORT_SCHEMA)).toBe(true);
     const report = await realReport(oracle(), { rules: ['GET-3'] });
     expect(readReport(file('schema-ok.json', report))).toEqual(report);
     expect(() => readReport(file('schema-bad.json', { ...report, seed: 'x' }))).toThrow(/is not a valid loopspec report/);

@@ -13,7 +13,9 @@ export function shellQuote(s: string): string {
  */
 export function replayCommand(report: Report, rule: ReportRule, impl: string): string {
   const path = rule.counterexample?.path;
-  const args = ['npx', 'loopspec', 'run', '--impl', impl, '--profile', report.profile, '--rule', rule.id, '--seed', String(report.seed)];
+  // The run's own arguments when the report has them: driver flags (--policy ...) included.
+  const chooses = report.replay ?? ['--impl', impl, '--profile', report.profile];
+  const args = ['npx', 'loopspec', 'run', ...chooses, '--rule', rule.id, '--seed', String(report.seed)];
   if (path) args.push('--path', path);
   return args.map(shellQuote).join(' ');
 }

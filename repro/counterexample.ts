@@ -124,7 +124,7 @@ export function parseCounterexample(text: string, source = 'counterexample'): Sa
   const o = value as Record<string, unknown>;
   // A report or a bare program is a likely mix-up: say so rather than list missing fields.
   if (o.format !== COUNTEREXAMPLE_FORMAT) {
-    const what = o.format === 'loopspec-report' ? ' (it is a report: save one of its rules with saveCounterexample)' : 'main' in o ? ' (it looks like a bare program)' : '';
+    const what = o.format === 'loopspec-report' ? ' (it is a report: `loopspec run --save-failures <dir>` saves one counterexample file per failure)' : 'main' in o ? ' (it looks like a bare program)' : '';
     throw new CounterexampleError(`${source} is not a loopspec counterexample: format is ${JSON.stringify(o.format)}, expected "${COUNTEREXAMPLE_FORMAT}"${what}`);
   }
   if (o.version !== COUNTEREXAMPLE_VERSION) {

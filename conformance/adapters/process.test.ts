@@ -85,6 +85,14 @@ describe('process adapter: each fault is a verdict, then a new driver runs the n
     expect('detail' in end && end.detail).toMatch(/'result' breaks protocol\/schemas\/result\.json: \/trace\/obs\/s1\/outcome must have required property 'value'/);
     expect((await a.run(plain)).end).toEqual({ kind: 'ok' });
   });
+
+  it('without --validate-protocol too, a trace that breaks its schema is a protocol error', async () => {
+    const a = await start('bad-trace', {});
+    const end = (await a.run(trigger)).end;
+    expect(end.kind).toBe('protocol-error');
+    expect('detail' in end && end.detail).toMatch(/\/trace\/obs\/s1\/outcome must have required property 'value'/);
+    expect((await a.run(plain)).end).toEqual({ kind: 'ok' });
+  });
 });
 
 describe('process adapter: in a suite run', () => {

@@ -241,6 +241,9 @@ function traceOf(reply: Reply): Trace | Fault {
     const t = reply.trace as Trace | undefined;
     const ok = t && typeof t.obs === 'object' && t.obs !== null && typeof t.order === 'object' && t.order !== null && (t.end?.kind === 'ok' || t.end?.kind === 'hang');
     if (!ok) return { kind: 'protocol-error', detail: `a result without a trace of { obs, order, end: ok | hang }: ${cut(JSON.stringify(reply))}` };
+    // A trace is always checked against its schema: the comparison must never trip over one.
+    const problem = protocolProblem('from-driver', reply);
+    if (problem) return { kind: 'protocol-error', detail: `${problem}: ${cut(JSON.stringify(reply))}` };
     return t;
   }
   if (reply.type === 'skip') return { obs: {}, order: {}, end: { kind: 'skipped', detail: String(reply.reason ?? 'no reason given') } };

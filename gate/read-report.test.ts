@@ -46,27 +46,16 @@ describe('readReport', () => {
     });
   }
 
-  describe('without a schema, checks the fields the gate reads', () => {
+  describe('checks every field against the schema, naming where', () => {
     const broken: [string, object, RegExp][] = [
-      ['a bad verdict', fakeReport({ 'GET-1': 'maybe' as never }), /\/rules\/0\/verdict must be one of pass, fail, skipped, unexercised, error, got "maybe"/],
-      ['no rules', { ...fakeReport({}), rules: undefined }, /\/rules must be an array/],
-      ['a bad shard', fakeReport({}, { shard: { index: 1 } as never }), /\/shard must be null or \{ index, count \}/],
-      ['a bad seed', fakeReport({}, { seed: 'x' as never }), /\/seed must be an integer/],
-      ['a bad date', fakeReport({}, { startedAt: 'yesterday' }), /\/startedAt must be a date-time string/],
+      ['a bad verdict', fakeReport({ 'GET-1': 'maybe' as never }), /\/rules\/0\/verdict must be equal to one of the allowed values/],
+      ['no rules', { ...fakeReport({}), rules: undefined }, /must have required property 'rules'/],
+      ['a bad shard', fakeReport({}, { shard: { index: 1 } as never }), /\/shard must have required property 'count'/],
+      ['a bad seed', fakeReport({}, { seed: 'x' as never }), /\/seed must be integer/],
+      ['a bad date', fakeReport({}, { startedAt: 'yesterday' }), /\/startedAt must match format "date-time"/],
     ];
     for (const [what, value, message] of broken) {
-      it(`refuses ${what}`, () => expect(() => readReport(file('broken.json', value), { schema: null })).toThrow(message));
+      it(`refuses ${what}`, () => expect(() => readReport(file('broken.json', value))).toThrow(message));
     }
-  });
-
-  it('validates against a given schema, naming where', () => {
-    const schema = file('schema.json', {
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
-      type: 'object',
-      required: ['seed'],
-      properties: { seed: { type: 'integer', maximum: 5 } },
-    });
-    expect(() => readReport(file('big-seed.json', fakeReport({}, { seed: 9 })), { schema })).toThrow(/is not a valid loopspec report: \/seed must be <= 5/);
-    expect(readReport(file('small-seed.json', fakeReport({}, { seed: 3 })), { schema }).seed).toBe(3);
   });
 });

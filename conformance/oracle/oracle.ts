@@ -15,6 +15,7 @@ import type { Capability } from '../adapter.ts';
 import type { Observation, Outcome as TraceOutcome, Trace, Value, Warning } from '../trace.ts';
 import { canonicalRenamer, renameOutcome } from '../trace.ts';
 import { Hang, Machine, OutOfModel, PyErr } from './machine.ts';
+import { Orderings } from './ordering.ts';
 import { DEFAULT_PROFILE, profileByName } from '../../spec/profiles.ts';
 import type { Profile, Switches } from '../../spec/profiles.ts';
 import type { Coro, MFuture, MLoop, MPolicy, MTask, MThread } from './machine.ts';
@@ -49,16 +50,6 @@ interface Where {
   deadline?: number;
 }
 
-/** A mark that may take part in an ordering rule, with where and why it ran. */
-interface MarkRun {
-  id: string;
-  ctx: string;
-  loop?: MLoop;
-  task?: MTask;
-  via?: 'soon' | 'later';
-  /** For a timer: its deadline. Exact ties have no order in CPython (a heap). */
-  deadline?: number;
-}
 
 export function predict(program: Program, profile: Profile = profileByName(DEFAULT_PROFILE)!): Prediction {
   return new Oracle(profile.switches).predict(program);
@@ -85,11 +76,7 @@ class Oracle {
   private ids = new Map<Obj, string>();
   private kinds = new Map<Obj, 'loop' | 'task' | 'policy'>();
   private policyChanged = false;
-  private marks: MarkRun[] = [];
-  private scheduledMarks: Array<{ id: string; loop: MLoop }> = [];
-  private stopped = new Set<MLoop>();
-  private sleptIn = new Set<MLoop>();
-  private taskFirsts: Array<{ creatorNext: string; taskFirst: string }> = [];
+  private orderings = new Orderings();
   private threadsafeFromOtherThread = false;
   private executorUsed = false;
   /** Which task (if any) runs each coroutine body being walked. */
@@ -128,7 +115,7 @@ class Oracle {
         reason = e.message;
       } else throw e;
     }
-    this.orderExpectations();
+    this.exps.push(...this.orderings.expectations(this.order, (id) => id in this.obs));
     if (this.threadsafeFromOtherThread) this.exps.push({ rule: 'SCHED-3', kind: 'terminates' });
     if (this.executorUsed) this.exps.push({ rule: 'EXEC-1', kind: 'terminates' });
     const raw: Trace = { obs: this.obs, order: this.order, end };
@@ -229,7 +216,7 @@ class Oracle {
     this.observe(s, () => s.tag);
     // The first statement of a callback tells when the callback ran: the ordering rules.
     const via = first && where && where.via !== 'threadsafe' ? where.via : undefined;
-    this.marks.push({ id: s.id!, ctx: this.m.thread.ctx, ...(via ? { loop: where!.loop, via, deadline: where!.deadline } : {}) });
+    this.orderings.ran({ id: s.id!, ctx: this.m.thread.ctx, ...(via ? { loop: where!.loop, via, deadline: where!.deadline } : {}) });
     if (where?.via === 'threadsafe') this.exps.push({ rule: 'SCHED-3', kind: 'outcome', stmt: s.id!, expected: { value: s.tag } });
   }
 
@@ -241,7 +228,7 @@ class Oracle {
       if (s.op === 'mark') {
         this.observe(s, () => s.tag);
         const task = this.bodyTask.get(body);
-        this.marks.push({ id: s.id!, ctx: this.m.thread.ctx, loop: task?.loop, task });
+        this.orderings.ran({ id: s.id!, ctx: this.m.thread.ctx, loop: task?.loop, task });
         continue;
       }
       if (s.op === 'sleep' || s.op === 'await' || s.op === 'run_in_executor') {
@@ -263,7 +250,7 @@ class Oracle {
       if (s.op === 'sleep') {
         const loop = this.requireRunning();
         attr.outcome.push('TASK-5');
-        if (s.delay <= 0) this.sleptIn.add(loop);
+        if (s.delay <= 0) this.orderings.sleep0(loop);
         v = yield* this.m.sleep(loop, s.delay);
       } else if (s.op === 'await') {
         const task = this.useVar(s.task, 'await') as MTask;
@@ -457,7 +444,7 @@ class Oracle {
         const loop = this.loopVar(s.loop, 'stop');
         attr.outcome.push('LIFE-7');
         loop.stopping = true;
-        this.stopped.add(loop);
+        this.orderings.stop(loop);
         return null;
       }
       case 'run_until_complete': {
@@ -498,7 +485,7 @@ class Oracle {
           m.callSoonThreadsafe(loop, cb);
           if (loop.thread !== m.thread) this.threadsafeFromOtherThread = true;
         }
-        if (s.body[0]?.op === 'mark') this.scheduledMarks.push({ id: s.body[0].id!, loop });
+        if (s.body[0]?.op === 'mark') this.orderings.scheduledCallback(s.body[0].id!, loop);
         return null;
       }
       case 'create_task': {
@@ -507,7 +494,7 @@ class Oracle {
         if (!loop) throw NO_RUNNING();
         const task = this.spawnTask(loop, s.body);
         const next = this.nextSibling.get(s.id!);
-        if (next?.op === 'mark' && s.body[0]?.op === 'mark') this.taskFirsts.push({ creatorNext: next.id!, taskFirst: s.body[0].id! });
+        if (next?.op === 'mark' && s.body[0]?.op === 'mark') this.orderings.taskCreated(next.id!, s.body[0].id!);
         this.bind(s.as, task);
         return task;
       }
@@ -731,58 +718,6 @@ class Oracle {
     return null;
   }
 
-  // ---- ordering rules --------------------------------------------------------------------------
-
-  private orderExpectations(): void {
-    const groups = new Map<string, { rule: string; ctx: string; ids: string[] }>();
-    const add = (rule: string, key: string, ctx: string, id: string) => {
-      const k = `${rule}|${key}|${ctx}`;
-      const g = groups.get(k) ?? { rule, ctx, ids: [] };
-      g.ids.push(id);
-      groups.set(k, g);
-    };
-    for (const mk of this.marks) {
-      if (!mk.loop) continue;
-      const loopKey = this.ids.get(mk.loop) ?? String(this.marksLoopKey(mk.loop));
-      if (mk.via === 'soon') add('SCHED-1', loopKey, mk.ctx, mk.id);
-      if (mk.via === 'later') this.timerPairs(mk);
-      if (mk.task && this.sleptIn.has(mk.loop)) add('TASK-5', loopKey, mk.ctx, mk.id);
-    }
-    for (const g of groups.values()) {
-      if (g.ids.length < 2) continue;
-      const ran = this.order[g.ctx] ?? [];
-      const ids = [...g.ids].sort((a, b) => ran.indexOf(a) - ran.indexOf(b));
-      if (g.rule === 'TASK-5') {
-        const tasks = new Set(this.marks.filter((mk) => ids.includes(mk.id)).map((mk) => mk.task));
-        if (tasks.size < 2) continue;
-      }
-      this.exps.push({ rule: g.rule, kind: 'order', context: g.ctx, expected: ids });
-    }
-    for (const { creatorNext, taskFirst } of this.taskFirsts) {
-      const ctx = Object.keys(this.order).find((c) => this.order[c].includes(creatorNext) && this.order[c].includes(taskFirst));
-      if (!ctx) continue;
-      const ran = this.order[ctx];
-      const ids = [creatorNext, taskFirst].sort((a, b) => ran.indexOf(a) - ran.indexOf(b));
-      this.exps.push({ rule: 'TASK-1', kind: 'order', context: ctx, expected: ids });
-    }
-    for (const { id, loop } of this.scheduledMarks) {
-      if (this.stopped.has(loop)) this.exps.push({ rule: 'LIFE-7', kind: 'ran', stmt: id, expected: id in this.obs });
-    }
-  }
-
-  /** SCHED-2: a timer's callback runs after every timer of its loop with an earlier deadline. */
-  private timerPairs(mk: MarkRun): void {
-    for (const other of this.marks) {
-      if (other === mk || other.via !== 'later' || other.loop !== mk.loop || other.ctx !== mk.ctx) continue;
-      if (other.deadline! < mk.deadline!) this.exps.push({ rule: 'SCHED-2', kind: 'order', context: mk.ctx, expected: [other.id, mk.id] });
-    }
-  }
-
-  private loopKeys = new Map<MLoop, number>();
-  private marksLoopKey(loop: MLoop): number {
-    if (!this.loopKeys.has(loop)) this.loopKeys.set(loop, this.loopKeys.size + 1);
-    return this.loopKeys.get(loop)!;
-  }
 }
 
 const sequentialThreads = new WeakSet<MThread>();

@@ -6,7 +6,7 @@ import type { Adapter } from './adapter.ts';
 import type { Program } from './program.ts';
 import { oracleAdapter } from './adapters/oracle.ts';
 import { runRule, runSuite } from './runner.ts';
-import { findingPrograms } from './arbitraries.ts';
+import { findingPrograms } from './arbitraries/index.ts';
 
 describe('the suite runner', () => {
   it('passes every rule when the implementation is the oracle itself', async () => {
@@ -31,7 +31,7 @@ describe('the suite runner', () => {
 
   it('skips, and says why, when the implementation lacks a capability', async () => {
     const noThreads: Adapter = { ...oracleAdapter(), capabilities: { threads: false, fork: true, executor: true } };
-    const r = await runRule({ rule: 'THR-1', programs: (await import('./arbitraries.ts')).workerThreadPrograms }, noThreads, 20, 1);
+    const r = await runRule({ rule: 'THR-1', programs: (await import('./arbitraries/index.ts')).workerThreadPrograms }, noThreads, 20, 1);
     expect(r.verdict).toBe('skipped');
     expect(r.skipReasons).toEqual(['needs threads']);
   });

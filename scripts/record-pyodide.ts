@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import fc from 'fast-check';
 import { loadPyodide } from 'pyodide';
-import { findingPrograms, policyIdentityPrograms, policyPrograms, setFlagPrograms, setThenGetPrograms } from '../conformance/arbitraries.ts';
+import { findingPrograms, policyIdentityPrograms, policyPrograms, setFlagPrograms, setThenGetPrograms } from '../conformance/arbitraries/index.ts';
 import { numberProgram, walk } from '../conformance/program.ts';
 import type { Program } from '../conformance/program.ts';
 

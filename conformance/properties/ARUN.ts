@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { asyncioRunPrograms, lifecyclePrograms, taskPrograms } from '../arbitraries.ts';
+import { asyncioRunPrograms, lifecyclePrograms, taskPrograms } from '../arbitraries/index.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [

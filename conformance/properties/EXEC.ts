@@ -1,4 +1,4 @@
-import { crossThreadPrograms } from '../arbitraries.ts';
+import { crossThreadPrograms } from '../arbitraries/index.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [

@@ -1,4 +1,4 @@
-import { forkPrograms } from '../arbitraries.ts';
+import { forkPrograms } from '../arbitraries/index.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [

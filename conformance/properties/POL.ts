@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { forkPrograms, policyIdentityPrograms, policyPrograms, workerThreadPrograms } from '../arbitraries.ts';
+import { forkPrograms, policyIdentityPrograms, policyPrograms, workerThreadPrograms } from '../arbitraries/index.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { callbackOrderPrograms, crossThreadPrograms, lifecyclePrograms, schedulingPrograms } from '../arbitraries.ts';
+import { callbackOrderPrograms, crossThreadPrograms, lifecyclePrograms, schedulingPrograms } from '../arbitraries/index.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { roundRobinPrograms, awaitTwicePrograms, lifecyclePrograms, schedulingPrograms, taskPrograms, taskStartPrograms } from '../arbitraries.ts';
+import { roundRobinPrograms, awaitTwicePrograms, lifecyclePrograms, schedulingPrograms, taskPrograms, taskStartPrograms } from '../arbitraries/index.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [

@@ -1,4 +1,4 @@
-import { workerThreadPrograms } from '../arbitraries.ts';
+import { workerThreadPrograms } from '../arbitraries/index.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [{ rule: 'THR-1', programs: workerThreadPrograms }] satisfies RuleProperty[];

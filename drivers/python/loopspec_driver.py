@@ -51,6 +51,7 @@ Conventions of this driver (where program.ts leaves a choice):
   trace ends with {"kind": "hang"} and the observations made so far.
 """
 import asyncio
+import contextlib
 import contextvars
 import inspect
 import json
@@ -258,37 +259,33 @@ class _Run(object):
     def _outcome_error(self, s, e):
         self.observe(s['id'], {'error': {'type': type(e).__name__, 'message': str(e)}})
 
-    def exec_stmt(self, s):
+    @contextlib.contextmanager
+    def _statement(self, s):
+        """One statement's observation: the value put in the box, or the error raised. A
+        CancelledError is observed, then goes on ending its coroutine, as in Python."""
         token = self._enter(s)
+        box = {}
         try:
-            try:
-                if s.get('op') in CORO_ONLY:
-                    raise LoopspecInvalid('%s outside a coroutine' % s.get('op'))
-                value = self.eval_sync(s)
-            except asyncio.CancelledError as e:
-                self._outcome_error(s, e)
-                raise
-            except Exception as e:
-                self._outcome_error(s, e)
-            else:
-                self._outcome_value(s, value)
+            yield box
+        except asyncio.CancelledError as e:
+            self._outcome_error(s, e)
+            raise
+        except Exception as e:
+            self._outcome_error(s, e)
+        else:
+            self._outcome_value(s, box['value'])
         finally:
             self.cur.reset(token)
 
+    def exec_stmt(self, s):
+        with self._statement(s) as box:
+            if s.get('op') in CORO_ONLY:
+                raise LoopspecInvalid('%s outside a coroutine' % s.get('op'))
+            box['value'] = self.eval_sync(s)
+
     async def exec_await_stmt(self, s):
-        token = self._enter(s)
-        try:
-            try:
-                value = await self.eval_await(s)
-            except asyncio.CancelledError as e:
-                self._outcome_error(s, e)
-                raise
-            except Exception as e:
-                self._outcome_error(s, e)
-            else:
-                self._outcome_value(s, value)
-        finally:
-            self.cur.reset(token)
+        with self._statement(s) as box:
+            box['value'] = await self.eval_await(s)
 
     def _arg(self, a):
         if a is None:

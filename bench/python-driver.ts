@@ -18,11 +18,11 @@ import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { DRIVER_PATH, findPython, startPythonAdapter } from '../conformance/adapters/python.ts';
-import type { Program } from '../conformance/program.ts';
-import { walk } from '../conformance/program.ts';
+import type { Program } from '../language/program.ts';
+import { walk } from '../language/program.ts';
 import { PROPERTIES } from '../conformance/properties/index.ts';
 import { programsOf } from '../conformance/runner.ts';
-import { canonicalize, type Trace } from '../conformance/trace.ts';
+import { canonicalize, type Trace } from '../language/trace.ts';
 
 const { values } = parseArgs({ options: { python: { type: 'string' }, programs: { type: 'string' }, naive: { type: 'string' }, seed: { type: 'string' }, rounds: { type: 'string' } } });
 const pyenv312 = `${process.env.PYENV_ROOT ?? `${os.homedir()}/.pyenv`}/versions/3.12.1/bin/python3`;

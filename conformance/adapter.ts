@@ -3,8 +3,8 @@
  * program at a time and reports its trace (see program.ts and trace.ts for what a program
  * means and what a trace holds).
  */
-import type { Program } from './program.ts';
-import type { Trace } from './trace.ts';
+import type { Program } from '../language/program.ts';
+import type { Trace } from '../language/trace.ts';
 
 /** What an implementation can do. A program that needs more is skipped, never passed. */
 export interface Capabilities {

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { PROFILES, differingSwitches } from '../spec/profiles.ts';
 import type { Profile } from '../spec/profiles.ts';
 import { RULES } from '../spec/rules.ts';
-import { checker } from './expectations.ts';
+import { checker } from './predictions.ts';
 import { predict } from './oracle/oracle.ts';
-import { numberProgram } from './program.ts';
+import { numberProgram } from '../language/program.ts';
 import { PROPERTIES } from './properties/index.ts';
 
 const SAMPLES = 150;

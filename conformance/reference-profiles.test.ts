@@ -9,11 +9,11 @@ import { PROFILES, differingSwitches, profileByName, profileForVersion } from '.
 import type { Profile } from '../spec/profiles.ts';
 import { RULES } from '../spec/rules.ts';
 import { referenceAdapter, runOnReference } from './adapters/reference.ts';
-import { checker, type Expectation } from './expectations.ts';
+import { checker, type Expectation } from './predictions.ts';
 import { predict } from './oracle/oracle.ts';
-import { numberProgram, type Program } from './program.ts';
+import { numberProgram, type Program } from '../language/program.ts';
 import { runSuite } from './runner.ts';
-import { canonicalize, type Trace } from './trace.ts';
+import { canonicalize, type Trace } from '../language/trace.ts';
 
 const RUNS = 60;
 const SEED = 20261125;

@@ -1,11 +1,11 @@
 /**
- * The JSON report: one run's results for machines, versioned (schemas/report.schema.json).
+ * The JSON report: one run's results for machines, versioned (protocol/schemas/report.schema.json).
  * Every other output (terminal table, JUnit, Markdown, HTML, diff, merge) is made from it.
  */
-import type { Program } from './program.ts';
+import type { Program } from '../language/program.ts';
 import type { RuleResult, SuiteResult, Verdict } from './runner.ts';
-import { locate } from './expectations.ts';
-import type { Trace } from './trace.ts';
+import { locate } from './predictions.ts';
+import type { Trace } from '../language/trace.ts';
 import { ruleById } from '../spec/rules.ts';
 
 export const REPORT_FORMAT = 'loopspec-report';

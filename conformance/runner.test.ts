@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from './adapter.ts';
-import type { Program } from './program.ts';
+import type { Program } from '../language/program.ts';
 import { oracleAdapter } from './adapters/oracle.ts';
 import { runRule, runSuite } from './runner.ts';
 import { findingPrograms } from './arbitraries/index.ts';

@@ -9,18 +9,18 @@
  */
 import fc from 'fast-check';
 import type { Adapter } from './adapter.ts';
-import type { Expectation, Mismatch } from './expectations.ts';
-import { checker } from './expectations.ts';
+import type { Expectation, Mismatch } from './predictions.ts';
+import { checker } from './predictions.ts';
 import { predict } from './oracle/oracle.ts';
 import type { Prediction } from './oracle/oracle.ts';
-import type { Program } from './program.ts';
-import { numberProgram } from './program.ts';
+import type { Program } from '../language/program.ts';
+import { numberProgram } from '../language/program.ts';
 import type { RuleProperty } from './properties/index.ts';
 import { PROPERTIES } from './properties/index.ts';
-import type { Trace } from './trace.ts';
+import type { Trace } from '../language/trace.ts';
 import { DEFAULT_PROFILE, profileByName } from '../spec/profiles.ts';
 import type { Profile } from '../spec/profiles.ts';
-import { canonicalize, FAULTS } from './trace.ts';
+import { canonicalize, FAULTS } from '../language/trace.ts';
 
 export type Verdict = 'pass' | 'fail' | 'skipped' | 'unexercised' | 'error';
 

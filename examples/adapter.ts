@@ -5,12 +5,12 @@
  *
  * The FORK rules are reported as skipped (capability missing), every other rule must pass.
  * A real port would interpret each statement with its own primitives, the way
- * conformance/adapters/interpret/interpreter.ts does for the reference; here the port is
+ * conformance/adapters/interpreter.ts does for the reference; here the port is
  * stood in for by the reference itself.
  */
 import type { Adapter } from '../conformance/adapter.ts';
-import type { Program } from '../conformance/program.ts';
-import type { Trace } from '../conformance/trace.ts';
+import type { Program } from '../language/program.ts';
+import type { Trace } from '../language/trace.ts';
 import { runOnReference } from '../conformance/adapters/reference.ts';
 
 const adapter: Adapter = {

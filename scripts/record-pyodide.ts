@@ -17,8 +17,8 @@ import { dirname } from 'node:path';
 import fc from 'fast-check';
 import { loadPyodide } from 'pyodide';
 import { findingPrograms, policyIdentityPrograms, policyPrograms, setFlagPrograms, setThenGetPrograms } from '../conformance/arbitraries/index.ts';
-import { numberProgram, walk } from '../conformance/program.ts';
-import type { Program } from '../conformance/program.ts';
+import { numberProgram, walk } from '../language/program.ts';
+import type { Program } from '../language/program.ts';
 
 /** What runs without a running loop, threads or fork. */
 const POLICY_LEVEL = new Set(['new_event_loop', 'get_event_loop', 'get_running_loop', 'peek_running_loop', 'set_event_loop', 'get_policy', 'set_policy', 'close', 'is_closed', 'is_running', 'mark']);

@@ -6,8 +6,8 @@
 import type { Adapter } from '../adapter.ts';
 import { ALL_CAPABILITIES } from '../adapter.ts';
 import { predict } from '../oracle/oracle.ts';
-import type { Program } from '../program.ts';
-import type { Trace } from '../trace.ts';
+import type { Program } from '../../language/program.ts';
+import type { Trace } from '../../language/trace.ts';
 import { DEFAULT_PROFILE, profileByName } from '../../spec/profiles.ts';
 import type { Profile } from '../../spec/profiles.ts';
 

@@ -2,8 +2,8 @@
 // own, names the rule and the program, and the run goes on with a new driver.
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Program } from '../program.ts';
-import { walk } from '../program.ts';
+import type { Program } from '../../language/program.ts';
+import { walk } from '../../language/program.ts';
 import { runSuite } from '../runner.ts';
 import { DriverStartError, startProcessAdapter, type ProcessAdapter, type ProcessAdapterOptions } from './process.ts';
 

@@ -1,6 +1,6 @@
 /**
  * The out-of-process adapter: runs any driver that speaks the loopspec protocol (JSON lines
- * over stdio, docs/PROTOCOL.md), started from an argument vector (never a shell string).
+ * over stdio, protocol/PROTOCOL.md), started from an argument vector (never a shell string).
  *
  * Faults are verdicts, not exceptions: past the deadline -> 'timeout', the driver died ->
  * 'crash' (exit status, tail of its stderr), a line that is not the protocol ->
@@ -11,8 +11,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { protocolProblem } from '../../protocol/validate.ts';
 import type { Adapter, Capabilities } from '../adapter.ts';
-import { numberProgram, walk, type Program } from '../program.ts';
-import type { Trace } from '../trace.ts';
+import { numberProgram, walk, type Program } from '../../language/program.ts';
+import type { Trace } from '../../language/trace.ts';
 
 export const PROTOCOL_VERSION = 1;
 export const DEFAULT_TIMEOUT_MS = 10_000;

@@ -7,9 +7,9 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Program } from '../program.ts';
+import type { Program } from '../../language/program.ts';
 import { runSuite } from '../runner.ts';
-import type { Trace } from '../trace.ts';
+import type { Trace } from '../../language/trace.ts';
 import { DriverStartError, type ProcessAdapter } from './process.ts';
 import { findPython, startPythonAdapter, type PythonDriverOptions } from './python.ts';
 

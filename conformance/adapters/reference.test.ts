@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PyError, createRuntime, type BaseEventLoop, type Coro, type Runtime } from '../../reference/index.ts';
 import { PROFILES, profileByName } from '../../spec/profiles.ts';
-import { numberProgram, type Stmt } from '../program.ts';
-import { canonicalize, type Observation, type Trace } from '../trace.ts';
+import { numberProgram, type Stmt } from '../../language/program.ts';
+import { canonicalize, type Observation, type Trace } from '../../language/trace.ts';
 import { referenceAdapter } from './reference.ts';
 
 const adapter = referenceAdapter();

@@ -1,15 +1,15 @@
 /**
  * The in-process adapter for the reference implementation: each program runs on a fresh
  * runtime (optionally patched, which is how a mutant is built) and is interpreted statement
- * by statement (see interpret/interpreter.ts).
+ * by statement (see interpreter.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createRuntime, type Runtime } from '../../reference/index.ts';
 import { DEFAULT_PROFILE, PROFILES, profileByName, type Profile } from '../../spec/profiles.ts';
 import { ALL_CAPABILITIES, type Adapter } from '../adapter.ts';
-import { numberProgram, walk, type Program } from '../program.ts';
-import type { Trace } from '../trace.ts';
-import { interpret } from './interpret/interpreter.ts';
+import { numberProgram, walk, type Program } from '../../language/program.ts';
+import type { Trace } from '../../language/trace.ts';
+import { interpret } from './interpreter.ts';
 
 export interface ReferenceAdapterOptions {
   /** Adapter name (default 'loopspec-reference'); a mutant gives its own. */

@@ -6,7 +6,7 @@
  * out by the runner.
  */
 import fc from 'fast-check';
-import type { Plain, Program, Stmt } from '../program.ts';
+import type { Plain, Program, Stmt } from '../../language/program.ts';
 
 export type Arb<T> = fc.Arbitrary<T>;
 

@@ -3,7 +3,7 @@
  * lifecycle, scheduling, tasks, threads, fork, asyncio.run) so that its rules are reached often.
  */
 import fc from 'fast-check';
-import type { Stmt } from '../program.ts';
+import type { Stmt } from '../../language/program.ts';
 import { callbackBody, coroBody, delay, executorBody, findingLeaf, FLAT, mainLoop, prelude, program, soup, st, tag } from './blocks.ts';
 
 /** Finding loops from the main thread: policy, current loop, implicit creation. */

@@ -4,7 +4,7 @@
  * families reach it too rarely for a broken implementation to be caught reliably.
  */
 import fc from 'fast-check';
-import type { Stmt } from '../program.ts';
+import type { Stmt } from '../../language/program.ts';
 import { delay, ending, findingLeaf, lifecycleLeaf, mainLoop, markStmt, prelude, program, st, tag } from './blocks.ts';
 import { lifecyclePrograms } from './families.ts';
 

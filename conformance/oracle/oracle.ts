@@ -8,12 +8,12 @@
  * never used as tests): observations that would depend on how real threads interleave, on a
  * fork child changing what it inherited, or programs that would hang.
  */
-import type { Program, Stmt } from '../program.ts';
-import { CORO_ONLY, walk } from '../program.ts';
-import type { Expectation } from '../expectations.ts';
+import type { Program, Stmt } from '../../language/program.ts';
+import { CORO_ONLY, walk } from '../../language/program.ts';
+import type { Expectation } from '../predictions.ts';
 import type { Capability } from '../adapter.ts';
-import type { Observation, Outcome as TraceOutcome, Trace, Value, Warning } from '../trace.ts';
-import { canonicalRenamer, renameOutcome } from '../trace.ts';
+import type { Observation, Outcome as TraceOutcome, Trace, Value, Warning } from '../../language/trace.ts';
+import { canonicalRenamer, renameOutcome } from '../../language/trace.ts';
 import { Hang, Machine, OutOfModel, PyErr } from './machine.ts';
 import { Orderings } from './ordering.ts';
 import { DEFAULT_PROFILE, profileByName } from '../../spec/profiles.ts';

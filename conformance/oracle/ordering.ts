@@ -5,7 +5,7 @@
  * done, the order it predicted becomes the expectations of SCHED-1, SCHED-2, TASK-1, TASK-5
  * and LIFE-7.
  */
-import type { Expectation } from '../expectations.ts';
+import type { Expectation } from '../predictions.ts';
 import type { MLoop, MTask } from './machine.ts';
 
 /** A mark that ran, with where and why it ran. */

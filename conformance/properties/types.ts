@@ -1,5 +1,5 @@
 import type fc from 'fast-check';
-import type { Program } from '../program.ts';
+import type { Program } from '../../language/program.ts';
 
 /** One property: programs that reach the rule; the check itself is the same for every rule. */
 export interface RuleProperty {

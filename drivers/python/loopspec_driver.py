@@ -9,12 +9,12 @@ Usage (stdlib only; CPython 3.8 to 3.13):
         [--setup M:A] [--pool N] [--isolation fork|in-process]
 
 The first two run one program (single shot). `--serve` speaks the loopspec protocol
-(docs/PROTOCOL.md) on stdin/stdout and runs every program in a pristine process forked from
+(protocol/PROTOCOL.md) on stdin/stdout and runs every program in a pristine process forked from
 a clean parent, or in this process after resetting asyncio's state where os.fork is missing
 (see loopspec_server.py beside this file, `--serve --help` for the options).
 
-The program language is defined in conformance/program.ts, the trace format in
-conformance/trace.ts. The interpreter is the function `run_program(program) -> trace`, so a
+The program language is defined in language/program.ts, the trace format in
+language/trace.ts. The interpreter is the function `run_program(program) -> trace`, so a
 long-running protocol can reuse it (each call must then run in a pristine interpreter, e.g.
 a forked child of a clean parent: asyncio's policy and per-thread state are process-global).
 
@@ -559,8 +559,8 @@ def _install_hook():
 
 
 def run_program(program, timeout=None, policy_cls=None):
-    """Interprets `program` (a dict per conformance/program.ts) in this process and returns
-    its trace (a dict per conformance/trace.ts). Meant to be called once per fresh process.
+    """Interprets `program` (a dict per language/program.ts) in this process and returns
+    its trace (a dict per language/trace.ts). Meant to be called once per fresh process.
     With `policy_cls`, an instance of it is installed as the event loop policy first, and
     `set_policy new` instantiates it instead of asyncio.DefaultEventLoopPolicy."""
     global _RUN

@@ -1,4 +1,4 @@
-"""loopspec protocol server: `loopspec_driver.py --serve` (see docs/PROTOCOL.md).
+"""loopspec protocol server: `loopspec_driver.py --serve` (see protocol/PROTOCOL.md).
 
 JSON lines on stdin/stdout. Every program runs in a pristine process: a child forked from
 this parent, which never creates an event loop or a policy itself (it only imports asyncio
@@ -338,7 +338,7 @@ def hello(driver, plugins, isolation, can_fork):
 
 def parse_args(argv):
     ap = argparse.ArgumentParser(prog='loopspec_driver.py --serve',
-                                 description='Serve the loopspec protocol (docs/PROTOCOL.md) on stdin/stdout.')
+                                 description='Serve the loopspec protocol (protocol/PROTOCOL.md) on stdin/stdout.')
     ap.add_argument('--policy', metavar='MODULE:ATTR',
                     help='event loop policy class; an instance is installed at the start of every program')
     ap.add_argument('--loop-factory', metavar='MODULE:ATTR',

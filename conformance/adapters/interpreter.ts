@@ -1,0 +1,320 @@
+/**
+ * Interprets a numbered Program over one reference runtime, exactly as the Python driver does
+ * over real asyncio: every statement is `try: value = <stmt>; observe(value) except
+ * BaseException as e: observe(e)`, with the warnings the statement itself raised.
+ *
+ * Bodies become Python-shaped functions: a coroutine body becomes a coroutine object (a
+ * generator the reference's Task steps), the other bodies functions (callbacks, thread
+ * targets, executor functions, fork children); all are generators, because any statement
+ * may block its thread (see reference/world.ts). A `SimulationHang` from the reference stops
+ * everything; the trace then ends with `{kind: 'hang'}` and the observations made so far.
+ */
+import {
+  AbstractEventLoopPolicy,
+  BaseEventLoop,
+  PyError,
+  ProcessLocal,
+  SimulationHang,
+  Task,
+  Thread,
+  isfuture,
+  type Blocking,
+  type Coro,
+  type PyWarning,
+  type Runtime,
+  type YieldItem,
+} from '../../reference/index.ts';
+import { CORO_ONLY, type Plain, type Program, type Stmt } from '../../language/program.ts';
+import type { Observation, Outcome, Trace, Value } from '../../language/trace.ts';
+
+type Kind = 'sync' | 'coro';
+type Step = Generator<YieldItem, unknown, unknown>;
+
+export function interpret(rt: Runtime, program: Program): Trace {
+  return new Interpreter(rt).run(program);
+}
+
+class Interpreter {
+  private readonly obs: Record<string, Observation> = {};
+  private readonly order: Record<string, string[]> = {};
+  /** Program variables: shared by all threads, copied into fork children. */
+  private readonly vars: ProcessLocal<Map<string, unknown>>;
+  /**
+   * Threads started by the program, by name, per process: a fork child starts with none
+   * (as in the Python driver; the parent's other threads do not exist in the child).
+   */
+  private readonly threads: ProcessLocal<Map<string, Thread>>;
+  /** The trace context of each thread ('main', 'T1', 'exec:s5', 'fork:s7'). */
+  private readonly context = new Map<Thread, string>();
+  /** What `current_thread` reports for each thread ('main', 'T1'; others are 'other'). */
+  private readonly programName = new Map<Thread, string>();
+  private readonly ids = new Map<object, string>();
+
+  constructor(private readonly rt: Runtime) {
+    const w = rt.world;
+    this.vars = new ProcessLocal(w, () => new Map(), (m) => new Map(m));
+    this.threads = new ProcessLocal(w, () => new Map(), () => new Map());
+    this.context.set(w.mainThread, 'main');
+    this.programName.set(w.mainThread, 'main');
+  }
+
+  run(program: Program): Trace {
+    const w = this.rt.world;
+    const self = this;
+    try {
+      w.runMain(function* () {
+        try {
+          yield* self.runSync(program.main);
+        } catch (e) {
+          if (!(e instanceof PyError)) throw e; // a `raise` ends the main body
+        }
+        yield* w.joinAll(w.mainProcess); // the driver joins every thread it started
+      });
+    } catch (e) {
+      if (e instanceof SimulationHang) return { obs: this.obs, order: this.order, end: { kind: 'hang', detail: e.message } };
+      throw e;
+    }
+    return { obs: this.obs, order: this.order, end: { kind: 'ok' } };
+  }
+
+  // ---- bodies ---------------------------------------------------------------------------
+
+  /** Runs a sync body as a function: returns its `return` value; `raise` propagates. */
+  private *runSync(body: Stmt[]): Blocking<Plain> {
+    // A sync body yields only `Wait`s: coroutine-only statements are rejected in it.
+    return yield* (this.body(body, 'sync') as Blocking<Plain>);
+  }
+
+  /** A coroutine object for a coroutine body (not started: its Task steps it). */
+  private coro(body: Stmt[]): Coro<Plain> {
+    return this.body(body, 'coro');
+  }
+
+  private *body(body: Stmt[], kind: Kind): Generator<YieldItem, Plain, unknown> {
+    for (const s of body) {
+      // `return` and `raise` yield no observation and take no place in `order` (as in the
+      // Python driver).
+      if (s.op === 'return') return s.value;
+      if (s.op === 'raise') throw new PyError('ValueError', s.message);
+      this.record(s);
+      yield* this.statement(s, kind);
+    }
+    return null;
+  }
+
+  private *statement(s: Stmt, kind: Kind): Generator<YieldItem, void, unknown> {
+    const warnings: PyWarning[] = [];
+    let outcome: Outcome;
+    try {
+      const value = yield* this.withWarnings(this.evaluate(s, kind), warnings);
+      outcome = { value: this.toValue(value) };
+      if ('as' in s && s.as !== undefined && this.isObject(value)) this.vars.value.set(s.as, value);
+    } catch (e) {
+      if (!(e instanceof PyError)) throw e;
+      outcome = { error: { type: e.type, message: e.message } };
+      this.obs[s.id!] = { outcome, warnings };
+      // CancelledError ends a coroutine (that is how cancellation works).
+      if (kind === 'coro' && e.type === 'CancelledError') throw e;
+      return;
+    }
+    this.obs[s.id!] = { outcome, warnings };
+  }
+
+  /**
+   * Runs `gen` with a warnings sink collecting into `into`, uninstalling it while the
+   * coroutine is suspended (other statements run meanwhile).
+   */
+  private *withWarnings<T>(gen: Generator<YieldItem, T, unknown>, into: PyWarning[]): Generator<YieldItem, T, unknown> {
+    const w = this.rt.warnings;
+    let input: { value: unknown } | { error: unknown } = { value: undefined };
+    for (;;) {
+      const saved = w.sink;
+      w.sink = (x) => into.push(normalizeWarning(x));
+      let r: IteratorResult<YieldItem, T>;
+      try {
+        r = 'error' in input ? gen.throw(input.error) : gen.next(input.value);
+      } finally {
+        w.sink = saved;
+      }
+      if (r.done) return r.value;
+      try {
+        input = { value: yield r.value };
+      } catch (error) {
+        input = { error };
+      }
+    }
+  }
+
+  // ---- statements -----------------------------------------------------------------------
+
+  private *evaluate(s: Stmt, kind: Kind): Step {
+    const rt = this.rt;
+    const ev = rt.events;
+    if (CORO_ONLY.has(s.op) && kind === 'sync') throw new PyError('LoopspecInvalid', `${s.op} outside a coroutine`);
+    switch (s.op) {
+      case 'new_event_loop':
+        return ev.new_event_loop();
+      case 'get_event_loop':
+        return ev.get_event_loop();
+      case 'get_running_loop':
+        return ev.get_running_loop();
+      case 'peek_running_loop':
+        return ev._get_running_loop();
+      case 'set_event_loop':
+        return ev.set_event_loop(typeof s.arg === 'string' ? this.lookup(s.arg) : s.arg), null;
+      case 'get_policy':
+        return ev.get_event_loop_policy();
+      case 'set_policy': {
+        // `asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())`: the argument is
+        // evaluated first (3.14 warns on reading the name, then in set_event_loop_policy).
+        const arg = s.arg === 'new' ? new rt.asyncio.DefaultEventLoopPolicy() : s.arg;
+        return ev.set_event_loop_policy(arg), null;
+      }
+      case 'close':
+        return this.loop(s.loop, 'close').close(), null;
+      case 'is_closed':
+        return this.loop(s.loop, 'is_closed').is_closed();
+      case 'is_running':
+        return this.loop(s.loop, 'is_running').is_running();
+      case 'stop':
+        return this.loop(s.loop, 'stop').stop(), null;
+      case 'run_forever':
+        return yield* this.loop(s.loop, 'run_forever').run_forever(), null;
+      case 'run_until_complete': {
+        const loop = this.loop(s.loop, 'run_until_complete');
+        return yield* loop.run_until_complete(this.coro(s.body));
+      }
+      case 'asyncio_run':
+        return yield* rt.runners.run(this.coro(s.body));
+      case 'call_soon':
+        return this.loop(s.loop, 'call_soon').call_soon(this.callback(s.body)), null;
+      case 'call_later':
+        return this.loop(s.loop, 'call_later').call_later(s.delay, this.callback(s.body)), null;
+      case 'call_soon_threadsafe':
+        return this.loop(s.loop, 'call_soon_threadsafe').call_soon_threadsafe(this.callback(s.body)), null;
+      case 'sleep':
+        return yield* rt.tasks.sleep(s.delay);
+      case 'create_task':
+        return rt.tasks.create_task(this.coro(s.body));
+      case 'await': {
+        const t = this.lookup(s.task);
+        if (!isfuture(t)) throw new PyError('TypeError', `object ${tpName(t)} can't be used in 'await' expression`);
+        return yield* t.await();
+      }
+      case 'current_task':
+        return rt.tasks.current_task();
+      case 'task_state': {
+        const t = this.lookup(s.task);
+        if (!isfuture(t)) throw attributeError(t, 'cancelled');
+        return t.cancelled() ? 'cancelled' : t.done() ? 'done' : 'pending';
+      }
+      case 'run_in_executor': {
+        const loop = ev.get_running_loop() as BaseEventLoop;
+        return yield* loop.run_in_executor(null, this.executorFunction(s.id!, s.body)).await();
+      }
+      case 'start_thread': {
+        const w = rt.world;
+        const t = new Thread(w, w.currentProcess, s.thread, false, () => this.runSync(s.body));
+        this.context.set(t, s.thread);
+        this.programName.set(t, s.thread);
+        this.threads.value.set(s.thread, t);
+        return t.start(), null;
+      }
+      case 'join_thread': {
+        const t = this.threads.value.get(s.thread);
+        if (!t) throw new PyError('LoopspecUnbound', s.thread);
+        return yield* t.join(), null;
+      }
+      case 'fork': {
+        const parent = rt.world.currentThread;
+        yield* rt.os.fork(() => {
+          const child = rt.world.currentThread;
+          this.context.set(child, `fork:${s.id}`);
+          // The child's thread is the forking thread's Thread object, now the main thread.
+          this.programName.set(child, this.programName.get(parent) ?? 'other');
+          return this.runSync(s.body);
+        });
+        return null;
+      }
+      case 'current_thread':
+        return this.programName.get(rt.world.currentThread) ?? 'other';
+      case 'mark':
+        return s.tag;
+      case 'return':
+      case 'raise':
+        throw new Error('unreachable: handled by body()');
+    }
+  }
+
+  /** A callback for call_soon & co: runs the body; its errors go to the loop's handler. */
+  private callback(body: Stmt[]): () => Blocking<Plain> {
+    return () => this.runSync(body);
+  }
+
+  /** The function given to run_in_executor: its statements are traced in `exec:<id>`. */
+  private executorFunction(id: string, body: Stmt[]): () => Blocking<Plain> {
+    const self = this;
+    return function* () {
+      const t = self.rt.world.currentThread;
+      const saved = self.context.get(t);
+      self.context.set(t, `exec:${id}`);
+      try {
+        return yield* self.runSync(body);
+      } finally {
+        if (saved === undefined) self.context.delete(t);
+        else self.context.set(t, saved);
+      }
+    };
+  }
+
+  // ---- variables and values -----------------------------------------------------------------
+
+  private lookup(name: string): unknown {
+    const v = this.vars.value;
+    if (!v.has(name)) throw new PyError('LoopspecUnbound', name);
+    return v.get(name);
+  }
+
+  /** The object bound to `name`, which the statement calls `method` on. */
+  private loop(name: string, method: string): BaseEventLoop {
+    const v = this.lookup(name);
+    if (!(v instanceof BaseEventLoop)) throw attributeError(v, method);
+    return v;
+  }
+
+  private record(s: Stmt): void {
+    const t = this.rt.world.currentThread;
+    const ctx = this.context.get(t) ?? t.name;
+    (this.order[ctx] ??= []).push(s.id!);
+  }
+
+  private isObject(v: unknown): boolean {
+    return v instanceof BaseEventLoop || v instanceof Task || v instanceof AbstractEventLoopPolicy;
+  }
+
+  private toValue(v: unknown): Value {
+    if (v === null || v === undefined) return null;
+    if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') return v;
+    const kind = v instanceof BaseEventLoop ? 'loop' : v instanceof Task ? 'task' : v instanceof AbstractEventLoopPolicy ? 'policy' : null;
+    if (kind === null) throw new Error(`loopspec: cannot report value ${String(v)}`);
+    let id = this.ids.get(v);
+    if (id === undefined) this.ids.set(v, (id = `${kind}-${this.ids.size + 1}`));
+    return { obj: kind, id };
+  }
+}
+
+/** The multi-threaded-fork warning carries a pid: traces show it as `pid=<pid>`. */
+function normalizeWarning(w: PyWarning): PyWarning {
+  return { category: w.category, message: w.message.replace(/pid=\d+/g, 'pid=<pid>') };
+}
+
+/** Py_TYPE(x)->tp_name, as C-level messages print it. */
+function tpName(x: unknown): string {
+  if (x instanceof Task) return '_asyncio.Task';
+  if (x instanceof BaseEventLoop) return '_UnixSelectorEventLoop';
+  return x === null ? 'NoneType' : typeof x === 'number' ? 'int' : typeof x === 'string' ? 'str' : 'object';
+}
+
+function attributeError(x: unknown, attr: string): PyError {
+  return new PyError('AttributeError', `'${tpName(x)}' object has no attribute '${attr}'`);
+}

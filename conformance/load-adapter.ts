@@ -1,0 +1,112 @@
+/**
+ * Finds the implementation to test: a built-in name, a path to a TypeScript/JavaScript
+ * module that exports an adapter (see README, "Writing an adapter"), or an out-of-process
+ * driver speaking the protocol (protocol/PROTOCOL.md): `python`, `python:<interpreter>`,
+ * `exec:<driver>` with its arguments in `driverArgs`.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Adapter } from './adapter.ts';
+import { oracleAdapter } from './adapters/oracle.ts';
+import { DriverStartError, startProcessAdapter } from './adapters/process.ts';
+import { startPythonAdapter } from './adapters/python.ts';
+import { referenceAdapter } from './adapters/reference.ts';
+import { DEFAULT_PROFILE, profileByName } from '../spec/profiles.ts';
+
+/** Bad input from the user: a message, exit code 2. */
+export class UsageError extends Error {}
+
+/** The built-in implementations; `profile` is the one the user asked for, if any. */
+export const BUILT_IN: Record<string, (profile?: string) => Adapter> = {
+  reference: (profile) => referenceAdapter({ profile }),
+  oracle: (profile) => oracleAdapter(profileByName(profile ?? DEFAULT_PROFILE)),
+};
+
+/** What is wrong with a would-be adapter, or nothing. */
+export function adapterProblems(a: unknown): string[] {
+  if (typeof a !== 'object' || a === null) return ['it is not an object'];
+  const o = a as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof o.name !== 'string' || o.name === '') problems.push('`name` must be a non-empty string');
+  if (typeof o.version !== 'string') problems.push('`version` must be a string');
+  if (typeof o.run !== 'function') problems.push('`run(program)` must be a function returning a Promise of a trace');
+  if (typeof o.close !== 'function') problems.push('`close()` must be a function');
+  const caps = o.capabilities as Record<string, unknown> | undefined;
+  if (typeof caps !== 'object' || caps === null) problems.push('`capabilities` must be an object { threads, fork, executor }');
+  else for (const c of ['threads', 'fork', 'executor']) if (typeof caps[c] !== 'boolean') problems.push(`\`capabilities.${c}\` must be a boolean`);
+  return problems;
+}
+
+/** Options of out-of-process implementations (the command line's driver flags). */
+export interface DriverOptions {
+  policy?: string;
+  loopFactory?: string;
+  setup?: string;
+  /** Per-program deadline, ms. */
+  timeoutMs?: number;
+  validate?: boolean;
+  /** The arguments of an `exec:` driver. */
+  driverArgs?: string[];
+}
+
+/** Flags that make no sense for the chosen kind of implementation are usage errors, not silently ignored. */
+function checkFlags(kind: 'python' | 'exec' | 'in-process', o: DriverOptions): void {
+  const given = (flags: Array<[string, unknown]>) => flags.filter(([, v]) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0)).map(([f]) => f);
+  const plugins = given([['--policy', o.policy], ['--loop-factory', o.loopFactory], ['--setup', o.setup]]);
+  const driver = given([['--timeout', o.timeoutMs], ['--validate-protocol', o.validate]]);
+  const args = given([['--driver-arg', o.driverArgs]]);
+  const wrong = kind === 'python' ? args : kind === 'exec' ? plugins : [...plugins, ...driver, ...args];
+  if (wrong.length > 0) {
+    const fits = (f: string) => (['--policy', '--loop-factory', '--setup'].includes(f) ? '--impl python' : f === '--driver-arg' ? '--impl exec:<driver>' : 'an out-of-process implementation (python, exec:)');
+    throw new UsageError(wrong.map((f) => `${f} works with ${fits(f)} only`).join('; '));
+  }
+}
+
+async function startDriver(impl: string, o: DriverOptions): Promise<Adapter> {
+  const common = { timeoutMs: o.timeoutMs, validate: o.validate };
+  try {
+    if (impl === 'python' || impl.startsWith('python:')) {
+      checkFlags('python', o);
+      const python = impl === 'python' ? 'python3' : impl.slice('python:'.length);
+      if (python === '') throw new UsageError('--impl python:<path> wants the path of an interpreter');
+      return await startPythonAdapter({ ...common, python, policy: o.policy, loopFactory: o.loopFactory, setup: o.setup });
+    }
+    checkFlags('exec', o);
+    const driver = impl.slice('exec:'.length);
+    if (driver === '') throw new UsageError('--impl exec:<driver> wants the driver to run');
+    if (driver.includes('/') && !existsSync(driver)) throw new UsageError(`driver not found: ${resolve(driver)}`);
+    return await startProcessAdapter({ ...common, argv: [driver, ...(o.driverArgs ?? [])] });
+  } catch (e) {
+    if (e instanceof DriverStartError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+export async function loadAdapter(impl: string, o: DriverOptions = {}, profile?: string): Promise<Adapter> {
+  if (impl === 'python' || impl.startsWith('python:') || impl.startsWith('exec:')) return startDriver(impl, o);
+  checkFlags('in-process', o);
+  const builtIn = BUILT_IN[impl];
+  if (builtIn) return builtIn(profile);
+  const looksLikePath = /[\\/.]/.test(impl);
+  if (!looksLikePath) throw new UsageError(`unknown implementation '${impl}': use one of ${Object.keys(BUILT_IN).join(', ')}, python, python:<interpreter>, exec:<driver>, or a path to an adapter module`);
+  const file = resolve(impl);
+  if (!existsSync(file)) throw new UsageError(`adapter module not found: ${file}`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (e) {
+    throw new UsageError(`adapter module ${file} failed to load: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const exported = mod.default ?? mod.adapter ?? mod.createAdapter;
+  if (exported === undefined) throw new UsageError(`adapter module ${file} exports no adapter: export default an adapter object or a function that returns one (or name it \`adapter\` / \`createAdapter\`)`);
+  let adapter: unknown = exported;
+  try {
+    if (typeof exported === 'function') adapter = await (exported as () => unknown)();
+  } catch (e) {
+    throw new UsageError(`adapter factory in ${file} threw: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const problems = adapterProblems(adapter);
+  if (problems.length > 0) throw new UsageError(`adapter exported by ${file} is malformed:\n  - ${problems.join('\n  - ')}`);
+  return adapter as Adapter;
+}

@@ -1,0 +1,139 @@
+/**
+ * Expectations: what the oracle predicts, each tagged with the rule that decides it, and how
+ * an actual (canonical) trace is checked against them.
+ */
+import type { ObjRef, Outcome, Trace, Value, Warning } from '../language/trace.ts';
+import { formatOutcome, formatWarnings, idsInOrder, isObjRef } from '../language/trace.ts';
+
+export type Expectation =
+  /** The statement executed with this outcome (value, or error class and message). */
+  | { rule: string; kind: 'outcome'; stmt: string; expected: Outcome; match?: 'exact' | 'prefix' }
+  /** The statement raised exactly these warnings (none, if empty). */
+  | { rule: string; kind: 'warnings'; stmt: string; expected: Warning[] }
+  /** These statements ran in this context, in this relative order (others may interleave). */
+  | { rule: string; kind: 'order'; context: string; expected: string[] }
+  /** The statement's value is none of the objects that these other statements returned. */
+  | { rule: string; kind: 'not-same'; stmt: string; others: string[] }
+  /** The statement ran (or, with false, never ran). */
+  | { rule: string; kind: 'ran'; stmt: string; expected: boolean }
+  /** The program ran to its end (no hang). */
+  | { rule: string; kind: 'terminates' };
+
+export interface Mismatch {
+  expectation: Expectation;
+  actual: string;
+  expected: string;
+}
+
+const num = (id: string) => Number(id.slice(1));
+
+/**
+ * Object identity is checked against the implementation's own objects, anchored where the
+ * prediction first shows each object: "the same object as at s3", or "a new object, none of
+ * those seen before". So a deviation elsewhere never renames the objects this check sees.
+ */
+class Identities {
+  private first = new Map<string, string>();
+  constructor(predicted: Trace, private actual: Trace) {
+    for (const id of idsInOrder(predicted.obs)) {
+      const o = predicted.obs[id].outcome;
+      if ('value' in o && isObjRef(o.value) && !this.first.has(o.value.id)) this.first.set(o.value.id, id);
+    }
+  }
+
+  private actualAt(stmt: string): Value | undefined {
+    const o = this.actual.obs[stmt]?.outcome;
+    return o && 'value' in o ? o.value : undefined;
+  }
+
+  /** Why the actual object at `stmt` is not the expected one, or undefined if it is. */
+  problem(stmt: string, expected: ObjRef, actual: Value): string | undefined {
+    if (!isObjRef(actual) || actual.obj !== expected.obj) return `a ${expected.obj}`;
+    const first = this.first.get(expected.id);
+    if (first && first !== stmt) {
+      const anchor = this.actualAt(first);
+      return isObjRef(anchor) && anchor.id === actual.id ? undefined : `the ${expected.obj} of ${first}`;
+    }
+    for (const [name, at] of this.first) {
+      if (name === expected.id || num(at) >= num(stmt)) continue;
+      const seen = this.actualAt(at);
+      if (isObjRef(seen) && seen.id === actual.id) return `a new ${expected.obj}, not the one of ${at}`;
+    }
+    return undefined;
+  }
+
+  describe(stmt: string, expected: ObjRef): string {
+    const first = this.first.get(expected.id);
+    return first && first !== stmt ? `${expected.id} (the ${expected.obj} of ${first})` : `${expected.id} (a new ${expected.obj})`;
+  }
+}
+
+function outcomeProblem(exp: Outcome, act: Outcome | undefined, match: 'exact' | 'prefix', stmt: string, ids: Identities): boolean {
+  if (!act) return true;
+  if ('value' in exp) {
+    if (!('value' in act)) return true;
+    if (isObjRef(exp.value)) return ids.problem(stmt, exp.value, act.value) !== undefined;
+    return isObjRef(act.value) || exp.value !== act.value;
+  }
+  if (!('error' in act) || act.error.type !== exp.error.type) return true;
+  return match === 'exact' ? act.error.message !== exp.error.message : !act.error.message.startsWith(exp.error.message);
+}
+
+const sameWarnings = (e: Warning[], a: Warning[]): boolean =>
+  e.length === a.length && e.every((w, i) => w.category === a[i].category && w.message === a[i].message);
+
+/** Checks expectations against an actual trace, given the predicted trace they come from. */
+export function checker(predicted: Trace, actual: Trace): (x: Expectation) => Mismatch | undefined {
+  const ids = new Identities(predicted, actual);
+  return (x) => check(x, actual, ids);
+}
+
+function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefined {
+  switch (x.kind) {
+    case 'outcome': {
+      const act = trace.obs[x.stmt]?.outcome;
+      const match = x.match ?? 'exact';
+      if (!outcomeProblem(x.expected, act, match, x.stmt, ids)) return undefined;
+      const prefix = match === 'prefix' ? ' (message prefix)' : '';
+      const expected = 'value' in x.expected && isObjRef(x.expected.value) ? ids.describe(x.stmt, x.expected.value) : formatOutcome(x.expected);
+      return { expectation: x, expected: expected + prefix, actual: formatOutcome(act) };
+    }
+    case 'warnings': {
+      const o = trace.obs[x.stmt];
+      if (!o) return { expectation: x, expected: formatWarnings(x.expected), actual: '(not executed)' };
+      if (sameWarnings(x.expected, o.warnings)) return undefined;
+      return { expectation: x, expected: formatWarnings(x.expected), actual: formatWarnings(o.warnings) };
+    }
+    case 'order': {
+      const wanted = new Set(x.expected);
+      const ran = (trace.order[x.context] ?? []).filter((id) => wanted.has(id));
+      if (ran.length === x.expected.length && ran.every((id, i) => id === x.expected[i])) return undefined;
+      return { expectation: x, expected: `${x.context}: ${x.expected.join(' < ')}`, actual: `${x.context}: ${ran.join(' < ') || '(none ran)'}` };
+    }
+    case 'not-same': {
+      const act = trace.obs[x.stmt]?.outcome;
+      if (!act) return { expectation: x, expected: `not the object of ${x.others.join(', ')}`, actual: '(not executed)' };
+      const value = 'value' in act ? act.value : undefined;
+      const same = x.others.find((o) => {
+        const other = trace.obs[o]?.outcome;
+        return isObjRef(value) && other && 'value' in other && isObjRef(other.value) && other.value.id === value.id;
+      });
+      return same ? { expectation: x, expected: `not the object of ${same}`, actual: `the object of ${same}` } : undefined;
+    }
+    case 'ran': {
+      const ran = x.stmt in trace.obs;
+      if (ran === x.expected) return undefined;
+      return { expectation: x, expected: x.expected ? 'runs' : 'never runs', actual: ran ? 'ran' : 'never ran' };
+    }
+    case 'terminates':
+      return trace.end.kind === 'ok' ? undefined : { expectation: x, expected: 'the program ends', actual: `${trace.end.kind}: ${trace.end.detail}` };
+  }
+}
+
+/** Where an expectation points, for reports: a statement id or a context. */
+export function locate(x: Expectation): string {
+  if (x.kind === 'order') return `order in ${x.context}`;
+  if (x.kind === 'not-same') return `${x.stmt} outcome`;
+  if (x.kind === 'terminates') return 'end of program';
+  return `${x.stmt} ${x.kind}`;
+}

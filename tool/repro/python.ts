@@ -1,0 +1,198 @@
+/**
+ * The standalone Python reproducer: a stdlib-only script that runs the saved program with
+ * the real asyncio and checks, one by one, what the counterexample's rule expects of it.
+ * It imports nothing from this repository when it runs.
+ *
+ * Two styles. 'straight' (the default where it applies): the program written out as
+ * straight-line Python, each statement in a `with stmt('sN') as s:` block that records
+ * what it did as loopspec's driver does (py/runtime.py, embedded). 'embedded': loopspec's
+ * Python driver embedded verbatim, interpreting the program as data; used for programs with
+ * fork (whose child must report back) or with variable names that are not plain capitals.
+ */
+import { readFileSync } from 'node:fs';
+import type { Expectation } from '../../conformance/predictions.ts';
+import { formatProgram } from '../../language/python.ts';
+import type { Stmt } from '../../language/program.ts';
+import { walk } from '../../language/program.ts';
+import type { Profile } from '../../spec/profiles.ts';
+import { ruleById } from '../../spec/rules.ts';
+import type { SavedCounterexample } from './counterexample.ts';
+import { CounterexampleError } from './counterexample.ts';
+import { anchorOf, describeExpected, firstSeen, predictCounterexample } from './expected.ts';
+import { py, straightLine } from '../../language/python-program.ts';
+
+export { py };
+export const DRIVER_SOURCE = new URL('../../drivers/python/loopspec_driver.py', import.meta.url);
+const source = (name: string) => readFileSync(new URL(`./py/${name}`, import.meta.url), 'utf8').trimEnd();
+
+export type PythonStyle = 'straight' | 'embedded';
+
+export interface ReproPythonOptions {
+  /** Default: 'straight' where it applies (see straightLineProblem), else 'embedded'. */
+  style?: PythonStyle;
+}
+
+/** Why a program cannot be written as straight-line Python, or undefined. */
+export function straightLineProblem(main: Stmt[]): string | undefined {
+  for (const s of walk(main)) {
+    if (s.op === 'fork') return 'it forks';
+    // Capitals only: they cannot clash with the runtime's or Python's names.
+    const names = ['as' in s ? s.as : undefined, 'loop' in s ? s.loop : undefined, 'task' in s ? s.task : undefined, s.op === 'set_event_loop' && typeof s.arg === 'string' ? s.arg : undefined];
+    for (const name of names) {
+      if (name !== undefined && !/^[A-Z][A-Z0-9]*$/.test(name)) return `variable ${JSON.stringify(name)} is not a plain capitalised name`;
+    }
+  }
+  return undefined;
+}
+
+export function reproPython(c: SavedCounterexample, profile?: Profile, options: ReproPythonOptions = {}): string {
+  const { profile: p, prediction, expectations } = predictCounterexample(c, profile);
+  if (expectations.length === 0) throw new CounterexampleError(`under ${p.name} the oracle makes no check of ${c.rule} on this program: nothing to reproduce`);
+  const problem = straightLineProblem(c.program.main);
+  const style = options.style ?? (problem ? 'embedded' : 'straight');
+  if (style === 'straight' && problem) throw new CounterexampleError(`the program cannot be written as straight-line Python: ${problem}`);
+  const first = firstSeen(prediction.trace);
+  // Only object checks get a comment: the call itself says the rest.
+  const checks = expectations.map((x) => `    check.${checkCall(x, first)}${anchorOf(x, first) ? `  # ${describeExpected(x, first)}` : ''}`);
+  const main = [
+    `# What ${c.rule} expects of the program, checked once it has run.`,
+    'def repro_main(argv):',
+    '    policy_cls = repro_policy(argv)',
+    '    trace = repro_trace(policy_cls)',
+    "    if '--trace' in argv:",
+    '        return repro_print_trace(trace)',
+    '    check = ReproCheck(trace, policy_cls)',
+    ...checks,
+    '    return check.finish()',
+  ];
+  const parts =
+    style === 'straight'
+      ? [
+          '',
+          '',
+          '# ==== the program ====',
+          straightLine(c.program.main),
+          '',
+          '',
+          ...main,
+          '',
+          '',
+          'def repro_trace(policy_cls):',
+          '    global policy_class',
+          '    if policy_cls is not None:',
+          '        policy_class = policy_cls',
+          '        asyncio.set_event_loop_policy(policy_cls())',
+          '    return trace(run(program))',
+          '',
+          '',
+          source('check.py'),
+          '',
+          '',
+          source('runtime.py'),
+        ]
+      : [
+          `REPRO_PROGRAM = ${pyProgram(c.program.main)}`,
+          '',
+          '',
+          ...main,
+          '',
+          '',
+          'def repro_trace(policy_cls):',
+          "    if 'policy_cls' in inspect.signature(run_program).parameters:",
+          '        return run_program(REPRO_PROGRAM, policy_cls=policy_cls)',
+          '    if policy_cls is not None:',
+          '        asyncio.set_event_loop_policy(policy_cls())',
+          '    return run_program(REPRO_PROGRAM)',
+          '',
+          '',
+          source('check.py'),
+          '',
+          '',
+          '# ==== loopspec Python driver (drivers/python/loopspec_driver.py), embedded verbatim ====',
+          driverSource(),
+          '# ==== end of the embedded driver ====',
+        ];
+  return [
+    '#!/usr/bin/env python3',
+    '# -*- coding: utf-8 -*-',
+    `"""${docstring(c, p, style).replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"')}\n"""`,
+    '',
+    ...(style === 'straight' ? ['import asyncio', ''] : []),
+    `REPRO_RULE = ${py(c.rule)}`,
+    `REPRO_PROFILE = ${py(p.name)}`,
+    ...parts,
+    '',
+    '',
+    "if __name__ == '__main__':",
+    '    repro_exit(repro_main(sys.argv[1:]))',
+    '',
+  ].join('\n');
+}
+
+function docstring(c: SavedCounterexample, p: Profile, style: PythonStyle): string {
+  const title = ruleById(c.rule)?.title;
+  return [
+    `loopspec reproducer: rule ${c.rule}${title ? ` (${title})` : ''}, expecting ${p.name} semantics.`,
+    '',
+    `Found against ${c.implementation.name} ${c.implementation.version} (seed ${c.seed}, path ${JSON.stringify(c.path)}).`,
+    `It runs this program with the real asyncio and checks what ${c.rule} expects of it:`,
+    '',
+    ...formatProgram(c.program).split('\n').map((l) => `    ${l}`),
+    '',
+    style === 'straight'
+      ? 'The program is written out below as `program()`; each statement runs in a `with stmt(...)`\nblock that records its value or error and its warnings, as loopspec\'s driver does.'
+      : "The program is interpreted by loopspec's Python driver, embedded below.",
+    '',
+    'Usage: python3 THIS_SCRIPT [--policy module:attr] [--trace]',
+    '  --policy  an event loop policy class, installed before the program runs (and the',
+    '            class that `asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())`',
+    '            instantiates in it), e.g. uvloop:EventLoopPolicy',
+    '  --trace   print what was observed (a loopspec trace, JSON) instead of checking it',
+    `Exit status: 0 when the implementation meets ${c.rule} here, 1 when it deviates, 2 on a`,
+    'usage error. Standalone: Python 3.8+ standard library only.',
+  ].join('\n');
+}
+
+/** The driver's source without its command-line entry point. */
+function driverSource(): string {
+  const src = readFileSync(DRIVER_SOURCE, 'utf8');
+  if (!/^def run_program\(/m.test(src)) throw new Error(`${DRIVER_SOURCE.pathname} defines no run_program: cannot embed it`);
+  return src.replace(/^if __name__ == ['"]__main__['"]:\n(?:[ \t]+.*\n|[ \t]*\n)*/m, '').trimEnd();
+}
+
+function checkCall(x: Expectation, first: Map<string, string>): string {
+  switch (x.kind) {
+    case 'outcome': {
+      const a = anchorOf(x, first);
+      const prefix = x.match === 'prefix' ? ', prefix=True' : '';
+      if (a) return 'sameAs' in a ? `outcome(${py(x.stmt)}, same_object(${py(a.kind)}, ${py(a.sameAs)}))` : `outcome(${py(x.stmt)}, new_object(${py(a.kind)}, not_seen_at=${py(a.newNot)}))`;
+      if ('value' in x.expected) return `outcome(${py(x.stmt)}, value(${py(x.expected.value)}))`;
+      return `outcome(${py(x.stmt)}, error(${py(x.expected.error.type)}, ${py(x.expected.error.message)})${prefix})`;
+    }
+    case 'warnings':
+      return `warnings(${py(x.stmt)}, [${x.expected.map((w) => `(${py(w.category)}, ${py(w.message)})`).join(', ')}])`;
+    case 'order':
+      return `order(${py(x.context)}, ${py(x.expected)})`;
+    case 'not-same':
+      return `not_same(${py(x.stmt)}, ${py(x.others)})`;
+    case 'ran':
+      return `ran(${py(x.stmt)}, ${py(x.expected)})`;
+    case 'terminates':
+      return 'terminates()';
+  }
+}
+
+/** The program as a Python literal, one statement a line (for the embedded driver). */
+function pyProgram(main: Stmt[]): string {
+  const body = (stmts: Stmt[], indent: string): string =>
+    stmts.length === 0
+      ? '[]'
+      : `[\n${stmts
+          .map((s) => {
+            const { body: inner, ...rest } = s as Stmt & { body?: Stmt[] };
+            const head = py(rest);
+            return `${indent}    ${inner ? `${head.slice(0, -1)}, "body": ${body(inner, indent + '    ')}}` : head},`;
+          })
+          .join('\n')}\n${indent}]`;
+  return `{"version": 1, "main": ${body(main, '')}}`;
+}

@@ -24,7 +24,15 @@ import { PROPERTIES } from '../conformance/properties/index.ts';
 import { programsOf } from '../conformance/runner.ts';
 import { canonicalize, type Trace } from '../language/trace.ts';
 
-const { values } = parseArgs({ options: { python: { type: 'string' }, programs: { type: 'string' }, naive: { type: 'string' }, seed: { type: 'string' }, rounds: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    python: { type: 'string' },
+    programs: { type: 'string' },
+    naive: { type: 'string' },
+    seed: { type: 'string' },
+    rounds: { type: 'string' },
+  },
+});
 const pyenv312 = `${process.env.PYENV_ROOT ?? `${os.homedir()}/.pyenv`}/versions/3.12.1/bin/python3`;
 const python = findPython(values.python ?? (existsSync(pyenv312) ? pyenv312 : 'python3'));
 if (!python) {
@@ -38,7 +46,9 @@ const rounds = Number(values.rounds ?? 3);
 
 // ---- the sample -------------------------------------------------------------------------
 const waits = (p: Program) => [...walk(p.main)].some((s) => (s.op === 'sleep' || s.op === 'call_later') && s.delay > 0);
-const sampled = PROPERTIES.flatMap((prop, i) => fc.sample(programsOf(prop), { numRuns: Math.ceil((total * 2) / PROPERTIES.length), seed: seed + i }));
+const sampled = PROPERTIES.flatMap((prop, i) =>
+  fc.sample(programsOf(prop), { numRuns: Math.ceil((total * 2) / PROPERTIES.length), seed: seed + i }),
+);
 const quick = sampled.filter((p) => !waits(p));
 const programs = quick.slice(0, total);
 const statements = programs.reduce((n, p) => n + [...walk(p.main)].length, 0);
@@ -143,13 +153,28 @@ const same = (a: Trace, b: Trace) => isDeepStrictEqual(canonicalize(a).obs, cano
 const differ = naiveTraces.filter((t, i) => !same(t, persistent[i])).length;
 
 // ---- the table --------------------------------------------------------------------------
-const version = spawnSync(python, ['-c', 'import platform; print(platform.python_implementation(), platform.python_version())'], { encoding: 'utf8' }).stdout.trim();
+const version = spawnSync(python, ['-c', 'import platform; print(platform.python_implementation(), platform.python_version())'], {
+  encoding: 'utf8',
+}).stdout.trim();
 console.log(`loopspec Python driver benchmark: ${version} (${python}); ${os.cpus().length} cores, node ${process.version}`);
-console.log(`${programs.length} programs sampled from the properties of all ${PROPERTIES.length} rules (seed ${seed}, ${statements} statements; ${sampled.length - quick.length} of ${sampled.length} sampled left out for waiting on real timers); best of ${rounds}`);
+console.log(
+  `${programs.length} programs sampled from the properties of all ${PROPERTIES.length} rules (seed ${seed}, ${statements} statements; ${sampled.length - quick.length} of ${sampled.length} sampled left out for waiting on real timers); best of ${rounds}`,
+);
 const naiveRate = naivePrograms.length / naiveSeconds;
 console.log(['mode'.padEnd(44), 'count'.padStart(6), 'ms each'.padStart(9), 'per s'.padStart(8), 'vs naive'.padStart(9)].join(' '));
 for (const r of rows) {
   const rate = r.count / r.seconds;
-  console.log([r.mode.padEnd(44), String(r.count).padStart(6), ((r.seconds * 1000) / r.count).toFixed(3).padStart(9), rate.toFixed(0).padStart(8), `${(rate / naiveRate).toFixed(1)}x`.padStart(9), r.note ?? ''].join(' ').trimEnd());
+  console.log(
+    [
+      r.mode.padEnd(44),
+      String(r.count).padStart(6),
+      ((r.seconds * 1000) / r.count).toFixed(3).padStart(9),
+      rate.toFixed(0).padStart(8),
+      `${(rate / naiveRate).toFixed(1)}x`.padStart(9),
+      r.note ?? '',
+    ]
+      .join(' ')
+      .trimEnd(),
+  );
 }
 console.log(`traces of the persistent driver and of a fresh interpreter: ${naiveTraces.length - differ} of ${naiveTraces.length} the same`);

@@ -34,9 +34,31 @@ async function measure(make: () => Adapter) {
 }
 
 const rows = [await measure(() => referenceAdapter()), await measure(() => oracleAdapter())];
-console.log(`loopspec suite benchmark: ${runs} programs per rule, seed ${seed}, best and median of ${repeat}; ${os.cpus().length} cores, node ${process.version}`);
-console.log(['implementation'.padEnd(22), 'verdicts'.padEnd(12), 'programs'.padStart(8), 'best s'.padStart(8), 'median s'.padStart(9), 'programs/s'.padStart(11)].join(' '));
+console.log(
+  `loopspec suite benchmark: ${runs} programs per rule, seed ${seed}, best and median of ${repeat}; ${os.cpus().length} cores, node ${process.version}`,
+);
+console.log(
+  [
+    'implementation'.padEnd(22),
+    'verdicts'.padEnd(12),
+    'programs'.padStart(8),
+    'best s'.padStart(8),
+    'median s'.padStart(9),
+    'programs/s'.padStart(11),
+  ].join(' '),
+);
 for (const r of rows) {
-  console.log([r.name.padEnd(22), r.verdicts.padEnd(12), String(r.programs).padStart(8), r.best.toFixed(2).padStart(8), r.median.toFixed(2).padStart(9), Math.round(r.programs / r.best).toString().padStart(11)].join(' '));
+  console.log(
+    [
+      r.name.padEnd(22),
+      r.verdicts.padEnd(12),
+      String(r.programs).padStart(8),
+      r.best.toFixed(2).padStart(8),
+      r.median.toFixed(2).padStart(9),
+      Math.round(r.programs / r.best)
+        .toString()
+        .padStart(11),
+    ].join(' '),
+  );
 }
 console.log(`reference / oracle-only time: ${(rows[0].best / rows[1].best).toFixed(2)}x`);

@@ -34,7 +34,9 @@ export function adapterProblems(a: unknown): string[] {
   if (typeof o.close !== 'function') problems.push('`close()` must be a function');
   const caps = o.capabilities as Record<string, unknown> | undefined;
   if (typeof caps !== 'object' || caps === null) problems.push('`capabilities` must be an object { threads, fork, executor }');
-  else for (const c of ['threads', 'fork', 'executor']) if (typeof caps[c] !== 'boolean') problems.push(`\`capabilities.${c}\` must be a boolean`);
+  else
+    for (const c of ['threads', 'fork', 'executor'])
+      if (typeof caps[c] !== 'boolean') problems.push(`\`capabilities.${c}\` must be a boolean`);
   return problems;
 }
 
@@ -52,13 +54,26 @@ export interface DriverOptions {
 
 /** Flags that make no sense for the chosen kind of implementation are usage errors, not silently ignored. */
 function checkFlags(kind: 'python' | 'exec' | 'in-process', o: DriverOptions): void {
-  const given = (flags: Array<[string, unknown]>) => flags.filter(([, v]) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0)).map(([f]) => f);
-  const plugins = given([['--policy', o.policy], ['--loop-factory', o.loopFactory], ['--setup', o.setup]]);
-  const driver = given([['--timeout', o.timeoutMs], ['--validate-protocol', o.validate]]);
+  const given = (flags: Array<[string, unknown]>) =>
+    flags.filter(([, v]) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0)).map(([f]) => f);
+  const plugins = given([
+    ['--policy', o.policy],
+    ['--loop-factory', o.loopFactory],
+    ['--setup', o.setup],
+  ]);
+  const driver = given([
+    ['--timeout', o.timeoutMs],
+    ['--validate-protocol', o.validate],
+  ]);
   const args = given([['--driver-arg', o.driverArgs]]);
   const wrong = kind === 'python' ? args : kind === 'exec' ? plugins : [...plugins, ...driver, ...args];
   if (wrong.length > 0) {
-    const fits = (f: string) => (['--policy', '--loop-factory', '--setup'].includes(f) ? '--impl python' : f === '--driver-arg' ? '--impl exec:<driver>' : 'an out-of-process implementation (python, exec:)');
+    const fits = (f: string) =>
+      ['--policy', '--loop-factory', '--setup'].includes(f)
+        ? '--impl python'
+        : f === '--driver-arg'
+          ? '--impl exec:<driver>'
+          : 'an out-of-process implementation (python, exec:)';
     throw new UsageError(wrong.map((f) => `${f} works with ${fits(f)} only`).join('; '));
   }
 }
@@ -89,7 +104,10 @@ export async function loadAdapter(impl: string, o: DriverOptions = {}, profile?:
   const builtIn = BUILT_IN[impl];
   if (builtIn) return builtIn(profile);
   const looksLikePath = /[\\/.]/.test(impl);
-  if (!looksLikePath) throw new UsageError(`unknown implementation '${impl}': use one of ${Object.keys(BUILT_IN).join(', ')}, python, python:<interpreter>, exec:<driver>, or a path to an adapter module`);
+  if (!looksLikePath)
+    throw new UsageError(
+      `unknown implementation '${impl}': use one of ${Object.keys(BUILT_IN).join(', ')}, python, python:<interpreter>, exec:<driver>, or a path to an adapter module`,
+    );
   const file = resolve(impl);
   if (!existsSync(file)) throw new UsageError(`adapter module not found: ${file}`);
   let mod: Record<string, unknown>;
@@ -99,7 +117,10 @@ export async function loadAdapter(impl: string, o: DriverOptions = {}, profile?:
     throw new UsageError(`adapter module ${file} failed to load: ${e instanceof Error ? e.message : String(e)}`);
   }
   const exported = mod.default ?? mod.adapter ?? mod.createAdapter;
-  if (exported === undefined) throw new UsageError(`adapter module ${file} exports no adapter: export default an adapter object or a function that returns one (or name it \`adapter\` / \`createAdapter\`)`);
+  if (exported === undefined)
+    throw new UsageError(
+      `adapter module ${file} exports no adapter: export default an adapter object or a function that returns one (or name it \`adapter\` / \`createAdapter\`)`,
+    );
   let adapter: unknown = exported;
   try {
     if (typeof exported === 'function') adapter = await (exported as () => unknown)();

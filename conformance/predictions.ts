@@ -34,7 +34,10 @@ const num = (id: string) => Number(id.slice(1));
  */
 class Identities {
   private first = new Map<string, string>();
-  constructor(predicted: Trace, private actual: Trace) {
+  constructor(
+    predicted: Trace,
+    private actual: Trace,
+  ) {
     for (const id of idsInOrder(predicted.obs)) {
       const o = predicted.obs[id].outcome;
       if ('value' in o && isObjRef(o.value) && !this.first.has(o.value.id)) this.first.set(o.value.id, id);
@@ -95,7 +98,8 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
       const match = x.match ?? 'exact';
       if (!outcomeProblem(x.expected, act, match, x.stmt, ids)) return undefined;
       const prefix = match === 'prefix' ? ' (message prefix)' : '';
-      const expected = 'value' in x.expected && isObjRef(x.expected.value) ? ids.describe(x.stmt, x.expected.value) : formatOutcome(x.expected);
+      const expected =
+        'value' in x.expected && isObjRef(x.expected.value) ? ids.describe(x.stmt, x.expected.value) : formatOutcome(x.expected);
       return { expectation: x, expected: expected + prefix, actual: formatOutcome(act) };
     }
     case 'warnings': {
@@ -108,7 +112,11 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
       const wanted = new Set(x.expected);
       const ran = (trace.order[x.context] ?? []).filter((id) => wanted.has(id));
       if (ran.length === x.expected.length && ran.every((id, i) => id === x.expected[i])) return undefined;
-      return { expectation: x, expected: `${x.context}: ${x.expected.join(' < ')}`, actual: `${x.context}: ${ran.join(' < ') || '(none ran)'}` };
+      return {
+        expectation: x,
+        expected: `${x.context}: ${x.expected.join(' < ')}`,
+        actual: `${x.context}: ${ran.join(' < ') || '(none ran)'}`,
+      };
     }
     case 'not-same': {
       const act = trace.obs[x.stmt]?.outcome;
@@ -126,7 +134,9 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
       return { expectation: x, expected: x.expected ? 'runs' : 'never runs', actual: ran ? 'ran' : 'never ran' };
     }
     case 'terminates':
-      return trace.end.kind === 'ok' ? undefined : { expectation: x, expected: 'the program ends', actual: `${trace.end.kind}: ${trace.end.detail}` };
+      return trace.end.kind === 'ok'
+        ? undefined
+        : { expectation: x, expected: 'the program ends', actual: `${trace.end.kind}: ${trace.end.detail}` };
   }
 }
 

@@ -29,10 +29,13 @@ function differs(rule: string, a: Profile, b: Profile): boolean {
 const pairs = PROFILES.flatMap((a, i) => PROFILES.slice(i + 1).map((b) => [a, b] as const));
 
 describe('rules and versions', () => {
-  it.each(pairs.map(([a, b]) => [a.name, b.name, a, b] as const))('%s vs %s: exactly the rules that depend on a differing switch differ', (_a, _b, a, b) => {
-    const switches = new Set(differingSwitches(a, b));
-    const declared = RULES.filter((r) => r.dependsOn.some((s) => switches.has(s))).map((r) => r.id);
-    const observed = RULES.filter((r) => differs(r.id, a, b)).map((r) => r.id);
-    expect(observed).toEqual(declared);
-  });
+  it.each(pairs.map(([a, b]) => [a.name, b.name, a, b] as const))(
+    '%s vs %s: exactly the rules that depend on a differing switch differ',
+    (_a, _b, a, b) => {
+      const switches = new Set(differingSwitches(a, b));
+      const declared = RULES.filter((r) => r.dependsOn.some((s) => switches.has(s))).map((r) => r.id);
+      const observed = RULES.filter((r) => differs(r.id, a, b)).map((r) => r.id);
+      expect(observed).toEqual(declared);
+    },
+  );
 });

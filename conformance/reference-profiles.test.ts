@@ -25,19 +25,25 @@ const verdicts = async (impl: Profile, judge: Profile): Promise<Record<string, s
   return Object.fromEntries(r.results.map((x) => [x.rule, x.verdict]));
 };
 
-describe('the reference under each profile passes that profile\'s suite', () => {
-  it.each(PROFILES.map((p) => [p.name, p] as const))('%s', async (_name, p) => {
-    const adapter = referenceAdapter({ profile: p.name });
-    expect(adapter.profile).toBe(p.name);
-    const r = await runSuite({ adapter, profile: p, runs: RUNS, seed: SEED });
-    expect(r.profile).toBe(p.name);
-    const failed = r.results.filter((x) => x.verdict !== 'pass').map((x) => ({ rule: x.rule, verdict: x.verdict, error: x.error, mismatches: x.counterexample?.mismatches }));
-    expect(failed).toEqual([]);
-    expect(r.results.length).toBe(RULES.filter((x) => !x.retired).length);
-  }, SUITE_TIMEOUT);
+describe("the reference under each profile passes that profile's suite", () => {
+  it.each(PROFILES.map((p) => [p.name, p] as const))(
+    '%s',
+    async (_name, p) => {
+      const adapter = referenceAdapter({ profile: p.name });
+      expect(adapter.profile).toBe(p.name);
+      const r = await runSuite({ adapter, profile: p, runs: RUNS, seed: SEED });
+      expect(r.profile).toBe(p.name);
+      const failed = r.results
+        .filter((x) => x.verdict !== 'pass')
+        .map((x) => ({ rule: x.rule, verdict: x.verdict, error: x.error, mismatches: x.counterexample?.mismatches }));
+      expect(failed).toEqual([]);
+      expect(r.results.length).toBe(RULES.filter((x) => !x.retired).length);
+    },
+    SUITE_TIMEOUT,
+  );
 });
 
-describe('the reference under one profile, judged by another profile\'s suite', () => {
+describe("the reference under one profile, judged by another profile's suite", () => {
   // Both directions of each pair: the rules that fail are the rules that depend on a switch
   // the two profiles set differently, and no other rule fails. (cpython-3.8 vs cpython-3.9
   // differ only in runShutsDownExecutor, which no rule observes: nothing fails.)
@@ -46,26 +52,39 @@ describe('the reference under one profile, judged by another profile\'s suite', 
     ['cpython-3.12', 'cpython-3.14'],
     ['cpython-3.9', 'cpython-3.11'],
     ['cpython-3.8', 'cpython-3.9'],
-  ].flatMap(([a, b]) => [[a, b], [b, a]]);
-  it.each(pairs)('reference %s, suite %s', async (implName, judgeName) => {
-    const impl = profile(implName);
-    const judge = profile(judgeName);
-    const switches = new Set(differingSwitches(impl, judge));
-    const declared = RULES.filter((r) => !r.retired && r.dependsOn.some((s) => switches.has(s))).map((r) => r.id);
-    const v = await verdicts(impl, judge);
-    expect(Object.keys(v).filter((rule) => v[rule] === 'fail')).toEqual(declared);
-    expect(Object.keys(v).filter((rule) => v[rule] !== 'fail' && v[rule] !== 'pass')).toEqual([]);
-  }, SUITE_TIMEOUT);
+  ].flatMap(([a, b]) => [
+    [a, b],
+    [b, a],
+  ]);
+  it.each(pairs)(
+    'reference %s, suite %s',
+    async (implName, judgeName) => {
+      const impl = profile(implName);
+      const judge = profile(judgeName);
+      const switches = new Set(differingSwitches(impl, judge));
+      const declared = RULES.filter((r) => !r.retired && r.dependsOn.some((s) => switches.has(s))).map((r) => r.id);
+      const v = await verdicts(impl, judge);
+      expect(Object.keys(v).filter((rule) => v[rule] === 'fail')).toEqual(declared);
+      expect(Object.keys(v).filter((rule) => v[rule] !== 'fail' && v[rule] !== 'pass')).toEqual([]);
+    },
+    SUITE_TIMEOUT,
+  );
 });
 
 // ---- the probes recorded on CPython ---------------------------------------------------------
 
 const dir = fileURLToPath(new URL('../fixtures/probes/', import.meta.url));
-const probes = readdirSync(dir).filter((f) => /^[A-Z]+-\d+\.json$/.test(f)).map((f) => f.replace('.json', ''));
+const probes = readdirSync(dir)
+  .filter((f) => /^[A-Z]+-\d+\.json$/.test(f))
+  .map((f) => f.replace('.json', ''));
 const read = <T>(f: string): T => JSON.parse(readFileSync(dir + f, 'utf8'));
-const VERSIONS = [...new Set(readdirSync(dir).map((f) => f.match(/\.cpython-(.+)\.trace\.json$/)?.[1]).filter((v): v is string => !!v))].sort((a, b) =>
-  a.localeCompare(b, 'en', { numeric: true }),
-);
+const VERSIONS = [
+  ...new Set(
+    readdirSync(dir)
+      .map((f) => f.match(/\.cpython-(.+)\.trace\.json$/)?.[1])
+      .filter((v): v is string => !!v),
+  ),
+].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 
 /** An oracle expectation, restated with what CPython did at the same place. */
 function asCPythonDid(x: Expectation, cpython: Trace): Expectation {
@@ -132,7 +151,9 @@ describe('the reference replays the probes as CPython ran them', () => {
     const cpython = canonicalize(read<Trace>(`${probe}.cpython-${version}.trace.json`));
     const reference = canonicalize(runOnReference(program, undefined, profileForVersion(version)!));
     const ids = new Set([...Object.keys(cpython.obs), ...Object.keys(reference.obs)]);
-    const differ = [...ids].filter((id) => !KNOWN[`${probe} ${version} ${id}`]).filter((id) => JSON.stringify(sorted(cpython.obs[id])) !== JSON.stringify(sorted(reference.obs[id])));
+    const differ = [...ids]
+      .filter((id) => !KNOWN[`${probe} ${version} ${id}`])
+      .filter((id) => JSON.stringify(sorted(cpython.obs[id])) !== JSON.stringify(sorted(reference.obs[id])));
     expect(differ.map((id) => ({ id, cpython: cpython.obs[id], reference: reference.obs[id] }))).toEqual([]);
     expect(sorted(reference.order)).toEqual(sorted(cpython.order));
     expect(reference.end.kind).toBe(cpython.end.kind);
@@ -142,7 +163,12 @@ describe('the reference replays the probes as CPython ran them', () => {
 /** JSON with object keys sorted (traces from the driver and the reference order keys differently). */
 function sorted(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sorted);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sorted(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, x]) => [k, sorted(x)]),
+    );
   return v;
 }
 
@@ -179,7 +205,16 @@ describe('3.13.0: a refused run_forever still runs its cleanup (failedRunForever
   const loop = (id: string) => ({ outcome: { value: { obj: 'loop', id } }, warnings: [] });
   const none = { outcome: { value: null }, warnings: [] };
   const closed = { outcome: { error: { type: 'RuntimeError', message: 'Event loop is closed' } }, warnings: [] };
-  const common = { s1: loop('L1'), s2: loop('L2'), s3: none, s4: { outcome: { value: 'x' }, warnings: [] }, s5: closed, s6: { outcome: { value: true }, warnings: [] }, s9: none, s12: none };
+  const common = {
+    s1: loop('L1'),
+    s2: loop('L2'),
+    s3: none,
+    s4: { outcome: { value: 'x' }, warnings: [] },
+    s5: closed,
+    s6: { outcome: { value: true }, warnings: [] },
+    s9: none,
+    s12: none,
+  };
 
   it('as measured on 3.13.0', () => {
     const t = canonicalize(runOnReference(program, undefined, 'cpython-3.13'));
@@ -187,7 +222,10 @@ describe('3.13.0: a refused run_forever still runs its cleanup (failedRunForever
       ...common,
       s7: none,
       s8: { outcome: { error: { type: 'RuntimeError', message: 'no running event loop' } }, warnings: [] },
-      s10: { outcome: { value: { obj: 'loop', id: 'L3' } }, warnings: [{ category: 'DeprecationWarning', message: 'There is no current event loop' }] },
+      s10: {
+        outcome: { value: { obj: 'loop', id: 'L3' } },
+        warnings: [{ category: 'DeprecationWarning', message: 'There is no current event loop' }],
+      },
     });
   });
 

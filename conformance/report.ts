@@ -86,7 +86,13 @@ export function ruleToReport(r: RuleResult): ReportRule {
     counterexample: c
       ? {
           program: c.program,
-          mismatches: c.mismatches.map((m) => ({ rule: m.expectation.rule, kind: m.expectation.kind, where: locate(m.expectation), expected: m.expected, actual: m.actual })),
+          mismatches: c.mismatches.map((m) => ({
+            rule: m.expectation.rule,
+            kind: m.expectation.kind,
+            where: locate(m.expectation),
+            expected: m.expected,
+            actual: m.actual,
+          })),
           predicted: c.predicted,
           actual: c.actual,
           seed: c.seed,

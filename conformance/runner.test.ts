@@ -17,7 +17,12 @@ describe('the suite runner', () => {
 
   it('gives the same results with several instances of an implementation running rules side by side', async () => {
     const one = await runSuite({ adapter: oracleAdapter(), runs: 30, seed: 8, rules: ['GET-1', 'GET-3', 'LIFE-1', 'SCHED-1'] });
-    const two = await runSuite({ adapter: [oracleAdapter(), oracleAdapter()], runs: 30, seed: 8, rules: ['GET-1', 'GET-3', 'LIFE-1', 'SCHED-1'] });
+    const two = await runSuite({
+      adapter: [oracleAdapter(), oracleAdapter()],
+      runs: 30,
+      seed: 8,
+      rules: ['GET-1', 'GET-3', 'LIFE-1', 'SCHED-1'],
+    });
     const strip = (r: typeof one) => r.results.map(({ ms: _ms, ...rest }) => rest);
     expect(strip(two)).toEqual(strip(one));
   });

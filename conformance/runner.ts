@@ -18,7 +18,7 @@ import { numberProgram } from '../language/program.ts';
 import type { RuleProperty } from './properties/index.ts';
 import { PROPERTIES } from './properties/index.ts';
 import type { Trace } from '../language/trace.ts';
-import { DEFAULT_PROFILE, profileByName } from '../spec/profiles.ts';
+import { defaultProfile } from '../spec/profiles.ts';
 import type { Profile } from '../spec/profiles.ts';
 import { canonicalize, FAULTS } from '../language/trace.ts';
 
@@ -101,8 +101,6 @@ export function programsOf(prop: RuleProperty, profile: Profile = defaultProfile
   return prop.programs.map(numberProgram).filter((p) => predicted(p, profile).deterministic);
 }
 
-export const defaultProfile = (): Profile => profileByName(DEFAULT_PROFILE)!;
-
 /** Each rule gets a seed of its own, so `--rule X --seed S` replays what the full run did. */
 export function ruleSeed(seed: number, rule: string): number {
   let h = seed | 0;
@@ -118,7 +116,12 @@ export type ProgramCheck =
   | { status: 'fault'; predicted: Trace; actual: Trace };
 
 /** Runs one program and compares the expectations of one rule. */
-export async function checkProgram(rule: string, program: Program, adapter: Adapter, profile: Profile = defaultProfile()): Promise<ProgramCheck> {
+export async function checkProgram(
+  rule: string,
+  program: Program,
+  adapter: Adapter,
+  profile: Profile = defaultProfile(),
+): Promise<ProgramCheck> {
   const pred = predicted(program, profile);
   const missing = pred.needs.filter((c) => !adapter.capabilities[c]);
   if (missing.length > 0) return { status: 'skip', reason: `needs ${missing.join(', ')}` };
@@ -132,7 +135,14 @@ export async function checkProgram(rule: string, program: Program, adapter: Adap
   return mismatches.length > 0 ? { status: 'fail', mismatches, predicted: pred.trace, actual } : { status: 'pass', expectations };
 }
 
-export async function runRule(prop: RuleProperty, adapter: Adapter, runs: number, seed: number, path?: string, profile: Profile = defaultProfile()): Promise<RuleResult> {
+export async function runRule(
+  prop: RuleProperty,
+  adapter: Adapter,
+  runs: number,
+  seed: number,
+  path?: string,
+  profile: Profile = defaultProfile(),
+): Promise<RuleResult> {
   const started = performance.now();
   const result: RuleResult = { rule: prop.rule, verdict: 'pass', runs: 0, exercised: 0, skipped: 0, skipReasons: [], seed, ms: 0 };
   const reasons = new Set<string>();
@@ -156,18 +166,42 @@ export async function runRule(prop: RuleProperty, adapter: Adapter, runs: number
     const c = await checkProgram(prop.rule, program, adapter, profile).catch((e: unknown) => ({ status: 'error' as const, e }));
     if (c.status === 'fail') {
       result.verdict = 'fail';
-      result.counterexample = { rule: prop.rule, program, mismatches: c.mismatches, predicted: c.predicted, actual: c.actual, seed, path: details.counterexamplePath ?? '' };
+      result.counterexample = {
+        rule: prop.rule,
+        program,
+        mismatches: c.mismatches,
+        predicted: c.predicted,
+        actual: c.actual,
+        seed,
+        path: details.counterexamplePath ?? '',
+      };
     } else if (c.status === 'fault') {
       const end = c.actual.end as { kind: string; detail: string };
       result.verdict = 'error';
       result.fault = end.kind;
       result.error = `${end.kind}: ${end.detail}`;
-      result.counterexample = { rule: prop.rule, program, mismatches: [], predicted: c.predicted, actual: c.actual, seed, path: details.counterexamplePath ?? '' };
+      result.counterexample = {
+        rule: prop.rule,
+        program,
+        mismatches: [],
+        predicted: c.predicted,
+        actual: c.actual,
+        seed,
+        path: details.counterexamplePath ?? '',
+      };
     } else {
       result.verdict = 'error';
       const e = 'e' in c ? c.e : details.errorInstance;
       result.error = e instanceof Error ? e.message : String(e);
-      result.counterexample = { rule: prop.rule, program, mismatches: [], predicted: predicted(program, profile).trace, actual: { obs: {}, order: {}, end: { kind: 'ok' } }, seed, path: details.counterexamplePath ?? '' };
+      result.counterexample = {
+        rule: prop.rule,
+        program,
+        mismatches: [],
+        predicted: predicted(program, profile).trace,
+        actual: { obs: {}, order: {}, end: { kind: 'ok' } },
+        seed,
+        path: details.counterexamplePath ?? '',
+      };
     }
   } else if (details.failed) {
     result.verdict = 'error';
@@ -201,5 +235,13 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const results = done.filter((r): r is RuleResult => r !== undefined);
   const interrupted = results.length < props.length;
   const first = adapters[0];
-  return { adapter: { name: first.name, version: first.version }, profile: profile.name, seed, runs, results, ms: performance.now() - started, interrupted };
+  return {
+    adapter: { name: first.name, version: first.version },
+    profile: profile.name,
+    seed,
+    runs,
+    results,
+    ms: performance.now() - started,
+    interrupted,
+  };
 }

@@ -51,6 +51,11 @@ describe('real CPythons judged by the suite', () => {
     const py = cpython('3.12.1');
     if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
     const env = { ...process.env, PYTHONPATH: fileURLToPath(new URL('../fixtures/python/', import.meta.url)) };
-    expect(await failingRules(py, 'cpython-3.12', { policy: 'deviant_policy:DeviantPolicy' }, env)).toEqual(['GET-3', 'GET-4', 'NEW-4', 'FORK-2']);
+    expect(await failingRules(py, 'cpython-3.12', { policy: 'deviant_policy:DeviantPolicy' }, env)).toEqual([
+      'GET-3',
+      'GET-4',
+      'NEW-4',
+      'FORK-2',
+    ]);
   });
 });

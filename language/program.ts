@@ -165,6 +165,12 @@ export function numberProgram(p: Program): Program {
   return { version: 1, main: number(p.main) };
 }
 
+/** The program itself when every statement has its id, else a numbered copy. */
+export function ensureNumbered(p: Program): Program {
+  for (const s of walk(p.main)) if (s.id === undefined || s.id === '') return numberProgram(p);
+  return p;
+}
+
 /** Every statement of the program, in pre-order. */
 export function* walk(body: Stmt[]): Generator<Stmt> {
   for (const s of body) {

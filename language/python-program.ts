@@ -16,7 +16,9 @@ export function py(v: unknown): string {
   }
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(py).join(', ')}]`;
-  return `{${Object.entries(v as object).map(([k, x]) => `${JSON.stringify(k)}: ${py(x)}`).join(', ')}}`;
+  return `{${Object.entries(v as object)
+    .map(([k, x]) => `${JSON.stringify(k)}: ${py(x)}`)
+    .join(', ')}}`;
 }
 
 /** `def program():` and the functions of its nested bodies. */
@@ -39,7 +41,7 @@ const FN_PREFIX: Partial<Record<Stmt['op'], string>> = {
 const ALWAYS_OBJECT = new Set<Stmt['op']>(['new_event_loop', 'get_event_loop', 'get_running_loop', 'create_task']);
 
 function fn(name: string, body: Stmt[], kind: 'sync' | 'coro', indent: string): string[] {
-  const inner = indent + '    ';
+  const inner = `${indent}    `;
   const lines: string[] = [];
   const assigned = new Set<string>();
   for (const s of body) {
@@ -51,7 +53,15 @@ function fn(name: string, body: Stmt[], kind: 'sync' | 'coro', indent: string): 
       lines.push(`${inner}raise ValueError(${py(s.message)})`);
       break;
     }
-    const nested = 'body' in s && s.op !== 'fork' ? fn(`${FN_PREFIX[s.op]}_${s.id}`, s.body, s.op === 'run_until_complete' || s.op === 'asyncio_run' || s.op === 'create_task' ? 'coro' : 'sync', inner) : [];
+    const nested =
+      'body' in s && s.op !== 'fork'
+        ? fn(
+            `${FN_PREFIX[s.op]}_${s.id}`,
+            s.body,
+            s.op === 'run_until_complete' || s.op === 'asyncio_run' || s.op === 'create_task' ? 'coro' : 'sync',
+            inner,
+          )
+        : [];
     lines.push(...nested);
     if ('as' in s && s.as) assigned.add(s.as);
     lines.push(`${inner}with stmt(${py(s.id)}) as s:`, ...statement(s, kind).map((l) => `${inner}    ${l}`));

@@ -72,7 +72,7 @@ function lines(body: Stmt[], indent: string): string[] {
     const id = (s.id ?? '').padEnd(5);
     out.push(`${id}${indent}${head(s)}`);
     if ('body' in s) {
-      out.push(...lines(s.body, indent + '    '));
+      out.push(...lines(s.body, `${indent}    `));
       if (s.op === 'start_thread') out.push(`     ${indent}).start()`);
       else if (s.op !== 'fork') out.push(`     ${indent})`);
     }

@@ -10,7 +10,14 @@ const SCHEMAS = ['trace', 'program', 'run', 'hello-request', 'hello', 'ping', 's
 
 /** Message type -> schema file, per direction. */
 export const TO_DRIVER: Record<string, string> = { hello: 'hello-request', run: 'run', ping: 'ping', shutdown: 'shutdown' };
-export const FROM_DRIVER: Record<string, string> = { hello: 'hello', result: 'result', skip: 'skip', error: 'error', pong: 'pong', bye: 'bye' };
+export const FROM_DRIVER: Record<string, string> = {
+  hello: 'hello',
+  result: 'result',
+  skip: 'skip',
+  error: 'error',
+  pong: 'pong',
+  bye: 'bye',
+};
 
 export type Direction = 'to-driver' | 'from-driver';
 
@@ -32,7 +39,8 @@ function validators(): Map<string, ValidateFunction> {
 function describe(e: ErrorObject): string {
   const where = e.instancePath === '' ? '(the message)' : e.instancePath;
   const p = e.params as Record<string, unknown>;
-  const extra = 'allowedValues' in p ? `: ${JSON.stringify(p.allowedValues)}` : 'allowedValue' in p ? `: ${JSON.stringify(p.allowedValue)}` : '';
+  const extra =
+    'allowedValues' in p ? `: ${JSON.stringify(p.allowedValues)}` : 'allowedValue' in p ? `: ${JSON.stringify(p.allowedValue)}` : '';
   return `${where} ${e.message}${extra}`;
 }
 
@@ -44,7 +52,8 @@ export function protocolProblem(direction: Direction, message: unknown): string 
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return 'a message must be a JSON object';
   const type = (message as { type?: unknown }).type;
   const table = direction === 'to-driver' ? TO_DRIVER : FROM_DRIVER;
-  if (typeof type !== 'string' || !(type in table)) return `unknown message type ${JSON.stringify(type)} (expected one of ${Object.keys(table).join(', ')})`;
+  if (typeof type !== 'string' || !(type in table))
+    return `unknown message type ${JSON.stringify(type)} (expected one of ${Object.keys(table).join(', ')})`;
   const schema = table[type];
   const validate = validators().get(schema)!;
   if (validate(message)) return undefined;

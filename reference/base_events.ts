@@ -4,7 +4,7 @@
  */
 import { PyError, pyStrRepr } from './errors.ts';
 import { AbstractEventLoop, Handle, TimerHandle, type Callback } from './events.ts';
-import { Future, wrap_future, type Coro } from './futures.ts';
+import { type Future, wrap_future, type Coro } from './futures.ts';
 import { ThreadPoolExecutor } from './executor.ts';
 import type { Runtime } from './index.ts';
 import { Selector } from './selector.ts';

@@ -50,11 +50,11 @@ export function pyStrRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = '';
   for (const ch of s) {
-    if (ch === quote || ch === '\\') out += '\\' + ch;
+    if (ch === quote || ch === '\\') out += `\\${ch}`;
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (ch.codePointAt(0)! < 0x20 || ch.codePointAt(0) === 0x7f) out += '\\x' + ch.codePointAt(0)!.toString(16).padStart(2, '0');
+    else if (ch.codePointAt(0)! < 0x20 || ch.codePointAt(0) === 0x7f) out += `\\x${ch.codePointAt(0)!.toString(16).padStart(2, '0')}`;
     else out += ch;
   }
   return quote + out + quote;

@@ -28,8 +28,8 @@
  * world.ts); a patch of one of them must be a generator function too. To run blocking code
  * outside the interpreter: `rt.world.runMain(() => rt.runners.run(coro))`.
  */
-import { DEFAULT_PROFILE, profileByName, type Profile, type Switches } from '../spec/profiles.ts';
-import { BaseEventLoop, SelectorEventLoop } from './base_events.ts';
+import { defaultProfile, type Profile, type Switches } from '../spec/profiles.ts';
+import { type BaseEventLoop, SelectorEventLoop } from './base_events.ts';
 import { Warnings } from './errors.ts';
 import { BaseDefaultEventLoopPolicy, EventsModule } from './events.ts';
 import { Future } from './futures.ts';
@@ -91,8 +91,14 @@ export class AsyncioModule {
  * A fresh runtime with the semantics of `profile` (default cpython-3.12: existing callers and
  * patches see exactly the runtime they saw before profiles existed).
  */
-export function createRuntime(profile: Profile = profileByName(DEFAULT_PROFILE)!): Runtime {
-  const rt = { profile, sw: Object.freeze({ ...profile.switches }), world: new World(), warnings: new Warnings(), log: [] as string[] } as Partial<Runtime> as Runtime;
+export function createRuntime(profile: Profile = defaultProfile()): Runtime {
+  const rt = {
+    profile,
+    sw: Object.freeze({ ...profile.switches }),
+    world: new World(),
+    warnings: new Warnings(),
+    log: [] as string[],
+  } as Partial<Runtime> as Runtime;
   // Per-runtime subclasses: patching their prototypes affects this runtime only.
   rt.EventLoop = class EventLoop extends SelectorEventLoop {
     constructor() {

@@ -20,7 +20,10 @@ export class OsModule {
     const pid = this.getpid();
     const r = yield* this._rt.world.fork(childFn);
     if (r.multiThreaded) {
-      this._rt.warnings.warn('DeprecationWarning', `This process (pid=${pid}) is multi-threaded, use of fork() may lead to deadlocks in the child.`);
+      this._rt.warnings.warn(
+        'DeprecationWarning',
+        `This process (pid=${pid}) is multi-threaded, use of fork() may lead to deadlocks in the child.`,
+      );
     }
     return r.pid;
   }

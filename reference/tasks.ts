@@ -138,8 +138,16 @@ export class TasksModule {
 
   constructor(readonly _rt: Runtime) {
     const w = _rt.world;
-    this._current_tasks = new ProcessLocal(w, () => new Map(), (m) => new Map(m));
-    this._scheduled_tasks = new ProcessLocal(w, () => new Set(), (s) => new Set(s));
+    this._current_tasks = new ProcessLocal(
+      w,
+      () => new Map(),
+      (m) => new Map(m),
+    );
+    this._scheduled_tasks = new ProcessLocal(
+      w,
+      () => new Set(),
+      (s) => new Set(s),
+    );
     this._task_name_counter = new ProcessLocal(w, () => 1);
   }
 
@@ -222,7 +230,10 @@ export class TasksModule {
   _leave_task(loop: BaseEventLoop, task: Task): void {
     const current = this._current_tasks.value.get(loop);
     if (current !== task) {
-      throw new PyError('RuntimeError', `Leaving task ${task.repr()} does not match the current task ${current ? current.repr() : 'None'}.`);
+      throw new PyError(
+        'RuntimeError',
+        `Leaving task ${task.repr()} does not match the current task ${current ? current.repr() : 'None'}.`,
+      );
     }
     this._current_tasks.value.delete(loop);
   }

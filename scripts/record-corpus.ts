@@ -19,7 +19,9 @@ import { PROPERTIES } from '../conformance/properties/index.ts';
 import { predict } from '../conformance/oracle/oracle.ts';
 import { profileForVersion } from '../spec/profiles.ts';
 
-const { values } = parseArgs({ options: { 'per-rule': { type: 'string' }, python: { type: 'string', multiple: true }, seed: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { 'per-rule': { type: 'string' }, python: { type: 'string', multiple: true }, seed: { type: 'string' } },
+});
 const perRule = Number(values['per-rule'] ?? 8);
 const seed = Number(values.seed ?? 2026);
 const DIR = 'fixtures/corpus';
@@ -40,18 +42,23 @@ function interpreters(): string[] {
 /** The corpus: probes first, then programs deterministic under every profile we record. */
 function corpus(): Array<{ name: string; program: Program }> {
   const out: Array<{ name: string; program: Program }> = [];
-  for (const f of readdirSync('fixtures/probes').filter((f) => /^[A-Z]+-\d+\.json$/.test(f)).sort()) {
+  for (const f of readdirSync('fixtures/probes')
+    .filter((f) => /^[A-Z]+-\d+\.json$/.test(f))
+    .sort()) {
     out.push({ name: `probe:${f.replace('.json', '')}`, program: JSON.parse(readFileSync(`fixtures/probes/${f}`, 'utf8')) });
   }
   for (const prop of PROPERTIES) {
-    const programs = fc.sample(prop.programs.map(numberProgram).filter((p) => predict(p).deterministic), { numRuns: perRule, seed });
+    const programs = fc.sample(
+      prop.programs.map(numberProgram).filter((p) => predict(p).deterministic),
+      { numRuns: perRule, seed },
+    );
     programs.forEach((program, i) => out.push({ name: `${prop.rule}#${i + 1}`, program }));
   }
   return out;
 }
 
 const programs = corpus();
-writeFileSync(`${DIR}/programs.json`, JSON.stringify(programs, null, 0) + '\n');
+writeFileSync(`${DIR}/programs.json`, `${JSON.stringify(programs, null, 0)}\n`);
 console.log(`corpus: ${programs.length} programs (${perRule} per rule, seed ${seed})`);
 for (const python of interpreters()) {
   const version = execFileSync(python, ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' }).trim();
@@ -62,10 +69,18 @@ for (const python of interpreters()) {
   const started = Date.now();
   const traces = programs.map(({ name, program }) => {
     // Exit 3 is the driver's own deadline: the trace says 'hang' and is recorded as such.
-    const r = spawnSync(python, [DRIVER], { input: JSON.stringify(program), encoding: 'utf8', timeout: 60_000, env: { ...process.env, LOOPSPEC_TIMEOUT: '5' } });
+    const r = spawnSync(python, [DRIVER], {
+      input: JSON.stringify(program),
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, LOOPSPEC_TIMEOUT: '5' },
+    });
     if (r.status !== 0 && r.status !== 3) throw new Error(`${name} on ${version}: driver exited ${r.status}: ${r.stderr.slice(-400)}`);
     return { name, trace: JSON.parse(r.stdout) };
   });
-  writeFileSync(`${DIR}/traces.cpython-${version}.json`, JSON.stringify({ interpreter: `CPython ${version}`, recorded: new Date().toISOString().slice(0, 10), traces }) + '\n');
+  writeFileSync(
+    `${DIR}/traces.cpython-${version}.json`,
+    `${JSON.stringify({ interpreter: `CPython ${version}`, recorded: new Date().toISOString().slice(0, 10), traces })}\n`,
+  );
   console.log(`CPython ${version}: ${traces.length} traces in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

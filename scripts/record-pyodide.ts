@@ -16,12 +16,30 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import fc from 'fast-check';
 import { loadPyodide } from 'pyodide';
-import { findingPrograms, policyIdentityPrograms, policyPrograms, setFlagPrograms, setThenGetPrograms } from '../conformance/arbitraries/index.ts';
+import {
+  findingPrograms,
+  policyIdentityPrograms,
+  policyPrograms,
+  setFlagPrograms,
+  setThenGetPrograms,
+} from '../conformance/arbitraries/index.ts';
 import { numberProgram, walk } from '../language/program.ts';
 import type { Program } from '../language/program.ts';
 
 /** What runs without a running loop, threads or fork. */
-const POLICY_LEVEL = new Set(['new_event_loop', 'get_event_loop', 'get_running_loop', 'peek_running_loop', 'set_event_loop', 'get_policy', 'set_policy', 'close', 'is_closed', 'is_running', 'mark']);
+const POLICY_LEVEL = new Set([
+  'new_event_loop',
+  'get_event_loop',
+  'get_running_loop',
+  'peek_running_loop',
+  'set_event_loop',
+  'get_policy',
+  'set_policy',
+  'close',
+  'is_closed',
+  'is_running',
+  'mark',
+]);
 const policyLevel = (p: Program) => [...walk(p.main)].every((s) => POLICY_LEVEL.has(s.op));
 
 export const PYODIDE_SETUP = `
@@ -51,7 +69,7 @@ def run_fresh(program_json):
 `;
 
 export async function startPyodide() {
-  const indexURL = dirname(createRequire(import.meta.url).resolve('pyodide/package.json')) + '/';
+  const indexURL = `${dirname(createRequire(import.meta.url).resolve('pyodide/package.json'))}/`;
   const py = await loadPyodide({ indexURL });
   py.FS.writeFile('/home/pyodide/loopspec_driver.py', readFileSync('drivers/python/loopspec_driver.py', 'utf8'));
   py.runPython(PYODIDE_SETUP);
@@ -63,15 +81,21 @@ export async function startPyodide() {
 if (process.argv[1]?.endsWith('record-pyodide.ts')) {
   const families = [findingPrograms, policyPrograms, setThenGetPrograms, setFlagPrograms, policyIdentityPrograms];
   const programs = families.flatMap((arb, f) =>
-    fc.sample(arb.map(numberProgram).filter(policyLevel), { numRuns: 40, seed: 314 }).map((program, i) => ({ name: `family${f + 1}#${i + 1}`, program })),
+    fc
+      .sample(arb.map(numberProgram).filter(policyLevel), { numRuns: 40, seed: 314 })
+      .map((program, i) => ({ name: `family${f + 1}#${i + 1}`, program })),
   );
   const py = await startPyodide();
   const traces = programs.map(({ name, program }) => ({ name, trace: py.run(program) }));
   mkdirSync('fixtures/corpus/pyodide', { recursive: true });
-  writeFileSync('fixtures/corpus/pyodide/programs.json', JSON.stringify(programs) + '\n');
+  writeFileSync('fixtures/corpus/pyodide/programs.json', `${JSON.stringify(programs)}\n`);
   writeFileSync(
     `fixtures/corpus/pyodide/traces.cpython-${py.version}.json`,
-    JSON.stringify({ interpreter: `CPython ${py.version} (pyodide ${createRequire(import.meta.url)('pyodide/package.json').version}, stub loop)`, recorded: new Date().toISOString().slice(0, 10), traces }) + '\n',
+    `${JSON.stringify({
+      interpreter: `CPython ${py.version} (pyodide ${createRequire(import.meta.url)('pyodide/package.json').version}, stub loop)`,
+      recorded: new Date().toISOString().slice(0, 10),
+      traces,
+    })}\n`,
   );
   console.log(`CPython ${py.version} in Pyodide: ${traces.length} traces`);
 }

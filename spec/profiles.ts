@@ -48,7 +48,8 @@ export type SwitchName = keyof Switches;
 
 /** Switches that change no rule's observations, and what they do instead. */
 export const SWITCH_NOTES: Partial<Record<SwitchName, string>> = {
-  failedRunForeverCleansUp: 'LIFE-2, LIFE-3 and LIFE-4 still hold for the refusal; programs that go on after it inside a running loop are left out of the profile',
+  failedRunForeverCleansUp:
+    'LIFE-2, LIFE-3 and LIFE-4 still hold for the refusal; programs that go on after it inside a running loop are left out of the profile',
   runShutsDownExecutor: 'one more loop run when asyncio.run closes; no statement of the language observes it',
 };
 
@@ -98,7 +99,8 @@ export const PROFILES: Profile[] = [
   },
   {
     name: 'cpython-3.13',
-    describes: 'CPython 3.13.0 (measured), including python/cpython#130145 (a failed run_forever clears the running loop), fixed in later 3.13 releases',
+    describes:
+      'CPython 3.13.0 (measured), including python/cpython#130145 (a failed run_forever clears the running loop), fixed in later 3.13 releases',
     switches: { ...base, implicitCreationWarns: true, forkHook: true, failedRunForeverCleansUp: true },
   },
   {
@@ -110,6 +112,19 @@ export const PROFILES: Profile[] = [
 ];
 
 export const DEFAULT_PROFILE = 'cpython-3.12';
+
+/** A profile name that names no profile: bad input, the message lists the known names. */
+export class UnknownProfileError extends Error {}
+
+/** The profile of this name; an unknown name is an error, never a silent default. */
+export function requireProfile(name: string): Profile {
+  const p = profileByName(name);
+  if (!p) throw new UnknownProfileError(`unknown profile '${name}': use one of ${PROFILES.map((x) => x.name).join(', ')}`);
+  return p;
+}
+
+/** The profile used when neither the user nor the implementation names one. */
+export const defaultProfile = (): Profile => requireProfile(DEFAULT_PROFILE);
 
 export function profileByName(name: string): Profile | undefined {
   return PROFILES.find((p) => p.name === name);

@@ -45,7 +45,9 @@ function versionTable(): string[] {
   ];
   for (const sw of names) {
     const rules = RULES.filter((r) => r.dependsOn.includes(sw)).map((r) => r.id);
-    out.push(`| \`${sw}\` | ${PROFILES.map((p) => String(p.switches[sw])).join(' | ')} | ${rules.join(', ') || `none (${SWITCH_NOTES[sw] ?? 'not observable in the language'})`} |`);
+    out.push(
+      `| \`${sw}\` | ${PROFILES.map((p) => String(p.switches[sw])).join(' | ')} | ${rules.join(', ') || `none (${SWITCH_NOTES[sw] ?? 'not observable in the language'})`} |`,
+    );
   }
   out.push('', '| group | rules that differ between versions |', '| --- | --- |');
   for (const group of Object.keys(GROUP_TITLES) as RuleGroup[]) {

@@ -160,7 +160,7 @@ export const RULES: Rule[] = [
     text:
       'With no running loop, when no loop is set for the calling thread AND set_event_loop was never called in this ' +
       'thread under the installed policy AND the calling thread is threading.main_thread() (in a forked child: the ' +
-      'thread that called fork), get_event_loop() MUST create a loop with the policy\'s new_event_loop(), set it as ' +
+      "thread that called fork), get_event_loop() MUST create a loop with the policy's new_event_loop(), set it as " +
       'the current loop of the thread (which counts as a set_event_loop call) and return it; later calls return that ' +
       'same loop, even after it is closed (no re-creation). The new loop is open and not running. ' +
       'Profile 3.12 and later: the creating call MUST emit exactly one DeprecationWarning with message ' +
@@ -189,7 +189,7 @@ export const RULES: Rule[] = [
       'thread, including set_event_loop(None), a set_event_loop rejected by NEW-5 and the set_event_loop(None) at the ' +
       'end of asyncio.run, or the thread is not the main thread) get_event_loop() MUST raise RuntimeError with message ' +
       '"There is no current event loop in thread %r." % threading.current_thread().name, for example ' +
-      "\"There is no current event loop in thread 'MainThread'.\" or \"... in thread 'T1'.\", and MUST NOT create or set " +
+      '"There is no current event loop in thread \'MainThread\'." or "... in thread \'T1\'.", and MUST NOT create or set ' +
       'a loop. Executor worker threads are non-main threads; their names are implementation-defined, so for them ' +
       'conformance compares the class and the prefix "There is no current event loop in thread " only.',
     rationale: 'A worker thread must be given its loop explicitly; the error names the thread to make that obvious.',
@@ -226,7 +226,7 @@ export const RULES: Rule[] = [
   r('RUN-3', 'RUN', 'The running loop is per thread', {
     text:
       'While a loop L runs in thread A, any other thread B MUST see no running loop (_get_running_loop() is None, ' +
-      'get_running_loop() raises RuntimeError(\'no running event loop\')). B MAY run its own loop M concurrently; M ' +
+      "get_running_loop() raises RuntimeError('no running event loop')). B MAY run its own loop M concurrently; M " +
       'is then the running loop in B only, and when M stops B again has no running loop, while L is still the running ' +
       'loop of A.',
     rationale: 'The running loop lives in thread-local storage; loops in different threads are independent.',
@@ -251,7 +251,11 @@ export const RULES: Rule[] = [
       'implicit-creation path of GET-3 and returns a second, different loop (with the DeprecationWarning on 3.12+), ' +
       'and in a worker thread it still raises (GET-4).',
     rationale: 'Creating a loop and binding it to a thread are separate steps; the seed calls new_event_loop side-effect free.',
-    sources: [cpy('events.py', 'BaseDefaultEventLoopPolicy.new_event_loop'), docs('library/asyncio-policy.html', 'new_event_loop'), measured('NEW-2')],
+    sources: [
+      cpy('events.py', 'BaseDefaultEventLoopPolicy.new_event_loop'),
+      docs('library/asyncio-policy.html', 'new_event_loop'),
+      measured('NEW-2'),
+    ],
     versions: 'Identical in every measured version except the warning of GET-3 (3.12.1 and 3.13.0 only).',
   }),
   r('NEW-3', 'NEW', 'set_event_loop(loop) sets the current loop of this thread only', {
@@ -261,7 +265,11 @@ export const RULES: Rule[] = [
       'current loops of other threads MUST be unaffected. No check is made that the loop is open, idle or current ' +
       'in another thread.',
     rationale: 'The default policy keeps one slot per thread (threading.local).',
-    sources: [cpy('events.py', 'BaseDefaultEventLoopPolicy.set_event_loop, _Local'), docs('library/asyncio-eventloop.html', 'asyncio.set_event_loop'), measured('NEW-3')],
+    sources: [
+      cpy('events.py', 'BaseDefaultEventLoopPolicy.set_event_loop, _Local'),
+      docs('library/asyncio-eventloop.html', 'asyncio.set_event_loop'),
+      measured('NEW-3'),
+    ],
     versions: 'Identical in every measured version.',
   }),
   r('NEW-4', 'NEW', 'set_event_loop(None) clears the loop and counts as a call', {
@@ -280,9 +288,10 @@ export const RULES: Rule[] = [
       "\"loop must be an instance of AbstractEventLoop or None, not '<type(x).__name__>'\" (e.g. not 'int') and MUST " +
       'leave the current loop of the thread unchanged. It MUST nevertheless set the thread\'s "set called" flag, ' +
       'which the policy does before its type check: after set_event_loop(42) in the main thread of a fresh process, ' +
-      "get_event_loop() raises RuntimeError(\"There is no current event loop in thread 'MainThread'.\") instead of " +
+      'get_event_loop() raises RuntimeError("There is no current event loop in thread \'MainThread\'.") instead of ' +
       'creating a loop.',
-    rationale: 'The flag is set on the first line of BaseDefaultEventLoopPolicy.set_event_loop, before validation; a faithful implementation must reproduce that order.',
+    rationale:
+      'The flag is set on the first line of BaseDefaultEventLoopPolicy.set_event_loop, before validation; a faithful implementation must reproduce that order.',
     sources: [
       cpy('events.py', 'BaseDefaultEventLoopPolicy.set_event_loop'),
       cpy('events.py', 'BaseDefaultEventLoopPolicy.set_event_loop (assert)', '3.8.18'),
@@ -298,10 +307,14 @@ export const RULES: Rule[] = [
   r('LIFE-1', 'LIFE', 'run_until_complete returns the result or raises the exception', {
     text:
       'loop.run_until_complete(coro) MUST wrap the coroutine in a Task of that loop, run the loop until the task is ' +
-      'done, and return the coroutine\'s return value, or raise the exception it raised (same class and message). ' +
+      "done, and return the coroutine's return value, or raise the exception it raised (same class and message). " +
       'Afterwards the loop MUST be idle and open, and MAY be run again.',
     rationale: 'The basic synchronous entry point into a loop.',
-    sources: [cpy('base_events.py', 'BaseEventLoop.run_until_complete'), docs('library/asyncio-eventloop.html', 'loop.run_until_complete'), measured('LIFE-1')],
+    sources: [
+      cpy('base_events.py', 'BaseEventLoop.run_until_complete'),
+      docs('library/asyncio-eventloop.html', 'loop.run_until_complete'),
+      measured('LIFE-1'),
+    ],
     versions: 'Identical in every measured version.',
   }),
   r('LIFE-2', 'LIFE', 'A closed loop cannot run', {
@@ -352,7 +365,12 @@ export const RULES: Rule[] = [
       'On an idle loop it MUST close it (is_closed() becomes True) and return None; closing a closed loop MUST do ' +
       'nothing and return None.',
     rationale: 'Closing is irreversible and idempotent (AbstractEventLoop.close docstring).',
-    sources: [cpy('base_events.py', 'BaseEventLoop.close'), cpy('unix_events.py', '_UnixSelectorEventLoop.close'), docs('library/asyncio-eventloop.html', 'loop.close'), measured('LIFE-5')],
+    sources: [
+      cpy('base_events.py', 'BaseEventLoop.close'),
+      cpy('unix_events.py', '_UnixSelectorEventLoop.close'),
+      docs('library/asyncio-eventloop.html', 'loop.close'),
+      measured('LIFE-5'),
+    ],
     versions: 'Identical in every measured version.',
   }),
   r('LIFE-6', 'LIFE', 'is_running and is_closed follow the lifecycle', {
@@ -400,7 +418,7 @@ export const RULES: Rule[] = [
       "main thread's state.",
     rationale: 'The seed\'s pattern for "a loop per thread"; get_event_loop never creates a loop outside the main thread (GET-4).',
     sources: ['seed: shared/seed/event-loops-and-policies.txt "Attaching a Loop to the Thread"', measured('THR-1')],
-    versions: 'Identical in every measured version (only the main thread\'s later implicit creation warns on 3.12.1 and 3.13.0: GET-3).',
+    versions: "Identical in every measured version (only the main thread's later implicit creation warns on 3.12.1 and 3.13.0: GET-3).",
   }),
 
   // ---- TASK ---------------------------------------------------------------------------------
@@ -454,11 +472,15 @@ export const RULES: Rule[] = [
   // ---- SCHED --------------------------------------------------------------------------------
   r('SCHED-1', 'SCHED', 'call_soon callbacks run in FIFO order', {
     text:
-      'loop.call_soon(cb) MUST return without running cb; callbacks MUST run in the loop\'s thread in the order ' +
+      "loop.call_soon(cb) MUST return without running cb; callbacks MUST run in the loop's thread in the order " +
       'they were scheduled, sharing one FIFO queue with task steps. A callback scheduled while an iteration runs ' +
       '(by a callback or a task step) MUST run in a later iteration, after every callback already queued.',
     rationale: 'The ready queue is a deque consumed ntodo-at-a-time per iteration.',
-    sources: [cpy('base_events.py', 'BaseEventLoop.call_soon, _call_soon, _run_once'), docs('library/asyncio-eventloop.html', 'loop.call_soon'), measured('SCHED-1')],
+    sources: [
+      cpy('base_events.py', 'BaseEventLoop.call_soon, _call_soon, _run_once'),
+      docs('library/asyncio-eventloop.html', 'loop.call_soon'),
+      measured('SCHED-1'),
+    ],
     versions: 'Identical in every measured version.',
   }),
   r('SCHED-2', 'SCHED', 'call_later callbacks run by deadline, then FIFO', {
@@ -482,10 +504,14 @@ export const RULES: Rule[] = [
   r('SCHED-3', 'SCHED', 'call_soon_threadsafe wakes the loop', {
     text:
       'loop.call_soon_threadsafe(cb) from another thread MUST enqueue cb and wake the loop if it is blocked waiting ' +
-      'for events (run_forever with nothing to do), so that cb runs promptly in the loop\'s thread, where the loop ' +
+      "for events (run_forever with nothing to do), so that cb runs promptly in the loop's thread, where the loop " +
       'is the running loop.',
     rationale: 'Plain call_soon is not thread-safe and does not write to the self-pipe; call_soon_threadsafe does.',
-    sources: [cpy('base_events.py', 'BaseEventLoop.call_soon_threadsafe (_write_to_self)'), docs('library/asyncio-dev.html', 'Concurrency and Multithreading'), measured('SCHED-3')],
+    sources: [
+      cpy('base_events.py', 'BaseEventLoop.call_soon_threadsafe (_write_to_self)'),
+      docs('library/asyncio-dev.html', 'Concurrency and Multithreading'),
+      measured('SCHED-3'),
+    ],
     versions: 'Identical in every measured version.',
   }),
   r('SCHED-4', 'SCHED', 'A closed loop refuses callbacks', {
@@ -500,12 +526,16 @@ export const RULES: Rule[] = [
   // ---- EXEC ---------------------------------------------------------------------------------
   r('EXEC-1', 'EXEC', 'run_in_executor runs on another thread and delivers the outcome', {
     text:
-      'await loop.run_in_executor(None, fn) MUST run fn on a worker thread of the loop\'s default executor (not the ' +
+      "await loop.run_in_executor(None, fn) MUST run fn on a worker thread of the loop's default executor (not the " +
       "loop's thread) and MUST give the awaiting coroutine fn's return value, or raise fn's exception (same class " +
-      'and message). The awaiting coroutine resumes in the loop\'s thread.',
+      "and message). The awaiting coroutine resumes in the loop's thread.",
     rationale: 'The way to run blocking code without blocking the loop.',
-    sources: [cpy('base_events.py', 'BaseEventLoop.run_in_executor'), docs('library/asyncio-eventloop.html', 'loop.run_in_executor'), measured('EXEC-1')],
-    versions: "Identical in every measured version (worker thread names differ, see GET-4).",
+    sources: [
+      cpy('base_events.py', 'BaseEventLoop.run_in_executor'),
+      docs('library/asyncio-eventloop.html', 'loop.run_in_executor'),
+      measured('EXEC-1'),
+    ],
+    versions: 'Identical in every measured version (worker thread names differ, see GET-4).',
   }),
   r('EXEC-2', 'EXEC', 'An executor thread has no running or current loop', {
     text:
@@ -514,7 +544,11 @@ export const RULES: Rule[] = [
       'RuntimeError as in GET-4, even when the thread that scheduled fn has a loop set, because the worker is not ' +
       'the main thread and never called set_event_loop.',
     rationale: 'Executor workers are ordinary non-main threads; contextvars and thread-locals are not carried over.',
-    sources: [cpy('base_events.py', 'BaseEventLoop.run_in_executor'), cpy('events.py', 'BaseDefaultEventLoopPolicy.get_event_loop'), measured('EXEC-2')],
+    sources: [
+      cpy('base_events.py', 'BaseEventLoop.run_in_executor'),
+      cpy('events.py', 'BaseDefaultEventLoopPolicy.get_event_loop'),
+      measured('EXEC-2'),
+    ],
     versions: "Identical in every measured version except the worker thread's name in the message (GET-4).",
   }),
 
@@ -527,7 +561,12 @@ export const RULES: Rule[] = [
       'return the new loop. When asyncio.run returns or raises, that loop MUST be closed. A loop that was current ' +
       'before is not closed.',
     rationale: 'The recommended entry point: a fresh loop per run, always cleaned up.',
-    sources: [cpy('runners.py', 'run, Runner._lazy_init, Runner.close'), cpy('runners.py', 'run', '3.8.18'), docs('library/asyncio-runner.html', 'asyncio.run'), measured('ARUN-1')],
+    sources: [
+      cpy('runners.py', 'run, Runner._lazy_init, Runner.close'),
+      cpy('runners.py', 'run', '3.8.18'),
+      docs('library/asyncio-runner.html', 'asyncio.run'),
+      measured('ARUN-1'),
+    ],
     versions: 'Identical in every measured version (3.8 to 3.10: runners.run; 3.11+: asyncio.Runner).',
   }),
   r('ARUN-2', 'ARUN', 'asyncio.run cancels leftover tasks and closes its loop', {
@@ -543,7 +582,7 @@ export const RULES: Rule[] = [
   }),
   r('ARUN-3', 'ARUN', 'asyncio.run refuses to run from a running event loop', {
     text:
-      'asyncio.run MUST raise RuntimeError(\'asyncio.run() cannot be called from a running event loop\') when the ' +
+      "asyncio.run MUST raise RuntimeError('asyncio.run() cannot be called from a running event loop') when the " +
       'calling thread has a running loop (in a coroutine or in a callback), without creating a loop or running any ' +
       'of the coroutine.',
     rationale: 'Nested runs would violate LIFE-4; the check fails fast with a clearer message.',
@@ -554,10 +593,14 @@ export const RULES: Rule[] = [
     text:
       'When asyncio.run returns or raises, the calling thread MUST have no current loop and its "set called" flag ' +
       'MUST be set: asyncio.run ends with set_event_loop(None). Hence get_event_loop() in that thread afterwards ' +
-      "raises RuntimeError as in GET-4 (also in the main thread: \"There is no current event loop in thread " +
+      'raises RuntimeError as in GET-4 (also in the main thread: "There is no current event loop in thread ' +
       "'MainThread'.\"), and a loop that was current before asyncio.run is no longer current (but stays open).",
-    rationale: 'asyncio.run owns the thread\'s loop slot for its duration and leaves it empty.',
-    sources: [cpy('runners.py', 'Runner._lazy_init, Runner.close'), cpy('runners.py', 'run (finally: set_event_loop(None))', '3.8.18'), measured('ARUN-4')],
+    rationale: "asyncio.run owns the thread's loop slot for its duration and leaves it empty.",
+    sources: [
+      cpy('runners.py', 'Runner._lazy_init, Runner.close'),
+      cpy('runners.py', 'run (finally: set_event_loop(None))', '3.8.18'),
+      measured('ARUN-4'),
+    ],
     versions: 'Identical in every measured version.',
   }),
 
@@ -585,17 +628,20 @@ export const RULES: Rule[] = [
     text:
       'In a forked child the installed policy MUST be the same object as in the parent (POL-1). Profile 3.12 and ' +
       'later: the policy\'s per-thread state MUST be fresh in the child (no current loop, "set called" false), and the ' +
-      'forking thread is the child\'s main thread; so get_event_loop() in the child takes the implicit-creation path ' +
+      "forking thread is the child's main thread; so get_event_loop() in the child takes the implicit-creation path " +
       "of GET-3 (new loop, DeprecationWarning 'There is no current event loop') even if the parent had set a loop, " +
       'had called set_event_loop(None), or forked from a worker thread that had set its own loop. Profiles 3.8 to ' +
       "3.11: the child keeps the forking thread's policy state: get_event_loop() returns the child's copy of the " +
       'loop set in the parent without a warning, raises RuntimeError (GET-4) if the parent had called ' +
-      'set_event_loop(None), and returns the worker\'s loop when forked from a worker thread.',
-    rationale: 'A loop inherited over fork shares file descriptors with the parent\'s; 3.12 stops handing it out.',
-    sources: [cpy('events.py', 'on_fork (BaseDefaultEventLoopPolicy._Local() reset)'), 'threading: after fork the calling thread becomes threading.main_thread() (CPython Lib/threading.py _after_fork)', measured('FORK-2')],
+      "set_event_loop(None), and returns the worker's loop when forked from a worker thread.",
+    rationale: "A loop inherited over fork shares file descriptors with the parent's; 3.12 stops handing it out.",
+    sources: [
+      cpy('events.py', 'on_fork (BaseDefaultEventLoopPolicy._Local() reset)'),
+      'threading: after fork the calling thread becomes threading.main_thread() (CPython Lib/threading.py _after_fork)',
+      measured('FORK-2'),
+    ],
     versions:
-      'Measured: 3.8.18, 3.9.18, 3.10.13, 3.11.7 keep the state (see text); 3.12.1 and 3.13.0 reset it (events.on_fork, ' +
-      'new in 3.12).',
+      'Measured: 3.8.18, 3.9.18, 3.10.13, 3.11.7 keep the state (see text); 3.12.1 and 3.13.0 reset it (events.on_fork, ' + 'new in 3.12).',
   }),
 ];
 

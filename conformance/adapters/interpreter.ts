@@ -52,8 +52,16 @@ class Interpreter {
 
   constructor(private readonly rt: Runtime) {
     const w = rt.world;
-    this.vars = new ProcessLocal(w, () => new Map(), (m) => new Map(m));
-    this.threads = new ProcessLocal(w, () => new Map(), () => new Map());
+    this.vars = new ProcessLocal(
+      w,
+      () => new Map(),
+      (m) => new Map(m),
+    );
+    this.threads = new ProcessLocal(
+      w,
+      () => new Map(),
+      () => new Map(),
+    );
     this.context.set(w.mainThread, 'main');
     this.programName.set(w.mainThread, 'main');
   }
@@ -82,7 +90,7 @@ class Interpreter {
   /** Runs a sync body as a function: returns its `return` value; `raise` propagates. */
   private *runSync(body: Stmt[]): Blocking<Plain> {
     // A sync body yields only `Wait`s: coroutine-only statements are rejected in it.
-    return yield* (this.body(body, 'sync') as Blocking<Plain>);
+    return yield* this.body(body, 'sync') as Blocking<Plain>;
   }
 
   /** A coroutine object for a coroutine body (not started: its Task steps it). */
@@ -161,25 +169,25 @@ class Interpreter {
       case 'peek_running_loop':
         return ev._get_running_loop();
       case 'set_event_loop':
-        return ev.set_event_loop(typeof s.arg === 'string' ? this.lookup(s.arg) : s.arg), null;
+        return (ev.set_event_loop(typeof s.arg === 'string' ? this.lookup(s.arg) : s.arg), null);
       case 'get_policy':
         return ev.get_event_loop_policy();
       case 'set_policy': {
         // `asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())`: the argument is
         // evaluated first (3.14 warns on reading the name, then in set_event_loop_policy).
         const arg = s.arg === 'new' ? new rt.asyncio.DefaultEventLoopPolicy() : s.arg;
-        return ev.set_event_loop_policy(arg), null;
+        return (ev.set_event_loop_policy(arg), null);
       }
       case 'close':
-        return this.loop(s.loop, 'close').close(), null;
+        return (this.loop(s.loop, 'close').close(), null);
       case 'is_closed':
         return this.loop(s.loop, 'is_closed').is_closed();
       case 'is_running':
         return this.loop(s.loop, 'is_running').is_running();
       case 'stop':
-        return this.loop(s.loop, 'stop').stop(), null;
+        return (this.loop(s.loop, 'stop').stop(), null);
       case 'run_forever':
-        return yield* this.loop(s.loop, 'run_forever').run_forever(), null;
+        return (yield* this.loop(s.loop, 'run_forever').run_forever(), null);
       case 'run_until_complete': {
         const loop = this.loop(s.loop, 'run_until_complete');
         return yield* loop.run_until_complete(this.coro(s.body));
@@ -187,11 +195,11 @@ class Interpreter {
       case 'asyncio_run':
         return yield* rt.runners.run(this.coro(s.body));
       case 'call_soon':
-        return this.loop(s.loop, 'call_soon').call_soon(this.callback(s.body)), null;
+        return (this.loop(s.loop, 'call_soon').call_soon(this.callback(s.body)), null);
       case 'call_later':
-        return this.loop(s.loop, 'call_later').call_later(s.delay, this.callback(s.body)), null;
+        return (this.loop(s.loop, 'call_later').call_later(s.delay, this.callback(s.body)), null);
       case 'call_soon_threadsafe':
-        return this.loop(s.loop, 'call_soon_threadsafe').call_soon_threadsafe(this.callback(s.body)), null;
+        return (this.loop(s.loop, 'call_soon_threadsafe').call_soon_threadsafe(this.callback(s.body)), null);
       case 'sleep':
         return yield* rt.tasks.sleep(s.delay);
       case 'create_task':
@@ -218,12 +226,12 @@ class Interpreter {
         this.context.set(t, s.thread);
         this.programName.set(t, s.thread);
         this.threads.value.set(s.thread, t);
-        return t.start(), null;
+        return (t.start(), null);
       }
       case 'join_thread': {
         const t = this.threads.value.get(s.thread);
         if (!t) throw new PyError('LoopspecUnbound', s.thread);
-        return yield* t.join(), null;
+        return (yield* t.join(), null);
       }
       case 'fork': {
         const parent = rt.world.currentThread;

@@ -8,10 +8,10 @@ import { ALL_CAPABILITIES } from '../adapter.ts';
 import { predict } from '../oracle/oracle.ts';
 import type { Program } from '../../language/program.ts';
 import type { Trace } from '../../language/trace.ts';
-import { DEFAULT_PROFILE, profileByName } from '../../spec/profiles.ts';
+import { defaultProfile } from '../../spec/profiles.ts';
 import type { Profile } from '../../spec/profiles.ts';
 
-export function oracleAdapter(profile: Profile = profileByName(DEFAULT_PROFILE)!): Adapter {
+export function oracleAdapter(profile: Profile = defaultProfile()): Adapter {
   return {
     name: 'loopspec-oracle',
     version: profile.name,

@@ -20,7 +20,13 @@ afterEach(async () => {
 });
 
 const trigger: Program = { version: 1, main: [{ op: 'set_policy', arg: 'new' }, { op: 'get_policy' }] };
-const plain: Program = { version: 1, main: [{ op: 'new_event_loop', as: 'L1' }, { op: 'is_closed', loop: 'L1' }] };
+const plain: Program = {
+  version: 1,
+  main: [
+    { op: 'new_event_loop', as: 'L1' },
+    { op: 'is_closed', loop: 'L1' },
+  ],
+};
 const forking: Program = { version: 1, main: [{ op: 'fork', body: [{ op: 'mark', tag: 'a' }] }] };
 
 describe('process adapter: handshake', () => {
@@ -34,7 +40,9 @@ describe('process adapter: handshake', () => {
   it('refuses a malformed hello, saying what is missing', async () => {
     const err = await start('bad-handshake').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DriverStartError);
-    expect((err as Error).message).toMatch(/malformed handshake: .*\/implementation must have required property 'version'.*must have required property 'capabilities'/s);
+    expect((err as Error).message).toMatch(
+      /malformed handshake: .*\/implementation must have required property 'version'.*must have required property 'capabilities'/s,
+    );
   });
 
   it('says so when the driver cannot be started', async () => {
@@ -56,7 +64,9 @@ describe('process adapter: each fault is a verdict, then a new driver runs the n
     const a = await start('crash');
     const end = (await a.run(trigger)).end;
     expect(end.kind).toBe('crash');
-    expect('detail' in end && end.detail).toMatch(/exited with status 3; the end of its stderr:\nfatal: set_event_loop_policy corrupted the heap/);
+    expect('detail' in end && end.detail).toMatch(
+      /exited with status 3; the end of its stderr:\nfatal: set_event_loop_policy corrupted the heap/,
+    );
     expect((await a.run(plain)).end).toEqual({ kind: 'ok' });
     expect(a.starts()).toBe(2);
   });
@@ -73,7 +83,10 @@ describe('process adapter: each fault is a verdict, then a new driver runs the n
 
   it("a driver's own error: error, with its context; a skip is a skip", async () => {
     const a = await start('error-reply');
-    expect((await a.run(trigger)).end).toEqual({ kind: 'error', detail: 'the driver reported: unsupported: set_event_loop_policy\nop: "set_policy"' });
+    expect((await a.run(trigger)).end).toEqual({
+      kind: 'error',
+      detail: 'the driver reported: unsupported: set_event_loop_policy\nop: "set_policy"',
+    });
     expect((await a.run(forking)).end).toEqual({ kind: 'skipped', detail: 'this loop cannot fork' });
     expect((await a.run(plain)).end).toEqual({ kind: 'ok' });
   });
@@ -82,7 +95,9 @@ describe('process adapter: each fault is a verdict, then a new driver runs the n
     const a = await start('bad-trace', { validate: true });
     const end = (await a.run(trigger)).end;
     expect(end.kind).toBe('protocol-error');
-    expect('detail' in end && end.detail).toMatch(/'result' breaks protocol\/schemas\/result\.json: \/trace\/obs\/s1\/outcome must have required property 'value'/);
+    expect('detail' in end && end.detail).toMatch(
+      /'result' breaks protocol\/schemas\/result\.json: \/trace\/obs\/s1\/outcome must have required property 'value'/,
+    );
     expect((await a.run(plain)).end).toEqual({ kind: 'ok' });
   });
 

@@ -8,10 +8,10 @@
  * any fault the driver is killed and a new one is started for the next program.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { protocolProblem } from '../../protocol/validate.ts';
 import type { Adapter, Capabilities } from '../adapter.ts';
-import { numberProgram, walk, type Program } from '../../language/program.ts';
+import { ensureNumbered, type Program } from '../../language/program.ts';
+import { LOOPSPEC_VERSION } from '../version.ts';
 import type { Trace } from '../../language/trace.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -57,7 +57,7 @@ export class DriverStartError extends Error {}
 type Fault = { kind: 'timeout' | 'crash' | 'protocol-error' | 'error'; detail: string };
 type Reply = Record<string, unknown> & { type: string };
 
-const HARNESS_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+const HARNESS_VERSION = LOOPSPEC_VERSION;
 
 /** Cuts an offending line to a readable size. */
 export function cut(s: string, n = 200): string {
@@ -69,7 +69,9 @@ export function cut(s: string, n = 200): string {
 function formatContext(ctx: unknown): string {
   if (typeof ctx !== 'object' || ctx === null || Array.isArray(ctx)) return cut(JSON.stringify(ctx), 2000);
   return Object.entries(ctx)
-    .map(([k, v]) => (typeof v === 'string' && v.includes('\n') ? `${k}:\n${v.trimEnd().slice(-2000)}` : `${k}: ${cut(JSON.stringify(v), 500)}`))
+    .map(([k, v]) =>
+      typeof v === 'string' && v.includes('\n') ? `${k}:\n${v.trimEnd().slice(-2000)}` : `${k}: ${cut(JSON.stringify(v), 500)}`,
+    )
     .join('\n');
 }
 
@@ -94,7 +96,12 @@ class Connection {
     private opts: ProcessAdapterOptions,
   ) {
     // its own process group, so that a kill reaches the children a driver forks
-    this.child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32', env: opts.env, cwd: opts.cwd });
+    this.child = spawn(argv[0], argv.slice(1), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+      env: opts.env,
+      cwd: opts.cwd,
+    });
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => this.onData(s));
     this.child.stderr!.setEncoding('utf8').on('data', (s: string) => {
       this.stderr = (this.stderr + s).slice(-STDERR_KEEP);
@@ -157,7 +164,9 @@ class Connection {
 
   /** The reply a line carries, or why it is not the protocol. */
   private problem(line: string): { reply: Reply } | { fault: Fault } {
-    const bad = (why: string): { fault: Fault } => ({ fault: { kind: 'protocol-error', detail: `the driver wrote a line that is not the protocol (${why}): ${cut(line)}` } });
+    const bad = (why: string): { fault: Fault } => ({
+      fault: { kind: 'protocol-error', detail: `the driver wrote a line that is not the protocol (${why}): ${cut(line)}` },
+    });
     if (!this.waiting) return bad('no request was waiting for a reply');
     let msg: unknown;
     try {
@@ -165,15 +174,20 @@ class Connection {
     } catch {
       return bad('not JSON');
     }
-    if (typeof msg !== 'object' || msg === null || Array.isArray(msg) || typeof (msg as Reply).type !== 'string') return bad('not an object with a "type"');
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg) || typeof (msg as Reply).type !== 'string')
+      return bad('not an object with a "type"');
     const reply = msg as Reply;
     // the handshake is always checked in full; the rest in full only with validation on
     if (this.opts.validate || this.waiting.id === null) {
       const p = protocolProblem('from-driver', reply);
       if (p) return bad(p);
     }
-    if (this.waiting.id === null) return reply.type === 'hello' || reply.type === 'error' ? { reply } : bad(`a '${reply.type}' where the handshake's hello was expected`);
-    if (reply.id !== this.waiting.id && !(reply.type === 'error' && reply.id === null)) return bad(`a reply to request ${JSON.stringify(reply.id)}, expected ${JSON.stringify(this.waiting.id)}`);
+    if (this.waiting.id === null)
+      return reply.type === 'hello' || reply.type === 'error'
+        ? { reply }
+        : bad(`a '${reply.type}' where the handshake's hello was expected`);
+    if (reply.id !== this.waiting.id && !(reply.type === 'error' && reply.id === null))
+      return bad(`a reply to request ${JSON.stringify(reply.id)}, expected ${JSON.stringify(this.waiting.id)}`);
     return { reply };
   }
 
@@ -200,7 +214,7 @@ class Connection {
           resolve(r);
         },
       };
-      this.child.stdin!.write(JSON.stringify(msg) + '\n');
+      this.child.stdin!.write(`${JSON.stringify(msg)}\n`);
     });
   }
 
@@ -239,8 +253,18 @@ function faultTrace(f: Fault): Trace {
 function traceOf(reply: Reply): Trace | Fault {
   if (reply.type === 'result') {
     const t = reply.trace as Trace | undefined;
-    const ok = t && typeof t.obs === 'object' && t.obs !== null && typeof t.order === 'object' && t.order !== null && (t.end?.kind === 'ok' || t.end?.kind === 'hang');
-    if (!ok) return { kind: 'protocol-error', detail: `a result without a trace of { obs, order, end: ok | hang }: ${cut(JSON.stringify(reply))}` };
+    const ok =
+      t &&
+      typeof t.obs === 'object' &&
+      t.obs !== null &&
+      typeof t.order === 'object' &&
+      t.order !== null &&
+      (t.end?.kind === 'ok' || t.end?.kind === 'hang');
+    if (!ok)
+      return {
+        kind: 'protocol-error',
+        detail: `a result without a trace of { obs, order, end: ok | hang }: ${cut(JSON.stringify(reply))}`,
+      };
     // A trace is always checked against its schema: the comparison must never trip over one.
     const problem = protocolProblem('from-driver', reply);
     if (problem) return { kind: 'protocol-error', detail: `${problem}: ${cut(JSON.stringify(reply))}` };
@@ -256,13 +280,18 @@ function traceOf(reply: Reply): Trace | Fault {
 }
 
 async function handshake(conn: Connection, argv: string[]): Promise<Hello> {
-  const r = await conn.request({ type: 'hello', protocol: PROTOCOL_VERSION, harness: { name: 'loopspec', version: HARNESS_VERSION } }, null, HANDSHAKE_MS);
+  const r = await conn.request(
+    { type: 'hello', protocol: PROTOCOL_VERSION, harness: { name: 'loopspec', version: HARNESS_VERSION } },
+    null,
+    HANDSHAKE_MS,
+  );
   const who = `driver \`${argv.join(' ')}\``;
   if (isFault(r)) {
     conn.kill();
     const tail = conn.stderrTail();
     const extra = r.kind === 'crash' || !tail ? '' : `\nthe end of its stderr:\n${tail}`;
-    const what = r.kind === 'protocol-error' ? 'malformed handshake' : r.kind === 'timeout' ? 'no handshake' : 'no handshake, the driver died';
+    const what =
+      r.kind === 'protocol-error' ? 'malformed handshake' : r.kind === 'timeout' ? 'no handshake' : 'no handshake, the driver died';
     throw new DriverStartError(`${who}: ${what}: ${r.detail}${extra}`);
   }
   if (r.type === 'error') {
@@ -313,7 +342,7 @@ export async function startProcessAdapter(opts: ProcessAdapterOptions): Promise<
       } catch (e) {
         return faultTrace({ kind: 'crash', detail: `the driver could not be restarted: ${e instanceof Error ? e.message : String(e)}` });
       }
-      const numbered = [...walk(program.main)].every((s) => s.id !== undefined) ? program : numberProgram(program);
+      const numbered = ensureNumbered(program);
       const id = nextId++;
       const reply = await conn.request({ type: 'run', id, program: numbered, timeout_ms: timeoutMs }, id, timeoutMs);
       const out = isFault(reply) ? reply : traceOf(reply);
@@ -328,7 +357,11 @@ export async function startProcessAdapter(opts: ProcessAdapterOptions): Promise<
     name,
     version: first.hello.implementation.version,
     ...(first.hello.profile ? { profile: first.hello.profile } : {}),
-    capabilities: { threads: !!first.hello.capabilities.threads, fork: !!first.hello.capabilities.fork, executor: !!first.hello.capabilities.executor },
+    capabilities: {
+      threads: !!first.hello.capabilities.threads,
+      fork: !!first.hello.capabilities.fork,
+      executor: !!first.hello.capabilities.executor,
+    },
     hello: first.hello,
     run,
     ping: () =>

@@ -17,7 +17,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const pyenv = process.env.PYENV_ROOT ?? join(homedir(), '.pyenv');
 
 function version(python: string): string | undefined {
-  const r = spawnSync(python, ['-c', 'import platform; print(platform.python_implementation(), platform.python_version())'], { encoding: 'utf8' });
+  const r = spawnSync(python, ['-c', 'import platform; print(platform.python_implementation(), platform.python_version())'], {
+    encoding: 'utf8',
+  });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -44,7 +46,14 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((a) => a.close()));
 });
 
-const leavesALoopSet: Program = { version: 1, main: [{ op: 'new_event_loop', as: 'L1' }, { op: 'set_event_loop', arg: 'L1' }, { op: 'set_policy', arg: 'new' }] };
+const leavesALoopSet: Program = {
+  version: 1,
+  main: [
+    { op: 'new_event_loop', as: 'L1' },
+    { op: 'set_event_loop', arg: 'L1' },
+    { op: 'set_policy', arg: 'new' },
+  ],
+};
 const getsTheLoop: Program = { version: 1, main: [{ op: 'get_event_loop' }] };
 const warns = (t: Trace) => t.obs.s1?.warnings.map((w) => w.category);
 
@@ -52,9 +61,22 @@ describe('python driver (persistent, CPython 3.12)', () => {
   it('passes a slice of the suite', async (ctx) => {
     if (!PY) ctx.skip(NO_PY);
     const a = await start();
-    const r = await runSuite({ adapter: a, rules: ['POL-2', 'GET-3', 'LIFE-2', 'TASK-1', 'SCHED-1', 'THR-1', 'FORK-2'], runs: 20, seed: 7 });
+    const r = await runSuite({
+      adapter: a,
+      rules: ['POL-2', 'GET-3', 'LIFE-2', 'TASK-1', 'SCHED-1', 'THR-1', 'FORK-2'],
+      runs: 20,
+      seed: 7,
+    });
     const verdicts = Object.fromEntries(r.results.map((x) => [x.rule, x.verdict === 'error' ? `error: ${x.error}` : x.verdict]));
-    expect(verdicts).toEqual({ 'POL-2': 'pass', 'GET-3': 'pass', 'LIFE-2': 'pass', 'TASK-1': 'pass', 'SCHED-1': 'pass', 'THR-1': 'pass', 'FORK-2': 'pass' });
+    expect(verdicts).toEqual({
+      'POL-2': 'pass',
+      'GET-3': 'pass',
+      'LIFE-2': 'pass',
+      'TASK-1': 'pass',
+      'SCHED-1': 'pass',
+      'THR-1': 'pass',
+      'FORK-2': 'pass',
+    });
     expect(r.results.every((x) => x.runs === 20)).toBe(true);
     expect(a.starts()).toBe(1);
   });
@@ -80,17 +102,27 @@ describe('python driver (persistent, CPython 3.12)', () => {
     expect(a.starts()).toBe(1);
   });
 
-  it.for(['fork', 'in-process'] as const)("ends a stuck program itself before the harness's deadline, keeping what it observed (%s)", async (isolation, ctx) => {
-    if (!PY) ctx.skip(NO_PY);
-    const a = await start({ timeoutMs: 1000, isolation });
-    const stuck: Program = { version: 1, main: [{ op: 'new_event_loop', as: 'L1' }, { op: 'mark', tag: 'a' }, { op: 'run_forever', loop: 'L1' }] };
-    const t = await a.run(stuck);
-    expect(t.end.kind).toBe('hang');
-    expect(t.obs.s2?.outcome).toEqual({ value: 'a' });
-    // in-process, the stuck loop's thread cannot be undone: the driver retires and a new one takes over
-    expect(warns(await a.run(getsTheLoop))).toEqual(['DeprecationWarning']);
-    expect(a.starts()).toBe(isolation === 'fork' ? 1 : 2);
-  });
+  it.for(['fork', 'in-process'] as const)(
+    "ends a stuck program itself before the harness's deadline, keeping what it observed (%s)",
+    async (isolation, ctx) => {
+      if (!PY) ctx.skip(NO_PY);
+      const a = await start({ timeoutMs: 1000, isolation });
+      const stuck: Program = {
+        version: 1,
+        main: [
+          { op: 'new_event_loop', as: 'L1' },
+          { op: 'mark', tag: 'a' },
+          { op: 'run_forever', loop: 'L1' },
+        ],
+      };
+      const t = await a.run(stuck);
+      expect(t.end.kind).toBe('hang');
+      expect(t.obs.s2?.outcome).toEqual({ value: 'a' });
+      // in-process, the stuck loop's thread cannot be undone: the driver retires and a new one takes over
+      expect(warns(await a.run(getsTheLoop))).toEqual(['DeprecationWarning']);
+      expect(a.starts()).toBe(isolation === 'fork' ? 1 : 2);
+    },
+  );
 
   describe('plug-ins', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loopspec-plugins-'));
@@ -103,9 +135,19 @@ describe('python driver (persistent, CPython 3.12)', () => {
       const m = 'loopspec_demo_plugins';
       const a = await start({ env: env(log), policy: `${m}:LoggingPolicy`, loopFactory: `${m}:selector_loop`, setup: `${m}:setup` });
       expect(a.name).toBe(`CPython [loop-factory=${m}:selector_loop policy=${m}:LoggingPolicy setup=${m}:setup]`);
-      const p: Program = { version: 1, main: [{ op: 'new_event_loop', as: 'L1' }, { op: 'asyncio_run', body: [{ op: 'mark', tag: 'a' }] }, { op: 'set_policy', arg: 'new' }] };
+      const p: Program = {
+        version: 1,
+        main: [
+          { op: 'new_event_loop', as: 'L1' },
+          { op: 'asyncio_run', body: [{ op: 'mark', tag: 'a' }] },
+          { op: 'set_policy', arg: 'new' },
+        ],
+      };
       for (let i = 0; i < 2; i++) expect((await a.run(p)).end).toEqual({ kind: 'ok' });
-      const uses = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]);
+      const uses = readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]);
       // per program: the installed policy, two loops from the factory, the policy of `set_policy new`
       expect(uses).toEqual(['setup', 'policy', 'factory', 'factory', 'policy', 'policy', 'factory', 'factory', 'policy']);
       const r = await runSuite({ adapter: a, rules: ['POL-2', 'GET-2'], runs: 10, seed: 3 });
@@ -137,18 +179,35 @@ describe('python driver on every CPython from 3.8 to 3.13 here', () => {
     const a = await startPythonAdapter({ python: py });
     open.push(a);
     expect([a.name, a.version]).toEqual(['CPython', v]);
-    const t = await a.run({ version: 1, main: [{ op: 'asyncio_run', body: [{ op: 'get_running_loop' }, { op: 'fork', body: [{ op: 'peek_running_loop' }] }] }] });
+    const t = await a.run({
+      version: 1,
+      main: [{ op: 'asyncio_run', body: [{ op: 'get_running_loop' }, { op: 'fork', body: [{ op: 'peek_running_loop' }] }] }],
+    });
     expect(t.end).toEqual({ kind: 'ok' });
     expect(t.obs.s4?.outcome).toEqual({ value: null }); // a forked child has no running loop
   });
 });
 
 describe('loopspec run --impl python', () => {
-  const loopspec = (...args: string[]) => spawnSync(process.execPath, ['bin/loopspec.mjs', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const loopspec = (...args: string[]) =>
+    spawnSync(process.execPath, ['bin/loopspec.mjs', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
 
   it("names the interpreter from the handshake in the run's header", (ctx) => {
     if (!PY) ctx.skip(NO_PY);
-    const r = loopspec('run', '--impl', `python:${PY}`, '--rule', 'POL-2', '--runs', '10', '--seed', '1', '--validate-protocol', '--timeout', '5000');
+    const r = loopspec(
+      'run',
+      '--impl',
+      `python:${PY}`,
+      '--rule',
+      'POL-2',
+      '--runs',
+      '10',
+      '--seed',
+      '1',
+      '--validate-protocol',
+      '--timeout',
+      '5000',
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^loopspec: CPython 3\.12\.\d+, profile/);
     expect(r.status).toBe(0);
@@ -161,7 +220,18 @@ describe('loopspec run --impl python', () => {
     [['--impl', 'reference', '--loop-factory', 'a:b'], /--loop-factory works with --impl python only/],
     [['--impl', 'reference', '--timeout', '10'], /--timeout works with an out-of-process implementation/],
     [['--impl', 'exec:./no/such/driver'], /driver not found: .*no\/such\/driver/],
-    [['--impl', `exec:${process.execPath}`, '--driver-arg=--import', '--driver-arg', 'tsx', '--driver-arg', 'fixtures/drivers/bad-handshake.ts'], /malformed handshake: .*must have required property 'capabilities'/],
+    [
+      [
+        '--impl',
+        `exec:${process.execPath}`,
+        '--driver-arg=--import',
+        '--driver-arg',
+        'tsx',
+        '--driver-arg',
+        'fixtures/drivers/bad-handshake.ts',
+      ],
+      /malformed handshake: .*must have required property 'capabilities'/,
+    ],
   ])('exits 2 with a clear message: %j', (args, message) => {
     const r = loopspec('run', ...args);
     expect(r.stderr).toMatch(message);

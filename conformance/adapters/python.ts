@@ -71,7 +71,10 @@ export async function startPythonAdapter(o: PythonDriverOptions & Omit<ProcessAd
   pythonDriverArgv('python3', o); // bad plug-in specs first: they are wrong whatever the interpreter
   const wanted = o.python ?? 'python3';
   const python = findPython(wanted, o.env ?? process.env);
-  if (!python) throw new DriverStartError(`Python interpreter not found: '${wanted}'${wanted.includes('/') ? '' : ' on PATH'} (give one with --impl python:<path>)`);
+  if (!python)
+    throw new DriverStartError(
+      `Python interpreter not found: '${wanted}'${wanted.includes('/') ? '' : ' on PATH'} (give one with --impl python:<path>)`,
+    );
   const adapter = await startProcessAdapter({ ...o, argv: pythonDriverArgv(python, o) });
   // the semantics to expect are those of the interpreter's Python version, when the spec has them
   const profile = adapter.profile ?? profileForVersion(adapter.version)?.name;

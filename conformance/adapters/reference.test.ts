@@ -13,7 +13,10 @@ async function run(main: Stmt[], patch?: (rt: Runtime) => void, profile?: string
 }
 
 const val = (value: unknown, warnings: Observation['warnings'] = []) => ({ outcome: { value }, warnings });
-const err = (type: string, message: string, warnings: Observation['warnings'] = []) => ({ outcome: { error: { type, message } }, warnings });
+const err = (type: string, message: string, warnings: Observation['warnings'] = []) => ({
+  outcome: { error: { type, message } },
+  warnings,
+});
 const loop = (id: string) => ({ obj: 'loop', id });
 const task = (id: string) => ({ obj: 'task', id });
 const NO_LOOP_WARNING = [{ category: 'DeprecationWarning', message: 'There is no current event loop' }];
@@ -48,7 +51,17 @@ describe('reference adapter', () => {
 
   it('gives a thread no implicit loop, and names it with %r (GET-4, THR-1)', async () => {
     const t = await run([
-      { op: 'start_thread', thread: "T'1", body: [{ op: 'get_event_loop' }, { op: 'current_thread' }, { op: 'new_event_loop', as: 'L1' }, { op: 'set_event_loop', arg: 'L1' }, { op: 'get_event_loop' }] },
+      {
+        op: 'start_thread',
+        thread: "T'1",
+        body: [
+          { op: 'get_event_loop' },
+          { op: 'current_thread' },
+          { op: 'new_event_loop', as: 'L1' },
+          { op: 'set_event_loop', arg: 'L1' },
+          { op: 'get_event_loop' },
+        ],
+      },
       { op: 'join_thread', thread: "T'1" },
       { op: 'current_thread' },
       { op: 'get_event_loop' },
@@ -65,8 +78,15 @@ describe('reference adapter', () => {
     const t = await run([
       { op: 'new_event_loop', as: 'L1' },
       {
-        op: 'run_until_complete', loop: 'L1', body: [ // s2
-          { op: 'create_task', as: 'K1', body: [{ op: 'mark', tag: 'k1' }, { op: 'sleep', delay: 0 }, { op: 'current_task' }, { op: 'return', value: 7 }] }, // s3..s7
+        op: 'run_until_complete',
+        loop: 'L1',
+        body: [
+          // s2
+          {
+            op: 'create_task',
+            as: 'K1',
+            body: [{ op: 'mark', tag: 'k1' }, { op: 'sleep', delay: 0 }, { op: 'current_task' }, { op: 'return', value: 7 }],
+          }, // s3..s7
           { op: 'call_later', loop: 'L1', delay: 1, body: [{ op: 'mark', tag: 'late-b' }] }, // s8, s9
           { op: 'call_later', loop: 'L1', delay: 0.5, body: [{ op: 'mark', tag: 'early' }, { op: 'current_task' }] }, // s10..s12
           { op: 'call_later', loop: 'L1', delay: 1, body: [{ op: 'mark', tag: 'late-c' }] }, // s13, s14
@@ -84,10 +104,41 @@ describe('reference adapter', () => {
       { op: 'call_soon', loop: 'L1', body: [] },
     ]);
     // Statement ids in the order they started (`return` and `raise` are not listed).
-    expect(t.order.main).toEqual(['s1', 's2', 's3', 's8', 's10', 's13', 's15', 's17', 's4', 's5', 's16', 's6', 's18', 's11', 's12', 's9', 's14', 's19', 's21', 's22', 's23', 's24', 's25']);
+    expect(t.order.main).toEqual([
+      's1',
+      's2',
+      's3',
+      's8',
+      's10',
+      's13',
+      's15',
+      's17',
+      's4',
+      's5',
+      's16',
+      's6',
+      's18',
+      's11',
+      's12',
+      's9',
+      's14',
+      's19',
+      's21',
+      's22',
+      's23',
+      's24',
+      's25',
+    ]);
     expect(t.obs).toMatchObject({
-      s2: val('done'), s3: val(task('K1')), s6: val(task('K1')), s12: val(null), s17: val(7), s19: val(task('K2')),
-      s21: val(false), s22: val(null), s23: val(null),
+      s2: val('done'),
+      s3: val(task('K1')),
+      s6: val(task('K1')),
+      s12: val(null),
+      s17: val(7),
+      s19: val(task('K2')),
+      s21: val(false),
+      s22: val(null),
+      s23: val(null),
       s24: err('RuntimeError', 'Event loop is closed'),
       s25: err('RuntimeError', 'Event loop is closed'),
     });
@@ -98,7 +149,10 @@ describe('reference adapter', () => {
       { op: 'new_event_loop', as: 'L1' },
       { op: 'new_event_loop', as: 'L2' },
       {
-        op: 'run_until_complete', loop: 'L1', body: [ // s3
+        op: 'run_until_complete',
+        loop: 'L1',
+        body: [
+          // s3
           { op: 'run_until_complete', loop: 'L1', body: [] }, // s4
           { op: 'run_until_complete', loop: 'L2', body: [] }, // s5
           { op: 'close', loop: 'L1' }, // s6
@@ -106,12 +160,20 @@ describe('reference adapter', () => {
           { op: 'raise', message: 'boom' }, // s8
         ],
       },
-      { op: 'run_until_complete', loop: 'L1', body: [{ op: 'stop', loop: 'L1' }, { op: 'sleep', delay: 1 }] }, // s9..s11
+      {
+        op: 'run_until_complete',
+        loop: 'L1',
+        body: [
+          { op: 'stop', loop: 'L1' },
+          { op: 'sleep', delay: 1 },
+        ],
+      }, // s9..s11
       { op: 'peek_running_loop' }, // s12
       { op: 'get_running_loop' }, // s13
     ]);
     expect(t.obs).toEqual({
-      s1: val(loop('L1')), s2: val(loop('L2')),
+      s1: val(loop('L1')),
+      s2: val(loop('L2')),
       s3: err('ValueError', 'boom'),
       s4: err('RuntimeError', 'This event loop is already running'),
       s5: err('RuntimeError', 'Cannot run the event loop while another loop is running'),
@@ -127,8 +189,17 @@ describe('reference adapter', () => {
   it('runs asyncio.run on a fresh loop, cancels leftovers, and clears the current loop (ARUN-1..4)', async () => {
     const t = await run([
       {
-        op: 'asyncio_run', body: [ // s1
-          { op: 'create_task', as: 'K1', body: [{ op: 'sleep', delay: 10 }, { op: 'mark', tag: 'never' }] }, // s2..s4
+        op: 'asyncio_run',
+        body: [
+          // s1
+          {
+            op: 'create_task',
+            as: 'K1',
+            body: [
+              { op: 'sleep', delay: 10 },
+              { op: 'mark', tag: 'never' },
+            ],
+          }, // s2..s4
           { op: 'get_running_loop', as: 'L1' }, // s5
           { op: 'get_event_loop' }, // s6
           { op: 'asyncio_run', body: [] }, // s7
@@ -140,9 +211,14 @@ describe('reference adapter', () => {
       { op: 'get_event_loop' }, // s11
     ]);
     expect(t.obs).toEqual({
-      s1: val(1), s2: val(task('K1')), s3: err('CancelledError', ''), s5: val(loop('L1')), s6: val(loop('L1')),
+      s1: val(1),
+      s2: val(task('K1')),
+      s3: err('CancelledError', ''),
+      s5: val(loop('L1')),
+      s6: val(loop('L1')),
       s7: err('RuntimeError', 'asyncio.run() cannot be called from a running event loop'),
-      s9: val('cancelled'), s10: val(true),
+      s9: val('cancelled'),
+      s10: val(true),
       s11: err('RuntimeError', "There is no current event loop in thread 'MainThread'."),
     });
   });
@@ -150,8 +226,13 @@ describe('reference adapter', () => {
   it('runs executor functions on a worker without a loop, and delivers the outcome (EXEC-1, EXEC-2)', async () => {
     const t = await run([
       {
-        op: 'asyncio_run', body: [ // s1
-          { op: 'run_in_executor', body: [{ op: 'current_thread' }, { op: 'peek_running_loop' }, { op: 'get_event_loop' }, { op: 'return', value: 'x' }] }, // s2..s6
+        op: 'asyncio_run',
+        body: [
+          // s1
+          {
+            op: 'run_in_executor',
+            body: [{ op: 'current_thread' }, { op: 'peek_running_loop' }, { op: 'get_event_loop' }, { op: 'return', value: 'x' }],
+          }, // s2..s6
           { op: 'run_in_executor', body: [{ op: 'raise', message: 'bad' }] }, // s7, s8
           { op: 'current_thread' }, // s9
         ],
@@ -159,9 +240,13 @@ describe('reference adapter', () => {
       { op: 'run_in_executor', body: [] }, // s10
     ]);
     expect(t.obs).toEqual({
-      s1: val(null), s2: val('x'), s3: val('other'), s4: val(null),
+      s1: val(null),
+      s2: val('x'),
+      s3: val('other'),
+      s4: val(null),
       s5: err('RuntimeError', "There is no current event loop in thread 'asyncio_0'."),
-      s7: err('ValueError', 'bad'), s9: val('main'),
+      s7: err('ValueError', 'bad'),
+      s9: val('main'),
       s10: err('LoopspecInvalid', 'run_in_executor outside a coroutine'),
     });
     expect(t.order).toEqual({ main: ['s1', 's2', 's7', 's9', 's10'], 'exec:s2': ['s3', 's4', 's5'] });
@@ -170,7 +255,11 @@ describe('reference adapter', () => {
   it('wakes a loop blocked in select from another thread (SCHED-3)', async () => {
     const t = await run([
       { op: 'new_event_loop', as: 'L1' },
-      { op: 'start_thread', thread: 'T1', body: [{ op: 'call_soon_threadsafe', loop: 'L1', body: [{ op: 'current_thread' }, { op: 'stop', loop: 'L1' }] }] },
+      {
+        op: 'start_thread',
+        thread: 'T1',
+        body: [{ op: 'call_soon_threadsafe', loop: 'L1', body: [{ op: 'current_thread' }, { op: 'stop', loop: 'L1' }] }],
+      },
       { op: 'run_forever', loop: 'L1' },
       { op: 'mark', tag: 'after' },
     ]);
@@ -183,7 +272,15 @@ describe('reference adapter', () => {
     const t = await run([
       { op: 'new_event_loop', as: 'L1' },
       { op: 'new_event_loop', as: 'L2' },
-      { op: 'start_thread', thread: 'T1', body: [{ op: 'set_event_loop', arg: 'L1' }, { op: 'run_forever', loop: 'L1' }, { op: 'mark', tag: 'T1-after' }] }, // s3..s6
+      {
+        op: 'start_thread',
+        thread: 'T1',
+        body: [
+          { op: 'set_event_loop', arg: 'L1' },
+          { op: 'run_forever', loop: 'L1' },
+          { op: 'mark', tag: 'T1-after' },
+        ],
+      }, // s3..s6
       { op: 'run_until_complete', loop: 'L2', body: [{ op: 'sleep', delay: 0.2 }] }, // s7, s8: T1 blocks meanwhile
       { op: 'call_soon_threadsafe', loop: 'L1', body: [{ op: 'current_thread' }, { op: 'stop', loop: 'L1' }] }, // s9..s11
       { op: 'join_thread', thread: 'T1' }, // s12
@@ -201,8 +298,19 @@ describe('reference adapter', () => {
       { op: 'set_event_loop', arg: null }, // s1
       { op: 'new_event_loop', as: 'L1' }, // s2
       {
-        op: 'run_until_complete', loop: 'L1', body: [ // s3
-          { op: 'fork', body: [{ op: 'peek_running_loop' }, { op: 'get_event_loop', as: 'L2' }, { op: 'current_thread' }, { op: 'is_running', loop: 'L1' }] }, // s4..s8
+        op: 'run_until_complete',
+        loop: 'L1',
+        body: [
+          // s3
+          {
+            op: 'fork',
+            body: [
+              { op: 'peek_running_loop' },
+              { op: 'get_event_loop', as: 'L2' },
+              { op: 'current_thread' },
+              { op: 'is_running', loop: 'L1' },
+            ],
+          }, // s4..s8
           { op: 'peek_running_loop' }, // s9
         ],
       },
@@ -210,8 +318,14 @@ describe('reference adapter', () => {
       { op: 'is_closed', loop: 'L2' }, // s11: the child's binding did not reach the parent
     ]);
     expect(t.obs).toEqual({
-      s1: val(null), s2: val(loop('L1')), s3: val(null), s4: val(null),
-      s5: val(null), s6: val(loop('L2'), NO_LOOP_WARNING), s7: val('main'), s8: val(true),
+      s1: val(null),
+      s2: val(loop('L1')),
+      s3: val(null),
+      s4: val(null),
+      s5: val(null),
+      s6: val(loop('L2'), NO_LOOP_WARNING),
+      s7: val('main'),
+      s8: val(true),
       s9: val(loop('L1')),
       s10: err('RuntimeError', "There is no current event loop in thread 'MainThread'."),
       s11: err('LoopspecUnbound', 'L2'),
@@ -235,7 +349,14 @@ describe('reference adapter', () => {
   it('reports a join cycle as a hang', async () => {
     const t = await run([
       { op: 'new_event_loop', as: 'L1' },
-      { op: 'start_thread', thread: 'T1', body: [{ op: 'run_until_complete', loop: 'L1', body: [{ op: 'sleep', delay: 1 }] }, { op: 'join_thread', thread: 'T2' }] },
+      {
+        op: 'start_thread',
+        thread: 'T1',
+        body: [
+          { op: 'run_until_complete', loop: 'L1', body: [{ op: 'sleep', delay: 1 }] },
+          { op: 'join_thread', thread: 'T2' },
+        ],
+      },
       { op: 'start_thread', thread: 'T2', body: [{ op: 'join_thread', thread: 'T1' }] },
       { op: 'join_thread', thread: 'T1' },
     ]);
@@ -243,7 +364,12 @@ describe('reference adapter', () => {
   });
 
   it('reports unbound variables and coroutine-only statements in sync bodies', async () => {
-    const t = await run([{ op: 'close', loop: 'L9' }, { op: 'await', task: 'K1' }, { op: 'join_thread', thread: 'T9' }, { op: 'sleep', delay: 0 }]);
+    const t = await run([
+      { op: 'close', loop: 'L9' },
+      { op: 'await', task: 'K1' },
+      { op: 'join_thread', thread: 'T9' },
+      { op: 'sleep', delay: 0 },
+    ]);
     expect(t.obs).toEqual({
       s1: err('LoopspecUnbound', 'L9'),
       s2: err('LoopspecInvalid', 'await outside a coroutine'),
@@ -253,7 +379,10 @@ describe('reference adapter', () => {
   });
 
   it('runs every program from pristine state, and applies a patch to its own runtime only', async () => {
-    await run([{ op: 'set_policy', arg: 'new' }, { op: 'set_event_loop', arg: null }]);
+    await run([
+      { op: 'set_policy', arg: 'new' },
+      { op: 'set_event_loop', arg: null },
+    ]);
     const fresh = await run([{ op: 'get_event_loop' }]);
     expect(fresh.obs.s1).toEqual(val(loop('L1'), NO_LOOP_WARNING));
     // A mutant: set_event_loop forgets to record the call (breaks NEW-4).
@@ -270,7 +399,9 @@ describe('reference adapter', () => {
   });
 });
 
-const POLICY_WARNING = (name: string) => [{ category: 'DeprecationWarning', message: `'asyncio.${name}' is deprecated and slated for removal in Python 3.16` }];
+const POLICY_WARNING = (name: string) => [
+  { category: 'DeprecationWarning', message: `'asyncio.${name}' is deprecated and slated for removal in Python 3.16` },
+];
 
 describe('reference adapter under a profile', () => {
   it('takes a profile by name or object, reports its name, and keeps the package version', () => {
@@ -286,7 +417,11 @@ describe('reference adapter under a profile', () => {
 
   it('3.8 to 3.10: the type checks are asserts, and set_event_loop counts before its assert (typeCheck; NEW-5, POL-2)', async () => {
     for (const profile of ['cpython-3.8', 'cpython-3.9', 'cpython-3.10']) {
-      const t = await run([{ op: 'set_event_loop', arg: 3 }, { op: 'get_event_loop' }, { op: 'set_policy', arg: 7 }, { op: 'get_policy' }], undefined, profile);
+      const t = await run(
+        [{ op: 'set_event_loop', arg: 3 }, { op: 'get_event_loop' }, { op: 'set_policy', arg: 7 }, { op: 'get_policy' }],
+        undefined,
+        profile,
+      );
       expect(t.obs).toEqual({
         s1: err('AssertionError', ''),
         s2: err('RuntimeError', "There is no current event loop in thread 'MainThread'."),
@@ -294,7 +429,14 @@ describe('reference adapter under a profile', () => {
         s4: val({ obj: 'policy', id: 'P1' }),
       });
     }
-    const t = await run([{ op: 'set_event_loop', arg: 3 }, { op: 'set_policy', arg: 7 }], undefined, 'cpython-3.11');
+    const t = await run(
+      [
+        { op: 'set_event_loop', arg: 3 },
+        { op: 'set_policy', arg: 7 },
+      ],
+      undefined,
+      'cpython-3.11',
+    );
     expect(t.obs.s1).toEqual(err('TypeError', "loop must be an instance of AbstractEventLoop or None, not 'int'"));
     expect(t.obs.s2).toEqual(err('TypeError', "policy must be an instance of AbstractEventLoopPolicy or None, not 'int'"));
   });
@@ -307,18 +449,25 @@ describe('reference adapter under a profile', () => {
   });
 
   it('3.14: no implicit creation, in the main thread either (implicitCreation; GET-3)', async () => {
-    const t = await run([
-      { op: 'get_event_loop' }, // s1
-      { op: 'set_event_loop', arg: 3 }, // s2
-      { op: 'new_event_loop', as: 'L1' }, // s3
-      { op: 'set_event_loop', arg: 'L1' }, // s4
-      { op: 'get_event_loop' }, // s5
-      { op: 'fork', body: [{ op: 'get_event_loop' }] }, // s6, s7: the at-fork hook is kept (FORK-2)
-    ], undefined, 'cpython-3.14');
+    const t = await run(
+      [
+        { op: 'get_event_loop' }, // s1
+        { op: 'set_event_loop', arg: 3 }, // s2
+        { op: 'new_event_loop', as: 'L1' }, // s3
+        { op: 'set_event_loop', arg: 'L1' }, // s4
+        { op: 'get_event_loop' }, // s5
+        { op: 'fork', body: [{ op: 'get_event_loop' }] }, // s6, s7: the at-fork hook is kept (FORK-2)
+      ],
+      undefined,
+      'cpython-3.14',
+    );
     expect(t.obs).toEqual({
       s1: err('RuntimeError', "There is no current event loop in thread 'MainThread'."),
       s2: err('TypeError', "loop must be an instance of AbstractEventLoop or None, not 'int'"),
-      s3: val(loop('L1')), s4: val(null), s5: val(loop('L1')), s6: val(null),
+      s3: val(loop('L1')),
+      s4: val(null),
+      s5: val(loop('L1')),
+      s6: val(null),
       s7: err('RuntimeError', "There is no current event loop in thread 'MainThread'."),
     });
     // No _set_called to mark: set_event_loop leaves the flag alone.
@@ -328,33 +477,47 @@ describe('reference adapter under a profile', () => {
     expect((rt.events._get_event_loop_policy() as InstanceType<Runtime['DefaultEventLoopPolicy']>)._local.get()._set_called).toBe(false);
   });
 
-  it('3.14: the public policy API warns, asyncio\'s own lookups do not (policyDeprecated; POL-1, POL-2)', async () => {
-    const t = await run([
-      { op: 'get_event_loop' }, // s1: raises, no policy warning
-      { op: 'get_policy' }, // s2
-      { op: 'set_policy', arg: 'new' }, // s3: reads asyncio.DefaultEventLoopPolicy, then sets it
-      { op: 'set_policy', arg: 7 }, // s4: warns before its type check
-      { op: 'set_policy', arg: null }, // s5
-      { op: 'new_event_loop', as: 'L1' }, // s6
-      { op: 'set_event_loop', arg: 'L1' }, // s7
-      { op: 'asyncio_run', body: [{ op: 'get_event_loop' }] }, // s8, s9
-    ], undefined, 'cpython-3.14');
+  it("3.14: the public policy API warns, asyncio's own lookups do not (policyDeprecated; POL-1, POL-2)", async () => {
+    const t = await run(
+      [
+        { op: 'get_event_loop' }, // s1: raises, no policy warning
+        { op: 'get_policy' }, // s2
+        { op: 'set_policy', arg: 'new' }, // s3: reads asyncio.DefaultEventLoopPolicy, then sets it
+        { op: 'set_policy', arg: 7 }, // s4: warns before its type check
+        { op: 'set_policy', arg: null }, // s5
+        { op: 'new_event_loop', as: 'L1' }, // s6
+        { op: 'set_event_loop', arg: 'L1' }, // s7
+        { op: 'asyncio_run', body: [{ op: 'get_event_loop' }] }, // s8, s9
+      ],
+      undefined,
+      'cpython-3.14',
+    );
     expect(t.obs).toEqual({
       s1: err('RuntimeError', "There is no current event loop in thread 'MainThread'."),
       s2: val({ obj: 'policy', id: 'P1' }, POLICY_WARNING('get_event_loop_policy')),
       s3: val(null, [...POLICY_WARNING('DefaultEventLoopPolicy'), ...POLICY_WARNING('set_event_loop_policy')]),
-      s4: err('TypeError', "policy must be an instance of AbstractEventLoopPolicy or None, not 'int'", POLICY_WARNING('set_event_loop_policy')),
+      s4: err(
+        'TypeError',
+        "policy must be an instance of AbstractEventLoopPolicy or None, not 'int'",
+        POLICY_WARNING('set_event_loop_policy'),
+      ),
       s5: val(null, POLICY_WARNING('set_event_loop_policy')),
-      s6: val(loop('L1')), s7: val(null), s8: val(null), s9: val(loop('L2')),
+      s6: val(loop('L1')),
+      s7: val(null),
+      s8: val(null),
+      s9: val(loop('L2')),
     });
   });
 
-  it('before 3.12 a fork child keeps the forking thread\'s policy state (forkHook; FORK-1, FORK-2)', async () => {
+  it("before 3.12 a fork child keeps the forking thread's policy state (forkHook; FORK-1, FORK-2)", async () => {
     const main: Stmt[] = [
       { op: 'new_event_loop', as: 'L1' }, // s1
       { op: 'set_event_loop', arg: 'L1' }, // s2
       {
-        op: 'run_until_complete', loop: 'L1', body: [ // s3
+        op: 'run_until_complete',
+        loop: 'L1',
+        body: [
+          // s3
           { op: 'fork', body: [{ op: 'peek_running_loop' }, { op: 'get_event_loop' }] }, // s4..s6
         ],
       },
@@ -377,7 +540,10 @@ describe('reference adapter under a profile', () => {
     const main: Stmt[] = [
       { op: 'new_event_loop', as: 'L1' }, // s1
       {
-        op: 'run_until_complete', loop: 'L1', body: [ // s2
+        op: 'run_until_complete',
+        loop: 'L1',
+        body: [
+          // s2
           { op: 'stop', loop: 'L1' }, // s3
           { op: 'run_forever', loop: 'L1' }, // s4
           { op: 'is_running', loop: 'L1' }, // s5
@@ -390,33 +556,46 @@ describe('reference adapter under a profile', () => {
     ];
     const bug = await run(main, undefined, 'cpython-3.13');
     expect(bug.obs).toEqual({
-      s1: val(loop('L1')), s2: val('done'), s3: val(null),
+      s1: val(loop('L1')),
+      s2: val('done'),
+      s3: val(null),
       s4: err('RuntimeError', 'This event loop is already running'),
-      s5: val(false), s6: val(null), s7: val(null), s9: val(false),
+      s5: val(false),
+      s6: val(null),
+      s7: val(null),
+      s9: val(false),
     });
     for (const profile of ['cpython-3.12', 'cpython-3.14']) {
       const fine = await run(main, undefined, profile);
       // stop() holds: the loop stops after this iteration, before the task finishes.
-      expect(fine.obs).toMatchObject({ s2: err('RuntimeError', 'Event loop stopped before Future completed.'), s5: val(true), s6: val(loop('L1')) });
+      expect(fine.obs).toMatchObject({
+        s2: err('RuntimeError', 'Event loop stopped before Future completed.'),
+        s5: val(true),
+        s6: val(loop('L1')),
+      });
     }
   });
 
-  it('3.8\'s asyncio.run does not shut down the default executor (runShutsDownExecutor; ARUN-2)', () => {
+  it("3.8's asyncio.run does not shut down the default executor (runShutsDownExecutor; ARUN-2)", () => {
     const joiners = (profile: string) => {
       const rt = createRuntime(profileByName(profile));
       const self = rt;
       let loop: BaseEventLoop | null = null;
       rt.world.runMain(function* () {
-        yield* self.runners.run((function* (): Coro<null> {
-          loop = self.events.get_running_loop() as BaseEventLoop;
-          yield* loop.run_in_executor(null, () => 1).await();
-          return null;
-        })());
+        yield* self.runners.run(
+          (function* (): Coro<null> {
+            loop = self.events.get_running_loop() as BaseEventLoop;
+            yield* loop.run_in_executor(null, () => 1).await();
+            return null;
+          })(),
+        );
       });
-      return { shutdownThreads: rt.world.mainProcess.threads.filter((t) => t.name.endsWith('(_do_shutdown)')).length, closed: loop!.is_closed() };
+      return {
+        shutdownThreads: rt.world.mainProcess.threads.filter((t) => t.name.endsWith('(_do_shutdown)')).length,
+        closed: loop!.is_closed(),
+      };
     };
     expect(joiners('cpython-3.8')).toEqual({ shutdownThreads: 0, closed: true });
     expect(joiners('cpython-3.9')).toEqual({ shutdownThreads: 1, closed: true });
   });
 });
-

@@ -3,11 +3,11 @@
  * runtime (optionally patched, which is how a mutant is built) and is interpreted statement
  * by statement (see interpreter.ts).
  */
-import { readFileSync } from 'node:fs';
 import { createRuntime, type Runtime } from '../../reference/index.ts';
-import { DEFAULT_PROFILE, PROFILES, profileByName, type Profile } from '../../spec/profiles.ts';
+import { defaultProfile, requireProfile, type Profile } from '../../spec/profiles.ts';
 import { ALL_CAPABILITIES, type Adapter } from '../adapter.ts';
-import { numberProgram, walk, type Program } from '../../language/program.ts';
+import { ensureNumbered, type Program } from '../../language/program.ts';
+import { LOOPSPEC_VERSION } from '../version.ts';
 import type { Trace } from '../../language/trace.ts';
 import { interpret } from './interpreter.ts';
 
@@ -23,23 +23,19 @@ export interface ReferenceAdapterOptions {
   profile?: string | Profile;
 }
 
-const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+const VERSION = LOOPSPEC_VERSION;
 
 /** A profile given by name or object; unknown names are an error, not a silent default. */
 export function resolveProfile(profile: string | Profile | undefined): Profile {
-  if (profile === undefined) return profileByName(DEFAULT_PROFILE)!;
-  if (typeof profile !== 'string') return profile;
-  const p = profileByName(profile);
-  if (!p) throw new Error(`unknown profile '${profile}' (known: ${PROFILES.map((x) => x.name).join(', ')})`);
-  return p;
+  if (profile === undefined) return defaultProfile();
+  return typeof profile === 'string' ? requireProfile(profile) : profile;
 }
 
 /** Runs `program` on a fresh (patched) runtime of `profile` and returns its trace. */
 export function runOnReference(program: Program, patch?: (rt: Runtime) => void, profile?: string | Profile): Trace {
   const rt = createRuntime(resolveProfile(profile));
   patch?.(rt);
-  const numbered = [...walk(program.main)].every((s) => s.id !== undefined) ? program : numberProgram(program);
-  return interpret(rt, numbered);
+  return interpret(rt, ensureNumbered(program));
 }
 
 export function referenceAdapter(options: ReferenceAdapterOptions = {}): Adapter {

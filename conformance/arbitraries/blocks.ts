@@ -74,7 +74,10 @@ export function syncStmt(mix: Mix, depth: number, loops: Arb<string>): Arb<Stmt>
       { weight: mix.nested * 2, arbitrary: fc.tuple(loops, coro).map(([loop, body]) => st({ op: 'run_until_complete', loop, body })) },
       { weight: mix.nested, arbitrary: coro.map((body) => st({ op: 'asyncio_run', body })) },
       { weight: mix.scheduling, arbitrary: fc.tuple(loops, cb).map(([loop, body]) => st({ op: 'call_soon', loop, body })) },
-      { weight: mix.scheduling, arbitrary: fc.tuple(loops, delay, cb).map(([loop, d, body]) => st({ op: 'call_later', loop, delay: d, body })) },
+      {
+        weight: mix.scheduling,
+        arbitrary: fc.tuple(loops, delay, cb).map(([loop, d, body]) => st({ op: 'call_later', loop, delay: d, body })),
+      },
       { weight: mix.scheduling, arbitrary: loops.map((loop) => st({ op: 'run_forever', loop })) },
     );
   }
@@ -83,7 +86,9 @@ export function syncStmt(mix: Mix, depth: number, loops: Arb<string>): Arb<Stmt>
 
 /** A callback: usually a mark first (ordering rules read it), then a few statements. */
 export function callbackBody(mix: Mix, depth: number, loops: Arb<string>): Arb<Stmt[]> {
-  return fc.tuple(markStmt, fc.array(syncStmt({ ...mix, nested: Math.floor(mix.nested / 2) }, depth, loops), { maxLength: 2 })).map(([m, rest]) => [m, ...rest]);
+  return fc
+    .tuple(markStmt, fc.array(syncStmt({ ...mix, nested: Math.floor(mix.nested / 2) }, depth, loops), { maxLength: 2 }))
+    .map(([m, rest]) => [m, ...rest]);
 }
 
 export function coroStmt(mix: Mix, depth: number, loops: Arb<string>): Arb<Stmt> {
@@ -97,7 +102,9 @@ export function coroStmt(mix: Mix, depth: number, loops: Arb<string>): Arb<Stmt>
   if (depth > 0) {
     options.push({
       weight: mix.tasks,
-      arbitrary: fc.tuple(fc.constantFrom('K1', 'K2'), coroBody(mix, depth - 1, loops)).map(([as, body]) => st({ op: 'create_task', as, body })),
+      arbitrary: fc
+        .tuple(fc.constantFrom('K1', 'K2'), coroBody(mix, depth - 1, loops))
+        .map(([as, body]) => st({ op: 'create_task', as, body })),
     });
     options.push({ weight: mix.threads, arbitrary: executorBody().map((body) => st({ op: 'run_in_executor', body })) });
   }
@@ -127,9 +134,13 @@ export function executorBody(): Arb<Stmt[]> {
 export const program = (main: Stmt[]): Program => ({ version: 1, main });
 
 /** Loops bound first, so most references resolve. */
-export const prelude = fc.array(mainLoop, { minLength: 1, maxLength: 2 }).map((names) => [...new Set(names)].map((as) => st({ op: 'new_event_loop', as })));
+export const prelude = fc
+  .array(mainLoop, { minLength: 1, maxLength: 2 })
+  .map((names) => [...new Set(names)].map((as) => st({ op: 'new_event_loop', as })));
 
 /** Top-level statement soup of one mix. */
 export function soup(mix: Mix, maxLength = 6): Arb<Program> {
-  return fc.tuple(prelude, fc.array(syncStmt(mix, 2, mainLoop), { minLength: 1, maxLength })).map(([pre, body]) => program([...pre, ...body]));
+  return fc
+    .tuple(prelude, fc.array(syncStmt(mix, 2, mainLoop), { minLength: 1, maxLength }))
+    .map(([pre, body]) => program([...pre, ...body]));
 }

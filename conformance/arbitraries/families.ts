@@ -11,7 +11,16 @@ export const findingPrograms = soup({ ...FLAT, finding: 6, lifecycle: 1, nested:
 
 /** Finding loops with policies replaced. */
 export const policyPrograms = fc
-  .tuple(prelude, fc.array(fc.oneof(findingLeaf(), fc.constantFrom<Stmt>({ op: 'set_policy', arg: 'new' }, { op: 'set_policy', arg: null }, { op: 'set_policy', arg: 7 })), { minLength: 2, maxLength: 7 }))
+  .tuple(
+    prelude,
+    fc.array(
+      fc.oneof(
+        findingLeaf(),
+        fc.constantFrom<Stmt>({ op: 'set_policy', arg: 'new' }, { op: 'set_policy', arg: null }, { op: 'set_policy', arg: 7 }),
+      ),
+      { minLength: 2, maxLength: 7 },
+    ),
+  )
   .map(([pre, body]) => program([...pre, ...body]));
 
 /** Running, stopping, closing, nesting loops. */
@@ -23,8 +32,18 @@ export const schedulingPrograms = fc
     prelude,
     fc.array(
       fc.oneof(
-        { weight: 3, arbitrary: fc.tuple(mainLoop, callbackBody({ ...FLAT, nested: 0, lifecycle: 1 }, 0, mainLoop)).map(([loop, body]) => st({ op: 'call_soon', loop, body })) },
-        { weight: 3, arbitrary: fc.tuple(mainLoop, delay, callbackBody({ ...FLAT, nested: 0, lifecycle: 1 }, 0, mainLoop)).map(([loop, d, body]) => st({ op: 'call_later', loop, delay: d, body })) },
+        {
+          weight: 3,
+          arbitrary: fc
+            .tuple(mainLoop, callbackBody({ ...FLAT, nested: 0, lifecycle: 1 }, 0, mainLoop))
+            .map(([loop, body]) => st({ op: 'call_soon', loop, body })),
+        },
+        {
+          weight: 3,
+          arbitrary: fc
+            .tuple(mainLoop, delay, callbackBody({ ...FLAT, nested: 0, lifecycle: 1 }, 0, mainLoop))
+            .map(([loop, d, body]) => st({ op: 'call_later', loop, delay: d, body })),
+        },
         { weight: 1, arbitrary: mainLoop.map((loop) => st({ op: 'stop', loop })) },
         { weight: 1, arbitrary: mainLoop.map((loop) => st({ op: 'close', loop })) },
       ),
@@ -38,7 +57,10 @@ export const schedulingPrograms = fc
       ...scheduled,
       ...runs.flatMap(([loop, how]): Stmt[] =>
         how === 'forever'
-          ? [{ op: 'call_later', loop, delay: 0.2, body: [{ op: 'stop', loop }] }, { op: 'run_forever', loop }]
+          ? [
+              { op: 'call_later', loop, delay: 0.2, body: [{ op: 'stop', loop }] },
+              { op: 'run_forever', loop },
+            ]
           : [{ op: 'run_until_complete', loop, body: [{ op: 'sleep', delay: 0.2 }] }],
       ),
     ]),
@@ -46,8 +68,17 @@ export const schedulingPrograms = fc
 
 /** Tasks inside asyncio.run or run_until_complete. */
 export const taskPrograms = fc
-  .tuple(prelude, fc.boolean(), coroBody({ ...FLAT, finding: 1, lifecycle: 0, nested: 0, scheduling: 1, tasks: 5 }, 2, mainLoop), fc.array(fc.constantFrom<Stmt>({ op: 'task_state', task: 'K1' }, { op: 'task_state', task: 'K2' }, { op: 'current_task' }), { maxLength: 2 }))
-  .map(([pre, viaRun, body, after]) => program([...pre, viaRun ? { op: 'asyncio_run', body } : { op: 'run_until_complete', loop: 'L1', body }, ...after]));
+  .tuple(
+    prelude,
+    fc.boolean(),
+    coroBody({ ...FLAT, finding: 1, lifecycle: 0, nested: 0, scheduling: 1, tasks: 5 }, 2, mainLoop),
+    fc.array(fc.constantFrom<Stmt>({ op: 'task_state', task: 'K1' }, { op: 'task_state', task: 'K2' }, { op: 'current_task' }), {
+      maxLength: 2,
+    }),
+  )
+  .map(([pre, viaRun, body, after]) =>
+    program([...pre, viaRun ? { op: 'asyncio_run', body } : { op: 'run_until_complete', loop: 'L1', body }, ...after]),
+  );
 
 /** The seed's pattern: worker threads that each create, set, run and close a loop. */
 export const workerThreadPrograms = fc
@@ -61,7 +92,9 @@ export const workerThreadPrograms = fc
   .map(([names, inside, withFinally, mainAfter, mainFirst]) => {
     const starts: Stmt[] = names.map((t) => {
       const L = `${t}L`;
-      const inner = inside.map((s) => (s.op === 'new_event_loop' ? { ...s, as: `${t}M` } : s.op === 'set_event_loop' && typeof s.arg === 'string' ? { ...s, arg: L } : s));
+      const inner = inside.map((s) =>
+        s.op === 'new_event_loop' ? { ...s, as: `${t}M` } : s.op === 'set_event_loop' && typeof s.arg === 'string' ? { ...s, arg: L } : s,
+      );
       const body: Stmt[] = [
         { op: 'get_event_loop' },
         { op: 'new_event_loop', as: L },
@@ -76,7 +109,12 @@ export const workerThreadPrograms = fc
     const joins: Stmt[] = names.map((t) => ({ op: 'join_thread', thread: t }));
     const checks: Stmt[] = names.flatMap((t) => [{ op: 'is_closed', loop: `${t}L` } as Stmt, { op: 'is_running', loop: `${t}L` } as Stmt]);
     // The main thread's own loop, set before the workers start, stays its current loop.
-    const own: Stmt[] = mainFirst ? [{ op: 'new_event_loop', as: 'L1' }, { op: 'set_event_loop', arg: 'L1' }] : [];
+    const own: Stmt[] = mainFirst
+      ? [
+          { op: 'new_event_loop', as: 'L1' },
+          { op: 'set_event_loop', arg: 'L1' },
+        ]
+      : [];
     return program([...own, ...starts, ...joins, ...checks, ...(mainFirst ? [{ op: 'get_event_loop' } as Stmt] : []), ...mainAfter]);
   });
 
@@ -84,8 +122,14 @@ export const workerThreadPrograms = fc
 export const crossThreadPrograms = fc
   .tuple(
     fc.constantFrom('forever', 'until'),
-    fc.array(fc.constantFrom<Stmt>({ op: 'current_thread' }, { op: 'peek_running_loop' }, { op: 'get_event_loop' }, { op: 'get_running_loop' }), { maxLength: 2 }),
-    fc.array(fc.constantFrom<Stmt>({ op: 'peek_running_loop' }, { op: 'get_running_loop' }, { op: 'get_event_loop' }, { op: 'current_thread' }), { maxLength: 2 }),
+    fc.array(
+      fc.constantFrom<Stmt>({ op: 'current_thread' }, { op: 'peek_running_loop' }, { op: 'get_event_loop' }, { op: 'get_running_loop' }),
+      { maxLength: 2 },
+    ),
+    fc.array(
+      fc.constantFrom<Stmt>({ op: 'peek_running_loop' }, { op: 'get_running_loop' }, { op: 'get_event_loop' }, { op: 'current_thread' }),
+      { maxLength: 2 },
+    ),
     fc.array(executorBody(), { maxLength: 2 }),
     tag,
   )
@@ -93,21 +137,53 @@ export const crossThreadPrograms = fc
     const wake: Stmt = {
       op: 'start_thread',
       thread: 'T1',
-      body: [...inThread, { op: 'call_soon_threadsafe', loop: 'L1', body: [{ op: 'mark', tag: t }, ...inCallback, ...(how === 'forever' ? [{ op: 'stop', loop: 'L1' } as Stmt] : [])] }],
+      body: [
+        ...inThread,
+        {
+          op: 'call_soon_threadsafe',
+          loop: 'L1',
+          body: [{ op: 'mark', tag: t }, ...inCallback, ...(how === 'forever' ? [{ op: 'stop', loop: 'L1' } as Stmt] : [])],
+        },
+      ],
     };
     const main: Stmt[] =
       how === 'forever'
-        ? [{ op: 'new_event_loop', as: 'L1' }, { op: 'call_soon', loop: 'L1', body: [wake] }, { op: 'run_forever', loop: 'L1' }, { op: 'join_thread', thread: 'T1' }]
+        ? [
+            { op: 'new_event_loop', as: 'L1' },
+            { op: 'call_soon', loop: 'L1', body: [wake] },
+            { op: 'run_forever', loop: 'L1' },
+            { op: 'join_thread', thread: 'T1' },
+          ]
         : [
             { op: 'new_event_loop', as: 'L1' },
-            { op: 'run_until_complete', loop: 'L1', body: [...executors.map((body): Stmt => ({ op: 'run_in_executor', body })), wake, { op: 'sleep', delay: 0.05 }, { op: 'join_thread', thread: 'T1' }] },
+            {
+              op: 'run_until_complete',
+              loop: 'L1',
+              body: [
+                ...executors.map((body): Stmt => ({ op: 'run_in_executor', body })),
+                wake,
+                { op: 'sleep', delay: 0.05 },
+                { op: 'join_thread', thread: 'T1' },
+              ],
+            },
           ];
     return program(main);
   });
 
 /** Forks from the main thread, inside and outside a running loop. */
 export const forkPrograms = fc
-  .tuple(prelude, fc.array(findingLeaf(), { maxLength: 3 }), fc.array(fc.oneof(findingLeaf(fc.constant('C1')), mainLoop.map((loop) => st({ op: 'is_running', loop }))), { minLength: 1, maxLength: 4 }), fc.boolean())
+  .tuple(
+    prelude,
+    fc.array(findingLeaf(), { maxLength: 3 }),
+    fc.array(
+      fc.oneof(
+        findingLeaf(fc.constant('C1')),
+        mainLoop.map((loop) => st({ op: 'is_running', loop })),
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
+    fc.boolean(),
+  )
   .map(([pre, before, child, inLoop]) => {
     const fork: Stmt = { op: 'fork', body: child };
     return program([...pre, ...before, inLoop ? { op: 'run_until_complete', loop: 'L1', body: [fork] } : fork]);
@@ -115,5 +191,15 @@ export const forkPrograms = fc
 
 /** asyncio.run among the other loop-finding statements. */
 export const asyncioRunPrograms = fc
-  .tuple(prelude, fc.array(findingLeaf(), { maxLength: 3 }), coroBody({ ...FLAT, finding: 3, nested: 2, tasks: 2, lifecycle: 0, scheduling: 0 }, 1, mainLoop), fc.array(fc.oneof(findingLeaf(), fc.constantFrom<Stmt>({ op: 'is_closed', loop: 'R' }, { op: 'task_state', task: 'K1' })), { minLength: 1, maxLength: 3 }))
-  .map(([pre, before, body, after]) => program([...pre, ...before, { op: 'asyncio_run', body: [{ op: 'get_running_loop', as: 'R' }, ...body] }, ...after]));
+  .tuple(
+    prelude,
+    fc.array(findingLeaf(), { maxLength: 3 }),
+    coroBody({ ...FLAT, finding: 3, nested: 2, tasks: 2, lifecycle: 0, scheduling: 0 }, 1, mainLoop),
+    fc.array(fc.oneof(findingLeaf(), fc.constantFrom<Stmt>({ op: 'is_closed', loop: 'R' }, { op: 'task_state', task: 'K1' })), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+  )
+  .map(([pre, before, body, after]) =>
+    program([...pre, ...before, { op: 'asyncio_run', body: [{ op: 'get_running_loop', as: 'R' }, ...body] }, ...after]),
+  );

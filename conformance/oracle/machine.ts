@@ -135,8 +135,17 @@ export class Machine {
 
   makeThread(name: string, ctx: string, isMain: boolean, kind: MThread['kind'], body: () => void): MThread {
     const t: MThread = {
-      name, ctx, isMain, pid: this.pid, status: 'runnable', body, joined: false,
-      starterClock: this.thread?.clock ?? 0, starter: this.thread ?? null, clock: 0, kind,
+      name,
+      ctx,
+      isMain,
+      pid: this.pid,
+      status: 'runnable',
+      body,
+      joined: false,
+      starterClock: this.thread?.clock ?? 0,
+      starter: this.thread ?? null,
+      clock: 0,
+      kind,
     };
     this.threads.push(t);
     return t;
@@ -197,9 +206,19 @@ export class Machine {
 
   newLoop(): MLoop {
     return {
-      id: this.newId('loop'), pid: this.pid, closed: false, thread: null, stopping: false, ready: [],
-      timers: [], woken: false, executorUsed: false, executorShutdown: false, currentTask: null,
-      runFinished: false, fromRun: false,
+      id: this.newId('loop'),
+      pid: this.pid,
+      closed: false,
+      thread: null,
+      stopping: false,
+      ready: [],
+      timers: [],
+      woken: false,
+      executorUsed: false,
+      executorShutdown: false,
+      currentTask: null,
+      runFinished: false,
+      fromRun: false,
     };
   }
 
@@ -352,8 +371,15 @@ export class Machine {
 
   createTask(loop: MLoop, coro: Coro): MTask {
     const t: MTask = {
-      kind: 'task', id: this.newId('task'), loop, state: 'pending', callbacks: [], coro,
-      mustCancel: false, waiter: null, cancelledByRun: false,
+      kind: 'task',
+      id: this.newId('task'),
+      loop,
+      state: 'pending',
+      callbacks: [],
+      coro,
+      mustCancel: false,
+      waiter: null,
+      cancelledByRun: false,
     };
     this.callSoon(loop, () => this.step(t));
     this.tasks.push(t);
@@ -489,9 +515,10 @@ export class Machine {
     const shutdown = this.makeThread('Thread-shutdown', 'internal', false, 'internal', () => {
       // executor.shutdown(wait=True): every worker of this loop finishes first.
       for (const w of this.runnableThreads().filter((t) => t.kind === 'executor')) this.runThread(w);
-      if (!loop.closed) this.callSoonThreadsafe(loop, () => {
-        if (f.state === 'pending') this.setResult(f, null);
-      });
+      if (!loop.closed)
+        this.callSoonThreadsafe(loop, () => {
+          if (f.state === 'pending') this.setResult(f, null);
+        });
     });
     yield* this.await(f);
     this.join(shutdown);

@@ -16,7 +16,7 @@ import type { Observation, Outcome as TraceOutcome, Trace, Value, Warning } from
 import { canonicalRenamer, renameOutcome } from '../../language/trace.ts';
 import { Hang, Machine, OutOfModel, PyErr } from './machine.ts';
 import { Orderings } from './ordering.ts';
-import { DEFAULT_PROFILE, profileByName } from '../../spec/profiles.ts';
+import { defaultProfile } from '../../spec/profiles.ts';
 import type { Profile, Switches } from '../../spec/profiles.ts';
 import type { Coro, MFuture, MLoop, MPolicy, MTask, MThread } from './machine.ts';
 
@@ -34,7 +34,16 @@ export interface Prediction {
 
 const NO_LOOP = (name: string) => `There is no current event loop in thread '${name}'.`;
 const NO_RUNNING = () => new PyErr('RuntimeError', 'no running event loop');
-const MUTATING = new Set(['close', 'stop', 'run_until_complete', 'run_forever', 'call_soon', 'call_later', 'call_soon_threadsafe', 'await']);
+const MUTATING = new Set([
+  'close',
+  'stop',
+  'run_until_complete',
+  'run_forever',
+  'call_soon',
+  'call_later',
+  'call_soon_threadsafe',
+  'await',
+]);
 
 type Obj = MLoop | MTask | MPolicy;
 interface Binding {
@@ -50,8 +59,7 @@ interface Where {
   deadline?: number;
 }
 
-
-export function predict(program: Program, profile: Profile = profileByName(DEFAULT_PROFILE)!): Prediction {
+export function predict(program: Program, profile: Profile = defaultProfile()): Prediction {
   return new Oracle(profile.switches).predict(program);
 }
 
@@ -121,7 +129,9 @@ class Oracle {
     const raw: Trace = { obs: this.obs, order: this.order, end };
     const rename = canonicalRenamer(raw);
     const trace: Trace = {
-      obs: Object.fromEntries(Object.entries(this.obs).map(([id, o]) => [id, { outcome: renameOutcome(o.outcome, rename), warnings: o.warnings }])),
+      obs: Object.fromEntries(
+        Object.entries(this.obs).map(([id, o]) => [id, { outcome: renameOutcome(o.outcome, rename), warnings: o.warnings }]),
+      ),
       order: this.order,
       end,
     };
@@ -189,7 +199,8 @@ class Oracle {
   private record(s: Stmt, outcome: TraceOutcome, warnings: Warning[], attr: Attr): void {
     const id = s.id!;
     this.obs[id] = { outcome, warnings };
-    for (const rule of new Set(attr.outcome)) this.exps.push({ rule, kind: 'outcome', stmt: id, expected: outcome, ...(attr.match ? { match: attr.match } : {}) });
+    for (const rule of new Set(attr.outcome))
+      this.exps.push({ rule, kind: 'outcome', stmt: id, expected: outcome, ...(attr.match ? { match: attr.match } : {}) });
     for (const rule of new Set(attr.warnings)) this.exps.push({ rule, kind: 'warnings', stmt: id, expected: warnings });
   }
 
@@ -417,7 +428,8 @@ class Oracle {
       case 'set_policy': {
         attr.outcome.push('POL-2');
         attr.warnings.push('POL-2');
-        if (m.threads.some((t) => t.kind === 'program' && !t.joined)) throw new OutOfModel('set_event_loop_policy races with a running thread');
+        if (m.threads.some((t) => t.kind === 'program' && !t.joined))
+          throw new OutOfModel('set_event_loop_policy races with a running thread');
         if (s.arg === 'new') this.deprecatedPolicyApi('DefaultEventLoopPolicy');
         this.deprecatedPolicyApi('set_event_loop_policy');
         if (typeof s.arg === 'number') throw this.typeError("policy must be an instance of AbstractEventLoopPolicy or None, not 'int'");
@@ -552,7 +564,8 @@ class Oracle {
     // What a fork child sees is FORK-2's subject alone; an executor thread's, EXEC-2's too.
     const rules = (...own: string[]) => (t.kind === 'fork' ? ['FORK-2'] : t.kind === 'executor' ? [...own, 'EXEC-2'] : own);
     // NEW-2: whatever get_event_loop returns, it is not a loop new_event_loop made since.
-    if (local.newSince?.length && t.kind !== 'fork') this.exps.push({ rule: 'NEW-2', kind: 'not-same', stmt: this.current!, others: local.newSince });
+    if (local.newSince?.length && t.kind !== 'fork')
+      this.exps.push({ rule: 'NEW-2', kind: 'not-same', stmt: this.current!, others: local.newSince });
     const created: string[] = [];
     if (local.loop) {
       // A loop created implicitly stays GET-3's: "later calls return that same loop".
@@ -583,13 +596,16 @@ class Oracle {
     }
     const because: Record<string, string> = { none: 'NEW-4', 'bad-type': 'NEW-5', 'asyncio.run': 'ARUN-4' };
     // A loop set in another thread is not this thread's: NEW-3's "this thread only".
-    const setElsewhere = [...m.getPolicy().locals].some(([other, l]) => other !== t && other.pid === t.pid && l.loopFrom === 'set' && l.loop) ? ['NEW-3'] : [];
+    const setElsewhere = [...m.getPolicy().locals].some(
+      ([other, l]) => other !== t && other.pid === t.pid && l.loopFrom === 'set' && l.loop,
+    )
+      ? ['NEW-3']
+      : [];
     attr.outcome.push(...rules('GET-4', ...created, ...setElsewhere, ...(t.isMain && because[local.setBy] ? [because[local.setBy]] : [])));
     attr.warnings.push(...rules('GET-4'));
     if (t.kind === 'executor') attr.match = 'prefix';
     throw new PyErr('RuntimeError', t.kind === 'executor' ? 'There is no current event loop in thread' : NO_LOOP(t.name));
   }
-
 
   /** The type checks of set_event_loop and set_event_loop_policy: an assert before 3.11. */
   private typeError(message: string): PyErr {
@@ -682,7 +698,8 @@ class Oracle {
   private fork(s: Extract<Stmt, { op: 'fork' }>): null {
     const m = this.m;
     if (m.thread.kind !== 'main') throw new OutOfModel('fork from a thread other than the main thread');
-    if (m.threads.some((t) => t.pid === m.pid && t !== m.thread && t.status !== 'done')) throw new OutOfModel('fork while another thread is alive');
+    if (m.threads.some((t) => t.pid === m.pid && t !== m.thread && t.status !== 'done'))
+      throw new OutOfModel('fork while another thread is alive');
     const parent = m.thread;
     const parentPid = m.pid;
     const ctx = `fork:${s.id}`;
@@ -717,7 +734,6 @@ class Oracle {
     }
     return null;
   }
-
 }
 
 const sequentialThreads = new WeakSet<MThread>();

@@ -73,7 +73,15 @@ export class Orderings {
     for (const g of groups.values()) {
       if (g.marks.length < 2) continue;
       if (g.rule === 'TASK-5' && new Set(g.marks.map((mk) => mk.task)).size < 2) continue;
-      out.push({ rule: g.rule, kind: 'order', context: g.ctx, expected: inOrder(g.ctx, g.marks.map((mk) => mk.id)) });
+      out.push({
+        rule: g.rule,
+        kind: 'order',
+        context: g.ctx,
+        expected: inOrder(
+          g.ctx,
+          g.marks.map((mk) => mk.id),
+        ),
+      });
     }
     // TASK-1: a new task's first step comes after its creator's next statement.
     for (const { creatorNext, taskFirst } of this.taskStarts) {
@@ -90,7 +98,10 @@ export class Orderings {
   /** SCHED-2: a timer's callback runs after every timer of its loop with an earlier deadline. */
   private timerPairs(mk: MarkRun): Expectation[] {
     return this.marks
-      .filter((other) => other !== mk && other.via === 'later' && other.loop === mk.loop && other.ctx === mk.ctx && other.deadline! < mk.deadline!)
+      .filter(
+        (other) =>
+          other !== mk && other.via === 'later' && other.loop === mk.loop && other.ctx === mk.ctx && other.deadline! < mk.deadline!,
+      )
       .map((other) => ({ rule: 'SCHED-2', kind: 'order' as const, context: mk.ctx, expected: [other.id, mk.id] }));
   }
 }

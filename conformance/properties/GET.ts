@@ -1,5 +1,16 @@
 import fc from 'fast-check';
-import { loopsPerThreadPrograms, setFlagPrograms, closedImplicitPrograms, findingPrograms, runningNotCurrentPrograms, setThenGetPrograms, forkPrograms, lifecyclePrograms, policyPrograms, workerThreadPrograms } from '../arbitraries/index.ts';
+import {
+  loopsPerThreadPrograms,
+  setFlagPrograms,
+  closedImplicitPrograms,
+  findingPrograms,
+  runningNotCurrentPrograms,
+  setThenGetPrograms,
+  forkPrograms,
+  lifecyclePrograms,
+  policyPrograms,
+  workerThreadPrograms,
+} from '../arbitraries/index.ts';
 import type { RuleProperty } from './types.ts';
 
 const programs = fc.oneof(findingPrograms, policyPrograms, lifecyclePrograms, workerThreadPrograms, forkPrograms);

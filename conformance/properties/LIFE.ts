@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { stopFirstPrograms, closeTwicePrograms, closedRunPrograms, lifecyclePrograms, schedulingPrograms, stoppedEarlyPrograms, taskPrograms } from '../arbitraries/index.ts';
+import {
+  stopFirstPrograms,
+  closeTwicePrograms,
+  closedRunPrograms,
+  lifecyclePrograms,
+  schedulingPrograms,
+  stoppedEarlyPrograms,
+  taskPrograms,
+} from '../arbitraries/index.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [

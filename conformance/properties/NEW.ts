@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { newAfterSetPrograms, setFlagPrograms, findingPrograms, lifecyclePrograms, policyPrograms, setThenGetPrograms, workerThreadPrograms } from '../arbitraries/index.ts';
+import {
+  newAfterSetPrograms,
+  setFlagPrograms,
+  findingPrograms,
+  lifecyclePrograms,
+  policyPrograms,
+  setThenGetPrograms,
+  workerThreadPrograms,
+} from '../arbitraries/index.ts';
 import type { RuleProperty } from './types.ts';
 
 const programs = fc.oneof(findingPrograms, policyPrograms, lifecyclePrograms, workerThreadPrograms);

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { afterRunPrograms, crossThreadPrograms, findingPrograms, forkPrograms, lifecyclePrograms, taskPrograms, workerThreadPrograms } from '../arbitraries/index.ts';
+import {
+  afterRunPrograms,
+  crossThreadPrograms,
+  findingPrograms,
+  forkPrograms,
+  lifecyclePrograms,
+  taskPrograms,
+  workerThreadPrograms,
+} from '../arbitraries/index.ts';
 import type { RuleProperty } from './types.ts';
 
 const programs = fc.oneof(findingPrograms, lifecyclePrograms, taskPrograms, workerThreadPrograms);

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { roundRobinPrograms, awaitTwicePrograms, lifecyclePrograms, schedulingPrograms, taskPrograms, taskStartPrograms } from '../arbitraries/index.ts';
+import {
+  roundRobinPrograms,
+  awaitTwicePrograms,
+  lifecyclePrograms,
+  schedulingPrograms,
+  taskPrograms,
+  taskStartPrograms,
+} from '../arbitraries/index.ts';
 import type { RuleProperty } from './types.ts';
 
 export default [

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 function loopspec(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/loopspec.mjs', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const r = spawnSync(process.execPath, ['bin/loopspec.mjs', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -47,7 +51,10 @@ describe('loopspec run', () => {
     [['run', '--rule', 'NOPE-9'], /unknown rule 'NOPE-9'/],
     [['run', '--impl', 'nosuchimpl'], /unknown implementation 'nosuchimpl'/],
     [['run', '--impl', './missing/adapter.ts'], /adapter module not found: .*missing\/adapter\.ts/],
-    [['run', '--impl', 'fixtures/adapters/malformed.ts'], /malformed:\n\s+- `run\(program\)` must be a function[\s\S]*capabilities\.threads/],
+    [
+      ['run', '--impl', 'fixtures/adapters/malformed.ts'],
+      /malformed:\n\s+- `run\(program\)` must be a function[\s\S]*capabilities\.threads/,
+    ],
     [['run', '--impl', 'fixtures/adapters/no-export.ts'], /exports no adapter/],
     [['run', '--impl', 'fixtures/adapters/throws-on-load.ts'], /threw: cannot find libmyloop\.so/],
     [['run', '--path', '1:2'], /--path replays one counterexample/],

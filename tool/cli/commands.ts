@@ -6,7 +6,7 @@ import type { Report } from '../../conformance/report.ts';
 import { diffReports, formatDiff, GateError, mergeReports, readReport } from '../gate/index.ts';
 import { toHtml } from '../report/html.ts';
 import { CounterexampleError, formatReplay, profileOf, readCounterexample, replay, reproPython, reproTypeScript } from '../repro/index.ts';
-import { profileByName } from '../../spec/profiles.ts';
+import { requireProfile, UnknownProfileError } from '../../spec/profiles.ts';
 import type { Adapter } from '../../conformance/adapter.ts';
 import { UsageError } from '../../conformance/load-adapter.ts';
 import { write } from './outputs.ts';
@@ -18,7 +18,7 @@ export function asUsage<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof GateError || e instanceof CounterexampleError) throw new UsageError(e.message);
+    if (e instanceof GateError || e instanceof CounterexampleError || e instanceof UnknownProfileError) throw new UsageError(e.message);
     throw e;
   }
 }
@@ -35,8 +35,13 @@ export function diffCommand(oldFile: string, newFile: string, out: Out): number 
 
 /** `loopspec merge -o whole.json shard1.json ...`: joins shard reports into one. */
 export function mergeCommand(files: string[], output: string, out: Out): number {
-  const merged = asUsage(() => mergeReports(files.map((f) => readReport(f)), files));
-  write(output, JSON.stringify(merged, null, 2) + '\n');
+  const merged = asUsage(() =>
+    mergeReports(
+      files.map((f) => readReport(f)),
+      files,
+    ),
+  );
+  write(output, `${JSON.stringify(merged, null, 2)}\n`);
   out(`wrote merged report: ${output} (${merged.rules.length} rules from ${files.length} shards)`);
   return exitOf(merged);
 }
@@ -44,7 +49,8 @@ export function mergeCommand(files: string[], output: string, out: Out): number 
 /** `loopspec report --html out.html a.json b.json`: the matrix of several implementations. */
 export function reportCommand(files: string[], html: string, impls: string[] | undefined, out: Out): number {
   const reports = asUsage(() => files.map((f) => readReport(f)));
-  if (impls && impls.length !== reports.length) throw new UsageError(`--impl-name was given ${impls.length} times for ${reports.length} reports`);
+  if (impls && impls.length !== reports.length)
+    throw new UsageError(`--impl-name was given ${impls.length} times for ${reports.length} reports`);
   write(html, toHtml(reports, { impls }));
   out(`wrote HTML report: ${html} (${reports.length} implementations)`);
   return 0;
@@ -53,8 +59,7 @@ export function reportCommand(files: string[], html: string, impls: string[] | u
 /** `loopspec replay file.json --impl ...`: the saved program, expected against actual. */
 export async function replayCommand(file: string, adapter: Adapter, profileName: string | undefined, out: Out): Promise<number> {
   const c = asUsage(() => readCounterexample(file));
-  const profile = profileName ? profileByName(profileName) : profileOf(c);
-  if (!profile) throw new UsageError(`unknown profile '${profileName}'`);
+  const profile = profileName ? asUsage(() => requireProfile(profileName)) : profileOf(c);
   const result = await replay(c, adapter, profile);
   out(formatReplay(result));
   return result.status === 'conforms' ? 0 : 1;

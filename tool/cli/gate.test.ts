@@ -23,21 +23,43 @@ describe('loopspec as a CI gate', () => {
   let first: ReturnType<typeof loopspec>;
 
   beforeAll(() => {
-    first = loopspec('run', '--impl', SILENT, '--seed', '9', '--json', f('silent.json'), '--junit', f('silent.xml'), '--markdown', f('silent.md'), '--write-expect', f('silent.expect'), '--save-failures', f('cx'));
+    first = loopspec(
+      'run',
+      '--impl',
+      SILENT,
+      '--seed',
+      '9',
+      '--json',
+      f('silent.json'),
+      '--junit',
+      f('silent.xml'),
+      '--markdown',
+      f('silent.md'),
+      '--write-expect',
+      f('silent.expect'),
+      '--save-failures',
+      f('cx'),
+    );
   });
 
   it('writes a JSON report that validates, JUnit that is well-formed, and one counterexample per failure', () => {
     expect(first.code).toBe(1);
     const report = JSON.parse(readFileSync(f('silent.json'), 'utf8'));
     expect(reportProblems(report)).toEqual([]);
-    expect(report.rules.filter((r: { verdict: string }) => r.verdict === 'fail').map((r: { id: string }) => r.id)).toEqual(['GET-3', 'FORK-2']);
+    expect(report.rules.filter((r: { verdict: string }) => r.verdict === 'fail').map((r: { id: string }) => r.id)).toEqual([
+      'GET-3',
+      'FORK-2',
+    ]);
     expect(XMLValidator.validate(readFileSync(f('silent.xml'), 'utf8'))).toBe(true);
     expect(readFileSync(f('silent.md'), 'utf8')).toContain('GET-3');
     expect(readdirSync(f('cx')).sort()).toEqual([expect.stringMatching(/^FORK-2\./), expect.stringMatching(/^GET-3\./)]);
   });
 
   it('passes the gate when the results match the expectations file', () => {
-    writeFileSync(f('silent.expect'), readFileSync(f('silent.expect'), 'utf8').replace(/TODO.*$/gm, 'no DeprecationWarning, by design of the fixture'));
+    writeFileSync(
+      f('silent.expect'),
+      readFileSync(f('silent.expect'), 'utf8').replace(/TODO.*$/gm, 'no DeprecationWarning, by design of the fixture'),
+    );
     const r = loopspec('run', '--impl', SILENT, '--seed', '9', '--expect', f('silent.expect'));
     expect(r.code).toBe(0);
     expect(r.out).toContain('as expected (2 known deviations: GET-3, FORK-2)');
@@ -92,7 +114,12 @@ describe('loopspec as a CI gate', () => {
     for (const i of [1, 2, 3]) loopspec('run', '--impl', SILENT, '--seed', '9', '--shard', `${i}/3`, '--json', f(`shard${i}.json`));
     const m = loopspec('merge', '-o', f('merged.json'), f('shard1.json'), f('shard2.json'), f('shard3.json'));
     expect(m.code).toBe(1); // the merged run has failures
-    const verdicts = (file: string) => JSON.parse(readFileSync(file, 'utf8')).rules.map((r: { id: string; verdict: string; counterexample: unknown }) => [r.id, r.verdict, r.counterexample && JSON.stringify((r.counterexample as { program: unknown }).program)]);
+    const verdicts = (file: string) =>
+      JSON.parse(readFileSync(file, 'utf8')).rules.map((r: { id: string; verdict: string; counterexample: unknown }) => [
+        r.id,
+        r.verdict,
+        r.counterexample && JSON.stringify((r.counterexample as { program: unknown }).program),
+      ]);
     expect(verdicts(f('merged.json'))).toEqual(verdicts(f('silent.json')));
     expect(loopspec('merge', '-o', f('m2.json'), f('shard1.json'), f('shard2.json')).err).toMatch(/shard 3\/3 missing/);
   });
@@ -112,7 +139,11 @@ describe('loopspec as a CI gate', () => {
   });
 
   it('writes the report of the rules that finished when interrupted (SIGINT), and exits 130', async () => {
-    const child = spawn(process.execPath, ['bin/loopspec.mjs', 'run', '--impl', 'fixtures/adapters/slow-oracle.ts', '--json', f('partial.json'), '--progress'], { cwd: root, env });
+    const child = spawn(
+      process.execPath,
+      ['bin/loopspec.mjs', 'run', '--impl', 'fixtures/adapters/slow-oracle.ts', '--json', f('partial.json'), '--progress'],
+      { cwd: root, env },
+    );
     let err = '';
     child.stderr.on('data', (d) => {
       err += d;

@@ -4,11 +4,11 @@
  * failed, errored or was not exercised, 2 bad usage or a broken adapter.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { readFileSync } from 'node:fs';
 import { DEFAULT_RUNS, runSuite } from '../../conformance/runner.ts';
 import { PROPERTIES } from '../../conformance/properties/index.ts';
 import { GROUP_TITLES, RULES } from '../../spec/rules.ts';
-import { DEFAULT_PROFILE, PROFILES, profileByName } from '../../spec/profiles.ts';
+import { DEFAULT_PROFILE, PROFILES, requireProfile } from '../../spec/profiles.ts';
+import { LOOPSPEC_VERSION } from '../../conformance/version.ts';
 import type { Profile } from '../../spec/profiles.ts';
 import { loadAdapter, UsageError, type DriverOptions } from '../../conformance/load-adapter.ts';
 import { failureDetails, summary, table } from './report.ts';
@@ -29,8 +29,8 @@ export interface Io {
 }
 
 const defaultIo: Io = {
-  out: (s) => process.stdout.write(s + '\n'),
-  err: (s) => process.stderr.write(s + '\n'),
+  out: (s) => process.stdout.write(`${s}\n`),
+  err: (s) => process.stderr.write(`${s}\n`),
   isTTY: Boolean(process.stderr.isTTY),
   env: process.env,
 };
@@ -43,7 +43,8 @@ function positiveInt(name: string) {
 }
 
 function replayPath(v: string): string {
-  if (!/^\d+(:\d+)*$/.test(v)) throw new InvalidArgumentError(`a replay path is numbers separated by colons (as printed after a failure), got '${v}'`);
+  if (!/^\d+(:\d+)*$/.test(v))
+    throw new InvalidArgumentError(`a replay path is numbers separated by colons (as printed after a failure), got '${v}'`);
   return v;
 }
 
@@ -65,7 +66,7 @@ export function selectRules(wanted: string[]): string[] {
 }
 
 function version(): string {
-  return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+  return LOOPSPEC_VERSION;
 }
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -80,8 +81,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   program
     .command('run')
     .description('run the suite against an implementation (the built-in reference by default)')
-    .option('--impl <name|path>', "'reference', 'oracle', a path to an adapter module, 'python' (python3 on PATH), 'python:<interpreter>', or 'exec:<driver>' (any driver speaking protocol/PROTOCOL.md)", 'reference')
-    .option('--profile <name>', `the CPython version whose semantics are expected: ${PROFILES.map((p) => p.name).join(', ')} (default: the implementation's own, else ${DEFAULT_PROFILE})`)
+    .option(
+      '--impl <name|path>',
+      "'reference', 'oracle', a path to an adapter module, 'python' (python3 on PATH), 'python:<interpreter>', or 'exec:<driver>' (any driver speaking protocol/PROTOCOL.md)",
+      'reference',
+    )
+    .option(
+      '--profile <name>',
+      `the CPython version whose semantics are expected: ${PROFILES.map((p) => p.name).join(', ')} (default: the implementation's own, else ${DEFAULT_PROFILE})`,
+    )
     .option('--runs <n>', `programs generated per rule (default ${DEFAULT_RUNS})`, positiveInt('--runs'))
     .option('--seed <n>', 'seed of the run (printed with every run, to replay it)', int32)
     .option('--rule <id...>', 'only these rules or rule groups (repeatable, or comma-separated)')
@@ -91,10 +99,22 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--policy <module:attr>', 'python: event loop policy class, installed at the start of every program')
     .option('--loop-factory <module:attr>', 'python: callable returning a loop, used in place of asyncio.new_event_loop')
     .option('--setup <module:attr>', 'python: function run once in the driver at start (for libraries that patch asyncio)')
-    .option('--timeout <ms>', 'out-of-process: per-program deadline in ms (default 10000); past it the verdict is a timeout', positiveInt('--timeout'))
+    .option(
+      '--timeout <ms>',
+      'out-of-process: per-program deadline in ms (default 10000); past it the verdict is a timeout',
+      positiveInt('--timeout'),
+    )
     .option('--validate-protocol', 'out-of-process: validate every message against protocol/schemas')
-    .option('--driver-arg <arg>', 'exec: an argument of the driver (repeatable, in order; use --driver-arg=-x for one that starts with a dash)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--jobs <n>', 'implementations run side by side, each on its own rules (default 2 for python and exec drivers, 1 in-process)', positiveInt('--jobs'))
+    .option(
+      '--driver-arg <arg>',
+      'exec: an argument of the driver (repeatable, in order; use --driver-arg=-x for one that starts with a dash)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      '--jobs <n>',
+      'implementations run side by side, each on its own rules (default 2 for python and exec drivers, 1 in-process)',
+      positiveInt('--jobs'),
+    )
     .option('--shard <i/n>', 'run only shard i of n (1-based); join the JSON reports with `loopspec merge`')
     .option('--expect <file>', 'expectations file: exit 0 when the results match it, 1 on any surprise')
     .option('--write-expect <file>', 'write an expectations file from this run (edit the reasons)')
@@ -151,7 +171,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       // Judged by the counterexample's own semantics unless told otherwise: oracle and
       // reference follow that profile too.
       const profile = o.profile ?? c.profile;
-      const driver: DriverOptions = { policy: o.policy, loopFactory: o.loopFactory, setup: o.setup, timeoutMs: o.timeout, driverArgs: o.driverArg };
+      const driver: DriverOptions = {
+        policy: o.policy,
+        loopFactory: o.loopFactory,
+        setup: o.setup,
+        timeoutMs: o.timeout,
+        driverArgs: o.driverArg,
+      };
       const adapter = await loadAdapter(o.impl, driver, profile);
       try {
         code = await replayCommand(file, adapter, profile, io.out);
@@ -230,9 +256,7 @@ function driverFlags(o: RunOptions): string[] {
 }
 
 function chosenProfile(name: string): Profile {
-  const p = profileByName(name);
-  if (!p) throw new UsageError(`unknown profile '${name}': use one of ${PROFILES.map((x) => x.name).join(', ')}`);
-  return p;
+  return asUsage(() => requireProfile(name));
 }
 
 /** Ctrl-C stops the run after the current rule; the reports still cover what finished. */
@@ -251,21 +275,32 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
   let rules = opts.rule ? selectRules(opts.rule) : undefined;
   const shard = opts.shard ? asUsage(() => parseShard(opts.shard!)) : undefined;
   if (shard) rules = shardRules(rules ?? PROPERTIES.map((p) => p.rule), shard.index, shard.count);
-  if (rules && rules.length === 0) throw new UsageError(`nothing to run: shard ${opts.shard} of ${opts.rule ? 'the chosen rules' : 'the rules'} is empty`);
+  if (rules && rules.length === 0)
+    throw new UsageError(`nothing to run: shard ${opts.shard} of ${opts.rule ? 'the chosen rules' : 'the rules'} is empty`);
   // A broken expectations file is found before the run, and read once: --write-expect may
   // rewrite the same file after the run.
   const expectations = opts.expect ? asUsage(() => readExpectations(opts.expect!)) : undefined;
   if (opts.profile) chosenProfile(opts.profile);
-  if (opts.path && (!rules || rules.length !== 1 || opts.seed === undefined)) throw new UsageError('--path replays one counterexample: give it with one --rule and its --seed');
+  if (opts.path && (rules?.length !== 1 || opts.seed === undefined))
+    throw new UsageError('--path replays one counterexample: give it with one --rule and its --seed');
   prepareOutputs(opts);
-  const driver: DriverOptions = { policy: opts.policy, loopFactory: opts.loopFactory, setup: opts.setup, timeoutMs: opts.timeout, validate: opts.validateProtocol, driverArgs: opts.driverArg };
+  const driver: DriverOptions = {
+    policy: opts.policy,
+    loopFactory: opts.loopFactory,
+    setup: opts.setup,
+    timeoutMs: opts.timeout,
+    validate: opts.validateProtocol,
+    driverArgs: opts.driverArg,
+  };
   const adapter = await loadAdapter(opts.impl, driver, opts.profile);
   // Out-of-process implementations wait on real timers: a second driver halves the wall time.
   // An in-process adapter is one object in this thread: it runs one program at a time.
   const outOfProcess = /^(python(:|$)|exec:)/.test(opts.impl);
   if (!outOfProcess && (opts.jobs ?? 1) > 1) {
     await adapter.close();
-    throw new UsageError('--jobs applies to out-of-process implementations (python, python:<interpreter>, exec:<driver>); an in-process adapter runs one program at a time');
+    throw new UsageError(
+      '--jobs applies to out-of-process implementations (python, python:<interpreter>, exec:<driver>); an in-process adapter runs one program at a time',
+    );
   }
   const jobs = opts.jobs ?? (outOfProcess ? 2 : 1);
   const adapters = [adapter];
@@ -299,10 +334,18 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
       },
     });
     io.out(table(result));
-    const replayArgs = ['--impl', opts.impl, '--profile', profile.name, ...driverFlags(opts), ...(opts.runs ? ['--runs', String(opts.runs)] : [])];
+    const replayArgs = [
+      '--impl',
+      opts.impl,
+      '--profile',
+      profile.name,
+      ...driverFlags(opts),
+      ...(opts.runs ? ['--runs', String(opts.runs)] : []),
+    ];
     const replay = `npx loopspec run ${replayArgs.map(shellQuote).join(' ')}`;
-    for (const r of result.results) if (r.verdict === 'fail' || r.verdict === 'error') io.out('\n' + failureDetails(r, replay, result.seed));
-    io.out('\n' + summary(result));
+    for (const r of result.results)
+      if (r.verdict === 'fail' || r.verdict === 'error') io.out(`\n${failureDetails(r, replay, result.seed)}`);
+    io.out(`\n${summary(result)}`);
     const report = toReport(result, { toolVersion: version(), startedAt: new Date(started), shard, replay: replayArgs });
     for (const line of writeOutputs(report, opts)) io.out(line);
     if (result.interrupted) {
@@ -311,7 +354,7 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
     }
     if (opts.expect) {
       const { check, text } = gate(report, expectations!);
-      io.out('\n' + text);
+      io.out(`\n${text}`);
       return check.ok ? EXIT.ok : EXIT.fail;
     }
     const bad = result.results.some((r) => r.verdict === 'fail' || r.verdict === 'error' || r.verdict === 'unexercised');
@@ -321,4 +364,3 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
     await Promise.all(adapters.map((a) => a.close()));
   }
 }
-

@@ -39,7 +39,7 @@ export function writeOutputs(report: Report, o: OutputOptions): string[] {
     write(file, text());
     told.push(`wrote ${what}: ${file}`);
   };
-  put(o.json, 'JSON report', () => JSON.stringify(report, null, 2) + '\n');
+  put(o.json, 'JSON report', () => `${JSON.stringify(report, null, 2)}\n`);
   put(o.junit, 'JUnit XML', () => toJUnit(report, o.impl));
   put(o.markdown, 'Markdown summary', () => toMarkdown(report, o.impl));
   put(o.html, 'HTML report', () => toHtml([report], { impls: [o.impl] }));

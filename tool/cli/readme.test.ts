@@ -7,7 +7,8 @@ import { EXIT } from './main.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const help = (...cmd: string[]) => spawnSync(process.execPath, ['bin/loopspec.mjs', ...cmd, '--help'], { cwd: root, encoding: 'utf8' }).stdout;
+const help = (...cmd: string[]) =>
+  spawnSync(process.execPath, ['bin/loopspec.mjs', ...cmd, '--help'], { cwd: root, encoding: 'utf8' }).stdout;
 const flags = (text: string) => new Set([...text.matchAll(/(?<![\w-])--[a-z][a-z-]+/g)].map((m) => m[0]));
 
 it('documents every option of every command, and no option that does not exist', () => {

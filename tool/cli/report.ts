@@ -14,10 +14,22 @@ export function verdictCounts(r: SuiteResult): Record<string, number> {
 }
 
 export function table(r: SuiteResult): string {
-  const rows = r.results.map((x) => [x.rule, x.verdict.toUpperCase(), String(x.runs), String(x.exercised), `${Math.round(x.ms)} ms`, ruleById(x.rule)?.title ?? '', note(x)]);
+  const rows = r.results.map((x) => [
+    x.rule,
+    x.verdict.toUpperCase(),
+    String(x.runs),
+    String(x.exercised),
+    `${Math.round(x.ms)} ms`,
+    ruleById(x.rule)?.title ?? '',
+    note(x),
+  ]);
   const header = ['RULE', 'VERDICT', 'RUNS', 'REACHED', 'TIME', 'TITLE', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (row: string[]) => row.map((c, i) => pad(c, widths[i])).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((c, i) => pad(c, widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -45,7 +57,11 @@ export function failureDetails(x: RuleResult, replay: string, suiteSeed: number)
   return out.join('\n');
 }
 
-const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
+const indent = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 
 export function summary(r: SuiteResult): string {
   const c = verdictCounts(r);

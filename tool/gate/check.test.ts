@@ -25,7 +25,10 @@ describe('checkExpectations on real runs', () => {
   it('passes when the failures are the listed ones', () => {
     const c = checkExpectations(deviating, file('GET-3 fail never warns', 'FORK-2 fail never warns either'));
     expect(c.ok).toBe(true);
-    expect(c.matched.map((m) => [m.rule, m.entry.line])).toEqual([['GET-3', 2], ['FORK-2', 3]]);
+    expect(c.matched.map((m) => [m.rule, m.entry.line])).toEqual([
+      ['GET-3', 2],
+      ['FORK-2', 3],
+    ]);
     expect(formatExpectationsCheck(c)).toMatch(/as expected \(2 known deviations: GET-3, FORK-2\)/);
   });
 
@@ -42,7 +45,11 @@ describe('checkExpectations on real runs', () => {
   it('fails on stale entries, naming the lines to delete', () => {
     const c = checkExpectations(passing, file('# known', 'GET-3 fail never warns', '', 'FORK-2 fail never warns', 'THR-1 skip no threads'));
     expect(c.ok).toBe(false);
-    expect(c.unexpectedPasses.map((s) => [s.rule, s.entry.line])).toEqual([['GET-3', 3], ['THR-1', 6], ['FORK-2', 5]]); // in registry order
+    expect(c.unexpectedPasses.map((s) => [s.rule, s.entry.line])).toEqual([
+      ['GET-3', 3],
+      ['THR-1', 6],
+      ['FORK-2', 5],
+    ]); // in registry order
     expect(c.staleLines).toEqual([3, 5, 6]);
     const text = formatExpectationsCheck(c);
     expect(text).toMatch(/UNEXPECTED PASS\s+GET-3 \(listed as fail on line 3\): delete line 3/);
@@ -51,9 +58,18 @@ describe('checkExpectations on real runs', () => {
 });
 
 describe('checkExpectations, verdict by entry', () => {
-  const one = (verdict: Verdict, entry: string | null) => checkExpectations(fakeReport({ 'GET-3': verdict, 'GET-1': 'pass' }), entry ? file(`GET-3 ${entry} because`) : file());
+  const one = (verdict: Verdict, entry: string | null) =>
+    checkExpectations(fakeReport({ 'GET-3': verdict, 'GET-1': 'pass' }), entry ? file(`GET-3 ${entry} because`) : file());
   const where = (c: ReturnType<typeof one>) =>
-    c.matched.length ? 'matched' : c.regressions.length ? 'regression' : c.unexpectedPasses.length ? 'unexpected pass' : c.unexpectedSkips.length ? 'unexpected skip' : 'nothing';
+    c.matched.length
+      ? 'matched'
+      : c.regressions.length
+        ? 'regression'
+        : c.unexpectedPasses.length
+          ? 'unexpected pass'
+          : c.unexpectedSkips.length
+            ? 'unexpected skip'
+            : 'nothing';
   const table: [Verdict, string | null, string, boolean][] = [
     ['pass', null, 'nothing', true],
     ['pass', 'fail', 'unexpected pass', false],

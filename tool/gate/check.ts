@@ -96,7 +96,9 @@ export function formatExpectationsCheck(c: ExpectationsCheck): string {
   if (c.notRun.length > 0) out.push(`note: not in this run, not checked: ${c.notRun.map((e) => `${e.rule} (line ${e.line})`).join(', ')}`);
   const n = (k: number, what: string, plural = 's') => `${k} ${what}${k === 1 ? '' : plural}`;
   const bad = c.regressions.length + c.unexpectedPasses.length + c.unexpectedSkips.length;
-  const known = c.matched.map((m) => (m.verdict === m.entry.status || (m.verdict === 'skipped' && m.entry.status === 'skip') ? m.rule : `${m.rule} (${m.verdict})`));
+  const known = c.matched.map((m) =>
+    m.verdict === m.entry.status || (m.verdict === 'skipped' && m.entry.status === 'skip') ? m.rule : `${m.rule} (${m.verdict})`,
+  );
   out.push(
     c.ok
       ? `expectations ${c.file}: as expected (${n(c.matched.length, 'known deviation')}${known.length ? `: ${known.join(', ')}` : ''})`

@@ -30,8 +30,26 @@ describe('classify', () => {
 });
 
 describe('diffReports', () => {
-  const old = fakeReport({ 'POL-1': 'pass', 'GET-1': 'pass', 'GET-2': 'fail', 'GET-3': 'fail', 'GET-4': 'pass', 'RUN-1': 'skipped', 'THR-1': 'pass', 'FORK-2': 'pass' });
-  const now = fakeReport({ 'FORK-2': 'pass', 'GET-1': 'fail', 'GET-2': 'pass', 'GET-3': 'error', 'GET-4': 'skipped', 'RUN-1': 'skipped', 'NEW-1': 'pass', 'THR-1': 'pass' });
+  const old = fakeReport({
+    'POL-1': 'pass',
+    'GET-1': 'pass',
+    'GET-2': 'fail',
+    'GET-3': 'fail',
+    'GET-4': 'pass',
+    'RUN-1': 'skipped',
+    'THR-1': 'pass',
+    'FORK-2': 'pass',
+  });
+  const now = fakeReport({
+    'FORK-2': 'pass',
+    'GET-1': 'fail',
+    'GET-2': 'pass',
+    'GET-3': 'error',
+    'GET-4': 'skipped',
+    'RUN-1': 'skipped',
+    'NEW-1': 'pass',
+    'THR-1': 'pass',
+  });
 
   it('classifies every rule of either report, in registry order', () => {
     expect(diffReports(old, now).map((d) => [d.rule, d.class, d.old, d.new])).toEqual([
@@ -54,7 +72,9 @@ describe('diffReports', () => {
     expect(text).toMatch(/^fixed\s+GET-2\s+fail -> pass$/m);
     expect(text).toMatch(/^newly skipped\s+GET-4\s+pass -> skipped$/m);
     expect(text).toMatch(/^removed\s+POL-1\s+pass -> \(absent\)$/m);
-    expect(text).toMatch(/^9 rules: 1 REGRESSED, 1 fixed, 1 still failing, 2 still passing, 1 still skipped, 1 newly skipped, 1 new, 1 removed$/m);
+    expect(text).toMatch(
+      /^9 rules: 1 REGRESSED, 1 fixed, 1 still failing, 2 still passing, 1 still skipped, 1 newly skipped, 1 new, 1 removed$/m,
+    );
   });
 
   it('does not report a regression when nothing regressed', () => {
@@ -68,10 +88,17 @@ describe('diffReports', () => {
   it('compares two implementations side by side', async () => {
     const [a, b] = await Promise.all([realReport(oracle()), realReport(silent())]);
     const d = diffReports(a, b);
-    expect(d.filter((x) => x.class !== 'unchanged-passing').map((x) => `${x.rule} ${x.class}`)).toEqual(['GET-3 regressed', 'FORK-2 regressed']);
+    expect(d.filter((x) => x.class !== 'unchanged-passing').map((x) => `${x.rule} ${x.class}`)).toEqual([
+      'GET-3 regressed',
+      'FORK-2 regressed',
+    ]);
     const { text, regressed } = formatDiff(a, b);
     expect(regressed).toBe(true);
     expect(text.split('\n')[0]).toBe('diff: loopspec-oracle cpython-3.12 -> silent-oracle cpython-3.12');
-    expect(diffReports(b, a).filter((x) => x.class === 'fixed').map((x) => x.rule)).toEqual(['GET-3', 'FORK-2']);
+    expect(
+      diffReports(b, a)
+        .filter((x) => x.class === 'fixed')
+        .map((x) => x.rule),
+    ).toEqual(['GET-3', 'FORK-2']);
   });
 });

@@ -12,7 +12,15 @@ import type { Verdict } from '../../conformance/runner.ts';
 import { byRegistryOrder } from './order.ts';
 import { oneLine, outcomeOf, problemOf } from './verdicts.ts';
 
-export type DiffClass = 'regressed' | 'fixed' | 'unchanged-failing' | 'unchanged-passing' | 'unchanged-skipped' | 'newly-skipped' | 'new' | 'removed';
+export type DiffClass =
+  | 'regressed'
+  | 'fixed'
+  | 'unchanged-failing'
+  | 'unchanged-passing'
+  | 'unchanged-skipped'
+  | 'newly-skipped'
+  | 'new'
+  | 'removed';
 
 export interface RuleDiff {
   rule: string;
@@ -43,7 +51,8 @@ export function diffReports(old: Report, now: Report): RuleDiff[] {
     const a = before.get(rule);
     const b = after.get(rule);
     const cls = classify(a?.verdict ?? null, b?.verdict ?? null);
-    const detail = b && (cls === 'regressed' || cls === 'unchanged-failing' || cls === 'new') && outcomeOf(b.verdict) === 'bad' ? problemOf(b) : null;
+    const detail =
+      b && (cls === 'regressed' || cls === 'unchanged-failing' || cls === 'new') && outcomeOf(b.verdict) === 'bad' ? problemOf(b) : null;
     return { rule, class: cls, old: a?.verdict ?? null, new: b?.verdict ?? null, detail };
   });
 }
@@ -85,7 +94,9 @@ export function formatDiff(old: Report, now: Report, diffs: RuleDiff[] = diffRep
       out.push(`${LABEL[cls].padEnd(14)} ${d.rule.padEnd(8)} ${change}${d.detail ? `: ${d.detail}` : ''}`);
     }
   }
-  const counts = (Object.keys(LABEL) as DiffClass[]).map((c) => [c, diffs.filter((d) => d.class === c).length] as const).filter(([, n]) => n > 0);
+  const counts = (Object.keys(LABEL) as DiffClass[])
+    .map((c) => [c, diffs.filter((d) => d.class === c).length] as const)
+    .filter(([, n]) => n > 0);
   out.push(`${diffs.length} rules: ${counts.map(([c, n]) => `${n} ${LABEL[c]}`).join(', ')}`);
   const regressed = diffs.some((d) => d.class === 'regressed');
   return { text: out.join('\n'), regressed };

@@ -22,8 +22,15 @@ function parseError(text: string): ExpectationsError {
 
 describe('parseExpectations', () => {
   it('reads entries with their line numbers, skipping comments and blank lines', () => {
-    const text = [H, '# why we deviate', '', 'GET-3  fail  we never warn (our issue #12)', '\tTHR-1\tskip\tno threads here  ', '   # indented comment'].join('\r\n');
-    const x = parseExpectations('\uFEFF' + text, 'impl.expect');
+    const text = [
+      H,
+      '# why we deviate',
+      '',
+      'GET-3  fail  we never warn (our issue #12)',
+      '\tTHR-1\tskip\tno threads here  ',
+      '   # indented comment',
+    ].join('\r\n');
+    const x = parseExpectations(`\uFEFF${text}`, 'impl.expect');
     expect(x.file).toBe('impl.expect');
     expect(x.entries).toEqual([
       { rule: 'GET-3', status: 'fail', reason: 'we never warn (our issue #12)', line: 4 },
@@ -39,7 +46,13 @@ describe('parseExpectations', () => {
     ['missing header', 'GET-3 fail reason', 'header', 1, /first line must be '# loopspec expectations v1'/],
     ['empty file', '', 'header', 1, /first line must be/],
     ['newer version', '# loopspec expectations v2\nGET-3 fail x', 'header', 1, /unsupported expectations format v2/],
-    ['malformed line', `${H}\nGET-3 fail ok\nthis is not an entry`, 'malformed', 3, /expected `<RULE-ID> fail\|skip <reason>`, got 'this is not an entry'/],
+    [
+      'malformed line',
+      `${H}\nGET-3 fail ok\nthis is not an entry`,
+      'malformed',
+      3,
+      /expected `<RULE-ID> fail\|skip <reason>`, got 'this is not an entry'/,
+    ],
     ['rule alone', `${H}\n\nGET-3`, 'malformed', 3, /status and reason are missing/],
     ['unknown rule', `${H}\nGET-99 fail because`, 'unknown-rule', 2, /unknown rule 'GET-99'.*loopspec rules/],
     ['lower-case rule', `${H}\nget-3 fail because`, 'unknown-rule', 2, /upper case: GET-3/],

@@ -64,7 +64,13 @@ export function parseExpectations(text: string, fileName: string): Expectations 
   const header = lines[0].trim();
   if (header !== EXPECTATIONS_HEADER) {
     const v = /^#\s*loopspec expectations\s+(\S+)/.exec(header)?.[1];
-    fail('header', 1, v ? `unsupported expectations format ${v}: this loopspec reads '${EXPECTATIONS_HEADER}'` : `the first line must be '${EXPECTATIONS_HEADER}'`);
+    fail(
+      'header',
+      1,
+      v
+        ? `unsupported expectations format ${v}: this loopspec reads '${EXPECTATIONS_HEADER}'`
+        : `the first line must be '${EXPECTATIONS_HEADER}'`,
+    );
   }
   const entries: ExpectationEntry[] = [];
   const seen = new Map<string, number>();
@@ -77,8 +83,10 @@ export function parseExpectations(text: string, fileName: string): Expectations 
     if (!RULE_SHAPE.test(rule)) fail('malformed', line, `expected ${USAGE}, got '${s}'`);
     if (!RULE_IDS.has(rule)) fail('unknown-rule', line, unknownRule(rule));
     if (status === undefined) fail('malformed', line, `${rule}: expected ${USAGE}, the status and reason are missing`);
-    if (!(STATUSES as readonly string[]).includes(status)) fail('unknown-status', line, `${rule}: unknown status '${status}', use fail or skip`);
-    if (!reason?.trim()) fail('missing-reason', line, `${rule} ${status}: give a reason after the status (why this implementation deviates)`);
+    if (!(STATUSES as readonly string[]).includes(status))
+      fail('unknown-status', line, `${rule}: unknown status '${status}', use fail or skip`);
+    if (!reason?.trim())
+      fail('missing-reason', line, `${rule} ${status}: give a reason after the status (why this implementation deviates)`);
     const first = seen.get(rule);
     if (first !== undefined) fail('duplicate', line, `${rule} is already listed on line ${first}`);
     seen.set(rule, line);
@@ -101,7 +109,11 @@ export function readExpectations(path: string): Expectations {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new GateError(code === 'ENOENT' ? `expectations file ${path} does not exist (create one with loopspec run --write-expect <file>)` : `cannot read expectations file ${path}: ${(e as Error).message}`);
+    throw new GateError(
+      code === 'ENOENT'
+        ? `expectations file ${path} does not exist (create one with loopspec run --write-expect <file>)`
+        : `cannot read expectations file ${path}: ${(e as Error).message}`,
+    );
   }
   return parseExpectations(text, path);
 }

@@ -28,7 +28,13 @@ describe('mergeReports of real shard runs', () => {
     expect(timeless(merged)).toEqual(timeless(whole));
     expect(merged.rules.filter((r) => r.verdict === 'fail').map((r) => r.id)).toEqual(['GET-3', 'FORK-2']);
     const { implementation, profile, seed, runs, interrupted } = merged;
-    expect({ implementation, profile, seed, runs, interrupted }).toEqual({ implementation: whole.implementation, profile: whole.profile, seed: whole.seed, runs: whole.runs, interrupted: false });
+    expect({ implementation, profile, seed, runs, interrupted }).toEqual({
+      implementation: whole.implementation,
+      profile: whole.profile,
+      seed: whole.seed,
+      runs: whole.runs,
+      interrupted: false,
+    });
   });
 
   it('is not vacuous: every shard ran rules, and the two failures came from different shards', () => {
@@ -39,7 +45,8 @@ describe('mergeReports of real shard runs', () => {
 });
 
 describe('mergeReports refuses reports that do not belong together', () => {
-  const shard = (index: number, count: number, verdicts: Record<string, 'pass' | 'fail'>, over: Partial<Report> = {}) => fakeReport(verdicts, { shard: { index, count }, ...over });
+  const shard = (index: number, count: number, verdicts: Record<string, 'pass' | 'fail'>, over: Partial<Report> = {}) =>
+    fakeReport(verdicts, { shard: { index, count }, ...over });
   const a = shard(1, 2, { 'GET-1': 'pass' });
   const b = shard(2, 2, { 'GET-2': 'fail' });
 
@@ -52,14 +59,26 @@ describe('mergeReports refuses reports that do not belong together', () => {
 
   const cases: [string, Report[], RegExp][] = [
     ['nothing', [], /nothing to merge/],
-    ['another implementation', [a, { ...b, implementation: { name: 'other', version: '1.0' } }], /b\.json is not from the same run as a\.json: implementation other 1\.0 vs impl 1\.0/],
-    ['another implementation version', [a, { ...b, implementation: { name: 'impl', version: '2.0' } }], /implementation impl 2\.0 vs impl 1\.0/],
+    [
+      'another implementation',
+      [a, { ...b, implementation: { name: 'other', version: '1.0' } }],
+      /b\.json is not from the same run as a\.json: implementation other 1\.0 vs impl 1\.0/,
+    ],
+    [
+      'another implementation version',
+      [a, { ...b, implementation: { name: 'impl', version: '2.0' } }],
+      /implementation impl 2\.0 vs impl 1\.0/,
+    ],
     ['another profile', [a, { ...b, profile: 'cpython-3.13' }], /profile cpython-3\.13 vs cpython-3\.12/],
     ['another seed', [a, { ...b, seed: 2 }], /seed 2 vs 1/],
     ['other runs', [a, { ...b, runs: 99 }], /runs 99 vs 10/],
     ['another loopspec', [a, { ...b, tool: { name: 'loopspec', version: '0.2.0' } }], /loopspec version 0\.2\.0 vs 0\.1\.0/],
     ['a whole run', [a, { ...b, shard: null }], /b\.json is not a shard/],
-    ['different shard counts', [a, shard(2, 3, { 'GET-2': 'pass' })], /b\.json is shard 2\/3 but a\.json is one of 2: the shard counts differ/],
+    [
+      'different shard counts',
+      [a, shard(2, 3, { 'GET-2': 'pass' })],
+      /b\.json is shard 2\/3 but a\.json is one of 2: the shard counts differ/,
+    ],
     ['the same index twice', [a, shard(1, 2, { 'GET-2': 'pass' })], /a\.json and b\.json are both shard 1\/2/],
     ['a missing shard', [a], /shard 2\/2 missing/],
     ['overlapping shards', [a, shard(2, 2, { 'GET-1': 'pass' })], /rule GET-1 is in both a\.json and b\.json: the shards overlap/],

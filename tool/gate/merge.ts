@@ -33,7 +33,10 @@ export function mergeReports(reports: Report[], names: string[] = []): Report {
   });
   const count = shards[0].count;
   const odd = shards.findIndex((s) => s.count !== count);
-  if (odd > 0) throw new MergeError(`${name(odd)} is shard ${shards[odd].index}/${shards[odd].count} but ${name(0)} is one of ${count}: the shard counts differ`);
+  if (odd > 0)
+    throw new MergeError(
+      `${name(odd)} is shard ${shards[odd].index}/${shards[odd].count} but ${name(0)} is one of ${count}: the shard counts differ`,
+    );
   const byIndex = new Map<number, number>();
   for (const [i, s] of shards.entries()) {
     const other = byIndex.get(s.index);
@@ -41,7 +44,10 @@ export function mergeReports(reports: Report[], names: string[] = []): Report {
     byIndex.set(s.index, i);
   }
   const missing = Array.from({ length: count }, (_, k) => k + 1).filter((k) => !byIndex.has(k));
-  if (missing.length > 0) throw new MergeError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing: give the report of every shard`);
+  if (missing.length > 0)
+    throw new MergeError(
+      `shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing: give the report of every shard`,
+    );
   const owner = new Map<string, number>();
   for (const [i, r] of reports.entries()) {
     for (const rule of r.rules) {

@@ -25,7 +25,9 @@ describe('readReport', () => {
     const report = await realReport(oracle(), { rules: ['GET-3'] });
     expect(readReport(file('schema-ok.json', report))).toEqual(report);
     expect(() => readReport(file('schema-bad.json', { ...report, seed: 'x' }))).toThrow(/is not a valid loopspec report/);
-    expect(() => readReport(file('schema-date.json', { ...report, startedAt: 'yesterday' }))).toThrow(/\/startedAt must match format "date-time"/);
+    expect(() => readReport(file('schema-date.json', { ...report, startedAt: 'yesterday' }))).toThrow(
+      /\/startedAt must match format "date-time"/,
+    );
   });
 
   const bad: [string, () => string, RegExp][] = [
@@ -33,8 +35,16 @@ describe('readReport', () => {
     ['a directory', () => (mkdirSync(join(dir, 'd'), { recursive: true }), join(dir, 'd')), /is a directory/],
     ['non-JSON', () => file('text.json', 'loopspec: 40 rules passed'), /is not JSON: /],
     ['a JSON array', () => file('array.json', []), /is not a loopspec report: expected a JSON object/],
-    ['another format', () => file('junit.json', { format: 'junit', version: 1 }), /is not a loopspec report: format is "junit", expected "loopspec-report"/],
-    ['a newer version', () => file('v2.json', { ...fakeReport({}), version: 2 }), /report format version 2 is not supported, this loopspec reads version 1 \(upgrade loopspec\)/],
+    [
+      'another format',
+      () => file('junit.json', { format: 'junit', version: 1 }),
+      /is not a loopspec report: format is "junit", expected "loopspec-report"/,
+    ],
+    [
+      'a newer version',
+      () => file('v2.json', { ...fakeReport({}), version: 2 }),
+      /report format version 2 is not supported, this loopspec reads version 1 \(upgrade loopspec\)/,
+    ],
     ['no version', () => file('v.json', { ...fakeReport({}), version: undefined }), /report format version undefined is not supported/],
   ];
   for (const [what, make, message] of bad) {

@@ -35,11 +35,15 @@ export function readReport(path: string): Report {
 /** Checks a parsed value; `path` names it in errors. Format and version first, then the schema. */
 export function asReport(value: unknown, path: string): Report {
   const o = value as Record<string, unknown>;
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new ReportError(`${path} is not a loopspec report: expected a JSON object`);
-  if (o.format !== REPORT_FORMAT) throw new ReportError(`${path} is not a loopspec report: format is ${JSON.stringify(o.format)}, expected "${REPORT_FORMAT}"`);
+  if (typeof o !== 'object' || o === null || Array.isArray(o))
+    throw new ReportError(`${path} is not a loopspec report: expected a JSON object`);
+  if (o.format !== REPORT_FORMAT)
+    throw new ReportError(`${path} is not a loopspec report: format is ${JSON.stringify(o.format)}, expected "${REPORT_FORMAT}"`);
   if (o.version !== REPORT_VERSION) {
     const newer = typeof o.version === 'number' && o.version > REPORT_VERSION;
-    throw new ReportError(`${path}: report format version ${JSON.stringify(o.version)} is not supported, this loopspec reads version ${REPORT_VERSION}${newer ? ' (upgrade loopspec)' : ''}`);
+    throw new ReportError(
+      `${path}: report format version ${JSON.stringify(o.version)} is not supported, this loopspec reads version ${REPORT_VERSION}${newer ? ' (upgrade loopspec)' : ''}`,
+    );
   }
   const problems = reportProblems(o);
   if (problems.length > 0) throw new ReportError(`${path} is not a valid loopspec report: ${problems.slice(0, 3).join('; ')}`);

@@ -68,7 +68,11 @@ describe('shardRules', () => {
     for (const g of groups) {
       const members = [...RULE_IDS].filter((id) => id.startsWith(`${g}-`));
       if (members.length < 3) continue;
-      for (const s of shards) expect(members.every((id) => s.includes(id)), g).toBe(false);
+      for (const s of shards)
+        expect(
+          members.every((id) => s.includes(id)),
+          g,
+        ).toBe(false);
     }
   });
 

@@ -38,7 +38,8 @@ export function parseShard(spec: string): Shard {
 
 function checkShard(index: number, count: number, spec = `${index}/${count}`): void {
   if (!Number.isSafeInteger(count) || count < 1) throw new ShardError(`shard '${spec}': the count must be a positive whole number`);
-  if (!Number.isSafeInteger(index) || index < 1) throw new ShardError(`shard '${spec}': shards are numbered from 1, so the index must be at least 1`);
+  if (!Number.isSafeInteger(index) || index < 1)
+    throw new ShardError(`shard '${spec}': shards are numbered from 1, so the index must be at least 1`);
   if (index > count) throw new ShardError(`shard '${spec}': the index must be at most the count (${count})`);
 }
 

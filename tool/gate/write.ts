@@ -27,5 +27,5 @@ export function writeExpectations(report: Report): string {
     if (r.verdict === 'unexercised') out.push('#   (better: raise --runs until it is exercised than list it here)');
     out.push(`${r.id} ${status} ${PLACEHOLDER_REASON}`);
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

@@ -4,7 +4,11 @@ import type { Report, ReportRule } from '../../conformance/report.ts';
 import { replayCommand } from './replay.ts';
 import { problemLine } from './summary.ts';
 
-const indent = (s: string): string => s.split('\n').map((l) => `    ${l}`).join('\n');
+const indent = (s: string): string =>
+  s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 
 export function failureText(report: Report, rule: ReportRule, impl: string): string {
   const c = rule.counterexample;

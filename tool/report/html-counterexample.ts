@@ -12,7 +12,8 @@ function mismatches(rule: ReportRule): string {
   const ms = rule.counterexample?.mismatches ?? [];
   if (ms.length === 0) return '';
   const items = ms.map(
-    (m) => `<li>at <code>${h(m.where)}</code>: <span class="label">expected</span> <code>${h(m.expected)}</code>, <span class="label">actual</span> <code>${h(m.actual)}</code></li>`,
+    (m) =>
+      `<li>at <code>${h(m.where)}</code>: <span class="label">expected</span> <code>${h(m.expected)}</code>, <span class="label">actual</span> <code>${h(m.actual)}</code></li>`,
   );
   return `<h4>Mismatches</h4><ul class="mismatches">${items.join('')}</ul>`;
 }

@@ -11,7 +11,16 @@ import { formatProgram } from '../../language/python.ts';
 import { failingReport, mixedReport, NASTY, passingReport } from '../../fixtures/helpers/reports.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCRATCH = new URL('../../scratch/report-html/', import.meta.url);
 
 describe('toHtml in a browser', () => {
@@ -19,7 +28,10 @@ describe('toHtml in a browser', () => {
   let passing: Report, failing: Report, mixed: Report;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the HTML report is tested in a real browser. Install it with: apt-get update && apt-get install -y chromium`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `${CHROMIUM} is missing: the HTML report is tested in a real browser. Install it with: apt-get update && apt-get install -y chromium`,
+      );
     [passing, failing, mixed] = await Promise.all([passingReport(), failingReport(), mixedReport()]);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
   });
@@ -64,7 +76,9 @@ describe('toHtml in a browser', () => {
     // The shrunk program depends on the generators: take its lines from the report.
     const cx0 = failing.rules.find((r) => r.id === 'GET-3')!.counterexample!;
     const at = cx0.mismatches[0].where.split(' ')[0];
-    const programLine = formatProgram(cx0.program).split('\n').find((l) => l.startsWith(at.padEnd(5)))!;
+    const programLine = formatProgram(cx0.program)
+      .split('\n')
+      .find((l) => l.startsWith(at.padEnd(5)))!;
     expect(programLine).toContain('asyncio.get_event_loop()');
     const cx = page.locator('tr.cx-row', { hasText: programLine }).first();
     expect(await cx.isVisible()).toBe(false);
@@ -75,7 +89,9 @@ describe('toHtml in a browser', () => {
     expect(text).toContain('expected DeprecationWarning("There is no current event loop"), actual no warning');
     expect(text).toMatch(new RegExp(`${at}\\s+L\\d; warns DeprecationWarning\\("There is no current event loop"\\)\\s+L\\d`));
     const path = failing.rules.find((r) => r.id === 'GET-3')!.counterexample!.path;
-    expect(text).toContain(`npx loopspec run --impl fixtures/adapters/silent-oracle.ts --profile cpython-3.12 --rule GET-3 --seed 9 --path ${path}`);
+    expect(text).toContain(
+      `npx loopspec run --impl fixtures/adapters/silent-oracle.ts --profile cpython-3.12 --rule GET-3 --seed 9 --path ${path}`,
+    );
 
     await page.screenshot({ path: fileURLToPath(new URL('two.png', SCRATCH)), fullPage: true });
     await failCell.getByRole('button').click();
@@ -86,7 +102,8 @@ describe('toHtml in a browser', () => {
 
   it('shows every verdict in words, and messages as text, never as markup', async () => {
     const { page, problems } = await open('mixed.html', toHtml([mixed]));
-    const cellOf = (id: string) => page.locator('tr.rule', { has: page.getByRole('rowheader', { name: new RegExp(`^${id} `) }) }).locator('td');
+    const cellOf = (id: string) =>
+      page.locator('tr.rule', { has: page.getByRole('rowheader', { name: new RegExp(`^${id} `) }) }).locator('td');
     expect(await cellOf('POL-1').innerText()).toMatch(/^NOT EXERCISED\n.*not a pass/);
     expect(await cellOf('THR-1').innerText()).toBe('SKIPPED\nskipped: needs threads');
     const pol2 = mixed.rules.find((r) => r.id === 'POL-2')!;

@@ -41,7 +41,13 @@ function cell(rule: ReportRule | undefined, cxId: string): string {
   const open = rule.verdict === 'fail' || rule.verdict === 'error';
   const body = open ? `<button type="button" class="open" aria-expanded="false" aria-controls="${cxId}">${label}</button>` : label;
   const note =
-    rule.verdict === 'unexercised' ? NOT_EXERCISED.replace(/^not exercised: /, '') : rule.verdict === 'skipped' ? problemLine(rule) : rule.verdict === 'pass' && rule.skipped ? `${rule.skipped} skipped` : '';
+    rule.verdict === 'unexercised'
+      ? NOT_EXERCISED.replace(/^not exercised: /, '')
+      : rule.verdict === 'skipped'
+        ? problemLine(rule)
+        : rule.verdict === 'pass' && rule.skipped
+          ? `${rule.skipped} skipped`
+          : '';
   return `<td class="cell v-${rule.verdict}" title="${h(tip)}">${body}${note ? `<small>${h(note)}</small>` : ''}</td>`;
 }
 
@@ -58,16 +64,23 @@ export function toHtml(reports: Report[], options: HtmlOptions = {}): string {
     }
     const found = byId.map((m) => m.get(rule.id));
     const cells = found.map((x, col) => cell(x, `cx-${i}-${col}`));
-    rows.push(`<tr class="rule" data-rule="${h(rule.id)}"><th scope="row" class="rule"><span class="id">${h(rule.id)}</span> ${h(rule.title)}</th>${cells.join('')}</tr>`);
+    rows.push(
+      `<tr class="rule" data-rule="${h(rule.id)}"><th scope="row" class="rule"><span class="id">${h(rule.id)}</span> ${h(rule.title)}</th>${cells.join('')}</tr>`,
+    );
     found.forEach((x, col) => {
       if (x && (x.verdict === 'fail' || x.verdict === 'error')) {
         const impl = options.impls?.[col] ?? reports[col].implementation.name;
-        rows.push(`<tr class="cx-row" id="cx-${i}-${col}" hidden><td colspan="${cols + 1}">${counterexampleHtml(reports[col], x, impl)}</td></tr>`);
+        rows.push(
+          `<tr class="cx-row" id="cx-${i}-${col}" hidden><td colspan="${cols + 1}">${counterexampleHtml(reports[col], x, impl)}</td></tr>`,
+        );
       }
     });
   });
   const title = options.title ?? 'loopspec conformance';
-  const summaries = reports.map((r) => `<li><b>${h(r.implementation.name)} ${h(r.implementation.version)}</b> (${h(r.profile)}): ${h(countsText(r))}; started ${h(r.startedAt)}, loopspec ${h(r.tool.version)}</li>`);
+  const summaries = reports.map(
+    (r) =>
+      `<li><b>${h(r.implementation.name)} ${h(r.implementation.version)}</b> (${h(r.profile)}): ${h(countsText(r))}; started ${h(r.startedAt)}, loopspec ${h(r.tool.version)}</li>`,
+  );
   return `<!doctype html>
 <html lang="en">
 <head>

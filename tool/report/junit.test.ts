@@ -9,7 +9,11 @@ import { failingReport, mixedReport, NASTY, passingReport } from '../../fixtures
 
 type Node = Record<string, any>;
 const parse = (xml: string): Node =>
-  new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) }).parse(xml);
+  new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
+  }).parse(xml);
 const cases = (doc: Node): Node[] => doc.testsuites.testsuite.flatMap((s: Node) => s.testcase);
 const num = (n: Node, attr: string): number => Number(n[attr]);
 
@@ -38,7 +42,12 @@ describe('toJUnit', () => {
       const doc = parse(toJUnit(r));
       const c = verdictCounts(r);
       const top = doc.testsuites;
-      expect([num(top, 'tests'), num(top, 'failures'), num(top, 'errors'), num(top, 'skipped')]).toEqual([r.rules.length, c.fail, c.error, c.skipped + c.unexercised]);
+      expect([num(top, 'tests'), num(top, 'failures'), num(top, 'errors'), num(top, 'skipped')]).toEqual([
+        r.rules.length,
+        c.fail,
+        c.error,
+        c.skipped + c.unexercised,
+      ]);
       for (const s of top.testsuite) {
         const rules = r.rules.filter((x) => x.group === s.name);
         expect(num(s, 'tests')).toBe(rules.length);
@@ -54,7 +63,9 @@ describe('toJUnit', () => {
     expect(get3.failure.message).toContain('expected DeprecationWarning("There is no current event loop"), actual no warning');
     const text: string = get3.failure['#text'];
     expect(text).toContain('asyncio.get_event_loop()');
-    expect(text).toMatch(/replay: npx loopspec run --impl fixtures\/adapters\/silent-oracle\.ts --profile cpython-3\.12 --rule GET-3 --seed 9 --path [0-9:]+/);
+    expect(text).toMatch(
+      /replay: npx loopspec run --impl fixtures\/adapters\/silent-oracle\.ts --profile cpython-3\.12 --rule GET-3 --seed 9 --path [0-9:]+/,
+    );
   });
 
   it('reports faults as errors of their kind, and skipped and unexercised rules as skipped with why', () => {
@@ -75,7 +86,9 @@ describe('toJUnit', () => {
     const get4 = cases(parse(xml)).find((c) => c.name.startsWith('GET-4 '))!; // ...and back out
     expect(get4.failure.message).toContain(`actual ${shown}`);
     expect(get4.failure['#text']).toContain(`actual:   ${shown}`);
-    expect(parse(xml).testsuites.testsuite[0].properties.property.find((p: Node) => p.name === 'implementation').value).toBe('nasty <impl> & co');
+    expect(parse(xml).testsuites.testsuite[0].properties.property.find((p: Node) => p.name === 'implementation').value).toBe(
+      'nasty <impl> & co',
+    );
   });
 
   it('replaces characters XML cannot carry', () => {

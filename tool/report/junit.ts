@@ -26,21 +26,37 @@ interface Case {
 }
 
 function testCase(report: Report, rule: ReportRule, impl: string): Case {
-  const node: XmlNode = { '@_name': xmlSafe(`${rule.id} ${rule.title}`.trim()), '@_classname': rule.group, '@_time': seconds(rule.durationMs) };
+  const node: XmlNode = {
+    '@_name': xmlSafe(`${rule.id} ${rule.title}`.trim()),
+    '@_classname': rule.group,
+    '@_time': seconds(rule.durationMs),
+  };
   const body = () => xmlSafe(failureText(report, rule, impl));
   const message = xmlSafe(problemLine(rule));
   if (rule.verdict === 'fail') node.failure = { '@_message': message, '@_type': 'mismatch', '#text': body() };
   if (rule.verdict === 'error') node.error = { '@_message': message, '@_type': rule.fault ?? 'error', '#text': body() };
   if (rule.verdict === 'skipped') node.skipped = { '@_message': message };
   if (rule.verdict === 'unexercised') node.skipped = { '@_message': NOT_EXERCISED };
-  if (rule.verdict === 'pass' && rule.skipped > 0) node['system-out'] = xmlSafe(`${rule.skipped} programs skipped: ${rule.skipReasons.join('; ')}`);
+  if (rule.verdict === 'pass' && rule.skipped > 0)
+    node['system-out'] = xmlSafe(`${rule.skipped} programs skipped: ${rule.skipReasons.join('; ')}`);
   const skipped = rule.verdict === 'skipped' || rule.verdict === 'unexercised';
   return { node, failure: rule.verdict === 'fail', error: rule.verdict === 'error', skipped, ms: rule.durationMs };
 }
 
 function interruptedCase(report: Report): Case {
   const message = `the run was interrupted after ${report.rules.length} rules; the rules that did not finish were not checked`;
-  return { node: { '@_name': 'run interrupted', '@_classname': 'loopspec', '@_time': '0.000', error: { '@_message': message, '@_type': 'interrupted' } }, failure: false, error: true, skipped: false, ms: 0 };
+  return {
+    node: {
+      '@_name': 'run interrupted',
+      '@_classname': 'loopspec',
+      '@_time': '0.000',
+      error: { '@_message': message, '@_type': 'interrupted' },
+    },
+    failure: false,
+    error: true,
+    skipped: false,
+    ms: 0,
+  };
 }
 
 function counts(cases: Case[]) {
@@ -93,6 +109,12 @@ export function toJUnit(report: Report, impl: string = report.implementation.nam
       testsuite: suites,
     },
   };
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true, processEntities: true });
+  const builder = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    format: true,
+    suppressEmptyNode: true,
+    processEntities: true,
+  });
   return builder.build(doc);
 }

@@ -8,7 +8,8 @@ import { formatProgram } from '../../language/python.ts';
 import { failingReport, mixedReport, NASTY, passingReport } from '../../fixtures/helpers/reports.ts';
 
 const render = (md: string): string => new MarkdownIt({ html: true }).render(md);
-const tableRows = (html: string): string[] => [...(html.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1].matchAll(/<tr>([\s\S]*?)<\/tr>/g) ?? [])].map((m) => m[1]);
+const tableRows = (html: string): string[] =>
+  [...(html.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1].matchAll(/<tr>([\s\S]*?)<\/tr>/g) ?? [])].map((m) => m[1]);
 
 describe('toMarkdown', () => {
   let passing: Report, failing: Report, mixed: Report;
@@ -18,7 +19,9 @@ describe('toMarkdown', () => {
 
   it('starts with a header line: implementation, version, profile, seed, verdict counts', () => {
     const first = toMarkdown(failing).split('\n')[0];
-    expect(first).toBe('**loopspec 0.1.0** · `silent-oracle` cpython-3.12 · profile `cpython-3.12` · seed 9 · 40 rules: 38 pass, 2 fail, 0 error, 0 not exercised, 0 skipped');
+    expect(first).toBe(
+      '**loopspec 0.1.0** · `silent-oracle` cpython-3.12 · profile `cpython-3.12` · seed 9 · 40 rules: 38 pass, 2 fail, 0 error, 0 not exercised, 0 skipped',
+    );
   });
 
   it('says so when every rule passed, with no table', () => {
@@ -33,17 +36,21 @@ describe('toMarkdown', () => {
     expect(rows[0]).toContain('<td>FAIL</td>');
     const where = failing.rules.find((r) => r.id === 'GET-3')!.counterexample!.mismatches[0].where;
     expect(where).toMatch(/^s\d+ warnings$/);
-    expect(rows[0]).toContain(`${where}: expected <code>DeprecationWarning(&quot;There is no current event loop&quot;)</code>, actual <code>no warning</code>`);
+    expect(rows[0]).toContain(
+      `${where}: expected <code>DeprecationWarning(&quot;There is no current event loop&quot;)</code>, actual <code>no warning</code>`,
+    );
   });
 
   it('collapses each counterexample in <details>, with the program and the replay command', () => {
     const md = toMarkdown(failing, 'fixtures/adapters/silent-oracle.ts');
     const get3 = md.slice(md.indexOf('<details><summary>GET-3'), md.indexOf('</details>') + 10);
     const program = failing.rules.find((r) => r.id === 'GET-3')!.counterexample!.program;
-    expect(get3).toContain('```python\n' + formatProgram(program));
+    expect(get3).toContain(`\`\`\`python\n${formatProgram(program)}`);
     expect(formatProgram(program)).toContain('asyncio.get_event_loop()');
     const path = failing.rules.find((r) => r.id === 'GET-3')!.counterexample!.path;
-    expect(get3).toContain(`\`\`\`sh\nnpx loopspec run --impl fixtures/adapters/silent-oracle.ts --profile cpython-3.12 --rule GET-3 --seed 9 --path ${path}\n\`\`\``);
+    expect(get3).toContain(
+      `\`\`\`sh\nnpx loopspec run --impl fixtures/adapters/silent-oracle.ts --profile cpython-3.12 --rule GET-3 --seed 9 --path ${path}\n\`\`\``,
+    );
     expect(render(md)).toContain('<details><summary>GET-3 FAIL: Implicit creation: main thread, no loop, set never called</summary>');
   });
 
@@ -63,7 +70,9 @@ describe('toMarkdown', () => {
     const html = render(toMarkdown(mixed));
     for (const r of tableRows(html)) expect(r.match(/<td>/g)?.length).toBe(4); // no `|` split a row
     expect(html).not.toContain('<b>'); // no message turned into markup
-    expect(html).toContain(`<code>RuntimeError(${JSON.stringify(NASTY).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')})</code>`);
+    expect(html).toContain(
+      `<code>RuntimeError(${JSON.stringify(NASTY).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')})</code>`,
+    );
     // The crash detail is plain text: it reads as typed, no emphasis, no entity decoded.
     expect(html).toContain('crash: driver died: &lt;b&gt;&amp;amp; &quot;dq&quot;');
     expect(html).not.toMatch(/<em>|<strong>star/);

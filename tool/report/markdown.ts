@@ -61,8 +61,20 @@ function details(report: Report, rule: ReportRule, impl: string): string {
   const lines = [`<details><summary>${escapeHtml(`${rule.id} ${VERDICT_LABEL[rule.verdict]}: ${rule.title}`)}</summary>`, ''];
   if (rule.verdict === 'error') lines.push(`Error: ${mdText(problemLine(rule))}`, '');
   for (const m of c.mismatches) lines.push(`- at ${mdText(m.where)}: expected ${mdCode(m.expected)}, actual ${mdCode(m.actual)}`);
-  if (c.actual.end.kind !== 'ok') lines.push(`- the implementation did not finish: ${mdCode(`${c.actual.end.kind}: ${c.actual.end.detail}`)}`);
-  lines.push('', 'Program (shrunk):', '', mdBlock(formatProgram(c.program), 'python'), '', 'Replay:', '', mdBlock(replayCommand(report, rule, impl), 'sh'), '', '</details>');
+  if (c.actual.end.kind !== 'ok')
+    lines.push(`- the implementation did not finish: ${mdCode(`${c.actual.end.kind}: ${c.actual.end.detail}`)}`);
+  lines.push(
+    '',
+    'Program (shrunk):',
+    '',
+    mdBlock(formatProgram(c.program), 'python'),
+    '',
+    'Replay:',
+    '',
+    mdBlock(replayCommand(report, rule, impl), 'sh'),
+    '',
+    '</details>',
+  );
   return lines.join('\n');
 }
 
@@ -74,5 +86,5 @@ export function toMarkdown(report: Report, impl: string = report.implementation.
   if (bad.length === 0) out.push(report.rules.length > 0 ? 'Every rule passed.' : 'No rule was run.');
   else out.push(table(bad));
   for (const r of bad.filter((x) => x.counterexample)) out.push('', details(report, r, impl));
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

@@ -34,7 +34,11 @@ describe('protocol/schemas/report.schema.json', () => {
       ['a missing field', (({ seed: _, ...rest }) => rest)(passing), "must have required property 'seed'"],
       ['an unknown verdict', { ...passing, rules: [{ ...passing.rules[0], verdict: 'passed' }] }, '/rules/0/verdict'],
       ['a failure without its counterexample', { ...failing, rules: [{ ...fail, counterexample: null }] }, '/rules/0/counterexample'],
-      ['a failure without mismatches', { ...failing, rules: [{ ...fail, counterexample: { ...fail.counterexample!, mismatches: [] } }] }, '/rules/0/counterexample/mismatches'],
+      [
+        'a failure without mismatches',
+        { ...failing, rules: [{ ...fail, counterexample: { ...fail.counterexample!, mismatches: [] } }] },
+        '/rules/0/counterexample/mismatches',
+      ],
       ['a pass with an error', { ...passing, rules: [{ ...passing.rules[0], error: 'boom' }] }, '/rules/0/error'],
       ['a bad date', { ...passing, startedAt: 'yesterday' }, '/startedAt'],
       ['an unknown field', { ...passing, extra: 1 }, 'additional properties'],

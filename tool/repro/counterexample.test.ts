@@ -34,7 +34,14 @@ describe('saved counterexamples', () => {
     expect(file).toBe(join(dir, 'out', 'GET-3.python.seed42.counterexample.json'));
     const back = readCounterexample(file);
     expect(back).toEqual(implicitCreationWarns);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ format: COUNTEREXAMPLE_FORMAT, version: COUNTEREXAMPLE_VERSION, rule: 'GET-3', profile: 'cpython-3.12', seed: 42, path: '7:0' });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      format: COUNTEREXAMPLE_FORMAT,
+      version: COUNTEREXAMPLE_VERSION,
+      rule: 'GET-3',
+      profile: 'cpython-3.12',
+      seed: 42,
+      path: '7:0',
+    });
   });
 
   it('writes to a named .json file', () => {
@@ -43,7 +50,10 @@ describe('saved counterexamples', () => {
   });
 
   it('numbers an unnumbered program', () => {
-    const c = toCounterexample({ ...implicitCreationWarns, program: { version: 1, main: [{ op: 'get_event_loop' }, { op: 'is_closed', loop: 'L' }] } });
+    const c = toCounterexample({
+      ...implicitCreationWarns,
+      program: { version: 1, main: [{ op: 'get_event_loop' }, { op: 'is_closed', loop: 'L' }] },
+    });
     expect(c.program.main.map((s) => s.id)).toEqual(['s1', 's2']);
   });
 
@@ -51,9 +61,20 @@ describe('saved counterexamples', () => {
     const rule = {
       id: 'GET-3',
       verdict: 'fail',
-      counterexample: { program: implicitCreationWarns.program, mismatches: [], predicted: { obs: {}, order: {}, end: { kind: 'ok' } }, actual: { obs: {}, order: {}, end: { kind: 'ok' } }, seed: 42, path: '7:0' },
+      counterexample: {
+        program: implicitCreationWarns.program,
+        mismatches: [],
+        predicted: { obs: {}, order: {}, end: { kind: 'ok' } },
+        actual: { obs: {}, order: {}, end: { kind: 'ok' } },
+        seed: 42,
+        path: '7:0',
+      },
     } as unknown as ReportRule;
-    const report = { profile: 'cpython-3.12', implementation: { name: 'python', version: '3.11.7' }, rules: [rule, { ...rule, id: 'GET-1', verdict: 'pass', counterexample: null }] } as unknown as Report;
+    const report = {
+      profile: 'cpython-3.12',
+      implementation: { name: 'python', version: '3.11.7' },
+      rules: [rule, { ...rule, id: 'GET-1', verdict: 'pass', counterexample: null }],
+    } as unknown as Report;
     expect(counterexampleFromReport(report, 'GET-3')).toEqual({ ...implicitCreationWarns, mismatches: [] });
     expect(() => counterexampleFromReport(report, 'GET-1')).toThrow('rule GET-1 has no counterexample (verdict pass)');
     expect(() => counterexampleFromReport(report, 'NOPE-1')).toThrow('the report has no rule NOPE-1');
@@ -75,12 +96,32 @@ describe('saved counterexamples', () => {
     it.each([
       ['a missing file', () => readCounterexample(join(dir, 'missing.json')), /cannot read counterexample .*missing\.json: ENOENT/],
       ['not JSON', read('{ nope'), /x\.json is not JSON/],
-      ['a report', read(JSON.stringify({ format: 'loopspec-report', version: 1 })), /format is "loopspec-report", expected "loopspec-counterexample" \(it is a report/],
+      [
+        'a report',
+        read(JSON.stringify({ format: 'loopspec-report', version: 1 })),
+        /format is "loopspec-report", expected "loopspec-counterexample" \(it is a report/,
+      ],
       ['a bare program', read(JSON.stringify({ version: 1, main: [] })), /looks like a bare program/],
-      ['a newer version', read(JSON.stringify({ ...valid, version: 2 })), /format version 2 is newer than this loopspec reads \(reads version 1\)/],
-      ['missing fields', read(JSON.stringify({ format: COUNTEREXAMPLE_FORMAT, version: 1 })), /`rule` must be a non-empty string[\s\S]*`seed` must be an integer[\s\S]*`program` is missing/],
-      ['an unknown profile', read(JSON.stringify({ ...valid, profile: 'cpython-2.7' })), /`profile` 'cpython-2.7' is unknown \(known: cpython-3.8/],
-      ['an unknown op', read(JSON.stringify({ ...valid, program: { version: 1, main: [{ op: 'explode' }] } })), /program\/main\/0\/op must be equal to one of the allowed values/],
+      [
+        'a newer version',
+        read(JSON.stringify({ ...valid, version: 2 })),
+        /format version 2 is newer than this loopspec reads \(reads version 1\)/,
+      ],
+      [
+        'missing fields',
+        read(JSON.stringify({ format: COUNTEREXAMPLE_FORMAT, version: 1 })),
+        /`rule` must be a non-empty string[\s\S]*`seed` must be an integer[\s\S]*`program` is missing/,
+      ],
+      [
+        'an unknown profile',
+        read(JSON.stringify({ ...valid, profile: 'cpython-2.7' })),
+        /`profile` 'cpython-2.7' is unknown \(known: cpython-3.8/,
+      ],
+      [
+        'an unknown op',
+        read(JSON.stringify({ ...valid, program: { version: 1, main: [{ op: 'explode' }] } })),
+        /program\/main\/0\/op must be equal to one of the allowed values/,
+      ],
     ])('for %s', (_, f, message) => {
       expect(f).toThrow(CounterexampleError);
       expect(f).toThrow(message);

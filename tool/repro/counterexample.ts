@@ -8,11 +8,11 @@ import { dirname, join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { Program } from '../../language/program.ts';
-import { numberProgram, walk } from '../../language/program.ts';
+import { ensureNumbered } from '../../language/program.ts';
 import type { Report, ReportMismatch, ReportRule } from '../../conformance/report.ts';
 import type { Counterexample as RunnerCounterexample } from '../../conformance/runner.ts';
 import { locate } from '../../conformance/predictions.ts';
-import { PROFILES, profileByName } from '../../spec/profiles.ts';
+import { PROFILES, profileByName, requireProfile } from '../../spec/profiles.ts';
 import type { Profile } from '../../spec/profiles.ts';
 
 export const COUNTEREXAMPLE_FORMAT = 'loopspec-counterexample';
@@ -37,7 +37,8 @@ export interface SavedCounterexample {
 }
 
 /** The pieces of a counterexample; format and version are filled in. */
-export type CounterexamplePieces = Omit<SavedCounterexample, 'format' | 'version'> & Partial<Pick<SavedCounterexample, 'format' | 'version'>>;
+export type CounterexamplePieces = Omit<SavedCounterexample, 'format' | 'version'> &
+  Partial<Pick<SavedCounterexample, 'format' | 'version'>>;
 
 /** A file or value that is not a usable counterexample: the message says what and where. */
 export class CounterexampleError extends Error {}
@@ -57,22 +58,45 @@ export function counterexampleFromRule(
   if ('id' in from) {
     const c = from.counterexample;
     if (!c) throw new CounterexampleError(`rule ${from.id} has no counterexample (verdict ${from.verdict})`);
-    return toCounterexample({ rule: from.id, profile: ctx.profile, program: c.program, seed: c.seed, path: c.path, implementation: ctx.implementation, mismatches: c.mismatches });
+    return toCounterexample({
+      rule: from.id,
+      profile: ctx.profile,
+      program: c.program,
+      seed: c.seed,
+      path: c.path,
+      implementation: ctx.implementation,
+      mismatches: c.mismatches,
+    });
   }
-  const mismatches = from.mismatches.map((m) => ({ rule: m.expectation.rule, kind: m.expectation.kind, where: locate(m.expectation), expected: m.expected, actual: m.actual }));
-  return toCounterexample({ rule: from.rule, profile: ctx.profile, program: from.program, seed: from.seed, path: from.path, implementation: ctx.implementation, mismatches });
+  const mismatches = from.mismatches.map((m) => ({
+    rule: m.expectation.rule,
+    kind: m.expectation.kind,
+    where: locate(m.expectation),
+    expected: m.expected,
+    actual: m.actual,
+  }));
+  return toCounterexample({
+    rule: from.rule,
+    profile: ctx.profile,
+    program: from.program,
+    seed: from.seed,
+    path: from.path,
+    implementation: ctx.implementation,
+    mismatches,
+  });
 }
 
 /** Checks the pieces and returns the counterexample (program numbered if it was not). */
 export function toCounterexample(p: CounterexamplePieces, source = 'counterexample'): SavedCounterexample {
   const problems = counterexampleProblems(p);
-  if (problems.length > 0) throw new CounterexampleError(`${source} is not a valid loopspec counterexample:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0)
+    throw new CounterexampleError(`${source} is not a valid loopspec counterexample:\n  - ${problems.join('\n  - ')}`);
   const c: SavedCounterexample = {
     format: COUNTEREXAMPLE_FORMAT,
     version: COUNTEREXAMPLE_VERSION,
     rule: p.rule,
     profile: p.profile,
-    program: numbered(p.program),
+    program: ensureNumbered(p.program),
     seed: p.seed,
     path: p.path,
     implementation: { name: p.implementation.name, version: p.implementation.version },
@@ -100,7 +124,7 @@ export function counterexampleFileName(c: Pick<SavedCounterexample, 'rule' | 'im
 }
 
 export function serializeCounterexample(c: SavedCounterexample): string {
-  return JSON.stringify(c, null, 2) + '\n';
+  return `${JSON.stringify(c, null, 2)}\n`;
 }
 
 export function readCounterexample(file: string): SavedCounterexample {
@@ -120,38 +144,52 @@ export function parseCounterexample(text: string, source = 'counterexample'): Sa
   } catch (e) {
     throw new CounterexampleError(`${source} is not JSON: ${(e as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CounterexampleError(`${source} is not a loopspec counterexample: expected a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CounterexampleError(`${source} is not a loopspec counterexample: expected a JSON object`);
   const o = value as Record<string, unknown>;
   // A report or a bare program is a likely mix-up: say so rather than list missing fields.
   if (o.format !== COUNTEREXAMPLE_FORMAT) {
-    const what = o.format === 'loopspec-report' ? ' (it is a report: `loopspec run --save-failures <dir>` saves one counterexample file per failure)' : 'main' in o ? ' (it looks like a bare program)' : '';
-    throw new CounterexampleError(`${source} is not a loopspec counterexample: format is ${JSON.stringify(o.format)}, expected "${COUNTEREXAMPLE_FORMAT}"${what}`);
+    const what =
+      o.format === 'loopspec-report'
+        ? ' (it is a report: `loopspec run --save-failures <dir>` saves one counterexample file per failure)'
+        : 'main' in o
+          ? ' (it looks like a bare program)'
+          : '';
+    throw new CounterexampleError(
+      `${source} is not a loopspec counterexample: format is ${JSON.stringify(o.format)}, expected "${COUNTEREXAMPLE_FORMAT}"${what}`,
+    );
   }
   if (o.version !== COUNTEREXAMPLE_VERSION) {
     const newer = typeof o.version === 'number' && o.version > COUNTEREXAMPLE_VERSION;
-    throw new CounterexampleError(`${source}: counterexample format version ${JSON.stringify(o.version)} ${newer ? 'is newer than this loopspec reads' : 'is not supported'} (reads version ${COUNTEREXAMPLE_VERSION})`);
+    throw new CounterexampleError(
+      `${source}: counterexample format version ${JSON.stringify(o.version)} ${newer ? 'is newer than this loopspec reads' : 'is not supported'} (reads version ${COUNTEREXAMPLE_VERSION})`,
+    );
   }
   return toCounterexample(o as unknown as CounterexamplePieces, source);
 }
 
 /** The profile a counterexample names, or a clear error. */
 export function profileOf(c: Pick<SavedCounterexample, 'profile'>): Profile {
-  const p = profileByName(c.profile);
-  if (!p) throw new CounterexampleError(`unknown profile '${c.profile}' (known: ${PROFILES.map((x) => x.name).join(', ')})`);
-  return p;
+  try {
+    return requireProfile(c.profile);
+  } catch (e) {
+    throw new CounterexampleError(e instanceof Error ? e.message : String(e));
+  }
 }
 
 function counterexampleProblems(p: Record<string, unknown> | CounterexamplePieces): string[] {
   const o = p as Record<string, unknown>;
   const problems: string[] = [];
-  const str = (k: string) => typeof o[k] === 'string' && o[k] !== '' || problems.push(`\`${k}\` must be a non-empty string`);
+  const str = (k: string) => (typeof o[k] === 'string' && o[k] !== '') || problems.push(`\`${k}\` must be a non-empty string`);
   str('rule');
   str('profile');
-  if (typeof o.profile === 'string' && !profileByName(o.profile)) problems.push(`\`profile\` '${o.profile}' is unknown (known: ${PROFILES.map((x) => x.name).join(', ')})`);
+  if (typeof o.profile === 'string' && !profileByName(o.profile))
+    problems.push(`\`profile\` '${o.profile}' is unknown (known: ${PROFILES.map((x) => x.name).join(', ')})`);
   if (!Number.isInteger(o.seed)) problems.push('`seed` must be an integer');
   if (typeof o.path !== 'string') problems.push('`path` must be a string (empty if unknown)');
   const impl = o.implementation as Record<string, unknown> | undefined;
-  if (typeof impl !== 'object' || impl === null || typeof impl.name !== 'string' || typeof impl.version !== 'string') problems.push('`implementation` must be { name: string, version: string }');
+  if (typeof impl !== 'object' || impl === null || typeof impl.name !== 'string' || typeof impl.version !== 'string')
+    problems.push('`implementation` must be { name: string, version: string }');
   if (o.mismatches !== undefined && !Array.isArray(o.mismatches)) problems.push('`mismatches` must be an array when present');
   if (o.program === undefined) problems.push('`program` is missing');
   else problems.push(...programProblems(o.program));
@@ -169,10 +207,4 @@ function programProblems(program: unknown): string[] {
   if (validateProgram(program)) return [];
   const errs = (validateProgram.errors ?? []).map((e) => `program${e.instancePath} ${e.message}`);
   return [...new Set(errs)].slice(0, 5);
-}
-
-/** Numbered as the runner numbers programs, unless every statement already has an id. */
-function numbered(p: Program): Program {
-  for (const s of walk(p.main)) if (!s.id) return numberProgram(p);
-  return p;
 }

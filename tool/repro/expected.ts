@@ -92,6 +92,9 @@ export interface RulePrediction {
 /** The oracle's prediction of the saved program; errors when it cannot be a test. */
 export function predictCounterexample(c: SavedCounterexample, profile: Profile = profileOf(c)): RulePrediction {
   const prediction = predict(c.program, profile);
-  if (!prediction.deterministic) throw new CounterexampleError(`under ${profile.name} the program leaves the deterministic part of the language (${prediction.reason}); it cannot be replayed as a test`);
+  if (!prediction.deterministic)
+    throw new CounterexampleError(
+      `under ${profile.name} the program leaves the deterministic part of the language (${prediction.reason}); it cannot be replayed as a test`,
+    );
   return { profile, prediction, expectations: prediction.expectations.filter((x) => x.rule === c.rule) };
 }

@@ -19,7 +19,13 @@ import { predict } from '../../conformance/oracle/oracle.ts';
 import type { Program } from '../../language/program.ts';
 import { walk } from '../../language/program.ts';
 import { toCounterexample } from './counterexample.ts';
-import { callbacksInOrder, implicitCreationWarns, noImplicitCreationInThreads, runningLoopIsTheLoop, setLoopTypeCheck } from '../../fixtures/helpers/counterexamples.ts';
+import {
+  callbacksInOrder,
+  implicitCreationWarns,
+  noImplicitCreationInThreads,
+  runningLoopIsTheLoop,
+  setLoopTypeCheck,
+} from '../../fixtures/helpers/counterexamples.ts';
 import { profileByName } from '../../spec/profiles.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/python/', import.meta.url));
@@ -87,18 +93,26 @@ describe('reproPython', () => {
   });
 
   it('embeds the driver for a program that forks, or when asked to', () => {
-    const fork = toCounterexample({ ...implicitCreationWarns, rule: 'GET-3', program: { version: 1, main: [{ op: 'get_event_loop' }, { op: 'fork', body: [{ op: 'mark', tag: 'child' }] }] } });
+    const fork = toCounterexample({
+      ...implicitCreationWarns,
+      rule: 'GET-3',
+      program: { version: 1, main: [{ op: 'get_event_loop' }, { op: 'fork', body: [{ op: 'mark', tag: 'child' }] }] },
+    });
     for (const s of [reproPython(fork), reproPython(implicitCreationWarns, undefined, { style: 'embedded' })]) {
       expect(s).toContain('# ==== loopspec Python driver (drivers/python/loopspec_driver.py), embedded verbatim ====');
       expect(s).toContain('def run_program(');
       expect(s).not.toContain('sys.exit(main())');
     }
-    expect(() => reproPython(fork, undefined, { style: 'straight' })).toThrow('the program cannot be written as straight-line Python: it forks');
+    expect(() => reproPython(fork, undefined, { style: 'straight' })).toThrow(
+      'the program cannot be written as straight-line Python: it forks',
+    );
   });
 
   it('refuses a rule the oracle does not check on the program', () => {
     expect(() => reproPython({ ...implicitCreationWarns, rule: 'SCHED-1' })).toThrow(CounterexampleError);
-    expect(() => reproPython({ ...implicitCreationWarns, rule: 'SCHED-1' })).toThrow('under cpython-3.12 the oracle makes no check of SCHED-1 on this program');
+    expect(() => reproPython({ ...implicitCreationWarns, rule: 'SCHED-1' })).toThrow(
+      'under cpython-3.12 the oracle makes no check of SCHED-1 on this program',
+    );
   });
 
   withPython('3.12.1', 'GET-3 (3.12 expectations): exits 0 where the profile was measured', (python) => {
@@ -113,7 +127,9 @@ describe('reproPython', () => {
     withPython(v, 'GET-3 (3.12 expectations): exits 1 where get_event_loop does not warn', (python) => {
       const r = run(implicitCreationWarns, python);
       expect(r.out).toContain('s1 outcome: OK');
-      expect(r.out).toContain('s1 warnings: DEVIATES\n    expected: DeprecationWarning("There is no current event loop")\n    actual:   no warning');
+      expect(r.out).toContain(
+        's1 warnings: DEVIATES\n    expected: DeprecationWarning("There is no current event loop")\n    actual:   no warning',
+      );
       expect(r.out).toContain('DEVIATES from GET-3 (cpython-3.12 semantics) at 1 of 2 checks');
       expect(r.code).toBe(1);
     });
@@ -125,7 +141,9 @@ describe('reproPython', () => {
 
   withPython('3.10.13', 'NEW-5 (set_event_loop(42)): exits 1 on 3.10, an AssertionError', (python) => {
     const r = run(setLoopTypeCheck, python);
-    expect(r.out).toContain(`s1 outcome: DEVIATES\n    expected: TypeError("loop must be an instance of AbstractEventLoop or None, not 'int'")\n    actual:   AssertionError("")`);
+    expect(r.out).toContain(
+      `s1 outcome: DEVIATES\n    expected: TypeError("loop must be an instance of AbstractEventLoop or None, not 'int'")\n    actual:   AssertionError("")`,
+    );
     expect(r.code).toBe(1);
   });
 
@@ -148,7 +166,9 @@ describe('reproPython', () => {
     expect(run(noImplicitCreationInThreads, python).code).toBe(0);
     const r = run(noImplicitCreationInThreads, python, ['--policy', 'deviant_policy_any_thread:DeviantPolicy'], FIXTURES);
     expect(r.out).toContain('Python 3.12.1, deviant_policy_any_thread.DeviantPolicy: checking GET-4');
-    expect(r.out).toContain(`s2 outcome: DEVIATES\n    expected: RuntimeError("There is no current event loop in thread 'T1'.")\n    actual:   L1`);
+    expect(r.out).toContain(
+      `s2 outcome: DEVIATES\n    expected: RuntimeError("There is no current event loop in thread 'T1'.")\n    actual:   L1`,
+    );
     expect(r.out).toContain('DEVIATES from GET-4 (cpython-3.12 semantics) at 1 of 2 checks');
     expect(r.code).toBe(1);
   });
@@ -164,16 +184,22 @@ describe('reproPython', () => {
     withPython('3.12.1', `GET-3 ${style}: exits 0`, (python) => expect(run(implicitCreationWarns, python, [], dir, style).code).toBe(0));
     withPython('3.11.7', `GET-3 ${style}: exits 1`, (python) => expect(run(implicitCreationWarns, python, [], dir, style).code).toBe(1));
     withPython('3.12.1', `GET-4 ${style}: exits 1 with the deviating --policy`, (python) =>
-      expect(run(noImplicitCreationInThreads, python, ['--policy', 'deviant_policy_any_thread:DeviantPolicy'], FIXTURES, style).code).toBe(1),
+      expect(run(noImplicitCreationInThreads, python, ['--policy', 'deviant_policy_any_thread:DeviantPolicy'], FIXTURES, style).code).toBe(
+        1,
+      ),
     );
   }
 
   withPython('3.12.1', 'a program that forks (embedded driver) conforms on CPython', (python) => {
     const profile = profileByName('cpython-3.12')!;
     const prop = PROPERTIES.find((p) => p.rule === 'FORK-1')!;
-    const reaches = (p: Program) => [...walk(p.main)].some((s) => s.op === 'fork') && predict(p, profile).expectations.some((x) => x.rule === 'FORK-1');
+    const reaches = (p: Program) =>
+      [...walk(p.main)].some((s) => s.op === 'fork') && predict(p, profile).expectations.some((x) => x.rule === 'FORK-1');
     const program = fc.sample(programsOf(prop, profile), { numRuns: 100, seed: 3 }).find(reaches)!;
-    const r = run(toCounterexample({ rule: 'FORK-1', profile: profile.name, program, seed: 3, path: '', implementation: { name: 't', version: '0' } }), python);
+    const r = run(
+      toCounterexample({ rule: 'FORK-1', profile: profile.name, program, seed: 3, path: '', implementation: { name: 't', version: '0' } }),
+      python,
+    );
     expect(r.out, r.out + r.err).toContain('CONFORMS to FORK-1');
     expect(r.code).toBe(0);
   });

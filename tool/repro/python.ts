@@ -37,7 +37,12 @@ export function straightLineProblem(main: Stmt[]): string | undefined {
   for (const s of walk(main)) {
     if (s.op === 'fork') return 'it forks';
     // Capitals only: they cannot clash with the runtime's or Python's names.
-    const names = ['as' in s ? s.as : undefined, 'loop' in s ? s.loop : undefined, 'task' in s ? s.task : undefined, s.op === 'set_event_loop' && typeof s.arg === 'string' ? s.arg : undefined];
+    const names = [
+      'as' in s ? s.as : undefined,
+      'loop' in s ? s.loop : undefined,
+      'task' in s ? s.task : undefined,
+      s.op === 'set_event_loop' && typeof s.arg === 'string' ? s.arg : undefined,
+    ];
     for (const name of names) {
       if (name !== undefined && !/^[A-Z][A-Z0-9]*$/.test(name)) return `variable ${JSON.stringify(name)} is not a plain capitalised name`;
     }
@@ -47,13 +52,16 @@ export function straightLineProblem(main: Stmt[]): string | undefined {
 
 export function reproPython(c: SavedCounterexample, profile?: Profile, options: ReproPythonOptions = {}): string {
   const { profile: p, prediction, expectations } = predictCounterexample(c, profile);
-  if (expectations.length === 0) throw new CounterexampleError(`under ${p.name} the oracle makes no check of ${c.rule} on this program: nothing to reproduce`);
+  if (expectations.length === 0)
+    throw new CounterexampleError(`under ${p.name} the oracle makes no check of ${c.rule} on this program: nothing to reproduce`);
   const problem = straightLineProblem(c.program.main);
   const style = options.style ?? (problem ? 'embedded' : 'straight');
   if (style === 'straight' && problem) throw new CounterexampleError(`the program cannot be written as straight-line Python: ${problem}`);
   const first = firstSeen(prediction.trace);
   // Only object checks get a comment: the call itself says the rest.
-  const checks = expectations.map((x) => `    check.${checkCall(x, first)}${anchorOf(x, first) ? `  # ${describeExpected(x, first)}` : ''}`);
+  const checks = expectations.map(
+    (x) => `    check.${checkCall(x, first)}${anchorOf(x, first) ? `  # ${describeExpected(x, first)}` : ''}`,
+  );
   const main = [
     `# What ${c.rule} expects of the program, checked once it has run.`,
     'def repro_main(argv):',
@@ -137,10 +145,12 @@ function docstring(c: SavedCounterexample, p: Profile, style: PythonStyle): stri
     `Found against ${c.implementation.name} ${c.implementation.version} (seed ${c.seed}, path ${JSON.stringify(c.path)}).`,
     `It runs this program with the real asyncio and checks what ${c.rule} expects of it:`,
     '',
-    ...formatProgram(c.program).split('\n').map((l) => `    ${l}`),
+    ...formatProgram(c.program)
+      .split('\n')
+      .map((l) => `    ${l}`),
     '',
     style === 'straight'
-      ? 'The program is written out below as `program()`; each statement runs in a `with stmt(...)`\nblock that records its value or error and its warnings, as loopspec\'s driver does.'
+      ? "The program is written out below as `program()`; each statement runs in a `with stmt(...)`\nblock that records its value or error and its warnings, as loopspec's driver does."
       : "The program is interpreted by loopspec's Python driver, embedded below.",
     '',
     'Usage: python3 THIS_SCRIPT [--policy module:attr] [--trace]',
@@ -165,7 +175,10 @@ function checkCall(x: Expectation, first: Map<string, string>): string {
     case 'outcome': {
       const a = anchorOf(x, first);
       const prefix = x.match === 'prefix' ? ', prefix=True' : '';
-      if (a) return 'sameAs' in a ? `outcome(${py(x.stmt)}, same_object(${py(a.kind)}, ${py(a.sameAs)}))` : `outcome(${py(x.stmt)}, new_object(${py(a.kind)}, not_seen_at=${py(a.newNot)}))`;
+      if (a)
+        return 'sameAs' in a
+          ? `outcome(${py(x.stmt)}, same_object(${py(a.kind)}, ${py(a.sameAs)}))`
+          : `outcome(${py(x.stmt)}, new_object(${py(a.kind)}, not_seen_at=${py(a.newNot)}))`;
       if ('value' in x.expected) return `outcome(${py(x.stmt)}, value(${py(x.expected.value)}))`;
       return `outcome(${py(x.stmt)}, error(${py(x.expected.error.type)}, ${py(x.expected.error.message)})${prefix})`;
     }
@@ -191,7 +204,7 @@ function pyProgram(main: Stmt[]): string {
           .map((s) => {
             const { body: inner, ...rest } = s as Stmt & { body?: Stmt[] };
             const head = py(rest);
-            return `${indent}    ${inner ? `${head.slice(0, -1)}, "body": ${body(inner, indent + '    ')}}` : head},`;
+            return `${indent}    ${inner ? `${head.slice(0, -1)}, "body": ${body(inner, `${indent}    `)}}` : head},`;
           })
           .join('\n')}\n${indent}]`;
   return `{"version": 1, "main": ${body(main, '')}}`;

@@ -58,20 +58,41 @@ export interface ReplayResult {
 
 export async function replay(c: SavedCounterexample, adapter: Adapter, profile?: Profile): Promise<ReplayResult> {
   const { profile: p, prediction, expectations } = predictCounterexample(c, profile);
-  const base = { rule: c.rule, profile: p.name, implementation: { name: adapter.name, version: adapter.version }, program: c.program, checks: [], others: [], holdsUnder: [], predicted: prediction.trace };
+  const base = {
+    rule: c.rule,
+    profile: p.name,
+    implementation: { name: adapter.name, version: adapter.version },
+    program: c.program,
+    checks: [],
+    others: [],
+    holdsUnder: [],
+    predicted: prediction.trace,
+  };
   const missing = prediction.needs.filter((cap) => !adapter.capabilities[cap]);
   if (missing.length > 0) return { ...base, status: 'skipped', detail: `${adapter.name} lacks ${missing.join(', ')}` };
   const actual = canonicalize(await adapter.run(c.program));
   if (actual.end.kind === 'skipped') return { ...base, actual, status: 'skipped', detail: actual.end.detail };
-  if (FAULTS.has(actual.end.kind)) return { ...base, actual, status: 'fault', detail: `${actual.end.kind}: ${'detail' in actual.end ? actual.end.detail : ''}` };
+  if (FAULTS.has(actual.end.kind))
+    return { ...base, actual, status: 'fault', detail: `${actual.end.kind}: ${'detail' in actual.end ? actual.end.detail : ''}` };
   const check = checker(prediction.trace, actual);
   const first = firstSeen(prediction.trace);
   const row = (x: Expectation, ofRule: boolean): ReplayCheck => {
     const m = check(x);
-    return { rule: x.rule, ofRule, kind: x.kind, where: locate(x), expected: m?.expected ?? describeExpected(x, first), actual: m?.actual ?? describeActual(x, actual), ok: !m };
+    return {
+      rule: x.rule,
+      ofRule,
+      kind: x.kind,
+      where: locate(x),
+      expected: m?.expected ?? describeExpected(x, first),
+      actual: m?.actual ?? describeActual(x, actual),
+      ok: !m,
+    };
   };
   const checks = expectations.map((x) => row(x, true));
-  const others = prediction.expectations.filter((x) => x.rule !== c.rule).map((x) => row(x, false)).filter((r) => !r.ok);
+  const others = prediction.expectations
+    .filter((x) => x.rule !== c.rule)
+    .map((x) => row(x, false))
+    .filter((r) => !r.ok);
   const status: ReplayStatus = checks.length === 0 ? 'not-exercised' : checks.some((r) => !r.ok) ? 'deviates' : 'conforms';
   return { ...base, actual, status, checks, others, holdsUnder: holdsUnder(c.rule, c.program, actual) };
 }
@@ -96,7 +117,11 @@ export function formatReplay(r: ReplayResult): string {
     '',
   ];
   const rows = (cs: ReplayCheck[]) =>
-    cs.flatMap((k) => [`  ${k.ofRule ? '' : `${k.rule} `}${k.where}: ${k.ok ? 'OK' : 'DEVIATES'}`, `      expected: ${k.expected}`, `      actual:   ${k.actual}`]);
+    cs.flatMap((k) => [
+      `  ${k.ofRule ? '' : `${k.rule} `}${k.where}: ${k.ok ? 'OK' : 'DEVIATES'}`,
+      `      expected: ${k.expected}`,
+      `      actual:   ${k.actual}`,
+    ]);
   if (r.checks.length > 0) out.push(`${r.rule}:`, ...rows(r.checks));
   if (r.others.length > 0) out.push('', `Other rules' mismatches (not ${r.rule}, shown for context):`, ...rows(r.others));
   out.push('', verdict(r));
@@ -116,7 +141,8 @@ function verdict(r: ReplayResult): string {
     case 'deviates': {
       const n = r.checks.filter((k) => !k.ok).length;
       const head = `DEVIATES: ${n} of ${r.checks.length} expectations of ${r.rule} under ${r.profile} do not hold.`;
-      if (r.holdsUnder.length === 0) return `${head}\nNo profile allows these observations: a bug of the implementation, not a difference between Python versions.`;
+      if (r.holdsUnder.length === 0)
+        return `${head}\nNo profile allows these observations: a bug of the implementation, not a difference between Python versions.`;
       return `${head}\nThey satisfy ${r.rule} under ${r.holdsUnder.join(', ')}: the behaviour of another Python version (is the expected profile the right one?), not necessarily a bug.`;
     }
   }

@@ -26,8 +26,8 @@ async function measure(make: () => Adapter) {
     const r = await runSuite({ adapter, runs, seed });
     times.push(performance.now() - started);
     await adapter.close();
-    programs = r.results.reduce((n, x) => n + x.runs, 0);
-    verdicts = `${r.results.filter((x) => x.verdict === 'pass').length}/${r.results.length} pass`;
+    programs = r.rules.reduce((n, x) => n + x.runs, 0);
+    verdicts = `${r.rules.filter((x) => x.verdict === 'pass').length}/${r.rules.length} pass`;
   }
   const best = Math.min(...times) / 1000;
   return { name: make().name, best, median: times.sort((a, b) => a - b)[Math.floor(times.length / 2)] / 1000, programs, verdicts };

@@ -27,21 +27,47 @@ export interface Mismatch {
 
 const num = (id: string) => Number(id.slice(1));
 
-/**
+/*
  * Object identity is checked against the implementation's own objects, anchored where the
  * prediction first shows each object: "the same object as at s3", or "a new object, none of
  * those seen before". So a deviation elsewhere never renames the objects this check sees.
+ * The Python reproducers make the same check (tool/repro/py/check.py, ReproCheck.outcome) with
+ * the anchors computed here: a standalone script has no Node to run this one.
  */
+
+/** Where the prediction first shows each object: canonical name -> statement id. */
+export function firstSeen(predicted: Trace): Map<string, string> {
+  const first = new Map<string, string>();
+  for (const id of idsInOrder(predicted.obs)) {
+    const o = predicted.obs[id].outcome;
+    if ('value' in o && isObjRef(o.value) && !first.has(o.value.id)) first.set(o.value.id, id);
+  }
+  return first;
+}
+
+/** The identity an object-valued outcome must have: that of another statement's object, or none seen before. */
+export type Anchor = { kind: ObjRef['obj'] } & ({ sameAs: string } | { newNot: string[] });
+
+/** The anchor of the object expected at `stmt`. */
+export function anchorOf(stmt: string, expected: ObjRef, first: Map<string, string>): Anchor {
+  const at = first.get(expected.id);
+  if (at && at !== stmt) return { kind: expected.obj, sameAs: at };
+  const newNot = [...first].filter(([name, s]) => name !== expected.id && num(s) < num(stmt)).map(([, s]) => s);
+  return { kind: expected.obj, newNot };
+}
+
+/** The expected object in words: "L1 (the loop of s1)", "L2 (a new loop)". */
+export function describeAnchored(expected: ObjRef, a: Anchor): string {
+  return 'sameAs' in a ? `${expected.id} (the ${a.kind} of ${a.sameAs})` : `${expected.id} (a new ${a.kind})`;
+}
+
 class Identities {
-  private first = new Map<string, string>();
+  private first: Map<string, string>;
   constructor(
     predicted: Trace,
     private actual: Trace,
   ) {
-    for (const id of idsInOrder(predicted.obs)) {
-      const o = predicted.obs[id].outcome;
-      if ('value' in o && isObjRef(o.value) && !this.first.has(o.value.id)) this.first.set(o.value.id, id);
-    }
+    this.first = firstSeen(predicted);
   }
 
   private actualAt(stmt: string): Value | undefined {
@@ -49,25 +75,20 @@ class Identities {
     return o && 'value' in o ? o.value : undefined;
   }
 
-  /** Why the actual object at `stmt` is not the expected one, or undefined if it is. */
-  problem(stmt: string, expected: ObjRef, actual: Value): string | undefined {
-    if (!isObjRef(actual) || actual.obj !== expected.obj) return `a ${expected.obj}`;
-    const first = this.first.get(expected.id);
-    if (first && first !== stmt) {
-      const anchor = this.actualAt(first);
-      return isObjRef(anchor) && anchor.id === actual.id ? undefined : `the ${expected.obj} of ${first}`;
-    }
-    for (const [name, at] of this.first) {
-      if (name === expected.id || num(at) >= num(stmt)) continue;
-      const seen = this.actualAt(at);
-      if (isObjRef(seen) && seen.id === actual.id) return `a new ${expected.obj}, not the one of ${at}`;
-    }
-    return undefined;
+  private sameObject(stmt: string, actual: ObjRef): boolean {
+    const seen = this.actualAt(stmt);
+    return isObjRef(seen) && seen.id === actual.id;
+  }
+
+  /** Whether the actual value at `stmt` is the expected object. */
+  holds(stmt: string, expected: ObjRef, actual: Value): boolean {
+    if (!isObjRef(actual) || actual.obj !== expected.obj) return false;
+    const a = anchorOf(stmt, expected, this.first);
+    return 'sameAs' in a ? this.sameObject(a.sameAs, actual) : !a.newNot.some((at) => this.sameObject(at, actual));
   }
 
   describe(stmt: string, expected: ObjRef): string {
-    const first = this.first.get(expected.id);
-    return first && first !== stmt ? `${expected.id} (the ${expected.obj} of ${first})` : `${expected.id} (a new ${expected.obj})`;
+    return describeAnchored(expected, anchorOf(stmt, expected, this.first));
   }
 }
 
@@ -75,7 +96,7 @@ function outcomeProblem(exp: Outcome, act: Outcome | undefined, match: 'exact' |
   if (!act) return true;
   if ('value' in exp) {
     if (!('value' in act)) return true;
-    if (isObjRef(exp.value)) return ids.problem(stmt, exp.value, act.value) !== undefined;
+    if (isObjRef(exp.value)) return !ids.holds(stmt, exp.value, act.value);
     return isObjRef(act.value) || exp.value !== act.value;
   }
   if (!('error' in act) || act.error.type !== exp.error.type) return true;

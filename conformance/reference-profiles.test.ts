@@ -22,7 +22,7 @@ const SUITE_TIMEOUT = 120_000;
 const profile = (name: string): Profile => profileByName(name)!;
 const verdicts = async (impl: Profile, judge: Profile): Promise<Record<string, string>> => {
   const r = await runSuite({ adapter: referenceAdapter({ profile: impl }), profile: judge, runs: RUNS, seed: SEED });
-  return Object.fromEntries(r.results.map((x) => [x.rule, x.verdict]));
+  return Object.fromEntries(r.rules.map((x) => [x.id, x.verdict]));
 };
 
 describe("the reference under each profile passes that profile's suite", () => {
@@ -33,11 +33,11 @@ describe("the reference under each profile passes that profile's suite", () => {
       expect(adapter.profile).toBe(p.name);
       const r = await runSuite({ adapter, profile: p, runs: RUNS, seed: SEED });
       expect(r.profile).toBe(p.name);
-      const failed = r.results
+      const failed = r.rules
         .filter((x) => x.verdict !== 'pass')
-        .map((x) => ({ rule: x.rule, verdict: x.verdict, error: x.error, mismatches: x.counterexample?.mismatches }));
+        .map((x) => ({ rule: x.id, verdict: x.verdict, error: x.error, mismatches: x.counterexample?.mismatches }));
       expect(failed).toEqual([]);
-      expect(r.results.length).toBe(RULES.filter((x) => !x.retired).length);
+      expect(r.rules.length).toBe(RULES.filter((x) => !x.retired).length);
     },
     SUITE_TIMEOUT,
   );

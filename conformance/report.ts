@@ -1,12 +1,15 @@
 /**
- * The JSON report: one run's results for machines, versioned (protocol/schemas/report.schema.json).
- * Every other output (terminal table, JUnit, Markdown, HTML, diff, merge) is made from it.
+ * The report: one run's results, the one model of them. The runner produces it (runSuite);
+ * every output is a view of it: the terminal table, the JSON file (versioned,
+ * protocol/schemas/report.schema.json), JUnit, Markdown, HTML, the expectations gate, diff,
+ * merge and the exit code. What verdicts mean is in verdicts.ts.
  */
 import type { Program } from '../language/program.ts';
-import type { RuleResult, SuiteResult, Verdict } from './runner.ts';
-import { locate } from './predictions.ts';
 import type { Trace } from '../language/trace.ts';
-import { ruleById } from '../spec/rules.ts';
+import type { Mismatch } from './predictions.ts';
+import { locate } from './predictions.ts';
+import type { Verdict } from './verdicts.ts';
+import { LOOPSPEC_VERSION } from './version.ts';
 
 export const REPORT_FORMAT = 'loopspec-report';
 export const REPORT_VERSION = 1;
@@ -38,8 +41,11 @@ export interface ReportRule {
   /** With verdict 'error' from a faulting implementation: timeout, crash, protocol-error, error. */
   fault: string | null;
   error: string | null;
+  /** Programs the adapter ran for this rule. */
   runs: number;
+  /** Of those, programs in which the oracle tagged an expectation with this rule. */
   exercised: number;
+  /** Programs not run because the adapter lacks a capability they need. */
   skipped: number;
   skipReasons: string[];
   durationMs: number;
@@ -69,61 +75,26 @@ export interface Report {
   rules: ReportRule[];
 }
 
-export function ruleToReport(r: RuleResult): ReportRule {
-  const c = r.counterexample;
-  return {
-    id: r.rule,
-    group: r.rule.split('-')[0],
-    title: ruleById(r.rule)?.title ?? '',
-    verdict: r.verdict,
-    fault: r.fault ?? null,
-    error: r.error ?? null,
-    runs: r.runs,
-    exercised: r.exercised,
-    skipped: r.skipped,
-    skipReasons: r.skipReasons,
-    durationMs: Math.round(r.ms),
-    counterexample: c
-      ? {
-          program: c.program,
-          mismatches: c.mismatches.map((m) => ({
-            rule: m.expectation.rule,
-            kind: m.expectation.kind,
-            where: locate(m.expectation),
-            expected: m.expected,
-            actual: m.actual,
-          })),
-          predicted: c.predicted,
-          actual: c.actual,
-          seed: c.seed,
-          path: c.path,
-        }
-      : null,
-  };
+/** The oracle's expectation, as the report names it. */
+export function reportMismatch(m: Mismatch): ReportMismatch {
+  return { rule: m.expectation.rule, kind: m.expectation.kind, where: locate(m.expectation), expected: m.expected, actual: m.actual };
 }
 
-export interface ReportMeta {
-  toolVersion: string;
-  startedAt: Date;
-  shard?: { index: number; count: number };
-  interrupted?: boolean;
-  replay?: string[];
-}
-
-export function toReport(result: SuiteResult, meta: ReportMeta): Report {
+/** A report of this loopspec: format, version and tool filled in, the fields in the file's order. */
+export function newReport(run: Omit<Report, 'format' | 'version' | 'tool'>): Report {
   return {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
-    tool: { name: 'loopspec', version: meta.toolVersion },
-    implementation: result.adapter,
-    profile: result.profile,
-    seed: result.seed,
-    runs: result.runs,
-    shard: meta.shard ?? null,
-    startedAt: meta.startedAt.toISOString(),
-    durationMs: Math.round(result.ms),
-    interrupted: meta.interrupted ?? result.interrupted,
-    ...(meta.replay ? { replay: meta.replay } : {}),
-    rules: result.results.map(ruleToReport),
+    tool: { name: 'loopspec', version: LOOPSPEC_VERSION },
+    implementation: run.implementation,
+    profile: run.profile,
+    seed: run.seed,
+    runs: run.runs,
+    shard: run.shard,
+    startedAt: run.startedAt,
+    durationMs: run.durationMs,
+    interrupted: run.interrupted,
+    ...(run.replay ? { replay: run.replay } : {}),
+    rules: run.rules,
   };
 }

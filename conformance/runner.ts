@@ -1,7 +1,8 @@
 /**
  * The suite runner: for each rule, fast-check generates programs from the rule's property,
  * the oracle predicts them, the adapter runs them, and only the expectations tagged with that
- * rule are compared. A verdict per rule, with a shrunk counterexample on failure.
+ * rule are compared. A verdict per rule, with a shrunk counterexample on failure; a run's
+ * result is its report (report.ts), which every output is made from.
  *
  * Coverage is measured, not assumed: a program reaches a rule only if the oracle tagged at
  * least one expectation with it. A rule that no program reached is 'unexercised', never a
@@ -21,36 +22,27 @@ import type { Trace } from '../language/trace.ts';
 import { defaultProfile } from '../spec/profiles.ts';
 import type { Profile } from '../spec/profiles.ts';
 import { canonicalize, FAULTS } from '../language/trace.ts';
+import { ruleById } from '../spec/rules.ts';
+import type { Report, ReportCounterexample, ReportRule } from './report.ts';
+import { newReport, reportMismatch } from './report.ts';
+import type { Verdict } from './verdicts.ts';
 
-export type Verdict = 'pass' | 'fail' | 'skipped' | 'unexercised' | 'error';
+/**
+ * The runner's counterexample: the report's, with the rule and the oracle's own expectations
+ * in the mismatches (reportMismatch names them for the report). `seed` is the rule's.
+ */
+export type Counterexample = Omit<ReportCounterexample, 'mismatches'> & { rule: string; mismatches: Mismatch[] };
 
-export interface Counterexample {
-  rule: string;
-  program: Program;
-  mismatches: Mismatch[];
-  predicted: Trace;
-  actual: Trace;
-  /** Replays it: the rule's seed and fast-check's path to the shrunk case. */
-  seed: number;
-  path: string;
-}
-
-export interface RuleResult {
-  rule: string;
+/** What runRule finds out about a rule, before it becomes the report's rule. */
+interface RuleFindings {
   verdict: Verdict;
-  /** Programs the adapter ran for this rule. */
   runs: number;
-  /** Of those, programs in which the oracle tagged an expectation with this rule. */
   exercised: number;
-  /** Programs not run because the adapter lacks a capability they need. */
   skipped: number;
-  skipReasons: string[];
   counterexample?: Counterexample;
   error?: string;
   /** With verdict 'error' from a faulting implementation: which fault. */
   fault?: string;
-  seed: number;
-  ms: number;
 }
 
 export interface SuiteOptions {
@@ -68,21 +60,14 @@ export interface SuiteOptions {
   path?: string;
   /** The CPython version whose semantics are expected (default cpython-3.12). */
   profile?: Profile;
-  /** Stops the run between rules (SIGINT): the result holds the rules that finished. */
+  /** This run's part of a sharded run, recorded in the report. */
+  shard?: { index: number; count: number };
+  /** The `loopspec run` arguments that choose the implementation, recorded in the report for replay commands. */
+  replay?: string[];
+  /** Stops the run between rules (SIGINT): the report holds the rules that finished. */
   signal?: AbortSignal;
   onRuleStart?: (rule: string, index: number, total: number) => void;
-  onRuleEnd?: (result: RuleResult, index: number, total: number) => void;
-}
-
-export interface SuiteResult {
-  adapter: { name: string; version: string };
-  profile: string;
-  seed: number;
-  runs: number;
-  results: RuleResult[];
-  ms: number;
-  /** The run was stopped before every rule ran. */
-  interrupted: boolean;
+  onRuleEnd?: (rule: ReportRule, index: number, total: number) => void;
 }
 
 export const DEFAULT_RUNS = 100;
@@ -90,9 +75,15 @@ export const DEFAULT_RUNS = 100;
 const predictions = new WeakMap<Program, Map<string, Prediction>>();
 function predicted(p: Program, profile: Profile): Prediction {
   let byProfile = predictions.get(p);
-  if (!byProfile) predictions.set(p, (byProfile = new Map()));
+  if (!byProfile) {
+    byProfile = new Map();
+    predictions.set(p, byProfile);
+  }
   let pred = byProfile.get(profile.name);
-  if (!pred) byProfile.set(profile.name, (pred = predict(p, profile)));
+  if (!pred) {
+    pred = predict(p, profile);
+    byProfile.set(profile.name, pred);
+  }
   return pred;
 }
 
@@ -135,6 +126,7 @@ export async function checkProgram(
   return mismatches.length > 0 ? { status: 'fail', mismatches, predicted: pred.trace, actual } : { status: 'pass', expectations };
 }
 
+/** One rule's property, run: its verdict, counts and shrunk counterexample, as the report's rule. */
 export async function runRule(
   prop: RuleProperty,
   adapter: Adapter,
@@ -142,9 +134,9 @@ export async function runRule(
   seed: number,
   path?: string,
   profile: Profile = defaultProfile(),
-): Promise<RuleResult> {
+): Promise<ReportRule> {
   const started = performance.now();
-  const result: RuleResult = { rule: prop.rule, verdict: 'pass', runs: 0, exercised: 0, skipped: 0, skipReasons: [], seed, ms: 0 };
+  const result: RuleFindings = { verdict: 'pass', runs: 0, exercised: 0, skipped: 0 };
   const reasons = new Set<string>();
   let shrinking = false;
   const property = fc.asyncProperty(programsOf(prop, profile), async (program) => {
@@ -160,48 +152,32 @@ export async function runRule(
     return c.status !== 'fail' && c.status !== 'fault';
   });
   const details = await fc.check(property, { numRuns: runs, seed, ...(path ? { path } : {}) });
-  result.skipReasons = [...reasons];
   if (details.failed && details.counterexample) {
     const program = details.counterexample[0];
     const c = await checkProgram(prop.rule, program, adapter, profile).catch((e: unknown) => ({ status: 'error' as const, e }));
+    const found = (mismatches: Mismatch[], expected: Trace, actual: Trace): Counterexample => ({
+      rule: prop.rule,
+      program,
+      mismatches,
+      predicted: expected,
+      actual,
+      seed,
+      path: details.counterexamplePath ?? '',
+    });
     if (c.status === 'fail') {
       result.verdict = 'fail';
-      result.counterexample = {
-        rule: prop.rule,
-        program,
-        mismatches: c.mismatches,
-        predicted: c.predicted,
-        actual: c.actual,
-        seed,
-        path: details.counterexamplePath ?? '',
-      };
+      result.counterexample = found(c.mismatches, c.predicted, c.actual);
     } else if (c.status === 'fault') {
       const end = c.actual.end as { kind: string; detail: string };
       result.verdict = 'error';
       result.fault = end.kind;
       result.error = `${end.kind}: ${end.detail}`;
-      result.counterexample = {
-        rule: prop.rule,
-        program,
-        mismatches: [],
-        predicted: c.predicted,
-        actual: c.actual,
-        seed,
-        path: details.counterexamplePath ?? '',
-      };
+      result.counterexample = found([], c.predicted, c.actual);
     } else {
       result.verdict = 'error';
       const e = 'e' in c ? c.e : details.errorInstance;
       result.error = e instanceof Error ? e.message : String(e);
-      result.counterexample = {
-        rule: prop.rule,
-        program,
-        mismatches: [],
-        predicted: predicted(program, profile).trace,
-        actual: { obs: {}, order: {}, end: { kind: 'ok' } },
-        seed,
-        path: details.counterexamplePath ?? '',
-      };
+      result.counterexample = found([], predicted(program, profile).trace, { obs: {}, order: {}, end: { kind: 'ok' } });
     }
   } else if (details.failed) {
     result.verdict = 'error';
@@ -209,18 +185,46 @@ export async function runRule(
   } else if (result.exercised === 0) {
     result.verdict = result.runs === 0 && result.skipped > 0 ? 'skipped' : 'unexercised';
   }
-  result.ms = performance.now() - started;
-  return result;
+  return reportRule(prop.rule, result, [...reasons], performance.now() - started);
 }
 
-export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
+function reportRule(rule: string, found: RuleFindings, skipReasons: string[], ms: number): ReportRule {
+  const c = found.counterexample;
+  return {
+    id: rule,
+    group: rule.split('-')[0],
+    title: ruleById(rule)?.title ?? '',
+    verdict: found.verdict,
+    fault: found.fault ?? null,
+    error: found.error ?? null,
+    runs: found.runs,
+    exercised: found.exercised,
+    skipped: found.skipped,
+    skipReasons,
+    durationMs: Math.round(ms),
+    counterexample: c
+      ? {
+          program: c.program,
+          mismatches: c.mismatches.map(reportMismatch),
+          predicted: c.predicted,
+          actual: c.actual,
+          seed: c.seed,
+          path: c.path,
+        }
+      : null,
+  };
+}
+
+/** Runs the rules against the implementation; the report holds every rule that finished, in registry order. */
+export async function runSuite(opts: SuiteOptions): Promise<Report> {
+  const startedAt = new Date();
   const started = performance.now();
   const runs = opts.runs ?? DEFAULT_RUNS;
   const seed = opts.seed ?? Date.now() % 2 ** 31;
   const profile = opts.profile ?? defaultProfile();
   const props = opts.rules ? PROPERTIES.filter((p) => opts.rules!.includes(p.rule)) : PROPERTIES;
   const adapters = Array.isArray(opts.adapter) ? opts.adapter : [opts.adapter];
-  const done: Array<RuleResult | undefined> = new Array(props.length);
+  const done: Array<ReportRule | undefined> = new Array(props.length);
   let next = 0;
   let finished = 0;
   const worker = async (adapter: Adapter) => {
@@ -231,17 +235,18 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
     }
   };
   await Promise.all(adapters.map(worker));
-  // In registry order; an interrupted run holds the rules that finished.
-  const results = done.filter((r): r is RuleResult => r !== undefined);
-  const interrupted = results.length < props.length;
+  const rules = done.filter((r): r is ReportRule => r !== undefined);
   const first = adapters[0];
-  return {
-    adapter: { name: first.name, version: first.version },
+  return newReport({
+    implementation: { name: first.name, version: first.version },
     profile: profile.name,
     seed,
     runs,
-    results,
-    ms: performance.now() - started,
-    interrupted,
-  };
+    shard: opts.shard ?? null,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    interrupted: rules.length < props.length,
+    replay: opts.replay,
+    rules,
+  });
 }

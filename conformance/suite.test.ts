@@ -8,7 +8,7 @@ describe('the reference implementation', () => {
   const adapter = referenceAdapter();
   it.each(PROPERTIES.map((p) => [p.rule, p] as const))('conforms to %s', async (_rule, prop) => {
     const r = await runRule(prop, adapter, 200, ruleSeed(20261125, prop.rule));
-    expect(r.error).toBeUndefined();
+    expect(r.error).toBeNull();
     expect(r.counterexample?.mismatches ?? []).toEqual([]);
     expect(r.verdict).toBe('pass');
     expect(r.exercised).toBeGreaterThan(0);

@@ -25,8 +25,8 @@ async function failingRules(python: string, profile: string, o: PythonDriverOpti
   const adapter = await startPythonAdapter({ python, ...o, ...(env ? { env } : {}) });
   try {
     const r = await runSuite({ adapter, runs: 30, seed: 5, profile: profileByName(profile)! });
-    expect(r.results.filter((x) => x.verdict === 'error').map((x) => `${x.rule}: ${x.error}`)).toEqual([]);
-    return r.results.filter((x) => x.verdict !== 'pass').map((x) => x.rule);
+    expect(r.rules.filter((x) => x.verdict === 'error').map((x) => `${x.id}: ${x.error}`)).toEqual([]);
+    return r.rules.filter((x) => x.verdict !== 'pass').map((x) => x.id);
   } finally {
     await adapter.close();
   }

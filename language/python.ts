@@ -1,19 +1,50 @@
 /**
- * Programs printed as the Python they stand for, one statement a line with its id, so a
- * counterexample reads like a script.
+ * The one statement-to-Python printer, in two forms:
+ * - a listing (formatProgram): one statement a line with its id, each nested body inline after
+ *   its call's opening (`coro():`, `lambda:`), so a counterexample reads like a script;
+ * - a script (straightLine): runnable straight-line Python, each statement in a
+ *   `with stmt('sN') as s:` block that records what it did with loopspec's recorder
+ *   (drivers/python/loopspec_recorder.py), each nested body a function defined just before the
+ *   statement that uses it. Program variables are Python globals, as they are global to the
+ *   program.
  */
 import type { Program, Stmt } from './program.ts';
+import { CORO_ONLY } from './program.ts';
 
-const py = (v: unknown): string => (v === null ? 'None' : typeof v === 'boolean' ? (v ? 'True' : 'False') : JSON.stringify(v));
+/** A Python literal of JSON data (JSON's string escapes are Python's too). */
+export function py(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`);
+    return String(v);
+  }
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(py).join(', ')}]`;
+  return `{${Object.entries(v as object)
+    .map(([k, x]) => `${JSON.stringify(k)}: ${py(x)}`)
+    .join(', ')}}`;
+}
 
-function head(s: Stmt): string {
+type Form = 'listing' | 'script';
+
+/**
+ * One statement's Python. A listing shows `X = ` where the statement binds X; a script binds
+ * apart (see `statement`). In a script, `fn` names the function that holds the nested body,
+ * and the recorder's helpers stand where the listing's Python would not say what is observed
+ * (the program's thread names, an executor's context, the policy class `set_policy new` makes).
+ */
+function python(s: Stmt, form: Form, fn = ''): string {
+  const listing = form === 'listing';
+  const as = (name?: string) => (listing && name ? `${name} = ` : '');
+  // a nested body: inline in a listing (the call is closed on a line of its own), else by name
+  const coro = (call: string) => (listing ? `${call}coro():` : `${call}${fn}())`);
+  const lambda = (call: string) => (listing ? `${call}lambda:` : `${call}${fn})`);
   switch (s.op) {
     case 'new_event_loop':
-      return `${s.as ? `${s.as} = ` : ''}asyncio.new_event_loop()`;
     case 'get_event_loop':
-      return `${s.as ? `${s.as} = ` : ''}asyncio.get_event_loop()`;
     case 'get_running_loop':
-      return `${s.as ? `${s.as} = ` : ''}asyncio.get_running_loop()`;
+      return `${as(s.as)}asyncio.${s.op}()`;
     case 'peek_running_loop':
       return 'asyncio._get_running_loop()';
     case 'set_event_loop':
@@ -21,7 +52,7 @@ function head(s: Stmt): string {
     case 'get_policy':
       return 'asyncio.get_event_loop_policy()';
     case 'set_policy':
-      return `asyncio.set_event_loop_policy(${s.arg === 'new' ? 'asyncio.DefaultEventLoopPolicy()' : py(s.arg)})`;
+      return `asyncio.set_event_loop_policy(${s.arg !== 'new' ? py(s.arg) : listing ? 'asyncio.DefaultEventLoopPolicy()' : 'new_policy()'})`;
     case 'close':
     case 'is_closed':
     case 'is_running':
@@ -29,48 +60,53 @@ function head(s: Stmt): string {
     case 'run_forever':
       return `${s.loop}.${s.op}()`;
     case 'run_until_complete':
-      return `${s.loop}.run_until_complete(coro():`;
+      return coro(`${s.loop}.run_until_complete(`);
     case 'asyncio_run':
-      return 'asyncio.run(coro():';
+      return coro('asyncio.run(');
     case 'call_soon':
     case 'call_soon_threadsafe':
-      return `${s.loop}.${s.op}(lambda:`;
+      return lambda(`${s.loop}.${s.op}(`);
     case 'call_later':
-      return `${s.loop}.call_later(${s.delay}, lambda:`;
+      return lambda(`${s.loop}.call_later(${py(s.delay)}, `);
     case 'sleep':
-      return `await asyncio.sleep(${s.delay})`;
+      return `await asyncio.sleep(${py(s.delay)})`;
     case 'create_task':
-      return `${s.as} = asyncio.create_task(coro():`;
+      return coro(`${as(s.as)}asyncio.create_task(`);
     case 'await':
       return `await ${s.task}`;
     case 'current_task':
-      return `${s.as ? `${s.as} = ` : ''}asyncio.current_task()`;
+      return `${as(s.as)}asyncio.current_task()`;
     case 'task_state':
       return `state(${s.task})`;
     case 'run_in_executor':
-      return 'await loop.run_in_executor(None, lambda:';
+      return listing
+        ? 'await loop.run_in_executor(None, lambda:'
+        : `await asyncio.get_running_loop().run_in_executor(None, in_executor(${py(s.id)}, ${fn}))`;
     case 'return':
       return `return ${py(s.value)}`;
     case 'raise':
       return `raise ValueError(${py(s.message)})`;
     case 'start_thread':
-      return `${s.thread} = threading.Thread(name=${py(s.thread)}, target=lambda:`;
+      return listing ? `${s.thread} = threading.Thread(name=${py(s.thread)}, target=lambda:` : `start_thread(${py(s.thread)}, ${fn})`;
     case 'join_thread':
-      return `${s.thread}.join()`;
+      return listing ? `${s.thread}.join()` : `join_thread(${py(s.thread)})`;
     case 'fork':
+      if (!listing) throw new Error('fork has no straight-line form');
       return 'if os.fork() == 0:  # child';
     case 'current_thread':
-      return 'threading.current_thread()';
+      return listing ? 'threading.current_thread()' : 'thread_name()';
     case 'mark':
       return `mark(${py(s.tag)})`;
   }
 }
 
+// ---- the listing ------------------------------------------------------------------------
+
 function lines(body: Stmt[], indent: string): string[] {
   const out: string[] = [];
   for (const s of body) {
     const id = (s.id ?? '').padEnd(5);
-    out.push(`${id}${indent}${head(s)}`);
+    out.push(`${id}${indent}${python(s, 'listing')}`);
     if ('body' in s) {
       out.push(...lines(s.body, `${indent}    `));
       if (s.op === 'start_thread') out.push(`     ${indent}).start()`);
@@ -80,6 +116,63 @@ function lines(body: Stmt[], indent: string): string[] {
   return out;
 }
 
+/** The program as a listing: one statement a line, with its id. */
 export function formatProgram(p: Program): string {
   return lines(p.main, '').join('\n');
+}
+
+// ---- the script -------------------------------------------------------------------------
+
+/** `def program():` and the functions of its nested bodies. */
+export function straightLine(main: Stmt[]): string {
+  return fn('program', main, 'sync', '').join('\n');
+}
+
+const FN_PREFIX: Partial<Record<Stmt['op'], string>> = {
+  run_until_complete: 'coro',
+  asyncio_run: 'coro',
+  create_task: 'coro',
+  call_soon: 'callback',
+  call_later: 'callback',
+  call_soon_threadsafe: 'callback',
+  run_in_executor: 'executor',
+  start_thread: 'thread',
+};
+
+/** Ops that always return an object or raise: `as` binds their value directly. */
+const ALWAYS_OBJECT = new Set<Stmt['op']>(['new_event_loop', 'get_event_loop', 'get_running_loop', 'create_task']);
+/** Ops whose value the recorder takes as None, as the driver observes them (call_soon's Handle is not). */
+const NO_VALUE = new Set<Stmt['op']>(['call_soon', 'call_soon_threadsafe', 'call_later', 'start_thread', 'join_thread']);
+const CORO_BODY = new Set<Stmt['op']>(['run_until_complete', 'asyncio_run', 'create_task']);
+
+function fn(name: string, body: Stmt[], kind: 'sync' | 'coro', indent: string): string[] {
+  const inner = `${indent}    `;
+  const lines: string[] = [];
+  const assigned = new Set<string>();
+  for (const s of body) {
+    if (s.op === 'return' || s.op === 'raise') {
+      lines.push(`${inner}${python(s, 'script')}`);
+      break;
+    }
+    const nested =
+      'body' in s && s.op !== 'fork' ? fn(`${FN_PREFIX[s.op]}_${s.id}`, s.body, CORO_BODY.has(s.op) ? 'coro' : 'sync', inner) : [];
+    lines.push(...nested);
+    if ('as' in s && s.as) assigned.add(s.as);
+    lines.push(`${inner}with stmt(${py(s.id)}) as s:`, ...statement(s, kind).map((l) => `${inner}    ${l}`));
+  }
+  const head = `${indent}${kind === 'coro' ? 'async ' : ''}def ${name}():`;
+  const globals = assigned.size > 0 ? [`${inner}global ${[...assigned].sort().join(', ')}`] : [];
+  return [head, ...globals, ...(lines.length > 0 ? lines : [`${inner}pass`])];
+}
+
+/** The Python of one statement, inside its `with` block. */
+function statement(s: Stmt, kind: 'sync' | 'coro'): string[] {
+  if (kind === 'sync' && CORO_ONLY.has(s.op)) return [`invalid(${py(s.op)})`];
+  const expr = python(s, 'script', `${FN_PREFIX[s.op]}_${s.id}`);
+  if (NO_VALUE.has(s.op)) return [expr];
+  const as = 'as' in s ? s.as : undefined;
+  if (!as) return [`s.value = ${expr}`];
+  if (ALWAYS_OBJECT.has(s.op)) return [`s.value = ${as} = ${expr}`];
+  // Only objects are bound, as the driver binds them (current_task may return None).
+  return [`s.value = ${expr}`, `if s.value is not None and not isinstance(s.value, (bool, int, float, str)):`, `    ${as} = s.value`];
 }

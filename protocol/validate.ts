@@ -1,16 +1,41 @@
 /**
- * Validates protocol messages against the JSON Schemas beside this file (draft 2020-12), so
- * a driver author is told which message broke which rule of the protocol, and where.
+ * The one JSON Schema validator (draft 2020-12) for the schemas beside this file: protocol
+ * messages, so a driver author is told which message broke which rule of the protocol and
+ * where; and the report (report.schema.json), so a tool that reads reports (merge, diff, HTML
+ * of stored runs) refuses a wrong one with a reason instead of rendering nonsense.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 
-const SCHEMAS = ['trace', 'program', 'run', 'hello-request', 'hello', 'ping', 'shutdown', 'result', 'skip', 'error', 'pong', 'bye'];
+// ajv-formats is CommonJS: under NodeNext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/** The schema files beside this file, by name (the file name without .json). */
+const SCHEMAS = [
+  'trace',
+  'program',
+  'run',
+  'hello-request',
+  'hello',
+  'ping',
+  'shutdown',
+  'result',
+  'skip',
+  'error',
+  'pong',
+  'bye',
+  'report.schema',
+] as const;
+
+export type SchemaName = (typeof SCHEMAS)[number];
+
+export const REPORT_SCHEMA_URL = new URL('./schemas/report.schema.json', import.meta.url);
 
 /** Message type -> schema file, per direction. */
-export const TO_DRIVER: Record<string, string> = { hello: 'hello-request', run: 'run', ping: 'ping', shutdown: 'shutdown' };
-export const FROM_DRIVER: Record<string, string> = {
+export const TO_DRIVER: Record<string, SchemaName> = { hello: 'hello-request', run: 'run', ping: 'ping', shutdown: 'shutdown' };
+export const FROM_DRIVER: Record<string, SchemaName> = {
   hello: 'hello',
   result: 'result',
   skip: 'skip',
@@ -21,19 +46,27 @@ export const FROM_DRIVER: Record<string, string> = {
 
 export type Direction = 'to-driver' | 'from-driver';
 
-let compiled: Map<string, ValidateFunction> | undefined;
+let compiled: Map<SchemaName, ValidateFunction> | undefined;
 
-function validators(): Map<string, ValidateFunction> {
+/** Ajv is set up once, with every schema: the protocol's refer to each other by $id. */
+function validators(): Map<SchemaName, ValidateFunction> {
   if (compiled) return compiled;
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-  const byName = new Map<string, string>();
+  addFormats(ajv, ['date-time']);
+  const ids = new Map<SchemaName, string>();
   for (const name of SCHEMAS) {
     const schema = JSON.parse(readFileSync(new URL(`./schemas/${name}.json`, import.meta.url), 'utf8'));
     ajv.addSchema(schema);
-    byName.set(name, schema.$id);
+    ids.set(name, schema.$id);
   }
-  compiled = new Map([...byName].map(([name, id]) => [name, ajv.getSchema(id)!]));
+  compiled = new Map([...ids].map(([name, id]) => [name, ajv.getSchema(id)!]));
   return compiled;
+}
+
+/** What is wrong with a value under one of the schemas: Ajv's errors, none when it is valid. */
+export function schemaErrors(schema: SchemaName, value: unknown): ErrorObject[] {
+  const validate = validators().get(schema)!;
+  return validate(value) ? [] : [...(validate.errors ?? [])];
 }
 
 function describe(e: ErrorObject): string {
@@ -55,10 +88,15 @@ export function protocolProblem(direction: Direction, message: unknown): string 
   if (typeof type !== 'string' || !(type in table))
     return `unknown message type ${JSON.stringify(type)} (expected one of ${Object.keys(table).join(', ')})`;
   const schema = table[type];
-  const validate = validators().get(schema)!;
-  if (validate(message)) return undefined;
-  const errors = [...(validate.errors ?? [])].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length);
+  const errors = schemaErrors(schema, message);
+  if (errors.length === 0) return undefined;
+  errors.sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length);
   const shown = [...new Set(errors.map(describe))];
   const more = shown.length > 4 ? ` (and ${shown.length - 4} more)` : '';
   return `'${type}' breaks protocol/schemas/${schema}.json: ${shown.slice(0, 4).join('; ')}${more}`;
+}
+
+/** What is wrong with a report (report.schema.json), one line per problem; empty when it is a valid v1 report. */
+export function reportProblems(value: unknown): string[] {
+  return [...new Set(schemaErrors('report.schema', value).map((e) => `${e.instancePath || '(the report)'} ${e.message}`))];
 }

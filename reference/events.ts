@@ -13,10 +13,11 @@ import type { BaseEventLoop } from './base_events.ts';
 
 /**
  * A callback. One that may block its thread (a task step, a program's callback body) is a
- * generator function; Handle._run drives the generator it returns.
+ * generator function; Handle._run drives the generator it returns. Its parameters are typed
+ * `never` so that a function of any parameters fits (as in Python, call_soon does not check
+ * that the arguments fit the callback); Handle._run is the one place that calls it.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Callback = (...args: any[]) => unknown;
+export type Callback = (...args: never[]) => unknown;
 
 /** events.Handle: a callback scheduled on a loop. */
 export class Handle {
@@ -31,7 +32,7 @@ export class Handle {
   }
   *_run(): Blocking<void> {
     try {
-      const r = this._callback(...this._args);
+      const r = (this._callback as (...args: unknown[]) => unknown)(...this._args);
       if (isGenerator(r)) yield* r as Blocking<unknown>;
     } catch (e) {
       // Handle._run catches BaseException (but SystemExit/KeyboardInterrupt) and reports it.
@@ -63,9 +64,13 @@ export class TimerHandle extends Handle {
   }
 }
 
-/** The ABC `isinstance(x, AbstractEventLoop)` checks against. */
+/** The ABC `isinstance(x, AbstractEventLoop)` checks against, with the state every loop reports. */
 export abstract class AbstractEventLoop {
   static pyName = 'AbstractEventLoop';
+  abstract is_running(): boolean;
+  abstract is_closed(): boolean;
+  abstract stop(): void;
+  abstract close(): void;
 }
 
 export abstract class AbstractEventLoopPolicy {

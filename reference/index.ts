@@ -31,7 +31,7 @@
 import { defaultProfile, type Profile, type Switches } from '../spec/profiles.ts';
 import { type BaseEventLoop, SelectorEventLoop } from './base_events.ts';
 import { Warnings } from './errors.ts';
-import { BaseDefaultEventLoopPolicy, EventsModule } from './events.ts';
+import { BaseDefaultEventLoopPolicy, EventsModule, deprecatedPolicyApi } from './events.ts';
 import { Future } from './futures.ts';
 import { OsModule } from './os.ts';
 import { RunnersModule } from './runners.ts';
@@ -80,9 +80,7 @@ export class AsyncioModule {
   /** `asyncio.DefaultEventLoopPolicy` (the runtime's class, patches included). */
   get DefaultEventLoopPolicy(): new () => BaseDefaultEventLoopPolicy {
     // POL-2 (policyDeprecated): 3.14 warns on reading the name.
-    if (this._rt.sw.policyDeprecated) {
-      this._rt.warnings.warn('DeprecationWarning', "'asyncio.DefaultEventLoopPolicy' is deprecated and slated for removal in Python 3.16");
-    }
+    if (this._rt.sw.policyDeprecated) deprecatedPolicyApi(this._rt, 'DefaultEventLoopPolicy');
     return this._rt.DefaultEventLoopPolicy;
   }
 }

@@ -1,8 +1,9 @@
 /**
- * asyncio/runners.py: asyncio.run with the 3.12 Runner semantics. 3.8 to 3.10 have no Runner
- * (runners.run does the same steps inline: new loop, set_event_loop, run_until_complete,
- * then cancel, shut down, set_event_loop(None), close); their differences are not observable
- * by the program language, except what the runShutsDownExecutor switch says.
+ * asyncio/runners.py: asyncio.run through asyncio.Runner, as 3.11 and later write it. 3.8 to
+ * 3.10 have no Runner (runners.run does the same steps inline: new loop, set_event_loop,
+ * run_until_complete, then cancel, shut down, set_event_loop(None), close); the program
+ * language observes no difference between the two, and the one difference between versions
+ * is the runShutsDownExecutor switch (3.8 has no executor shutdown step).
  */
 import { PyError } from './errors.ts';
 import type { BaseEventLoop } from './base_events.ts';

@@ -121,7 +121,10 @@ export class ThreadLocal<T extends object> {
   get(): T {
     const tls = this.world.currentThread.tls as Map<ThreadLocal<T>, T>;
     let v = tls.get(this);
-    if (!v) tls.set(this, (v = this.init()));
+    if (!v) {
+      v = this.init();
+      tls.set(this, v);
+    }
     return v;
   }
   /** Drops the current thread's record (the next access starts fresh). */
@@ -274,7 +277,8 @@ export class World {
 
   /**
    * `os.fork()` from the current thread; `childFn` is what the child does before exiting.
-   * Returns the child's pid and whether the parent had other live threads (3.12 warns then).
+   * Returns the child's pid and whether the parent had other live threads (os.fork warns
+   * then; see os.ts).
    */
   *fork(childFn: Work): Blocking<{ pid: number; multiThreaded: boolean }> {
     const parent = this.currentThread;

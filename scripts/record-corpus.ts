@@ -52,7 +52,7 @@ function corpus(): Array<{ name: string; program: Program }> {
       prop.programs.map(numberProgram).filter((p) => predict(p).deterministic),
       { numRuns: perRule, seed },
     );
-    programs.forEach((program, i) => out.push({ name: `${prop.rule}#${i + 1}`, program }));
+    for (const [i, program] of programs.entries()) out.push({ name: `${prop.rule}#${i + 1}`, program });
   }
   return out;
 }

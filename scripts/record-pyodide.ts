@@ -72,6 +72,7 @@ export async function startPyodide() {
   const indexURL = `${dirname(createRequire(import.meta.url).resolve('pyodide/package.json'))}/`;
   const py = await loadPyodide({ indexURL });
   py.FS.writeFile('/home/pyodide/loopspec_driver.py', readFileSync('drivers/python/loopspec_driver.py', 'utf8'));
+  py.FS.writeFile('/home/pyodide/loopspec_recorder.py', readFileSync('drivers/python/loopspec_recorder.py', 'utf8'));
   py.runPython(PYODIDE_SETUP);
   const version = py.runPython('import platform; platform.python_version()') as string;
   const runFresh = py.globals.get('run_fresh') as (json: string) => string;

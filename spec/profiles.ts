@@ -84,7 +84,8 @@ export const PROFILES: Profile[] = [
   {
     name: 'cpython-3.10',
     describes:
-      'CPython 3.10.13 (measured); 3.10.0 to 3.10.8 warned in get_event_loop whenever no loop was running, and 3.10.9 on creation only (gh-93453, gh-100160), which this profile does not describe',
+      'CPython 3.10.13 (measured); 3.10.0 to 3.10.8 warned in get_event_loop whenever no loop was running, and 3.10.9 on ' +
+      'creation only (gh-93453, gh-100160), which this profile does not describe',
     switches: { ...base, typeCheck: 'assert' },
   },
   {
@@ -106,7 +107,9 @@ export const PROFILES: Profile[] = [
   {
     name: 'cpython-3.14',
     describes:
-      'CPython 3.14.2: from its source (Lib/asyncio/events.py, __init__.py, runners.py as shipped in the pyodide 314.0.7 npm package), and measured in that Pyodide build for the policy-level part of the language (fixtures/corpus/pyodide/: 200 programs, a stub loop class; the build has no threads, fork or selector loop)',
+      'CPython 3.14.2: from its source (Lib/asyncio/events.py, __init__.py, runners.py as shipped in the pyodide 314.0.7 npm ' +
+      'package), and measured in that Pyodide build for the policy-level part of the language (fixtures/corpus/pyodide/: ' +
+      '200 programs, a stub loop class; the build has no threads, fork or selector loop)',
     switches: { ...base, implicitCreation: false, forkHook: true, policyDeprecated: true },
   },
 ];

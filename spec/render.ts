@@ -15,7 +15,11 @@ export function renderRules(): string {
     '',
     '<!-- Generated from spec/rules.ts by `npm run spec`; edit the registry, not this file. -->',
     '',
-    "Semantics of CPython 3.12 (profile `cpython-3.12`, the default); the other versions, 3.8 to 3.14, differ where the table below says. The key words MUST, MUST NOT and SHOULD are to be read as in RFC 2119. Each rule's property lives in `conformance/properties/<GROUP>.ts`; the oracle tags every observation it predicts with the rule that decides it (`conformance/oracle/oracle.ts`); the reference enforces it where a comment names its ID (`reference/`).",
+    'Semantics of CPython 3.12 (profile `cpython-3.12`, the default); the other versions, 3.8 to 3.14, differ where the ' +
+      'table below says. The key words MUST, MUST NOT and SHOULD are to be read as in RFC 2119. ' +
+      "Each rule's property lives in `conformance/properties/<GROUP>.ts`; the oracle tags every observation it predicts " +
+      'with the rule that decides it (`conformance/oracle/`, one module per CPython module); the reference enforces it where a comment names ' +
+      'its ID (`reference/`).',
     '',
   ];
   out.push(...versionTable());
@@ -38,16 +42,17 @@ function versionTable(): string[] {
   const out = [
     '## What changes between versions',
     '',
-    'Each profile (`--profile cpython-3.X`) is a set of switches (`spec/profiles.ts`); a rule lists the switches its observations depend on, and `conformance/profiles.test.ts` checks on generated programs that between two profiles exactly those rules differ.',
+    'Each profile (`--profile cpython-3.X`) is a set of switches (`spec/profiles.ts`); a rule lists the switches its ' +
+      'observations depend on, and `conformance/profiles.test.ts` checks on generated programs that between two ' +
+      'profiles exactly those rules differ.',
     '',
     `| switch | ${PROFILES.map((p) => short(p.name)).join(' | ')} | rules that depend on it |`,
     `| --- | ${PROFILES.map(() => '---').join(' | ')} | --- |`,
   ];
   for (const sw of names) {
     const rules = RULES.filter((r) => r.dependsOn.includes(sw)).map((r) => r.id);
-    out.push(
-      `| \`${sw}\` | ${PROFILES.map((p) => String(p.switches[sw])).join(' | ')} | ${rules.join(', ') || `none (${SWITCH_NOTES[sw] ?? 'not observable in the language'})`} |`,
-    );
+    const values = PROFILES.map((p) => String(p.switches[sw])).join(' | ');
+    out.push(`| \`${sw}\` | ${values} | ${rules.join(', ') || `none (${SWITCH_NOTES[sw] ?? 'not observable in the language'})`} |`);
   }
   out.push('', '| group | rules that differ between versions |', '| --- | --- |');
   for (const group of Object.keys(GROUP_TITLES) as RuleGroup[]) {

@@ -4,7 +4,9 @@
  *
  * `text` is normative (RFC 2119 keywords). `sources` name where each fact comes from: the
  * Python docs, PEP 3156, the CPython function and version that implements it, or a recorded
- * run of a real interpreter. `versions` notes how other CPython versions differ, where known.
+ * run of a real interpreter. `versions` notes how other CPython versions differ, where known,
+ * and `dependsOn` names the profile switches that make them differ: both live in the rule's
+ * own entry below, so a rule reads whole in one place.
  */
 import type { SwitchName } from './profiles.ts';
 
@@ -27,34 +29,6 @@ export interface Rule {
   retired?: boolean;
 }
 
-/**
- * CPython 3.14, read from its source, and measured in the pyodide build (CPython 3.14.2 for
- * WebAssembly) for what runs there: the policy level, without threads, fork or a selector
- * loop. Profile cpython-3.14.
- */
-const SOURCE_314 =
-  'CPython 3.14.2 Lib/asyncio/events.py, __init__.py and runners.py, as shipped in python_stdlib.zip of the pyodide 314.0.7 npm package; measured in that build: fixtures/corpus/pyodide/ (scripts/record-pyodide.ts)';
-const V314: Partial<Record<string, string>> = {
-  'POL-1':
-    "3.14 (source): get_event_loop_policy() emits DeprecationWarning(\"'asyncio.get_event_loop_policy' is deprecated and slated for removal in Python 3.16\") on every call; asyncio's own lookups use the private _get_event_loop_policy() and do not warn.",
-  'POL-2':
-    "3.14 (source): set_event_loop_policy() emits DeprecationWarning(\"'asyncio.set_event_loop_policy' is deprecated and slated for removal in Python 3.16\"), and reading asyncio.DefaultEventLoopPolicy emits the same warning for 'asyncio.DefaultEventLoopPolicy' (module __getattr__); the type check is unchanged.",
-  'GET-3':
-    '3.14 (source): implicit creation is removed. BaseDefaultEventLoopPolicy.get_event_loop returns the loop set for the thread or raises RuntimeError("There is no current event loop in thread %r."), in the main thread too, with no warning; the _set_called flag is gone.',
-  'NEW-5': '3.14 (source): the same TypeError; there is no "set called" flag to mark any more, and nothing else changes.',
-  'FORK-2':
-    '3.14 (source): the at-fork hook is kept, and with no implicit creation get_event_loop() in the child raises RuntimeError until a loop is set there.',
-};
-
-/** Rules whose observations differ between CPython versions, and the switches why. */
-const DEPENDS_ON: Partial<Record<string, SwitchName[]>> = {
-  'POL-1': ['policyDeprecated'],
-  'POL-2': ['typeCheck', 'policyDeprecated'],
-  'GET-3': ['implicitCreation', 'implicitCreationWarns'],
-  'NEW-5': ['typeCheck'],
-  'FORK-2': ['forkHook', 'implicitCreation', 'implicitCreationWarns'],
-};
-
 export const GROUP_TITLES: Record<RuleGroup, string> = {
   POL: 'The event loop policy',
   GET: 'asyncio.get_event_loop',
@@ -75,6 +49,14 @@ const measured = (probe: string, on: string = ALL): string =>
   `measured: fixtures/probes/${probe}.json on ${on} (traces fixtures/probes/${probe}.cpython-<version>.trace.json)`;
 const cpy = (file: string, fn: string, version = '3.12.1'): string => `CPython ${version} Lib/asyncio/${file} ${fn}`;
 const docs = (page: string, section: string): string => `Python docs: ${page} "${section}"`;
+/**
+ * CPython 3.14, read from its source, and measured in the pyodide build (CPython 3.14.2 for
+ * WebAssembly) for what runs there: the policy level, without threads, fork or a selector
+ * loop. Profile cpython-3.14.
+ */
+const SOURCE_314 =
+  'CPython 3.14.2 Lib/asyncio/events.py, __init__.py and runners.py, as shipped in python_stdlib.zip of the pyodide 314.0.7 ' +
+  'npm package; measured in that build: fixtures/corpus/pyodide/ (scripts/record-pyodide.ts)';
 
 export const RULES: Rule[] = [
   // ---- POL ----------------------------------------------------------------------------------
@@ -94,8 +76,13 @@ export const RULES: Rule[] = [
       cpy('events.py', '_init_event_loop_policy, get_event_loop_policy, get_event_loop, set_event_loop, new_event_loop'),
       docs('library/asyncio-policy.html', 'Getting and Setting the Policy'),
       measured('POL-1'),
+      SOURCE_314,
     ],
-    versions: 'Identical in every measured version (3.8.18 to 3.13.0).',
+    versions:
+      'Identical in every measured version (3.8.18 to 3.13.0). ' +
+      "3.14 (source): get_event_loop_policy() emits DeprecationWarning(\"'asyncio.get_event_loop_policy' is deprecated and slated for " +
+      'removal in Python 3.16") on every call; asyncio\'s own lookups use the private _get_event_loop_policy() and do not warn.',
+    dependsOn: ['policyDeprecated'],
   }),
   r('POL-2', 'POL', 'set_event_loop_policy installs, resets and type-checks', {
     text:
@@ -115,12 +102,17 @@ export const RULES: Rule[] = [
       cpy('events.py', 'set_event_loop_policy (assert)', '3.10.13'),
       docs('library/asyncio-policy.html', 'asyncio.set_event_loop_policy'),
       measured('POL-2'),
+      SOURCE_314,
     ],
     versions:
       '3.8 to 3.10: the check is an `assert`, so a non-policy raises AssertionError with an empty message (measured ' +
       'on 3.8.18, 3.9.18, 3.10.13) and under `python -O` is not checked at all (source). 3.11.7, 3.12.1, 3.13.0: ' +
       'TypeError as above (measured). After set_event_loop_policy("new"), the implicit creation in the main thread ' +
-      'emits the DeprecationWarning of GET-3 on 3.12.1 and 3.13.0 only.',
+      'emits the DeprecationWarning of GET-3 on 3.12.1 and 3.13.0 only. ' +
+      "3.14 (source): set_event_loop_policy() emits DeprecationWarning(\"'asyncio.set_event_loop_policy' is deprecated and slated for " +
+      "removal in Python 3.16\"), and reading asyncio.DefaultEventLoopPolicy emits the same warning for 'asyncio.DefaultEventLoopPolicy' " +
+      '(module __getattr__); the type check is unchanged.',
+    dependsOn: ['typeCheck', 'policyDeprecated'],
   }),
 
   // ---- GET ----------------------------------------------------------------------------------
@@ -176,12 +168,17 @@ export const RULES: Rule[] = [
       'python/cpython gh-93453 (3.10.9/3.11.1: warn only when creating) and gh-100160, PR #100970 (3.10/3.11: remove every get_event_loop DeprecationWarning)',
       measured('GET-3'),
       measured('NEW-2'),
+      SOURCE_314,
     ],
     versions:
       'Measured: 3.8.18, 3.9.18, 3.10.13, 3.11.7 create silently; 3.12.1 and 3.13.0 create and warn ' +
       'DeprecationWarning("There is no current event loop"). Documented history (not measured): 3.10.0 to 3.10.8 and ' +
       '3.11.0 warned whenever there was no running loop; 3.10.9 and 3.11.1 warned on creation only (gh-93453); later ' +
-      '3.10 and 3.11 patch releases removed the warning (gh-100160), which is what 3.10.13 and 3.11.7 show.',
+      '3.10 and 3.11 patch releases removed the warning (gh-100160), which is what 3.10.13 and 3.11.7 show. ' +
+      '3.14 (source): implicit creation is removed. BaseDefaultEventLoopPolicy.get_event_loop returns the loop set for the ' +
+      'thread or raises RuntimeError("There is no current event loop in thread %r."), in the main thread too, with no ' +
+      'warning; the _set_called flag is gone.',
+    dependsOn: ['implicitCreation', 'implicitCreationWarns'],
   }),
   r('GET-4', 'GET', 'Otherwise RuntimeError naming the thread', {
     text:
@@ -296,11 +293,14 @@ export const RULES: Rule[] = [
       cpy('events.py', 'BaseDefaultEventLoopPolicy.set_event_loop'),
       cpy('events.py', 'BaseDefaultEventLoopPolicy.set_event_loop (assert)', '3.8.18'),
       measured('NEW-5'),
+      SOURCE_314,
     ],
     versions:
       '3.8.18, 3.9.18, 3.10.13: the check is an assert: AssertionError with an empty message, same "set called" ' +
       'effect (measured). Under `python -O` (3.10.13, measured by hand) there is no check at all: the int becomes ' +
-      'the current loop and get_event_loop() returns 42. 3.11.7, 3.12.1, 3.13.0: TypeError as above (measured).',
+      'the current loop and get_event_loop() returns 42. 3.11.7, 3.12.1, 3.13.0: TypeError as above (measured). ' +
+      '3.14 (source): the same TypeError; there is no "set called" flag to mark any more, and nothing else changes.',
+    dependsOn: ['typeCheck'],
   }),
 
   // ---- LIFE ---------------------------------------------------------------------------------
@@ -639,30 +639,21 @@ export const RULES: Rule[] = [
       cpy('events.py', 'on_fork (BaseDefaultEventLoopPolicy._Local() reset)'),
       'threading: after fork the calling thread becomes threading.main_thread() (CPython Lib/threading.py _after_fork)',
       measured('FORK-2'),
+      SOURCE_314,
     ],
     versions:
-      'Measured: 3.8.18, 3.9.18, 3.10.13, 3.11.7 keep the state (see text); 3.12.1 and 3.13.0 reset it (events.on_fork, ' + 'new in 3.12).',
+      'Measured: 3.8.18, 3.9.18, 3.10.13, 3.11.7 keep the state (see text); 3.12.1 and 3.13.0 reset it (events.on_fork, ' +
+      'new in 3.12). 3.14 (source): the at-fork hook is kept, and with no implicit creation get_event_loop() in the ' +
+      'child raises RuntimeError until a loop is set there.',
+    dependsOn: ['forkHook', 'implicitCreation', 'implicitCreationWarns'],
   }),
 ];
 
-interface RuleBody {
-  text: string;
-  rationale: string;
-  sources: string[];
-  versions: string;
-}
+/** A rule as written above: `dependsOn` may be left out when no switch changes the rule. */
+type RuleBody = Omit<Rule, 'id' | 'group' | 'title' | 'dependsOn'> & Partial<Pick<Rule, 'dependsOn'>>;
 
 function r(id: string, group: RuleGroup, title: string, body: RuleBody): Rule {
-  const v314 = V314[id];
-  return {
-    id,
-    group,
-    title,
-    ...body,
-    versions: v314 ? `${body.versions} ${v314}` : body.versions,
-    sources: v314 ? [...body.sources, SOURCE_314] : body.sources,
-    dependsOn: DEPENDS_ON[id] ?? [],
-  };
+  return { id, group, title, ...body, dependsOn: body.dependsOn ?? [] };
 }
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.filter((x) => !x.retired).map((x) => x.id));

@@ -169,25 +169,30 @@ class Interpreter {
       case 'peek_running_loop':
         return ev._get_running_loop();
       case 'set_event_loop':
-        return (ev.set_event_loop(typeof s.arg === 'string' ? this.lookup(s.arg) : s.arg), null);
+        ev.set_event_loop(typeof s.arg === 'string' ? this.lookup(s.arg) : s.arg);
+        return null;
       case 'get_policy':
         return ev.get_event_loop_policy();
       case 'set_policy': {
         // `asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())`: the argument is
         // evaluated first (3.14 warns on reading the name, then in set_event_loop_policy).
         const arg = s.arg === 'new' ? new rt.asyncio.DefaultEventLoopPolicy() : s.arg;
-        return (ev.set_event_loop_policy(arg), null);
+        ev.set_event_loop_policy(arg);
+        return null;
       }
       case 'close':
-        return (this.loop(s.loop, 'close').close(), null);
+        this.loop(s.loop, 'close').close();
+        return null;
       case 'is_closed':
         return this.loop(s.loop, 'is_closed').is_closed();
       case 'is_running':
         return this.loop(s.loop, 'is_running').is_running();
       case 'stop':
-        return (this.loop(s.loop, 'stop').stop(), null);
+        this.loop(s.loop, 'stop').stop();
+        return null;
       case 'run_forever':
-        return (yield* this.loop(s.loop, 'run_forever').run_forever(), null);
+        yield* this.loop(s.loop, 'run_forever').run_forever();
+        return null;
       case 'run_until_complete': {
         const loop = this.loop(s.loop, 'run_until_complete');
         return yield* loop.run_until_complete(this.coro(s.body));
@@ -195,11 +200,14 @@ class Interpreter {
       case 'asyncio_run':
         return yield* rt.runners.run(this.coro(s.body));
       case 'call_soon':
-        return (this.loop(s.loop, 'call_soon').call_soon(this.callback(s.body)), null);
+        this.loop(s.loop, 'call_soon').call_soon(this.callback(s.body));
+        return null;
       case 'call_later':
-        return (this.loop(s.loop, 'call_later').call_later(s.delay, this.callback(s.body)), null);
+        this.loop(s.loop, 'call_later').call_later(s.delay, this.callback(s.body));
+        return null;
       case 'call_soon_threadsafe':
-        return (this.loop(s.loop, 'call_soon_threadsafe').call_soon_threadsafe(this.callback(s.body)), null);
+        this.loop(s.loop, 'call_soon_threadsafe').call_soon_threadsafe(this.callback(s.body));
+        return null;
       case 'sleep':
         return yield* rt.tasks.sleep(s.delay);
       case 'create_task':
@@ -226,12 +234,14 @@ class Interpreter {
         this.context.set(t, s.thread);
         this.programName.set(t, s.thread);
         this.threads.value.set(s.thread, t);
-        return (t.start(), null);
+        t.start();
+        return null;
       }
       case 'join_thread': {
         const t = this.threads.value.get(s.thread);
         if (!t) throw new PyError('LoopspecUnbound', s.thread);
-        return (yield* t.join(), null);
+        yield* t.join();
+        return null;
       }
       case 'fork': {
         const parent = rt.world.currentThread;
@@ -293,7 +303,12 @@ class Interpreter {
   private record(s: Stmt): void {
     const t = this.rt.world.currentThread;
     const ctx = this.context.get(t) ?? t.name;
-    (this.order[ctx] ??= []).push(s.id!);
+    let ids = this.order[ctx];
+    if (ids === undefined) {
+      ids = [];
+      this.order[ctx] = ids;
+    }
+    ids.push(s.id!);
   }
 
   private isObject(v: unknown): boolean {
@@ -306,7 +321,10 @@ class Interpreter {
     const kind = v instanceof BaseEventLoop ? 'loop' : v instanceof Task ? 'task' : v instanceof AbstractEventLoopPolicy ? 'policy' : null;
     if (kind === null) throw new Error(`loopspec: cannot report value ${String(v)}`);
     let id = this.ids.get(v);
-    if (id === undefined) this.ids.set(v, (id = `${kind}-${this.ids.size + 1}`));
+    if (id === undefined) {
+      id = `${kind}-${this.ids.size + 1}`;
+      this.ids.set(v, id);
+    }
     return { obj: kind, id };
   }
 }

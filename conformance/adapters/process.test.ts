@@ -119,11 +119,11 @@ describe('process adapter: in a suite run', () => {
   ] as const)('%s: the rule gets verdict error (%s) with its program, and the next rule still passes', async (driver, fault, o) => {
     const a = await start(driver, o);
     const r = await runSuite({ adapter: a, rules: ['POL-2', 'GET-1'], runs: 8, seed: 5 });
-    const [pol, get] = r.results;
-    expect([pol.rule, pol.verdict, pol.fault]).toEqual(['POL-2', 'error', fault]);
+    const [pol, get] = r.rules;
+    expect([pol.id, pol.verdict, pol.fault]).toEqual(['POL-2', 'error', fault]);
     expect(pol.error).toMatch(new RegExp(`^${fault}: `));
     expect([...walk(pol.counterexample!.program.main)].some((s) => s.op === 'set_policy')).toBe(true);
-    expect([get.rule, get.verdict]).toEqual(['GET-1', 'pass']);
+    expect([get.id, get.verdict]).toEqual(['GET-1', 'pass']);
     expect(a.starts()).toBeGreaterThan(1);
   });
 });

@@ -9,12 +9,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { protocolProblem } from '../../protocol/validate.ts';
+import { PROTOCOL_VERSION } from '../../protocol/version.ts';
 import type { Adapter, Capabilities } from '../adapter.ts';
 import { ensureNumbered, type Program } from '../../language/program.ts';
 import { LOOPSPEC_VERSION } from '../version.ts';
 import type { Trace } from '../../language/trace.ts';
 
-export const PROTOCOL_VERSION = 1;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const HANDSHAKE_MS = 15_000;
 const STDERR_KEEP = 8192;
@@ -142,8 +142,7 @@ class Connection {
       this.kill();
       return;
     }
-    let nl: number;
-    while (!this.dead && (nl = this.buffer.indexOf('\n')) >= 0) {
+    for (let nl = this.buffer.indexOf('\n'); !this.dead && nl >= 0; nl = this.buffer.indexOf('\n')) {
       const line = this.buffer.slice(0, nl);
       this.buffer = this.buffer.slice(nl + 1);
       this.onLine(line);

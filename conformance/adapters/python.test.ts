@@ -67,7 +67,7 @@ describe('python driver (persistent, CPython 3.12)', () => {
       runs: 20,
       seed: 7,
     });
-    const verdicts = Object.fromEntries(r.results.map((x) => [x.rule, x.verdict === 'error' ? `error: ${x.error}` : x.verdict]));
+    const verdicts = Object.fromEntries(r.rules.map((x) => [x.id, x.verdict === 'error' ? `error: ${x.error}` : x.verdict]));
     expect(verdicts).toEqual({
       'POL-2': 'pass',
       'GET-3': 'pass',
@@ -77,7 +77,7 @@ describe('python driver (persistent, CPython 3.12)', () => {
       'THR-1': 'pass',
       'FORK-2': 'pass',
     });
-    expect(r.results.every((x) => x.runs === 20)).toBe(true);
+    expect(r.rules.every((x) => x.runs === 20)).toBe(true);
     expect(a.starts()).toBe(1);
   });
 
@@ -151,7 +151,7 @@ describe('python driver (persistent, CPython 3.12)', () => {
       // per program: the installed policy, two loops from the factory, the policy of `set_policy new`
       expect(uses).toEqual(['setup', 'policy', 'factory', 'factory', 'policy', 'policy', 'factory', 'factory', 'policy']);
       const r = await runSuite({ adapter: a, rules: ['POL-2', 'GET-2'], runs: 10, seed: 3 });
-      expect(r.results.map((x) => x.verdict)).toEqual(['pass', 'pass']);
+      expect(r.rules.map((x) => x.verdict)).toEqual(['pass', 'pass']);
     });
 
     it('refuses to start when a plug-in cannot be loaded, and says why', async (ctx) => {

@@ -1,118 +1,16 @@
 /**
- * The oracle's abstract machine: the state that CPython 3.12's asyncio keeps (the policy slot,
- * per-thread current loop and "set called" flag, per-thread running loop with its pid, loop
- * queues, tasks, threads, processes) and the few mechanisms that move it (a loop iteration,
- * a task step, a thread switch). It knows nothing of programs or rules: oracle.ts walks a
- * program over it and names the rule behind every observation.
+ * The oracle's abstract machine: the mechanisms that move the state CPython 3.12's asyncio
+ * keeps (state.ts): a loop iteration, a task step, a thread switch. It knows nothing of
+ * programs or rules: walk.ts walks a program over it and names the rule behind every
+ * observation.
  *
  * Independent of reference/: two encodings of one text, each a check on the other.
  * Threads are simulated the way every loopspec simulation does (see program.ts): a started
  * thread runs when joined, when a loop would block, or at the end of the program.
  */
-
 import type { Switches } from '../../spec/profiles.ts';
-
-export class PyErr {
-  constructor(
-    readonly type: string,
-    readonly message: string,
-  ) {}
-}
-
-/** The program cannot end: a loop waits forever, or a thread waits on itself. */
-export class Hang extends Error {}
-
-/** The program leaves the deterministic part of the language (see oracle.ts). */
-export class OutOfModel extends Error {}
-
-export const cancelled = (): PyErr => new PyErr('CancelledError', '');
-export const closedError = (): PyErr => new PyErr('RuntimeError', 'Event loop is closed');
-
-export type Outcome = { value: unknown } | { error: PyErr };
-
-export interface MThread {
-  name: string;
-  /** Key of the context in the trace: 'main', the thread's name, exec:<id>, fork:<id>. */
-  ctx: string;
-  isMain: boolean;
-  pid: number;
-  status: 'runnable' | 'running' | 'done';
-  body: () => void;
-  joined: boolean;
-  /** Statements its starter had run when it started it: detects start-then-join. */
-  starterClock: number;
-  starter: MThread | null;
-  /** Statements this thread has run so far. */
-  clock: number;
-  kind: 'main' | 'program' | 'executor' | 'internal' | 'fork';
-}
-
-export type SetBy = 'never' | 'loop' | 'implicit' | 'none' | 'bad-type' | 'asyncio.run';
-
-export interface Local {
-  loop: MLoop | null;
-  /** How the loop got there: set_event_loop, implicit creation, or asyncio.run. */
-  loopFrom?: 'set' | 'implicit' | 'run';
-  setCalled: boolean;
-  /** The last call that counted as a set_event_loop call. */
-  setBy: SetBy;
-  /** The new_event_loop statements of this thread since the current loop last changed (NEW-2). */
-  newSince?: string[];
-}
-
-export interface MPolicy {
-  id: string;
-  locals: Map<MThread, Local>;
-}
-
-export interface Callback {
-  run: () => void;
-  cancelled: boolean;
-}
-
-interface Timer {
-  when: number;
-  seq: number;
-  cb: Callback;
-}
-
-export interface MLoop {
-  id: string;
-  pid: number;
-  closed: boolean;
-  /** The thread it runs in, while it runs. */
-  thread: MThread | null;
-  stopping: boolean;
-  ready: Callback[];
-  timers: Timer[];
-  /** The self-pipe has a byte: call_soon_threadsafe was called since the last select. */
-  woken: boolean;
-  executorUsed: boolean;
-  executorShutdown: boolean;
-  currentTask: MTask | null;
-  /** Created by asyncio.run, which has since returned. */
-  runFinished: boolean;
-  fromRun: boolean;
-}
-
-export interface MFuture {
-  kind: 'future' | 'task';
-  loop: MLoop;
-  state: 'pending' | 'done' | 'cancelled';
-  outcome?: Outcome;
-  callbacks: Array<() => void>;
-}
-
-export type Coro = Generator<MFuture | null, unknown, void>;
-
-export interface MTask extends MFuture {
-  kind: 'task';
-  id: string;
-  coro: Coro;
-  mustCancel: boolean;
-  waiter: MFuture | null;
-  cancelledByRun: boolean;
-}
+import { cancelled, closedError, Hang, OutOfModel, PyErr } from './state.ts';
+import type { Callback, Coro, Local, MFuture, MLoop, MPolicy, MTask, MThread, PyResult } from './state.ts';
 
 export class Machine {
   clock = 0;
@@ -333,9 +231,9 @@ export class Machine {
     else this.callSoon(f.loop, cb);
   }
 
-  private settle(f: MFuture, state: 'done' | 'cancelled', outcome: Outcome): void {
+  private settle(f: MFuture, state: 'done' | 'cancelled', result: PyResult): void {
     f.state = state;
-    f.outcome = outcome;
+    f.result = result;
     const cbs = f.callbacks;
     f.callbacks = [];
     for (const cb of cbs) this.callSoon(f.loop, cb);
@@ -364,7 +262,7 @@ export class Machine {
 
   /** Future.result(): the value, or throws its exception (CancelledError if cancelled). */
   result(f: MFuture): unknown {
-    const o = f.outcome!;
+    const o = f.result!;
     if ('error' in o) throw o.error;
     return o.value;
   }
@@ -427,7 +325,7 @@ export class Machine {
   }
 
   private wakeup(t: MTask, f: MFuture): void {
-    const o = f.outcome!;
+    const o = f.result!;
     this.step(t, 'error' in o ? o.error : undefined);
   }
 
@@ -464,7 +362,7 @@ export class Machine {
     loop.executorUsed = true;
     const f = this.newFuture(loop);
     const worker = this.makeThread('asyncio_0', ctx, false, 'executor', () => {
-      let o: Outcome;
+      let o: PyResult;
       try {
         o = { value: fn() };
       } catch (e) {
@@ -482,33 +380,8 @@ export class Machine {
     return f;
   }
 
-  /** asyncio.Runner.close in 3.12: cancel leftovers, shut down asyncgens and the executor. */
-  shutdownRunLoop(loop: MLoop): void {
-    const leftovers = this.tasks.filter((t) => t.loop === loop && t.state === 'pending');
-    if (leftovers.length > 0) {
-      for (const t of leftovers) {
-        this.cancel(t);
-        t.cancelledByRun = true;
-      }
-      this.runUntilComplete(loop, this.gather(loop, leftovers));
-    }
-    this.runUntilComplete(loop, this.createTask(loop, noop()));
-    if (this.sw.runShutsDownExecutor) this.runUntilComplete(loop, this.createTask(loop, this.shutdownDefaultExecutor(loop)));
-  }
-
-  /** gather(*tasks, return_exceptions=True): done when all are done. */
-  private gather(loop: MLoop, tasks: MTask[]): MFuture {
-    const outer = this.newFuture(loop);
-    let left = tasks.length;
-    for (const t of tasks) {
-      this.addDoneCallback(t, () => {
-        if (--left === 0 && outer.state === 'pending') this.setResult(outer, null);
-      });
-    }
-    return outer;
-  }
-
-  private *shutdownDefaultExecutor(loop: MLoop): Coro {
+  /** `loop.shutdown_default_executor()`: waits, on a thread of its own, for every worker. */
+  *shutdownDefaultExecutor(loop: MLoop): Coro {
     loop.executorShutdown = true;
     if (!loop.executorUsed) return null;
     const f = this.newFuture(loop);
@@ -524,8 +397,4 @@ export class Machine {
     this.join(shutdown);
     return null;
   }
-}
-
-function* noop(): Coro {
-  return null;
 }

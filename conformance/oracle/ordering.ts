@@ -6,7 +6,7 @@
  * and LIFE-7.
  */
 import type { Expectation } from '../predictions.ts';
-import type { MLoop, MTask } from './machine.ts';
+import type { MLoop, MTask } from './state.ts';
 
 /** A mark that ran, with where and why it ran. */
 export interface MarkRun {

@@ -25,6 +25,12 @@ import time
 import traceback
 import warnings
 
+import loopspec_driver  # beside this file; the driver imports this module only to dispatch --serve
+import loopspec_recorder
+
+# The protocol version this server speaks. The harness's is PROTOCOL_VERSION in
+# protocol/version.ts (this file must run without the repository's TypeScript):
+# protocol/version.test.ts fails when the two disagree.
 PROTOCOL = 1
 DEFAULT_TIMEOUT_MS = 20000
 # the share of the harness's deadline a program gets before the driver ends it itself with
@@ -86,7 +92,7 @@ class Plugins(object):
 
 # ---- one program ------------------------------------------------------------------------
 
-def run_request(driver, plugins, req):
+def run_request(plugins, req):
     """The reply (a dict) to one run request, computed in this process."""
     rid = req.get('id')
     program = req.get('program')
@@ -99,8 +105,8 @@ def run_request(driver, plugins, req):
     timeout_ms = req.get('timeout_ms') or DEFAULT_TIMEOUT_MS
     try:
         plugins.patch_new_event_loop()
-        trace = driver.run_program(program, timeout=timeout_ms * OWN_DEADLINE / 1000.0,
-                                   policy_cls=plugins.policy_cls)
+        trace = loopspec_driver.run_program(program, timeout=timeout_ms * OWN_DEADLINE / 1000.0,
+                                            policy_cls=plugins.policy_cls)
     except BaseException as e:
         return {'type': 'error', 'id': rid, 'message': 'driver failed: %s: %s' % (type(e).__name__, e),
                 'context': {'traceback': traceback.format_exc()[-2000:]}}
@@ -138,8 +144,8 @@ class Pool(object):
     """Children forked ahead of need. Each one waits for one request on its task pipe,
     answers on its result pipe with a complete reply line, and exits."""
 
-    def __init__(self, driver, plugins, size, proto_fd, warm=True):
-        self.driver, self.plugins, self.size, self.proto_fd = driver, plugins, size, proto_fd
+    def __init__(self, plugins, size, proto_fd, warm=True):
+        self.plugins, self.size, self.proto_fd = plugins, size, proto_fd
         self.warm = warm
         self.ready = []
         self.running = None  # the child whose program is running now
@@ -180,11 +186,11 @@ class Pool(object):
         per run."""
         loop = asyncio.SelectorEventLoop()
         loop.close()
-        trace = self.driver.run_program({'version': 1, 'main': [
+        trace = loopspec_driver.run_program({'version': 1, 'main': [
             {'op': 'mark', 'tag': 'w'}, {'op': 'current_thread'}, {'op': 'peek_running_loop'},
             {'op': 'is_closed', 'loop': 'X'}]}, timeout=5)
         encode({'type': 'result', 'id': 0, 'trace': trace})
-        self.driver._RUN = None
+        loopspec_recorder.activate(None)  # keeps nothing of the warm-up run alive
 
     def child_main(self, task_r, result_w):
         if self.warm and not select.select([task_r], [], [], 0)[0]:
@@ -201,7 +207,7 @@ class Pool(object):
         if not chunks:
             os._exit(0)  # the parent is gone or shutting down
         req = json.loads(b''.join(chunks).decode('utf-8'))
-        reply = run_request(self.driver, self.plugins, req)
+        reply = run_request(self.plugins, req)
         try:
             data = encode(reply)
         except (TypeError, ValueError) as e:
@@ -286,8 +292,8 @@ class InProcess(object):
     program that hung leaves threads behind, so after one the driver exits (the harness
     starts a new one for the next program)."""
 
-    def __init__(self, driver, plugins):
-        self.driver, self.plugins = driver, plugins
+    def __init__(self, plugins):
+        self.plugins = plugins
         self.filters = list(warnings.filters)
         self.showwarning = warnings.showwarning
         self.tainted = False
@@ -308,7 +314,7 @@ class InProcess(object):
 
     def run(self, req, raw):
         self.reset()
-        reply = run_request(self.driver, self.plugins, req)
+        reply = run_request(self.plugins, req)
         if reply.get('type') == 'result' and reply['trace']['end']['kind'] != 'ok':
             self.tainted = True
             reply['retire'] = True  # the harness starts a new driver for the next program
@@ -321,7 +327,7 @@ class InProcess(object):
 
 # ---- the conversation -------------------------------------------------------------------
 
-def hello(driver, plugins, isolation, can_fork):
+def hello(plugins, isolation, can_fork):
     impl = platform.python_implementation()
     variant = ' '.join('%s=%s' % kv for kv in sorted(plugins.specs.items()))
     return {
@@ -329,7 +335,7 @@ def hello(driver, plugins, isolation, can_fork):
         'protocol': PROTOCOL,
         'implementation': dict({'name': impl, 'version': platform.python_version(), 'build': sys.version},
                                **({'variant': variant} if variant else {})),
-        'driver': {'name': 'loopspec-python', 'version': driver.DRIVER_VERSION},
+        'driver': {'name': 'loopspec-python', 'version': loopspec_driver.DRIVER_VERSION},
         'capabilities': {'threads': True, 'fork': can_fork, 'executor': True},
         'isolation': isolation,
         'details': {'executable': sys.executable, 'platform': platform.platform(), 'plugins': plugins.specs},
@@ -352,9 +358,7 @@ def parse_args(argv):
     return ap.parse_args(argv)
 
 
-def main(argv, driver=None):
-    if driver is None:
-        import loopspec_driver as driver
+def main(argv):
     opts = parse_args(argv)
     # stdout is the protocol's alone: anything else that prints (a plug-in, a program, a
     # child) writes to what fd 1 now is, our stderr
@@ -390,8 +394,8 @@ def main(argv, driver=None):
     gc.collect()
     if hasattr(gc, 'freeze'):
         gc.freeze()  # fewer copy-on-write faults in the children
-    runner = Pool(driver, plugins, max(opts.pool, 0), proto_fd, opts.warm_up) if isolation == 'fork' else InProcess(driver, plugins)
-    write_all(proto_fd, encode(hello(driver, plugins, isolation, can_fork)))
+    runner = Pool(plugins, max(opts.pool, 0), proto_fd, opts.warm_up) if isolation == 'fork' else InProcess(plugins)
+    write_all(proto_fd, encode(hello(plugins, isolation, can_fork)))
     if isolation == 'fork':
         runner.fill()
     try:

@@ -3,6 +3,7 @@
  * report, replay, repro. Each returns an exit code; bad input throws UsageError (exit 2).
  */
 import type { Report } from '../../conformance/report.ts';
+import { runFails } from '../../conformance/verdicts.ts';
 import { diffReports, formatDiff, GateError, mergeReports, readReport } from '../gate/index.ts';
 import { toHtml } from '../report/html.ts';
 import { CounterexampleError, formatReplay, profileOf, readCounterexample, replay, reproPython, reproTypeScript } from '../repro/index.ts';
@@ -76,7 +77,7 @@ export function reproCommand(file: string, as: string, adapterPath: string | und
   return 0;
 }
 
-/** The exit code a report stands for: 1 if any rule failed, errored or was not exercised. */
-export function exitOf(r: Report): number {
-  return r.interrupted || r.rules.some((x) => x.verdict === 'fail' || x.verdict === 'error' || x.verdict === 'unexercised') ? 1 : 0;
+/** The exit code a report stands for: 1 if the run was interrupted or a rule failed, errored or was not exercised. */
+export function exitOf(report: Report): number {
+  return runFails(report) ? 1 : 0;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { reportProblems } from '../report/validate.ts';
+import { reportProblems } from '../../protocol/validate.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const env = { ...process.env, CI: 'true' };

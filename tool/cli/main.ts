@@ -11,12 +11,11 @@ import { DEFAULT_PROFILE, PROFILES, requireProfile } from '../../spec/profiles.t
 import { LOOPSPEC_VERSION } from '../../conformance/version.ts';
 import type { Profile } from '../../spec/profiles.ts';
 import { loadAdapter, UsageError, type DriverOptions } from '../../conformance/load-adapter.ts';
-import { failureDetails, summary, table } from './report.ts';
-import { asUsage, diffCommand, mergeCommand, replayCommand, reportCommand, reproCommand } from './commands.ts';
+import { terminalReport } from './report.ts';
+import { asUsage, diffCommand, exitOf, mergeCommand, replayCommand, reportCommand, reproCommand } from './commands.ts';
 import { gate, prepareOutputs, writeOutputs } from './outputs.ts';
+import type { OutputOptions } from './outputs.ts';
 import { readCounterexample } from '../repro/counterexample.ts';
-import { toReport } from '../../conformance/report.ts';
-import { shellQuote } from '../report/replay.ts';
 import { parseShard, readExpectations, shardRules } from '../gate/index.ts';
 
 export const EXIT = { ok: 0, fail: 1, usage: 2, interrupted: 130 } as const;
@@ -59,21 +58,18 @@ export function selectRules(wanted: string[]): string[] {
   const chosen = new Set<string>();
   for (const w of wanted.flatMap((x) => x.split(',')).map((x) => x.trim().toUpperCase())) {
     if (ids.includes(w)) chosen.add(w);
-    else if (w in GROUP_TITLES) ids.filter((id) => id.startsWith(`${w}-`)).forEach((id) => chosen.add(id));
-    else throw new UsageError(`unknown rule '${w}': see \`loopspec rules\` for the list`);
+    else if (w in GROUP_TITLES) {
+      for (const id of ids) if (id.startsWith(`${w}-`)) chosen.add(id);
+    } else throw new UsageError(`unknown rule '${w}': see \`loopspec rules\` for the list`);
   }
   return ids.filter((id) => chosen.has(id));
-}
-
-function version(): string {
-  return LOOPSPEC_VERSION;
 }
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('loopspec')
     .description("Conformance suite for Python asyncio's event-loop semantics")
-    .version(version())
+    .version(LOOPSPEC_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showSuggestionAfterError();
@@ -219,8 +215,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   return code;
 }
 
-interface RunOptions {
-  impl: string;
+/** The options of `loopspec run`: the files it writes (OutputOptions) and how it runs. */
+interface RunOptions extends OutputOptions {
   profile?: string;
   runs?: number;
   seed?: number;
@@ -236,23 +232,18 @@ interface RunOptions {
   jobs?: number;
   shard?: string;
   expect?: string;
-  writeExpect?: string;
-  json?: string;
-  junit?: string;
-  markdown?: string;
-  html?: string;
-  saveFailures?: string;
 }
 
-/** The driver flags, as given, for the replay command. */
-function driverFlags(o: RunOptions): string[] {
-  const flags: string[] = [];
-  if (o.policy) flags.push('--policy', o.policy);
-  if (o.loopFactory) flags.push('--loop-factory', o.loopFactory);
-  if (o.setup) flags.push('--setup', o.setup);
-  if (o.timeout) flags.push('--timeout', String(o.timeout));
-  for (const arg of o.driverArg ?? []) flags.push(`--driver-arg=${arg}`);
-  return flags;
+/** The arguments that choose the implementation and its semantics, as given: the report keeps them for replay commands. */
+function replayArgs(o: RunOptions, profile: Profile): string[] {
+  const args = ['--impl', o.impl, '--profile', profile.name];
+  if (o.policy) args.push('--policy', o.policy);
+  if (o.loopFactory) args.push('--loop-factory', o.loopFactory);
+  if (o.setup) args.push('--setup', o.setup);
+  if (o.timeout) args.push('--timeout', String(o.timeout));
+  for (const arg of o.driverArg ?? []) args.push(`--driver-arg=${arg}`);
+  if (o.runs) args.push('--runs', String(o.runs));
+  return args;
 }
 
 function chosenProfile(name: string): Profile {
@@ -321,7 +312,7 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
   io.out(`loopspec: ${adapter.name} ${adapter.version}, profile ${profile.name}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
   const interrupt = interruptible(io);
   try {
-    const result = await runSuite({
+    const report = await runSuite({
       adapter: adapters,
       rules,
       signal: interrupt.signal,
@@ -329,27 +320,16 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
       seed: opts.seed,
       path: opts.path,
       profile,
+      shard,
+      replay: replayArgs(opts, profile),
       onRuleEnd: (r, i, total) => {
-        if (progress) io.err(`[${i + 1}/${total}] ${r.rule} ${r.verdict} (${((Date.now() - started) / 1000).toFixed(1)} s elapsed)`);
+        if (progress) io.err(`[${i + 1}/${total}] ${r.id} ${r.verdict} (${((Date.now() - started) / 1000).toFixed(1)} s elapsed)`);
       },
     });
-    io.out(table(result));
-    const replayArgs = [
-      '--impl',
-      opts.impl,
-      '--profile',
-      profile.name,
-      ...driverFlags(opts),
-      ...(opts.runs ? ['--runs', String(opts.runs)] : []),
-    ];
-    const replay = `npx loopspec run ${replayArgs.map(shellQuote).join(' ')}`;
-    for (const r of result.results)
-      if (r.verdict === 'fail' || r.verdict === 'error') io.out(`\n${failureDetails(r, replay, result.seed)}`);
-    io.out(`\n${summary(result)}`);
-    const report = toReport(result, { toolVersion: version(), startedAt: new Date(started), shard, replay: replayArgs });
+    io.out(terminalReport(report, opts.impl));
     for (const line of writeOutputs(report, opts)) io.out(line);
-    if (result.interrupted) {
-      io.out(`loopspec: interrupted after ${result.results.length} rules; the reports hold those`);
+    if (report.interrupted) {
+      io.out(`loopspec: interrupted after ${report.rules.length} rules; the reports hold those`);
       return EXIT.interrupted;
     }
     if (opts.expect) {
@@ -357,8 +337,7 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
       io.out(`\n${text}`);
       return check.ok ? EXIT.ok : EXIT.fail;
     }
-    const bad = result.results.some((r) => r.verdict === 'fail' || r.verdict === 'error' || r.verdict === 'unexercised');
-    return bad ? EXIT.fail : EXIT.ok;
+    return exitOf(report);
   } finally {
     interrupt.release();
     await Promise.all(adapters.map((a) => a.close()));

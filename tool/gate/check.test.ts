@@ -2,7 +2,7 @@
 // and the file writeExpectations makes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../conformance/report.ts';
-import type { Verdict } from '../../conformance/runner.ts';
+import type { Verdict } from '../../conformance/verdicts.ts';
 import { checkExpectations, formatExpectationsCheck } from './check.ts';
 import { parseExpectations } from './expectations.ts';
 import { fakeReport, oracle, realReport, silent } from '../../fixtures/helpers/gate.ts';

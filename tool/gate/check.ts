@@ -9,9 +9,9 @@
  *   skipped           unexpected skip   unexpected skip         matched
  */
 import type { Report, ReportRule } from '../../conformance/report.ts';
-import type { Verdict } from '../../conformance/runner.ts';
+import type { Verdict } from '../../conformance/verdicts.ts';
+import { problemLine, verdictClass } from '../../conformance/verdicts.ts';
 import type { ExpectationEntry, Expectations } from './expectations.ts';
-import { outcomeOf, problemOf } from './verdicts.ts';
 
 export interface Surprise {
   rule: string;
@@ -73,11 +73,11 @@ export function checkExpectations(report: Report, expectations: Expectations): E
 }
 
 function classify(r: ReportRule, entry: ExpectationEntry | null, out: ExpectationsCheck): void {
-  const surprise = { rule: r.id, verdict: r.verdict, entry, detail: problemOf(r) };
-  const outcome = outcomeOf(r.verdict);
-  if (outcome === 'pass') {
+  const surprise = { rule: r.id, verdict: r.verdict, entry, detail: problemLine(r, 'gate') };
+  const cls = verdictClass(r.verdict);
+  if (cls === 'pass') {
     if (entry) out.unexpectedPasses.push({ ...surprise, entry, detail: 'passes' });
-  } else if (outcome === 'bad') {
+  } else if (cls === 'bad') {
     if (entry?.status === 'fail') out.matched.push({ rule: r.id, verdict: r.verdict, entry });
     else out.regressions.push(surprise);
   } else if (entry?.status === 'skip') out.matched.push({ rule: r.id, verdict: r.verdict, entry });

@@ -1,6 +1,6 @@
 // Two reports, rule by rule: every class, the registry order, and the exit signal.
 import { describe, expect, it } from 'vitest';
-import type { Verdict } from '../../conformance/runner.ts';
+import type { Verdict } from '../../conformance/verdicts.ts';
 import { classify, diffReports, formatDiff } from './diff.ts';
 import type { DiffClass } from './diff.ts';
 import { fakeReport, oracle, realReport, silent } from '../../fixtures/helpers/gate.ts';

@@ -2,15 +2,15 @@
  * Two reports rule by rule: the same implementation across versions, or two implementations
  * side by side. Only 'regressed' makes `loopspec diff` exit 1; the other classes inform.
  *
- * Verdicts fall in three outcomes (verdicts.ts): pass; bad (fail, error, unexercised);
+ * Verdicts fall in three classes (conformance/verdicts.ts): pass; bad (fail, error, unexercised);
  * skipped. A move between fail, error and unexercised stays 'unchanged-failing' (both verdicts
  * are shown). Skipped to skipped is 'unchanged-skipped', a class the brief did not name but
  * every rule needs one.
  */
 import type { Report } from '../../conformance/report.ts';
-import type { Verdict } from '../../conformance/runner.ts';
+import type { Verdict } from '../../conformance/verdicts.ts';
+import { oneLine, problemLine, verdictClass } from '../../conformance/verdicts.ts';
 import { byRegistryOrder } from './order.ts';
-import { oneLine, outcomeOf, problemOf } from './verdicts.ts';
 
 export type DiffClass =
   | 'regressed'
@@ -35,7 +35,7 @@ export interface RuleDiff {
 export function classify(old: Verdict | null, now: Verdict | null): DiffClass {
   if (old === null) return 'new';
   if (now === null) return 'removed';
-  const [a, b] = [outcomeOf(old), outcomeOf(now)];
+  const [a, b] = [verdictClass(old), verdictClass(now)];
   if (b === 'skipped') return a === 'skipped' ? 'unchanged-skipped' : 'newly-skipped';
   if (b === 'bad') return a === 'bad' ? 'unchanged-failing' : 'regressed';
   // Now passing: it was failing, or skipped and now runs and holds.
@@ -52,7 +52,9 @@ export function diffReports(old: Report, now: Report): RuleDiff[] {
     const b = after.get(rule);
     const cls = classify(a?.verdict ?? null, b?.verdict ?? null);
     const detail =
-      b && (cls === 'regressed' || cls === 'unchanged-failing' || cls === 'new') && outcomeOf(b.verdict) === 'bad' ? problemOf(b) : null;
+      b && (cls === 'regressed' || cls === 'unchanged-failing' || cls === 'new') && verdictClass(b.verdict) === 'bad'
+        ? problemLine(b, 'gate')
+        : null;
     return { rule, class: cls, old: a?.verdict ?? null, new: b?.verdict ?? null, detail };
   });
 }

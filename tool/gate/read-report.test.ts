@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GateError } from './errors.ts';
-import { readReport, REPORT_SCHEMA, ReportError } from './read-report.ts';
+import { readReport, ReportError } from './read-report.ts';
+import { REPORT_SCHEMA_URL } from '../../protocol/validate.ts';
 import { fakeReport, oracle, realReport } from '../../fixtures/helpers/gate.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gate-report-'));
@@ -21,7 +22,7 @@ describe('readReport', () => {
   });
 
   it('validates against protocol/schemas/report.schema.json, which ships with loopspec', async () => {
-    expect(existsSync(REPORT_SCHEMA)).toBe(true);
+    expect(existsSync(REPORT_SCHEMA_URL)).toBe(true);
     const report = await realReport(oracle(), { rules: ['GET-3'] });
     expect(readReport(file('schema-ok.json', report))).toEqual(report);
     expect(() => readReport(file('schema-bad.json', { ...report, seed: 'x' }))).toThrow(/is not a valid loopspec report/);
@@ -32,7 +33,14 @@ describe('readReport', () => {
 
   const bad: [string, () => string, RegExp][] = [
     ['a missing file', () => join(dir, 'nope.json'), /report .*nope\.json does not exist/],
-    ['a directory', () => (mkdirSync(join(dir, 'd'), { recursive: true }), join(dir, 'd')), /is a directory/],
+    [
+      'a directory',
+      () => {
+        mkdirSync(join(dir, 'd'), { recursive: true });
+        return join(dir, 'd');
+      },
+      /is a directory/,
+    ],
     ['non-JSON', () => file('text.json', 'loopspec: 40 rules passed'), /is not JSON: /],
     ['a JSON array', () => file('array.json', []), /is not a loopspec report: expected a JSON object/],
     [

@@ -1,17 +1,15 @@
 /**
  * Reads a JSON report file (conformance/report.ts) for diff, merge and the expectations check,
  * refusing anything else with a ReportError that says what is wrong and where: the format and
- * version first, then protocol/schemas/report.schema.json (tool/report/validate.ts).
+ * version first, then protocol/schemas/report.schema.json (protocol/validate.ts).
  */
 import { readFileSync } from 'node:fs';
 import { REPORT_FORMAT, REPORT_VERSION } from '../../conformance/report.ts';
 import type { Report } from '../../conformance/report.ts';
 import { GateError } from './errors.ts';
-import { reportProblems } from '../report/validate.ts';
+import { reportProblems } from '../../protocol/validate.ts';
 
 export class ReportError extends GateError {}
-
-export const REPORT_SCHEMA = new URL('../../protocol/schemas/report.schema.json', import.meta.url);
 
 export function readReport(path: string): Report {
   let text: string;

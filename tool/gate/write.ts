@@ -6,7 +6,7 @@
 import type { Report } from '../../conformance/report.ts';
 import { PLACEHOLDER_PREFIX } from './check.ts';
 import { EXPECTATIONS_HEADER } from './expectations.ts';
-import { oneLine, outcomeOf, problemOf } from './verdicts.ts';
+import { oneLine, problemLine, verdictClass } from '../../conformance/verdicts.ts';
 
 export const PLACEHOLDER_REASON = `${PLACEHOLDER_PREFIX}: say why this implementation deviates`;
 
@@ -19,11 +19,11 @@ export function writeExpectations(report: Report): string {
     '# skip covers skipped. Replace each placeholder reason with why the implementation deviates.',
   ];
   if (report.interrupted) out.push('# WARNING: the run was interrupted; rules it did not finish are missing here.');
-  const deviating = report.rules.filter((r) => outcomeOf(r.verdict) !== 'pass');
+  const deviating = report.rules.filter((r) => verdictClass(r.verdict) !== 'pass');
   if (deviating.length === 0) out.push('', '# No known deviations: every rule passed.');
   for (const r of deviating) {
     const status = r.verdict === 'skipped' ? 'skip' : 'fail';
-    out.push('', `# ${r.id} ${r.verdict}${r.title ? `: ${oneLine(r.title)}` : ''}`, `#   ${problemOf(r)}`);
+    out.push('', `# ${r.id} ${r.verdict}${r.title ? `: ${oneLine(r.title)}` : ''}`, `#   ${problemLine(r, 'gate')}`);
     if (r.verdict === 'unexercised') out.push('#   (better: raise --runs until it is exercised than list it here)');
     out.push(`${r.id} ${status} ${PLACEHOLDER_REASON}`);
   }

@@ -3,8 +3,8 @@ import escapeHtml from 'escape-html';
 import { formatProgram } from '../../language/python.ts';
 import type { Report, ReportRule } from '../../conformance/report.ts';
 import { observationRows } from './observations.ts';
-import { replayCommand } from './replay.ts';
-import { implLabel, problemLine, VERDICT_LABEL } from './summary.ts';
+import { problemLine, replayCommand, VERDICT_LABEL } from '../../conformance/verdicts.ts';
+import { implLabel } from './summary.ts';
 
 const h = escapeHtml;
 

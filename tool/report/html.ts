@@ -9,7 +9,8 @@ import type { Report, ReportRule } from '../../conformance/report.ts';
 import { GROUP_TITLES, RULES } from '../../spec/rules.ts';
 import { CSS, NOSCRIPT_CSS, SCRIPT } from './html-assets.ts';
 import { counterexampleHtml } from './html-counterexample.ts';
-import { countsText, NOT_EXERCISED, problemLine, VERDICT_LABEL } from './summary.ts';
+import { failedOrErrored, NOT_EXERCISED, problemLine, VERDICT_LABEL } from '../../conformance/verdicts.ts';
+import { countsText } from './summary.ts';
 
 const h = escapeHtml;
 
@@ -38,7 +39,7 @@ function cell(rule: ReportRule | undefined, cxId: string): string {
   if (!rule) return '<td class="cell v-none">not run</td>';
   const tip = `${rule.runs} programs run, ${rule.exercised} reached the rule${rule.skipped ? `, ${rule.skipped} skipped` : ''}`;
   const label = VERDICT_LABEL[rule.verdict];
-  const open = rule.verdict === 'fail' || rule.verdict === 'error';
+  const open = failedOrErrored(rule.verdict);
   const body = open ? `<button type="button" class="open" aria-expanded="false" aria-controls="${cxId}">${label}</button>` : label;
   const note =
     rule.verdict === 'unexercised'
@@ -68,7 +69,7 @@ export function toHtml(reports: Report[], options: HtmlOptions = {}): string {
       `<tr class="rule" data-rule="${h(rule.id)}"><th scope="row" class="rule"><span class="id">${h(rule.id)}</span> ${h(rule.title)}</th>${cells.join('')}</tr>`,
     );
     found.forEach((x, col) => {
-      if (x && (x.verdict === 'fail' || x.verdict === 'error')) {
+      if (x && failedOrErrored(x.verdict)) {
         const impl = options.impls?.[col] ?? reports[col].implementation.name;
         rows.push(
           `<tr class="cx-row" id="cx-${i}-${col}" hidden><td colspan="${cols + 1}">${counterexampleHtml(reports[col], x, impl)}</td></tr>`,

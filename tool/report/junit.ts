@@ -7,7 +7,8 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { Report, ReportRule } from '../../conformance/report.ts';
 import { failureText } from './failure-text.ts';
-import { countsText, implLabel, NOT_EXERCISED, problemLine } from './summary.ts';
+import { countsText, implLabel } from './summary.ts';
+import { NOT_EXERCISED, problemLine } from '../../conformance/verdicts.ts';
 
 type XmlNode = Record<string, unknown>;
 

@@ -7,8 +7,8 @@
 import escapeHtml from 'escape-html';
 import { formatProgram } from '../../language/python.ts';
 import type { Report, ReportRule } from '../../conformance/report.ts';
-import { replayCommand } from './replay.ts';
-import { countsText, problemLine, VERDICT_LABEL } from './summary.ts';
+import { problemLine, replayCommand, VERDICT_LABEL } from '../../conformance/verdicts.ts';
+import { countsText } from './summary.ts';
 
 /**
  * Plain text on one line of Markdown: the characters that start emphasis, code, links, HTML,

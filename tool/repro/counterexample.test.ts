@@ -84,7 +84,7 @@ describe('saved counterexamples', () => {
     const prop = PROPERTIES.find((p) => p.rule === 'GET-4')!;
     const r = await runRule(prop, implicitCreationAnyThread.adapter, 100, 1);
     expect(r.verdict).toBe('fail');
-    const c = counterexampleFromRule(r.counterexample!, { profile: 'cpython-3.12', implementation: { name: 'mutant', version: '0' } });
+    const c = counterexampleFromRule(r, { profile: 'cpython-3.12', implementation: { name: 'mutant', version: '0' } });
     const back = readCounterexample(saveCounterexample(c, dir));
     expect(back.mismatches?.[0]).toMatchObject({ rule: 'GET-4' });
     expect((await replay(back, implicitCreationAnyThread.adapter)).status).toBe('deviates');

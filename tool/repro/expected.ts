@@ -1,50 +1,32 @@
 /**
  * Expectations of one saved program, described for people and for the generated scripts:
  * the oracle's prediction under a profile, and each object-valued expectation resolved to
- * its identity anchor ("the same object as at s3" / "a new object, not those of s1, s3"),
- * as conformance/predictions.ts checks it.
+ * its identity anchor ("the same object as at s3" / "a new object, not those of s1, s3")
+ * by conformance/predictions.ts, which checks it.
  */
-import type { Expectation } from '../../conformance/predictions.ts';
+import type { Anchor, Expectation } from '../../conformance/predictions.ts';
+import { anchorOf, describeAnchored } from '../../conformance/predictions.ts';
 import { predict } from '../../conformance/oracle/oracle.ts';
 import type { Prediction } from '../../conformance/oracle/oracle.ts';
 import type { Trace } from '../../language/trace.ts';
-import { formatOutcome, formatWarnings, idsInOrder, isObjRef } from '../../language/trace.ts';
+import { formatOutcome, formatWarnings, isObjRef } from '../../language/trace.ts';
 import type { Profile } from '../../spec/profiles.ts';
 import type { SavedCounterexample } from './counterexample.ts';
 import { CounterexampleError, profileOf } from './counterexample.ts';
 
-/** Where the prediction first shows each object: canonical name -> statement id. */
-export function firstSeen(predicted: Trace): Map<string, string> {
-  const first = new Map<string, string>();
-  for (const id of idsInOrder(predicted.obs)) {
-    const o = predicted.obs[id].outcome;
-    if ('value' in o && isObjRef(o.value) && !first.has(o.value.id)) first.set(o.value.id, id);
-  }
-  return first;
-}
-
-export type Anchor = { kind: 'loop' | 'task' | 'policy' } & ({ sameAs: string } | { newNot: string[] });
-
-/** The identity check of an object-valued outcome at `stmt`, as Identities makes it. */
-export function anchorOf(x: Expectation, first: Map<string, string>): Anchor | undefined {
+/** The identity anchor of an object-valued outcome expectation (undefined for any other). */
+export function objectAnchor(x: Expectation, first: Map<string, string>): Anchor | undefined {
   if (x.kind !== 'outcome' || !('value' in x.expected) || !isObjRef(x.expected.value)) return undefined;
-  const { obj, id } = x.expected.value;
-  const at = first.get(id);
-  if (at && at !== x.stmt) return { kind: obj, sameAs: at };
-  const n = (s: string) => Number(s.slice(1));
-  const newNot = [...first].filter(([name, s]) => name !== id && n(s) < n(x.stmt)).map(([, s]) => s);
-  return { kind: obj, newNot };
+  return anchorOf(x.stmt, x.expected.value, first);
 }
 
 /** The expected side of an expectation, in words. */
 export function describeExpected(x: Expectation, first: Map<string, string>): string {
   switch (x.kind) {
     case 'outcome': {
-      const a = anchorOf(x, first);
-      const prefix = x.match === 'prefix' ? ' (message prefix)' : '';
-      if (!a) return formatOutcome(x.expected) + prefix;
-      const name = 'value' in x.expected && isObjRef(x.expected.value) ? x.expected.value.id : '?';
-      return 'sameAs' in a ? `${name} (the ${a.kind} of ${a.sameAs})` : `${name} (a new ${a.kind})`;
+      if ('value' in x.expected && isObjRef(x.expected.value))
+        return describeAnchored(x.expected.value, anchorOf(x.stmt, x.expected.value, first));
+      return formatOutcome(x.expected) + (x.match === 'prefix' ? ' (message prefix)' : '');
     }
     case 'warnings':
       return formatWarnings(x.expected);

@@ -38,7 +38,7 @@ function interpreter(version: string): string | undefined {
 const dir = mkdtempSync(join(tmpdir(), 'loopspec-fidelity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// The oldest and the default profile: the runtime must work from 3.8 on.
+// The oldest and the default profile: the recorder must work from 3.8 on.
 for (const [VERSION, profile] of [
   ['3.8.18', 'cpython-3.8'],
   ['3.12.1', 'cpython-3.12'],

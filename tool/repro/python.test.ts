@@ -3,7 +3,7 @@
  * test with a note that says which, never a silent pass.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,13 +99,23 @@ describe('reproPython', () => {
       program: { version: 1, main: [{ op: 'get_event_loop' }, { op: 'fork', body: [{ op: 'mark', tag: 'child' }] }] },
     });
     for (const s of [reproPython(fork), reproPython(implicitCreationWarns, undefined, { style: 'embedded' })]) {
-      expect(s).toContain('# ==== loopspec Python driver (drivers/python/loopspec_driver.py), embedded verbatim ====');
+      expect(s).toContain(
+        '# ==== loopspec Python driver (drivers/python/loopspec_driver.py), embedded without its entry point and its import of the recorder ====',
+      );
+      expect(s).toContain('# ==== loopspec Python recorder (drivers/python/loopspec_recorder.py), embedded verbatim ====');
+      expect(s).not.toContain('from loopspec_recorder import');
       expect(s).toContain('def run_program(');
       expect(s).not.toContain('sys.exit(main())');
     }
     expect(() => reproPython(fork, undefined, { style: 'straight' })).toThrow(
       'the program cannot be written as straight-line Python: it forks',
     );
+  });
+
+  it("embeds the driver's own recorder verbatim, in either style", () => {
+    const recorder = readFileSync(new URL('../../drivers/python/loopspec_recorder.py', import.meta.url), 'utf8').trimEnd();
+    for (const style of ['straight', 'embedded'] as const)
+      expect(reproPython(implicitCreationWarns, undefined, { style })).toContain(recorder);
   });
 
   it('refuses a rule the oracle does not check on the program', () => {

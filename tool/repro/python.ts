@@ -4,25 +4,26 @@
  * It imports nothing from this repository when it runs.
  *
  * Two styles. 'straight' (the default where it applies): the program written out as
- * straight-line Python, each statement in a `with stmt('sN') as s:` block that records
- * what it did as loopspec's driver does (py/runtime.py, embedded). 'embedded': loopspec's
- * Python driver embedded verbatim, interpreting the program as data; used for programs with
- * fork (whose child must report back) or with variable names that are not plain capitals.
+ * straight-line Python (language/python.ts), each statement in a `with stmt('sN') as s:`
+ * block that records what it did. 'embedded': loopspec's Python driver, interpreting the
+ * program as data; used for programs with fork (whose child must report back) or with
+ * variable names that are not plain capitals. Either way the script embeds the driver's own
+ * recorder (drivers/python/loopspec_recorder.py) verbatim, read when the script is generated,
+ * so a reproducer observes exactly what the driver observes.
  */
 import { readFileSync } from 'node:fs';
 import type { Expectation } from '../../conformance/predictions.ts';
-import { formatProgram } from '../../language/python.ts';
+import { firstSeen } from '../../conformance/predictions.ts';
+import { formatProgram, py, straightLine } from '../../language/python.ts';
 import type { Stmt } from '../../language/program.ts';
 import { walk } from '../../language/program.ts';
 import type { Profile } from '../../spec/profiles.ts';
 import { ruleById } from '../../spec/rules.ts';
 import type { SavedCounterexample } from './counterexample.ts';
 import { CounterexampleError } from './counterexample.ts';
-import { anchorOf, describeExpected, firstSeen, predictCounterexample } from './expected.ts';
-import { py, straightLine } from '../../language/python-program.ts';
+import { describeExpected, objectAnchor, predictCounterexample } from './expected.ts';
 
-export { py };
-export const DRIVER_SOURCE = new URL('../../drivers/python/loopspec_driver.py', import.meta.url);
+const DRIVER_DIR = new URL('../../drivers/python/', import.meta.url);
 const source = (name: string) => readFileSync(new URL(`./py/${name}`, import.meta.url), 'utf8').trimEnd();
 
 export type PythonStyle = 'straight' | 'embedded';
@@ -36,7 +37,7 @@ export interface ReproPythonOptions {
 export function straightLineProblem(main: Stmt[]): string | undefined {
   for (const s of walk(main)) {
     if (s.op === 'fork') return 'it forks';
-    // Capitals only: they cannot clash with the runtime's or Python's names.
+    // Capitals only: they cannot clash with the recorder's, the script's or Python's names.
     const names = [
       'as' in s ? s.as : undefined,
       'loop' in s ? s.loop : undefined,
@@ -60,7 +61,7 @@ export function reproPython(c: SavedCounterexample, profile?: Profile, options: 
   const first = firstSeen(prediction.trace);
   // Only object checks get a comment: the call itself says the rest.
   const checks = expectations.map(
-    (x) => `    check.${checkCall(x, first)}${anchorOf(x, first) ? `  # ${describeExpected(x, first)}` : ''}`,
+    (x) => `    check.${checkCall(x, first)}${objectAnchor(x, first) ? `  # ${describeExpected(x, first)}` : ''}`,
   );
   const main = [
     `# What ${c.rule} expects of the program, checked once it has run.`,
@@ -90,13 +91,16 @@ export function reproPython(c: SavedCounterexample, profile?: Profile, options: 
           '    if policy_cls is not None:',
           '        policy_class = policy_cls',
           '        asyncio.set_event_loop_policy(policy_cls())',
-          '    return trace(run(program))',
+          '    return recorder.trace(recorder.run(program))',
           '',
           '',
           source('check.py'),
           '',
           '',
-          source('runtime.py'),
+          ...recorder(),
+          '',
+          '',
+          source('straight.py'),
         ]
       : [
           `REPRO_PROGRAM = ${pyProgram(c.program.main)}`,
@@ -106,17 +110,16 @@ export function reproPython(c: SavedCounterexample, profile?: Profile, options: 
           '',
           '',
           'def repro_trace(policy_cls):',
-          "    if 'policy_cls' in inspect.signature(run_program).parameters:",
-          '        return run_program(REPRO_PROGRAM, policy_cls=policy_cls)',
-          '    if policy_cls is not None:',
-          '        asyncio.set_event_loop_policy(policy_cls())',
-          '    return run_program(REPRO_PROGRAM)',
+          '    return run_program(REPRO_PROGRAM, policy_cls=policy_cls)',
           '',
           '',
           source('check.py'),
           '',
           '',
-          '# ==== loopspec Python driver (drivers/python/loopspec_driver.py), embedded verbatim ====',
+          ...recorder(),
+          '',
+          '',
+          '# ==== loopspec Python driver (drivers/python/loopspec_driver.py), embedded without its entry point and its import of the recorder ====',
           driverSource(),
           '# ==== end of the embedded driver ====',
         ];
@@ -150,8 +153,8 @@ function docstring(c: SavedCounterexample, p: Profile, style: PythonStyle): stri
       .map((l) => `    ${l}`),
     '',
     style === 'straight'
-      ? "The program is written out below as `program()`; each statement runs in a `with stmt(...)`\nblock that records its value or error and its warnings, as loopspec's driver does."
-      : "The program is interpreted by loopspec's Python driver, embedded below.",
+      ? "The program is written out below as `program()`; each statement runs in a `with stmt(...)`\nblock that records its value or error and its warnings with loopspec's driver's own\nrecorder, embedded below."
+      : "The program is interpreted by loopspec's Python driver, embedded below with its recorder.",
     '',
     'Usage: python3 THIS_SCRIPT [--policy module:attr] [--trace]',
     '  --policy  an event loop policy class, installed before the program runs (and the',
@@ -163,17 +166,36 @@ function docstring(c: SavedCounterexample, p: Profile, style: PythonStyle): stri
   ].join('\n');
 }
 
-/** The driver's source without its command-line entry point. */
+/** The recorder, verbatim. */
+function recorder(): string[] {
+  const file = new URL('loopspec_recorder.py', DRIVER_DIR);
+  return [
+    '# ==== loopspec Python recorder (drivers/python/loopspec_recorder.py), embedded verbatim ====',
+    readFileSync(file, 'utf8').trimEnd(),
+    '# ==== end of the embedded recorder ====',
+  ];
+}
+
+/** The driver's source without its command-line entry point, nor its import of the recorder (embedded before it). */
 function driverSource(): string {
-  const src = readFileSync(DRIVER_SOURCE, 'utf8');
-  if (!/^def run_program\(/m.test(src)) throw new Error(`${DRIVER_SOURCE.pathname} defines no run_program: cannot embed it`);
-  return src.replace(/^if __name__ == ['"]__main__['"]:\n(?:[ \t]+.*\n|[ \t]*\n)*/m, '').trimEnd();
+  const file = new URL('loopspec_driver.py', DRIVER_DIR);
+  const src = readFileSync(file, 'utf8');
+  const cannot = (why: string) => new Error(`${file.pathname} ${why}: cannot embed it`);
+  if (!/^def run_program\(/m.test(src)) throw cannot('defines no run_program');
+  const importBlock = /^# ---- the recorder, beside this file[^\n]*\n[\s\S]*?^# ---- end of the recorder's import\n/m;
+  if (!importBlock.test(src))
+    throw cannot(
+      "has no marked import of the recorder ('# ---- the recorder, beside this file' ... '# ---- end of the recorder's import')",
+    );
+  const entry = src.lastIndexOf("\nif __name__ == '__main__':\n");
+  if (entry < 0) throw cannot("has no entry point (if __name__ == '__main__':) to leave out");
+  return src.slice(0, entry).replace(importBlock, '').trimEnd();
 }
 
 function checkCall(x: Expectation, first: Map<string, string>): string {
   switch (x.kind) {
     case 'outcome': {
-      const a = anchorOf(x, first);
+      const a = objectAnchor(x, first);
       const prefix = x.match === 'prefix' ? ', prefix=True' : '';
       if (a)
         return 'sameAs' in a

@@ -6,7 +6,7 @@
  */
 import type { Adapter } from '../../conformance/adapter.ts';
 import type { Expectation } from '../../conformance/predictions.ts';
-import { checker, locate } from '../../conformance/predictions.ts';
+import { checker, firstSeen, locate } from '../../conformance/predictions.ts';
 import { formatProgram } from '../../language/python.ts';
 import { predict } from '../../conformance/oracle/oracle.ts';
 import type { Program } from '../../language/program.ts';
@@ -16,7 +16,7 @@ import { PROFILES } from '../../spec/profiles.ts';
 import type { Profile } from '../../spec/profiles.ts';
 import { ruleById } from '../../spec/rules.ts';
 import type { SavedCounterexample } from './counterexample.ts';
-import { describeActual, describeExpected, firstSeen, predictCounterexample } from './expected.ts';
+import { describeActual, describeExpected, predictCounterexample } from './expected.ts';
 
 export interface ReplayCheck {
   rule: string;

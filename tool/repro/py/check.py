@@ -1,4 +1,8 @@
 # ==== the checks, made as conformance/predictions.ts makes them ====
+# This mirrors the checker of conformance/predictions.ts, in Python because a standalone
+# reproducer has no Node to run it. Object identity is anchored as there: the generator
+# computes each anchor with predictions.ts (anchorOf) and writes it into the call
+# (same_object / new_object), so only the comparison is made here (ReproCheck.outcome).
 import importlib as repro_importlib
 import json
 import os
@@ -114,6 +118,7 @@ class ReproCheck(object):
 
     # ---- the kinds of expectation -------------------------------------------------------
     def outcome(self, sid, exp, prefix=False):
+        # the identity part mirrors Identities.holds in conformance/predictions.ts
         act = self._outcome(sid)
         shown = self._fmt_outcome(act)
         if 'same' in exp or 'new' in exp:

@@ -1,0 +1,41 @@
+/** os.fork: the child runs its body on a copy of the forking thread, then exits; the parent waits. */
+import { PyErr } from './state.ts';
+import type { StmtOf, Walk } from './walk.ts';
+
+export function fork(walk: Walk, s: StmtOf<'fork'>): null {
+  const m = walk.m;
+  walk.guards.forking();
+  const parent = m.thread;
+  const parentPid = m.pid;
+  const ctx = `fork:${s.id}`;
+  walk.forkParentHadRunning.set(ctx, m.runningLoop() !== null);
+  const child = m.makeThread(parent.name, ctx, true, 'fork', () => {});
+  m.pid = 1000 + Number(s.id!.slice(1));
+  child.pid = m.pid;
+  // The child's thread-local storage is a copy of the forking thread's.
+  const policy = m.policy;
+  if (policy) {
+    const l = policy.locals.get(parent);
+    if (l) policy.locals.set(child, { ...l });
+  }
+  const run = m.running.get(parent);
+  if (run) m.running.set(child, run);
+  if (walk.sw.forkHook) {
+    // 3.12's os.register_at_fork(after_in_child=...): fresh policy-local state, no running loop.
+    if (policy) policy.locals.delete(child);
+    m.running.delete(child);
+  }
+  const savedThread = m.thread;
+  m.thread = child;
+  child.status = 'running';
+  try {
+    walk.syncBody(s.body);
+  } catch (e) {
+    if (!(e instanceof PyErr)) throw e;
+  } finally {
+    child.status = 'done';
+    m.thread = savedThread;
+    m.pid = parentPid;
+  }
+  return null;
+}

@@ -1,0 +1,78 @@
+/**
+ * asyncio.runners: asyncio.run, a Runner with a new loop, set as current, then reset and
+ * closed; with the rules that decide it.
+ */
+import type { Machine } from './machine.ts';
+import { PyErr } from './state.ts';
+import type { Coro, MFuture, MLoop, MTask, PyResult } from './state.ts';
+import { spawnTask } from './tasks.ts';
+import type { RuleTags, StmtOf, Walk } from './walk.ts';
+
+/** asyncio.run in 3.12. */
+export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: RuleTags): unknown {
+  const m = walk.m;
+  tags.outcome.push(m.runningLoop() ? 'ARUN-3' : 'ARUN-1');
+  if (m.runningLoop()) throw new PyErr('RuntimeError', 'asyncio.run() cannot be called from a running event loop');
+  m.getPolicy();
+  const loop = m.newLoop();
+  loop.fromRun = true;
+  const local = m.local();
+  local.setCalled = true;
+  local.setBy = 'loop';
+  local.loop = loop;
+  local.loopFrom = 'run';
+  local.newSince = [];
+  let result: PyResult;
+  try {
+    result = { value: m.runUntilComplete(loop, spawnTask(walk, loop, s.body)) };
+  } catch (e) {
+    // A hang or a step outside the model ends the prediction here, with no shutdown.
+    if (!(e instanceof PyErr)) throw e;
+    result = { error: e };
+  }
+  try {
+    closeRunner(m, loop);
+  } finally {
+    const l = m.local();
+    l.loop = null;
+    l.setCalled = true;
+    l.setBy = 'asyncio.run';
+    l.newSince = [];
+    m.close(loop);
+    loop.runFinished = true;
+  }
+  if ('error' in result) throw result.error;
+  return result.value;
+}
+
+/** asyncio.Runner.close in 3.12, before the loop closes: cancel leftovers, shut down asyncgens and the executor. */
+function closeRunner(m: Machine, loop: MLoop): void {
+  const leftovers = m.tasks.filter((t) => t.loop === loop && t.state === 'pending');
+  if (leftovers.length > 0) {
+    for (const t of leftovers) {
+      m.cancel(t);
+      t.cancelledByRun = true;
+    }
+    m.runUntilComplete(loop, gather(m, loop, leftovers));
+  }
+  m.runUntilComplete(loop, m.createTask(loop, shutdownAsyncgens()));
+  if (m.sw.runShutsDownExecutor) m.runUntilComplete(loop, m.createTask(loop, m.shutdownDefaultExecutor(loop)));
+}
+
+/** gather(*tasks, return_exceptions=True): done when all are done. */
+function gather(m: Machine, loop: MLoop, tasks: MTask[]): MFuture {
+  const outer = m.newFuture(loop);
+  let left = tasks.length;
+  for (const t of tasks) {
+    m.addDoneCallback(t, () => {
+      if (--left === 0 && outer.state === 'pending') m.setResult(outer, null);
+    });
+  }
+  return outer;
+}
+
+/** loop.shutdown_asyncgens(): programs make no async generators, so it returns at once. */
+function* shutdownAsyncgens(): Coro {
+  yield* [];
+  return null;
+}

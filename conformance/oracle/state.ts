@@ -1,0 +1,110 @@
+/**
+ * The state the abstract machine (machine.ts) keeps, as CPython 3.12's asyncio keeps it: the
+ * policy slot, per-thread current loop and "set called" flag, loops with their queues,
+ * futures, tasks, threads; and the errors a step of the machine can end in.
+ */
+
+/** A Python exception: its class name and message. */
+export class PyErr {
+  constructor(
+    readonly type: string,
+    readonly message: string,
+  ) {}
+}
+
+/** The program cannot end: a loop waits forever, or a thread waits on itself. */
+export class Hang extends Error {}
+
+/** The program leaves the deterministic part of the language (see determinism.ts). */
+export class OutOfModel extends Error {}
+
+export const cancelled = (): PyErr => new PyErr('CancelledError', '');
+export const closedError = (): PyErr => new PyErr('RuntimeError', 'Event loop is closed');
+
+/** What a Python call ended with: the value it returned, or the exception it raised. */
+export type PyResult = { value: unknown } | { error: PyErr };
+
+export interface MThread {
+  name: string;
+  /** Key of the context in the trace: 'main', the thread's name, exec:<id>, fork:<id>. */
+  ctx: string;
+  isMain: boolean;
+  pid: number;
+  status: 'runnable' | 'running' | 'done';
+  body: () => void;
+  joined: boolean;
+  /** Statements its starter had run when it started it: detects start-then-join. */
+  starterClock: number;
+  starter: MThread | null;
+  /** Statements this thread has run so far. */
+  clock: number;
+  kind: 'main' | 'program' | 'executor' | 'internal' | 'fork';
+}
+
+export type SetBy = 'never' | 'loop' | 'implicit' | 'none' | 'bad-type' | 'asyncio.run';
+
+export interface Local {
+  loop: MLoop | null;
+  /** How the loop got there: set_event_loop, implicit creation, or asyncio.run. */
+  loopFrom?: 'set' | 'implicit' | 'run';
+  setCalled: boolean;
+  /** The last call that counted as a set_event_loop call. */
+  setBy: SetBy;
+  /** The new_event_loop statements of this thread since the current loop last changed (NEW-2). */
+  newSince?: string[];
+}
+
+export interface MPolicy {
+  id: string;
+  locals: Map<MThread, Local>;
+}
+
+export interface Callback {
+  run: () => void;
+  cancelled: boolean;
+}
+
+export interface Timer {
+  when: number;
+  seq: number;
+  cb: Callback;
+}
+
+export interface MLoop {
+  id: string;
+  pid: number;
+  closed: boolean;
+  /** The thread it runs in, while it runs. */
+  thread: MThread | null;
+  stopping: boolean;
+  ready: Callback[];
+  timers: Timer[];
+  /** The self-pipe has a byte: call_soon_threadsafe was called since the last select. */
+  woken: boolean;
+  executorUsed: boolean;
+  executorShutdown: boolean;
+  currentTask: MTask | null;
+  /** Created by asyncio.run, which has since returned. */
+  runFinished: boolean;
+  fromRun: boolean;
+}
+
+export interface MFuture {
+  kind: 'future' | 'task';
+  loop: MLoop;
+  state: 'pending' | 'done' | 'cancelled';
+  /** What it settled with, once done or cancelled. */
+  result?: PyResult;
+  callbacks: Array<() => void>;
+}
+
+export type Coro = Generator<MFuture | null, unknown, void>;
+
+export interface MTask extends MFuture {
+  kind: 'task';
+  id: string;
+  coro: Coro;
+  mustCancel: boolean;
+  waiter: MFuture | null;
+  cancelledByRun: boolean;
+}

@@ -1,0 +1,60 @@
+/**
+ * asyncio.tasks: create_task, current_task, a task's state, sleep, and awaiting a task, with
+ * the rules that decide them.
+ */
+import type { Stmt } from '../../language/program.ts';
+import { noRunningLoop } from './events.ts';
+import type { Coro, MLoop, MTask } from './state.ts';
+import type { RuleTags, StmtOf, Walk } from './walk.ts';
+
+/** A task over a coroutine body; the walk remembers which task runs that body. */
+export function spawnTask(walk: Walk, loop: MLoop, body: Stmt[]): MTask {
+  const task = walk.m.createTask(loop, walk.coroBody(body));
+  walk.bodyTask.set(body, task);
+  return task;
+}
+
+export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: RuleTags): MTask {
+  tags.outcome.push('TASK-1');
+  const loop = walk.m.runningLoop();
+  if (!loop) throw noRunningLoop();
+  const task = spawnTask(walk, loop, s.body);
+  const next = walk.nextSibling.get(s.id!);
+  if (next?.op === 'mark' && s.body[0]?.op === 'mark') walk.orderings.taskCreated(next.id!, s.body[0].id!);
+  walk.guards.bind(s.as, task);
+  return task;
+}
+
+export function currentTask(walk: Walk, s: StmtOf<'current_task'>, tags: RuleTags): MTask | null {
+  const loop = walk.m.runningLoop();
+  if (!loop) {
+    tags.outcome.push('TASK-4');
+    throw noRunningLoop();
+  }
+  tags.outcome.push(loop.currentTask ? 'TASK-3' : 'TASK-4');
+  walk.guards.bind(s.as, loop.currentTask);
+  return loop.currentTask;
+}
+
+export function taskState(walk: Walk, s: StmtOf<'task_state'>, tags: RuleTags): MTask['state'] {
+  const task = walk.guards.taskVar(s.task, 'task_state');
+  tags.outcome.push('TASK-2');
+  if (task.cancelledByRun) tags.outcome.push('ARUN-2');
+  return task.state;
+}
+
+/** `await asyncio.sleep(delay)`. */
+export function* sleep(walk: Walk, s: StmtOf<'sleep'>, tags: RuleTags): Coro {
+  const loop = walk.guards.requireRunning();
+  tags.outcome.push('TASK-5');
+  if (s.delay <= 0) walk.orderings.sleep0(loop);
+  return yield* walk.m.sleep(loop, s.delay);
+}
+
+/** `await K`, in the coroutine over `body`. */
+export function* awaitTask(walk: Walk, s: StmtOf<'await'>, tags: RuleTags, body: Stmt[]): Coro {
+  const task = walk.guards.useVar(s.task, 'await') as MTask;
+  walk.guards.checkAwaitable(task, walk.bodyTask.get(body));
+  tags.outcome.push('TASK-2');
+  return yield* walk.m.await(task);
+}

@@ -1,0 +1,28 @@
+/** threading: starting and joining the program's threads, and which thread runs a statement. */
+import { PyErr } from './state.ts';
+import type { RuleTags, StmtOf, Walk, Where } from './walk.ts';
+
+/** The thread runs when it is joined, when a loop would block, or at the end (see machine.ts). */
+export function startThread(walk: Walk, s: StmtOf<'start_thread'>): null {
+  walk.guards.startingThread(s.thread, walk.threads.has(s.thread));
+  const t = walk.m.makeThread(s.thread, s.thread, false, 'program', () => walk.syncBody(s.body));
+  walk.threads.set(s.thread, t);
+  return null;
+}
+
+export function joinThread(walk: Walk, s: StmtOf<'join_thread'>): null {
+  const t = walk.threads.get(s.thread);
+  if (!t) throw new PyErr('LoopspecUnbound', s.thread);
+  walk.guards.joining(t);
+  walk.m.join(t);
+  return null;
+}
+
+/** The current thread by program name: 'main', a started thread's name, or 'other'. */
+export function currentThread(walk: Walk, _s: StmtOf<'current_thread'>, tags: RuleTags, where?: Where): string {
+  const t = walk.m.thread;
+  if (t.kind === 'executor') tags.outcome.push('EXEC-1');
+  if (where?.via === 'threadsafe') tags.outcome.push('SCHED-3');
+  if (t.kind === 'executor' || t.kind === 'internal') return 'other';
+  return t.isMain && t.name === 'MainThread' ? 'main' : t.name;
+}

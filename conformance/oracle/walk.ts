@@ -1,0 +1,280 @@
+/**
+ * One walk of a program over the abstract machine: every statement becomes an observation,
+ * recorded with the rules that decide it. What a statement does is up to the module named
+ * after the CPython module it models (events, base_events, tasks, runners, threading, os);
+ * what keeps the walk deterministic, to determinism.ts. The walk holds the state that one
+ * prediction builds up.
+ */
+import type { Op, Program, Stmt } from '../../language/program.ts';
+import { CORO_ONLY, walk } from '../../language/program.ts';
+import type { Observation, Outcome, Value, Warning } from '../../language/trace.ts';
+import type { Switches } from '../../spec/profiles.ts';
+import type { Expectation } from '../predictions.ts';
+import * as baseEvents from './base_events.ts';
+import { Determinism } from './determinism.ts';
+import * as events from './events.ts';
+import { Machine } from './machine.ts';
+import { Orderings } from './ordering.ts';
+import * as os from './os.ts';
+import * as runners from './runners.ts';
+import { OutOfModel, PyErr } from './state.ts';
+import type { Coro, MLoop, MPolicy, MTask, MThread } from './state.ts';
+import * as tasks from './tasks.ts';
+import * as threading from './threading.ts';
+
+/** The rules that decide a statement's observation: its outcome, its warnings. */
+export interface RuleTags {
+  outcome: string[];
+  warnings: string[];
+  match?: 'prefix';
+}
+
+/** The callback a sync body is, if it is one. */
+export interface Where {
+  loop: MLoop;
+  via: 'soon' | 'later' | 'threadsafe';
+  deadline?: number;
+}
+
+export type StmtOf<O extends Op> = Extract<Stmt, { op: O }>;
+/** A statement that does not suspend: returns its value, or throws a PyErr. */
+type Exec<O extends Op> = (walk: Walk, s: StmtOf<O>, tags: RuleTags, where?: Where) => unknown;
+/** A statement that suspends its coroutine: observed when it resumes. */
+type Suspend<O extends Op> = (walk: Walk, s: StmtOf<O>, tags: RuleTags, body: Stmt[]) => Coro;
+
+const STATEMENTS: { [O in Op]?: Exec<O> } = {
+  new_event_loop: events.newEventLoop,
+  get_event_loop: events.getEventLoop,
+  get_running_loop: events.getRunningLoop,
+  peek_running_loop: events.getRunningLoop,
+  set_event_loop: events.setEventLoop,
+  get_policy: events.getPolicy,
+  set_policy: events.setPolicy,
+  close: baseEvents.close,
+  is_closed: baseEvents.isClosedOrRunning,
+  is_running: baseEvents.isClosedOrRunning,
+  stop: baseEvents.stop,
+  run_until_complete: baseEvents.runUntilComplete,
+  run_forever: baseEvents.runForever,
+  call_soon: baseEvents.schedule,
+  call_later: baseEvents.schedule,
+  call_soon_threadsafe: baseEvents.schedule,
+  asyncio_run: runners.asyncioRun,
+  create_task: tasks.createTask,
+  current_task: tasks.currentTask,
+  task_state: tasks.taskState,
+  start_thread: threading.startThread,
+  join_thread: threading.joinThread,
+  current_thread: threading.currentThread,
+  fork: os.fork,
+};
+
+const SUSPENDING: { [O in Op]?: Suspend<O> } = {
+  sleep: tasks.sleep,
+  await: tasks.awaitTask,
+  run_in_executor: baseEvents.runInExecutor,
+};
+
+type Obj = MLoop | MTask | MPolicy;
+type BodyEnd = { returned: unknown } | undefined;
+const noTags = (): RuleTags => ({ outcome: [], warnings: [] });
+
+export class Walk {
+  readonly m: Machine;
+  readonly guards: Determinism;
+  readonly orderings = new Orderings();
+  readonly obs: Record<string, Observation> = {};
+  readonly order: Record<string, string[]> = {};
+  /** Expectations made as the walk goes (the ordering rules' come at the end). */
+  readonly exps: Expectation[] = [];
+  /** The statement being observed. */
+  current: string | undefined;
+  /** The threads the program started, by name. */
+  readonly threads = new Map<string, MThread>();
+  /** Which task (if any) runs each coroutine body being walked. */
+  readonly bodyTask = new Map<Stmt[], MTask>();
+  /** The thread each loop was made in by new_event_loop (THR-1). */
+  readonly loopOwner = new Map<MLoop, MThread>();
+  /** For each fork child's context: a loop was running where it forked (FORK-1). */
+  readonly forkParentHadRunning = new Map<string, boolean>();
+  /** The statement after each statement in its body: TASK-1 compares it with the new task's. */
+  readonly nextSibling = new Map<string, Stmt>();
+  policyChanged = false;
+  threadsafeFromOtherThread = false;
+  executorUsed = false;
+  private sinks: Warning[][] = [];
+  private ids = new Map<Obj, string>();
+  private kinds = new Map<Obj, 'loop' | 'task' | 'policy'>();
+
+  constructor(
+    readonly sw: Switches,
+    private program: Program,
+  ) {
+    this.m = new Machine(sw);
+    this.guards = new Determinism(this.m);
+    const link = (body: Stmt[]) => {
+      for (const [i, s] of body.entries()) if (body[i + 1]) this.nextSibling.set(s.id!, body[i + 1]);
+    };
+    link(program.main);
+    for (const s of walk(program.main)) if ('body' in s) link(s.body);
+  }
+
+  /** Runs the main body, then the threads that were started and never joined. */
+  run(): void {
+    this.syncBody(this.program.main);
+    for (const t of this.m.threads) if (t.kind === 'program' && t.pid === 1) this.m.join(t);
+  }
+
+  /** Every expectation of the walk so far, the ordering rules' and the termination checks last. */
+  expectations(): Expectation[] {
+    const all = [...this.exps, ...this.orderings.expectations(this.order, (id) => id in this.obs)];
+    if (this.threadsafeFromOtherThread) all.push({ rule: 'SCHED-3', kind: 'terminates' });
+    if (this.executorUsed) all.push({ rule: 'EXEC-1', kind: 'terminates' });
+    return all;
+  }
+
+  // ---- values ------------------------------------------------------------------------------
+
+  private ref(o: Obj, kind: 'loop' | 'task' | 'policy'): Value {
+    let id = this.ids.get(o);
+    if (!id) {
+      id = `${kind}#${this.ids.size + 1}`;
+      this.ids.set(o, id);
+      this.kinds.set(o, kind);
+    }
+    return { obj: kind, id };
+  }
+
+  private toValue(v: unknown): Value {
+    if (v === null || v === undefined) return null;
+    if (typeof v === 'object') {
+      const kind = this.kinds.get(v as Obj);
+      if (kind) return this.ref(v as Obj, kind);
+      if ('ready' in v) return this.ref(v as MLoop, 'loop');
+      if ('coro' in v) return this.ref(v as MTask, 'task');
+      if ('locals' in v) return this.ref(v as MPolicy, 'policy');
+    }
+    return v as Value;
+  }
+
+  /** A Python warning, raised by the statement being observed. */
+  warn(category: string, message: string): void {
+    this.sinks[this.sinks.length - 1]?.push({ category, message });
+  }
+
+  // ---- observations ----------------------------------------------------------------------------
+
+  /** Runs one statement: its observation, its warnings, the rules that decide them. */
+  private observe(s: Stmt, run: (tags: RuleTags) => unknown): void {
+    const tags = noTags();
+    this.current = s.id;
+    this.started(s);
+    this.sinks.push([]);
+    let outcome: Outcome;
+    try {
+      outcome = { value: this.toValue(run(tags)) };
+    } catch (e) {
+      if (!(e instanceof PyErr)) {
+        this.sinks.pop();
+        throw e;
+      }
+      outcome = { error: { type: e.type, message: e.message } };
+    }
+    const warnings = this.sinks.pop()!;
+    this.record(s, outcome, warnings, tags);
+    this.guards.stopIfLeaving();
+  }
+
+  /** A statement starts: it takes its place in its context's order. */
+  private started(s: Stmt): void {
+    this.m.thread.clock++;
+    this.order[this.m.thread.ctx] ??= [];
+    this.order[this.m.thread.ctx].push(s.id!);
+  }
+
+  private record(s: Stmt, outcome: Outcome, warnings: Warning[], tags: RuleTags): void {
+    const id = s.id!;
+    this.obs[id] = { outcome, warnings };
+    for (const rule of new Set(tags.outcome))
+      this.exps.push({ rule, kind: 'outcome', stmt: id, expected: outcome, ...(tags.match ? { match: tags.match } : {}) });
+    for (const rule of new Set(tags.warnings)) this.exps.push({ rule, kind: 'warnings', stmt: id, expected: warnings });
+  }
+
+  // ---- bodies ------------------------------------------------------------------------------------
+
+  /** Runs a sync body (main, thread, callback, executor function, fork child). */
+  syncBody(body: Stmt[], where?: Where): BodyEnd {
+    for (const [i, s] of body.entries()) {
+      if (s.op === 'return') return { returned: s.value };
+      if (s.op === 'raise') throw new PyErr('ValueError', s.message);
+      if (CORO_ONLY.has(s.op)) {
+        this.started(s);
+        this.record(s, { error: { type: 'LoopspecInvalid', message: `${s.op} outside a coroutine` } }, [], noTags());
+        continue;
+      }
+      this.syncStmt(s, i === 0, where);
+    }
+    return undefined;
+  }
+
+  private syncStmt(s: Stmt, first: boolean, where?: Where): void {
+    if (s.op !== 'mark') {
+      this.observe(s, (tags) => this.exec(s, tags, where));
+      return;
+    }
+    this.observe(s, () => s.tag);
+    // The first statement of a callback tells when the callback ran: the ordering rules.
+    const via = first && where && where.via !== 'threadsafe' ? where.via : undefined;
+    this.orderings.ran({ id: s.id!, ctx: this.m.thread.ctx, ...(via ? { loop: where!.loop, via, deadline: where!.deadline } : {}) });
+    if (where?.via === 'threadsafe') this.exps.push({ rule: 'SCHED-3', kind: 'outcome', stmt: s.id!, expected: { value: s.tag } });
+  }
+
+  /** A coroutine over a body: the statements that suspend yield to the task stepping it. */
+  *coroBody(body: Stmt[]): Coro {
+    for (const s of body) {
+      if (s.op === 'return') return s.value;
+      if (s.op === 'raise') throw new PyErr('ValueError', s.message);
+      if (s.op === 'mark') {
+        this.observe(s, () => s.tag);
+        const task = this.bodyTask.get(body);
+        this.orderings.ran({ id: s.id!, ctx: this.m.thread.ctx, loop: task?.loop, task });
+        continue;
+      }
+      if (SUSPENDING[s.op]) {
+        yield* this.suspendingStmt(s, body);
+        continue;
+      }
+      this.observe(s, (tags) => this.exec(s, tags));
+    }
+    return null;
+  }
+
+  /** sleep, await and run_in_executor: observed when they resume. */
+  private *suspendingStmt(s: Stmt, body: Stmt[]): Coro {
+    const tags = noTags();
+    this.started(s);
+    let outcome: Outcome;
+    try {
+      const suspend = SUSPENDING[s.op] as Suspend<Op>;
+      outcome = { value: this.toValue(yield* suspend(this, s, tags, body)) };
+    } catch (e) {
+      if (!(e instanceof PyErr)) throw e;
+      outcome = { error: { type: e.type, message: e.message } };
+      if (e.type === 'CancelledError') {
+        const task = this.bodyTask.get(body);
+        if (task?.cancelledByRun) tags.outcome.push('ARUN-2');
+        this.record(s, outcome, [], tags);
+        throw e;
+      }
+    }
+    this.record(s, outcome, [], tags);
+    return null;
+  }
+
+  /** A statement that does not suspend, by the module that models it. */
+  private exec(s: Stmt, tags: RuleTags, where?: Where): unknown {
+    const exec = STATEMENTS[s.op] as Exec<Op> | undefined;
+    if (!exec) throw new OutOfModel(`unexpected statement ${s.op}`);
+    return exec(this, s, tags, where);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * What a verdict means, in one place, so every output of a run agrees: the order verdicts are
+ * counted in, which of them fail a run (exit 1), the one line that says why a rule did not
+ * pass, and the command that replays a rule's counterexample. The runner makes the verdicts;
+ * the terminal table, the report files, the expectations gate, diff and the exit code read
+ * them through here.
+ */
+import type { Report, ReportRule } from './report.ts';
+
+export type Verdict = 'pass' | 'fail' | 'error' | 'unexercised' | 'skipped';
+
+/** In the order every count of a run lists them. */
+export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'error', 'unexercised', 'skipped'];
+
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  error: 'ERROR',
+  unexercised: 'NOT EXERCISED',
+  skipped: 'SKIPPED',
+};
+
+/**
+ * The three things a verdict can mean to a gate: the rule holds ('pass'); it does not, or
+ * nothing checked it ('bad': fail, error, unexercised, what a run exits 1 on); or the
+ * implementation lacks a capability the rule's programs need ('skipped').
+ */
+export type VerdictClass = 'pass' | 'bad' | 'skipped';
+
+export function verdictClass(v: Verdict): VerdictClass {
+  return v === 'pass' ? 'pass' : v === 'skipped' ? 'skipped' : 'bad';
+}
+
+/** Fail or error: the verdicts that come with something to show, a counterexample or an error. */
+export function failedOrErrored(v: Verdict): boolean {
+  return v === 'fail' || v === 'error';
+}
+
+/** True when the report's run fails: interrupted, or some rule failed, errored or was not exercised. */
+export function runFails(report: Pick<Report, 'interrupted' | 'rules'>): boolean {
+  return report.interrupted || report.rules.some((r) => verdictClass(r.verdict) === 'bad');
+}
+
+export function verdictCounts(rules: readonly Pick<ReportRule, 'verdict'>[]): Record<Verdict, number> {
+  const counts: Record<Verdict, number> = { pass: 0, fail: 0, error: 0, unexercised: 0, skipped: 0 };
+  for (const r of rules) counts[r.verdict]++;
+  return counts;
+}
+
+// Spelled out wherever it appears: a rule no program reached must never read as a pass.
+export const NOT_EXERCISED = 'not exercised: no generated program reached this rule, so nothing was checked (not a pass)';
+
+/**
+ * How a problem line is worded. 'report': the report files (a JUnit message, a Markdown cell,
+ * an HTML note), empty for a pass. 'gate': a diff or expectations line in the terminal and the
+ * comments of an expectations file, which first say what kind of problem it is and are cut to
+ * one bounded line.
+ */
+export type ProblemWording = 'report' | 'gate';
+
+/** Why a rule did not pass, in one line: its first mismatch, its error, or why it was skipped or not reached. */
+export function problemLine(rule: ReportRule, wording: ProblemWording = 'report'): string {
+  const gate = wording === 'gate';
+  const line = problem(rule, gate);
+  return gate ? oneLine(line) : line;
+}
+
+function problem(rule: ReportRule, gate: boolean): string {
+  switch (rule.verdict) {
+    case 'pass':
+      return gate ? 'pass' : '';
+    case 'fail': {
+      const ms = rule.counterexample?.mismatches ?? [];
+      if (ms.length === 0) return gate ? 'fail' : 'failed';
+      const first = `${ms[0].where}: expected ${ms[0].expected}, actual ${ms[0].actual}`;
+      if (gate) return `at ${first}`;
+      return ms.length > 1 ? `${first} (and ${ms.length - 1} more)` : first;
+    }
+    case 'error':
+      return gate ? `error: ${rule.error ?? rule.fault ?? 'unknown'}` : `${rule.fault ? `${rule.fault}: ` : ''}${errorWithoutFault(rule)}`;
+    case 'skipped':
+      return `skipped: ${rule.skipReasons.join('; ') || (gate ? 'no reason given' : 'the implementation declined every program')}`;
+    case 'unexercised':
+      return gate ? 'no generated program reached this rule (try more --runs)' : NOT_EXERCISED;
+  }
+}
+
+// The runner writes a fault's error as "<fault>: <detail>"; say the fault once.
+function errorWithoutFault(rule: ReportRule): string {
+  const e = rule.error ?? 'error';
+  return rule.fault && e.startsWith(`${rule.fault}: `) ? e.slice(rule.fault.length + 2) : e;
+}
+
+/** Single line, bounded: for terminal lines and comments. */
+export function oneLine(s: string, max = 240): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** POSIX-shell quoting, so a path with spaces pastes as one argument. */
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * `npx loopspec run --impl <impl> --profile <p> --rule <ID> --seed <seed> --path <path>`.
+ * The seed is the run's: the rule's own seed is derived from it (runner.ts ruleSeed). The
+ * report's `replay` arguments choose the implementation when it has them (driver flags
+ * included); else `impl`, what was passed to --impl (the report only knows the name).
+ */
+export function replayCommand(report: Report, rule: ReportRule, impl: string = report.implementation.name): string {
+  const path = rule.counterexample?.path;
+  const chooses = report.replay ?? ['--impl', impl, '--profile', report.profile];
+  const args = ['npx', 'loopspec', 'run', ...chooses, '--rule', rule.id, '--seed', String(report.seed)];
+  if (path) args.push('--path', path);
+  return args.map(shellQuote).join(' ');
+}

@@ -1,0 +1,25 @@
+# ==== the names the program above calls, on loopspec's recorder (embedded above) ====
+# The same recorder as loopspec's driver, so this script observes what the driver observes.
+recorder = Recorder()
+recorder.unbound_names = True  # the program's variables are this script's globals
+activate(recorder)
+policy_class = None  # --policy: what `set_policy new` instantiates instead of the default policy
+stmt = recorder.statement
+start_thread = recorder.start_thread
+join_thread = recorder.join_thread
+thread_name = recorder.thread_name
+state = task_state
+
+
+def mark(tag):
+    return tag
+
+
+def new_policy():
+    # the default's name is read as the statement runs, as the driver reads it (3.14 warns)
+    return (policy_class or asyncio.DefaultEventLoopPolicy)()
+
+
+def in_executor(sid, body):
+    """The executor function, whose statements are listed in the context 'exec:<sid>'."""
+    return recorder.in_context('exec:' + sid, body)

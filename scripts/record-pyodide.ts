@@ -45,7 +45,7 @@ const policyLevel = (p: Program) => [...walk(p.main)].every((s) => POLICY_LEVEL.
 export const PYODIDE_SETUP = `
 import sys, asyncio
 sys.path.insert(0, '/home/pyodide')
-import loopspec_driver
+import loopspec_interpreter
 from asyncio import events, unix_events
 
 class StubLoop(events.AbstractEventLoop):
@@ -65,14 +65,15 @@ def run_fresh(program_json):
     import json
     events._set_running_loop(None)              # Pyodide's WebLoop is not the program's
     events._set_event_loop_policy(None)         # a fresh default policy, without the 3.14 warning
-    return json.dumps(loopspec_driver.run_program(json.loads(program_json)))
+    return json.dumps(loopspec_interpreter.run_program(json.loads(program_json)))
 `;
 
 export async function startPyodide() {
   const indexURL = `${dirname(createRequire(import.meta.url).resolve('pyodide/package.json'))}/`;
   const py = await loadPyodide({ indexURL });
-  py.FS.writeFile('/home/pyodide/loopspec_driver.py', readFileSync('drivers/python/loopspec_driver.py', 'utf8'));
-  py.FS.writeFile('/home/pyodide/loopspec_recorder.py', readFileSync('drivers/python/loopspec_recorder.py', 'utf8'));
+  // The interpreter and the recorder it imports: the driver's command line and protocol server are not needed here.
+  for (const module of ['loopspec_interpreter.py', 'loopspec_recorder.py'])
+    py.FS.writeFile(`/home/pyodide/${module}`, readFileSync(`drivers/python/${module}`, 'utf8'));
   py.runPython(PYODIDE_SETUP);
   const version = py.runPython('import platform; platform.python_version()') as string;
   const runFresh = py.globals.get('run_fresh') as (json: string) => string;

@@ -2,8 +2,9 @@
 // program through the adapter and checks the observations and their order.
 import { describe, expect, it } from 'vitest';
 import { numberProgram, type Stmt } from '../../language/program.ts';
-import { canonicalize, type Observation, type Trace } from '../../language/trace.ts';
+import { canonicalize, type Trace } from '../../language/trace.ts';
 import { referenceAdapter } from './reference.ts';
+import { val, err, loop, task, NO_LOOP_WARNING } from '../../fixtures/helpers/observations.ts';
 
 const adapter = referenceAdapter();
 
@@ -11,15 +12,6 @@ const adapter = referenceAdapter();
 async function run(main: Stmt[]): Promise<Trace> {
   return canonicalize(await adapter.run(numberProgram({ version: 1, main })));
 }
-
-const val = (value: unknown, warnings: Observation['warnings'] = []) => ({ outcome: { value }, warnings });
-const err = (type: string, message: string, warnings: Observation['warnings'] = []) => ({
-  outcome: { error: { type, message } },
-  warnings,
-});
-const loop = (id: string) => ({ obj: 'loop', id });
-const task = (id: string) => ({ obj: 'task', id });
-const NO_LOOP_WARNING = [{ category: 'DeprecationWarning', message: 'There is no current event loop' }];
 
 describe('reference adapter: the rules under the default profile', () => {
   it('creates the main thread loop implicitly once, with a DeprecationWarning (GET-3, GET-2)', async () => {

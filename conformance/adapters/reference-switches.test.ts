@@ -4,21 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { createRuntime, type BaseEventLoop, type Coro, type Runtime } from '../../reference/index.ts';
 import { profileByName } from '../../spec/profiles.ts';
 import { numberProgram, type Stmt } from '../../language/program.ts';
-import { canonicalize, type Observation, type Trace } from '../../language/trace.ts';
+import { canonicalize, type Trace } from '../../language/trace.ts';
 import { referenceAdapter } from './reference.ts';
+import { val, err, loop, NO_LOOP_WARNING } from '../../fixtures/helpers/observations.ts';
 
 /** Runs `main` on a reference of `profile` and returns its canonical trace. */
 async function run(main: Stmt[], profile: string): Promise<Trace> {
   return canonicalize(await referenceAdapter({ profile }).run(numberProgram({ version: 1, main })));
 }
-
-const val = (value: unknown, warnings: Observation['warnings'] = []) => ({ outcome: { value }, warnings });
-const err = (type: string, message: string, warnings: Observation['warnings'] = []) => ({
-  outcome: { error: { type, message } },
-  warnings,
-});
-const loop = (id: string) => ({ obj: 'loop', id });
-const NO_LOOP_WARNING = [{ category: 'DeprecationWarning', message: 'There is no current event loop' }];
 
 const POLICY_WARNING = (name: string) => [
   { category: 'DeprecationWarning', message: `'asyncio.${name}' is deprecated and slated for removal in Python 3.16` },

@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { PyError, createRuntime, type Runtime } from '../../reference/index.ts';
 import { PROFILES } from '../../spec/profiles.ts';
 import { numberProgram, type Stmt } from '../../language/program.ts';
-import { canonicalize, type Observation, type Trace } from '../../language/trace.ts';
+import { canonicalize, type Trace } from '../../language/trace.ts';
 import { referenceAdapter } from './reference.ts';
+import { val, err, loop, NO_LOOP_WARNING } from '../../fixtures/helpers/observations.ts';
 
 const adapter = referenceAdapter();
 
@@ -16,14 +17,6 @@ async function run(main: Stmt[], patch?: (rt: Runtime) => void): Promise<Trace> 
   const a = patch ? referenceAdapter({ name: 'patched', patch }) : adapter;
   return canonicalize(await a.run(numberProgram({ version: 1, main })));
 }
-
-const val = (value: unknown, warnings: Observation['warnings'] = []) => ({ outcome: { value }, warnings });
-const err = (type: string, message: string, warnings: Observation['warnings'] = []) => ({
-  outcome: { error: { type, message } },
-  warnings,
-});
-const loop = (id: string) => ({ obj: 'loop', id });
-const NO_LOOP_WARNING = [{ category: 'DeprecationWarning', message: 'There is no current event loop' }];
 
 describe('reference adapter', () => {
   it('describes itself', () => {

@@ -1,26 +1,15 @@
 // The HTML matrix in a real headless browser: what a person sees, and that a failing cell
-// opens its counterexample. Needs Debian's chromium (see CHROMIUM below); CI installs it.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// opens its counterexample. The browser is the Chromium that npm installs (fixtures/helpers/browser.ts).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../conformance/report.ts';
 import { toHtml } from './html.ts';
 import { formatProgram } from '../../language/python.ts';
+import { launchBrowser } from '../../fixtures/helpers/browser.ts';
 import { failingReport, mixedReport, NASTY, passingReport } from '../../fixtures/helpers/reports.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCRATCH = new URL('../../scratch/report-html/', import.meta.url);
 
 describe('toHtml in a browser', () => {
@@ -28,12 +17,8 @@ describe('toHtml in a browser', () => {
   let passing: Report, failing: Report, mixed: Report;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `${CHROMIUM} is missing: the HTML report is tested in a real browser. Install it with: apt-get update && apt-get install -y chromium`,
-      );
     [passing, failing, mixed] = await Promise.all([passingReport(), failingReport(), mixedReport()]);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
+    ({ browser } = await launchBrowser());
   });
   afterAll(async () => {
     await browser?.close();

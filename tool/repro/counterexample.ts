@@ -5,13 +5,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { Program } from '../../language/program.ts';
 import { ensureNumbered } from '../../language/program.ts';
 import type { Report, ReportMismatch, ReportRule } from '../../conformance/report.ts';
-import type { Counterexample as RunnerCounterexample } from '../../conformance/runner.ts';
-import { locate } from '../../conformance/predictions.ts';
+import { schemaErrors } from '../../protocol/validate.ts';
 import { PROFILES, profileByName, requireProfile } from '../../spec/profiles.ts';
 import type { Profile } from '../../spec/profiles.ts';
 
@@ -52,37 +49,19 @@ export function counterexampleFromReport(report: Report, ruleId: string): SavedC
 
 /** From a report's rule, or from the runner's counterexample, plus the run's context. */
 export function counterexampleFromRule(
-  from: ReportRule | RunnerCounterexample,
+  from: ReportRule,
   ctx: { profile: string; implementation: { name: string; version: string } },
 ): SavedCounterexample {
-  if ('id' in from) {
-    const c = from.counterexample;
-    if (!c) throw new CounterexampleError(`rule ${from.id} has no counterexample (verdict ${from.verdict})`);
-    return toCounterexample({
-      rule: from.id,
-      profile: ctx.profile,
-      program: c.program,
-      seed: c.seed,
-      path: c.path,
-      implementation: ctx.implementation,
-      mismatches: c.mismatches,
-    });
-  }
-  const mismatches = from.mismatches.map((m) => ({
-    rule: m.expectation.rule,
-    kind: m.expectation.kind,
-    where: locate(m.expectation),
-    expected: m.expected,
-    actual: m.actual,
-  }));
+  const c = from.counterexample;
+  if (!c) throw new CounterexampleError(`rule ${from.id} has no counterexample (verdict ${from.verdict})`);
   return toCounterexample({
-    rule: from.rule,
+    rule: from.id,
     profile: ctx.profile,
-    program: from.program,
-    seed: from.seed,
-    path: from.path,
+    program: c.program,
+    seed: c.seed,
+    path: c.path,
     implementation: ctx.implementation,
-    mismatches,
+    mismatches: c.mismatches,
   });
 }
 
@@ -196,15 +175,8 @@ function counterexampleProblems(p: Record<string, unknown> | CounterexamplePiece
   return problems;
 }
 
-let validateProgram: ValidateFunction | undefined;
-
 /** The program is checked against the protocol's schema: the same shape drivers accept. */
 function programProblems(program: unknown): string[] {
-  if (!validateProgram) {
-    const schema = JSON.parse(readFileSync(new URL('../../protocol/schemas/program.json', import.meta.url), 'utf8'));
-    validateProgram = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true }).compile(schema);
-  }
-  if (validateProgram(program)) return [];
-  const errs = (validateProgram.errors ?? []).map((e) => `program${e.instancePath} ${e.message}`);
+  const errs = schemaErrors('program', program).map((e) => `program${e.instancePath} ${e.message}`);
   return [...new Set(errs)].slice(0, 5);
 }

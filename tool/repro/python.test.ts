@@ -100,7 +100,7 @@ describe('reproPython', () => {
     });
     for (const s of [reproPython(fork), reproPython(implicitCreationWarns, undefined, { style: 'embedded' })]) {
       expect(s).toContain(
-        '# ==== loopspec Python driver (drivers/python/loopspec_driver.py), embedded without its entry point and its import of the recorder ====',
+        '# ==== loopspec Python interpreter (drivers/python/loopspec_interpreter.py), embedded without its import of the recorder ====',
       );
       expect(s).toContain('# ==== loopspec Python recorder (drivers/python/loopspec_recorder.py), embedded verbatim ====');
       expect(s).not.toContain('from loopspec_recorder import');

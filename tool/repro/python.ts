@@ -5,9 +5,10 @@
  *
  * Two styles. 'straight' (the default where it applies): the program written out as
  * straight-line Python (language/python.ts), each statement in a `with stmt('sN') as s:`
- * block that records what it did. 'embedded': loopspec's Python driver, interpreting the
- * program as data; used for programs with fork (whose child must report back) or with
- * variable names that are not plain capitals. Either way the script embeds the driver's own
+ * block that records what it did. 'embedded': the interpreter of loopspec's Python driver
+ * (drivers/python/loopspec_interpreter.py), interpreting the program as data; used for
+ * programs with fork (whose child must report back) or with variable names that are not
+ * plain capitals. Either way the script embeds the driver's own
  * recorder (drivers/python/loopspec_recorder.py) verbatim, read when the script is generated,
  * so a reproducer observes exactly what the driver observes.
  */
@@ -74,6 +75,23 @@ export function reproPython(c: SavedCounterexample, profile?: Profile, options: 
     ...checks,
     '    return check.finish()',
   ];
+  // Both styles: the checks, how this style runs the program (repro_trace), then the check and
+  // the recorder the driver uses, embedded verbatim.
+  const withTrace = (traceBody: string[]) => [
+    '',
+    '',
+    ...main,
+    '',
+    '',
+    'def repro_trace(policy_cls):',
+    ...traceBody,
+    '',
+    '',
+    source('check.py'),
+    '',
+    '',
+    ...recorder(),
+  ];
   const parts =
     style === 'straight'
       ? [
@@ -81,47 +99,25 @@ export function reproPython(c: SavedCounterexample, profile?: Profile, options: 
           '',
           '# ==== the program ====',
           straightLine(c.program.main),
-          '',
-          '',
-          ...main,
-          '',
-          '',
-          'def repro_trace(policy_cls):',
-          '    global policy_class',
-          '    if policy_cls is not None:',
-          '        policy_class = policy_cls',
-          '        asyncio.set_event_loop_policy(policy_cls())',
-          '    return recorder.trace(recorder.run(program))',
-          '',
-          '',
-          source('check.py'),
-          '',
-          '',
-          ...recorder(),
+          ...withTrace([
+            '    global policy_class',
+            '    if policy_cls is not None:',
+            '        policy_class = policy_cls',
+            '        asyncio.set_event_loop_policy(policy_cls())',
+            '    return recorder.trace(recorder.run(program))',
+          ]),
           '',
           '',
           source('straight.py'),
         ]
       : [
           `REPRO_PROGRAM = ${pyProgram(c.program.main)}`,
+          ...withTrace(['    return run_program(REPRO_PROGRAM, policy_cls=policy_cls)']),
           '',
           '',
-          ...main,
-          '',
-          '',
-          'def repro_trace(policy_cls):',
-          '    return run_program(REPRO_PROGRAM, policy_cls=policy_cls)',
-          '',
-          '',
-          source('check.py'),
-          '',
-          '',
-          ...recorder(),
-          '',
-          '',
-          '# ==== loopspec Python driver (drivers/python/loopspec_driver.py), embedded without its entry point and its import of the recorder ====',
+          '# ==== loopspec Python interpreter (drivers/python/loopspec_interpreter.py), embedded without its import of the recorder ====',
           driverSource(),
-          '# ==== end of the embedded driver ====',
+          '# ==== end of the embedded interpreter ====',
         ];
   return [
     '#!/usr/bin/env python3',
@@ -176,9 +172,9 @@ function recorder(): string[] {
   ];
 }
 
-/** The driver's source without its command-line entry point, nor its import of the recorder (embedded before it). */
+/** The driver's interpreter (what runs the program), without its import of the recorder (embedded before it). */
 function driverSource(): string {
-  const file = new URL('loopspec_driver.py', DRIVER_DIR);
+  const file = new URL('loopspec_interpreter.py', DRIVER_DIR);
   const src = readFileSync(file, 'utf8');
   const cannot = (why: string) => new Error(`${file.pathname} ${why}: cannot embed it`);
   if (!/^def run_program\(/m.test(src)) throw cannot('defines no run_program');
@@ -187,9 +183,9 @@ function driverSource(): string {
     throw cannot(
       "has no marked import of the recorder ('# ---- the recorder, beside this file' ... '# ---- end of the recorder's import')",
     );
-  const entry = src.lastIndexOf("\nif __name__ == '__main__':\n");
-  if (entry < 0) throw cannot("has no entry point (if __name__ == '__main__':) to leave out");
-  return src.slice(0, entry).replace(importBlock, '').trimEnd();
+  // A module, not a script: an entry point here would run in the reproducer.
+  if (/^if __name__ == '__main__':/m.test(src)) throw cannot("has an entry point (if __name__ == '__main__':)");
+  return src.replace(importBlock, '').trimEnd();
 }
 
 function checkCall(x: Expectation, first: Map<string, string>): string {

@@ -2,9 +2,9 @@
 // passing or failing, and refuses a broken report with a reason.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../conformance/report.ts';
-import { failingReport, mixedReport, passingReport } from '../../fixtures/helpers/reports.ts';
-import { REPORT_SCHEMA_URL, reportProblems } from '../../protocol/validate.ts';
+import type { Report } from '../conformance/report.ts';
+import { failingReport, mixedReport, passingReport } from '../fixtures/helpers/reports.ts';
+import { REPORT_SCHEMA_URL, reportProblems } from './validate.ts';
 
 // Through JSON, as a reader of a report file gets it.
 const asJson = (r: Report): Report => JSON.parse(JSON.stringify(r));
@@ -69,7 +69,7 @@ describe('protocol/schemas/report.schema.json', () => {
 
   it('describes statements exactly as the protocol schema does', () => {
     const mine = JSON.parse(readFileSync(REPORT_SCHEMA_URL, 'utf8')).$defs.stmt;
-    const protocol = JSON.parse(readFileSync(new URL('../../protocol/schemas/program.json', import.meta.url), 'utf8')).$defs.stmt;
+    const protocol = JSON.parse(readFileSync(new URL('./schemas/program.json', import.meta.url), 'utf8')).$defs.stmt;
     expect(mine).toEqual(protocol);
   });
 });

@@ -1,0 +1,353 @@
+"""loopspec interpreter: runs a loopspec program with the REAL asyncio and returns its trace.
+
+The Python driver's interpreter, the function `run_program(program) -> trace`: the driver's
+single-shot mode (loopspec_driver.py) and its protocol server (loopspec_server.py, through
+loopspec_isolation.py) call it, Pyodide runs it (scripts/record-pyodide.ts), and a generated
+Python reproducer that interprets its program embeds this file. Each call must run in a
+pristine interpreter, e.g. a forked child of a clean parent: asyncio's policy and per-thread
+state are process-global.
+Stdlib only; CPython 3.8 to 3.14.
+
+The program language is defined in language/program.ts, the trace format in
+language/trace.ts. What a statement's observation holds (order, outcome, identities,
+warnings, the deadline) is loopspec_recorder.py's business, beside this file.
+
+Conventions of this interpreter (where program.ts leaves a choice):
+- `return` and `raise` yield no observation and are not listed in `order`.
+- a `raise` statement that ends a fork body is swallowed (no traceback on stderr); one that
+  ends a callback body propagates into the loop (which logs it, as asyncio does).
+- a variable never bound yields `LoopspecUnbound` (message: the variable's name).
+- `current_thread` in a child forked from thread T1 reports 'T1' (program name of the
+  forking thread), although in the child threading.main_thread() is that thread and asyncio
+  treats it as the main thread.
+- a statement that runs in both parent and fork child (a callback queued before the fork on
+  a loop that both then run) is reported once per process; the child's observation is
+  merged when the child exits and the parent's, if later, overwrites it.
+"""
+import asyncio
+import inspect
+import json
+import os
+import signal
+import time
+
+# ---- the recorder, beside this file (a reproducer that embeds this interpreter embeds it too and drops these lines)
+from loopspec_recorder import LoopspecInvalid, LoopspecUnbound, Recorder, activate, invalid, task_state
+# ---- end of the recorder's import
+
+__all__ = ['run_program', 'number_program', 'DRIVER_VERSION']
+
+# the Python driver's version, which `loopspec_driver.py --version` and the server's hello report
+DRIVER_VERSION = '0.2.0'
+CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor'])
+
+
+def number_program(program):
+    """Numbers statements s1, s2, ... in pre-order, like numberProgram in program.ts."""
+    n = [0]
+
+    def number(body):
+        out = []
+        for s in body:
+            n[0] += 1
+            t = dict(s)
+            t['id'] = 's%d' % n[0]
+            if 'body' in s:
+                t['body'] = number(s['body'])
+            out.append(t)
+        return out
+
+    return {'version': 1, 'main': number(program.get('main', []))}
+
+
+def _has_ids(body):
+    for s in body:
+        if 'id' not in s:
+            return False
+        if 'body' in s and not _has_ids(s['body']):
+            return False
+    return True
+
+
+class _Run(Recorder):
+    """One program run: the recorder's observations, and the program's variables."""
+
+    def __init__(self, program, policy_cls=None):
+        Recorder.__init__(self)
+        self.program = program
+        # the class `set_policy new` instantiates: a --policy plug-in replaces the default
+        self.policy_cls = policy_cls
+        self.vars = {}
+
+    # ---- variables ----------------------------------------------------------------------
+    def var(self, name):
+        with self.lock:
+            if name not in self.vars:
+                raise LoopspecUnbound(name)
+            return self.vars[name]
+
+    def bind(self, s, value):
+        name = s.get('as')
+        if name and value is not None and not isinstance(value, (bool, int, float, str)):
+            with self.lock:
+                self.vars[name] = value
+
+    def _arg(self, a):
+        if a is None:
+            return None
+        if isinstance(a, bool):
+            return a
+        if isinstance(a, (int, float)):
+            return int(a) if float(a).is_integer() else a
+        return self.var(a)
+
+    # ---- bodies -------------------------------------------------------------------------
+    def run_sync_body(self, body):
+        """Runs a sync body; returns its `return` value; `raise` raises ValueError."""
+        for s in body:
+            op = s.get('op')
+            if op == 'return':
+                return s.get('value')
+            if op == 'raise':
+                raise ValueError(s.get('message', ''))
+            self.exec_stmt(s)
+        return None
+
+    async def run_coro_body(self, body):
+        for s in body:
+            op = s.get('op')
+            if op == 'return':
+                return s.get('value')
+            if op == 'raise':
+                raise ValueError(s.get('message', ''))
+            if op in CORO_ONLY:
+                await self.exec_await_stmt(s)
+            else:
+                self.exec_stmt(s)
+        return None
+
+    def make_coro(self, body):
+        async def loopspec_coro():
+            return await self.run_coro_body(body)
+        return loopspec_coro()
+
+    def make_fn(self, body):
+        def loopspec_fn():
+            return self.run_sync_body(body)
+        return loopspec_fn
+
+    # ---- one statement ------------------------------------------------------------------
+    def exec_stmt(self, s):
+        with self.statement(s['id']) as box:
+            if s.get('op') in CORO_ONLY:
+                invalid(s.get('op'))
+            box.value = self.eval_sync(s)
+            self.bind(s, box.value)
+
+    async def exec_await_stmt(self, s):
+        with self.statement(s['id']) as box:
+            box.value = await self.eval_await(s)
+            self.bind(s, box.value)
+
+    @staticmethod
+    def _close_unstarted(coro):
+        try:
+            if inspect.getcoroutinestate(coro) == inspect.CORO_CREATED:
+                coro.close()
+        except Exception:
+            pass
+
+    def _with_coro(self, body, start):
+        """start(coro) for a coroutine of `body`, closed if it never started (no warning)."""
+        coro = self.make_coro(body)
+        try:
+            return start(coro)
+        except BaseException:
+            self._close_unstarted(coro)
+            raise
+
+    def eval_sync(self, s):
+        op = s.get('op')
+        if op == 'new_event_loop':
+            return asyncio.new_event_loop()
+        if op == 'get_event_loop':
+            return asyncio.get_event_loop()
+        if op == 'get_running_loop':
+            return asyncio.get_running_loop()
+        if op == 'peek_running_loop':
+            return asyncio._get_running_loop()
+        if op == 'set_event_loop':
+            return asyncio.set_event_loop(self._arg(s.get('arg')))
+        if op == 'get_policy':
+            return asyncio.get_event_loop_policy()
+        if op == 'set_policy':
+            a = s.get('arg')
+            if a == 'new':
+                arg = (self.policy_cls or asyncio.DefaultEventLoopPolicy)()
+            elif a is None:
+                arg = None
+            else:
+                arg = self._arg(a)
+            return asyncio.set_event_loop_policy(arg)
+        if op == 'close':
+            return self.var(s['loop']).close()
+        if op == 'is_closed':
+            return self.var(s['loop']).is_closed()
+        if op == 'is_running':
+            return self.var(s['loop']).is_running()
+        if op == 'stop':
+            return self.var(s['loop']).stop()
+        if op == 'run_forever':
+            return self.var(s['loop']).run_forever()
+        if op == 'run_until_complete':
+            return self._with_coro(s.get('body', []), self.var(s['loop']).run_until_complete)
+        if op == 'asyncio_run':
+            return self._with_coro(s.get('body', []), asyncio.run)
+        if op == 'call_soon':
+            loop = self.var(s['loop'])
+            loop.call_soon(self.make_fn(s.get('body', [])))
+            return None
+        if op == 'call_later':
+            loop = self.var(s['loop'])
+            loop.call_later(s.get('delay', 0), self.make_fn(s.get('body', [])))
+            return None
+        if op == 'call_soon_threadsafe':
+            loop = self.var(s['loop'])
+            loop.call_soon_threadsafe(self.make_fn(s.get('body', [])))
+            return None
+        if op == 'create_task':
+            return self._with_coro(s.get('body', []), asyncio.create_task)
+        if op == 'current_task':
+            return asyncio.current_task()
+        if op == 'task_state':
+            return task_state(self.var(s['task']))
+        if op == 'start_thread':
+            return self.start_thread(s.get('thread'), self.make_fn(s.get('body', [])))
+        if op == 'join_thread':
+            return self.join_thread(s.get('thread'))
+        if op == 'fork':
+            return self.fork(s)
+        if op == 'current_thread':
+            return self.thread_name()
+        if op == 'mark':
+            return s.get('tag')
+        raise LoopspecInvalid('unknown op %r' % (op,))
+
+    async def eval_await(self, s):
+        op = s.get('op')
+        if op == 'sleep':
+            return await asyncio.sleep(s.get('delay', 0))
+        if op == 'await':
+            return await self.var(s['task'])
+        if op == 'run_in_executor':
+            fn = self.in_context('exec:' + s['id'], self.make_fn(s.get('body', [])))
+            return await asyncio.get_running_loop().run_in_executor(None, fn)
+        raise LoopspecInvalid('unknown op %r' % (op,))
+
+    # ---- processes ----------------------------------------------------------------------
+    def child_deadline(self):
+        """In a fork child: past the run's deadline, kill our own children and exit without
+        reporting (the parent, past the same deadline, ends the trace with 'hang')."""
+        if self.deadline is None or not hasattr(signal, 'setitimer'):
+            return
+        remaining = self.deadline - time.monotonic()
+
+        def on_alarm(signum, frame):
+            for pid in list(self.children):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            os._exit(4)
+
+        signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, max(remaining, 0.001))
+
+    def preregister(self):
+        """Gives an identity, before a fork, to the objects the child may observe first
+        (the policy, this thread's current and running loop, the current task), so that an
+        object that exists before the fork has the same identity in parent and child."""
+        cands = []
+        policy = getattr(asyncio.events, '_event_loop_policy', None)
+        if policy is not None:
+            cands.append(policy)
+            cands.append(getattr(getattr(policy, '_local', None), '_loop', None))
+        running = asyncio._get_running_loop()
+        if running is not None:
+            cands.append(running)
+            try:
+                cands.append(asyncio.current_task())
+            except Exception:
+                pass
+        for obj in cands:
+            if obj is not None:
+                self.ref(obj)
+
+    def fork(self, s):
+        sid = s['id']
+        body = s.get('body', [])
+        self.preregister()
+        rfd, wfd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            code = 0
+            try:
+                os.close(rfd)
+                with self.lock:
+                    self.obs = {}
+                    self.order = {}
+                    self.children = set()
+                    self.threads = {}
+                self.tls.ctx = 'fork:' + sid
+                self.child_deadline()
+                try:
+                    self.run_sync_body(body)
+                except BaseException:
+                    pass
+                self.join_all()
+                with self.lock:
+                    data = json.dumps({'obs': self.obs, 'order': self.order}).encode()
+                with os.fdopen(wfd, 'wb') as f:
+                    f.write(data)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(wfd)
+        with self.lock:
+            self.children.add(pid)
+        chunks = []
+        with os.fdopen(rfd, 'rb') as f:
+            while True:
+                b = f.read(65536)
+                if not b:
+                    break
+                chunks.append(b)
+        os.waitpid(pid, 0)
+        with self.lock:
+            self.children.discard(pid)
+        raw = b''.join(chunks)
+        if not raw:
+            raise RuntimeError('loopspec: fork child %d reported nothing' % pid)
+        child = json.loads(raw.decode())
+        with self.lock:
+            for k, v in child['obs'].items():
+                self.obs[k] = v
+            for k, ids in child['order'].items():
+                self.order.setdefault(k, []).extend(ids)
+        return None
+
+
+def run_program(program, timeout=None, policy_cls=None):
+    """Interprets `program` (a dict per language/program.ts) in this process and returns
+    its trace (a dict per language/trace.ts). Meant to be called once per fresh process.
+    With `policy_cls`, an instance of it is installed as the event loop policy first, and
+    `set_policy new` instantiates it instead of asyncio.DefaultEventLoopPolicy."""
+    if not _has_ids(program.get('main', [])):
+        program = number_program(program)
+    run = _Run(program, policy_cls)
+    activate(run)
+    if policy_cls is not None:
+        asyncio.set_event_loop_policy(policy_cls())
+    end = run.run(lambda: run.run_sync_body(program.get('main', [])), timeout)
+    return run.trace(end)

@@ -91,7 +91,9 @@ describe('the layout', () => {
     const deps = new Map(
       modules.map((m) => {
         const text = readFileSync(join(root, dir, `${m}.py`), 'utf8');
-        const named = [...text.matchAll(/^\s*(?:from\s+(\w+)\s+import|import\s+(\w+))/gm)].map((x) => x[1] ?? x[2]);
+        const named = [...text.matchAll(/^\s*(?:from\s+(\w+)\s+import|import\s+([\w, ]+))/gm)].flatMap((x) =>
+          x[1] ? [x[1]] : x[2].split(',').map((n) => n.trim().split(' ')[0]),
+        );
         return [m, named.filter((n) => n !== m && modules.includes(n))];
       }),
     );

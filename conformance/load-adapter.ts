@@ -12,7 +12,7 @@ import { oracleAdapter } from './adapters/oracle.ts';
 import { DriverStartError, startProcessAdapter } from './adapters/process.ts';
 import { startPythonAdapter } from './adapters/python.ts';
 import { referenceAdapter } from './adapters/reference.ts';
-import { DEFAULT_PROFILE, profileByName } from '../spec/profiles.ts';
+import { defaultProfile, requireProfile } from '../spec/profiles.ts';
 
 /** Bad input from the user: a message, exit code 2. */
 export class UsageError extends Error {}
@@ -20,7 +20,7 @@ export class UsageError extends Error {}
 /** The built-in implementations; `profile` is the one the user asked for, if any. */
 export const BUILT_IN: Record<string, (profile?: string) => Adapter> = {
   reference: (profile) => referenceAdapter({ profile }),
-  oracle: (profile) => oracleAdapter(profileByName(profile ?? DEFAULT_PROFILE)),
+  oracle: (profile) => oracleAdapter(profile ? requireProfile(profile) : defaultProfile()),
 };
 
 /** What is wrong with a would-be adapter, or nothing. */

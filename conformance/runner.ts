@@ -31,7 +31,7 @@ import type { Verdict } from './verdicts.ts';
  * The runner's counterexample: the report's, with the rule and the oracle's own expectations
  * in the mismatches (reportMismatch names them for the report). `seed` is the rule's.
  */
-export type Counterexample = Omit<ReportCounterexample, 'mismatches'> & { rule: string; mismatches: Mismatch[] };
+type Counterexample = Omit<ReportCounterexample, 'mismatches'> & { rule: string; mismatches: Mismatch[] };
 
 /** What runRule finds out about a rule, before it becomes the report's rule. */
 interface RuleFindings {

@@ -130,19 +130,6 @@ export interface Program {
   main: Stmt[];
 }
 
-/** The statement kinds that have a nested body, and what kind of body it is. */
-export const BODY_KIND: Partial<Record<Op, 'coro' | 'sync'>> = {
-  run_until_complete: 'coro',
-  asyncio_run: 'coro',
-  create_task: 'coro',
-  call_soon: 'sync',
-  call_later: 'sync',
-  call_soon_threadsafe: 'sync',
-  run_in_executor: 'sync',
-  start_thread: 'sync',
-  fork: 'sync',
-};
-
 /** Statements that only make sense inside a coroutine. */
 export const CORO_ONLY: ReadonlySet<Op> = new Set<Op>(['await', 'sleep', 'run_in_executor']);
 

@@ -119,10 +119,13 @@ export const DEFAULT_PROFILE = 'cpython-3.12';
 /** A profile name that names no profile: bad input, the message lists the known names. */
 export class UnknownProfileError extends Error {}
 
+/** What to say of a profile name that names no profile. */
+export const unknownProfile = (name: string): string => `unknown profile '${name}': use one of ${PROFILES.map((x) => x.name).join(', ')}`;
+
 /** The profile of this name; an unknown name is an error, never a silent default. */
 export function requireProfile(name: string): Profile {
   const p = profileByName(name);
-  if (!p) throw new UnknownProfileError(`unknown profile '${name}': use one of ${PROFILES.map((x) => x.name).join(', ')}`);
+  if (!p) throw new UnknownProfileError(unknownProfile(name));
   return p;
 }
 

@@ -8,7 +8,7 @@ with a complete reply line and exits. In-process isolation (InProcess), where os
 not exist or with --isolation in-process: programs run in the server's own process after
 asyncio's global state is reset.
 
-Stdlib only; CPython 3.8 to 3.13. The parent stays single-threaded: a fork from a
+Stdlib only; CPython 3.8 to 3.14. The parent stays single-threaded: a fork from a
 multi-threaded process is unsafe (and warns on 3.12+).
 """
 import asyncio

@@ -8,7 +8,7 @@ with --isolation in-process) programs run in this process after asyncio's global
 reset, and the handshake says so. This file holds the conversation, the options and the
 plug-ins; how programs run, forked or in-process, is loopspec_isolation.py's, beside it.
 
-Stdlib only; CPython 3.8 to 3.13. The parent stays single-threaded: a fork from a
+Stdlib only; CPython 3.8 to 3.14. The parent stays single-threaded: a fork from a
 multi-threaded process is unsafe (and warns on 3.12+).
 """
 import argparse

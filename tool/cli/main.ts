@@ -166,7 +166,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const c = asUsage(() => readCounterexample(file));
       // Judged by the counterexample's own semantics unless told otherwise: oracle and
       // reference follow that profile too.
-      const profile = o.profile ?? c.profile;
+      const profile = chosenProfile(o.profile ?? c.profile).name;
       const driver: DriverOptions = {
         policy: o.policy,
         loopFactory: o.loopFactory,

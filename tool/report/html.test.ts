@@ -7,12 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../conformance/report.ts';
 import { toHtml } from './html.ts';
 import { formatProgram } from '../../language/python.ts';
-import { launchBrowser } from '../../fixtures/helpers/browser.ts';
+import { launchBrowser, noBrowserReason } from '../../fixtures/helpers/browser.ts';
 import { failingReport, mixedReport, NASTY, passingReport } from '../../fixtures/helpers/reports.ts';
 
 const SCRATCH = new URL('../../scratch/report-html/', import.meta.url);
 
-describe('toHtml in a browser', () => {
+const noBrowser = noBrowserReason();
+if (noBrowser) console.log(`SKIPPED: the HTML report's browser tests: ${noBrowser}`);
+
+describe.skipIf(noBrowser)('toHtml in a browser', () => {
   let browser: Browser;
   let passing: Report, failing: Report, mixed: Report;
 

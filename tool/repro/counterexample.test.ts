@@ -115,7 +115,7 @@ describe('saved counterexamples', () => {
       [
         'an unknown profile',
         read(JSON.stringify({ ...valid, profile: 'cpython-2.7' })),
-        /`profile` 'cpython-2.7' is unknown \(known: cpython-3.8/,
+        /`profile`: unknown profile 'cpython-2.7': use one of cpython-3.8/,
       ],
       [
         'an unknown op',

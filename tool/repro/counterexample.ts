@@ -9,7 +9,7 @@ import type { Program } from '../../language/program.ts';
 import { ensureNumbered } from '../../language/program.ts';
 import type { Report, ReportMismatch, ReportRule } from '../../conformance/report.ts';
 import { schemaErrors } from '../../protocol/validate.ts';
-import { PROFILES, profileByName, requireProfile } from '../../spec/profiles.ts';
+import { profileByName, unknownProfile } from '../../spec/profiles.ts';
 import type { Profile } from '../../spec/profiles.ts';
 
 export const COUNTEREXAMPLE_FORMAT = 'loopspec-counterexample';
@@ -47,7 +47,7 @@ export function counterexampleFromReport(report: Report, ruleId: string): SavedC
   return counterexampleFromRule(rule, { profile: report.profile, implementation: report.implementation });
 }
 
-/** From a report's rule, or from the runner's counterexample, plus the run's context. */
+/** From a report's rule, plus the run's context. */
 export function counterexampleFromRule(
   from: ReportRule,
   ctx: { profile: string; implementation: { name: string; version: string } },
@@ -149,11 +149,9 @@ export function parseCounterexample(text: string, source = 'counterexample'): Sa
 
 /** The profile a counterexample names, or a clear error. */
 export function profileOf(c: Pick<SavedCounterexample, 'profile'>): Profile {
-  try {
-    return requireProfile(c.profile);
-  } catch (e) {
-    throw new CounterexampleError(e instanceof Error ? e.message : String(e));
-  }
+  const p = profileByName(c.profile);
+  if (!p) throw new CounterexampleError(unknownProfile(c.profile));
+  return p;
 }
 
 function counterexampleProblems(p: Record<string, unknown> | CounterexamplePieces): string[] {
@@ -162,8 +160,7 @@ function counterexampleProblems(p: Record<string, unknown> | CounterexamplePiece
   const str = (k: string) => (typeof o[k] === 'string' && o[k] !== '') || problems.push(`\`${k}\` must be a non-empty string`);
   str('rule');
   str('profile');
-  if (typeof o.profile === 'string' && !profileByName(o.profile))
-    problems.push(`\`profile\` '${o.profile}' is unknown (known: ${PROFILES.map((x) => x.name).join(', ')})`);
+  if (typeof o.profile === 'string' && !profileByName(o.profile)) problems.push(`\`profile\`: ${unknownProfile(o.profile)}`);
   if (!Number.isInteger(o.seed)) problems.push('`seed` must be an integer');
   if (typeof o.path !== 'string') problems.push('`path` must be a string (empty if unknown)');
   const impl = o.implementation as Record<string, unknown> | undefined;

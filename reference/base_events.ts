@@ -252,10 +252,6 @@ export class BaseEventLoop extends AbstractEventLoop {
     this._rt.log.push(e ? `${context.message}: ${e.type}(${pyStrRepr(e.message)})` : context.message);
   }
 
-  _timer_handle_cancelled(_handle: TimerHandle): void {
-    // CPython counts cancelled timers to compact the heap; the head is cleaned in _run_once.
-  }
-
   /** One full iteration: select, move due timers to ready, run what was ready then. */
   *_run_once(): Blocking<void> {
     // Remove delayed calls that were cancelled from head of queue.

@@ -58,10 +58,8 @@ export class TimerHandle extends Handle {
   lessThan(other: TimerHandle): boolean {
     return this._when < other._when || (this._when === other._when && this._seq < other._seq);
   }
-  override cancel(): void {
-    if (!this._cancelled) this._loop._timer_handle_cancelled(this);
-    super.cancel();
-  }
+  // No cancel() override: CPython's calls loop._timer_handle_cancelled, which only counts
+  // cancelled timers to compact the heap; _run_once drops cancelled heads (reference/MUTATION.md).
 }
 
 /** The ABC `isinstance(x, AbstractEventLoop)` checks against, with the state every loop reports. */

@@ -152,7 +152,7 @@ export const RULES: Rule[] = [
     text:
       'With no running loop, when no loop is set for the calling thread AND set_event_loop was never called in this ' +
       'thread under the installed policy AND the calling thread is threading.main_thread() (in a forked child: the ' +
-      "thread that called fork), get_event_loop() MUST create a loop with the policy's new_event_loop(), set it as " +
+      "thread that called fork; not a worker thread that is merely named 'MainThread'), get_event_loop() MUST create a loop with the policy's new_event_loop(), set it as " +
       'the current loop of the thread (which counts as a set_event_loop call) and return it; later calls return that ' +
       'same loop, even after it is closed (no re-creation). The new loop is open and not running. ' +
       'Profile 3.12 and later: the creating call MUST emit exactly one DeprecationWarning with message ' +
@@ -177,7 +177,11 @@ export const RULES: Rule[] = [
       '3.10 and 3.11 patch releases removed the warning (gh-100160), which is what 3.10.13 and 3.11.7 show. ' +
       '3.14 (source): implicit creation is removed. BaseDefaultEventLoopPolicy.get_event_loop returns the loop set for the ' +
       'thread or raises RuntimeError("There is no current event loop in thread %r."), in the main thread too, with no ' +
-      'warning; the _set_called flag is gone.',
+      'warning; the _set_called flag is gone. The main thread is recognised by identity, never by name: ' +
+      '`isinstance(threading.current_thread(), threading._MainThread)` in 3.8.18, ' +
+      '`threading.current_thread() is threading.main_thread()` in 3.9.18 to 3.13.0 (events.py, ' +
+      "BaseDefaultEventLoopPolicy.get_event_loop); a worker thread named 'MainThread' raises as in GET-4 " +
+      '(measured on 3.8.18 to 3.13.0, seeds 101 and 202).',
     dependsOn: ['implicitCreation', 'implicitCreationWarns'],
   }),
   r('GET-4', 'GET', 'Otherwise RuntimeError naming the thread', {
@@ -329,7 +333,8 @@ export const RULES: Rule[] = [
     text:
       'On a loop that is running (necessarily in the calling thread, from one of its coroutines or callbacks), ' +
       "run_until_complete and run_forever MUST raise RuntimeError('This event loop is already running') and MUST " +
-      'leave the running loop undisturbed: is_running() stays True and the loop keeps running the caller.',
+      'leave the running loop undisturbed: is_running() stays True and the loop keeps running the caller. The ' +
+      'refused run_until_complete MUST NOT wrap its coroutine in a task: none of the coroutine runs, then or later.',
     rationale: 'asyncio loops are not re-entrant.',
     sources: [
       cpy('base_events.py', 'BaseEventLoop._check_running, run_until_complete, run_forever'),
@@ -350,10 +355,17 @@ export const RULES: Rule[] = [
     text:
       'While loop A runs in a thread, run_until_complete and run_forever of another loop B called in that thread ' +
       "(from a coroutine or a callback of A) MUST raise RuntimeError('Cannot run the event loop while another loop is " +
-      "running'), MUST leave B idle and MUST leave A the running loop of the thread. B MAY run in another thread " +
-      '(RUN-3) and in this thread once A has stopped.',
+      "running'), MUST leave B idle and MUST leave A the running loop of the thread. The refused run_until_complete " +
+      'MUST NOT wrap its coroutine in a task: none of the coroutine runs, then or later (in A or in B). B MAY run in ' +
+      'another thread (RUN-3) and in this thread once A has stopped.',
     rationale: 'One thread, one running loop: the running-loop slot is per thread.',
-    sources: [cpy('base_events.py', 'BaseEventLoop._check_running'), 'python/cpython issue #130145', measured('LIFE-4')],
+    sources: [
+      cpy('base_events.py', 'BaseEventLoop._check_running'),
+      'python/cpython issue #130145',
+      measured('LIFE-4'),
+      'CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0 Lib/asyncio/base_events.py BaseEventLoop.run_until_complete: ' +
+        '_check_closed() and _check_running() come before tasks.ensure_future(future, loop=self) (read in each pyenv install)',
+    ],
     versions:
       '3.8.18 to 3.12.1: as above (measured). 3.13.0 DEVIATES (measured): a failed B.run_forever() clears the ' +
       "thread's running loop (see LIFE-3), so a later B.run_until_complete() from a callback of A, which is still " +
@@ -402,9 +414,16 @@ export const RULES: Rule[] = [
     text:
       'If the loop is stopped (loop.stop()) before the task of run_until_complete is done, run_until_complete MUST ' +
       "raise RuntimeError('Event loop stopped before Future completed.'). The task MUST NOT be cancelled: it stays " +
-      'pending on the loop and resumes when the loop next runs (e.g. during a later run_until_complete).',
+      'pending on the loop and resumes when the loop next runs (e.g. during a later run_until_complete or ' +
+      'run_forever): the statement it was suspended in completes normally (sleep returns None) and the rest of its ' +
+      'coroutine runs. (Its observations after the early stop are checked under this rule, not TASK-2 or TASK-5.)',
     rationale: 'run_until_complete is run_forever plus a done-callback that stops the loop; an earlier stop wins.',
-    sources: [cpy('base_events.py', 'BaseEventLoop.run_until_complete'), measured('LIFE-8')],
+    sources: [
+      cpy('base_events.py', 'BaseEventLoop.run_until_complete'),
+      measured('LIFE-8'),
+      'CPython 3.8.18 to 3.13.0 run_until_complete only removes its done-callback and raises: nothing cancels the ' +
+        'future (read in each pyenv install); run on each with `loopspec run --rule LIFE-8 --runs 300` (stopRerunPrograms)',
+    ],
     versions: 'Identical in every measured version.',
   }),
 
@@ -454,9 +473,13 @@ export const RULES: Rule[] = [
     text:
       "asyncio.current_task() with no running loop in the calling thread MUST raise RuntimeError('no running event " +
       "loop') (in the main thread, a worker thread or an executor thread). In a callback run by a running loop " +
-      '(call_soon, call_later, call_soon_threadsafe) it MUST return None.',
+      '(call_soon, call_later, call_soon_threadsafe) it MUST return None, also after tasks of that loop have ' +
+      'stepped: a step leaves no current task behind.',
     rationale: 'current_task looks up the running loop first, then the task being stepped on it, which is none during a plain callback.',
-    sources: [cpy('tasks.py', 'current_task (loop = events.get_running_loop())'), measured('TASK-4')],
+    sources: [
+      cpy('tasks.py', 'current_task (loop = events.get_running_loop()), Task.__step (_enter_task ... finally _leave_task)'),
+      measured('TASK-4'),
+    ],
     versions: 'Identical in every measured version.',
   }),
   r('TASK-5', 'TASK', 'sleep(0) yields to the other ready tasks', {
@@ -474,7 +497,9 @@ export const RULES: Rule[] = [
     text:
       "loop.call_soon(cb) MUST return without running cb; callbacks MUST run in the loop's thread in the order " +
       'they were scheduled, sharing one FIFO queue with task steps. A callback scheduled while an iteration runs ' +
-      '(by a callback or a task step) MUST run in a later iteration, after every callback already queued.',
+      '(by a callback or a task step) MUST run in a later iteration, after every callback already queued. A ' +
+      'callback MUST run only when its own loop runs: one scheduled on a loop that is not run again (or is closed ' +
+      'first) MUST NOT run at all, in particular not while another loop runs.',
     rationale: 'The ready queue is a deque consumed ntodo-at-a-time per iteration.',
     sources: [
       cpy('base_events.py', 'BaseEventLoop.call_soon, _call_soon, _run_once'),
@@ -488,7 +513,9 @@ export const RULES: Rule[] = [
       'loop.call_later(delay, cb) MUST schedule cb at deadline loop.time() + delay and timers MUST run in order of ' +
       'deadline, none before its deadline. A delay of 0 or less is allowed and means due now, but the timer is moved ' +
       'to the ready queue only when an iteration finds it due, after the callbacks already queued: a call_soon made ' +
-      'after call_later(0) still runs first. Callbacks with equal delays scheduled one after the other run in call ' +
+      'after call_later(0) still runs first. So a call_soon callback MUST run before a timer of its loop when it was ' +
+      'scheduled before the timer, or after it but before the loop began another iteration (from the same callback ' +
+      'or task step, or while the loop was idle), whatever the delay. Callbacks with equal delays scheduled one after the other run in call ' +
       'order in practice, because the clock advances between calls and their deadlines differ. Exact ties are NOT ' +
       'FIFO in CPython (a binary heap): ten call_at callbacks with one identical deadline ran in the order ' +
       '0 2 6 5 9 8 7 1 3 4; an implementation MAY order exact ties in any order and conformance MUST NOT test them.',
@@ -496,6 +523,9 @@ export const RULES: Rule[] = [
     sources: [
       cpy('base_events.py', 'BaseEventLoop.call_later, call_at, _run_once (heapq)'),
       cpy('events.py', 'TimerHandle.__lt__, __eq__'),
+      'CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0 Lib/asyncio/base_events.py BaseEventLoop._run_once: ' +
+        'select(timeout), _process_events, then the due timers are popped from the heap and appended to _ready, then ' +
+        'ntodo = len(_ready) (read in each pyenv install; only the timeout arithmetic differs, in 3.13.0)',
       measured('SCHED-2'),
       'measured: ten loop.call_at(same when) callbacks, script in spec/FACTS.md, on CPython 3.8.18, 3.12.1, 3.13.0',
     ],
@@ -517,9 +547,13 @@ export const RULES: Rule[] = [
   r('SCHED-4', 'SCHED', 'A closed loop refuses callbacks', {
     text:
       "loop.call_soon, loop.call_later and loop.call_soon_threadsafe on a closed loop MUST raise RuntimeError('Event " +
-      "loop is closed') and schedule nothing.",
+      "loop is closed') and schedule nothing, call_soon_threadsafe also when called from another thread.",
     rationale: 'Callbacks on a closed loop would never run.',
-    sources: [cpy('base_events.py', 'BaseEventLoop.call_soon, call_at, call_soon_threadsafe (_check_closed)'), measured('SCHED-4')],
+    sources: [
+      cpy('base_events.py', 'BaseEventLoop.call_soon, call_at, call_soon_threadsafe (_check_closed)'),
+      'CPython 3.8.18 to 3.13.0 call_soon_threadsafe calls self._check_closed() first (read in each pyenv install)',
+      measured('SCHED-4'),
+    ],
     versions: 'Identical in every measured version.',
   }),
 
@@ -622,7 +656,13 @@ export const RULES: Rule[] = [
     ],
     versions:
       'Same observations in every measured version: 3.8 to 3.11 rely on the pid recorded with the running loop; ' +
-      '3.12+ also reset it in an after-fork hook.',
+      '3.12+ also reset it in an after-fork hook. A loop that the child creates and runs itself is its running loop ' +
+      '(get_running_loop, _get_running_loop and get_event_loop return it inside run_until_complete), because ' +
+      '_set_running_loop records os.getpid() at the time the loop starts, not a pid cached at import (events.py ' +
+      '_set_running_loop, 3.8.18 to 3.13.0; measured on each of them with generated programs, seeds 101 and 202). ' +
+      'The parent is not reset: on_fork is registered with after_in_child only (events.py 3.12.1 and 3.13.0, ' +
+      '`os.register_at_fork(after_in_child=on_fork)`), so once the fork statement returns the parent still has its ' +
+      'running loop (measured, same seeds).',
   }),
   r('FORK-2', 'FORK', 'A forked child starts with fresh per-thread policy state', {
     text:
@@ -644,7 +684,14 @@ export const RULES: Rule[] = [
     versions:
       'Measured: 3.8.18, 3.9.18, 3.10.13, 3.11.7 keep the state (see text); 3.12.1 and 3.13.0 reset it (events.on_fork, ' +
       'new in 3.12). 3.14 (source): the at-fork hook is kept, and with no implicit creation get_event_loop() in the ' +
-      'child raises RuntimeError until a loop is set there.',
+      'child raises RuntimeError until a loop is set there. The parent keeps its per-thread policy state after the ' +
+      'fork returns in every version (3.12.1, 3.13.0: the hook is registered after_in_child only; measured on 3.8.18 ' +
+      'to 3.13.0 with generated programs, seeds 101 and 202). Forked from a worker thread that its starter joined at ' +
+      "once (nothing else alive): the child sees the worker's state as above (3.8 to 3.11) or fresh state (3.12+); " +
+      'where the worker never called set_event_loop, 3.8.18 raises RuntimeError in the child (its events.py tests ' +
+      "isinstance(threading.current_thread(), threading._MainThread), false for the worker's Thread that became the " +
+      "child's main thread) while 3.9.18 to 3.11.7 create a loop silently (measured); no profile switch separates " +
+      '3.8 from 3.9, so that case is left out of the model (conformance/oracle/events.ts).',
     dependsOn: ['forkHook', 'implicitCreation', 'implicitCreationWarns'],
   }),
 ];

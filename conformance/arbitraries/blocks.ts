@@ -18,6 +18,55 @@ export const plain: Arb<Plain> = fc.oneof(fc.constant(null), fc.integer({ min: 0
 
 export const st = <S extends Stmt>(s: S): S => s;
 
+// ---- removable scaffolding -----------------------------------------------------------------
+
+/**
+ * A family's fixed statements (a prelude, a loop to run, a join, a check at the end) are
+ * removable: always generated, drawing nothing more from the random source (so every family
+ * generates, seed for seed, the programs it did before), and the shrinker tries leaving each
+ * out first, so a shrunk counterexample keeps only the statements its failure needs. A program
+ * left without a statement it needs to be deterministic (a join, a stop) is filtered out by
+ * the runner, shrink candidates included.
+ */
+class Removable<T> extends fc.Arbitrary<T | null> {
+  private readonly arb: Arb<T>;
+  constructor(arb: Arb<T>) {
+    super();
+    this.arb = arb;
+  }
+  generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<T | null> {
+    return this.arb.generate(mrng, biasFactor);
+  }
+  canShrinkWithoutContext(value: unknown): value is T | null {
+    return value === null || this.arb.canShrinkWithoutContext(value);
+  }
+  shrink(value: T | null, context: unknown): fc.Stream<fc.Value<T | null>> {
+    if (value === null) return fc.Stream.nil();
+    return fc.Stream.of<fc.Value<T | null>>(new fc.Value(null, undefined)).join(this.arb.shrink(value, context));
+  }
+}
+
+/** The value arb generates, that the shrinker tries to remove (null) before shrinking it. */
+export const removable = <T>(arb: Arb<T>): Arb<T | null> => new Removable(arb);
+
+/** Whether to keep a fixed statement: generated true, shrinks to false. */
+export const kept: Arb<boolean> = removable(fc.constant(true)).map((k) => k === true);
+
+/** n independent keep-flags, for families that build their fixed statements in a map. */
+export const keeps = (n: number): Arb<boolean[]> => fc.tuple(...Array.from({ length: n }, () => kept));
+
+/** Reads flags in order: each call keeps its statements or leaves them out (flags past the end keep). */
+export function flagged(flags: boolean[]): (...stmts: Stmt[]) => Stmt[] {
+  let i = 0;
+  return (...stmts) => (flags[i++] === false ? [] : stmts);
+}
+
+/** A sequence of fixed statements (each removable) and lists of statements (which shrink by themselves). */
+export function seq(...parts: Array<Stmt | Arb<Stmt[]>>): Arb<Stmt[]> {
+  const lists = parts.map((p) => (p instanceof fc.Arbitrary ? p : kept.map((k): Stmt[] => (k ? [p] : []))));
+  return fc.tuple(...lists).map((ls) => ls.flat());
+}
+
 // ---- leaves ------------------------------------------------------------------------------
 
 /** Finding and binding loops: no nested body. */
@@ -84,11 +133,11 @@ export function syncStmt(mix: Mix, depth: number, loops: Arb<string>): Arb<Stmt>
   return fc.oneof(...options.filter((o) => o.weight > 0));
 }
 
-/** A callback: usually a mark first (ordering rules read it), then a few statements. */
+/** A callback: a mark first (ordering rules read it; the shrinker may remove it), then a few statements. */
 export function callbackBody(mix: Mix, depth: number, loops: Arb<string>): Arb<Stmt[]> {
   return fc
-    .tuple(markStmt, fc.array(syncStmt({ ...mix, nested: Math.floor(mix.nested / 2) }, depth, loops), { maxLength: 2 }))
-    .map(([m, rest]) => [m, ...rest]);
+    .tuple(removable(markStmt), fc.array(syncStmt({ ...mix, nested: Math.floor(mix.nested / 2) }, depth, loops), { maxLength: 2 }))
+    .map(([m, rest]) => (m ? [m, ...rest] : rest));
 }
 
 export function coroStmt(mix: Mix, depth: number, loops: Arb<string>): Arb<Stmt> {
@@ -118,7 +167,7 @@ export function coroBody(mix: Mix, depth: number, loops: Arb<string>): Arb<Stmt[
     .map(([body, end]) => (end ? [...body, end] : body));
 }
 
-/** The function given to run_in_executor: what it sees of loops, then its outcome. */
+/** The function given to run_in_executor: what it sees of loops, then its outcome (each removable). */
 export function executorBody(): Arb<Stmt[]> {
   const look = fc.constantFrom<Stmt>(
     { op: 'current_thread' },
@@ -126,17 +175,24 @@ export function executorBody(): Arb<Stmt[]> {
     { op: 'get_running_loop' },
     { op: 'peek_running_loop' },
   );
-  return fc.tuple(fc.array(look, { minLength: 1, maxLength: 3 }), ending).map(([b, e]) => [...b, e]);
+  return fc
+    .tuple(removable(fc.array(look, { minLength: 1, maxLength: 3 })), removable(ending))
+    .map(([b, e]) => [...(b ?? []), ...(e ? [e] : [])]);
 }
 
 // ---- programs ------------------------------------------------------------------------------
 
 export const program = (main: Stmt[]): Program => ({ version: 1, main });
 
-/** Loops bound first, so most references resolve. */
-export const prelude = fc
+/** Loops bound first, so most references resolve (at least one; this also creates the policy). */
+export const boundLoops = fc
   .array(mainLoop, { minLength: 1, maxLength: 2 })
   .map((names) => [...new Set(names)].map((as) => st({ op: 'new_event_loop', as })));
+
+/** Loops bound first, so most references resolve (removable, and each loop of it too). */
+export const prelude = removable(fc.array(mainLoop, { minLength: 1, maxLength: 2 })).map((names) =>
+  [...new Set(names ?? [])].map((as) => st({ op: 'new_event_loop', as })),
+);
 
 /** Top-level statement soup of one mix. */
 export function soup(mix: Mix, maxLength = 6): Arb<Program> {

@@ -4,6 +4,7 @@
  * that decide them.
  */
 import type { Stmt } from '../../language/program.ts';
+import { walk as statements } from '../../language/program.ts';
 import { PyErr } from './state.ts';
 import type { Coro, MLoop } from './state.ts';
 import { spawnTask } from './tasks.ts';
@@ -36,14 +37,26 @@ export function stop(walk: Walk, s: StmtOf<'stop'>, tags: RuleTags): null {
 export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, tags: RuleTags): unknown {
   const loop = walk.guards.loopVar(s.loop, 'run_until_complete');
   const rule = refusal(walk, loop);
-  if (rule) tags.outcome.push(rule);
+  if (rule) {
+    tags.outcome.push(rule);
+    // The refusal comes before the coroutine is wrapped in a task: none of it ever runs.
+    for (const x of statements(s.body)) walk.exps.push({ rule, kind: 'ran', stmt: x.id!, expected: false });
+  }
   walk.m.checkCanRun(loop);
   tags.outcome.push('LIFE-1');
   const task = spawnTask(walk, loop, s.body);
+  walk.orderings.runStarted(loop);
   try {
     return walk.m.runUntilComplete(loop, task);
   } catch (e) {
-    if (e instanceof PyErr && e.message === 'Event loop stopped before Future completed.') tags.outcome.push('LIFE-8');
+    if (e instanceof PyErr && e.message === 'Event loop stopped before Future completed.') {
+      tags.outcome.push('LIFE-8');
+      walk.orderings.stoppedEarly(
+        task,
+        s.body.map((x) => x.id!),
+        new Set(Object.keys(walk.obs)),
+      );
+    }
     throw e;
   }
 }
@@ -53,6 +66,7 @@ export function runForever(walk: Walk, s: StmtOf<'run_forever'>, tags: RuleTags)
   const loop = walk.guards.loopVar(s.loop, 'run_forever');
   const rule = refusal(walk, loop);
   const inRunningLoop = m.runningLoop() !== null;
+  walk.orderings.runStarted(loop);
   try {
     m.runForever(loop);
   } catch (e) {
@@ -77,7 +91,7 @@ function refusal(walk: Walk, loop: MLoop): string | undefined {
 }
 
 /** call_soon, call_later and call_soon_threadsafe. */
-export function schedule(walk: Walk, s: StmtOf<'call_soon' | 'call_later' | 'call_soon_threadsafe'>, tags: RuleTags): null {
+export function schedule(walk: Walk, s: StmtOf<'call_soon' | 'call_later' | 'call_soon_threadsafe'>, tags: RuleTags, where?: Where): null {
   const m = walk.m;
   const loop = walk.guards.loopVar(s.loop, s.op);
   tags.outcome.push('SCHED-4');
@@ -90,8 +104,25 @@ export function schedule(walk: Walk, s: StmtOf<'call_soon' | 'call_later' | 'cal
     m.callSoonThreadsafe(loop, cb);
     if (loop.thread !== m.thread) walk.threadsafeFromOtherThread = true;
   }
-  if (s.body[0]?.op === 'mark') walk.orderings.scheduledCallback(s.body[0].id!, loop);
+  if (s.body[0]?.op === 'mark')
+    walk.orderings.scheduledCallback({ id: s.body[0].id!, loop, via, thread: m.thread, segment: segment(walk, loop, where) });
   return null;
+}
+
+/**
+ * The stretch of `loop`'s life the caller is in, in which the loop cannot begin an
+ * iteration: the callback of the loop being run, the step of its task, or the time it is
+ * idle (from the main thread, no other thread started and not yet run). Else unknown.
+ */
+function segment(walk: Walk, loop: MLoop, where?: Where): unknown {
+  const m = walk.m;
+  if (loop.thread === null) {
+    const others = m.threads.some((t) => t !== m.thread && t.status === 'runnable');
+    return m.thread.kind === 'main' && !others ? walk.orderings.idleSegment(loop) : undefined;
+  }
+  if (loop.thread !== m.thread) return undefined;
+  if (where?.loop === loop) return where;
+  return loop.currentTask ? walk.orderings.stepSegment(loop.currentTask) : undefined;
 }
 
 function callback(walk: Walk, body: Stmt[], where: Where): void {
@@ -112,5 +143,10 @@ export function* runInExecutor(walk: Walk, s: StmtOf<'run_in_executor'>, tags: R
     const end = walk.syncBody(s.body);
     return end ? end.returned : null;
   });
-  return yield* walk.m.await(f);
+  const task = loop.currentTask;
+  try {
+    return yield* walk.m.await(f);
+  } finally {
+    if (task) walk.orderings.resumed(task);
+  }
 }

@@ -101,11 +101,23 @@ export class Determinism {
     if (t.status === 'runnable' && t.starter === cur && cur.clock === t.starterClock + 1) this.sequentialThreads.add(t);
   }
 
-  /** os.fork copies only the forking thread: the other threads' state would be a race. */
+  /**
+   * os.fork copies only the forking thread: the other threads' state would be a race. A
+   * program thread may fork when its starters joined it at once (each blocked in that join,
+   * running nothing), and no other thread is alive: then the fork is as sequential as one
+   * from the main thread (FORK-2, measured by fixtures/probes/FORK-2.json).
+   */
   forking(): void {
     const m = this.m;
-    if (m.thread.kind !== 'main') throw new OutOfModel('fork from a thread other than the main thread');
-    if (m.threads.some((t) => t.pid === m.pid && t !== m.thread && t.status !== 'done'))
+    const cur = m.thread;
+    const waiting = new Set<MThread>();
+    if (cur.kind === 'program') {
+      for (let t: MThread | null = cur; t && t.kind === 'program'; t = t.starter) {
+        if (!this.sequentialThreads.has(t) || !t.starter) throw new OutOfModel('fork from a thread that races with its starter');
+        waiting.add(t.starter);
+      }
+    } else if (cur.kind !== 'main') throw new OutOfModel('fork from a thread other than the main thread or a program thread');
+    if (m.threads.some((t) => t.pid === m.pid && t !== cur && !waiting.has(t) && t.status !== 'done'))
       throw new OutOfModel('fork while another thread is alive');
   }
 

@@ -2,11 +2,12 @@
  * The ordering rules: which marks' relative order a rule decides. The oracle reports every
  * mark as it runs, with where it ran (a callback of which loop, a task), and what else
  * happened that ordering depends on (stops, sleeps, task creations). When the prediction is
- * done, the order it predicted becomes the expectations of SCHED-1, SCHED-2, TASK-1, TASK-5
- * and LIFE-7.
+ * done, the order it predicted becomes the expectations of SCHED-1, SCHED-2, TASK-1, TASK-5,
+ * LIFE-7 and LIFE-8, including what must never run and orders across the ready queue and the
+ * timers.
  */
 import type { Expectation } from '../predictions.ts';
-import type { MLoop, MTask } from './state.ts';
+import type { MLoop, MTask, MThread } from './state.ts';
 
 /** A mark that ran, with where and why it ran. */
 export interface MarkRun {
@@ -20,9 +21,28 @@ export interface MarkRun {
   deadline?: number;
 }
 
+/**
+ * A callback whose first statement is a mark, as it was scheduled: by which thread, in which
+ * order, and in which segment of its loop's life (a stretch in which the loop cannot begin an
+ * iteration: one callback, one task step, or the time the loop is idle between two runs).
+ */
+export interface Scheduled {
+  id: string;
+  loop: MLoop;
+  via: 'soon' | 'later' | 'threadsafe';
+  thread: MThread;
+  seq: number;
+  /** Compared with ===; undefined when the segment is not known. */
+  segment?: unknown;
+}
+
 export class Orderings {
   private marks: MarkRun[] = [];
-  private scheduled: Array<{ id: string; loop: MLoop }> = [];
+  private scheduled: Scheduled[] = [];
+  private runs = new Map<MLoop, number>();
+  private steps = new Map<MTask, number>();
+  private early = new Set<MTask>();
+  private earlyBodies: Array<{ ids: string[]; before: Set<string> }> = [];
   private stopped = new Set<MLoop>();
   private sleptIn = new Set<MLoop>();
   private taskStarts: Array<{ creatorNext: string; taskFirst: string }> = [];
@@ -31,9 +51,40 @@ export class Orderings {
     this.marks.push(mark);
   }
 
-  /** A callback whose first statement is the mark `id` was scheduled on `loop`. */
-  scheduledCallback(id: string, loop: MLoop): void {
-    this.scheduled.push({ id, loop });
+  /** A callback whose first statement is the mark `id` was scheduled. */
+  scheduledCallback(s: Omit<Scheduled, 'seq'>): void {
+    this.scheduled.push({ ...s, seq: this.scheduled.length });
+  }
+
+  /** A run of `loop` starts (or is attempted): its idle segment ends. */
+  runStarted(loop: MLoop): void {
+    this.runs.set(loop, (this.runs.get(loop) ?? 0) + 1);
+  }
+
+  /** The segment of an idle loop: it lasts until the loop's next run. */
+  idleSegment(loop: MLoop): string {
+    return `idle:${loop.id}:${this.runs.get(loop) ?? 0}`;
+  }
+
+  /** A task resumed after a suspension (or an await that did not suspend): a new step. */
+  resumed(task: MTask): void {
+    this.steps.set(task, (this.steps.get(task) ?? 0) + 1);
+  }
+
+  /** The segment of the step `task` is in. */
+  stepSegment(task: MTask): string {
+    return `step:${task.id}:${this.steps.get(task) ?? 0}`;
+  }
+
+  /** LIFE-8: the task of a run_until_complete stopped early; `ids` are its body's statements. */
+  stoppedEarly(task: MTask, ids: string[], before: Set<string>): void {
+    this.early.add(task);
+    this.earlyBodies.push({ ids, before });
+  }
+
+  /** Whether `task` was left pending by a run_until_complete stopped early (LIFE-8). */
+  leftPending(task: MTask | undefined): boolean {
+    return task !== undefined && this.early.has(task);
   }
 
   stop(loop: MLoop): void {
@@ -91,6 +142,39 @@ export class Orderings {
     // LIFE-7: on a loop that was stopped, exactly the callbacks the model ran have run.
     for (const { id, loop } of this.scheduled) {
       if (this.stopped.has(loop)) out.push({ rule: 'LIFE-7', kind: 'ran', stmt: id, expected: ran(id) });
+    }
+    // SCHED-1: a call_soon callback that its loop never got to (never run again, or closed
+    // first) never runs, in no loop. Not after a fork: a child's copy of the loop may run it.
+    // Not on asyncio.run's loop: how many iterations its shutdown runs is left unspecified.
+    const forked = Object.keys(order).some((c) => c.startsWith('fork:'));
+    for (const { id, loop, via } of this.scheduled) {
+      if (via === 'soon' && !forked && !loop.fromRun && !this.stopped.has(loop) && !ran(id))
+        out.push({ rule: 'SCHED-1', kind: 'ran', stmt: id, expected: false });
+    }
+    if (!forked) out.push(...this.crossQueue());
+    // LIFE-8: the task of a run_until_complete stopped early resumes when its loop runs again.
+    for (const { ids, before } of this.earlyBodies) {
+      for (const id of ids) if (!before.has(id) && ran(id)) out.push({ rule: 'LIFE-8', kind: 'ran', stmt: id, expected: true });
+    }
+    return out;
+  }
+
+  /**
+   * SCHED-2 across queues: a timer joins the ready queue only in an iteration that begins
+   * after it was scheduled, behind the callbacks already queued. So a call_soon callback C
+   * runs before a timer T of its loop when C was scheduled before T, or in the same segment
+   * as T (by the same thread; both ran, in one context; no fork copied the queues).
+   */
+  private crossQueue(): Expectation[] {
+    const ctxOf = new Map(this.marks.map((mk) => [mk.id, mk.ctx]));
+    const out: Expectation[] = [];
+    for (const c of this.scheduled) {
+      if (c.via !== 'soon' || !ctxOf.has(c.id)) continue;
+      for (const t of this.scheduled) {
+        if (t.via !== 'later' || t.loop !== c.loop || t.thread !== c.thread || ctxOf.get(t.id) !== ctxOf.get(c.id)) continue;
+        if (!(c.seq < t.seq || (c.segment !== undefined && c.segment === t.segment))) continue;
+        out.push({ rule: 'SCHED-2', kind: 'order', context: ctxOf.get(c.id)!, expected: [c.id, t.id] });
+      }
     }
     return out;
   }

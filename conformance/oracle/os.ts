@@ -1,6 +1,17 @@
 /** os.fork: the child runs its body on a copy of the forking thread, then exits; the parent waits. */
 import { PyErr } from './state.ts';
+import type { MThread } from './state.ts';
 import type { StmtOf, Walk } from './walk.ts';
+
+/** Each fork child's thread, to the thread that forked it (the main thread, or a worker: FORK-2). */
+const forkedBy = new WeakMap<MThread, MThread>();
+
+/** The thread a fork child's thread copies, through forks of forks: not itself a fork child. */
+export function forkingThread(t: MThread): MThread {
+  let u = t;
+  while (u.kind === 'fork' && forkedBy.has(u)) u = forkedBy.get(u)!;
+  return u;
+}
 
 export function fork(walk: Walk, s: StmtOf<'fork'>): null {
   const m = walk.m;
@@ -9,7 +20,9 @@ export function fork(walk: Walk, s: StmtOf<'fork'>): null {
   const parentPid = m.pid;
   const ctx = `fork:${s.id}`;
   walk.forkParentHadRunning.set(ctx, m.runningLoop() !== null);
+  // After the fork the forking thread, even a worker, is the child's threading.main_thread().
   const child = m.makeThread(parent.name, ctx, true, 'fork', () => {});
+  forkedBy.set(child, parent);
   m.pid = 1000 + Number(s.id!.slice(1));
   child.pid = m.pid;
   // The child's thread-local storage is a copy of the forking thread's.
@@ -26,6 +39,8 @@ export function fork(walk: Walk, s: StmtOf<'fork'>): null {
     m.running.delete(child);
   }
   const savedThread = m.thread;
+  // The policy is a global of the process: one the child creates or sets stays in the child.
+  const savedPolicy = m.policy;
   m.thread = child;
   child.status = 'running';
   try {
@@ -36,6 +51,7 @@ export function fork(walk: Walk, s: StmtOf<'fork'>): null {
     child.status = 'done';
     m.thread = savedThread;
     m.pid = parentPid;
+    m.policy = savedPolicy;
   }
   return null;
 }

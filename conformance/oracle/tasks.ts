@@ -48,7 +48,7 @@ export function* sleep(walk: Walk, s: StmtOf<'sleep'>, tags: RuleTags): Coro {
   const loop = walk.guards.requireRunning();
   tags.outcome.push('TASK-5');
   if (s.delay <= 0) walk.orderings.sleep0(loop);
-  return yield* walk.m.sleep(loop, s.delay);
+  return yield* resume(walk, loop.currentTask, tags, walk.m.sleep(loop, s.delay));
 }
 
 /** `await K`, in the coroutine over `body`. */
@@ -56,5 +56,21 @@ export function* awaitTask(walk: Walk, s: StmtOf<'await'>, tags: RuleTags, body:
   const task = walk.guards.useVar(s.task, 'await') as MTask;
   walk.guards.checkAwaitable(task, walk.bodyTask.get(body));
   tags.outcome.push('TASK-2');
-  return yield* walk.m.await(task);
+  return yield* resume(walk, walk.bodyTask.get(body) ?? null, tags, walk.m.await(task));
+}
+
+/**
+ * A suspension of `task`: what follows is a new step. If the task was left pending by a
+ * run_until_complete stopped early, its resumption (a later run of the loop) is what LIFE-8
+ * decides, not the rule of the statement.
+ */
+function* resume(walk: Walk, task: MTask | null, tags: RuleTags, suspend: Coro): Coro {
+  try {
+    return yield* suspend;
+  } finally {
+    if (task) {
+      walk.orderings.resumed(task);
+      if (walk.orderings.leftPending(task)) tags.outcome.splice(0, tags.outcome.length, 'LIFE-8');
+    }
+  }
 }

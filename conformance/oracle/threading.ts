@@ -1,4 +1,5 @@
 /** threading: starting and joining the program's threads, and which thread runs a statement. */
+import { forkingThread } from './os.ts';
 import { PyErr } from './state.ts';
 import type { RuleTags, StmtOf, Walk, Where } from './walk.ts';
 
@@ -24,5 +25,7 @@ export function currentThread(walk: Walk, _s: StmtOf<'current_thread'>, tags: Ru
   if (t.kind === 'executor') tags.outcome.push('EXEC-1');
   if (where?.via === 'threadsafe') tags.outcome.push('SCHED-3');
   if (t.kind === 'executor' || t.kind === 'internal') return 'other';
-  return t.isMain && t.name === 'MainThread' ? 'main' : t.name;
+  // A fork child's only thread keeps the program name of the thread that forked it.
+  const u = forkingThread(t);
+  return u.kind === 'main' ? 'main' : u.name;
 }

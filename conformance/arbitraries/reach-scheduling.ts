@@ -1,0 +1,244 @@
+/**
+ * Families that reach the scheduling, task and lifecycle clauses the broad families miss:
+ * call_soon callbacks against due timers (SCHED-2 across queues), what must never run (the
+ * coroutine of a refused run_until_complete: LIFE-2, LIFE-3, LIFE-4; a callback of a loop
+ * that does not run: SCHED-1), a run_until_complete stopped early whose task resumes when the
+ * loop runs again (LIFE-8), current_task in a callback after a task has stepped (TASK-4), and
+ * callbacks offered to a closed loop, call_soon_threadsafe included (SCHED-4).
+ */
+import fc from 'fast-check';
+import type { Stmt } from '../../language/program.ts';
+import { program, st } from './blocks.ts';
+
+const tag = fc.constantFrom('a', 'b', 'c', 'd');
+const mark = (t: string): Stmt => ({ op: 'mark', tag: t });
+
+/** How L1 is run once everything is scheduled: until a sleep, or forever until a stop timer. */
+const runL1 = fc.constantFrom<Stmt[]>(
+  [{ op: 'run_until_complete', loop: 'L1', body: [{ op: 'sleep', delay: 0.2 }] }],
+  [
+    { op: 'call_later', loop: 'L1', delay: 0.2, body: [{ op: 'stop', loop: 'L1' }] },
+    { op: 'run_forever', loop: 'L1' },
+  ],
+);
+
+/** One scheduled callback: call_soon, or a timer mostly due at once. */
+const oneCallback: fc.Arbitrary<Stmt> = fc
+  .tuple(fc.constantFrom('soon', 'soon', 'later'), fc.constantFrom(0, 0, 0.05), tag)
+  .map(([kind, d, t]) =>
+    kind === 'soon'
+      ? st({ op: 'call_soon', loop: 'L1', body: [mark(t)] })
+      : st({ op: 'call_later', loop: 'L1', delay: d, body: [mark(t)] }),
+  );
+
+/** A callback, sometimes one that schedules more callbacks itself. */
+const callbackTree: fc.Arbitrary<Stmt> = fc
+  .tuple(oneCallback, fc.array(oneCallback, { maxLength: 3 }))
+  .map(([cb, inner]) =>
+    inner.length === 0 || cb.op === 'call_later' ? cb : ({ ...cb, body: [...(cb as { body: Stmt[] }).body, ...inner] } as Stmt),
+  );
+
+/**
+ * call_soon callbacks and timers (mostly due at once) scheduled in one segment: from the
+ * main thread before the loop runs, from one callback, or from one task step (sometimes
+ * split by sleep(0)).
+ */
+export const crossQueuePrograms = fc
+  .tuple(fc.constantFrom('main', 'callback', 'task'), fc.array(callbackTree, { minLength: 2, maxLength: 6 }), runL1, fc.boolean())
+  .map(([from, cbs, run, split]) => {
+    const loop: Stmt = { op: 'new_event_loop', as: 'L1' };
+    if (from === 'main') return program([loop, ...cbs, ...run]);
+    if (from === 'callback') return program([loop, { op: 'call_soon', loop: 'L1', body: [mark('p'), ...cbs] }, ...run]);
+    const half = Math.ceil(cbs.length / 2);
+    const body: Stmt[] = [
+      ...cbs.slice(0, half),
+      ...(split ? [st({ op: 'sleep', delay: 0 })] : []),
+      ...cbs.slice(half),
+      { op: 'sleep', delay: 0.2 },
+    ];
+    return program([loop, { op: 'run_until_complete', loop: 'L1', body }]);
+  });
+
+/** A coroutine body that would show it ran: marks around suspensions. */
+const tellTale = fc.constantFrom<Stmt[]>(
+  [mark('x')],
+  [mark('x'), { op: 'sleep', delay: 0 }, mark('y')],
+  [{ op: 'sleep', delay: 0 }, mark('y'), { op: 'return', value: 1 }],
+);
+
+/** A run_until_complete that the loop refuses: closed (LIFE-2), already running (LIFE-3), another loop running (LIFE-4). */
+export const refusedRunPrograms = fc
+  .tuple(fc.constantFrom('closed', 'same', 'other', 'other-callback'), tellTale, fc.array(tag, { maxLength: 2 }), fc.boolean())
+  .map(([how, body, after, later]) => program(refusedRun(how, body, after, later)));
+
+/** The refused run, then (if `later`) each loop runs again, where a wrongly made task would run. */
+function refusedRun(how: string, body: Stmt[], after: string[], later: boolean): Stmt[] {
+  const main = refusedRunMain(how, body, after);
+  if (!later) return main;
+  const rerun = (loop: string): Stmt => ({
+    op: 'run_until_complete',
+    loop,
+    body: [
+      { op: 'sleep', delay: 0 },
+      { op: 'sleep', delay: 0 },
+    ],
+  });
+  return [...main, rerun('L1'), rerun('L2')];
+}
+
+function refusedRunMain(how: string, body: Stmt[], after: string[]): Stmt[] {
+  const loops: Stmt[] = [
+    { op: 'new_event_loop', as: 'L1' },
+    { op: 'new_event_loop', as: 'L2' },
+  ];
+  const outerTail: Stmt[] = [...after.map(mark), { op: 'sleep', delay: 0 }, { op: 'sleep', delay: 0.05 }, mark('z')];
+  if (how === 'closed')
+    return [
+      ...loops,
+      { op: 'close', loop: 'L2' },
+      { op: 'run_until_complete', loop: 'L2', body },
+      {
+        op: 'run_until_complete',
+        loop: 'L1',
+        body: [{ op: 'run_until_complete', loop: 'L2', body: body.map((s) => ({ ...s })) }, ...outerTail],
+      },
+    ];
+  if (how === 'other-callback')
+    return [
+      ...loops,
+      { op: 'call_soon', loop: 'L1', body: [mark('p'), { op: 'run_until_complete', loop: 'L2', body }] },
+      { op: 'call_later', loop: 'L1', delay: 0.1, body: [{ op: 'stop', loop: 'L1' }] },
+      { op: 'run_forever', loop: 'L1' },
+      { op: 'is_running', loop: 'L2' },
+    ];
+  const target = how === 'same' ? 'L1' : 'L2';
+  return [...loops, { op: 'run_until_complete', loop: 'L1', body: [{ op: 'run_until_complete', loop: target, body }, ...outerTail] }];
+}
+
+/** Callbacks of a loop that does not run (or is closed) while another loop runs. */
+export const foreignCallbackPrograms = fc
+  .tuple(
+    fc.array(tag, { minLength: 1, maxLength: 3 }),
+    fc.array(tag, { minLength: 1, maxLength: 2 }),
+    fc.constantFrom('idle', 'closed', 'from-callback', 'from-task'),
+    runL1,
+  )
+  .map(([foreign, own, how, run]) => {
+    const onL2 = foreign.map((t): Stmt => ({ op: 'call_soon', loop: 'L2', body: [mark(t)] }));
+    const onL1 = own.map((t): Stmt => ({ op: 'call_soon', loop: 'L1', body: [mark(t)] }));
+    const loops: Stmt[] = [
+      { op: 'new_event_loop', as: 'L1' },
+      { op: 'new_event_loop', as: 'L2' },
+    ];
+    if (how === 'from-callback') return program([...loops, { op: 'call_soon', loop: 'L1', body: [mark('p'), ...onL2] }, ...onL1, ...run]);
+    if (how === 'from-task')
+      return program([
+        ...loops,
+        { op: 'run_until_complete', loop: 'L1', body: [...onL2, ...onL1, { op: 'sleep', delay: 0 }, { op: 'sleep', delay: 0.05 }] },
+      ]);
+    return program([
+      ...loops,
+      ...onL2,
+      ...(how === 'closed' ? [st({ op: 'close', loop: 'L2' })] : []),
+      ...onL1,
+      ...run,
+      { op: 'is_closed', loop: 'L2' },
+    ]);
+  });
+
+/**
+ * A coroutine stops its own loop and suspends: run_until_complete raises (LIFE-8); then the
+ * loop runs again and the task resumes.
+ */
+export const stopRerunPrograms = fc
+  .tuple(
+    fc.array(tag, { maxLength: 2 }),
+    // 0: resumes in the next run; 0.5: far past every rerun (at most 0.2 s), so real time never resumes it.
+    fc.constantFrom(0, 0, 0.5),
+    fc.array(fc.constantFrom<Stmt>(mark('m'), { op: 'sleep', delay: 0 }, { op: 'current_task' }), { minLength: 1, maxLength: 3 }),
+    fc.constantFrom('until-sleep', 'until-mark', 'forever-soon', 'forever-later'),
+    fc.boolean(),
+  )
+  .map(([before, d, rest, rerun, twice]) => {
+    const first: Stmt = {
+      op: 'run_until_complete',
+      loop: 'L1',
+      body: [...before.map(mark), { op: 'stop', loop: 'L1' }, { op: 'sleep', delay: d }, ...rest, { op: 'return', value: 1 }],
+    };
+    const again: Stmt[] =
+      rerun === 'until-sleep'
+        ? [{ op: 'run_until_complete', loop: 'L1', body: [mark('r'), { op: 'sleep', delay: 0.1 }, { op: 'return', value: 2 }] }]
+        : rerun === 'until-mark'
+          ? [{ op: 'run_until_complete', loop: 'L1', body: [mark('r'), { op: 'return', value: 2 }] }]
+          : [
+              rerun === 'forever-soon'
+                ? st({ op: 'call_soon', loop: 'L1', body: [mark('r'), { op: 'stop', loop: 'L1' }] })
+                : st({ op: 'call_later', loop: 'L1', delay: 0.1, body: [mark('r'), { op: 'stop', loop: 'L1' }] }),
+              { op: 'run_forever', loop: 'L1' },
+            ];
+    return program([
+      { op: 'new_event_loop', as: 'L1' },
+      first,
+      { op: 'is_running', loop: 'L1' },
+      ...again,
+      ...(twice ? again.map((s) => ({ ...s })) : []),
+      { op: 'is_closed', loop: 'L1' },
+    ]);
+  });
+
+/** current_task in callbacks of a loop whose tasks have stepped (and asked for themselves) before. */
+export const currentTaskInCallbackPrograms = fc
+  .tuple(fc.constantFrom('inside', 'after'), fc.boolean(), fc.constantFrom('soon', 'later'), fc.boolean())
+  .map(([when, withTask, via, asks]) => {
+    const cb = (body: Stmt[]): Stmt =>
+      via === 'soon' ? { op: 'call_soon', loop: 'L1', body } : { op: 'call_later', loop: 'L1', delay: 0, body };
+    const ask: Stmt[] = asks ? [{ op: 'current_task' }] : [];
+    const task: Stmt[] = withTask
+      ? [{ op: 'create_task', as: 'K1', body: [mark('k'), { op: 'current_task' }, { op: 'sleep', delay: 0 }, { op: 'current_task' }] }]
+      : [];
+    if (when === 'inside')
+      return program([
+        { op: 'new_event_loop', as: 'L1' },
+        {
+          op: 'run_until_complete',
+          loop: 'L1',
+          body: [...ask, ...task, { op: 'sleep', delay: 0 }, cb([mark('c'), { op: 'current_task' }]), { op: 'sleep', delay: 0.05 }, ...ask],
+        },
+      ]);
+    return program([
+      { op: 'new_event_loop', as: 'L1' },
+      { op: 'run_until_complete', loop: 'L1', body: [...ask, ...task, { op: 'sleep', delay: 0 }, ...ask] },
+      cb([mark('c'), { op: 'current_task' }, { op: 'stop', loop: 'L1' }]),
+      { op: 'run_forever', loop: 'L1' },
+      { op: 'current_task' },
+    ]);
+  });
+
+/** Callbacks offered to a closed loop, call_soon_threadsafe from this thread or another. */
+export const closedSchedulePrograms = fc
+  .tuple(
+    fc.boolean(),
+    fc.constantFrom('threadsafe', 'threadsafe-thread', 'threadsafe', 'soon', 'later'),
+    fc.array(fc.constantFrom<Stmt>({ op: 'is_closed', loop: 'L1' }, { op: 'is_running', loop: 'L1' }), { maxLength: 2 }),
+  )
+  .map(([ranFirst, how, after]) => {
+    const body: Stmt[] = [mark('x')];
+    const offer: Stmt[] =
+      how === 'threadsafe'
+        ? [{ op: 'call_soon_threadsafe', loop: 'L1', body }]
+        : how === 'threadsafe-thread'
+          ? [
+              { op: 'start_thread', thread: 'T1', body: [{ op: 'call_soon_threadsafe', loop: 'L1', body }] },
+              { op: 'join_thread', thread: 'T1' },
+            ]
+          : how === 'soon'
+            ? [{ op: 'call_soon', loop: 'L1', body }]
+            : [{ op: 'call_later', loop: 'L1', delay: 0, body }];
+    return program([
+      { op: 'new_event_loop', as: 'L1' },
+      ...(ranFirst ? [st({ op: 'run_until_complete', loop: 'L1', body: [mark('a')] })] : []),
+      { op: 'close', loop: 'L1' },
+      ...offer,
+      ...after,
+    ]);
+  });

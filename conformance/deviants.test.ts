@@ -1,0 +1,81 @@
+// Deviant plug-ins (fixtures/python/) run on a real CPython, each judged by the full suite: it
+// must fail exactly the rules its one mistake breaks. Without the interpreter, each test says it
+// was skipped, and why: never a pass.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { profileByName } from '../spec/profiles.ts';
+import { startPythonAdapter } from './adapters/python.ts';
+import type { PythonDriverOptions } from './adapters/python.ts';
+import { runSuite } from './runner.ts';
+
+function cpython(version: string): string | undefined {
+  try {
+    const py = `${execFileSync('pyenv', ['prefix', version], { encoding: 'utf8' }).trim()}/bin/python3`;
+    return existsSync(py) ? py : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const DEVIANTS_ENV = { ...process.env, PYTHONPATH: fileURLToPath(new URL('../fixtures/python/', import.meta.url)) };
+
+/** The rules that do not pass when the full suite judges the plug-in on that CPython under its own profile. */
+async function failingRules(python: string, profile: string, o: PythonDriverOptions, runs: number, seed: number): Promise<string[]> {
+  const adapter = await startPythonAdapter({ python, ...o, env: DEVIANTS_ENV });
+  try {
+    const r = await runSuite({ adapter, runs, seed, profile: profileByName(profile)! });
+    expect(r.rules.filter((x) => x.verdict === 'error').map((x) => `${x.id}: ${x.error}`)).toEqual([]);
+    return r.rules.filter((x) => x.verdict !== 'pass').map((x) => x.id);
+  } finally {
+    await adapter.close();
+  }
+}
+
+describe('fork and thread deviants on CPython 3.12.1', () => {
+  it('a policy that recognises the main thread by its name fails GET-4 and FORK-2', async (ctx) => {
+    const py = cpython('3.12.1');
+    if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
+    // A worker named 'MainThread' gets a loop (GET-4); a child forked from worker T1 gets none (FORK-2).
+    expect(await failingRules(py, 'cpython-3.12', { policy: 'deviant_main_by_name:MainByNamePolicy' }, 100, 5)).toEqual([
+      'GET-4',
+      'FORK-2',
+    ]);
+  }, 300_000);
+
+  it('the at-fork reset registered for the parent too fails the parent lookups after a fork', async (ctx) => {
+    const py = cpython('3.12.1');
+    if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
+    // After os.fork() returns, the parent has lost its running loop (GET-1, RUN-1, RUN-2), its
+    // set loop (GET-2) and its implicitly created loop (GET-3).
+    expect(await failingRules(py, 'cpython-3.12', { setup: 'deviant_fork_parent:setup' }, 100, 5)).toEqual([
+      'GET-1',
+      'GET-2',
+      'GET-3',
+      'RUN-1',
+      'RUN-2',
+    ]);
+  }, 300_000);
+});
+
+const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
+  [
+    'call_later(0) callbacks run ahead of call_soon callbacks queued before them',
+    { policy: 'deviant_scheduling:ZeroTimerFirstPolicy' },
+    ['SCHED-2'],
+  ],
+  ['run_until_complete stopped early cancels its task', { policy: 'deviant_scheduling:StoppedEarlyCancelsPolicy' }, ['LIFE-8']],
+  ['call_soon_threadsafe on a closed loop drops the callback', { policy: 'deviant_scheduling:ThreadsafeDropsPolicy' }, ['SCHED-4']],
+  ['current_task() in a callback returns the last task', { setup: 'deviant_scheduling:sticky_current_task' }, ['TASK-4']],
+];
+
+describe('scheduling, task and lifecycle deviants on CPython 3.12.1', () => {
+  // fixtures/python/deviant_scheduling.py: one mistake each, judged by the full suite (100
+  // programs per rule, seed 5) under CPython 3.12.1's own profile.
+  it.for(SCHEDULING_DEVIANTS)('%s fails exactly its rule', { timeout: 300_000 }, async ([, options, rules], ctx) => {
+    const py = cpython('3.12.1');
+    if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
+    expect(await failingRules(py, 'cpython-3.12', options, 100, 5)).toEqual(rules);
+  });
+});

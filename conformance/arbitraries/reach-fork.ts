@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import type { Stmt } from '../../language/program.ts';
-import { findingLeaf, program, st } from './blocks.ts';
+import { findingLeaf, flagged, keeps, program, st } from './blocks.ts';
 
 /** What a body looks up about loops, without changing anything. */
 const look = (loop: string): fc.Arbitrary<Stmt> =>
@@ -91,20 +91,27 @@ export const mainThreadNamePrograms = fc
     fc.boolean(),
     fc.array(fc.constantFrom<Stmt>({ op: 'get_event_loop' }, { op: 'current_thread' }), { maxLength: 2 }),
     fc.boolean(),
+    // Keep-flags for each thread's fixed statements, so that shrinking can drop any of them.
+    fc.tuple(keeps(8), keeps(8)),
   )
-  .map(([names, first, seed, mainAfter, joinEach]) => {
-    const starts = names.map((t): Stmt => {
+  .map(([names, first, seed, mainAfter, joinEach, flags]) => {
+    const starts = names.map((t, i): Stmt => {
       const L = `${t === 'MainThread' ? 'M' : t}L`;
+      const keep = flagged(flags[i]);
       const pattern: Stmt[] = seed
         ? [
-            { op: 'new_event_loop', as: L },
-            { op: 'set_event_loop', arg: L },
-            { op: 'run_until_complete', loop: L, body: [{ op: 'get_running_loop' }, { op: 'get_event_loop' }, { op: 'current_thread' }] },
-            { op: 'get_event_loop' },
-            { op: 'close', loop: L },
+            ...keep({ op: 'new_event_loop', as: L }),
+            ...keep({ op: 'set_event_loop', arg: L }),
+            {
+              op: 'run_until_complete',
+              loop: L,
+              body: [...keep({ op: 'get_running_loop' }), ...keep({ op: 'get_event_loop' }), ...keep({ op: 'current_thread' })],
+            },
+            ...keep({ op: 'get_event_loop' }),
+            ...keep({ op: 'close', loop: L }),
           ]
         : [];
-      return { op: 'start_thread', thread: t, body: [{ op: 'get_event_loop' }, ...first, ...pattern] };
+      return { op: 'start_thread', thread: t, body: [...keep({ op: 'get_event_loop' }), ...first, ...pattern] };
     });
     const joins = names.map((t): Stmt => ({ op: 'join_thread', thread: t }));
     const threads = joinEach ? starts.flatMap((s, i) => [s, joins[i]]) : [...starts, ...joins];

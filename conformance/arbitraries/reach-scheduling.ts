@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import type { Stmt } from '../../language/program.ts';
-import { program, st } from './blocks.ts';
+import { flagged, keeps, program, st } from './blocks.ts';
 
 const tag = fc.constantFrom('a', 'b', 'c', 'd');
 const mark = (t: string): Stmt => ({ op: 'mark', tag: t });
@@ -158,8 +158,14 @@ export const stopRerunPrograms = fc
     fc.array(fc.constantFrom<Stmt>(mark('m'), { op: 'sleep', delay: 0 }, { op: 'current_task' }), { minLength: 1, maxLength: 3 }),
     fc.constantFrom('until-sleep', 'until-mark', 'forever-soon', 'forever-later'),
     fc.boolean(),
+    // Keep-flags for the fixed statements around the runs, so that shrinking can drop them.
+    keeps(4),
   )
-  .map(([before, d, rest, rerun, twice]) => {
+  .map(([before, d, rest, rerun, twice, flags]) => {
+    const keep = flagged(flags);
+    const observeRunning = keep({ op: 'is_running', loop: 'L1' });
+    const observeClosed = keep({ op: 'is_closed', loop: 'L1' });
+    const r = keep(mark('r'));
     const first: Stmt = {
       op: 'run_until_complete',
       loop: 'L1',
@@ -167,22 +173,22 @@ export const stopRerunPrograms = fc
     };
     const again: Stmt[] =
       rerun === 'until-sleep'
-        ? [{ op: 'run_until_complete', loop: 'L1', body: [mark('r'), { op: 'sleep', delay: 0.1 }, { op: 'return', value: 2 }] }]
+        ? [{ op: 'run_until_complete', loop: 'L1', body: [...r, { op: 'sleep', delay: 0.1 }, { op: 'return', value: 2 }] }]
         : rerun === 'until-mark'
-          ? [{ op: 'run_until_complete', loop: 'L1', body: [mark('r'), { op: 'return', value: 2 }] }]
+          ? [{ op: 'run_until_complete', loop: 'L1', body: [...r, { op: 'return', value: 2 }] }]
           : [
               rerun === 'forever-soon'
-                ? st({ op: 'call_soon', loop: 'L1', body: [mark('r'), { op: 'stop', loop: 'L1' }] })
-                : st({ op: 'call_later', loop: 'L1', delay: 0.1, body: [mark('r'), { op: 'stop', loop: 'L1' }] }),
+                ? st({ op: 'call_soon', loop: 'L1', body: [...r, { op: 'stop', loop: 'L1' }] })
+                : st({ op: 'call_later', loop: 'L1', delay: 0.1, body: [...r, { op: 'stop', loop: 'L1' }] }),
               { op: 'run_forever', loop: 'L1' },
             ];
     return program([
       { op: 'new_event_loop', as: 'L1' },
       first,
-      { op: 'is_running', loop: 'L1' },
+      ...observeRunning,
       ...again,
       ...(twice ? again.map((s) => ({ ...s })) : []),
-      { op: 'is_closed', loop: 'L1' },
+      ...observeClosed,
     ]);
   });
 

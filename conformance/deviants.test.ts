@@ -1,36 +1,15 @@
 // Deviant plug-ins (fixtures/python/) run on a real CPython, each judged by the full suite: it
 // must fail exactly the rules its one mistake breaks. Without the interpreter, each test says it
 // was skipped, and why: never a pass.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { profileByName } from '../spec/profiles.ts';
-import { startPythonAdapter } from './adapters/python.ts';
 import type { PythonDriverOptions } from './adapters/python.ts';
-import { runSuite } from './runner.ts';
-
-function cpython(version: string): string | undefined {
-  try {
-    const py = `${execFileSync('pyenv', ['prefix', version], { encoding: 'utf8' }).trim()}/bin/python3`;
-    return existsSync(py) ? py : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const DEVIANTS_ENV = { ...process.env, PYTHONPATH: fileURLToPath(new URL('../fixtures/python/', import.meta.url)) };
+import { cpython, DEVIANTS_ENV, judge } from '../fixtures/helpers/cpython.ts';
 
 /** The rules that do not pass when the full suite judges the plug-in on that CPython under its own profile. */
 async function failingRules(python: string, profile: string, o: PythonDriverOptions, runs: number, seed: number): Promise<string[]> {
-  const adapter = await startPythonAdapter({ python, ...o, env: DEVIANTS_ENV });
-  try {
-    const r = await runSuite({ adapter, runs, seed, profile: profileByName(profile)! });
-    expect(r.rules.filter((x) => x.verdict === 'error').map((x) => `${x.id}: ${x.error}`)).toEqual([]);
-    return r.rules.filter((x) => x.verdict !== 'pass').map((x) => x.id);
-  } finally {
-    await adapter.close();
-  }
+  const judged = await judge(python, profile, { ...o, env: DEVIANTS_ENV }, { runs, seed });
+  expect(judged.errors).toEqual([]);
+  return judged.failing;
 }
 
 describe('fork and thread deviants on CPython 3.12.1', () => {

@@ -1,6 +1,7 @@
 // Deviant plug-ins (fixtures/python/) run on a real CPython, each judged by the full suite: it
 // must fail exactly the rules its one mistake breaks. Without the interpreter, each test says it
-// was skipped, and why: never a pass.
+// was skipped, and why: never a pass. The deviants run side by side (describe.concurrent): each
+// waits mostly on its interpreter's timers.
 import { describe, expect, it } from 'vitest';
 import type { PythonDriverOptions } from './adapters/python.ts';
 import { cpython, DEVIANTS_ENV, judge } from '../fixtures/helpers/cpython.ts';
@@ -12,7 +13,7 @@ async function failingRules(python: string, profile: string, o: PythonDriverOpti
   return judged.failing;
 }
 
-describe('fork and thread deviants on CPython 3.12.1', () => {
+describe.concurrent('fork and thread deviants on CPython 3.12.1', () => {
   it('a policy that recognises the main thread by its name fails GET-4 and FORK-2', async (ctx) => {
     const py = cpython('3.12.1');
     if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
@@ -49,7 +50,7 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ['current_task() in a callback returns the last task', { setup: 'deviant_scheduling:sticky_current_task' }, ['TASK-4']],
 ];
 
-describe('scheduling, task and lifecycle deviants on CPython 3.12.1', () => {
+describe.concurrent('scheduling, task and lifecycle deviants on CPython 3.12.1', () => {
   // fixtures/python/deviant_scheduling.py: one mistake each, judged by the full suite (100
   // programs per rule, seed 5) under CPython 3.12.1's own profile.
   it.for(SCHEDULING_DEVIANTS)('%s fails exactly its rule', { timeout: 300_000 }, async ([, options, rules], ctx) => {

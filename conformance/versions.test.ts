@@ -19,7 +19,7 @@ const dependents = (a: string, b: string) => {
   return RULES.filter((r) => r.dependsOn.some((s) => switches.has(s))).map((r) => r.id);
 };
 
-describe('real CPythons judged by the suite', () => {
+describe.concurrent('real CPythons judged by the suite', () => {
   it.for([
     ['3.11.7', 'cpython-3.11', 'cpython-3.12'],
     ['3.10.13', 'cpython-3.10', 'cpython-3.14'],

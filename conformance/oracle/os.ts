@@ -3,13 +3,13 @@ import { PyErr } from './state.ts';
 import type { MThread } from './state.ts';
 import type { StmtOf, Walk } from './walk.ts';
 
-/** Each fork child's thread, to the thread that forked it (the main thread, or a worker: FORK-2). */
-const forkedBy = new WeakMap<MThread, MThread>();
-
-/** The thread a fork child's thread copies, through forks of forks: not itself a fork child. */
+/**
+ * The thread a fork child's thread copies, through forks of forks: not itself a fork child
+ * (the main thread, or a worker: FORK-2). A child's starter is the thread that forked it.
+ */
 export function forkingThread(t: MThread): MThread {
   let u = t;
-  while (u.kind === 'fork' && forkedBy.has(u)) u = forkedBy.get(u)!;
+  while (u.kind === 'fork' && u.starter) u = u.starter;
   return u;
 }
 
@@ -22,7 +22,6 @@ export function fork(walk: Walk, s: StmtOf<'fork'>): null {
   walk.forkParentHadRunning.set(ctx, m.runningLoop() !== null);
   // After the fork the forking thread, even a worker, is the child's threading.main_thread().
   const child = m.makeThread(parent.name, ctx, true, 'fork', () => {});
-  forkedBy.set(child, parent);
   m.pid = 1000 + Number(s.id!.slice(1));
   child.pid = m.pid;
   // The child's thread-local storage is a copy of the forking thread's.

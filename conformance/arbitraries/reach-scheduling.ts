@@ -68,30 +68,41 @@ const tellTale = fc.constantFrom<Stmt[]>(
 
 /** A run_until_complete that the loop refuses: closed (LIFE-2), already running (LIFE-3), another loop running (LIFE-4). */
 export const refusedRunPrograms = fc
-  .tuple(fc.constantFrom('closed', 'same', 'other', 'other-callback'), tellTale, fc.array(tag, { maxLength: 2 }), fc.boolean())
-  .map(([how, body, after, later]) => program(refusedRun(how, body, after, later)));
+  .tuple(
+    fc.constantFrom('closed', 'same', 'other', 'other-callback'),
+    tellTale,
+    fc.array(tag, { maxLength: 2 }),
+    fc.boolean(),
+    // Keep-flags for the fixed statements around the refused run, so that shrinking can drop them.
+    keeps(8),
+  )
+  .map(([how, body, after, later, flags]) => program(refusedRun(how, body, after, later, flagged(flags))));
+
+type Keep = ReturnType<typeof flagged>;
 
 /** The refused run, then (if `later`) each loop runs again, where a wrongly made task would run. */
-function refusedRun(how: string, body: Stmt[], after: string[], later: boolean): Stmt[] {
-  const main = refusedRunMain(how, body, after);
+function refusedRun(how: string, body: Stmt[], after: string[], later: boolean, keep: Keep): Stmt[] {
+  const main = refusedRunMain(how, body, after, keep);
   if (!later) return main;
   const rerun = (loop: string): Stmt => ({
     op: 'run_until_complete',
     loop,
-    body: [
-      { op: 'sleep', delay: 0 },
-      { op: 'sleep', delay: 0 },
-    ],
+    body: keep({ op: 'sleep', delay: 0 }, { op: 'sleep', delay: 0 }),
   });
   return [...main, rerun('L1'), rerun('L2')];
 }
 
-function refusedRunMain(how: string, body: Stmt[], after: string[]): Stmt[] {
+function refusedRunMain(how: string, body: Stmt[], after: string[], keep: Keep): Stmt[] {
   const loops: Stmt[] = [
     { op: 'new_event_loop', as: 'L1' },
     { op: 'new_event_loop', as: 'L2' },
   ];
-  const outerTail: Stmt[] = [...after.map(mark), { op: 'sleep', delay: 0 }, { op: 'sleep', delay: 0.05 }, mark('z')];
+  const outerTail: Stmt[] = [
+    ...after.map(mark),
+    ...keep({ op: 'sleep', delay: 0 }),
+    ...keep({ op: 'sleep', delay: 0.05 }),
+    ...keep(mark('z')),
+  ];
   if (how === 'closed')
     return [
       ...loops,
@@ -109,7 +120,7 @@ function refusedRunMain(how: string, body: Stmt[], after: string[]): Stmt[] {
       { op: 'call_soon', loop: 'L1', body: [mark('p'), { op: 'run_until_complete', loop: 'L2', body }] },
       { op: 'call_later', loop: 'L1', delay: 0.1, body: [{ op: 'stop', loop: 'L1' }] },
       { op: 'run_forever', loop: 'L1' },
-      { op: 'is_running', loop: 'L2' },
+      ...keep({ op: 'is_running', loop: 'L2' }),
     ];
   const target = how === 'same' ? 'L1' : 'L2';
   return [...loops, { op: 'run_until_complete', loop: 'L1', body: [{ op: 'run_until_complete', loop: target, body }, ...outerTail] }];

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import type { Stmt } from '../../language/program.ts';
-import { findingLeaf, flagged, keeps, program, st } from './blocks.ts';
+import { findingLeaf, flagged, keeps, program, removable, st } from './blocks.ts';
 
 /** What a body looks up about loops, without changing anything. */
 const look = (loop: string): fc.Arbitrary<Stmt> =>
@@ -118,10 +118,14 @@ export const mainThreadNamePrograms = fc
     return program([...threads, ...mainAfter]);
   });
 
+/** Drawn statements, each removable (so that even an array drawn non-empty can shrink to nothing). */
+const present = (stmts: Array<Stmt | null>): Stmt[] => stmts.filter((s): s is Stmt => s !== null);
+
 /**
  * Forks from a worker thread that its starter joined at once (so nothing races with it): the
  * worker's own loop state before the fork, what the child sees (it is the child's main thread,
- * FORK-2), a loop run in the child, and the worker's lookups once the fork returns.
+ * FORK-2), a loop run in the child, and the worker's lookups once the fork returns. Every
+ * statement is removable.
  */
 export const forkFromWorkerPrograms = fc
   .tuple(
@@ -136,20 +140,25 @@ export const forkFromWorkerPrograms = fc
       ],
       [{ op: 'new_event_loop', as: 'L3' }],
     ),
-    fc.array(fc.oneof(look('L3'), fc.constant(st({ op: 'get_policy' }))), { minLength: 1, maxLength: 3 }),
-    fc.option(fc.array(look('C1'), { minLength: 1, maxLength: 2 }), { freq: 2 }),
+    fc.array(removable(fc.oneof(look('L3'), fc.constant(st({ op: 'get_policy' })))), { minLength: 1, maxLength: 3 }),
+    fc.option(fc.array(removable(look('C1')), { minLength: 1, maxLength: 2 }), { freq: 2 }),
     fc.boolean(),
     fc.array(look('L3'), { maxLength: 2 }),
     fc.array(fc.constantFrom<Stmt>({ op: 'get_event_loop' }, { op: 'current_thread' }), { maxLength: 2 }),
+    // Keep-flags for the fixed statements (the setup, the child's loop, the fork, the thread and its join).
+    keeps(7),
   )
-  .map(([setup, child, run, inLoop, after, mainAfter]) => {
+  .map(([setup, child, run, inLoop, after, mainAfter, flags]) => {
+    const keep = flagged(flags);
+    const worker = setup.flatMap((s) => keep(s));
     const childRun: Stmt[] = run
-      ? [
-          { op: 'new_event_loop', as: 'C1' },
-          { op: 'run_until_complete', loop: 'C1', body: run },
-        ]
+      ? [...keep({ op: 'new_event_loop', as: 'C1' }), ...keep({ op: 'run_until_complete', loop: 'C1', body: present(run) })]
       : [];
-    const fork: Stmt = { op: 'fork', body: [...child, ...childRun] };
-    const forked: Stmt[] = inLoop ? [{ op: 'run_until_complete', loop: 'L3', body: [fork, ...after] }] : [fork, ...after];
-    return program([{ op: 'start_thread', thread: 'T1', body: [...setup, ...forked] }, { op: 'join_thread', thread: 'T1' }, ...mainAfter]);
+    const fork = keep({ op: 'fork', body: [...present(child), ...childRun] });
+    const forked: Stmt[] = inLoop ? [{ op: 'run_until_complete', loop: 'L3', body: [...fork, ...after] }] : [...fork, ...after];
+    return program([
+      ...keep({ op: 'start_thread', thread: 'T1', body: [...worker, ...forked] }),
+      ...keep({ op: 'join_thread', thread: 'T1' }),
+      ...mainAfter,
+    ]);
   });

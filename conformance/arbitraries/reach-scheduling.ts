@@ -8,28 +8,31 @@
  */
 import fc from 'fast-check';
 import type { Stmt } from '../../language/program.ts';
-import { flagged, keeps, program, st } from './blocks.ts';
+import { flagged, kept, keeps, program, removable, st } from './blocks.ts';
 
 const tag = fc.constantFrom('a', 'b', 'c', 'd');
 const mark = (t: string): Stmt => ({ op: 'mark', tag: t });
 
-/** How L1 is run once everything is scheduled: until a sleep, or forever until a stop timer. */
-const runL1 = fc.constantFrom<Stmt[]>(
-  [{ op: 'run_until_complete', loop: 'L1', body: [{ op: 'sleep', delay: 0.2 }] }],
-  [
-    { op: 'call_later', loop: 'L1', delay: 0.2, body: [{ op: 'stop', loop: 'L1' }] },
-    { op: 'run_forever', loop: 'L1' },
-  ],
-);
+/**
+ * How L1 is run once everything is scheduled: until a sleep, or forever until a stop timer.
+ * Each statement is removable (the run, its sleep, the stop timer, its stop, run_forever).
+ */
+const runL1: fc.Arbitrary<Stmt[]> = fc.tuple(fc.constantFrom('until', 'forever'), keeps(3)).map(([how, flags]) => {
+  const keep = flagged(flags);
+  if (how === 'until') return keep({ op: 'run_until_complete', loop: 'L1', body: keep({ op: 'sleep', delay: 0.2 }) });
+  return [
+    ...keep({ op: 'call_later', loop: 'L1', delay: 0.2, body: keep({ op: 'stop', loop: 'L1' }) }),
+    ...keep({ op: 'run_forever', loop: 'L1' }),
+  ];
+});
 
-/** One scheduled callback: call_soon, or a timer mostly due at once. */
+/** One scheduled callback: call_soon, or a timer mostly due at once (its mark removable). */
 const oneCallback: fc.Arbitrary<Stmt> = fc
-  .tuple(fc.constantFrom('soon', 'soon', 'later'), fc.constantFrom(0, 0, 0.05), tag)
-  .map(([kind, d, t]) =>
-    kind === 'soon'
-      ? st({ op: 'call_soon', loop: 'L1', body: [mark(t)] })
-      : st({ op: 'call_later', loop: 'L1', delay: d, body: [mark(t)] }),
-  );
+  .tuple(fc.constantFrom('soon', 'soon', 'later'), fc.constantFrom(0, 0, 0.05), tag, kept)
+  .map(([kind, d, t, k]) => {
+    const body = k ? [mark(t)] : [];
+    return kind === 'soon' ? st({ op: 'call_soon', loop: 'L1', body }) : st({ op: 'call_later', loop: 'L1', delay: d, body });
+  });
 
 /** A callback, sometimes one that schedules more callbacks itself. */
 const callbackTree: fc.Arbitrary<Stmt> = fc
@@ -41,22 +44,33 @@ const callbackTree: fc.Arbitrary<Stmt> = fc
 /**
  * call_soon callbacks and timers (mostly due at once) scheduled in one segment: from the
  * main thread before the loop runs, from one callback, or from one task step (sometimes
- * split by sleep(0)).
+ * split by sleep(0)). Every statement is removable, each
+ * drawn callback too.
  */
 export const crossQueuePrograms = fc
-  .tuple(fc.constantFrom('main', 'callback', 'task'), fc.array(callbackTree, { minLength: 2, maxLength: 6 }), runL1, fc.boolean())
-  .map(([from, cbs, run, split]) => {
-    const loop: Stmt = { op: 'new_event_loop', as: 'L1' };
-    if (from === 'main') return program([loop, ...cbs, ...run]);
-    if (from === 'callback') return program([loop, { op: 'call_soon', loop: 'L1', body: [mark('p'), ...cbs] }, ...run]);
+  .tuple(
+    fc.constantFrom('main', 'callback', 'task'),
+    fc.array(removable(callbackTree), { minLength: 2, maxLength: 6 }),
+    runL1,
+    fc.boolean(),
+    // Keep-flags for the fixed statements around the callbacks, so that shrinking can drop them.
+    keeps(3),
+  )
+  .map(([from, drawn, run, split, flags]) => {
+    const keep = flagged(flags);
+    const cbs = drawn.filter((cb): cb is Stmt => cb !== null);
+    const loop = keep({ op: 'new_event_loop', as: 'L1' });
+    if (from === 'main') return program([...loop, ...cbs, ...run]);
+    if (from === 'callback')
+      return program([...loop, ...keep({ op: 'call_soon', loop: 'L1', body: [...keep(mark('p')), ...cbs] }), ...run]);
     const half = Math.ceil(cbs.length / 2);
     const body: Stmt[] = [
       ...cbs.slice(0, half),
       ...(split ? [st({ op: 'sleep', delay: 0 })] : []),
       ...cbs.slice(half),
-      { op: 'sleep', delay: 0.2 },
+      ...keep({ op: 'sleep', delay: 0.2 }),
     ];
-    return program([loop, { op: 'run_until_complete', loop: 'L1', body }]);
+    return program([...loop, ...keep({ op: 'run_until_complete', loop: 'L1', body })]);
   });
 
 /** A coroutine body that would show it ran: marks around suspensions. */
@@ -74,7 +88,7 @@ export const refusedRunPrograms = fc
     fc.array(tag, { maxLength: 2 }),
     fc.boolean(),
     // Keep-flags for the fixed statements around the refused run, so that shrinking can drop them.
-    keeps(8),
+    keeps(12),
   )
   .map(([how, body, after, later, flags]) => program(refusedRun(how, body, after, later, flagged(flags))));
 
@@ -84,19 +98,13 @@ type Keep = ReturnType<typeof flagged>;
 function refusedRun(how: string, body: Stmt[], after: string[], later: boolean, keep: Keep): Stmt[] {
   const main = refusedRunMain(how, body, after, keep);
   if (!later) return main;
-  const rerun = (loop: string): Stmt => ({
-    op: 'run_until_complete',
-    loop,
-    body: keep({ op: 'sleep', delay: 0 }, { op: 'sleep', delay: 0 }),
-  });
-  return [...main, rerun('L1'), rerun('L2')];
+  const rerun = (loop: string): Stmt[] =>
+    keep({ op: 'run_until_complete', loop, body: keep({ op: 'sleep', delay: 0 }, { op: 'sleep', delay: 0 }) });
+  return [...main, ...rerun('L1'), ...rerun('L2')];
 }
 
 function refusedRunMain(how: string, body: Stmt[], after: string[], keep: Keep): Stmt[] {
-  const loops: Stmt[] = [
-    { op: 'new_event_loop', as: 'L1' },
-    { op: 'new_event_loop', as: 'L2' },
-  ];
+  const loops: Stmt[] = [...keep({ op: 'new_event_loop', as: 'L1' }), ...keep({ op: 'new_event_loop', as: 'L2' })];
   const outerTail: Stmt[] = [
     ...after.map(mark),
     ...keep({ op: 'sleep', delay: 0 }),
@@ -117,43 +125,53 @@ function refusedRunMain(how: string, body: Stmt[], after: string[], keep: Keep):
   if (how === 'other-callback')
     return [
       ...loops,
-      { op: 'call_soon', loop: 'L1', body: [mark('p'), { op: 'run_until_complete', loop: 'L2', body }] },
-      { op: 'call_later', loop: 'L1', delay: 0.1, body: [{ op: 'stop', loop: 'L1' }] },
-      { op: 'run_forever', loop: 'L1' },
+      ...keep({ op: 'call_soon', loop: 'L1', body: [...keep(mark('p')), { op: 'run_until_complete', loop: 'L2', body }] }),
+      ...keep({ op: 'call_later', loop: 'L1', delay: 0.1, body: keep({ op: 'stop', loop: 'L1' }) }),
+      ...keep({ op: 'run_forever', loop: 'L1' }),
       ...keep({ op: 'is_running', loop: 'L2' }),
     ];
   const target = how === 'same' ? 'L1' : 'L2';
   return [...loops, { op: 'run_until_complete', loop: 'L1', body: [{ op: 'run_until_complete', loop: target, body }, ...outerTail] }];
 }
 
-/** Callbacks of a loop that does not run (or is closed) while another loop runs. */
+/** A callback given its mark's tag: the callback removable, its mark too. */
+const markedCallback = removable(fc.tuple(tag, kept));
+
+/** Callbacks of a loop that does not run (or is closed) while another loop runs. Every statement is removable. */
 export const foreignCallbackPrograms = fc
   .tuple(
-    fc.array(tag, { minLength: 1, maxLength: 3 }),
-    fc.array(tag, { minLength: 1, maxLength: 2 }),
+    fc.array(markedCallback, { minLength: 1, maxLength: 3 }),
+    fc.array(markedCallback, { minLength: 1, maxLength: 2 }),
     fc.constantFrom('idle', 'closed', 'from-callback', 'from-task'),
     runL1,
+    // Keep-flags for the fixed statements around the callbacks, so that shrinking can drop them.
+    keeps(5),
   )
-  .map(([foreign, own, how, run]) => {
-    const onL2 = foreign.map((t): Stmt => ({ op: 'call_soon', loop: 'L2', body: [mark(t)] }));
-    const onL1 = own.map((t): Stmt => ({ op: 'call_soon', loop: 'L1', body: [mark(t)] }));
-    const loops: Stmt[] = [
-      { op: 'new_event_loop', as: 'L1' },
-      { op: 'new_event_loop', as: 'L2' },
-    ];
-    if (how === 'from-callback') return program([...loops, { op: 'call_soon', loop: 'L1', body: [mark('p'), ...onL2] }, ...onL1, ...run]);
+  .map(([foreign, own, how, run, flags]) => {
+    const keep = flagged(flags);
+    const callbacks = (loop: string, marks: Array<[string, boolean] | null>): Stmt[] =>
+      marks.flatMap((m): Stmt[] => (m ? [{ op: 'call_soon', loop, body: m[1] ? [mark(m[0])] : [] }] : []));
+    const onL2 = callbacks('L2', foreign);
+    const onL1 = callbacks('L1', own);
+    const loops: Stmt[] = [...keep({ op: 'new_event_loop', as: 'L1' }), ...keep({ op: 'new_event_loop', as: 'L2' })];
+    if (how === 'from-callback')
+      return program([...loops, ...keep({ op: 'call_soon', loop: 'L1', body: [...keep(mark('p')), ...onL2] }), ...onL1, ...run]);
     if (how === 'from-task')
       return program([
         ...loops,
-        { op: 'run_until_complete', loop: 'L1', body: [...onL2, ...onL1, { op: 'sleep', delay: 0 }, { op: 'sleep', delay: 0.05 }] },
+        ...keep({
+          op: 'run_until_complete',
+          loop: 'L1',
+          body: [...onL2, ...onL1, ...keep({ op: 'sleep', delay: 0 }), ...keep({ op: 'sleep', delay: 0.05 })],
+        }),
       ]);
     return program([
       ...loops,
       ...onL2,
-      ...(how === 'closed' ? [st({ op: 'close', loop: 'L2' })] : []),
+      ...(how === 'closed' ? keep({ op: 'close', loop: 'L2' }) : []),
       ...onL1,
       ...run,
-      { op: 'is_closed', loop: 'L2' },
+      ...keep({ op: 'is_closed', loop: 'L2' }),
     ]);
   });
 

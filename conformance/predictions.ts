@@ -1,23 +1,37 @@
 /**
- * Expectations: what the oracle predicts, each tagged with the rule that decides it, and how
+ * Expectations: what the oracle predicts, each tagged with the clause that decides it, and how
  * an actual (canonical) trace is checked against them.
  */
 import type { ObjRef, Outcome, Trace, Value, Warning } from '../language/trace.ts';
 import { formatOutcome, formatWarnings, idsInOrder, isObjRef } from '../language/trace.ts';
+import { ruleOfClause } from '../spec/rules.ts';
 
-export type Expectation =
-  /** The statement executed with this outcome (value, or error class and message). */
-  | { rule: string; kind: 'outcome'; stmt: string; expected: Outcome; match?: 'exact' | 'prefix' }
-  /** The statement raised exactly these warnings (none, if empty). */
-  | { rule: string; kind: 'warnings'; stmt: string; expected: Warning[] }
-  /** These statements ran in this context, in this relative order (others may interleave). */
-  | { rule: string; kind: 'order'; context: string; expected: string[] }
-  /** The statement's value is none of the objects that these other statements returned. */
-  | { rule: string; kind: 'not-same'; stmt: string; others: string[] }
-  /** The statement ran (or, with false, never ran). */
-  | { rule: string; kind: 'ran'; stmt: string; expected: boolean }
-  /** The program ran to its end (no hang). */
-  | { rule: string; kind: 'terminates' };
+/** The clause that decides an expectation (`SCHED-2.3`), and its rule (`SCHED-2`). */
+export interface Tag {
+  rule: string;
+  clause: string;
+}
+
+export type Expectation = Tag &
+  (
+    | /** The statement executed with this outcome (value, or error class and message). */
+    { kind: 'outcome'; stmt: string; expected: Outcome; match?: 'exact' | 'prefix' }
+    /** The statement raised exactly these warnings (none, if empty). */
+    | { kind: 'warnings'; stmt: string; expected: Warning[] }
+    /** These statements ran in this context, in this relative order (others may interleave). */
+    | { kind: 'order'; context: string; expected: string[] }
+    /** The statement's value is none of the objects that these other statements returned. */
+    | { kind: 'not-same'; stmt: string; others: string[] }
+    /** The statement ran (or, with false, never ran). */
+    | { kind: 'ran'; stmt: string; expected: boolean }
+    /** The program ran to its end (no hang). */
+    | { kind: 'terminates' }
+  );
+
+/** The tag of a clause: the clause and the rule it belongs to. */
+export function tag(clause: string): Tag {
+  return { rule: ruleOfClause(clause), clause };
+}
 
 export interface Mismatch {
   expectation: Expectation;

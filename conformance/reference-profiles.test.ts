@@ -91,13 +91,13 @@ function asCPythonDid(x: Expectation, cpython: Trace): Expectation {
   switch (x.kind) {
     case 'outcome': {
       const o = cpython.obs[x.stmt];
-      if (!o) return { rule: x.rule, kind: 'ran', stmt: x.stmt, expected: false };
+      if (!o) return { rule: x.rule, clause: x.clause, kind: 'ran', stmt: x.stmt, expected: false };
       // Executor threads' names are implementation-defined: the prefix stays the check.
       return x.match === 'prefix' ? x : { ...x, expected: o.outcome };
     }
     case 'warnings': {
       const o = cpython.obs[x.stmt];
-      return o ? { ...x, expected: o.warnings } : { rule: x.rule, kind: 'ran', stmt: x.stmt, expected: false };
+      return o ? { ...x, expected: o.warnings } : { rule: x.rule, clause: x.clause, kind: 'ran', stmt: x.stmt, expected: false };
     }
     case 'order': {
       const wanted = new Set(x.expected);

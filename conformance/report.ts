@@ -16,11 +16,18 @@ export const REPORT_VERSION = 1;
 
 export interface ReportMismatch {
   rule: string;
+  /** The clause of the rule that decides the expectation (`SCHED-2.3`); absent in reports of other tools. */
+  clause?: string;
   kind: string;
   /** A statement id and what of it, or a context's order, or the end of the program. */
   where: string;
   expected: string;
   actual: string;
+}
+
+export interface ReportClause {
+  id: string;
+  programs: number;
 }
 
 export interface ReportCounterexample {
@@ -47,6 +54,11 @@ export interface ReportRule {
   exercised: number;
   /** Programs not run because the adapter lacks a capability they need. */
   skipped: number;
+  /**
+   * The rule's clauses that apply under the profile, in order, each with the number of this
+   * rule's programs that reached it; 0 means not exercised. Absent in reports of other tools.
+   */
+  clauses?: ReportClause[];
   skipReasons: string[];
   durationMs: number;
   counterexample: ReportCounterexample | null;
@@ -77,7 +89,14 @@ export interface Report {
 
 /** The oracle's expectation, as the report names it. */
 export function reportMismatch(m: Mismatch): ReportMismatch {
-  return { rule: m.expectation.rule, kind: m.expectation.kind, where: locate(m.expectation), expected: m.expected, actual: m.actual };
+  return {
+    rule: m.expectation.rule,
+    clause: m.expectation.clause,
+    kind: m.expectation.kind,
+    where: locate(m.expectation),
+    expected: m.expected,
+    actual: m.actual,
+  };
 }
 
 /** A report of this loopspec: format, version and tool filled in, the fields in the file's order. */

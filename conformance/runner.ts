@@ -6,7 +6,9 @@
  *
  * Coverage is measured, not assumed: a program reaches a rule only if the oracle tagged at
  * least one expectation with it. A rule that no program reached is 'unexercised', never a
- * pass.
+ * pass. The same is counted per clause (spec/rules.ts): the report lists how many programs
+ * reached each clause that applies under the profile, and a clause none reached is "not
+ * exercised" there.
  */
 import fc from 'fast-check';
 import type { Adapter } from './adapter.ts';
@@ -22,8 +24,8 @@ import type { Trace } from '../language/trace.ts';
 import { defaultProfile } from '../spec/profiles.ts';
 import type { Profile } from '../spec/profiles.ts';
 import { canonicalize, FAULTS } from '../language/trace.ts';
-import { ruleById } from '../spec/rules.ts';
-import type { Report, ReportCounterexample, ReportRule } from './report.ts';
+import { clauseApplies, ruleById } from '../spec/rules.ts';
+import type { Report, ReportClause, ReportCounterexample, ReportRule } from './report.ts';
 import { newReport, reportMismatch } from './report.ts';
 import type { Verdict } from './verdicts.ts';
 
@@ -39,6 +41,8 @@ interface RuleFindings {
   runs: number;
   exercised: number;
   skipped: number;
+  /** Programs that reached each clause of the rule. */
+  clauses: Map<string, number>;
   counterexample?: Counterexample;
   error?: string;
   /** With verdict 'error' from a faulting implementation: which fault. */
@@ -102,9 +106,9 @@ export function ruleSeed(seed: number, rule: string): number {
 export type ProgramCheck =
   | { status: 'pass' | 'unexercised'; expectations: Expectation[] }
   | { status: 'skip'; reason: string }
-  | { status: 'fail'; mismatches: Mismatch[]; predicted: Trace; actual: Trace }
+  | { status: 'fail'; expectations: Expectation[]; mismatches: Mismatch[]; predicted: Trace; actual: Trace }
   /** The implementation faulted (timeout, crash, protocol error, its own error). */
-  | { status: 'fault'; predicted: Trace; actual: Trace };
+  | { status: 'fault'; expectations: Expectation[]; predicted: Trace; actual: Trace };
 
 /** Runs one program and compares the expectations of one rule. */
 export async function checkProgram(
@@ -120,10 +124,12 @@ export async function checkProgram(
   if (expectations.length === 0) return { status: 'unexercised', expectations };
   const actual = canonicalize(await adapter.run(program));
   if (actual.end.kind === 'skipped') return { status: 'skip', reason: actual.end.detail };
-  if (FAULTS.has(actual.end.kind)) return { status: 'fault', predicted: pred.trace, actual };
+  if (FAULTS.has(actual.end.kind)) return { status: 'fault', expectations, predicted: pred.trace, actual };
   const check = checker(pred.trace, actual);
   const mismatches = expectations.map(check).filter((m): m is Mismatch => m !== undefined);
-  return mismatches.length > 0 ? { status: 'fail', mismatches, predicted: pred.trace, actual } : { status: 'pass', expectations };
+  return mismatches.length > 0
+    ? { status: 'fail', expectations, mismatches, predicted: pred.trace, actual }
+    : { status: 'pass', expectations };
 }
 
 /** One rule's property, run: its verdict, counts and shrunk counterexample, as the report's rule. */
@@ -136,7 +142,7 @@ export async function runRule(
   profile: Profile = defaultProfile(),
 ): Promise<ReportRule> {
   const started = performance.now();
-  const result: RuleFindings = { verdict: 'pass', runs: 0, exercised: 0, skipped: 0 };
+  const result: RuleFindings = { verdict: 'pass', runs: 0, exercised: 0, skipped: 0, clauses: new Map() };
   const reasons = new Set<string>();
   let shrinking = false;
   const property = fc.asyncProperty(programsOf(prop, profile), async (program) => {
@@ -146,7 +152,11 @@ export async function runRule(
         result.skipped++;
         reasons.add(c.reason);
       } else result.runs++;
-      if (c.status === 'pass' || c.status === 'fail' || c.status === 'fault') result.exercised++;
+      if (c.status === 'pass' || c.status === 'fail' || c.status === 'fault') {
+        result.exercised++;
+        for (const clause of new Set(c.expectations.map((x) => x.clause)))
+          result.clauses.set(clause, (result.clauses.get(clause) ?? 0) + 1);
+      }
     }
     if (c.status === 'fail' || c.status === 'fault') shrinking = true;
     return c.status !== 'fail' && c.status !== 'fault';
@@ -185,10 +195,16 @@ export async function runRule(
   } else if (result.exercised === 0) {
     result.verdict = result.runs === 0 && result.skipped > 0 ? 'skipped' : 'unexercised';
   }
-  return reportRule(prop.rule, result, [...reasons], performance.now() - started);
+  return reportRule(prop.rule, result, [...reasons], performance.now() - started, profile);
 }
 
-function reportRule(rule: string, found: RuleFindings, skipReasons: string[], ms: number): ReportRule {
+/** The clauses of the rule that apply under the profile, or that a program reached, with their counts. */
+function reportClauses(rule: string, reached: Map<string, number>, profile: Profile): ReportClause[] {
+  const clauses = ruleById(rule)?.clauses ?? [];
+  return clauses.filter((c) => clauseApplies(c, profile) || reached.has(c.id)).map((c) => ({ id: c.id, programs: reached.get(c.id) ?? 0 }));
+}
+
+function reportRule(rule: string, found: RuleFindings, skipReasons: string[], ms: number, profile: Profile): ReportRule {
   const c = found.counterexample;
   return {
     id: rule,
@@ -200,6 +216,7 @@ function reportRule(rule: string, found: RuleFindings, skipReasons: string[], ms
     runs: found.runs,
     exercised: found.exercised,
     skipped: found.skipped,
+    clauses: reportClauses(rule, found.clauses, profile),
     skipReasons,
     durationMs: Math.round(ms),
     counterexample: c

@@ -1,67 +1,75 @@
 /**
  * asyncio.base_events: a loop's lifecycle (run, stop, close, is_running, is_closed), its
  * callbacks (call_soon, call_later, call_soon_threadsafe) and its executor, with the rules
- * that decide them.
+ * that decide them (their clauses).
  */
 import type { Stmt } from '../../language/program.ts';
 import { walk as statements } from '../../language/program.ts';
+import { tag } from '../predictions.ts';
 import { PyErr } from './state.ts';
 import type { Coro, MLoop } from './state.ts';
 import { spawnTask } from './tasks.ts';
-import type { RuleTags, StmtOf, Walk, Where } from './walk.ts';
+import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
 
-export function close(walk: Walk, s: StmtOf<'close'>, tags: RuleTags): null {
+export function close(walk: Walk, s: StmtOf<'close'>, tags: ClauseTags): null {
   const loop = walk.guards.loopVar(s.loop, 'close');
-  tags.outcome.push('LIFE-5');
+  tags.outcome.push(loop.thread ? 'LIFE-5.1' : loop.closed ? 'LIFE-5.3' : 'LIFE-5.2');
   walk.m.close(loop);
   return null;
 }
 
-export function isClosedOrRunning(walk: Walk, s: StmtOf<'is_closed' | 'is_running'>, tags: RuleTags): boolean {
+export function isClosedOrRunning(walk: Walk, s: StmtOf<'is_closed' | 'is_running'>, tags: ClauseTags): boolean {
   const loop = walk.guards.loopVar(s.loop, s.op);
-  tags.outcome.push('LIFE-6');
-  if (loop.runFinished) tags.outcome.push('ARUN-2');
+  const m = walk.m;
+  // In a fork child, the copy of a loop running in the parent still says it runs (FORK-1.3).
+  const parentsRunning = m.thread.kind === 'fork' && loop.thread !== null && loop.thread !== m.thread;
+  if (s.op === 'is_closed') tags.outcome.push(loop.closed ? 'LIFE-6.4' : 'LIFE-6.3');
+  else tags.outcome.push(parentsRunning ? 'FORK-1.3' : loop.thread ? 'LIFE-6.1' : 'LIFE-6.2');
+  if (loop.runFinished) tags.outcome.push('ARUN-2.3');
   const owner = walk.loopOwner.get(loop);
-  if (owner && owner.kind === 'program' && owner.joined && owner !== walk.m.thread) tags.outcome.push('THR-1');
+  if (owner && owner.kind === 'program' && owner.joined && owner !== m.thread) tags.outcome.push('THR-1.3');
   return s.op === 'is_closed' ? loop.closed : loop.thread !== null;
 }
 
-export function stop(walk: Walk, s: StmtOf<'stop'>, tags: RuleTags): null {
+export function stop(walk: Walk, s: StmtOf<'stop'>, tags: ClauseTags): null {
   const loop = walk.guards.loopVar(s.loop, 'stop');
-  tags.outcome.push('LIFE-7');
+  tags.outcome.push('LIFE-7.1');
   loop.stopping = true;
   walk.orderings.stop(loop);
   return null;
 }
 
-export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, tags: RuleTags): unknown {
+export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, tags: ClauseTags): unknown {
   const loop = walk.guards.loopVar(s.loop, 'run_until_complete');
   const rule = refusal(walk, loop);
   if (rule) {
-    tags.outcome.push(rule);
+    tags.outcome.push(`${rule}.1`);
     // The refusal comes before the coroutine is wrapped in a task: none of it ever runs.
-    for (const x of statements(s.body)) walk.exps.push({ rule, kind: 'ran', stmt: x.id!, expected: false });
+    for (const x of statements(s.body)) walk.exps.push({ ...tag(`${rule}.3`), kind: 'ran', stmt: x.id!, expected: false });
   }
   walk.m.checkCanRun(loop);
-  tags.outcome.push('LIFE-1');
+  if (walk.hasRun.has(loop)) tags.outcome.push('LIFE-1.3');
+  walk.hasRun.add(loop);
   const task = spawnTask(walk, loop, s.body);
   walk.orderings.runStarted(loop);
   try {
-    return walk.m.runUntilComplete(loop, task);
+    const value = walk.m.runUntilComplete(loop, task);
+    tags.outcome.push('LIFE-1.1');
+    return value;
   } catch (e) {
     if (e instanceof PyErr && e.message === 'Event loop stopped before Future completed.') {
-      tags.outcome.push('LIFE-8');
+      tags.outcome.splice(0, tags.outcome.length, 'LIFE-8.1');
       walk.orderings.stoppedEarly(
         task,
         s.body.map((x) => x.id!),
         new Set(Object.keys(walk.obs)),
       );
-    }
+    } else if (e instanceof PyErr) tags.outcome.push('LIFE-1.2');
     throw e;
   }
 }
 
-export function runForever(walk: Walk, s: StmtOf<'run_forever'>, tags: RuleTags): null {
+export function runForever(walk: Walk, s: StmtOf<'run_forever'>, tags: ClauseTags): null {
   const m = walk.m;
   const loop = walk.guards.loopVar(s.loop, 'run_forever');
   const rule = refusal(walk, loop);
@@ -70,7 +78,7 @@ export function runForever(walk: Walk, s: StmtOf<'run_forever'>, tags: RuleTags)
   try {
     m.runForever(loop);
   } catch (e) {
-    if (e instanceof PyErr && rule) tags.outcome.push(rule);
+    if (e instanceof PyErr && rule) tags.outcome.push(`${rule}.2`);
     // 3.13.0 (python/cpython#130145): the refused call still clears the running loop,
     // leaving the loop inconsistent. The profile specifies the refusal, not what follows.
     if (e instanceof PyErr && rule && (rule !== 'LIFE-2' || inRunningLoop) && walk.sw.failedRunForeverCleansUp) {
@@ -78,11 +86,12 @@ export function runForever(walk: Walk, s: StmtOf<'run_forever'>, tags: RuleTags)
     }
     throw e;
   }
-  tags.outcome.push('LIFE-7');
+  walk.hasRun.add(loop);
+  tags.outcome.push('LIFE-7.2');
   return null;
 }
 
-/** The rule by which a loop refuses to run now, if it does. */
+/** The rule by which a loop refuses to run now, if it does: its clause 1 (run_until_complete), 2 (run_forever), 3 (never runs). */
 function refusal(walk: Walk, loop: MLoop): string | undefined {
   if (loop.closed) return 'LIFE-2';
   if (loop.thread) return 'LIFE-3';
@@ -91,10 +100,15 @@ function refusal(walk: Walk, loop: MLoop): string | undefined {
 }
 
 /** call_soon, call_later and call_soon_threadsafe. */
-export function schedule(walk: Walk, s: StmtOf<'call_soon' | 'call_later' | 'call_soon_threadsafe'>, tags: RuleTags, where?: Where): null {
+export function schedule(
+  walk: Walk,
+  s: StmtOf<'call_soon' | 'call_later' | 'call_soon_threadsafe'>,
+  tags: ClauseTags,
+  where?: Where,
+): null {
   const m = walk.m;
   const loop = walk.guards.loopVar(s.loop, s.op);
-  tags.outcome.push('SCHED-4');
+  tags.outcome.push(!loop.closed ? 'SCHED-1.1' : s.op === 'call_soon_threadsafe' ? 'SCHED-4.2' : 'SCHED-4.1');
   const via = s.op === 'call_soon' ? 'soon' : s.op === 'call_later' ? 'later' : 'threadsafe';
   const deadline = s.op === 'call_later' ? m.clock + s.delay : undefined;
   const cb = () => callback(walk, s.body, { loop, via, deadline });
@@ -135,9 +149,9 @@ function callback(walk: Walk, body: Stmt[], where: Where): void {
 }
 
 /** `await loop.run_in_executor(None, fn)`: fn's body runs on a worker thread. */
-export function* runInExecutor(walk: Walk, s: StmtOf<'run_in_executor'>, tags: RuleTags): Coro {
+export function* runInExecutor(walk: Walk, s: StmtOf<'run_in_executor'>, tags: ClauseTags): Coro {
   const loop = walk.guards.requireRunning();
-  tags.outcome.push('EXEC-1');
+  tags.outcome.push('EXEC-1.1');
   walk.executorUsed = true;
   const f = walk.m.runInExecutor(loop, `exec:${s.id}`, () => {
     const end = walk.syncBody(s.body);

@@ -1,31 +1,33 @@
 /**
  * asyncio.events: the policy, get_event_loop, set_event_loop, new_event_loop and the running
- * loop, with the rules that decide what each returns, raises and warns.
+ * loop, with the clauses that decide what each returns, raises and warns.
  */
+import { tag } from '../predictions.ts';
 import { forkingThread } from './os.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { MLoop, MPolicy } from './state.ts';
-import type { RuleTags, StmtOf, Walk } from './walk.ts';
+import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
 const NO_LOOP = (name: string) => `There is no current event loop in thread '${name}'.`;
 export const noRunningLoop = (): PyErr => new PyErr('RuntimeError', 'no running event loop');
 
-/** The rules that also decide what a thread sees of the running loop, by who asks and whose loop it is. */
-function contextRules(walk: Walk, loop: MLoop | null): string[] {
+/** The clauses that also decide what a thread sees of the running loop, by who asks and whose loop it is. */
+function contextClauses(walk: Walk, loop: MLoop | null): string[] {
   const m = walk.m;
-  const rules: string[] = [];
+  const clauses: string[] = [];
   const t = m.thread;
-  if (t.kind === 'executor') rules.push('EXEC-2');
-  if (!loop && m.loopRunsElsewhere()) rules.push('RUN-3');
-  if (t.kind === 'fork' && walk.forkParentHadRunning.get(t.ctx)) rules.push('FORK-1');
-  if (loop?.fromRun) rules.push('ARUN-1');
-  if (t.kind === 'program' && loop && walk.loopOwner.get(loop) === t) rules.push('THR-1');
-  return rules;
+  if (t.kind === 'executor' && !loop) clauses.push('EXEC-2.1');
+  if (m.loopRunsElsewhere()) clauses.push(loop ? 'RUN-3.2' : 'RUN-3.1');
+  if (t.kind === 'fork' && loop) clauses.push('FORK-1.2');
+  if (t.kind === 'fork' && !loop && walk.forkParentHadRunning.get(t.ctx)) clauses.push('FORK-1.1');
+  if (loop?.fromRun) clauses.push('ARUN-1.2');
+  if (t.kind === 'program' && loop && walk.loopOwner.get(loop) === t) clauses.push('THR-1.1');
+  return clauses;
 }
 
-export function newEventLoop(walk: Walk, s: StmtOf<'new_event_loop'>, tags: RuleTags): MLoop {
+export function newEventLoop(walk: Walk, s: StmtOf<'new_event_loop'>, tags: ClauseTags): MLoop {
   const m = walk.m;
-  tags.outcome.push('NEW-1');
+  tags.outcome.push('NEW-1.1');
   m.getPolicy();
   const loop = m.newLoop();
   walk.loopOwner.set(loop, m.thread);
@@ -35,11 +37,12 @@ export function newEventLoop(walk: Walk, s: StmtOf<'new_event_loop'>, tags: Rule
   return loop;
 }
 
-export function getEventLoop(walk: Walk, s: StmtOf<'get_event_loop'>, tags: RuleTags): MLoop {
+export function getEventLoop(walk: Walk, s: StmtOf<'get_event_loop'>, tags: ClauseTags): MLoop {
   const running = walk.m.runningLoop();
   if (running) {
-    tags.outcome.push('GET-1', ...contextRules(walk, running));
-    tags.warnings.push('GET-1');
+    tags.outcome.push('GET-1.1', ...contextClauses(walk, running));
+    tags.warnings.push('GET-1.1');
+    walk.lookedUpRunning.add(walk.m.thread);
     walk.guards.bind(s.as, running);
     return running;
   }
@@ -49,26 +52,27 @@ export function getEventLoop(walk: Walk, s: StmtOf<'get_event_loop'>, tags: Rule
 }
 
 /** get_running_loop, and _get_running_loop (peek_running_loop), which never raises. */
-export function getRunningLoop(walk: Walk, s: StmtOf<'get_running_loop' | 'peek_running_loop'>, tags: RuleTags): MLoop | null {
-  const rule = s.op === 'get_running_loop' ? 'RUN-1' : 'RUN-2';
+export function getRunningLoop(walk: Walk, s: StmtOf<'get_running_loop' | 'peek_running_loop'>, tags: ClauseTags): MLoop | null {
   const loop = walk.m.runningLoop();
-  tags.outcome.push(rule, ...contextRules(walk, loop));
+  const rule = s.op === 'get_running_loop' ? 'RUN-1' : 'RUN-2';
+  tags.outcome.push(`${rule}.${loop ? 1 : 2}`, ...contextClauses(walk, loop));
   if (!loop && s.op === 'get_running_loop') throw noRunningLoop();
   if (s.op === 'get_running_loop') walk.guards.bind(s.as, loop);
   return loop;
 }
 
-export function setEventLoop(walk: Walk, s: StmtOf<'set_event_loop'>, tags: RuleTags): null {
+export function setEventLoop(walk: Walk, s: StmtOf<'set_event_loop'>, tags: ClauseTags): null {
   const local = walk.m.local();
+  local.forked = false;
   if (typeof s.arg === 'number') {
-    tags.outcome.push('NEW-5');
+    tags.outcome.push('NEW-5.1');
     // 3.12 marks the call before it checks the type.
     local.setCalled = true;
     local.setBy = 'bad-type';
     throw typeError(walk, "loop must be an instance of AbstractEventLoop or None, not 'int'");
   }
   const loop = s.arg === null ? null : walk.guards.loopVar(s.arg, 'set_event_loop');
-  tags.outcome.push(loop ? 'NEW-3' : 'NEW-4');
+  tags.outcome.push(loop ? 'NEW-3.1' : 'NEW-4.1');
   local.setCalled = true;
   local.setBy = loop ? 'loop' : 'none';
   local.loop = loop;
@@ -77,43 +81,66 @@ export function setEventLoop(walk: Walk, s: StmtOf<'set_event_loop'>, tags: Rule
   return null;
 }
 
-export function getPolicy(walk: Walk, _s: StmtOf<'get_policy'>, tags: RuleTags): MPolicy {
-  tags.outcome.push('POL-1');
-  tags.warnings.push('POL-1');
-  if (walk.policyChanged) tags.outcome.push('POL-2');
+export function getPolicy(walk: Walk, _s: StmtOf<'get_policy'>, tags: ClauseTags): MPolicy {
+  const m = walk.m;
+  const t = m.thread;
+  const inherited = t.kind === 'fork' && walk.forkPolicy.get(t.ctx);
+  tags.outcome.push(inherited && inherited === m.policy ? 'POL-1.2' : 'POL-1.1');
+  tags.warnings.push('POL-1.3');
+  const bySet = { new: 'POL-2.1', none: 'POL-2.2', refused: 'POL-2.4' } as const;
+  if (walk.lastPolicySet) tags.outcome.push(bySet[walk.lastPolicySet]);
   deprecatedPolicyApi(walk, 'get_event_loop_policy');
-  return walk.m.getPolicy();
+  return m.getPolicy();
 }
 
-export function setPolicy(walk: Walk, s: StmtOf<'set_policy'>, tags: RuleTags): null {
+export function setPolicy(walk: Walk, s: StmtOf<'set_policy'>, tags: ClauseTags): null {
   const m = walk.m;
-  tags.outcome.push('POL-2');
-  tags.warnings.push('POL-2');
+  tags.outcome.push(s.arg === 'new' ? 'POL-2.1' : s.arg === null ? 'POL-2.2' : 'POL-2.4');
+  tags.warnings.push('POL-2.5');
   walk.guards.settingPolicy();
   if (s.arg === 'new') deprecatedPolicyApi(walk, 'DefaultEventLoopPolicy');
   deprecatedPolicyApi(walk, 'set_event_loop_policy');
-  if (typeof s.arg === 'number') throw typeError(walk, "policy must be an instance of AbstractEventLoopPolicy or None, not 'int'");
+  if (typeof s.arg === 'number') {
+    walk.lastPolicySet = 'refused';
+    throw typeError(walk, "policy must be an instance of AbstractEventLoopPolicy or None, not 'int'");
+  }
   walk.policyChanged = true;
+  walk.lastPolicySet = s.arg === 'new' ? 'new' : 'none';
   m.policy = s.arg === 'new' ? { id: m.newId('policy'), locals: new Map() } : null;
   return null;
 }
 
-/** BaseDefaultEventLoopPolicy.get_event_loop in 3.12, with the rules that decide it. */
-function policyGetEventLoop(walk: Walk, tags: RuleTags): MLoop {
+/**
+ * BaseDefaultEventLoopPolicy.get_event_loop in 3.12, with the clauses that decide it. What a
+ * fork child sees of the state the fork left it is FORK-2's alone, what an executor thread
+ * sees, EXEC-2's.
+ */
+function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
   const m = walk.m;
   const t = m.thread;
   const local = m.local();
-  // What a fork child sees is FORK-2's subject alone; an executor thread's, EXEC-2's too.
-  const rules = (...own: string[]) => (t.kind === 'fork' ? ['FORK-2'] : t.kind === 'executor' ? [...own, 'EXEC-2'] : own);
+  // The state a fork left the child (copied, reset, or made lazily there), until the child changes it.
+  const inChild = t.kind === 'fork' && local.forked !== false;
+  const decide = (...clauses: string[]) => {
+    tags.outcome.push(...clauses);
+    tags.warnings.push(clauses[0]);
+  };
   // NEW-2: whatever get_event_loop returns, it is not a loop new_event_loop made since.
   if (local.newSince?.length && t.kind !== 'fork')
-    walk.exps.push({ rule: 'NEW-2', kind: 'not-same', stmt: walk.current!, others: local.newSince });
+    walk.exps.push({ ...tag('NEW-2.1'), kind: 'not-same', stmt: walk.current!, others: local.newSince });
+  // GET-1.2: a lookup while a loop ran in this thread changed nothing.
+  if (walk.lookedUpRunning.has(t)) tags.outcome.push('GET-1.2');
+  // FORK-2.5: a child forked from a worker thread sees the worker's state as its main thread's.
+  if (inChild && forkingThread(t).kind !== 'main') tags.outcome.push('FORK-2.5');
   if (local.loop) {
-    // A loop created implicitly stays GET-3's: "later calls return that same loop".
-    const own = local.loopFrom === 'implicit' ? ['GET-3'] : ['GET-2', ...(local.loopFrom === 'set' ? ['NEW-3'] : [])];
-    tags.outcome.push(...rules(...own));
-    tags.warnings.push(...rules(own[0]));
-    if (t.kind === 'program' && walk.loopOwner.get(local.loop) === t) tags.outcome.push('THR-1');
+    if (inChild) decide('FORK-2.2');
+    else if (local.loopFrom === 'implicit') decide('GET-3.2');
+    else {
+      decide(local.loop.closed ? 'GET-2.2' : 'GET-2.1');
+      if (local.loopFrom === 'set') tags.outcome.push('NEW-3.2');
+      if (local.setBy === 'bad-type') tags.outcome.push('NEW-5.2');
+    }
+    if (t.kind === 'program' && walk.loopOwner.get(local.loop) === t) tags.outcome.push('THR-1.2');
     return local.loop;
   }
   // A child forked from a worker that never set a loop, keeping that state (no at-fork hook):
@@ -122,16 +149,20 @@ function policyGetEventLoop(walk: Walk, tags: RuleTags): MLoop {
   // No profile switch tells them apart: left out (measured on 3.8.18 to 3.11.7).
   if (t.kind === 'fork' && !walk.sw.forkHook && walk.sw.implicitCreation && !local.setCalled && forkingThread(t).kind !== 'main')
     throw new OutOfModel('get_event_loop in a child forked from a worker that never set a loop: 3.8 differs from 3.9 to 3.11');
+  const afresh = walk.policyChanged && local.setBy === 'never' && !inChild ? ['POL-2.3'] : [];
   if (!walk.sw.implicitCreation && t.isMain) {
     // 3.14: no implicit creation (and no "set called" flag): the main thread raises too.
-    const cleared: Record<string, string> = { none: 'NEW-4', 'asyncio.run': 'ARUN-4' };
-    tags.outcome.push(...rules('GET-3', ...(cleared[local.setBy] ? [cleared[local.setBy]] : [])));
-    tags.warnings.push(...rules('GET-3'));
+    const cleared: Record<string, string> = { none: 'NEW-4.2', 'asyncio.run': 'ARUN-4.1' };
+    if (inChild) decide('FORK-2.1');
+    else decide('GET-3.5', ...afresh, ...(cleared[local.setBy] ? [cleared[local.setBy]] : []));
     throw new PyErr('RuntimeError', NO_LOOP(t.name));
   }
   if (!local.setCalled && t.isMain) {
-    tags.outcome.push(...rules('GET-3'));
-    tags.warnings.push(...rules('GET-3'));
+    if (inChild) decide(walk.sw.forkHook ? 'FORK-2.1' : 'FORK-2.4');
+    else {
+      tags.outcome.push('GET-3.1', ...afresh);
+      tags.warnings.push(walk.sw.implicitCreationWarns ? 'GET-3.3' : 'GET-3.4');
+    }
     if (walk.sw.implicitCreationWarns) walk.warn('DeprecationWarning', 'There is no current event loop');
     const loop = m.newLoop();
     local.loop = loop;
@@ -139,15 +170,20 @@ function policyGetEventLoop(walk: Walk, tags: RuleTags): MLoop {
     local.newSince = [];
     local.setCalled = true;
     local.setBy = 'implicit';
+    local.forked = false;
     return loop;
   }
-  const because: Record<string, string> = { none: 'NEW-4', 'bad-type': 'NEW-5', 'asyncio.run': 'ARUN-4' };
-  // A loop set in another thread is not this thread's: NEW-3's "this thread only".
-  const setElsewhere = [...m.getPolicy().locals].some(([other, l]) => other !== t && other.pid === t.pid && l.loopFrom === 'set' && l.loop)
-    ? ['NEW-3']
-    : [];
-  tags.outcome.push(...rules('GET-4', ...setElsewhere, ...(t.isMain && because[local.setBy] ? [because[local.setBy]] : [])));
-  tags.warnings.push(...rules('GET-4'));
+  if (inChild) decide(walk.sw.forkHook ? 'FORK-2.1' : 'FORK-2.3');
+  else if (t.kind === 'executor') decide('EXEC-2.2');
+  else {
+    const because: Record<string, string> = { none: 'NEW-4.2', 'bad-type': 'NEW-5.3', 'asyncio.run': 'ARUN-4.1' };
+    // A loop set in another thread is not this thread's: NEW-3's "this thread only".
+    const setElsewhere = [...m.getPolicy().locals].some(
+      ([other, l]) => other !== t && other.pid === t.pid && l.loopFrom === 'set' && l.loop,
+    );
+    const own = t.isMain ? 'GET-4.1' : t.name === 'MainThread' ? 'GET-4.3' : 'GET-4.2';
+    decide(own, ...(setElsewhere ? ['NEW-3.3'] : []), ...(t.isMain && because[local.setBy] ? [because[local.setBy]] : []));
+  }
   if (t.kind === 'executor') tags.match = 'prefix';
   throw new PyErr('RuntimeError', t.kind === 'executor' ? 'There is no current event loop in thread' : NO_LOOP(t.name));
 }

@@ -7,6 +7,7 @@
  * timers.
  */
 import type { Expectation } from '../predictions.ts';
+import { tag } from '../predictions.ts';
 import type { MLoop, MTask, MThread } from './state.ts';
 
 /** A mark that ran, with where and why it ran. */
@@ -71,6 +72,11 @@ export class Orderings {
     this.steps.set(task, (this.steps.get(task) ?? 0) + 1);
   }
 
+  /** How many times `task` has resumed: 0 in its first step (TASK-3). */
+  stepsOf(task: MTask): number {
+    return this.steps.get(task) ?? 0;
+  }
+
   /** The segment of the step `task` is in. */
   stepSegment(task: MTask): string {
     return `step:${task.id}:${this.steps.get(task) ?? 0}`;
@@ -106,26 +112,26 @@ export class Orderings {
     const inOrder = (ctx: string, ids: string[]) => [...ids].sort((a, b) => (order[ctx] ?? []).indexOf(a) - (order[ctx] ?? []).indexOf(b));
     // SCHED-1: the callbacks of one loop run in the order they were scheduled.
     // TASK-5: the marks of tasks on one loop interleave at sleep(0), round robin.
-    const groups = new Map<string, { rule: string; ctx: string; marks: MarkRun[] }>();
+    const groups = new Map<string, { clause: string; ctx: string; marks: MarkRun[] }>();
     const loopNumber = new Map<MLoop, number>();
-    const add = (rule: string, mk: MarkRun) => {
+    const add = (clause: string, mk: MarkRun) => {
       if (!loopNumber.has(mk.loop!)) loopNumber.set(mk.loop!, loopNumber.size);
-      const key = `${rule}|${loopNumber.get(mk.loop!)}|${mk.ctx}`;
-      const g = groups.get(key) ?? { rule, ctx: mk.ctx, marks: [] };
+      const key = `${clause}|${loopNumber.get(mk.loop!)}|${mk.ctx}`;
+      const g = groups.get(key) ?? { clause, ctx: mk.ctx, marks: [] };
       g.marks.push(mk);
       groups.set(key, g);
     };
     for (const mk of this.marks) {
       if (!mk.loop) continue;
-      if (mk.via === 'soon') add('SCHED-1', mk);
+      if (mk.via === 'soon') add('SCHED-1.2', mk);
       if (mk.via === 'later') out.push(...this.timerPairs(mk));
-      if (mk.task && this.sleptIn.has(mk.loop)) add('TASK-5', mk);
+      if (mk.task && this.sleptIn.has(mk.loop)) add('TASK-5.2', mk);
     }
     for (const g of groups.values()) {
       if (g.marks.length < 2) continue;
-      if (g.rule === 'TASK-5' && new Set(g.marks.map((mk) => mk.task)).size < 2) continue;
+      if (g.clause === 'TASK-5.2' && new Set(g.marks.map((mk) => mk.task)).size < 2) continue;
       out.push({
-        rule: g.rule,
+        ...tag(g.clause),
         kind: 'order',
         context: g.ctx,
         expected: inOrder(
@@ -137,11 +143,11 @@ export class Orderings {
     // TASK-1: a new task's first step comes after its creator's next statement.
     for (const { creatorNext, taskFirst } of this.taskStarts) {
       const ctx = Object.keys(order).find((c) => order[c].includes(creatorNext) && order[c].includes(taskFirst));
-      if (ctx) out.push({ rule: 'TASK-1', kind: 'order', context: ctx, expected: inOrder(ctx, [creatorNext, taskFirst]) });
+      if (ctx) out.push({ ...tag('TASK-1.3'), kind: 'order', context: ctx, expected: inOrder(ctx, [creatorNext, taskFirst]) });
     }
     // LIFE-7: on a loop that was stopped, exactly the callbacks the model ran have run.
     for (const { id, loop } of this.scheduled) {
-      if (this.stopped.has(loop)) out.push({ rule: 'LIFE-7', kind: 'ran', stmt: id, expected: ran(id) });
+      if (this.stopped.has(loop)) out.push({ ...tag(ran(id) ? 'LIFE-7.3' : 'LIFE-7.4'), kind: 'ran', stmt: id, expected: ran(id) });
     }
     // SCHED-1: a call_soon callback that its loop never got to (never run again, or closed
     // first) never runs, in no loop. Not after a fork: a child's copy of the loop may run it.
@@ -149,12 +155,12 @@ export class Orderings {
     const forked = Object.keys(order).some((c) => c.startsWith('fork:'));
     for (const { id, loop, via } of this.scheduled) {
       if (via === 'soon' && !forked && !loop.fromRun && !this.stopped.has(loop) && !ran(id))
-        out.push({ rule: 'SCHED-1', kind: 'ran', stmt: id, expected: false });
+        out.push({ ...tag('SCHED-1.3'), kind: 'ran', stmt: id, expected: false });
     }
     if (!forked) out.push(...this.crossQueue());
     // LIFE-8: the task of a run_until_complete stopped early resumes when its loop runs again.
     for (const { ids, before } of this.earlyBodies) {
-      for (const id of ids) if (!before.has(id) && ran(id)) out.push({ rule: 'LIFE-8', kind: 'ran', stmt: id, expected: true });
+      for (const id of ids) if (!before.has(id) && ran(id)) out.push({ ...tag('LIFE-8.3'), kind: 'ran', stmt: id, expected: true });
     }
     return out;
   }
@@ -173,7 +179,7 @@ export class Orderings {
       for (const t of this.scheduled) {
         if (t.via !== 'later' || t.loop !== c.loop || t.thread !== c.thread || ctxOf.get(t.id) !== ctxOf.get(c.id)) continue;
         if (!(c.seq < t.seq || (c.segment !== undefined && c.segment === t.segment))) continue;
-        out.push({ rule: 'SCHED-2', kind: 'order', context: ctxOf.get(c.id)!, expected: [c.id, t.id] });
+        out.push({ ...tag(c.seq < t.seq ? 'SCHED-2.2' : 'SCHED-2.3'), kind: 'order', context: ctxOf.get(c.id)!, expected: [c.id, t.id] });
       }
     }
     return out;
@@ -186,6 +192,6 @@ export class Orderings {
         (other) =>
           other !== mk && other.via === 'later' && other.loop === mk.loop && other.ctx === mk.ctx && other.deadline! < mk.deadline!,
       )
-      .map((other) => ({ rule: 'SCHED-2', kind: 'order' as const, context: mk.ctx, expected: [other.id, mk.id] }));
+      .map((other) => ({ ...tag('SCHED-2.1'), kind: 'order' as const, context: mk.ctx, expected: [other.id, mk.id] }));
   }
 }

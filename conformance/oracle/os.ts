@@ -1,6 +1,6 @@
 /** os.fork: the child runs its body on a copy of the forking thread, then exits; the parent waits. */
 import { PyErr } from './state.ts';
-import type { MThread } from './state.ts';
+import type { Local, MThread } from './state.ts';
 import type { StmtOf, Walk } from './walk.ts';
 
 /**
@@ -24,19 +24,17 @@ export function fork(walk: Walk, s: StmtOf<'fork'>): null {
   const child = m.makeThread(parent.name, ctx, true, 'fork', () => {});
   m.pid = 1000 + Number(s.id!.slice(1));
   child.pid = m.pid;
-  // The child's thread-local storage is a copy of the forking thread's.
+  // The child's thread-local storage is a copy of the forking thread's; 3.12's
+  // os.register_at_fork(after_in_child=...) resets it, and the running loop, in the child.
   const policy = m.policy;
+  walk.forkPolicy.set(ctx, policy);
   if (policy) {
-    const l = policy.locals.get(parent);
-    if (l) policy.locals.set(child, { ...l });
+    const fresh: Local = { loop: null, setCalled: false, setBy: 'never' };
+    const l = walk.sw.forkHook ? fresh : (policy.locals.get(parent) ?? fresh);
+    policy.locals.set(child, { ...l, forked: true });
   }
   const run = m.running.get(parent);
-  if (run) m.running.set(child, run);
-  if (walk.sw.forkHook) {
-    // 3.12's os.register_at_fork(after_in_child=...): fresh policy-local state, no running loop.
-    if (policy) policy.locals.delete(child);
-    m.running.delete(child);
-  }
+  if (run && !walk.sw.forkHook) m.running.set(child, run);
   const savedThread = m.thread;
   // The policy is a global of the process: one the child creates or sets stays in the child.
   const savedPolicy = m.policy;

@@ -1,24 +1,32 @@
 /**
  * asyncio.runners: asyncio.run, a Runner with a new loop, set as current, then reset and
- * closed; with the rules that decide it.
+ * closed; with the clauses that decide it.
  */
+import { walk as statements } from '../../language/program.ts';
+import { tag } from '../predictions.ts';
 import type { Machine } from './machine.ts';
 import { PyErr } from './state.ts';
 import type { Coro, MFuture, MLoop, MTask, PyResult } from './state.ts';
 import { spawnTask } from './tasks.ts';
-import type { RuleTags, StmtOf, Walk } from './walk.ts';
+import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
 /** asyncio.run in 3.12. */
-export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: RuleTags): unknown {
+export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTags): unknown {
   const m = walk.m;
-  tags.outcome.push(m.runningLoop() ? 'ARUN-3' : 'ARUN-1');
-  if (m.runningLoop()) throw new PyErr('RuntimeError', 'asyncio.run() cannot be called from a running event loop');
+  if (m.runningLoop()) {
+    tags.outcome.push('ARUN-3.1');
+    // Refused before the coroutine is wrapped in a task: none of it ever runs.
+    for (const x of statements(s.body)) walk.exps.push({ ...tag('ARUN-3.2'), kind: 'ran', stmt: x.id!, expected: false });
+    throw new PyErr('RuntimeError', 'asyncio.run() cannot be called from a running event loop');
+  }
+  tags.outcome.push('ARUN-1.1');
   m.getPolicy();
   const loop = m.newLoop();
   loop.fromRun = true;
   const local = m.local();
   local.setCalled = true;
   local.setBy = 'loop';
+  local.forked = false;
   local.loop = loop;
   local.loopFrom = 'run';
   local.newSince = [];

@@ -52,6 +52,11 @@ export interface Local {
   setBy: SetBy;
   /** The new_event_loop statements of this thread since the current loop last changed (NEW-2). */
   newSince?: string[];
+  /**
+   * In a fork child: false once the child changed its state (set_event_loop, an implicit
+   * creation, asyncio.run); until then the state is what the fork left (FORK-2).
+   */
+  forked?: boolean;
 }
 
 export interface MPolicy {

@@ -1,11 +1,13 @@
 /**
  * asyncio.tasks: create_task, current_task, a task's state, sleep, and awaiting a task, with
- * the rules that decide them.
+ * the clauses that decide them.
  */
 import type { Stmt } from '../../language/program.ts';
+import { walk as statements } from '../../language/program.ts';
+import { tag } from '../predictions.ts';
 import { noRunningLoop } from './events.ts';
 import type { Coro, MLoop, MTask } from './state.ts';
-import type { RuleTags, StmtOf, Walk } from './walk.ts';
+import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
 /** A task over a coroutine body; the walk remembers which task runs that body. */
 export function spawnTask(walk: Walk, loop: MLoop, body: Stmt[]): MTask {
@@ -14,10 +16,15 @@ export function spawnTask(walk: Walk, loop: MLoop, body: Stmt[]): MTask {
   return task;
 }
 
-export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: RuleTags): MTask {
-  tags.outcome.push('TASK-1');
+export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTags): MTask {
   const loop = walk.m.runningLoop();
-  if (!loop) throw noRunningLoop();
+  if (!loop) {
+    tags.outcome.push('TASK-1.1');
+    // Refused before the coroutine is wrapped in a task: none of it ever runs.
+    for (const x of statements(s.body)) walk.exps.push({ ...tag('TASK-1.1'), kind: 'ran', stmt: x.id!, expected: false });
+    throw noRunningLoop();
+  }
+  tags.outcome.push('TASK-1.2');
   const task = spawnTask(walk, loop, s.body);
   const next = walk.nextSibling.get(s.id!);
   if (next?.op === 'mark' && s.body[0]?.op === 'mark') walk.orderings.taskCreated(next.id!, s.body[0].id!);
@@ -25,37 +32,37 @@ export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: RuleTags)
   return task;
 }
 
-export function currentTask(walk: Walk, s: StmtOf<'current_task'>, tags: RuleTags): MTask | null {
+export function currentTask(walk: Walk, s: StmtOf<'current_task'>, tags: ClauseTags): MTask | null {
   const loop = walk.m.runningLoop();
   if (!loop) {
-    tags.outcome.push('TASK-4');
+    tags.outcome.push('TASK-4.1');
     throw noRunningLoop();
   }
-  tags.outcome.push(loop.currentTask ? 'TASK-3' : 'TASK-4');
+  const task = loop.currentTask;
+  tags.outcome.push(!task ? 'TASK-4.2' : walk.orderings.stepsOf(task) > 0 ? 'TASK-3.2' : 'TASK-3.1');
   walk.guards.bind(s.as, loop.currentTask);
   return loop.currentTask;
 }
 
-export function taskState(walk: Walk, s: StmtOf<'task_state'>, tags: RuleTags): MTask['state'] {
+export function taskState(walk: Walk, s: StmtOf<'task_state'>, tags: ClauseTags): MTask['state'] {
   const task = walk.guards.taskVar(s.task, 'task_state');
-  tags.outcome.push('TASK-2');
-  if (task.cancelledByRun) tags.outcome.push('ARUN-2');
+  tags.outcome.push(task.cancelledByRun ? 'ARUN-2.2' : 'TASK-2.1');
   return task.state;
 }
 
 /** `await asyncio.sleep(delay)`. */
-export function* sleep(walk: Walk, s: StmtOf<'sleep'>, tags: RuleTags): Coro {
+export function* sleep(walk: Walk, s: StmtOf<'sleep'>, tags: ClauseTags): Coro {
   const loop = walk.guards.requireRunning();
-  tags.outcome.push('TASK-5');
+  tags.outcome.push('TASK-5.1');
   if (s.delay <= 0) walk.orderings.sleep0(loop);
   return yield* resume(walk, loop.currentTask, tags, walk.m.sleep(loop, s.delay));
 }
 
 /** `await K`, in the coroutine over `body`. */
-export function* awaitTask(walk: Walk, s: StmtOf<'await'>, tags: RuleTags, body: Stmt[]): Coro {
+export function* awaitTask(walk: Walk, s: StmtOf<'await'>, tags: ClauseTags, body: Stmt[]): Coro {
   const task = walk.guards.useVar(s.task, 'await') as MTask;
   walk.guards.checkAwaitable(task, walk.bodyTask.get(body));
-  tags.outcome.push('TASK-2');
+  tags.outcome.push(task.state === 'pending' ? 'TASK-2.2' : 'TASK-2.3');
   return yield* resume(walk, walk.bodyTask.get(body) ?? null, tags, walk.m.await(task));
 }
 
@@ -64,13 +71,13 @@ export function* awaitTask(walk: Walk, s: StmtOf<'await'>, tags: RuleTags, body:
  * run_until_complete stopped early, its resumption (a later run of the loop) is what LIFE-8
  * decides, not the rule of the statement.
  */
-function* resume(walk: Walk, task: MTask | null, tags: RuleTags, suspend: Coro): Coro {
+function* resume(walk: Walk, task: MTask | null, tags: ClauseTags, suspend: Coro): Coro {
   try {
     return yield* suspend;
   } finally {
     if (task) {
       walk.orderings.resumed(task);
-      if (walk.orderings.leftPending(task)) tags.outcome.splice(0, tags.outcome.length, 'LIFE-8');
+      if (walk.orderings.leftPending(task)) tags.outcome.splice(0, tags.outcome.length, 'LIFE-8.2');
     }
   }
 }

@@ -1,7 +1,7 @@
 /** threading: starting and joining the program's threads, and which thread runs a statement. */
 import { forkingThread } from './os.ts';
 import { PyErr } from './state.ts';
-import type { RuleTags, StmtOf, Walk, Where } from './walk.ts';
+import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
 
 /** The thread runs when it is joined, when a loop would block, or at the end (see machine.ts). */
 export function startThread(walk: Walk, s: StmtOf<'start_thread'>): null {
@@ -20,10 +20,10 @@ export function joinThread(walk: Walk, s: StmtOf<'join_thread'>): null {
 }
 
 /** The current thread by program name: 'main', a started thread's name, or 'other'. */
-export function currentThread(walk: Walk, _s: StmtOf<'current_thread'>, tags: RuleTags, where?: Where): string {
+export function currentThread(walk: Walk, _s: StmtOf<'current_thread'>, tags: ClauseTags, where?: Where): string {
   const t = walk.m.thread;
-  if (t.kind === 'executor') tags.outcome.push('EXEC-1');
-  if (where?.via === 'threadsafe') tags.outcome.push('SCHED-3');
+  if (t.kind === 'executor') tags.outcome.push('EXEC-1.2');
+  if (where?.via === 'threadsafe') tags.outcome.push('SCHED-3.2');
   if (t.kind === 'executor' || t.kind === 'internal') return 'other';
   // A fork child's only thread keeps the program name of the thread that forked it.
   const u = forkingThread(t);

@@ -1,6 +1,6 @@
 /**
  * One walk of a program over the abstract machine: every statement becomes an observation,
- * recorded with the rules that decide it. What a statement does is up to the module named
+ * recorded with the clauses that decide it. What a statement does is up to the module named
  * after the CPython module it models (events, base_events, tasks, runners, threading, os);
  * what keeps the walk deterministic, to determinism.ts. The walk holds the state that one
  * prediction builds up.
@@ -10,6 +10,7 @@ import { CORO_ONLY, walk } from '../../language/program.ts';
 import type { Observation, Outcome, Value, Warning } from '../../language/trace.ts';
 import type { Switches } from '../../spec/profiles.ts';
 import type { Expectation } from '../predictions.ts';
+import { tag } from '../predictions.ts';
 import * as baseEvents from './base_events.ts';
 import { Determinism } from './determinism.ts';
 import * as events from './events.ts';
@@ -22,8 +23,8 @@ import type { Coro, MLoop, MPolicy, MTask, MThread } from './state.ts';
 import * as tasks from './tasks.ts';
 import * as threading from './threading.ts';
 
-/** The rules that decide a statement's observation: its outcome, its warnings. */
-export interface RuleTags {
+/** The clauses (spec/rules.ts) that decide a statement's observation: its outcome, its warnings. */
+export interface ClauseTags {
   outcome: string[];
   warnings: string[];
   match?: 'prefix';
@@ -38,9 +39,9 @@ export interface Where {
 
 export type StmtOf<O extends Op> = Extract<Stmt, { op: O }>;
 /** A statement that does not suspend: returns its value, or throws a PyErr. */
-type Exec<O extends Op> = (walk: Walk, s: StmtOf<O>, tags: RuleTags, where?: Where) => unknown;
+type Exec<O extends Op> = (walk: Walk, s: StmtOf<O>, tags: ClauseTags, where?: Where) => unknown;
 /** A statement that suspends its coroutine: observed when it resumes. */
-type Suspend<O extends Op> = (walk: Walk, s: StmtOf<O>, tags: RuleTags, body: Stmt[]) => Coro;
+type Suspend<O extends Op> = (walk: Walk, s: StmtOf<O>, tags: ClauseTags, body: Stmt[]) => Coro;
 
 const STATEMENTS: { [O in Op]?: Exec<O> } = {
   new_event_loop: events.newEventLoop,
@@ -77,7 +78,7 @@ const SUSPENDING: { [O in Op]?: Suspend<O> } = {
 
 type Obj = MLoop | MTask | MPolicy;
 type BodyEnd = { returned: unknown } | undefined;
-const noTags = (): RuleTags => ({ outcome: [], warnings: [] });
+const noTags = (): ClauseTags => ({ outcome: [], warnings: [] });
 
 export class Walk {
   readonly m: Machine;
@@ -99,7 +100,16 @@ export class Walk {
   readonly forkParentHadRunning = new Map<string, boolean>();
   /** The statement after each statement in its body: TASK-1 compares it with the new task's. */
   readonly nextSibling = new Map<string, Stmt>();
+  /** A set_event_loop_policy succeeded (POL-2.3: threads start afresh). */
   policyChanged = false;
+  /** What the last set_event_loop_policy did: installed a new policy, uninstalled it, or was refused. */
+  lastPolicySet: 'new' | 'none' | 'refused' | undefined;
+  /** For each fork child's context: the policy installed when it forked (POL-1.2). */
+  readonly forkPolicy = new Map<string, MPolicy | null>();
+  /** Threads that called get_event_loop while a loop ran in them (GET-1.2). */
+  readonly lookedUpRunning = new Set<MThread>();
+  /** Loops that have run (LIFE-1.3). */
+  readonly hasRun = new Set<MLoop>();
   threadsafeFromOtherThread = false;
   executorUsed = false;
   private sinks: Warning[][] = [];
@@ -128,8 +138,8 @@ export class Walk {
   /** Every expectation of the walk so far, the ordering rules' and the termination checks last. */
   expectations(): Expectation[] {
     const all = [...this.exps, ...this.orderings.expectations(this.order, (id) => id in this.obs)];
-    if (this.threadsafeFromOtherThread) all.push({ rule: 'SCHED-3', kind: 'terminates' });
-    if (this.executorUsed) all.push({ rule: 'EXEC-1', kind: 'terminates' });
+    if (this.threadsafeFromOtherThread) all.push({ ...tag('SCHED-3.1'), kind: 'terminates' });
+    if (this.executorUsed) all.push({ ...tag('EXEC-1.1'), kind: 'terminates' });
     return all;
   }
 
@@ -165,7 +175,7 @@ export class Walk {
   // ---- observations ----------------------------------------------------------------------------
 
   /** Runs one statement: its observation, its warnings, the rules that decide them. */
-  private observe(s: Stmt, run: (tags: RuleTags) => unknown): void {
+  private observe(s: Stmt, run: (tags: ClauseTags) => unknown): void {
     const tags = noTags();
     this.current = s.id;
     this.started(s);
@@ -192,12 +202,12 @@ export class Walk {
     this.order[this.m.thread.ctx].push(s.id!);
   }
 
-  private record(s: Stmt, outcome: Outcome, warnings: Warning[], tags: RuleTags): void {
+  private record(s: Stmt, outcome: Outcome, warnings: Warning[], tags: ClauseTags): void {
     const id = s.id!;
     this.obs[id] = { outcome, warnings };
-    for (const rule of new Set(tags.outcome))
-      this.exps.push({ rule, kind: 'outcome', stmt: id, expected: outcome, ...(tags.match ? { match: tags.match } : {}) });
-    for (const rule of new Set(tags.warnings)) this.exps.push({ rule, kind: 'warnings', stmt: id, expected: warnings });
+    for (const clause of new Set(tags.outcome))
+      this.exps.push({ ...tag(clause), kind: 'outcome', stmt: id, expected: outcome, ...(tags.match ? { match: tags.match } : {}) });
+    for (const clause of new Set(tags.warnings)) this.exps.push({ ...tag(clause), kind: 'warnings', stmt: id, expected: warnings });
   }
 
   // ---- bodies ------------------------------------------------------------------------------------
@@ -226,7 +236,7 @@ export class Walk {
     // The first statement of a callback tells when the callback ran: the ordering rules.
     const via = first && where && where.via !== 'threadsafe' ? where.via : undefined;
     this.orderings.ran({ id: s.id!, ctx: this.m.thread.ctx, ...(via ? { loop: where!.loop, via, deadline: where!.deadline } : {}) });
-    if (where?.via === 'threadsafe') this.exps.push({ rule: 'SCHED-3', kind: 'outcome', stmt: s.id!, expected: { value: s.tag } });
+    if (where?.via === 'threadsafe') this.exps.push({ ...tag('SCHED-3.1'), kind: 'outcome', stmt: s.id!, expected: { value: s.tag } });
   }
 
   /** A coroutine over a body: the statements that suspend yield to the task stepping it. */
@@ -262,7 +272,7 @@ export class Walk {
       outcome = { error: { type: e.type, message: e.message } };
       if (e.type === 'CancelledError') {
         const task = this.bodyTask.get(body);
-        if (task?.cancelledByRun) tags.outcome.push('ARUN-2');
+        if (task?.cancelledByRun) tags.outcome.push('ARUN-2.1');
         this.record(s, outcome, [], tags);
         throw e;
       }
@@ -272,7 +282,7 @@ export class Walk {
   }
 
   /** A statement that does not suspend, by the module that models it. */
-  private exec(s: Stmt, tags: RuleTags, where?: Where): unknown {
+  private exec(s: Stmt, tags: ClauseTags, where?: Where): unknown {
     const exec = STATEMENTS[s.op] as Exec<Op> | undefined;
     if (!exec) throw new OutOfModel(`unexpected statement ${s.op}`);
     return exec(this, s, tags, where);

@@ -1,4 +1,10 @@
-/** Every property of the suite, one module per rule group (as test262 lays out features). */
+/**
+ * Every property of the suite, one module per rule group (as test262 lays out features). Each
+ * rule's programs are its group module's, with the shapes that reach its rarer clauses added
+ * (arbitraries/reach-clauses.ts).
+ */
+import { ruleById } from '../../spec/rules.ts';
+import { withShapes } from '../arbitraries/reach-clauses.ts';
 import ARUN from './ARUN.ts';
 import EXEC from './EXEC.ts';
 import FORK from './FORK.ts';
@@ -14,4 +20,19 @@ import type { RuleProperty } from './types.ts';
 
 export type { RuleProperty } from './types.ts';
 
-export const PROPERTIES: RuleProperty[] = [...POL, ...GET, ...RUN, ...NEW, ...LIFE, ...THR, ...TASK, ...SCHED, ...EXEC, ...ARUN, ...FORK];
+export const PROPERTIES: RuleProperty[] = [
+  ...POL,
+  ...GET,
+  ...RUN,
+  ...NEW,
+  ...LIFE,
+  ...THR,
+  ...TASK,
+  ...SCHED,
+  ...EXEC,
+  ...ARUN,
+  ...FORK,
+].map((p) => ({
+  rule: p.rule,
+  programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),
+}));

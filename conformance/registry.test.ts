@@ -1,6 +1,7 @@
 // No rule without a property, no property without a rule.
 import { describe, expect, it } from 'vitest';
-import { RULES, RULE_IDS } from '../spec/rules.ts';
+import { PROFILES } from '../spec/profiles.ts';
+import { clauseApplies, RULES, RULE_IDS } from '../spec/rules.ts';
 import { PROPERTIES } from './properties/index.ts';
 
 describe('the rule registry and the properties', () => {
@@ -22,10 +23,24 @@ describe('the rule registry and the properties', () => {
     expect(PROPERTIES.map((p) => p.rule).filter((id) => !RULE_IDS.has(id))).toEqual([]);
   });
 
-  it('states every rule normatively, with a source', () => {
+  it('states every rule normatively, clause by clause, with a source', () => {
     for (const r of RULES) {
-      expect(r.text, r.id).toMatch(/\b(MUST|SHALL|MUST NOT|SHOULD)\b/);
+      expect(r.clauses.length, r.id).toBeGreaterThan(0);
+      for (const c of r.clauses) expect(c.text, c.id).toMatch(/\b(MUST|SHALL|MUST NOT|SHOULD)\b/);
       expect(r.sources.length, r.id).toBeGreaterThan(0);
+    }
+  });
+
+  it('numbers every clause GROUP-N.k in its rule, and applies each under some profile', () => {
+    for (const r of RULES) {
+      for (const [i, c] of r.clauses.entries()) expect(c.id).toBe(`${r.id}.${i + 1}`);
+      for (const c of r.clauses) {
+        for (const k of Object.keys(c.when ?? {})) expect(Object.keys(PROFILES[0].switches), c.id).toContain(k);
+        expect(
+          PROFILES.some((p) => clauseApplies(c, p)),
+          c.id,
+        ).toBe(true);
+      }
     }
   });
 });

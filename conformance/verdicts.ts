@@ -50,6 +50,26 @@ export function verdictCounts(rules: readonly Pick<ReportRule, 'verdict'>[]): Re
 // Spelled out wherever it appears: a rule no program reached must never read as a pass.
 export const NOT_EXERCISED = 'not exercised: no generated program reached this rule, so nothing was checked (not a pass)';
 
+/** The clauses of a rule that no program reached: nothing checked them, so they never count as passed. */
+export function clausesNotExercised(rule: Pick<ReportRule, 'verdict' | 'clauses'>): string[] {
+  if (rule.verdict === 'skipped') return [];
+  return (rule.clauses ?? []).filter((c) => c.programs === 0).map((c) => c.id);
+}
+
+/** Clauses of the run's rules that apply under its profile, and how many of them some program reached. */
+export function clauseCoverage(rules: readonly Pick<ReportRule, 'verdict' | 'clauses'>[]): {
+  reached: number;
+  total: number;
+  notExercised: string[];
+} {
+  const counted = rules.filter((r) => r.verdict !== 'skipped' && r.clauses);
+  const total = counted.reduce((n, r) => n + r.clauses!.length, 0);
+  const notExercised = counted.flatMap(clausesNotExercised);
+  return { reached: total - notExercised.length, total, notExercised };
+}
+
+export const CLAUSES_NOT_EXERCISED = 'clauses not exercised (no program reached them, so nothing checked them: not a pass)';
+
 /**
  * How a problem line is worded. 'report': the report files (a JUnit message, a Markdown cell,
  * an HTML note), empty for a pass. 'gate': a diff or expectations line in the terminal and the

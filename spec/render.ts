@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { GROUP_TITLES, RULES } from './rules.ts';
 import type { RuleGroup } from './rules.ts';
 import { PROFILES, SWITCH_NOTES } from './profiles.ts';
-import type { SwitchName } from './profiles.ts';
+import type { SwitchName, Switches } from './profiles.ts';
 
 export function renderRules(): string {
   const out: string[] = [
@@ -17,22 +17,38 @@ export function renderRules(): string {
     '',
     'Semantics of CPython 3.12 (profile `cpython-3.12`, the default); the other versions, 3.8 to 3.14, differ where the ' +
       'table below says. The key words MUST, MUST NOT and SHOULD are to be read as in RFC 2119. ' +
+      "A rule's normative text is its list of clauses, each one testable statement with an ID of its own (`SCHED-2.3`); " +
+      'a clause marked with switch values applies only under the profiles that have them. ' +
       "Each rule's property lives in `conformance/properties/<GROUP>.ts`; the oracle tags every observation it predicts " +
-      'with the rule that decides it (`conformance/oracle/`, one module per CPython module); the reference enforces it where a comment names ' +
-      'its ID (`reference/`).',
+      'with the clause that decides it (`conformance/oracle/`, one module per CPython module), and a run counts the programs ' +
+      'that reached each clause: a clause no program reached is "not exercised", never a pass. The reference enforces a rule ' +
+      'where a comment names its ID (`reference/`).',
     '',
   ];
   out.push(...versionTable());
   for (const group of Object.keys(GROUP_TITLES) as RuleGroup[]) {
     out.push(`## ${group}: ${GROUP_TITLES[group]}`, '');
     for (const r of RULES.filter((x) => x.group === group)) {
-      out.push(`### ${r.id}: ${r.title}${r.retired ? ' (retired)' : ''}`, '', r.text, '');
+      out.push(`### ${r.id}: ${r.title}${r.retired ? ' (retired)' : ''}`, '');
+      for (const c of r.clauses) out.push(`- **${c.id}**${c.when ? ` (${whenText(c.when)})` : ''} ${c.text}`);
+      out.push('');
       if (r.rationale) out.push(`*Rationale.* ${r.rationale}`, '');
       if (r.versions) out.push(`*Versions.* ${r.versions}`, '');
       out.push('*Sources.*', '', ...r.sources.map((s) => `- ${s}`), '');
     }
   }
   return out.join('\n');
+}
+
+/** The switch values a clause applies under, and the profiles that have them: "forkHook: false; 3.8 to 3.11". */
+function whenText(when: Partial<Switches>): string {
+  const profiles = PROFILES.filter((p) => Object.entries(when).every(([k, v]) => p.switches[k as SwitchName] === v)).map((p) =>
+    p.name.replace('cpython-', ''),
+  );
+  const values = Object.entries(when)
+    .map(([k, v]) => `\`${k}: ${v}\``)
+    .join(', ');
+  return `${values}: profiles ${profiles.join(', ')}`;
 }
 
 /** What changes between versions: the profiles' switches, and per group the rules they touch. */

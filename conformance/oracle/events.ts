@@ -63,7 +63,6 @@ export function getRunningLoop(walk: Walk, s: StmtOf<'get_running_loop' | 'peek_
 
 export function setEventLoop(walk: Walk, s: StmtOf<'set_event_loop'>, tags: ClauseTags): null {
   const local = walk.m.local();
-  local.forked = false;
   if (typeof s.arg === 'number') {
     tags.outcome.push('NEW-5.1');
     // 3.12 marks the call before it checks the type.
@@ -73,6 +72,8 @@ export function setEventLoop(walk: Walk, s: StmtOf<'set_event_loop'>, tags: Clau
   }
   const loop = s.arg === null ? null : walk.guards.loopVar(s.arg, 'set_event_loop');
   tags.outcome.push(loop ? 'NEW-3.1' : 'NEW-4.1');
+  // A loop or None replaces what a fork left; a rejected call (above) keeps the loop it left.
+  local.forked = false;
   local.setCalled = true;
   local.setBy = loop ? 'loop' : 'none';
   local.loop = loop;
@@ -128,8 +129,9 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
   // NEW-2: whatever get_event_loop returns, it is not a loop new_event_loop made since.
   if (local.newSince?.length && t.kind !== 'fork')
     walk.exps.push({ ...tag('NEW-2.1'), kind: 'not-same', stmt: walk.current!, others: local.newSince });
-  // GET-1.2: a lookup while a loop ran in this thread changed nothing.
-  if (walk.lookedUpRunning.has(t)) tags.outcome.push('GET-1.2');
+  // GET-1.2: lookups while a loop ran in this thread changed nothing: the next lookup without
+  // one finds what it would have found (not in a fork child, whose state FORK-2 decides).
+  if (walk.lookedUpRunning.delete(t) && t.kind !== 'fork') tags.outcome.push('GET-1.2');
   // FORK-2.5: a child forked from a worker thread sees the worker's state as its main thread's.
   if (inChild && forkingThread(t).kind !== 'main') tags.outcome.push('FORK-2.5');
   if (local.loop) {

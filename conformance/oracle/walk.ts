@@ -106,7 +106,7 @@ export class Walk {
   lastPolicySet: 'new' | 'none' | 'refused' | undefined;
   /** For each fork child's context: the policy installed when it forked (POL-1.2). */
   readonly forkPolicy = new Map<string, MPolicy | null>();
-  /** Threads that called get_event_loop while a loop ran in them (GET-1.2). */
+  /** Threads that called get_event_loop while a loop ran in them, until their next lookup without one (GET-1.2). */
   readonly lookedUpRunning = new Set<MThread>();
   /** Loops that have run (LIFE-1.3). */
   readonly hasRun = new Set<MLoop>();

@@ -1,7 +1,8 @@
 /** The terminal report of a run: a table of rules, then each failure with its shrunk program, then the counts. */
 import type { Report, ReportRule } from '../../conformance/report.ts';
-import { failedOrErrored, verdictCounts } from '../../conformance/verdicts.ts';
+import { clausesNotExercised, failedOrErrored, verdictCounts } from '../../conformance/verdicts.ts';
 import { failureParts } from '../report/failure-text.ts';
+import { clausesText, notExercisedText } from '../report/summary.ts';
 
 function table(report: Report): string {
   const rows = report.rules.map((x) => [
@@ -26,8 +27,11 @@ function table(report: Report): string {
 function note(x: ReportRule): string {
   if (x.verdict === 'skipped') return `(${x.skipReasons.join('; ')})`;
   if (x.verdict === 'unexercised') return '(no generated program reached this rule)';
-  if (x.skipped > 0) return `(${x.skipped} skipped: ${x.skipReasons.join('; ')})`;
-  return '';
+  const notes: string[] = [];
+  if (x.skipped > 0) notes.push(`${x.skipped} skipped: ${x.skipReasons.join('; ')}`);
+  const missed = clausesNotExercised(x);
+  if (missed.length > 0) notes.push(`not exercised: ${missed.join(', ')}`);
+  return notes.length > 0 ? `(${notes.join('; ')})` : '';
 }
 
 /** A failing or erroring rule: the program first, as a reader at a terminal wants it. */
@@ -39,7 +43,9 @@ function failureDetails(report: Report, rule: ReportRule, impl: string): string 
 
 function summary(report: Report): string {
   const c = verdictCounts(report.rules);
-  return `${report.rules.length} rules: ${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.unexercised} not exercised, ${c.skipped} skipped (${(report.durationMs / 1000).toFixed(1)} s, seed ${report.seed})`;
+  const counts = `${report.rules.length} rules: ${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.unexercised} not exercised, ${c.skipped} skipped${clausesText(report)} (${(report.durationMs / 1000).toFixed(1)} s, seed ${report.seed})`;
+  const missed = notExercisedText(report);
+  return missed ? `${missed}\n${counts}` : counts;
 }
 
 /** All of it, as `loopspec run` prints it; `impl` is what --impl was. */

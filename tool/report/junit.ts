@@ -8,7 +8,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 import type { Report, ReportRule } from '../../conformance/report.ts';
 import { failureText } from './failure-text.ts';
 import { countsText, implLabel } from './summary.ts';
-import { NOT_EXERCISED, problemLine } from '../../conformance/verdicts.ts';
+import { CLAUSES_NOT_EXERCISED, clausesNotExercised, NOT_EXERCISED, problemLine } from '../../conformance/verdicts.ts';
 
 type XmlNode = Record<string, unknown>;
 
@@ -38,8 +38,11 @@ function testCase(report: Report, rule: ReportRule, impl: string): Case {
   if (rule.verdict === 'error') node.error = { '@_message': message, '@_type': rule.fault ?? 'error', '#text': body() };
   if (rule.verdict === 'skipped') node.skipped = { '@_message': message };
   if (rule.verdict === 'unexercised') node.skipped = { '@_message': NOT_EXERCISED };
-  if (rule.verdict === 'pass' && rule.skipped > 0)
-    node['system-out'] = xmlSafe(`${rule.skipped} programs skipped: ${rule.skipReasons.join('; ')}`);
+  const out: string[] = [];
+  if (rule.verdict === 'pass' && rule.skipped > 0) out.push(`${rule.skipped} programs skipped: ${rule.skipReasons.join('; ')}`);
+  const missed = clausesNotExercised(rule);
+  if (missed.length > 0) out.push(`${CLAUSES_NOT_EXERCISED}: ${missed.join(', ')}`);
+  if (out.length > 0) node['system-out'] = xmlSafe(out.join('\n'));
   const skipped = rule.verdict === 'skipped' || rule.verdict === 'unexercised';
   return { node, failure: rule.verdict === 'fail', error: rule.verdict === 'error', skipped, ms: rule.durationMs };
 }

@@ -8,7 +8,7 @@ import escapeHtml from 'escape-html';
 import { formatProgram } from '../../language/python.ts';
 import type { Report, ReportRule } from '../../conformance/report.ts';
 import { problemLine, replayCommand, VERDICT_LABEL } from '../../conformance/verdicts.ts';
-import { countsText } from './summary.ts';
+import { countsText, notExercisedText } from './summary.ts';
 
 /**
  * Plain text on one line of Markdown: the characters that start emphasis, code, links, HTML,
@@ -85,6 +85,8 @@ export function toMarkdown(report: Report, impl: string = report.implementation.
   if (report.interrupted) out.push('> **The run was interrupted**: only the rules below finished; the others were not checked.', '');
   if (bad.length === 0) out.push(report.rules.length > 0 ? 'Every rule passed.' : 'No rule was run.');
   else out.push(table(bad));
+  const missed = notExercisedText(report);
+  if (missed) out.push('', `> ${mdText(missed)}`);
   for (const r of bad.filter((x) => x.counterexample)) out.push('', details(report, r, impl));
   return `${out.join('\n')}\n`;
 }

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import type { Program } from '../../language/program.ts';
 import type { Arb } from './blocks.ts';
-import { mainThreadNamePrograms } from './reach-fork.ts';
+import { afterForkParentPrograms, forkChildLoopPrograms, mainThreadNamePrograms } from './reach-fork.ts';
 import { currentTaskInCallbackPrograms, stopRerunPrograms } from './reach-scheduling.ts';
 import * as loops from './shapes-loops.ts';
 import * as lookups from './shapes-lookups.ts';
@@ -35,6 +35,7 @@ export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>;
   { clause: 'FORK-2.3', shape: lookups.forkCleared, weight: 3 },
   { clause: 'FORK-2.4', shape: lookups.forkFresh, weight: 6 },
   { clause: 'FORK-2.5', shape: lookups.forkFromWorker, weight: 4 },
+  { clause: 'GET-1.1', shape: forkChildLoopPrograms },
   { clause: 'GET-1.2', shape: lookups.lookupWhileRunning },
   { clause: 'GET-2.1', shape: lookups.closedSetLoop },
   { clause: 'GET-2.2', shape: lookups.closedSetLoop },
@@ -64,6 +65,8 @@ export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>;
   { clause: 'POL-2.3', shape: lookups.policyAfresh('new', null), weight: 2 },
   { clause: 'POL-2.4', shape: lookups.policyAfresh(42) },
   { clause: 'RUN-1.1', shape: loops.runningLookups },
+  { clause: 'RUN-1.1', shape: afterForkParentPrograms },
+  { clause: 'RUN-1.1', shape: forkChildLoopPrograms },
   { clause: 'RUN-1.2', shape: lookups.noRunningLookups },
   { clause: 'RUN-2.1', shape: loops.runningLookups },
   { clause: 'RUN-2.2', shape: lookups.noRunningLookups },

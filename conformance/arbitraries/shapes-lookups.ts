@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { Program, Stmt } from '../../language/program.ts';
 import type { Arb } from './blocks.ts';
-import { program, removable, seq } from './blocks.ts';
+import { flagged, keeps, program, removable, seq } from './blocks.ts';
 
 const pick = (...choices: Stmt[][]): Arb<Stmt[]> => fc.constantFrom(...choices);
 const opt = (s: Stmt): Arb<Stmt[]> => removable(fc.constant(s)).map((x) => (x ? [x] : []));
@@ -16,26 +16,21 @@ export const setLoop: Stmt[] = [
 ];
 
 /** FORK-1.x: a fork from inside a running loop; the child looks for a running loop, asks the copy, runs a loop of its own. */
-export const forkInRunningLoop = seq(
-  { op: 'new_event_loop', as: 'L1' },
-  {
-    op: 'run_until_complete',
-    loop: 'L1',
-    body: [
-      {
-        op: 'fork',
-        body: [
-          { op: 'peek_running_loop' },
-          { op: 'is_running', loop: 'L1' },
-          { op: 'get_running_loop' },
-          { op: 'new_event_loop', as: 'C1' },
-          { op: 'run_until_complete', loop: 'C1', body: [{ op: 'get_running_loop' }, { op: 'peek_running_loop' }] },
-        ],
-      },
-      { op: 'is_running', loop: 'L1' },
-    ],
-  },
-).map(program);
+export const forkInRunningLoop = fc
+  .tuple(
+    seq({ op: 'peek_running_loop' }, { op: 'is_running', loop: 'L1' }, { op: 'get_running_loop' }),
+    seq({ op: 'get_running_loop' }, { op: 'peek_running_loop' }),
+    seq({ op: 'is_running', loop: 'L1' }),
+    keeps(5),
+  )
+  .map(([child, inChildLoop, after, flags]) => {
+    const keep = flagged(flags);
+    const childLoop = [...keep({ op: 'new_event_loop', as: 'C1' }), ...keep({ op: 'run_until_complete', loop: 'C1', body: inChildLoop })];
+    return program([
+      ...keep({ op: 'new_event_loop', as: 'L1' }),
+      ...keep({ op: 'run_until_complete', loop: 'L1', body: [...keep({ op: 'fork', body: [...child, ...childLoop] }), ...after] }),
+    ]);
+  });
 
 /** FORK-2.1 to FORK-2.4: the child's lookups after some kind of state in the forking (main) thread. */
 export const forkState = (state: Arb<Stmt[]>): Arb<Program> =>

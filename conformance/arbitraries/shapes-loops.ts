@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { Program, Stmt } from '../../language/program.ts';
 import type { Arb } from './blocks.ts';
-import { delay, ending, markStmt, program, seq, st, tag } from './blocks.ts';
+import { delay, ending, flagged, keeps, markStmt, program, seq, st, tag } from './blocks.ts';
 import { setLoop } from './shapes-lookups.ts';
 
 const marks = fc.array(markStmt, { minLength: 1, maxLength: 2 });
@@ -44,26 +44,30 @@ export const currentTaskSteps = fc
 
 /** ARUN-2.1 to ARUN-2.3: tasks left pending when asyncio.run's coroutine returns, then their state and the loop's. */
 export const leftoverTasks = fc
-  .tuple(fc.constantFrom(0, 0.05), marks, fc.boolean(), ending)
-  .chain(([d, body, second, end]) =>
+  .tuple(
+    fc.constantFrom(0, 0.05),
+    marks,
+    fc.boolean(),
+    ending,
     seq(
-      {
-        op: 'asyncio_run',
-        body: [
-          { op: 'get_running_loop', as: 'L3' },
-          { op: 'create_task', as: 'K1', body: [...body, { op: 'sleep', delay: d }, { op: 'mark', tag: 'e' }] },
-          ...(second ? [st({ op: 'create_task', as: 'K2', body: [{ op: 'sleep', delay: 0.05 }] })] : []),
-          { op: 'sleep', delay: 0 },
-          end,
-        ],
-      },
       { op: 'task_state', task: 'K1' },
       { op: 'task_state', task: 'K2' },
       { op: 'is_closed', loop: 'L3' },
       { op: 'is_running', loop: 'L3' },
     ),
+    keeps(5),
   )
-  .map(program);
+  .map(([d, body, second, end, after, flags]) => {
+    const keep = flagged(flags);
+    const main: Stmt[] = [
+      ...keep({ op: 'get_running_loop', as: 'L3' }),
+      ...keep({ op: 'create_task', as: 'K1', body: [...body, ...keep({ op: 'sleep', delay: d }), { op: 'mark', tag: 'e' }] }),
+      ...(second ? [st({ op: 'create_task', as: 'K2', body: [{ op: 'sleep', delay: 0.05 }] })] : []),
+      ...keep({ op: 'sleep', delay: 0 }),
+      end,
+    ];
+    return program([...keep({ op: 'asyncio_run', body: main }), ...after]);
+  });
 
 /** EXEC-1.2: what the executor function sees of its thread and of loops. */
 export const executorThread = fc
@@ -130,14 +134,16 @@ export const closedRun = (how: 'forever' | 'until'): Arb<Program> =>
 /** LIFE-3.x, LIFE-4.x: a running loop asked to run again, or another loop asked to run, from a task or a callback. */
 export const refusedRun = (how: 'forever' | 'until', target: 'L1' | 'L2'): Arb<Program> =>
   fc
-    .tuple(fc.constantFrom('task', 'callback'), fc.array(markStmt, { maxLength: 2 }))
-    .chain(([where, body]) => {
+    .tuple(fc.constantFrom('task', 'callback'), fc.array(markStmt, { maxLength: 2 }), fc.boolean())
+    .chain(([where, body, stopFirst]) => {
       const run: Stmt = how === 'forever' ? { op: 'run_forever', loop: target } : { op: 'run_until_complete', loop: target, body };
+      // Stopped first, L1 still runs until the end of the iteration: the run is refused all the same.
+      const refused: Stmt[] = stopFirst ? [{ op: 'stop', loop: 'L1' }, run] : [run];
       const inLoop: Stmt[] =
         where === 'task'
-          ? [run, { op: 'is_running', loop: 'L1' }]
+          ? [...refused, { op: 'is_running', loop: 'L1' }]
           : [
-              { op: 'call_soon', loop: 'L1', body: [run] },
+              { op: 'call_soon', loop: 'L1', body: refused },
               { op: 'sleep', delay: 0 },
             ];
       return seq(
@@ -149,7 +155,7 @@ export const refusedRun = (how: 'forever' | 'until', target: 'L1' | 'L2'): Arb<P
     })
     .map(program);
 
-/** LIFE-6.x: is_running and is_closed before, during (in a task and a callback), between and after runs, and after close. */
+/** LIFE-6.x: is_running and is_closed before, during (in a task, a callback, after stop), between and after runs, and after close. */
 export const lifecycleQueries = seq(
   { op: 'new_event_loop', as: 'L1' },
   { op: 'is_running', loop: 'L1' },
@@ -161,6 +167,9 @@ export const lifecycleQueries = seq(
       { op: 'is_running', loop: 'L1' },
       { op: 'call_soon', loop: 'L1', body: [{ op: 'is_running', loop: 'L1' }] },
       { op: 'sleep', delay: 0 },
+      // Stopped, a loop still runs until the end of the iteration (then the task is done).
+      { op: 'stop', loop: 'L1' },
+      { op: 'is_running', loop: 'L1' },
     ],
   },
   { op: 'is_running', loop: 'L1' },

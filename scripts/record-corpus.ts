@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { numberProgram } from '../language/program.ts';
 import type { Program } from '../language/program.ts';
+import { CLAUSE_SHAPES } from '../conformance/arbitraries/reach-clauses.ts';
 import { PROPERTIES } from '../conformance/properties/index.ts';
 import { predict } from '../conformance/oracle/oracle.ts';
 import { profileForVersion } from '../spec/profiles.ts';
@@ -53,6 +54,16 @@ function corpus(): Array<{ name: string; program: Program }> {
       { numRuns: perRule, seed },
     );
     for (const [i, program] of programs.entries()) out.push({ name: `${prop.rule}#${i + 1}`, program });
+  }
+  // Each shape by clause too (conformance/arbitraries/reach-clauses.ts), named by its first clause.
+  const shapes = new Map<fc.Arbitrary<Program>, string>();
+  for (const { clause, shape } of CLAUSE_SHAPES) if (!shapes.has(shape)) shapes.set(shape, clause);
+  for (const [shape, clause] of shapes) {
+    const programs = fc.sample(
+      shape.map(numberProgram).filter((p) => predict(p).deterministic),
+      { numRuns: 2, seed },
+    );
+    for (const [i, program] of programs.entries()) out.push({ name: `shape:${clause}#${i + 1}`, program });
   }
   return out;
 }

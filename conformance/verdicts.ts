@@ -5,7 +5,7 @@
  * the terminal table, the report files, the expectations gate, diff and the exit code read
  * them through here.
  */
-import type { Report, ReportRule } from './report.ts';
+import type { Report, ReportMismatch, ReportRule } from './report.ts';
 
 export type Verdict = 'pass' | 'fail' | 'error' | 'unexercised' | 'skipped';
 
@@ -49,6 +49,11 @@ export function verdictCounts(rules: readonly Pick<ReportRule, 'verdict'>[]): Re
 
 // Spelled out wherever it appears: a rule no program reached must never read as a pass.
 export const NOT_EXERCISED = 'not exercised: no generated program reached this rule, so nothing was checked (not a pass)';
+
+/** Where a mismatch is, with the clause that decides it: "s2 warnings (GET-3.3)". */
+export function mismatchWhere(m: Pick<ReportMismatch, 'where' | 'clause'>): string {
+  return m.clause ? `${m.where} (${m.clause})` : m.where;
+}
 
 /** The clauses of a rule that no program reached: nothing checked them, so they never count as passed. */
 export function clausesNotExercised(rule: Pick<ReportRule, 'verdict' | 'clauses'>): string[] {

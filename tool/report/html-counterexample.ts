@@ -3,7 +3,7 @@ import escapeHtml from 'escape-html';
 import { formatProgram } from '../../language/python.ts';
 import type { Report, ReportRule } from '../../conformance/report.ts';
 import { observationRows } from './observations.ts';
-import { problemLine, replayCommand, VERDICT_LABEL } from '../../conformance/verdicts.ts';
+import { mismatchWhere, problemLine, replayCommand, VERDICT_LABEL } from '../../conformance/verdicts.ts';
 import { implLabel } from './summary.ts';
 
 const h = escapeHtml;
@@ -13,7 +13,7 @@ function mismatches(rule: ReportRule): string {
   if (ms.length === 0) return '';
   const items = ms.map(
     (m) =>
-      `<li>at <code>${h(m.where)}</code>: <span class="label">expected</span> <code>${h(m.expected)}</code>, <span class="label">actual</span> <code>${h(m.actual)}</code></li>`,
+      `<li>at <code>${h(mismatchWhere(m))}</code>: <span class="label">expected</span> <code>${h(m.expected)}</code>, <span class="label">actual</span> <code>${h(m.actual)}</code></li>`,
   );
   return `<h4>Mismatches</h4><ul class="mismatches">${items.join('')}</ul>`;
 }

@@ -44,10 +44,11 @@ describe('toMarkdown', () => {
     const rows = tableRows(render(toMarkdown(failing)));
     expect(rows.map((r) => r.match(/<td>(.*?)<\/td>/)![1])).toEqual(['GET-3', 'FORK-2']);
     expect(rows[0]).toContain('<td>FAIL</td>');
-    const where = failing.rules.find((r) => r.id === 'GET-3')!.counterexample!.mismatches[0].where;
+    const { where, clause } = failing.rules.find((r) => r.id === 'GET-3')!.counterexample!.mismatches[0];
     expect(where).toMatch(/^s\d+ warnings$/);
+    expect(clause).toBe('GET-3.3');
     expect(rows[0]).toContain(
-      `${where}: expected <code>DeprecationWarning(&quot;There is no current event loop&quot;)</code>, actual <code>no warning</code>`,
+      `${where} (GET-3.3): expected <code>DeprecationWarning(&quot;There is no current event loop&quot;)</code>, actual <code>no warning</code>`,
     );
   });
 

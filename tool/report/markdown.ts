@@ -7,7 +7,7 @@
 import escapeHtml from 'escape-html';
 import { formatProgram } from '../../language/python.ts';
 import type { Report, ReportRule } from '../../conformance/report.ts';
-import { problemLine, replayCommand, VERDICT_LABEL } from '../../conformance/verdicts.ts';
+import { mismatchWhere, problemLine, replayCommand, VERDICT_LABEL } from '../../conformance/verdicts.ts';
 import { countsText, notExercisedText } from './summary.ts';
 
 /**
@@ -45,7 +45,7 @@ function problemCell(rule: ReportRule): string {
   const m = rule.counterexample?.mismatches[0];
   if (rule.verdict === 'fail' && m) {
     const more = rule.counterexample!.mismatches.length - 1;
-    return `${mdText(m.where)}: expected ${mdCode(m.expected, true)}, actual ${mdCode(m.actual, true)}${more > 0 ? ` \\(and ${more} more\\)` : ''}`;
+    return `${mdText(mismatchWhere(m))}: expected ${mdCode(m.expected, true)}, actual ${mdCode(m.actual, true)}${more > 0 ? ` \\(and ${more} more\\)` : ''}`;
   }
   return mdText(problemLine(rule));
 }
@@ -60,7 +60,7 @@ function details(report: Report, rule: ReportRule, impl: string): string {
   // The <summary> line is a raw HTML block in GFM: HTML escaping, not Markdown's, applies.
   const lines = [`<details><summary>${escapeHtml(`${rule.id} ${VERDICT_LABEL[rule.verdict]}: ${rule.title}`)}</summary>`, ''];
   if (rule.verdict === 'error') lines.push(`Error: ${mdText(problemLine(rule))}`, '');
-  for (const m of c.mismatches) lines.push(`- at ${mdText(m.where)}: expected ${mdCode(m.expected)}, actual ${mdCode(m.actual)}`);
+  for (const m of c.mismatches) lines.push(`- at ${mdText(mismatchWhere(m))}: expected ${mdCode(m.expected)}, actual ${mdCode(m.actual)}`);
   if (c.actual.end.kind !== 'ok')
     lines.push(`- the implementation did not finish: ${mdCode(`${c.actual.end.kind}: ${c.actual.end.detail}`)}`);
   lines.push(

@@ -96,7 +96,10 @@ export class BaseDefaultEventLoopPolicy extends AbstractEventLoopPolicy {
     // GET-3: implicit creation only in the main thread, with no loop, if set_event_loop was
     // never called in this thread. GET-3 (implicitCreation): 3.14 has no implicit creation
     // (and no _set_called): the main thread raises like any other.
-    if (sw.implicitCreation && local._loop === null && !local._set_called && thread.isMain) {
+    // The main thread: `current_thread() is main_thread()` (3.9+); 3.8 tests the class,
+    // `isinstance(current_thread(), threading._MainThread)` (FORK-2 in a child forked from a worker).
+    const isMain = sw.mainThreadByClass ? thread.mainClass : thread.isMain;
+    if (sw.implicitCreation && local._loop === null && !local._set_called && isMain) {
       // GET-3 (implicitCreationWarns): 3.12 and 3.13 warn that this is deprecated.
       if (sw.implicitCreationWarns) this._rt.warnings.warn('DeprecationWarning', 'There is no current event loop');
       this.set_event_loop(this.new_event_loop());

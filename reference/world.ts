@@ -72,6 +72,11 @@ export class Thread {
   gen: Blocking<unknown> | null = null;
   /** What the thread is blocked on, if it is. */
   wait: Wait | null = null;
+  /**
+   * `isinstance(self, threading._MainThread)`: the interpreter's first thread, and its copy in
+   * a fork child; not a worker's Thread, even once a fork has made it the child's main_thread().
+   */
+  mainClass = false;
 
   constructor(
     readonly world: World,
@@ -171,6 +176,7 @@ export class World {
   constructor() {
     this.mainProcess = new Process(this.nextPid++);
     this.mainThread = new Thread(this, this.mainProcess, 'MainThread', true);
+    this.mainThread.mainClass = true;
     this.mainThread.state = 'started';
     this.currentThread = this.mainThread;
   }
@@ -286,6 +292,7 @@ export class World {
     const child = new Process(this.nextPid++);
     for (const [k, v] of parent.process.globals) child.globals.set(k, k.copy(v));
     const t = new Thread(this, child, parent.name, true);
+    t.mainClass = parent.mainClass;
     t.tls = new Map([...parent.tls].map(([k, v]) => [k, { ...v }]));
     t.state = 'started';
     const world = this;

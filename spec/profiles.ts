@@ -42,6 +42,14 @@ export interface Switches {
   failedRunForeverCleansUp: boolean;
   /** asyncio.run shuts down the default executor after the async generators (3.9+). */
   runShutsDownExecutor: boolean;
+  /**
+   * The policy's get_event_loop recognises the main thread by its class,
+   * `isinstance(threading.current_thread(), threading._MainThread)` (3.8.18 events.py), not
+   * by identity, `threading.current_thread() is threading.main_thread()` (3.9.18 to 3.13.0).
+   * They differ in a child forked from a worker thread: the worker's Thread becomes the
+   * child's main_thread() but is no _MainThread (measured: fixtures/probes/FORK-2.json).
+   */
+  mainThreadByClass: boolean;
 }
 
 export type SwitchName = keyof Switches;
@@ -68,13 +76,14 @@ const base: Switches = {
   policyDeprecated: false,
   failedRunForeverCleansUp: false,
   runShutsDownExecutor: true,
+  mainThreadByClass: false,
 };
 
 export const PROFILES: Profile[] = [
   {
     name: 'cpython-3.8',
     describes: 'CPython 3.8.18 (measured: fixtures/probes/*.cpython-3.8.18.trace.json)',
-    switches: { ...base, typeCheck: 'assert', runShutsDownExecutor: false },
+    switches: { ...base, typeCheck: 'assert', runShutsDownExecutor: false, mainThreadByClass: true },
   },
   {
     name: 'cpython-3.9',

@@ -706,9 +706,13 @@ export const RULES: Rule[] = [
       ),
       when(
         { forkHook: false },
-        'Profiles 3.8 to 3.11: get_event_loop() in the child MUST create a loop as in GET-3 (silently) if set_event_loop had never been called in the forking thread (the main thread).',
+        "Profiles 3.8 to 3.11: get_event_loop() in the child MUST create a loop as in GET-3 (silently) if set_event_loop had never been called in the forking thread: the main thread, or (3.9 to 3.11) a worker thread, which is the child's main_thread().",
       ),
-      "Forked from a worker thread that its starter joined at once (so that nothing else is alive), the child's main thread is that worker: get_event_loop() there MUST follow FORK-2.1 (3.12 and later), or FORK-2.2 and FORK-2.3 with the worker's state (3.8 to 3.11; a worker that never called set_event_loop is left out: 3.8.18 raises where 3.9.18 to 3.11.7 create a loop).",
+      "Forked from a worker thread that its starter joined at once (so that nothing else is alive), the child's main thread is that worker: get_event_loop() there MUST follow FORK-2.1 (3.12 and later), or FORK-2.2 to FORK-2.4 with the worker's state (3.9 to 3.11), or FORK-2.2, FORK-2.3 and FORK-2.6 (3.8).",
+      when(
+        { mainThreadByClass: true },
+        "Profile 3.8: forked from a worker thread that never called set_event_loop, get_event_loop() in the child MUST raise RuntimeError(\"There is no current event loop in thread '<worker name>'.\"): 3.8 recognises the main thread by its class (isinstance(threading.current_thread(), threading._MainThread)), and the worker's Thread, the child's main_thread(), is no _MainThread.",
+      ),
     ],
     rationale: "A loop inherited over fork shares file descriptors with the parent's; 3.12 stops handing it out.",
     sources: [
@@ -726,9 +730,9 @@ export const RULES: Rule[] = [
       "once (nothing else alive): the child sees the worker's state as above (3.8 to 3.11) or fresh state (3.12+); " +
       'where the worker never called set_event_loop, 3.8.18 raises RuntimeError in the child (its events.py tests ' +
       "isinstance(threading.current_thread(), threading._MainThread), false for the worker's Thread that became the " +
-      "child's main thread) while 3.9.18 to 3.11.7 create a loop silently (measured); no profile switch separates " +
-      '3.8 from 3.9, so that case is left out of the model (conformance/oracle/events.ts).',
-    dependsOn: ['forkHook', 'implicitCreation', 'implicitCreationWarns'],
+      "child's main thread) while 3.9.18 to 3.11.7 create a loop silently (measured); the switch mainThreadByClass " +
+      'separates them (FORK-2.6).',
+    dependsOn: ['forkHook', 'implicitCreation', 'implicitCreationWarns', 'mainThreadByClass'],
   }),
 ];
 

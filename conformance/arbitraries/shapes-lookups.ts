@@ -32,35 +32,6 @@ export const forkInRunningLoop = fc
     ]);
   });
 
-/** FORK-2.1 to FORK-2.4: the child's lookups after some kind of state in the forking (main) thread. */
-export const forkState = (state: Arb<Stmt[]>): Arb<Program> =>
-  fc
-    .tuple(state, seq({ op: 'get_event_loop' }, { op: 'get_event_loop' }), seq({ op: 'get_event_loop' }))
-    .map(([before, child, after]) => program([...before, { op: 'fork', body: child }, ...after]));
-/** FORK-2.2: a loop set in the forking thread, or created implicitly there. */
-export const forkLoopSet = forkState(pick(setLoop, [{ op: 'get_event_loop', as: 'L1' }]));
-/** FORK-2.3: the forking thread's loop cleared, by set_event_loop(None) or asyncio.run. */
-export const forkCleared = forkState(pick([{ op: 'set_event_loop', arg: null }], [{ op: 'asyncio_run', body: [] }]));
-/** FORK-2.4: nothing set in the forking thread (a loop made, or not). */
-export const forkFresh = forkState(pick([], [{ op: 'new_event_loop', as: 'L1' }]));
-
-/** FORK-2.5: a worker thread, joined at once, sets its state and forks; the child looks up its loop. */
-export const forkFromWorker = fc
-  .tuple(
-    pick(
-      [
-        { op: 'new_event_loop', as: 'L3' },
-        { op: 'set_event_loop', arg: 'L3' },
-      ],
-      [{ op: 'set_event_loop', arg: null }],
-    ),
-    seq({ op: 'get_event_loop' }, { op: 'get_event_loop' }),
-  )
-  .chain(([state, child]) =>
-    seq({ op: 'start_thread', thread: 'T1', body: [...state, { op: 'fork', body: child }] }, { op: 'join_thread', thread: 'T1' }),
-  )
-  .map(program);
-
 /** GET-2.1, GET-2.2: the loop set for the thread is asked for, closed, then asked for again. */
 export const closedSetLoop = seq(
   { op: 'new_event_loop', as: 'L1' },
@@ -160,3 +131,24 @@ export const lookupWhileRunning = fc
     ),
   )
   .map(program);
+
+const childLookups: Stmt = { op: 'fork', body: [{ op: 'get_event_loop' }, { op: 'get_event_loop' }] };
+/** One thread's states in turn, each followed by a fork whose child looks up its loop: nothing set, a loop, None, asyncio.run. */
+const statesAndForks = seq(
+  childLookups,
+  { op: 'new_event_loop', as: 'L3' },
+  { op: 'set_event_loop', arg: 'L3' },
+  childLookups,
+  { op: 'set_event_loop', arg: null },
+  childLookups,
+  { op: 'asyncio_run', body: [] },
+  childLookups,
+);
+
+/** FORK-2.1 to FORK-2.4: the main thread's states in turn, a fork after each. */
+export const mainForks = statesAndForks.map(program);
+
+/** FORK-2.5, FORK-2.6: a worker thread's states in turn, a fork after each; its starter joins it at once. */
+export const workerForks = fc
+  .tuple(statesAndForks, seq({ op: 'join_thread', thread: 'T1' }))
+  .map(([body, join]) => program([{ op: 'start_thread', thread: 'T1', body }, ...join]));

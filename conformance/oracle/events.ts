@@ -4,7 +4,7 @@
  */
 import { tag } from '../predictions.ts';
 import { forkingThread } from './os.ts';
-import { OutOfModel, PyErr } from './state.ts';
+import { PyErr } from './state.ts';
 import type { MLoop, MPolicy } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
@@ -145,21 +145,18 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
     if (t.kind === 'program' && walk.loopOwner.get(local.loop) === t) tags.outcome.push('THR-1.2');
     return local.loop;
   }
-  // A child forked from a worker that never set a loop, keeping that state (no at-fork hook):
-  // 3.8 tests isinstance(current_thread(), threading._MainThread), false for the worker's
-  // Thread now main (RuntimeError); 3.9 to 3.11 test `is main_thread()` (implicit creation).
-  // No profile switch tells them apart: left out (measured on 3.8.18 to 3.11.7).
-  if (t.kind === 'fork' && !walk.sw.forkHook && walk.sw.implicitCreation && !local.setCalled && forkingThread(t).kind !== 'main')
-    throw new OutOfModel('get_event_loop in a child forked from a worker that never set a loop: 3.8 differs from 3.9 to 3.11');
+  // The main thread: by identity (3.9+); by class in 3.8, where a child forked from a worker
+  // thread runs in the worker's Thread, its main_thread() but no _MainThread.
+  const isMain = t.isMain && !(walk.sw.mainThreadByClass && t.kind === 'fork' && forkingThread(t).kind !== 'main');
   const afresh = walk.policyChanged && local.setBy === 'never' && !inChild ? ['POL-2.3'] : [];
-  if (!walk.sw.implicitCreation && t.isMain) {
+  if (!walk.sw.implicitCreation && isMain) {
     // 3.14: no implicit creation (and no "set called" flag): the main thread raises too.
     const cleared: Record<string, string> = { none: 'NEW-4.2', 'asyncio.run': 'ARUN-4.1' };
     if (inChild) decide('FORK-2.1');
     else decide('GET-3.5', ...afresh, ...(cleared[local.setBy] ? [cleared[local.setBy]] : []));
     throw new PyErr('RuntimeError', NO_LOOP(t.name));
   }
-  if (!local.setCalled && t.isMain) {
+  if (!local.setCalled && isMain) {
     if (inChild) decide(walk.sw.forkHook ? 'FORK-2.1' : 'FORK-2.4');
     else {
       tags.outcome.push('GET-3.1', ...afresh);
@@ -175,7 +172,7 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
     local.forked = false;
     return loop;
   }
-  if (inChild) decide(walk.sw.forkHook ? 'FORK-2.1' : 'FORK-2.3');
+  if (inChild) decide(walk.sw.forkHook ? 'FORK-2.1' : local.setCalled ? 'FORK-2.3' : 'FORK-2.6');
   else if (t.kind === 'executor') decide('EXEC-2.2');
   else {
     const because: Record<string, string> = { none: 'NEW-4.2', 'bad-type': 'NEW-5.3', 'asyncio.run': 'ARUN-4.1' };

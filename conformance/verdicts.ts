@@ -55,19 +55,23 @@ export function mismatchWhere(m: Pick<ReportMismatch, 'where' | 'clause'>): stri
   return m.clause ? `${m.where} (${m.clause})` : m.where;
 }
 
-/** The clauses of a rule that no program reached: nothing checked them, so they never count as passed. */
+/**
+ * The clauses of a passing rule that no program reached: nothing checked them, so they never
+ * count as passed. (A rule that failed stopped generating at its failure: what it did not
+ * reach by then says nothing; a skipped rule ran nothing.)
+ */
 export function clausesNotExercised(rule: Pick<ReportRule, 'verdict' | 'clauses'>): string[] {
-  if (rule.verdict === 'skipped') return [];
+  if (rule.verdict !== 'pass') return [];
   return (rule.clauses ?? []).filter((c) => c.programs === 0).map((c) => c.id);
 }
 
-/** Clauses of the run's rules that apply under its profile, and how many of them some program reached. */
+/** Clauses of the run's passing rules that apply under its profile, and how many of them some program reached. */
 export function clauseCoverage(rules: readonly Pick<ReportRule, 'verdict' | 'clauses'>[]): {
   reached: number;
   total: number;
   notExercised: string[];
 } {
-  const counted = rules.filter((r) => r.verdict !== 'skipped' && r.clauses);
+  const counted = rules.filter((r) => r.verdict === 'pass' && r.clauses);
   const total = counted.reduce((n, r) => n + r.clauses!.length, 0);
   const notExercised = counted.flatMap(clausesNotExercised);
   return { reached: total - notExercised.length, total, notExercised };

@@ -65,7 +65,12 @@ function corpus(): Array<{ name: string; program: Program }> {
     );
     for (const [i, program] of programs.entries()) out.push({ name: `shape:${clause}#${i + 1}`, program });
   }
-  return out;
+  // The same program twice (a shape's sample equal to a family's) is recorded once.
+  const seen = new Set<string>();
+  return out.filter(({ program }) => {
+    const key = JSON.stringify(program);
+    return !seen.has(key) && seen.add(key) !== undefined;
+  });
 }
 
 const programs = corpus();

@@ -167,7 +167,7 @@ export const RULES: Rule[] = [
     clauses: [
       when(
         { implicitCreation: true },
-        "With no running loop, when no loop is set for the calling thread AND set_event_loop was never called in this thread under the installed policy AND the calling thread is threading.main_thread() (in a forked child: the thread that called fork; not a worker thread that is merely named 'MainThread', GET-4.3), get_event_loop() MUST create a loop with the policy's new_event_loop(), set it as the current loop of the thread (which counts as a set_event_loop call) and return it: a new loop, open and not running.",
+        "With no running loop, when no loop is set for the calling thread AND set_event_loop was never called in this thread under the installed policy AND the calling thread is threading.main_thread() (in a forked child: the thread that called fork, FORK-2, which profile 3.8 recognises by class, FORK-2.6; not a worker thread that is merely named 'MainThread', GET-4.3), get_event_loop() MUST create a loop with the policy's new_event_loop(), set it as the current loop of the thread (which counts as a set_event_loop call) and return it: a new loop, open and not running.",
       ),
       when(
         { implicitCreation: true },
@@ -175,7 +175,7 @@ export const RULES: Rule[] = [
       ),
       when(
         { implicitCreationWarns: true },
-        'Profiles 3.12 and 3.13: the creating call MUST emit exactly one DeprecationWarning with message "There is no current event loop" (attributed to the caller outside asyncio).',
+        'Profiles 3.12 and 3.13: the creating call MUST emit exactly one DeprecationWarning with message "There is no current event loop".',
       ),
       when({ implicitCreation: true, implicitCreationWarns: false }, 'Profiles 3.8 to 3.11: the creating call MUST NOT warn.'),
       when(
@@ -202,7 +202,7 @@ export const RULES: Rule[] = [
       '3.10 and 3.11 patch releases removed the warning (gh-100160), which is what 3.10.13 and 3.11.7 show. ' +
       '3.14 (source): implicit creation is removed. BaseDefaultEventLoopPolicy.get_event_loop returns the loop set for the ' +
       'thread or raises RuntimeError("There is no current event loop in thread %r."), in the main thread too, with no ' +
-      'warning; the _set_called flag is gone. The main thread is recognised by identity, never by name: ' +
+      'warning; the _set_called flag is gone. The main thread is recognised by identity (3.8: by class), never by name: ' +
       '`isinstance(threading.current_thread(), threading._MainThread)` in 3.8.18, ' +
       '`threading.current_thread() is threading.main_thread()` in 3.9.18 to 3.13.0 (events.py, ' +
       "BaseDefaultEventLoopPolicy.get_event_loop); a worker thread named 'MainThread' raises as in GET-4 " +
@@ -213,10 +213,10 @@ export const RULES: Rule[] = [
     clauses: [
       when(
         { implicitCreation: true },
-        'In the main thread, with no running loop and no loop set, once set_event_loop was called there (set_event_loop(None), a set_event_loop rejected by NEW-5, or the set_event_loop(None) at the end of asyncio.run), get_event_loop() MUST raise RuntimeError("There is no current event loop in thread \'MainThread\'."), without a warning, and MUST NOT create or set a loop. (Profile 3.14 has no "set called" flag: GET-3.5.)',
+        'In the main thread, with no running loop and no loop set, once set_event_loop was called there (set_event_loop(None), a set_event_loop rejected by NEW-5, or the set_event_loop(None) at the end of asyncio.run), get_event_loop() MUST raise RuntimeError("There is no current event loop in thread %r." % threading.current_thread().name: "... in thread \'MainThread\'." in the interpreter\'s first thread), without a warning, and MUST NOT create or set a loop. (Profile 3.14 has no "set called" flag: GET-3.5.)',
       ),
       'In a thread that is not the main thread, with no running loop and no loop set, get_event_loop() MUST raise RuntimeError with message "There is no current event loop in thread %r." % threading.current_thread().name (for example "There is no current event loop in thread \'T1\'."), without a warning, and MUST NOT create or set a loop. (Executor worker threads: EXEC-2.2.)',
-      "A worker thread named 'MainThread' is not the main thread: the main thread is recognised by identity, never by name, so get_event_loop() there MUST raise as in GET-4.2.",
+      "A worker thread named 'MainThread' is not the main thread: the main thread is recognised by identity (profile 3.8: by class), never by name, so get_event_loop() there MUST raise as in GET-4.2.",
     ],
     rationale: 'A worker thread must be given its loop explicitly; the error names the thread to make that obvious.',
     sources: [
@@ -652,7 +652,7 @@ export const RULES: Rule[] = [
   }),
   r('ARUN-4', 'ARUN', 'After asyncio.run the thread has no current loop', {
     clauses: [
-      'When asyncio.run returns or raises, the calling thread MUST have no current loop and its "set called" flag MUST be set (asyncio.run ends with set_event_loop(None)): get_event_loop() there afterwards raises RuntimeError as in GET-4, also in the main thread ("There is no current event loop in thread \'MainThread\'."), and a loop that was current before asyncio.run is no longer current (but stays open).',
+      'When asyncio.run returns or raises, the calling thread MUST have no current loop and its "set called" flag MUST be set (asyncio.run ends with set_event_loop(None)): get_event_loop() there afterwards raises RuntimeError as in GET-4, also in the main thread ("There is no current event loop in thread \'MainThread\'." in the interpreter\'s first thread), and a loop that was current before asyncio.run is no longer current (but stays open).',
     ],
     rationale: "asyncio.run owns the thread's loop slot for its duration and leaves it empty.",
     sources: [
@@ -694,7 +694,7 @@ export const RULES: Rule[] = [
     clauses: [
       when(
         { forkHook: true },
-        'Profiles 3.12 and later: the policy\'s per-thread state MUST be fresh in the child (no current loop, "set called" false) and the forking thread is the child\'s main thread: until the child sets a loop, get_event_loop() there behaves as in the main thread of a fresh process (GET-3: a new loop and the DeprecationWarning "There is no current event loop"; profile 3.14: RuntimeError), whatever the parent had set.',
+        'Profiles 3.12 and later: the policy\'s per-thread state MUST be fresh in the child (no current loop, "set called" false) and the forking thread is the child\'s main thread: until the child sets a loop, get_event_loop() there behaves as in the main thread of a fresh process (GET-3: a new loop and the DeprecationWarning "There is no current event loop"; after a set_event_loop rejected by NEW-5, RuntimeError as in NEW-5.3; profile 3.14: RuntimeError), whatever the parent had set.',
       ),
       when(
         { forkHook: false },
@@ -702,7 +702,7 @@ export const RULES: Rule[] = [
       ),
       when(
         { forkHook: false },
-        'Profiles 3.8 to 3.11: get_event_loop() in the child MUST raise RuntimeError (GET-4) if set_event_loop(None) had been called in the forking thread, or asyncio.run had run there.',
+        'Profiles 3.8 to 3.11: get_event_loop() in the child MUST raise RuntimeError (GET-4) if set_event_loop(None) had been called in the forking thread, or asyncio.run had run there, or a set_event_loop rejected by NEW-5 (there or in the child) with no loop set.',
       ),
       when(
         { forkHook: false },

@@ -33,9 +33,9 @@ export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>;
   { clause: 'FORK-1.3', shape: lookups.forkInRunningLoop },
   { clause: 'FORK-2.2', shape: lookups.mainForks },
   { clause: 'FORK-2.3', shape: lookups.mainForks },
-  { clause: 'FORK-2.4', shape: lookups.mainForks },
-  { clause: 'FORK-2.5', shape: lookups.workerForks },
-  { clause: 'FORK-2.6', shape: lookups.workerForks, weight: 2 },
+  { clause: 'FORK-2.4', shape: lookups.mainForks, weight: 2 },
+  { clause: 'FORK-2.5', shape: lookups.workerForks, weight: 2 },
+  { clause: 'FORK-2.6', shape: lookups.workerForks, weight: 3 },
   { clause: 'GET-1.1', shape: forkChildLoopPrograms },
   { clause: 'GET-1.2', shape: lookups.lookupWhileRunning },
   { clause: 'GET-2.1', shape: lookups.closedSetLoop },
@@ -48,7 +48,7 @@ export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>;
   { clause: 'LIFE-2.2', shape: loops.closedRun('forever'), weight: 2 },
   { clause: 'LIFE-2.3', shape: loops.closedRun('until') },
   { clause: 'LIFE-3.1', shape: loops.refusedRun('until', 'L1') },
-  { clause: 'LIFE-3.2', shape: loops.refusedRun('forever', 'L1'), weight: 2 },
+  { clause: 'LIFE-3.2', shape: loops.refusedRun('forever', 'L1'), weight: 3 },
   { clause: 'LIFE-3.3', shape: loops.refusedRun('until', 'L1') },
   { clause: 'LIFE-4.1', shape: loops.refusedRun('until', 'L2') },
   { clause: 'LIFE-4.2', shape: loops.refusedRun('forever', 'L2'), weight: 2 },
@@ -60,8 +60,8 @@ export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>;
   { clause: 'NEW-3.3', shape: lookups.setLoopCalls },
   { clause: 'NEW-4.1', shape: lookups.setNoneCalls },
   { clause: 'NEW-4.2', shape: lookups.setNoneCalls },
-  { clause: 'NEW-5.2', shape: lookups.setBadCalls },
-  { clause: 'NEW-5.3', shape: lookups.setBadCalls },
+  { clause: 'NEW-5.2', shape: lookups.setBadAfterLoop, weight: 2 },
+  { clause: 'NEW-5.3', shape: lookups.setBadCalls, weight: 2 },
   { clause: 'POL-1.2', shape: lookups.policyInChild },
   { clause: 'POL-2.3', shape: lookups.policyAfresh('new', null), weight: 2 },
   { clause: 'POL-2.4', shape: lookups.policyAfresh(42) },
@@ -77,7 +77,8 @@ export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>;
   { clause: 'SCHED-4.1', shape: loops.scheduleOnClosed('call_soon', 'call_later') },
   { clause: 'SCHED-4.2', shape: loops.scheduleOnClosed('call_soon_threadsafe') },
   { clause: 'TASK-1.1', shape: loops.createTaskOutsideLoop, weight: 2 },
-  { clause: 'TASK-1.3', shape: taskStartPrograms, weight: 3 },
+  { clause: 'TASK-1.3', shape: loops.createTaskOutsideLoop },
+  { clause: 'TASK-1.3', shape: taskStartPrograms },
   { clause: 'TASK-3.2', shape: loops.currentTaskSteps },
   { clause: 'TASK-4.1', shape: loops.currentTaskOutside },
   { clause: 'TASK-4.2', shape: currentTaskInCallbackPrograms },
@@ -85,12 +86,14 @@ export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>;
 
 /**
  * A rule's programs with the shapes of its clauses added, by the entries' weights; the rule's own
- * programs weigh one for each clause that has no entry (they are what reaches those), and at
- * least one.
+ * programs weigh as much as all the shapes together, or one for each clause that has no entry
+ * (they are what reaches those) if that is more.
  */
 export function withShapes(clauses: readonly string[], programs: Arb<Program>): Arb<Program> {
   const entries = CLAUSE_SHAPES.filter((x) => clauses.includes(x.clause));
   if (entries.length === 0) return programs;
-  const own = Math.max(1, clauses.filter((c) => !entries.some((x) => x.clause === c)).length);
+  // The families keep at least half of the programs: they make the variety the shapes lack.
+  const shapes = entries.reduce((n, x) => n + (x.weight ?? 1), 0);
+  const own = Math.max(shapes, clauses.filter((c) => !entries.some((x) => x.clause === c)).length);
   return fc.oneof({ weight: own, arbitrary: programs }, ...entries.map(({ shape, weight }) => ({ weight: weight ?? 1, arbitrary: shape })));
 }

@@ -56,8 +56,10 @@ export const setCalls = (...calls: Stmt[][]): Arb<Program> =>
 export const setLoopCalls = setCalls(setLoop, [...setLoop, { op: 'get_event_loop' }]);
 /** NEW-4.x, GET-4.1: set_event_loop(None), with or without a loop set first. */
 export const setNoneCalls = setCalls([{ op: 'set_event_loop', arg: null }], [...setLoop, { op: 'set_event_loop', arg: null }]);
-/** NEW-5.x: set_event_loop(42), with or without a loop set first. */
-export const setBadCalls = setCalls([{ op: 'set_event_loop', arg: 42 }], [...setLoop, { op: 'set_event_loop', arg: 42 }]);
+/** NEW-5.1, NEW-5.3: set_event_loop(42) in a fresh thread. */
+export const setBadCalls = setCalls([{ op: 'set_event_loop', arg: 42 }]);
+/** NEW-5.2: set_event_loop(42) after a loop was set: the loop stays. */
+export const setBadAfterLoop = setCalls([...setLoop, { op: 'set_event_loop', arg: 42 }]);
 
 /** RUN-1.2, RUN-2.2: the running loop looked up where none runs: the main thread (a loop set or not), a worker thread. */
 export const noRunningLookups = fc

@@ -12,14 +12,25 @@ import { setLoop } from './shapes-lookups.ts';
 const marks = fc.array(markStmt, { minLength: 1, maxLength: 2 });
 const pick = (...choices: Stmt[][]): Arb<Stmt[]> => fc.constantFrom(...choices);
 
-/** TASK-1.1: create_task with no running loop, in the main thread or a worker thread; its body never runs. */
+/** TASK-1.2, TASK-1.3: then, with a loop running, a task created and its creator's next statement. */
+const taskStartInLoop = fc
+  .tuple(marks, markStmt, seq({ op: 'sleep', delay: 0 }))
+  .chain(([body, next, after]) =>
+    seq(
+      { op: 'new_event_loop', as: 'L1' },
+      { op: 'run_until_complete', loop: 'L1', body: [{ op: 'create_task', as: 'K2', body }, next, ...after] },
+    ),
+  );
+
+/** TASK-1.x: create_task with no running loop, in the main thread or a worker thread (its body never runs), then in a running loop. */
 export const createTaskOutsideLoop = fc
-  .tuple(fc.boolean(), marks, seq({ op: 'get_event_loop' }))
-  .chain(([inThread, body, after]) => {
+  .tuple(fc.boolean(), marks, seq({ op: 'get_event_loop' }), taskStartInLoop)
+  .chain(([inThread, body, after, inLoop]) => {
     const create: Stmt = { op: 'create_task', as: 'K1', body };
-    return inThread
+    const outside = inThread
       ? seq({ op: 'start_thread', thread: 'T1', body: [create, ...after] }, { op: 'join_thread', thread: 'T1' })
       : fc.constant<Stmt[]>([create, ...after]);
+    return outside.map((stmts) => [...stmts, ...inLoop]);
   })
   .map(program);
 
@@ -134,7 +145,7 @@ export const closedRun = (how: 'forever' | 'until'): Arb<Program> =>
 /** LIFE-3.x, LIFE-4.x: a running loop asked to run again, or another loop asked to run, from a task or a callback. */
 export const refusedRun = (how: 'forever' | 'until', target: 'L1' | 'L2'): Arb<Program> =>
   fc
-    .tuple(fc.constantFrom('task', 'callback'), fc.array(markStmt, { maxLength: 2 }), fc.boolean())
+    .tuple(fc.constantFrom('task', 'callback'), marks, fc.boolean())
     .chain(([where, body, stopFirst]) => {
       const run: Stmt = how === 'forever' ? { op: 'run_forever', loop: target } : { op: 'run_until_complete', loop: target, body };
       // Stopped first, L1 still runs until the end of the iteration: the run is refused all the same.

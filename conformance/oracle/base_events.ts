@@ -41,11 +41,11 @@ export function stop(walk: Walk, s: StmtOf<'stop'>, tags: ClauseTags): null {
 
 export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, tags: ClauseTags): unknown {
   const loop = walk.guards.loopVar(s.loop, 'run_until_complete');
-  const rule = refusal(walk, loop);
-  if (rule) {
-    tags.outcome.push(`${rule}.1`);
+  const refused = refusal(walk, loop);
+  if (refused) {
+    tags.outcome.push(refused.untilComplete);
     // The refusal comes before the coroutine is wrapped in a task: none of it ever runs.
-    for (const x of statements(s.body)) walk.exps.push({ ...tag(`${rule}.3`), kind: 'ran', stmt: x.id!, expected: false });
+    for (const x of statements(s.body)) walk.exps.push({ ...tag(refused.neverRuns), kind: 'ran', stmt: x.id!, expected: false });
   }
   walk.m.checkCanRun(loop);
   if (walk.hasRun.has(loop)) tags.outcome.push('LIFE-1.3');
@@ -72,16 +72,16 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
 export function runForever(walk: Walk, s: StmtOf<'run_forever'>, tags: ClauseTags): null {
   const m = walk.m;
   const loop = walk.guards.loopVar(s.loop, 'run_forever');
-  const rule = refusal(walk, loop);
+  const refused = refusal(walk, loop);
   const inRunningLoop = m.runningLoop() !== null;
   walk.orderings.runStarted(loop);
   try {
     m.runForever(loop);
   } catch (e) {
-    if (e instanceof PyErr && rule) tags.outcome.push(`${rule}.2`);
+    if (e instanceof PyErr && refused) tags.outcome.push(refused.forever);
     // 3.13.0 (python/cpython#130145): the refused call still clears the running loop,
     // leaving the loop inconsistent. The profile specifies the refusal, not what follows.
-    if (e instanceof PyErr && rule && (rule !== 'LIFE-2' || inRunningLoop) && walk.sw.failedRunForeverCleansUp) {
+    if (e instanceof PyErr && refused && (refused !== REFUSALS.closed || inRunningLoop) && walk.sw.failedRunForeverCleansUp) {
       walk.guards.leaveAfterThis('a refused run_forever leaves 3.13.0 inconsistent (python/cpython#130145)');
     }
     throw e;
@@ -91,11 +91,19 @@ export function runForever(walk: Walk, s: StmtOf<'run_forever'>, tags: ClauseTag
   return null;
 }
 
-/** The rule by which a loop refuses to run now, if it does: its clause 1 (run_until_complete), 2 (run_forever), 3 (never runs). */
-function refusal(walk: Walk, loop: MLoop): string | undefined {
-  if (loop.closed) return 'LIFE-2';
-  if (loop.thread) return 'LIFE-3';
-  if (walk.m.runningLoop()) return 'LIFE-4';
+/** Why a loop refuses to run, with the clauses of the refusal of each call and of the coroutine that never runs. */
+const REFUSALS = {
+  closed: { untilComplete: 'LIFE-2.1', forever: 'LIFE-2.2', neverRuns: 'LIFE-2.3' },
+  running: { untilComplete: 'LIFE-3.1', forever: 'LIFE-3.2', neverRuns: 'LIFE-3.3' },
+  anotherRunning: { untilComplete: 'LIFE-4.1', forever: 'LIFE-4.2', neverRuns: 'LIFE-4.3' },
+};
+type Refusal = (typeof REFUSALS)[keyof typeof REFUSALS];
+
+/** The refusal by which a loop cannot run now, if it cannot. */
+function refusal(walk: Walk, loop: MLoop): Refusal | undefined {
+  if (loop.closed) return REFUSALS.closed;
+  if (loop.thread) return REFUSALS.running;
+  if (walk.m.runningLoop()) return REFUSALS.anotherRunning;
   return undefined;
 }
 
@@ -108,7 +116,10 @@ export function schedule(
 ): null {
   const m = walk.m;
   const loop = walk.guards.loopVar(s.loop, s.op);
-  tags.outcome.push(!loop.closed ? 'SCHED-1.1' : s.op === 'call_soon_threadsafe' ? 'SCHED-4.2' : 'SCHED-4.1');
+  const closed = s.op === 'call_soon_threadsafe' ? 'SCHED-4.2' : 'SCHED-4.1';
+  tags.outcome.push(loop.closed ? closed : 'SCHED-1.1');
+  // A closed loop refuses before it schedules: the callback never runs.
+  if (loop.closed) for (const x of statements(s.body)) walk.exps.push({ ...tag(closed), kind: 'ran', stmt: x.id!, expected: false });
   const via = s.op === 'call_soon' ? 'soon' : s.op === 'call_later' ? 'later' : 'threadsafe';
   const deadline = s.op === 'call_later' ? m.clock + s.delay : undefined;
   const cb = () => callback(walk, s.body, { loop, via, deadline });

@@ -5,7 +5,7 @@
 import { tag } from '../predictions.ts';
 import { forkingThread } from './os.ts';
 import { PyErr } from './state.ts';
-import type { MLoop, MPolicy } from './state.ts';
+import type { MLoop, MPolicy, SetBy } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
 const NO_LOOP = (name: string) => `There is no current event loop in thread '${name}'.`;
@@ -51,11 +51,14 @@ export function getEventLoop(walk: Walk, s: StmtOf<'get_event_loop'>, tags: Clau
   return loop;
 }
 
+/** The clauses of get_running_loop and _get_running_loop: with a running loop, and without. */
+const RUNNING_LOOP = { get: { found: 'RUN-1.1', none: 'RUN-1.2' }, peek: { found: 'RUN-2.1', none: 'RUN-2.2' } };
+
 /** get_running_loop, and _get_running_loop (peek_running_loop), which never raises. */
 export function getRunningLoop(walk: Walk, s: StmtOf<'get_running_loop' | 'peek_running_loop'>, tags: ClauseTags): MLoop | null {
   const loop = walk.m.runningLoop();
-  const rule = s.op === 'get_running_loop' ? 'RUN-1' : 'RUN-2';
-  tags.outcome.push(`${rule}.${loop ? 1 : 2}`, ...contextClauses(walk, loop));
+  const clauses = s.op === 'get_running_loop' ? RUNNING_LOOP.get : RUNNING_LOOP.peek;
+  tags.outcome.push(loop ? clauses.found : clauses.none, ...contextClauses(walk, loop));
   if (!loop && s.op === 'get_running_loop') throw noRunningLoop();
   if (s.op === 'get_running_loop') walk.guards.bind(s.as, loop);
   return loop;
@@ -151,9 +154,10 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
   const afresh = walk.policyChanged && local.setBy === 'never' && !inChild ? ['POL-2.3'] : [];
   if (!walk.sw.implicitCreation && isMain) {
     // 3.14: no implicit creation (and no "set called" flag): the main thread raises too.
-    const cleared: Record<string, string> = { none: 'NEW-4.2', 'asyncio.run': 'ARUN-4.1' };
+    const cleared = CLEARED_BY[local.setBy];
     if (inChild) decide('FORK-2.1');
-    else decide('GET-3.5', ...afresh, ...(cleared[local.setBy] ? [cleared[local.setBy]] : []));
+    // NEW-5.3's "set called" flag does not exist in 3.14: its clause applies with implicit creation only.
+    else decide('GET-3.5', ...afresh, ...(cleared && cleared !== 'NEW-5.3' ? [cleared] : []));
     throw new PyErr('RuntimeError', NO_LOOP(t.name));
   }
   if (!local.setCalled && isMain) {
@@ -175,17 +179,19 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
   if (inChild) decide(walk.sw.forkHook ? 'FORK-2.1' : local.setCalled ? 'FORK-2.3' : 'FORK-2.6');
   else if (t.kind === 'executor') decide('EXEC-2.2');
   else {
-    const because: Record<string, string> = { none: 'NEW-4.2', 'bad-type': 'NEW-5.3', 'asyncio.run': 'ARUN-4.1' };
     // A loop set in another thread is not this thread's: NEW-3's "this thread only".
     const setElsewhere = [...m.getPolicy().locals].some(
       ([other, l]) => other !== t && other.pid === t.pid && l.loopFrom === 'set' && l.loop,
     );
     const own = t.isMain ? 'GET-4.1' : t.name === 'MainThread' ? 'GET-4.3' : 'GET-4.2';
-    decide(own, ...(setElsewhere ? ['NEW-3.3'] : []), ...(t.isMain && because[local.setBy] ? [because[local.setBy]] : []));
+    decide(own, ...(setElsewhere ? ['NEW-3.3'] : []), ...(t.isMain && CLEARED_BY[local.setBy] ? [CLEARED_BY[local.setBy]!] : []));
   }
   if (t.kind === 'executor') tags.match = 'prefix';
   throw new PyErr('RuntimeError', t.kind === 'executor' ? 'There is no current event loop in thread' : NO_LOOP(t.name));
 }
+
+/** The clause that makes a main thread's lookup raise, by the last call that counted as set_event_loop. */
+const CLEARED_BY: Partial<Record<SetBy, string>> = { none: 'NEW-4.2', 'bad-type': 'NEW-5.3', 'asyncio.run': 'ARUN-4.1' };
 
 /** The type checks of set_event_loop and set_event_loop_policy: an assert before 3.11. */
 function typeError(walk: Walk, message: string): PyErr {

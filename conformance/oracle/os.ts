@@ -36,8 +36,10 @@ export function fork(walk: Walk, s: StmtOf<'fork'>): null {
   const run = m.running.get(parent);
   if (run && !walk.sw.forkHook) m.running.set(child, run);
   const savedThread = m.thread;
-  // The policy is a global of the process: one the child creates or sets stays in the child.
+  // The policy is a global of the process: one the child creates or sets stays in the child,
+  // and so does what the walk knows of its changes (POL-2).
   const savedPolicy = m.policy;
+  const { policyChanged, lastPolicySet } = walk;
   m.thread = child;
   child.status = 'running';
   try {
@@ -49,6 +51,8 @@ export function fork(walk: Walk, s: StmtOf<'fork'>): null {
     m.thread = savedThread;
     m.pid = parentPid;
     m.policy = savedPolicy;
+    walk.policyChanged = policyChanged;
+    walk.lastPolicySet = lastPolicySet;
   }
   return null;
 }

@@ -46,7 +46,8 @@ export function currentTask(walk: Walk, s: StmtOf<'current_task'>, tags: ClauseT
 
 export function taskState(walk: Walk, s: StmtOf<'task_state'>, tags: ClauseTags): MTask['state'] {
   const task = walk.guards.taskVar(s.task, 'task_state');
-  tags.outcome.push(task.cancelledByRun ? 'ARUN-2.2' : 'TASK-2.1');
+  // A task left pending by an early stop is LIFE-8's; one cancelled by asyncio.run, ARUN-2's.
+  tags.outcome.push(task.cancelledByRun ? 'ARUN-2.2' : walk.orderings.leftPending(task) ? 'LIFE-8.2' : 'TASK-2.1');
   return task.state;
 }
 

@@ -272,7 +272,8 @@ export class Walk {
       outcome = { error: { type: e.type, message: e.message } };
       if (e.type === 'CancelledError') {
         const task = this.bodyTask.get(body);
-        if (task?.cancelledByRun) tags.outcome.push('ARUN-2.1');
+        // Cancelled by asyncio.run: ARUN-2.1 decides it, not the clause of the statement.
+        if (task?.cancelledByRun) tags.outcome.splice(0, tags.outcome.length, 'ARUN-2.1');
         this.record(s, outcome, [], tags);
         throw e;
       }

@@ -23,7 +23,7 @@ import { profileForVersion } from '../spec/profiles.ts';
 const { values } = parseArgs({
   options: { 'per-rule': { type: 'string' }, python: { type: 'string', multiple: true }, seed: { type: 'string' } },
 });
-const perRule = Number(values['per-rule'] ?? 8);
+const perRule = Number(values['per-rule'] ?? 12);
 const seed = Number(values.seed ?? 2026);
 const DIR = 'fixtures/corpus';
 const DRIVER = 'drivers/python/loopspec_driver.py';

@@ -39,7 +39,7 @@ export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>;
   { clause: 'GET-1.1', shape: forkChildLoopPrograms },
   { clause: 'GET-1.2', shape: lookups.lookupWhileRunning },
   { clause: 'GET-2.1', shape: lookups.closedSetLoop },
-  { clause: 'GET-2.1', shape: afterForkParentPrograms },
+  { clause: 'GET-2.1', shape: lookups.setLoopThenFork },
   { clause: 'GET-2.2', shape: lookups.closedSetLoop },
   { clause: 'GET-4.1', shape: lookups.setNoneCalls },
   { clause: 'GET-4.3', shape: mainThreadNamePrograms },

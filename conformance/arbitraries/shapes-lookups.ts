@@ -154,3 +154,6 @@ export const mainForks = statesAndForks.map(program);
 export const workerForks = fc
   .tuple(statesAndForks, seq({ op: 'join_thread', thread: 'T1' }))
   .map(([body, join]) => program([{ op: 'start_thread', thread: 'T1', body }, ...join]));
+
+/** GET-2.1 after a fork: the parent's set loop is still its loop once the fork returns. */
+export const setLoopThenFork = seq(...setLoop, childLookups, { op: 'get_event_loop' }, { op: 'get_event_loop' }).map(program);

@@ -121,6 +121,16 @@ export class Determinism {
       throw new OutOfModel('fork while another thread is alive');
   }
 
+  /**
+   * set_event_loop in an executor worker: which worker runs a later job (an idle one reused,
+   * or a new one) depends on timing in CPython's ThreadPoolExecutor, so what a later job's
+   * get_event_loop finds would too.
+   */
+  settingLoop(): void {
+    if (this.m.thread.kind === 'executor')
+      throw new OutOfModel('set_event_loop in an executor worker: later jobs may or may not run there');
+  }
+
   /** The policy is process-wide: a thread still running could see either one. */
   settingPolicy(): void {
     if (this.m.threads.some((t) => t.kind === 'program' && !t.joined))

@@ -65,6 +65,7 @@ export function getRunningLoop(walk: Walk, s: StmtOf<'get_running_loop' | 'peek_
 }
 
 export function setEventLoop(walk: Walk, s: StmtOf<'set_event_loop'>, tags: ClauseTags): null {
+  walk.guards.settingLoop();
   const local = walk.m.local();
   if (typeof s.arg === 'number') {
     tags.outcome.push('NEW-5.1');

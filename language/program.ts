@@ -105,7 +105,7 @@ export type Stmt =
   | { id?: string; op: 'raise'; message: string }
 
   // ---- threads and processes ---------------------------------------------------------------
-  /** `threading.Thread(target=fn, name=thread).start()`; observes None */
+  /** `threading.Thread(target=fn, name=thread).start()`; observes None. Names are printable ASCII. */
   | { id?: string; op: 'start_thread'; thread: string; body: Stmt[] }
   /** `T.join()` of the thread started under that name; observes None */
   | { id?: string; op: 'join_thread'; thread: string }

@@ -8,7 +8,16 @@ import { PyErr } from './state.ts';
 import type { MLoop, MPolicy, SetBy } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
-const NO_LOOP = (name: string) => `There is no current event loop in thread '${name}'.`;
+const NO_LOOP = (name: string) => `There is no current event loop in thread ${asciiRepr(name)}.`;
+
+/**
+ * Python's repr of a str of printable ASCII (thread names are, language/program.ts): single
+ * quotes unless the text has a single quote and no double one; backslashes and the quote escaped.
+ */
+function asciiRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  return q + s.replace(/\\/g, '\\\\').replaceAll(q, `\\${q}`) + q;
+}
 export const noRunningLoop = (): PyErr => new PyErr('RuntimeError', 'no running event loop');
 
 /** The clauses that also decide what a thread sees of the running loop, by who asks and whose loop it is. */

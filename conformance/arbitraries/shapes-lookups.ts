@@ -157,3 +157,11 @@ export const workerForks = fc
 
 /** GET-2.1 after a fork: the parent's set loop is still its loop once the fork returns. */
 export const setLoopThenFork = seq(...setLoop, childLookups, { op: 'get_event_loop' }, { op: 'get_event_loop' }).map(program);
+
+/** GET-4.2: a worker thread whose name Python's repr must quote or escape looks up its loop. */
+export const quotedThreadName = fc
+  .tuple(fc.constantFrom('T 1', "a'b", 'a"b', `a'"b`, 'a\\b', "\\'"), seq({ op: 'current_thread' }))
+  .chain(([name, look]) =>
+    seq({ op: 'start_thread', thread: name, body: [{ op: 'get_event_loop' }, ...look] }, { op: 'join_thread', thread: name }),
+  )
+  .map(program);

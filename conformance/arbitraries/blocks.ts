@@ -67,6 +67,9 @@ export function seq(...parts: Array<Stmt | Arb<Stmt[]>>): Arb<Stmt[]> {
   return fc.tuple(...lists).map((ls) => ls.flat());
 }
 
+/** One of these statement lists, as a whole. */
+export const pick = (...choices: Stmt[][]): Arb<Stmt[]> => fc.constantFrom(...choices);
+
 // ---- leaves ------------------------------------------------------------------------------
 
 /** Finding and binding loops: no nested body. */

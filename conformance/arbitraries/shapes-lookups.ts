@@ -6,10 +6,8 @@
 import fc from 'fast-check';
 import type { Program, Stmt } from '../../language/program.ts';
 import type { Arb } from './blocks.ts';
-import { flagged, keeps, program, removable, seq } from './blocks.ts';
+import { flagged, keeps, pick, program, seq } from './blocks.ts';
 
-const pick = (...choices: Stmt[][]): Arb<Stmt[]> => fc.constantFrom(...choices);
-const opt = (s: Stmt): Arb<Stmt[]> => removable(fc.constant(s)).map((x) => (x ? [x] : []));
 export const setLoop: Stmt[] = [
   { op: 'new_event_loop', as: 'L1' },
   { op: 'set_event_loop', arg: 'L1' },
@@ -73,7 +71,7 @@ export const noRunningLookups = fc
 
 /** POL-1.2: the policy asked for in a fork child. */
 export const policyInChild = fc
-  .tuple(opt({ op: 'get_policy' }), opt({ op: 'new_event_loop', as: 'L1' }), seq({ op: 'get_policy' }))
+  .tuple(seq({ op: 'get_policy' }), seq({ op: 'new_event_loop', as: 'L1' }), seq({ op: 'get_policy' }))
   .map(([before, loop, after]) =>
     program([...before, ...loop, { op: 'fork', body: [{ op: 'get_policy' }, { op: 'get_event_loop' }] }, ...after]),
   );

@@ -6,11 +6,10 @@
 import fc from 'fast-check';
 import type { Program, Stmt } from '../../language/program.ts';
 import type { Arb } from './blocks.ts';
-import { delay, ending, flagged, keeps, markStmt, program, seq, st, tag } from './blocks.ts';
+import { delay, ending, flagged, keeps, markStmt, pick, program, seq, st, tag } from './blocks.ts';
 import { setLoop } from './shapes-lookups.ts';
 
 const marks = fc.array(markStmt, { minLength: 1, maxLength: 2 });
-const pick = (...choices: Stmt[][]): Arb<Stmt[]> => fc.constantFrom(...choices);
 
 /** TASK-1.2, TASK-1.3: then, with a loop running, a task created and its creator's next statement. */
 const taskStartInLoop = fc

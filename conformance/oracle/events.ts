@@ -145,8 +145,9 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
   // GET-1.2: lookups while a loop ran in this thread changed nothing: the next lookup without
   // one finds what it would have found (not in a fork child, whose state FORK-2 decides).
   if (walk.lookedUpRunning.delete(t) && t.kind !== 'fork') tags.outcome.push('GET-1.2');
+  const forkedFromWorker = t.kind === 'fork' && forkingThread(t).kind !== 'main';
   // FORK-2.5: a child forked from a worker thread sees the worker's state as its main thread's.
-  if (inChild && forkingThread(t).kind !== 'main') tags.outcome.push('FORK-2.5');
+  if (inChild && forkedFromWorker) tags.outcome.push('FORK-2.5');
   if (local.loop) {
     if (inChild) decide('FORK-2.2');
     else if (local.loopFrom === 'implicit') decide('GET-3.2');
@@ -160,7 +161,7 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
   }
   // The main thread: by identity (3.9+); by class in 3.8, where a child forked from a worker
   // thread runs in the worker's Thread, its main_thread() but no _MainThread.
-  const isMain = t.isMain && !(walk.sw.mainThreadByClass && t.kind === 'fork' && forkingThread(t).kind !== 'main');
+  const isMain = t.isMain && !(walk.sw.mainThreadByClass && forkedFromWorker);
   const afresh = walk.policyChanged && local.setBy === 'never' && !inChild ? ['POL-2.3'] : [];
   if (!walk.sw.implicitCreation && isMain) {
     // 3.14: no implicit creation (and no "set called" flag): the main thread raises too.

@@ -1,8 +1,8 @@
 /** The terminal report of a run: a table of rules, then each failure with its shrunk program, then the counts. */
 import type { Report, ReportRule } from '../../conformance/report.ts';
-import { clausesNotExercised, failedOrErrored, verdictCounts } from '../../conformance/verdicts.ts';
+import { failedOrErrored, verdictCounts } from '../../conformance/verdicts.ts';
 import { failureParts } from '../report/failure-text.ts';
-import { clausesText, notExercisedText } from '../report/summary.ts';
+import { clausesText, notExercisedText, ruleNotExercisedNote } from '../report/summary.ts';
 
 function table(report: Report): string {
   const rows = report.rules.map((x) => [
@@ -29,8 +29,8 @@ function note(x: ReportRule): string {
   if (x.verdict === 'unexercised') return '(no generated program reached this rule)';
   const notes: string[] = [];
   if (x.skipped > 0) notes.push(`${x.skipped} skipped: ${x.skipReasons.join('; ')}`);
-  const missed = clausesNotExercised(x);
-  if (missed.length > 0) notes.push(`not exercised: ${missed.join(', ')}`);
+  const missed = ruleNotExercisedNote(x);
+  if (missed) notes.push(missed);
   return notes.length > 0 ? `(${notes.join('; ')})` : '';
 }
 

@@ -9,8 +9,8 @@ import type { Report, ReportRule } from '../../conformance/report.ts';
 import { GROUP_TITLES, RULES } from '../../spec/rules.ts';
 import { CSS, NOSCRIPT_CSS, SCRIPT } from './html-assets.ts';
 import { counterexampleHtml } from './html-counterexample.ts';
-import { clausesNotExercised, failedOrErrored, NOT_EXERCISED, problemLine, VERDICT_LABEL } from '../../conformance/verdicts.ts';
-import { countsText } from './summary.ts';
+import { failedOrErrored, NOT_EXERCISED, problemLine, VERDICT_LABEL } from '../../conformance/verdicts.ts';
+import { countsText, ruleNotExercisedNote } from './summary.ts';
 
 const h = escapeHtml;
 
@@ -35,12 +35,6 @@ function columnHeader(report: Report): string {
   return `<th scope="col" class="impl"><div class="name">${h(r.implementation.name)}</div><div class="sub">${h(r.implementation.version)}</div><div class="sub">profile ${h(r.profile)}</div><div class="sub">seed ${r.seed}${h(shard)}</div>${interrupted}</th>`;
 }
 
-/** "not exercised: LIFE-3.2", for a rule some of whose clauses no program reached. */
-function notExercised(rule: ReportRule): string {
-  const missed = clausesNotExercised(rule);
-  return missed.length > 0 ? `not exercised: ${missed.join(', ')}` : '';
-}
-
 function cell(rule: ReportRule | undefined, cxId: string): string {
   if (!rule) return '<td class="cell v-none">not run</td>';
   const tip = `${rule.runs} programs run, ${rule.exercised} reached the rule${rule.skipped ? `, ${rule.skipped} skipped` : ''}`;
@@ -52,7 +46,7 @@ function cell(rule: ReportRule | undefined, cxId: string): string {
       ? NOT_EXERCISED.replace(/^not exercised: /, '')
       : rule.verdict === 'skipped'
         ? problemLine(rule)
-        : [rule.skipped ? `${rule.skipped} skipped` : '', notExercised(rule)].filter(Boolean).join('; ');
+        : [rule.skipped ? `${rule.skipped} skipped` : '', ruleNotExercisedNote(rule)].filter(Boolean).join('; ');
   return `<td class="cell v-${rule.verdict}" title="${h(tip)}">${body}${note ? `<small>${h(note)}</small>` : ''}</td>`;
 }
 

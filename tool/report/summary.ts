@@ -1,6 +1,6 @@
 /** What every report file says the same way: the run's counts and the implementation's label. */
-import type { Report } from '../../conformance/report.ts';
-import { CLAUSES_NOT_EXERCISED, clauseCoverage, VERDICTS, verdictCounts } from '../../conformance/verdicts.ts';
+import type { Report, ReportRule } from '../../conformance/report.ts';
+import { CLAUSES_NOT_EXERCISED, clauseCoverage, clausesNotExercised, VERDICTS, verdictCounts } from '../../conformance/verdicts.ts';
 
 /** "40 rules: 38 pass, 2 fail, 0 error, 0 not exercised, 0 skipped; 118 of 118 clauses exercised" */
 export function countsText(report: Report): string {
@@ -24,3 +24,9 @@ export function notExercisedText(report: Report): string {
 
 /** The implementation as a column or a title names it: "name version (profile)". */
 export const implLabel = (report: Report): string => `${report.implementation.name} ${report.implementation.version} (${report.profile})`;
+
+/** "not exercised: LIFE-3.2, SCHED-2.3", for a passing rule some of whose clauses no program reached; else nothing. */
+export function ruleNotExercisedNote(rule: ReportRule): string {
+  const missed = clausesNotExercised(rule);
+  return missed.length > 0 ? `not exercised: ${missed.join(', ')}` : '';
+}

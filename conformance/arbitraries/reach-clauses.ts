@@ -10,6 +10,7 @@ import type { Program } from '../../language/program.ts';
 import type { Arb } from './blocks.ts';
 import { afterForkParentPrograms, forkChildLoopPrograms, mainThreadNamePrograms } from './reach-fork.ts';
 import { currentTaskInCallbackPrograms, stopRerunPrograms } from './reach-scheduling.ts';
+import * as endings from './shapes-endings.ts';
 import * as loops from './shapes-loops.ts';
 import * as lookups from './shapes-lookups.ts';
 import { taskStartPrograms } from './targeted.ts';
@@ -20,6 +21,18 @@ import { taskStartPrograms } from './targeted.ts';
  * says otherwise (more, where the census found the clause reached too rarely at some seeds).
  */
 export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>; weight?: number }> = [
+  { clause: 'ARUN-1.1', shape: endings.otherLoopPending },
+  { clause: 'ARUN-2.2', shape: endings.leftoverWaitsOnDone },
+  { clause: 'EXEC-1.1', shape: endings.executorAtRunEnd },
+  { clause: 'FORK-1.1', shape: endings.secondForkInLoop },
+  { clause: 'FORK-2.1', shape: endings.forkRaises },
+  { clause: 'FORK-2.2', shape: endings.forkInAsyncioRun },
+  { clause: 'GET-4.2', shape: endings.threadRaises },
+  { clause: 'GET-4.2', shape: endings.unjoinedThread },
+  { clause: 'LIFE-1.3', shape: endings.stoppedRunWaiter },
+  { clause: 'TASK-2.2', shape: endings.stoppedRunWaiter },
+  { clause: 'TASK-5.2', shape: endings.sleepsOfTwoLengths },
+  { clause: 'THR-1.3', shape: endings.joinWhileSleeping },
   { clause: 'ARUN-2.1', shape: loops.leftoverTasks },
   { clause: 'ARUN-2.2', shape: loops.leftoverTasks },
   { clause: 'ARUN-2.3', shape: loops.leftoverTasks },
@@ -33,9 +46,9 @@ export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>;
   { clause: 'FORK-1.3', shape: lookups.forkInRunningLoop },
   { clause: 'FORK-2.2', shape: lookups.mainForks },
   { clause: 'FORK-2.3', shape: lookups.mainForks },
-  { clause: 'FORK-2.4', shape: lookups.mainForks, weight: 2 },
-  { clause: 'FORK-2.5', shape: lookups.workerForks, weight: 2 },
-  { clause: 'FORK-2.6', shape: lookups.workerForks, weight: 3 },
+  { clause: 'FORK-2.4', shape: lookups.mainForks, weight: 3 },
+  { clause: 'FORK-2.5', shape: lookups.workerForks, weight: 3 },
+  { clause: 'FORK-2.6', shape: lookups.workerForks, weight: 4 },
   { clause: 'GET-1.1', shape: forkChildLoopPrograms },
   { clause: 'GET-1.2', shape: lookups.lookupWhileRunning },
   { clause: 'GET-2.1', shape: lookups.closedSetLoop },
@@ -43,7 +56,7 @@ export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>;
   { clause: 'GET-2.2', shape: lookups.closedSetLoop },
   { clause: 'GET-4.1', shape: lookups.setNoneCalls, weight: 2 },
   { clause: 'GET-4.2', shape: lookups.quotedThreadName },
-  { clause: 'GET-4.3', shape: mainThreadNamePrograms },
+  { clause: 'GET-4.3', shape: mainThreadNamePrograms, weight: 2 },
   { clause: 'LIFE-1.2', shape: loops.rerun },
   { clause: 'LIFE-1.3', shape: loops.rerun },
   { clause: 'LIFE-2.1', shape: loops.closedRun('until') },

@@ -5,7 +5,7 @@
 import { walk as statements } from '../../language/program.ts';
 import { tag } from '../predictions.ts';
 import type { Machine } from './machine.ts';
-import { PyErr } from './state.ts';
+import { OutOfModel, PyErr } from './state.ts';
 import type { Coro, MFuture, MLoop, MTask, PyResult } from './state.ts';
 import { spawnTask } from './tasks.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
@@ -65,6 +65,10 @@ function closeRunner(m: Machine, loop: MLoop): void {
   }
   m.runUntilComplete(loop, m.createTask(loop, shutdownAsyncgens()));
   if (m.sw.runShutsDownExecutor) m.runUntilComplete(loop, m.createTask(loop, m.shutdownDefaultExecutor(loop)));
+  // 3.8 does not wait for the default executor (runners.py 3.8.18): a job still running when
+  // asyncio.run returns races with the caller's next statements.
+  else if (m.runnableThreads().some((t) => t.kind === 'executor'))
+    throw new OutOfModel('asyncio.run returns while an executor job runs (3.8 does not wait for it)');
 }
 
 /** gather(*tasks, return_exceptions=True): done when all are done. */

@@ -7,73 +7,62 @@
  * reference/MUTATION.md. Fixed statements are removable (blocks.ts).
  */
 import fc from 'fast-check';
-import type { Program, Stmt } from '../../language/program.ts';
-import type { Arb } from './blocks.ts';
+import type { Stmt } from '../../language/program.ts';
 import { markStmt, pick, program, seq } from './blocks.ts';
 
 /**
  * EXEC-1.1: an executor job inside asyncio.run: awaited, calling back into the run's loop, or
- * still running when the run shuts down. The job then waits on a loop of its own (0.1 s, long
+ * still running when the run shuts down. The job then waits on a loop of its own (0.2 s, long
  * after asyncio.run reached shutdown_default_executor) and calls back into the run's loop,
  * whose callback asks for another job: 'Executor shutdown has been called' (3.9+; under 3.8
  * the oracle leaves a job outliving asyncio.run out, runners.ts).
  */
 export const executorAtRunEnd = fc
   .tuple(
-    pick(
-      [{ op: 'run_in_executor', body: [{ op: 'return', value: 1 }] }],
-      [{ op: 'run_in_executor', body: [{ op: 'call_soon_threadsafe', loop: 'L1', body: [{ op: 'mark', tag: 'x' }] }] }],
-      [
-        {
-          op: 'create_task',
-          as: 'K1',
-          body: [
-            {
-              op: 'run_in_executor',
-              body: [
-                { op: 'new_event_loop', as: 'L2' },
-                { op: 'run_until_complete', loop: 'L2', body: [{ op: 'sleep', delay: 0.1 }] },
-                {
-                  op: 'call_soon_threadsafe',
-                  loop: 'L1',
-                  body: [{ op: 'create_task', as: 'K2', body: [{ op: 'run_in_executor', body: [{ op: 'return', value: 3 }] }] }],
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    ),
-    markStmt,
+    seq({ op: 'create_task', as: 'K2', body: [{ op: 'run_in_executor', body: [{ op: 'return', value: 3 }] }] }),
+    seq({ op: 'new_event_loop', as: 'L2' }, { op: 'run_until_complete', loop: 'L2', body: [{ op: 'sleep', delay: 0.2 }] }),
   )
+  .chain(([callback, wait]) => {
+    const lateJob: Stmt = {
+      op: 'create_task',
+      as: 'K1',
+      body: [{ op: 'run_in_executor', body: [...wait, { op: 'call_soon_threadsafe', loop: 'L1', body: callback }] }],
+    };
+    return fc.tuple(
+      pick(
+        [{ op: 'run_in_executor', body: [{ op: 'return', value: 1 }] }],
+        [{ op: 'run_in_executor', body: [{ op: 'call_soon_threadsafe', loop: 'L1', body: [{ op: 'mark', tag: 'x' }] }] }],
+        [lateJob],
+      ),
+      markStmt,
+    );
+  })
   .chain(([job, after]) =>
     seq({ op: 'asyncio_run', body: [{ op: 'get_running_loop', as: 'L1' }, ...job, { op: 'return', value: 2 }] }, after),
   )
   .map(program);
 
 /**
- * LIFE-1.3, TASK-2.2: a run stopped early (LIFE-8) while another task waits on its main task;
+ * LIFE-1.3, TASK-5.2: a run stopped early (LIFE-8) while another task waits on its main task;
  * the next run finishes that task, which wakes its waiter and must not stop the new run (the
  * first run's done callback is removed when it returns).
  */
 export const stoppedRunWaiter = fc
-  .tuple(markStmt, seq({ op: 'sleep', delay: 0.1 }, { op: 'mark', tag: 'm' }))
-  .chain(([k, second]) =>
+  .tuple(
+    markStmt,
+    seq({ op: 'current_task', as: 'K0' }),
+    seq({ op: 'sleep', delay: 0 }, { op: 'stop', loop: 'L1' }, { op: 'sleep', delay: 0 }, { op: 'return', value: 2 }),
+    seq({ op: 'sleep', delay: 0.1 }, { op: 'mark', tag: 'm' }, { op: 'return', value: 3 }),
+  )
+  .chain(([k, current, first, second]) =>
     seq(
       { op: 'new_event_loop', as: 'L1' },
       {
         op: 'run_until_complete',
         loop: 'L1',
-        body: [
-          { op: 'current_task', as: 'K0' },
-          { op: 'create_task', as: 'K2', body: [{ op: 'await', task: 'K0' }, k] },
-          { op: 'sleep', delay: 0 },
-          { op: 'stop', loop: 'L1' },
-          { op: 'sleep', delay: 0 },
-          { op: 'return', value: 2 },
-        ],
+        body: [...current, { op: 'create_task', as: 'K2', body: [{ op: 'await', task: 'K0' }, k] }, ...first],
       },
-      { op: 'run_until_complete', loop: 'L1', body: [...second, { op: 'return', value: 3 }] },
+      { op: 'run_until_complete', loop: 'L1', body: second },
     ),
   )
   .map(program);
@@ -157,22 +146,22 @@ export const unjoinedThread = seq(
  * the join waits until the worker closed it.
  */
 export const joinWhileSleeping = seq(
-  { op: 'new_event_loop', as: 'L1' },
-  {
-    op: 'start_thread',
-    thread: 'T1',
-    body: [
-      { op: 'new_event_loop', as: 'L2' },
-      { op: 'call_soon_threadsafe', loop: 'L1', body: [{ op: 'stop', loop: 'L1' }] },
-      { op: 'run_until_complete', loop: 'L2', body: [{ op: 'sleep', delay: 0.05 }] },
-      { op: 'close', loop: 'L2' },
-    ],
-  },
-  { op: 'run_forever', loop: 'L1' },
-  { op: 'join_thread', thread: 'T1' },
-  { op: 'is_closed', loop: 'L2' },
-  { op: 'is_running', loop: 'L2' },
-).map(program);
+  { op: 'new_event_loop', as: 'L2' },
+  { op: 'call_soon_threadsafe', loop: 'L1', body: [{ op: 'stop', loop: 'L1' }] },
+  { op: 'run_until_complete', loop: 'L2', body: [{ op: 'sleep', delay: 0.05 }] },
+  { op: 'close', loop: 'L2' },
+)
+  .chain((worker) =>
+    seq(
+      { op: 'new_event_loop', as: 'L1' },
+      { op: 'start_thread', thread: 'T1', body: worker },
+      { op: 'run_forever', loop: 'L1' },
+      { op: 'join_thread', thread: 'T1' },
+      { op: 'is_closed', loop: 'L2' },
+      { op: 'is_running', loop: 'L2' },
+    ),
+  )
+  .map(program);
 
 /** FORK-1.1: a second fork, inside a running loop: the child has its own pid, so no running loop. */
 export const secondForkInLoop = pick([{ op: 'peek_running_loop' }], [{ op: 'get_running_loop' }])
@@ -193,44 +182,42 @@ export const forkInAsyncioRun = seq(
 ).map(program);
 
 /**
- * TASK-5.2: tasks sleeping for different positive delays, with sleep(0) round robin after a
+ * TASK-5.2: tasks sleeping for different positive delays (0.15 s apart: a stall of the
+ * process shorter than that cannot make both due at once), with sleep(0) round robin after a
  * wake-up; and awaiting a task already done, which costs no iteration.
  */
-export const sleepsOfTwoLengths: Arb<Program> = fc
-  .constantFrom<Stmt[][]>(
-    [
-      { op: 'sleep', delay: 0.05 },
-      {
-        op: 'create_task',
-        as: 'K1',
-        body: [
+export const sleepsOfTwoLengths = fc
+  .oneof(
+    fc
+      .tuple(seq({ op: 'sleep', delay: 0.05 }, { op: 'mark', tag: 'a' }, { op: 'sleep', delay: 0 }, { op: 'mark', tag: 'c' }))
+      .chain(([k1]) =>
+        seq(
           { op: 'sleep', delay: 0.05 },
-          { op: 'mark', tag: 'a' },
-          { op: 'sleep', delay: 0 },
-          { op: 'mark', tag: 'c' },
-        ],
-      },
-      { op: 'sleep', delay: 0.1 },
-      { op: 'mark', tag: 'b' },
-    ],
-    [
-      { op: 'create_task', as: 'K1', body: [{ op: 'return', value: 1 }] },
-      {
-        op: 'create_task',
-        as: 'K2',
-        body: [
+          { op: 'create_task', as: 'K1', body: k1 },
+          { op: 'sleep', delay: 0.25 },
+          { op: 'mark', tag: 'b' },
+        ),
+      ),
+    fc
+      .tuple(
+        seq(
           { op: 'mark', tag: 'x' },
           { op: 'sleep', delay: 0 },
           { op: 'mark', tag: 'y' },
           { op: 'sleep', delay: 0 },
           { op: 'mark', tag: 'z' },
-        ],
-      },
-      { op: 'sleep', delay: 0 },
-      { op: 'await', task: 'K1' },
-      { op: 'mark', tag: 'c' },
-      { op: 'await', task: 'K2' },
-    ],
+        ),
+      )
+      .chain(([k2]) =>
+        seq(
+          { op: 'create_task', as: 'K1', body: [{ op: 'return', value: 1 }] },
+          { op: 'create_task', as: 'K2', body: k2 },
+          { op: 'sleep', delay: 0 },
+          { op: 'await', task: 'K1' },
+          { op: 'mark', tag: 'c' },
+          { op: 'await', task: 'K2' },
+        ),
+      ),
   )
   .chain((body) => seq({ op: 'new_event_loop', as: 'L1' }, { op: 'run_until_complete', loop: 'L1', body }))
   .map(program);

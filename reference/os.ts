@@ -21,9 +21,12 @@ export class OsModule {
   *fork(childFn: Work): Blocking<number> {
     const pid = this.getpid();
     const r = yield* this._rt.world.fork(childFn);
+    // Stryker disable next-line BlockStatement,ConditionalExpression: not compared: fork's own DeprecationWarning (outside FORK-1)
     if (r.multiThreaded) {
       this._rt.warnings.warn(
+        // Stryker disable next-line StringLiteral: not compared: fork's own DeprecationWarning (outside FORK-1)
         'DeprecationWarning',
+        // Stryker disable next-line StringLiteral: not compared: fork's own DeprecationWarning (outside FORK-1)
         `This process (pid=${pid}) is multi-threaded, use of fork() may lead to deadlocks in the child.`,
       );
     }

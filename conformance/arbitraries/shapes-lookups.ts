@@ -54,8 +54,15 @@ export const setCalls = (...calls: Stmt[][]): Arb<Program> =>
 export const setLoopCalls = setCalls(setLoop, [...setLoop, { op: 'get_event_loop' }]);
 /** NEW-4.x, GET-4.1: set_event_loop(None), with or without a loop set first. */
 export const setNoneCalls = setCalls([{ op: 'set_event_loop', arg: null }], [...setLoop, { op: 'set_event_loop', arg: null }]);
-/** NEW-5.1, NEW-5.3: set_event_loop(42) in a fresh thread. */
-export const setBadCalls = setCalls([{ op: 'set_event_loop', arg: 42 }]);
+/** NEW-5.1, NEW-5.3: set_event_loop(42) in a fresh thread, or set_event_loop(task): neither is a loop. */
+export const setBadCalls = setCalls(
+  [{ op: 'set_event_loop', arg: 42 }],
+  [
+    { op: 'new_event_loop', as: 'L1' },
+    { op: 'run_until_complete', loop: 'L1', body: [{ op: 'current_task', as: 'K1' }] },
+    { op: 'set_event_loop', arg: 'K1' },
+  ],
+);
 /** NEW-5.2: set_event_loop(42) after a loop was set: the loop stays. */
 export const setBadAfterLoop = setCalls([...setLoop, { op: 'set_event_loop', arg: 42 }]);
 

@@ -76,14 +76,16 @@ export function getRunningLoop(walk: Walk, s: StmtOf<'get_running_loop' | 'peek_
 export function setEventLoop(walk: Walk, s: StmtOf<'set_event_loop'>, tags: ClauseTags): null {
   walk.guards.settingLoop();
   const local = walk.m.local();
-  if (typeof s.arg === 'number') {
+  const arg = s.arg === null || typeof s.arg === 'number' ? s.arg : walk.guards.useVar(s.arg, 'set_event_loop');
+  // Not a loop: a number, or a task (type(task).__name__ is 'Task', measured on 3.11.7 to 3.13.0).
+  if (typeof arg === 'number' || (arg !== null && 'coro' in arg)) {
     tags.outcome.push('NEW-5.1');
     // 3.12 marks the call before it checks the type.
     local.setCalled = true;
     local.setBy = 'bad-type';
-    throw typeError(walk, "loop must be an instance of AbstractEventLoop or None, not 'int'");
+    throw typeError(walk, `loop must be an instance of AbstractEventLoop or None, not '${typeof arg === 'number' ? 'int' : 'Task'}'`);
   }
-  const loop = s.arg === null ? null : walk.guards.loopVar(s.arg, 'set_event_loop');
+  const loop = arg;
   tags.outcome.push(loop ? 'NEW-3.1' : 'NEW-4.1');
   // A loop or None replaces what a fork left; a rejected call (above) keeps the loop it left.
   local.forked = false;

@@ -38,6 +38,11 @@ export interface ReportCounterexample {
   /** Replays it with `--rule <id> --seed <run seed> --path <path>`. */
   seed: number;
   path: string;
+  /**
+   * The counterexample run again after it was found (`--verify`): how many of those runs
+   * failed again. Fewer than all: the failure is intermittent (it is still the verdict).
+   */
+  reruns?: { runs: number; failed: number };
 }
 
 export interface ReportRule {

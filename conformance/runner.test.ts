@@ -6,6 +6,8 @@ import type { Adapter } from './adapter.ts';
 import type { Program } from '../language/program.ts';
 import { oracleAdapter } from './adapters/oracle.ts';
 import { runRule, runSuite } from './runner.ts';
+import type { Trace } from '../language/trace.ts';
+import { intermittentNote } from './verdicts.ts';
 import { findingPrograms } from './arbitraries/index.ts';
 
 describe('the suite runner', () => {
@@ -62,5 +64,57 @@ describe('the suite runner', () => {
     const again = await runRule({ rule: 'GET-3', programs: findingPrograms }, silent, 100, c.seed, c.path);
     expect(again.verdict).toBe('fail');
     expect(again.counterexample!.program).toEqual(c.program);
+  });
+
+  // A fault or a wrong observation that happens once: the verdict is what was seen, marked
+  // intermittent by the rerun, never an invented trace (issue 9).
+  const once = (spoil: (t: Trace) => Trace): Adapter => {
+    const base = oracleAdapter();
+    let calls = 0;
+    return {
+      ...base,
+      run: async (p) => {
+        const t = await base.run(p);
+        return ++calls === 3 ? spoil(t) : t;
+      },
+    };
+  };
+
+  it('keeps a crash seen once as the verdict, with its trace, and marks it intermittent', async () => {
+    const crashOnce = once((t) => ({ ...t, end: { kind: 'crash', detail: 'the driver died (exit 139)' } }));
+    const r = await runRule({ rule: 'GET-3', programs: findingPrograms }, crashOnce, 20, 3);
+    expect(r.verdict).toBe('error');
+    expect(r.fault).toBe('crash');
+    expect(r.error).toContain('exit 139');
+    const c = r.counterexample!;
+    expect(c.actual.end).toEqual({ kind: 'crash', detail: 'the driver died (exit 139)' });
+    expect(c.reruns).toEqual({ runs: 1, failed: 0 });
+    expect(intermittentNote(c)).toBe('intermittent: seen once, failed again in 0 of 1 reruns');
+  });
+
+  it('keeps a wrong observation seen once as a failure, marked intermittent, and counts more reruns with verify', async () => {
+    const wrongOnce = once((t) => {
+      for (const o of Object.values(t.obs)) o.warnings = [{ category: 'UserWarning', message: 'spurious' }];
+      return t;
+    });
+    const r = await runRule({ rule: 'GET-3', programs: findingPrograms }, wrongOnce, 20, 3, undefined, undefined, 4);
+    expect(r.verdict).toBe('fail');
+    expect(r.counterexample!.mismatches[0].actual).toContain('spurious');
+    expect(r.counterexample!.reruns).toEqual({ runs: 4, failed: 0 });
+  });
+
+  it('says nothing of intermittence when every rerun fails again', async () => {
+    const base = oracleAdapter();
+    const silent: Adapter = {
+      ...base,
+      run: async (p) => {
+        const t = await base.run(p);
+        for (const o of Object.values(t.obs)) o.warnings = [];
+        return t;
+      },
+    };
+    const r = await runRule({ rule: 'GET-3', programs: findingPrograms }, silent, 50, 9, undefined, undefined, 2);
+    expect(r.counterexample!.reruns).toEqual({ runs: 2, failed: 2 });
+    expect(intermittentNote(r.counterexample)).toBeUndefined();
   });
 });

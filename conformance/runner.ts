@@ -68,6 +68,11 @@ export interface SuiteOptions {
   shard?: { index: number; count: number };
   /** The `loopspec run` arguments that choose the implementation, recorded in the report for replay commands. */
   replay?: string[];
+  /**
+   * Reruns of each counterexample (default 1): how many of them fail again is reported, and a
+   * failure seen once but not again is marked intermittent, never dropped.
+   */
+  verify?: number;
   /** Stops the run between rules (SIGINT): the report holds the rules that finished. */
   signal?: AbortSignal;
   onRuleStart?: (rule: string, index: number, total: number) => void;
@@ -132,6 +137,33 @@ export async function checkProgram(
     : { status: 'pass', expectations };
 }
 
+type Failure = Extract<ProgramCheck, { status: 'fail' | 'fault' }>;
+type Rerun = Failure | { status: 'error'; e: unknown };
+
+/**
+ * Runs a counterexample `times` more times: how many failed again (a fail or a fault), and the
+ * first of those, or the harness's own error if a run threw.
+ */
+async function rerun(
+  rule: string,
+  program: Program,
+  adapter: Adapter,
+  profile: Profile,
+  times: number,
+): Promise<{ failed: number; first?: Rerun }> {
+  let failed = 0;
+  let first: Rerun | undefined;
+  for (let i = 0; i < times; i++) {
+    const c: ProgramCheck | { status: 'error'; e: unknown } = await checkProgram(rule, program, adapter, profile).catch((e: unknown) => ({
+      status: 'error' as const,
+      e,
+    }));
+    if (c.status === 'fail' || c.status === 'fault') failed++;
+    if (!first && (c.status === 'fail' || c.status === 'fault' || c.status === 'error')) first = c;
+  }
+  return { failed, ...(first ? { first } : {}) };
+}
+
 /** One rule's property, run: its verdict, counts and shrunk counterexample, as the report's rule. */
 export async function runRule(
   prop: RuleProperty,
@@ -140,11 +172,14 @@ export async function runRule(
   seed: number,
   path?: string,
   profile: Profile = defaultProfile(),
+  verify = 1,
 ): Promise<ReportRule> {
   const started = performance.now();
   const result: RuleFindings = { verdict: 'pass', runs: 0, exercised: 0, skipped: 0, clauses: new Map() };
   const reasons = new Set<string>();
   let shrinking = false;
+  // The last failure seen: fast-check's counterexample is the last program that failed.
+  let seen: { program: Program; check: Failure } | undefined;
   const property = fc.asyncProperty(programsOf(prop, profile), async (program) => {
     const c = await checkProgram(prop.rule, program, adapter, profile);
     if (!shrinking) {
@@ -158,13 +193,18 @@ export async function runRule(
           result.clauses.set(clause, (result.clauses.get(clause) ?? 0) + 1);
       }
     }
-    if (c.status === 'fail' || c.status === 'fault') shrinking = true;
+    if (c.status === 'fail' || c.status === 'fault') {
+      shrinking = true;
+      seen = { program, check: c };
+    }
     return c.status !== 'fail' && c.status !== 'fault';
   });
   const details = await fc.check(property, { numRuns: runs, seed, ...(path ? { path } : {}) });
   if (details.failed && details.counterexample) {
     const program = details.counterexample[0];
-    const c = await checkProgram(prop.rule, program, adapter, profile).catch((e: unknown) => ({ status: 'error' as const, e }));
+    const again = await rerun(prop.rule, program, adapter, profile, verify);
+    // The failure as it was seen is the verdict; the reruns say whether it comes back.
+    const c = seen?.program === program ? seen.check : (again.first ?? { status: 'error' as const, e: details.errorInstance });
     const found = (mismatches: Mismatch[], expected: Trace, actual: Trace): Counterexample => ({
       rule: prop.rule,
       program,
@@ -173,6 +213,7 @@ export async function runRule(
       actual,
       seed,
       path: details.counterexamplePath ?? '',
+      ...(verify > 0 && c.status !== 'error' ? { reruns: { runs: verify, failed: again.failed } } : {}),
     });
     if (c.status === 'fail') {
       result.verdict = 'fail';
@@ -227,6 +268,7 @@ function reportRule(rule: string, found: RuleFindings, skipReasons: string[], ms
           actual: c.actual,
           seed: c.seed,
           path: c.path,
+          ...(c.reruns ? { reruns: c.reruns } : {}),
         }
       : null,
   };
@@ -247,7 +289,7 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   const worker = async (adapter: Adapter) => {
     for (let i = next++; i < props.length && !opts.signal?.aborted; i = next++) {
       opts.onRuleStart?.(props[i].rule, i, props.length);
-      done[i] = await runRule(props[i], adapter, runs, ruleSeed(seed, props[i].rule), opts.path, profile);
+      done[i] = await runRule(props[i], adapter, runs, ruleSeed(seed, props[i].rule), opts.path, profile, opts.verify ?? 1);
       opts.onRuleEnd?.(done[i]!, finished++, props.length);
     }
   };

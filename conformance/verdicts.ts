@@ -88,6 +88,15 @@ export const CLAUSES_NOT_EXERCISED = 'clauses not exercised (no program reached 
 export type ProblemWording = 'report' | 'gate';
 
 /** Why a rule did not pass, in one line: its first mismatch, its error, or why it was skipped or not reached. */
+/**
+ * For a counterexample that failed when found but not in every rerun (`--verify`): says so.
+ * The verdict stands: it is what the implementation did once.
+ */
+export function intermittentNote(c: { reruns?: { runs: number; failed: number } } | null | undefined): string | undefined {
+  if (!c?.reruns || c.reruns.failed === c.reruns.runs) return undefined;
+  return `intermittent: seen once, failed again in ${c.reruns.failed} of ${c.reruns.runs} reruns`;
+}
+
 export function problemLine(rule: ReportRule, wording: ProblemWording = 'report'): string {
   const gate = wording === 'gate';
   const line = problem(rule, gate);

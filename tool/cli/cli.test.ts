@@ -46,6 +46,8 @@ describe('loopspec run', () => {
     [['run', '--runs', 'abc'], /--runs must be a positive whole number/],
     [['run', '--runs', '0'], /--runs must be a positive whole number/],
     [['run', '--seed', 'x'], /seed must be a whole number/],
+    [['run', '--verify', '101'], /--verify must be a whole number from 0 to 100/],
+    [['run', '--verify', '1.5'], /--verify must be a whole number from 0 to 100/],
     [['run', '--bogus'], /unknown option '--bogus'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['run', '--rule', 'NOPE-9'], /unknown rule 'NOPE-9'/],

@@ -41,6 +41,12 @@ function positiveInt(name: string) {
   };
 }
 
+/** A count from 0 to 100 (reruns of a counterexample). */
+function rerunCount(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 100) throw new InvalidArgumentError(`--verify must be a whole number from 0 to 100, got '${v}'`);
+  return Number(v);
+}
+
 function replayPath(v: string): string {
   if (!/^\d+(:\d+)*$/.test(v))
     throw new InvalidArgumentError(`a replay path is numbers separated by colons (as printed after a failure), got '${v}'`);
@@ -90,6 +96,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--seed <n>', 'seed of the run (printed with every run, to replay it)', int32)
     .option('--rule <id...>', 'only these rules or rule groups (repeatable, or comma-separated)')
     .option('--path <path>', "fast-check's replay path of a counterexample (with --rule and --seed)", replayPath)
+    .option(
+      '--verify <n>',
+      'rerun each counterexample n times (default 1) and say whether it failed again every time; a failure seen once stays the verdict, marked intermittent',
+      rerunCount,
+    )
     .option('--progress', 'print progress even when not on a terminal or in CI')
     .option('--no-progress', 'never print progress')
     .option('--policy <module:attr>', 'python: event loop policy class, installed at the start of every program')
@@ -232,6 +243,7 @@ interface RunOptions extends OutputOptions {
   jobs?: number;
   shard?: string;
   expect?: string;
+  verify?: number;
 }
 
 /** The arguments that choose the implementation and its semantics, as given: the report keeps them for replay commands. */
@@ -319,6 +331,7 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
       runs: opts.runs,
       seed: opts.seed,
       path: opts.path,
+      verify: opts.verify,
       profile,
       shard,
       replay: replayArgs(opts, profile),

@@ -3,7 +3,7 @@ import escapeHtml from 'escape-html';
 import { formatProgram } from '../../language/python.ts';
 import type { Report, ReportRule } from '../../conformance/report.ts';
 import { observationRows } from './observations.ts';
-import { mismatchWhere, problemLine, replayCommand, VERDICT_LABEL } from '../../conformance/verdicts.ts';
+import { intermittentNote, mismatchWhere, problemLine, replayCommand, VERDICT_LABEL } from '../../conformance/verdicts.ts';
 import { implLabel } from './summary.ts';
 
 const h = escapeHtml;
@@ -31,6 +31,8 @@ export function counterexampleHtml(report: Report, rule: ReportRule, impl: strin
   if (rule.verdict === 'error') parts.push(`<p><span class="label">Error:</span> ${h(problemLine(rule))}</p>`);
   if (c) {
     parts.push(mismatches(rule));
+    const note = intermittentNote(c);
+    if (note) parts.push(`<p class="intermittent">${h(note)}</p>`);
     parts.push(`<h4>Program (shrunk), as Python</h4><pre class="program">${h(formatProgram(c.program))}</pre>`);
     parts.push(observations(rule));
     parts.push(`<h4>Replay</h4><pre class="replay">${h(replayCommand(report, rule, impl))}</pre>`);

@@ -43,6 +43,16 @@ export interface ReportCounterexample {
    * failed again. Fewer than all: the failure is intermittent (it is still the verdict).
    */
   reruns?: { runs: number; failed: number };
+  /**
+   * Other rules' expectations the program broke after this rule's (first-divergence
+   * attribution, conformance/attribution.ts): consequences, not counted against their rules.
+   */
+  consequences?: ReportMismatch[];
+  /**
+   * When another rule's property generated the program (its first divergence was this
+   * rule's): that rule. The program is not shrunk; `path` is empty.
+   */
+  foundBy?: string;
 }
 
 export interface ReportRule {

@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import type { Adapter } from './adapter.ts';
 import type { Expectation, Mismatch } from './predictions.ts';
 import { checker } from './predictions.ts';
+import { firstDivergence } from './attribution.ts';
 import { predict } from './oracle/oracle.ts';
 import type { Prediction } from './oracle/oracle.ts';
 import type { Program } from '../language/program.ts';
@@ -33,7 +34,11 @@ import type { Verdict } from './verdicts.ts';
  * The runner's counterexample: the report's, with the rule and the oracle's own expectations
  * in the mismatches (reportMismatch names them for the report). `seed` is the rule's.
  */
-type Counterexample = Omit<ReportCounterexample, 'mismatches'> & { rule: string; mismatches: Mismatch[] };
+type Counterexample = Omit<ReportCounterexample, 'mismatches' | 'consequences'> & {
+  rule: string;
+  mismatches: Mismatch[];
+  consequences: Mismatch[];
+};
 
 /** What runRule finds out about a rule, before it becomes the report's rule. */
 interface RuleFindings {
@@ -81,6 +86,8 @@ export interface SuiteOptions {
 
 export const DEFAULT_RUNS = 100;
 
+const ALL_RULES: ReadonlySet<string> = new Set(PROPERTIES.map((p) => p.rule));
+
 const predictions = new WeakMap<Program, Map<string, Prediction>>();
 function predicted(p: Program, profile: Profile): Prediction {
   let byProfile = predictions.get(p);
@@ -111,11 +118,27 @@ export function ruleSeed(seed: number, rule: string): number {
 export type ProgramCheck =
   | { status: 'pass' | 'unexercised'; expectations: Expectation[] }
   | { status: 'skip'; reason: string }
-  | { status: 'fail'; expectations: Expectation[]; mismatches: Mismatch[]; predicted: Trace; actual: Trace }
-  /** The implementation faulted (timeout, crash, protocol error, its own error). */
-  | { status: 'fault'; expectations: Expectation[]; predicted: Trace; actual: Trace };
+  | {
+      status: 'fail';
+      expectations: Expectation[];
+      mismatches: Mismatch[];
+      /** Other rules' expectations the program broke after the rule's own: consequences, not counted against them. */
+      consequences: Mismatch[];
+      predicted: Trace;
+      actual: Trace;
+    }
+  /** The implementation faulted (timeout, crash, protocol error, its own error) at a statement of this rule. */
+  | { status: 'fault'; expectations: Expectation[]; consequences: Mismatch[]; predicted: Trace; actual: Trace }
+  /**
+   * The program broke this rule's expectations (or faulted) only after it broke another
+   * rule's: those are to blame (`first`), and this rule's mismatches are consequences.
+   */
+  | { status: 'consequence'; expectations: Expectation[]; first: Mismatch[]; broken: Mismatch[]; predicted: Trace; actual: Trace };
 
-/** Runs one program and compares the expectations of one rule. */
+/**
+ * Runs one program and judges it for one rule, by first divergence (attribution.ts): the rule
+ * fails only where the earliest broken expectation is its own.
+ */
 export async function checkProgram(
   rule: string,
   program: Program,
@@ -129,12 +152,18 @@ export async function checkProgram(
   if (expectations.length === 0) return { status: 'unexercised', expectations };
   const actual = canonicalize(await adapter.run(program));
   if (actual.end.kind === 'skipped') return { status: 'skip', reason: actual.end.detail };
-  if (FAULTS.has(actual.end.kind)) return { status: 'fault', expectations, predicted: pred.trace, actual };
   const check = checker(pred.trace, actual);
-  const mismatches = expectations.map(check).filter((m): m is Mismatch => m !== undefined);
-  return mismatches.length > 0
-    ? { status: 'fail', expectations, mismatches, predicted: pred.trace, actual }
-    : { status: 'pass', expectations };
+  const broken = pred.expectations.map(check).filter((m): m is Mismatch => m !== undefined);
+  const fault = FAULTS.has(actual.end.kind);
+  const mine = broken.filter((m) => m.expectation.rule === rule);
+  if (!fault && mine.length === 0) return { status: 'pass', expectations };
+  const first = firstDivergence(broken, program, actual, pred.timeline);
+  // A fault with nothing broken before it (or at a statement no expectation covers) is the rule's own.
+  const blamed = first.length === 0 || first.some((m) => m.expectation.rule === rule);
+  if (!blamed) return { status: 'consequence', expectations, first, broken, predicted: pred.trace, actual };
+  const consequences = broken.filter((m) => m.expectation.rule !== rule);
+  if (fault) return { status: 'fault', expectations, consequences, predicted: pred.trace, actual };
+  return { status: 'fail', expectations, mismatches: mine, consequences, predicted: pred.trace, actual };
 }
 
 type Failure = Extract<ProgramCheck, { status: 'fail' | 'fault' }>;
@@ -145,23 +174,28 @@ type Rerun = Failure | { status: 'error'; e: unknown };
  * first of those, or the harness's own error if a run threw.
  */
 async function rerun(
-  rule: string,
+  judge: (p: Program) => Promise<ProgramCheck>,
   program: Program,
-  adapter: Adapter,
-  profile: Profile,
   times: number,
 ): Promise<{ failed: number; first?: Rerun }> {
   let failed = 0;
   let first: Rerun | undefined;
   for (let i = 0; i < times; i++) {
-    const c: ProgramCheck | { status: 'error'; e: unknown } = await checkProgram(rule, program, adapter, profile).catch((e: unknown) => ({
-      status: 'error' as const,
-      e,
-    }));
+    const c: ProgramCheck | { status: 'error'; e: unknown } = await judge(program).catch((e: unknown) => ({ status: 'error' as const, e }));
     if (c.status === 'fail' || c.status === 'fault') failed++;
     if (!first && (c.status === 'fail' || c.status === 'fault' || c.status === 'error')) first = c;
   }
   return { failed, ...(first ? { first } : {}) };
+}
+
+/** A program whose first divergence another rule's property found: the counterexample it gives that rule. */
+interface Blame {
+  program: Program;
+  check: Extract<ProgramCheck, { status: 'consequence' }>;
+  /** The rule whose property generated it, its seed, and the run of that property that did. */
+  foundBy: string;
+  seed: number;
+  index: number;
 }
 
 /** One rule's property, run: its verdict, counts and shrunk counterexample, as the report's rule. */
@@ -174,24 +208,57 @@ export async function runRule(
   profile: Profile = defaultProfile(),
   verify = 1,
 ): Promise<ReportRule> {
+  return (await judgeRule(prop, adapter, runs, seed, path, profile, verify)).report;
+}
+
+/**
+ * A rule's property, run, and the programs of it whose first divergence is another rule's:
+ * for each such rule (that `inRun` holds) the first of them, which runSuite hands to that rule.
+ * A first divergence of a rule not in the run stays this rule's failure: nothing is lost.
+ */
+async function judgeRule(
+  prop: RuleProperty,
+  adapter: Adapter,
+  runs: number,
+  seed: number,
+  path: string | undefined,
+  profile: Profile,
+  verify: number,
+  inRun: ReadonlySet<string> = ALL_RULES,
+): Promise<{ report: ReportRule; blames: Map<string, Blame> }> {
   const started = performance.now();
   const result: RuleFindings = { verdict: 'pass', runs: 0, exercised: 0, skipped: 0, clauses: new Map() };
   const reasons = new Set<string>();
+  const blames = new Map<string, Blame>();
   let shrinking = false;
+  let index = -1;
   // The last failure seen: fast-check's counterexample is the last program that failed.
   let seen: { program: Program; check: Failure } | undefined;
-  const property = fc.asyncProperty(programsOf(prop, profile), async (program) => {
+  const judge = async (program: Program): Promise<ProgramCheck> => {
     const c = await checkProgram(prop.rule, program, adapter, profile);
+    if (c.status !== 'consequence' || c.first.some((m) => inRun.has(m.expectation.rule))) return c;
+    // Whoever broke first is not judged in this run: the rule keeps the failure.
+    const mine = c.broken.filter((m) => m.expectation.rule === prop.rule);
+    const consequences = c.broken.filter((m) => m.expectation.rule !== prop.rule);
+    const common = { expectations: c.expectations, consequences, predicted: c.predicted, actual: c.actual };
+    return FAULTS.has(c.actual.end.kind) ? { status: 'fault', ...common } : { status: 'fail', mismatches: mine, ...common };
+  };
+  const property = fc.asyncProperty(programsOf(prop, profile), async (program) => {
+    const c = await judge(program);
     if (!shrinking) {
+      index++;
       if (c.status === 'skip') {
         result.skipped++;
         reasons.add(c.reason);
       } else result.runs++;
-      if (c.status === 'pass' || c.status === 'fail' || c.status === 'fault') {
+      if (c.status === 'pass' || c.status === 'fail' || c.status === 'fault' || c.status === 'consequence') {
         result.exercised++;
         for (const clause of new Set(c.expectations.map((x) => x.clause)))
           result.clauses.set(clause, (result.clauses.get(clause) ?? 0) + 1);
       }
+      if (c.status === 'consequence')
+        for (const m of c.first)
+          if (!blames.has(m.expectation.rule)) blames.set(m.expectation.rule, { program, check: c, foundBy: prop.rule, seed, index });
     }
     if (c.status === 'fail' || c.status === 'fault') {
       shrinking = true;
@@ -202,13 +269,14 @@ export async function runRule(
   const details = await fc.check(property, { numRuns: runs, seed, ...(path ? { path } : {}) });
   if (details.failed && details.counterexample) {
     const program = details.counterexample[0];
-    const again = await rerun(prop.rule, program, adapter, profile, verify);
+    const again = await rerun(judge, program, verify);
     // The failure as it was seen is the verdict; the reruns say whether it comes back.
     const c = seen?.program === program ? seen.check : (again.first ?? { status: 'error' as const, e: details.errorInstance });
-    const found = (mismatches: Mismatch[], expected: Trace, actual: Trace): Counterexample => ({
+    const found = (mismatches: Mismatch[], consequences: Mismatch[], expected: Trace, actual: Trace): Counterexample => ({
       rule: prop.rule,
       program,
       mismatches,
+      consequences,
       predicted: expected,
       actual,
       seed,
@@ -217,18 +285,18 @@ export async function runRule(
     });
     if (c.status === 'fail') {
       result.verdict = 'fail';
-      result.counterexample = found(c.mismatches, c.predicted, c.actual);
+      result.counterexample = found(c.mismatches, c.consequences, c.predicted, c.actual);
     } else if (c.status === 'fault') {
       const end = c.actual.end as { kind: string; detail: string };
       result.verdict = 'error';
       result.fault = end.kind;
       result.error = `${end.kind}: ${end.detail}`;
-      result.counterexample = found([], c.predicted, c.actual);
+      result.counterexample = found([], c.consequences, c.predicted, c.actual);
     } else {
       result.verdict = 'error';
       const e = 'e' in c ? c.e : details.errorInstance;
       result.error = e instanceof Error ? e.message : String(e);
-      result.counterexample = found([], predicted(program, profile).trace, { obs: {}, order: {}, end: { kind: 'ok' } });
+      result.counterexample = found([], [], predicted(program, profile).trace, { obs: {}, order: {}, end: { kind: 'ok' } });
     }
   } else if (details.failed) {
     result.verdict = 'error';
@@ -236,7 +304,63 @@ export async function runRule(
   } else if (result.exercised === 0) {
     result.verdict = result.runs === 0 && result.skipped > 0 ? 'skipped' : 'unexercised';
   }
-  return reportRule(prop.rule, result, [...reasons], performance.now() - started, profile);
+  return { report: reportRule(prop.rule, result, [...reasons], performance.now() - started, profile), blames };
+}
+
+/**
+ * A program that broke `rule` first, found by another rule's property, shrunk by that
+ * property's arbitrary from the run that made it (fast-check's path), judged for `rule`.
+ * Unshrunk if it does not fail again there.
+ */
+async function shrinkBlame(rule: string, b: Blame, adapter: Adapter, profile: Profile): Promise<{ program: Program; check: Failure }> {
+  const finder = PROPERTIES.find((p) => p.rule === b.foundBy)!;
+  let last: { program: Program; check: Failure } | undefined;
+  const property = fc.asyncProperty(programsOf(finder, profile), async (program) => {
+    const c = await checkProgram(rule, program, adapter, profile);
+    if (c.status !== 'fail' && c.status !== 'fault') return true;
+    last = { program, check: c };
+    return false;
+  });
+  await fc.check(property, { seed: b.seed, path: String(b.index), numRuns: b.index + 1 });
+  if (last) return last;
+  const c = b.check;
+  const mismatches = c.broken.filter((m) => m.expectation.rule === rule);
+  const common = {
+    expectations: c.expectations,
+    consequences: c.broken.filter((m) => m.expectation.rule !== rule),
+    predicted: c.predicted,
+    actual: c.actual,
+  };
+  return {
+    program: b.program,
+    check: FAULTS.has(c.actual.end.kind) ? { status: 'fault', ...common } : { status: 'fail', mismatches, ...common },
+  };
+}
+
+/** A rule that passed in its own programs but broke first in another rule's: it fails with that program, found by that rule. */
+async function blamedRule(r: ReportRule, b: Blame, adapter: Adapter, profile: Profile): Promise<ReportRule> {
+  const { program, check: c } = await shrinkBlame(r.id, b, adapter, profile);
+  const fault = c.status === 'fault' ? (c.actual.end as { kind: string; detail: string }) : undefined;
+  const found: RuleFindings = {
+    verdict: fault ? 'error' : 'fail',
+    runs: r.runs,
+    exercised: r.exercised,
+    skipped: r.skipped,
+    clauses: new Map((r.clauses ?? []).map((x) => [x.id, x.programs])),
+    counterexample: {
+      rule: r.id,
+      program,
+      mismatches: c.status === 'fail' ? c.mismatches : [],
+      consequences: c.consequences,
+      predicted: c.predicted,
+      actual: c.actual,
+      seed: b.seed,
+      path: '',
+      foundBy: b.foundBy,
+    },
+    ...(fault ? { fault: fault.kind, error: `${fault.kind}: ${fault.detail}` } : {}),
+  };
+  return reportRule(r.id, found, r.skipReasons, r.durationMs, profile);
 }
 
 /** The clauses of the rule that apply under the profile, or that a program reached, with their counts. */
@@ -264,6 +388,8 @@ function reportRule(rule: string, found: RuleFindings, skipReasons: string[], ms
       ? {
           program: c.program,
           mismatches: c.mismatches.map(reportMismatch),
+          ...(c.consequences.length > 0 ? { consequences: c.consequences.map(reportMismatch) } : {}),
+          ...(c.foundBy ? { foundBy: c.foundBy } : {}),
           predicted: c.predicted,
           actual: c.actual,
           seed: c.seed,
@@ -273,6 +399,9 @@ function reportRule(rule: string, found: RuleFindings, skipReasons: string[], ms
       : null,
   };
 }
+
+/** Registry order: which of two rules' finds wins, whatever order --jobs ran them in. */
+const precedes = (a: string, b: string): boolean => PROPERTIES.findIndex((p) => p.rule === a) < PROPERTIES.findIndex((p) => p.rule === b);
 
 /** Runs the rules against the implementation; the report holds every rule that finished, in registry order. */
 export async function runSuite(opts: SuiteOptions): Promise<Report> {
@@ -284,17 +413,27 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   const props = opts.rules ? PROPERTIES.filter((p) => opts.rules!.includes(p.rule)) : PROPERTIES;
   const adapters = Array.isArray(opts.adapter) ? opts.adapter : [opts.adapter];
   const done: Array<ReportRule | undefined> = new Array(props.length);
+  const inRun = new Set(props.map((p) => p.rule));
+  const blames = new Map<string, Blame>();
   let next = 0;
   let finished = 0;
   const worker = async (adapter: Adapter) => {
     for (let i = next++; i < props.length && !opts.signal?.aborted; i = next++) {
       opts.onRuleStart?.(props[i].rule, i, props.length);
-      done[i] = await runRule(props[i], adapter, runs, ruleSeed(seed, props[i].rule), opts.path, profile, opts.verify ?? 1);
+      const judged = await judgeRule(props[i], adapter, runs, ruleSeed(seed, props[i].rule), opts.path, profile, opts.verify ?? 1, inRun);
+      done[i] = judged.report;
+      for (const [rule, b] of judged.blames) if (!blames.has(rule) || precedes(b.foundBy, blames.get(rule)!.foundBy)) blames.set(rule, b);
       opts.onRuleEnd?.(done[i]!, finished++, props.length);
     }
   };
   await Promise.all(adapters.map(worker));
-  const rules = done.filter((r): r is ReportRule => r !== undefined);
+  // Deviations first seen in another rule's programs go to their own rule, if it found none itself.
+  const rules: ReportRule[] = [];
+  for (const r of done) {
+    if (!r) continue;
+    const b = blames.get(r.id);
+    rules.push(b && (r.verdict === 'pass' || r.verdict === 'unexercised') ? await blamedRule(r, b, adapters[0], profile) : r);
+  }
   const first = adapters[0];
   return newReport({
     implementation: { name: first.name, version: first.version },

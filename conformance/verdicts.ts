@@ -5,7 +5,7 @@
  * the terminal table, the report files, the expectations gate, diff and the exit code read
  * them through here.
  */
-import type { Report, ReportMismatch, ReportRule } from './report.ts';
+import type { Report, ReportCounterexample, ReportMismatch, ReportRule } from './report.ts';
 
 export type Verdict = 'pass' | 'fail' | 'error' | 'unexercised' | 'skipped';
 
@@ -97,6 +97,16 @@ export function intermittentNote(c: { reruns?: { runs: number; failed: number } 
   return `intermittent: seen once, failed again in ${c.reruns.failed} of ${c.reruns.runs} reruns`;
 }
 
+/** Lines about where a counterexample came from and what else it broke (first-divergence attribution). */
+export function attributionNotes(c: ReportCounterexample | null | undefined): string[] {
+  if (!c) return [];
+  const out: string[] = [];
+  if (c.foundBy) out.push(`found among the programs of ${c.foundBy}, where it broke this rule first (not shrunk)`);
+  for (const m of c.consequences ?? [])
+    out.push(`consequence (not counted against ${m.rule}): at ${mismatchWhere(m)}: expected ${m.expected}, actual ${m.actual}`);
+  return out;
+}
+
 export function problemLine(rule: ReportRule, wording: ProblemWording = 'report'): string {
   const gate = wording === 'gate';
   const line = problem(rule, gate);
@@ -149,7 +159,9 @@ export function shellQuote(s: string): string {
 export function replayCommand(report: Report, rule: ReportRule, impl: string = report.implementation.name): string {
   const path = rule.counterexample?.path;
   const chooses = report.replay ?? ['--impl', impl, '--profile', report.profile];
-  const args = ['npx', 'loopspec', 'run', ...chooses, '--rule', rule.id, '--seed', String(report.seed)];
+  // Found by another rule's programs: running both rules at the seed finds it again.
+  const rules = rule.counterexample?.foundBy ? `${rule.counterexample.foundBy},${rule.id}` : rule.id;
+  const args = ['npx', 'loopspec', 'run', ...chooses, '--rule', rules, '--seed', String(report.seed)];
   if (path) args.push('--path', path);
   return args.map(shellQuote).join(' ');
 }

@@ -18,6 +18,7 @@ import { canonicalRenamer, renameOutcome } from '../../language/trace.ts';
 import { defaultProfile } from '../../spec/profiles.ts';
 import type { Profile, Switches } from '../../spec/profiles.ts';
 import type { Capability } from '../adapter.ts';
+import type { Timeline } from '../attribution.ts';
 import type { Expectation } from '../predictions.ts';
 import { notDeterministic } from './determinism.ts';
 import { Walk } from './walk.ts';
@@ -32,6 +33,8 @@ export interface Prediction {
   reason?: string;
   /** Capabilities an adapter needs to run it. */
   needs: Capability[];
+  /** When the oracle's run started and ended each statement: what "first" means in attribution.ts. */
+  timeline: Timeline;
 }
 
 export function predict(program: Program, profile: Profile = defaultProfile()): Prediction {
@@ -81,6 +84,7 @@ export class Oracle {
       deterministic,
       reason,
       needs,
+      timeline: walker.timeline,
     };
   }
 }

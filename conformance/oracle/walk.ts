@@ -16,6 +16,7 @@ import { Determinism } from './determinism.ts';
 import * as events from './events.ts';
 import { Machine } from './machine.ts';
 import { Orderings } from './ordering.ts';
+import type { Timeline } from '../attribution.ts';
 import * as os from './os.ts';
 import * as runners from './runners.ts';
 import { OutOfModel, PyErr } from './state.ts';
@@ -86,6 +87,9 @@ export class Walk {
   readonly orderings = new Orderings();
   readonly obs: Record<string, Observation> = {};
   readonly order: Record<string, string[]> = {};
+  /** When each statement started and ended, on one counter over every context (attribution.ts). */
+  readonly timeline: Timeline = { start: {}, end: {} };
+  private tick = 0;
   /** Expectations made as the walk goes (the ordering rules' come at the end). */
   readonly exps: Expectation[] = [];
   /** The statement being observed. */
@@ -197,6 +201,7 @@ export class Walk {
 
   /** A statement starts: it takes its place in its context's order. */
   private started(s: Stmt): void {
+    this.timeline.start[s.id!] = ++this.tick;
     this.m.thread.clock++;
     this.order[this.m.thread.ctx] ??= [];
     this.order[this.m.thread.ctx].push(s.id!);
@@ -204,6 +209,7 @@ export class Walk {
 
   private record(s: Stmt, outcome: Outcome, warnings: Warning[], tags: ClauseTags): void {
     const id = s.id!;
+    this.timeline.end[id] = ++this.tick;
     this.obs[id] = { outcome, warnings };
     for (const clause of new Set(tags.outcome))
       this.exps.push({ ...tag(clause), kind: 'outcome', stmt: id, expected: outcome, ...(tags.match ? { match: tags.match } : {}) });

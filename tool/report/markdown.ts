@@ -7,7 +7,14 @@
 import escapeHtml from 'escape-html';
 import { formatProgram } from '../../language/python.ts';
 import type { Report, ReportRule } from '../../conformance/report.ts';
-import { intermittentNote, mismatchWhere, problemLine, replayCommand, VERDICT_LABEL } from '../../conformance/verdicts.ts';
+import {
+  attributionNotes,
+  intermittentNote,
+  mismatchWhere,
+  problemLine,
+  replayCommand,
+  VERDICT_LABEL,
+} from '../../conformance/verdicts.ts';
 import { countsText, notExercisedText } from './summary.ts';
 
 /**
@@ -65,6 +72,7 @@ function details(report: Report, rule: ReportRule, impl: string): string {
     lines.push(`- the implementation did not finish: ${mdCode(`${c.actual.end.kind}: ${c.actual.end.detail}`)}`);
   const note = intermittentNote(c);
   if (note) lines.push(`- ${mdText(note)}`);
+  for (const line of attributionNotes(c)) lines.push(`- ${mdText(line)}`);
   lines.push(
     '',
     'Program (shrunk):',

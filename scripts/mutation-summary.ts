@@ -20,9 +20,9 @@ export const CATEGORIES = ['equivalent', 'not in any trace', 'not compared'] as 
 type Category = (typeof CATEGORIES)[number] | 'other';
 
 export function categoryOf(reason: string | undefined): Category {
-  // Stryker words a disable comment's reason as 'Disabled by user comment: <mutator>: <reason>'... or just the reason.
+  // Stryker's statusReason is the comment's reason, which starts with the category.
   const text = (reason ?? '').toLowerCase();
-  return CATEGORIES.find((c) => text.includes(`${c}:`)) ?? 'other';
+  return CATEGORIES.find((c) => text.startsWith(`${c}:`)) ?? 'other';
 }
 
 /** file:line order. */
@@ -72,6 +72,7 @@ function main(path: string): void {
       ...CATEGORIES.map((c) => `${ignored.get(c) ?? 0}`),
       `${ce}`,
       pct(k, k + s + nc),
+      pct(k, k + s + nc + ig - (ignored.get('equivalent') ?? 0)),
       pct(k, k + s + nc + ig),
     ]);
   }
@@ -79,6 +80,7 @@ function main(path: string): void {
   const metrics = calculateMetrics(report.files).metrics;
   const ig = [...total.ignored.values()].reduce((a, b) => a + b, 0);
   const all = total.killed + total.survived + total.noCoverage;
+  const notEquivalent = ig - (total.ignored.get('equivalent') ?? 0);
   rows.push([
     '**all**',
     `${total.killed}`,
@@ -87,6 +89,7 @@ function main(path: string): void {
     ...CATEGORIES.map((c) => `${total.ignored.get(c) ?? 0}`),
     `${total.compile}`,
     `**${pct(total.killed, all)}**`,
+    pct(total.killed, all + notEquivalent),
     pct(total.killed, all + ig),
   ]);
   const head = [
@@ -97,6 +100,7 @@ function main(path: string): void {
     ...CATEGORIES.map((c) => `ignored: ${c}`),
     'compile errors',
     'score',
+    'score with only equivalents ignored',
     'score with ignored as survivors',
   ];
   console.log(`| ${head.join(' | ')} |`);

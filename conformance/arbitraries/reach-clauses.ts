@@ -23,6 +23,7 @@ import { taskStartPrograms } from './targeted.ts';
 export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>; weight?: number }> = [
   { clause: 'ARUN-1.1', shape: endings.otherLoopPending },
   { clause: 'ARUN-2.2', shape: endings.leftoverWaitsOnDone },
+  { clause: 'ARUN-2.2', shape: endings.leftoverTimerDue },
   { clause: 'EXEC-1.1', shape: endings.executorAtRunEnd },
   { clause: 'FORK-1.1', shape: endings.secondForkInLoop },
   { clause: 'FORK-2.1', shape: endings.forkRaises },

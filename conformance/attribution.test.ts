@@ -16,11 +16,13 @@ function stopsAt(at: string, end: Trace['end']): Adapter {
     ...base,
     run: async (p) => {
       const t = await base.run(p);
-      const { start } = predict(p).timeline;
-      const before = (id: string) => start[id] !== undefined && start[id] < start[at];
+      const { start, end: finish } = predict(p).timeline;
+      // Observed: what ended before `at` started; started: that, and what encloses `at`.
+      const ended = (id: string) => finish[id] !== undefined && finish[id] < start[at];
+      const started = (id: string) => start[id] !== undefined && start[id] <= start[at];
       return {
-        obs: Object.fromEntries(Object.entries(t.obs).filter(([id]) => before(id))),
-        order: Object.fromEntries(Object.entries(t.order).map(([ctx, ids]) => [ctx, ids.filter((id) => before(id) || id === at)])),
+        obs: Object.fromEntries(Object.entries(t.obs).filter(([id]) => ended(id))),
+        order: Object.fromEntries(Object.entries(t.order).map(([ctx, ids]) => [ctx, ids.filter(started)])),
         end,
       };
     },
@@ -47,10 +49,10 @@ const reentrant: Program = numberProgram({
 
 describe('first-divergence attribution', () => {
   it('blames a hang on the rule of the statement in flight, and only that rule', async () => {
-    const hangs = stopsAt('s3', { kind: 'timeout', detail: 'no reply within 1000 ms' });
+    const hangs = stopsAt('s3', { kind: 'hang', detail: 'run_forever never returns' });
     const rules = [...new Set(predict(reentrant).expectations.map((x) => x.rule))];
     const verdicts = await Promise.all(rules.map(async (r) => [r, (await checkProgram(r, reentrant, hangs)).status] as const));
-    const blamed = verdicts.filter(([, s]) => s === 'fault').map(([r]) => r);
+    const blamed = verdicts.filter(([, s]) => s === 'fail').map(([r]) => r);
     expect(blamed).toEqual(['LIFE-3']);
     // Every other rule that the program reaches sees consequences, not a failure of its own.
     for (const [r, s] of verdicts) if (r !== 'LIFE-3') expect(['pass', 'consequence'], r).toContain(s);
@@ -78,6 +80,43 @@ describe('first-divergence attribution', () => {
       expect(life3.consequences.map((m) => m.expectation.rule)).toContain('LIFE-1');
     }
     expect((await checkProgram('LIFE-1', reentrant, accepts)).status).toBe('consequence');
+  });
+
+  it('does not attribute a timeout or crash, whose trace does not say where it stopped', async () => {
+    // An out-of-process driver that times out returns no observations at all.
+    const silent: Adapter = { ...oracleAdapter(), run: async () => ({ obs: {}, order: {}, end: { kind: 'timeout', detail: 'no reply' } }) };
+    const rules = [...new Set(predict(reentrant).expectations.map((x) => x.rule))];
+    for (const r of rules) expect((await checkProgram(r, reentrant, silent)).status, r).toBe('fault');
+  });
+
+  it('ranks what never ran after a wrong observation that stopped it', async () => {
+    // Deviation: run_until_complete refuses at once; its coroutine's statements never run.
+    const base = oracleAdapter();
+    const refuses: Adapter = {
+      ...base,
+      run: async (p) => {
+        const t = await base.run(p);
+        const { start } = predict(p).timeline;
+        const kept = (id: string) => start[id] < start.s3 || id === 's2';
+        return {
+          obs: {
+            ...Object.fromEntries(Object.entries(t.obs).filter(([id]) => kept(id))),
+            s2: { outcome: { error: { type: 'RuntimeError', message: 'no' } }, warnings: [] },
+          },
+          order: Object.fromEntries(Object.entries(t.order).map(([ctx, ids]) => [ctx, ids.filter(kept)])),
+          end: { kind: 'ok' },
+        };
+      },
+    };
+    const inside: Program = numberProgram({
+      version: 1,
+      main: [
+        { op: 'new_event_loop', as: 'L1' },
+        { op: 'run_until_complete', loop: 'L1', body: [{ op: 'get_running_loop' }, { op: 'mark', tag: 'a' }] },
+      ],
+    });
+    expect((await checkProgram('LIFE-1', inside, refuses)).status).toBe('fail');
+    expect((await checkProgram('RUN-1', inside, refuses)).status).toBe('consequence');
   });
 
   it('leaves a fault with nothing broken before it to the rule that saw it', async () => {

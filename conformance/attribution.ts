@@ -6,11 +6,13 @@
  * "First" is in the order the oracle's own run of the program makes its observations: a
  * statement's outcome and warnings when it ends, an ordering where the first statement out of
  * place starts, a statement that must never run where the statement that refused it (its
- * nearest enclosing statement) starts. A hang or a crash leaves the statement in flight without
- * an observation: its outcome is broken where the oracle saw it end, which is before anything
- * the program does after it; a clause that says the program ends (SCHED-3.1, EXEC-1.1) comes
- * before that, where the hang began. Ties (one observation that several rules decide) blame
- * them all.
+ * nearest enclosing statement) starts. Statements the implementation never started rank
+ * after those that ran: what stopped them came first. A hang leaves the statement in flight
+ * without an observation: its outcome is broken where the oracle saw it end, which is before
+ * anything the program does after it, and a clause that says the program ends (SCHED-3.1,
+ * EXEC-1.1) ties with it. Ties (one observation that several rules decide) blame them all.
+ * Faults of out-of-process implementations (timeout, crash) come with no trace of where they
+ * stopped, so they are not attributed (runner.ts).
  */
 import type { Program, Stmt } from '../language/program.ts';
 import { walk } from '../language/program.ts';
@@ -46,29 +48,42 @@ function positionOf(m: Mismatch, actual: Trace, t: Timeline, up: Map<string, str
     case 'order': {
       const wanted = new Set(x.expected);
       const ran = (actual.order[x.context] ?? []).filter((id) => wanted.has(id));
-      const i = x.expected.findIndex((id, k) => ran[k] !== id);
+      // The first place the actual order differs: a missing, swapped or extra statement.
+      const differs = x.expected.findIndex((id, k) => ran[k] !== id);
+      const i = differs === -1 ? x.expected.length : differs;
       const at = [x.expected[i], ran[i]].map((id) => (id === undefined ? undefined : t.start[id])).filter((n) => n !== undefined);
       return at.length > 0 ? Math.min(...at) : Number.POSITIVE_INFINITY;
     }
     case 'terminates': {
-      // A hang is what a termination clause is about: it comes just before the statement
-      // left in flight (the run that never woke up), whose own clause is only its symptom.
-      if (actual.end.kind !== 'hang' && actual.end.kind !== 'timeout') return Number.POSITIVE_INFINITY;
+      // A hang is what a termination clause is about: it ties with the statement left in flight
+      // (the innermost: the one that started last), which may be the hang or only its symptom.
+      if (actual.end.kind !== 'hang') return Number.POSITIVE_INFINITY;
       const inFlight = Object.values(actual.order)
         .flat()
-        .filter((id) => !(id in actual.obs) && id in t.start)
-        .map((id) => t.start[id]);
-      // The innermost statement in flight is the one that started last.
-      return inFlight.length > 0 ? Math.max(...inFlight) : Number.POSITIVE_INFINITY;
+        .filter((id) => !(id in actual.obs) && id in t.start);
+      if (inFlight.length === 0) return Number.POSITIVE_INFINITY;
+      const innermost = inFlight.reduce((a, b) => (t.start[b] > t.start[a] ? b : a));
+      return t.end[innermost] ?? t.start[innermost];
     }
   }
+}
+
+/**
+ * A statement the implementation never started, where the oracle expected it: whatever kept
+ * it from running came first (a refusal, a hang), so it ranks after every divergence of a
+ * statement that did run.
+ */
+function neverStarted(m: Mismatch, actual: Trace): boolean {
+  const x = m.expectation;
+  if (x.kind === 'order' || x.kind === 'terminates' || (x.kind === 'ran' && !x.expected)) return false;
+  return !(x.stmt in actual.obs) && !Object.values(actual.order).some((ids) => ids.includes(x.stmt));
 }
 
 /** The mismatches broken first (several when one observation is decided by several rules). */
 export function firstDivergence(mismatches: Mismatch[], program: Program, actual: Trace, t: Timeline): Mismatch[] {
   if (mismatches.length === 0) return [];
   const up = parents(program);
-  const at = mismatches.map((m) => positionOf(m, actual, t, up));
-  const first = Math.min(...at);
-  return mismatches.filter((_, i) => at[i] === first);
+  const rank = mismatches.map((m) => [neverStarted(m, actual) ? 1 : 0, positionOf(m, actual, t, up)] as const);
+  const [tier, at] = rank.reduce((a, b) => (b[0] < a[0] || (b[0] === a[0] && b[1] < a[1]) ? b : a));
+  return mismatches.filter((_, i) => rank[i][0] === tier && rank[i][1] === at);
 }

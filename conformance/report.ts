@@ -50,7 +50,8 @@ export interface ReportCounterexample {
   consequences?: ReportMismatch[];
   /**
    * When another rule's property generated the program (its first divergence was this
-   * rule's): that rule. The program is not shrunk; `path` is empty.
+   * rule's): that rule. `seed` and `path` are then that rule's: `--rule <foundBy> --seed
+   * <run seed> --path <path>` makes the program again.
    */
   foundBy?: string;
 }

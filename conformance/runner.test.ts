@@ -10,6 +10,19 @@ import type { Trace } from '../language/trace.ts';
 import { intermittentNote } from './verdicts.ts';
 import { findingPrograms } from './arbitraries/index.ts';
 
+/** The oracle, except that no statement ever warns (GET-3's deprecation warning is missing). */
+function neverWarns(): Adapter {
+  const base = oracleAdapter();
+  return {
+    ...base,
+    run: async (p) => {
+      const t = await base.run(p);
+      for (const o of Object.values(t.obs)) o.warnings = [];
+      return t;
+    },
+  };
+}
+
 describe('the suite runner', () => {
   it('passes every rule when the implementation is the oracle itself', async () => {
     const r = await runSuite({ adapter: oracleAdapter(), runs: 100, seed: 4 });
@@ -45,15 +58,7 @@ describe('the suite runner', () => {
 
   it('fails a deviating implementation with a shrunk counterexample that replays', async () => {
     // Deviation: get_event_loop never warns.
-    const base = oracleAdapter();
-    const silent: Adapter = {
-      ...base,
-      run: async (p) => {
-        const t = await base.run(p);
-        for (const o of Object.values(t.obs)) o.warnings = [];
-        return t;
-      },
-    };
+    const silent = neverWarns();
     const r = await runRule({ rule: 'GET-3', programs: findingPrograms }, silent, 100, 9);
     expect(r.verdict).toBe('fail');
     const c = r.counterexample!;
@@ -104,15 +109,7 @@ describe('the suite runner', () => {
   });
 
   it('says nothing of intermittence when every rerun fails again', async () => {
-    const base = oracleAdapter();
-    const silent: Adapter = {
-      ...base,
-      run: async (p) => {
-        const t = await base.run(p);
-        for (const o of Object.values(t.obs)) o.warnings = [];
-        return t;
-      },
-    };
+    const silent = neverWarns();
     const r = await runRule({ rule: 'GET-3', programs: findingPrograms }, silent, 50, 9, undefined, undefined, 2);
     expect(r.counterexample!.reruns).toEqual({ runs: 2, failed: 2 });
     expect(intermittentNote(r.counterexample)).toBeUndefined();

@@ -86,7 +86,6 @@ export interface SuiteOptions {
 
 export const DEFAULT_RUNS = 100;
 
-
 const predictions = new WeakMap<Program, Map<string, Prediction>>();
 function predicted(p: Program, profile: Profile): Prediction {
   let byProfile = predictions.get(p);
@@ -153,15 +152,18 @@ export async function checkProgram(
   if (actual.end.kind === 'skipped') return { status: 'skip', reason: actual.end.detail };
   const check = checker(pred.trace, actual);
   const broken = pred.expectations.map(check).filter((m): m is Mismatch => m !== undefined);
-  const fault = FAULTS.has(actual.end.kind);
+  // A fault (timeout, crash, protocol error) comes with no trace of where it stopped: it is
+  // every reaching rule's, unattributed, as nothing then says which statement was in flight.
+  if (FAULTS.has(actual.end.kind)) {
+    const consequences = broken.filter((m) => m.expectation.rule !== rule);
+    return { status: 'fault', expectations, consequences, predicted: pred.trace, actual };
+  }
   const mine = broken.filter((m) => m.expectation.rule === rule);
-  if (!fault && mine.length === 0) return { status: 'pass', expectations };
+  if (mine.length === 0) return { status: 'pass', expectations };
   const first = firstDivergence(broken, program, actual, pred.timeline);
-  // A fault with nothing broken before it (or at a statement no expectation covers) is the rule's own.
-  const blamed = first.length === 0 || first.some((m) => m.expectation.rule === rule);
-  if (!blamed) return { status: 'consequence', expectations, first, broken, predicted: pred.trace, actual };
+  if (!first.some((m) => m.expectation.rule === rule))
+    return { status: 'consequence', expectations, first, broken, predicted: pred.trace, actual };
   const consequences = broken.filter((m) => m.expectation.rule !== rule);
-  if (fault) return { status: 'fault', expectations, consequences, predicted: pred.trace, actual };
   return { status: 'fail', expectations, mismatches: mine, consequences, predicted: pred.trace, actual };
 }
 
@@ -312,7 +314,12 @@ async function judgeRule(
  * property's arbitrary from the run that made it (fast-check's path), judged for `rule`.
  * Unshrunk if it does not fail again there.
  */
-async function shrinkBlame(rule: string, b: Blame, adapter: Adapter, profile: Profile): Promise<{ program: Program; check: Failure }> {
+async function shrinkBlame(
+  rule: string,
+  b: Blame,
+  adapter: Adapter,
+  profile: Profile,
+): Promise<{ program: Program; check: Failure; path: string }> {
   const finder = PROPERTIES.find((p) => p.rule === b.foundBy)!;
   let last: { program: Program; check: Failure } | undefined;
   const property = fc.asyncProperty(programsOf(finder, profile), async (program) => {
@@ -321,8 +328,8 @@ async function shrinkBlame(rule: string, b: Blame, adapter: Adapter, profile: Pr
     last = { program, check: c };
     return false;
   });
-  await fc.check(property, { seed: b.seed, path: String(b.index), numRuns: b.index + 1 });
-  if (last) return last;
+  const d = await fc.check(property, { seed: b.seed, path: String(b.index), numRuns: b.index + 1 });
+  if (last) return { ...last, path: d.counterexamplePath ?? String(b.index) };
   const c = b.check;
   const mismatches = c.broken.filter((m) => m.expectation.rule === rule);
   const common = {
@@ -331,18 +338,24 @@ async function shrinkBlame(rule: string, b: Blame, adapter: Adapter, profile: Pr
     predicted: c.predicted,
     actual: c.actual,
   };
-  return {
-    program: b.program,
-    check: FAULTS.has(c.actual.end.kind) ? { status: 'fault', ...common } : { status: 'fail', mismatches, ...common },
-  };
+  return { program: b.program, check: { status: 'fail', mismatches, ...common }, path: String(b.index) };
 }
 
-/** A rule that passed in its own programs but broke first in another rule's: it fails with that program, found by that rule. */
-async function blamedRule(r: ReportRule, b: Blame, adapter: Adapter, profile: Profile): Promise<ReportRule> {
-  const { program, check: c } = await shrinkBlame(r.id, b, adapter, profile);
-  const fault = c.status === 'fault' ? (c.actual.end as { kind: string; detail: string }) : undefined;
+/**
+ * A rule that passed in its own programs but broke first in another rule's: it fails with that
+ * program, found by that rule. With `self`, the finder itself fails with it: the rule that broke
+ * first was skipped or did not finish, and the finding must not be lost.
+ */
+async function blamedRule(r: ReportRule, b: Blame, adapter: Adapter, profile: Profile, self = false): Promise<ReportRule> {
+  const {
+    program,
+    check: c,
+    path,
+  } = self ? { program: b.program, check: undefined, path: String(b.index) } : await shrinkBlame(r.id, b, adapter, profile);
+  const mismatches = c?.status === 'fail' ? c.mismatches : b.check.broken.filter((m) => m.expectation.rule === r.id);
+  const consequences = c ? c.consequences : b.check.broken.filter((m) => m.expectation.rule !== r.id);
   const found: RuleFindings = {
-    verdict: fault ? 'error' : 'fail',
+    verdict: 'fail',
     runs: r.runs,
     exercised: r.exercised,
     skipped: r.skipped,
@@ -350,15 +363,14 @@ async function blamedRule(r: ReportRule, b: Blame, adapter: Adapter, profile: Pr
     counterexample: {
       rule: r.id,
       program,
-      mismatches: c.status === 'fail' ? c.mismatches : [],
-      consequences: c.consequences,
-      predicted: c.predicted,
-      actual: c.actual,
+      mismatches,
+      consequences,
+      predicted: (c ?? b.check).predicted,
+      actual: (c ?? b.check).actual,
       seed: b.seed,
-      path: '',
-      foundBy: b.foundBy,
+      path,
+      ...(self ? {} : { foundBy: b.foundBy }),
     },
-    ...(fault ? { fault: fault.kind, error: `${fault.kind}: ${fault.detail}` } : {}),
   };
   return reportRule(r.id, found, r.skipReasons, r.durationMs, profile);
 }
@@ -413,14 +425,26 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   const props = opts.rules ? PROPERTIES.filter((p) => opts.rules!.includes(p.rule)) : PROPERTIES;
   const adapters = Array.isArray(opts.adapter) ? opts.adapter : [opts.adapter];
   const done: Array<ReportRule | undefined> = new Array(props.length);
-  const inRun = new Set(props.map((p) => p.rule));
+  // Blame crosses rules only in a whole run: a shard or a --rule subset judges each rule's
+  // programs alone (a divergence of another rule first is still the rule's failure).
+  const whole = !opts.shard && props.length === PROPERTIES.length;
+  const everyRule = new Set(props.map((p) => p.rule));
   const blames = new Map<string, Blame>();
   let next = 0;
   let finished = 0;
   const worker = async (adapter: Adapter) => {
     for (let i = next++; i < props.length && !opts.signal?.aborted; i = next++) {
       opts.onRuleStart?.(props[i].rule, i, props.length);
-      const judged = await judgeRule(props[i], adapter, runs, ruleSeed(seed, props[i].rule), opts.path, profile, opts.verify ?? 1, inRun);
+      const judged = await judgeRule(
+        props[i],
+        adapter,
+        runs,
+        ruleSeed(seed, props[i].rule),
+        opts.path,
+        profile,
+        opts.verify ?? 1,
+        whole ? everyRule : new Set([props[i].rule]),
+      );
       done[i] = judged.report;
       for (const [rule, b] of judged.blames) if (!blames.has(rule) || precedes(b.foundBy, blames.get(rule)!.foundBy)) blames.set(rule, b);
       opts.onRuleEnd?.(done[i]!, finished++, props.length);
@@ -428,11 +452,15 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   };
   await Promise.all(adapters.map(worker));
   // Deviations first seen in another rule's programs go to their own rule, if it found none itself.
-  const rules: ReportRule[] = [];
-  for (const r of done) {
-    if (!r) continue;
-    const b = blames.get(r.id);
-    rules.push(b && (r.verdict === 'pass' || r.verdict === 'unexercised') ? await blamedRule(r, b, adapters[0], profile) : r);
+  const rules = done.filter((r): r is ReportRule => r !== undefined);
+  const at = (id: string) => rules.findIndex((r) => r.id === id);
+  const passed = (r: ReportRule | undefined) => r !== undefined && (r.verdict === 'pass' || r.verdict === 'unexercised');
+  for (const [rule, b] of blames) {
+    const blamed = rules[at(rule)];
+    if (passed(blamed)) rules[at(rule)] = await blamedRule(blamed, b, adapters[0], profile);
+    // Skipped or unfinished (an interrupted run): the finder keeps what it found.
+    else if ((!blamed || blamed.verdict === 'skipped') && passed(rules[at(b.foundBy)]))
+      rules[at(b.foundBy)] = await blamedRule(rules[at(b.foundBy)], b, adapters[0], profile, true);
   }
   const first = adapters[0];
   return newReport({

@@ -87,7 +87,6 @@ export const CLAUSES_NOT_EXERCISED = 'clauses not exercised (no program reached 
  */
 export type ProblemWording = 'report' | 'gate';
 
-/** Why a rule did not pass, in one line: its first mismatch, its error, or why it was skipped or not reached. */
 /**
  * For a counterexample that failed when found but not in every rerun (`--verify`): says so.
  * The verdict stands: it is what the implementation did once.
@@ -101,12 +100,13 @@ export function intermittentNote(c: { reruns?: { runs: number; failed: number } 
 export function attributionNotes(c: ReportCounterexample | null | undefined): string[] {
   if (!c) return [];
   const out: string[] = [];
-  if (c.foundBy) out.push(`found among the programs of ${c.foundBy}, where it broke this rule first (not shrunk)`);
+  if (c.foundBy) out.push(`found among the programs of ${c.foundBy}, where it broke this rule first`);
   for (const m of c.consequences ?? [])
     out.push(`consequence (not counted against ${m.rule}): at ${mismatchWhere(m)}: expected ${m.expected}, actual ${m.actual}`);
   return out;
 }
 
+/** Why a rule did not pass, in one line: its first mismatch, its error, or why it was skipped or not reached. */
 export function problemLine(rule: ReportRule, wording: ProblemWording = 'report'): string {
   const gate = wording === 'gate';
   const line = problem(rule, gate);
@@ -159,9 +159,9 @@ export function shellQuote(s: string): string {
 export function replayCommand(report: Report, rule: ReportRule, impl: string = report.implementation.name): string {
   const path = rule.counterexample?.path;
   const chooses = report.replay ?? ['--impl', impl, '--profile', report.profile];
-  // Found by another rule's programs: running both rules at the seed finds it again.
-  const rules = rule.counterexample?.foundBy ? `${rule.counterexample.foundBy},${rule.id}` : rule.id;
-  const args = ['npx', 'loopspec', 'run', ...chooses, '--rule', rules, '--seed', String(report.seed)];
+  // Found by another rule's programs: that rule's property at the path makes it again (run
+  // alone, the finder reports it as its own failure, with this rule's divergence first).
+  const args = ['npx', 'loopspec', 'run', ...chooses, '--rule', rule.counterexample?.foundBy ?? rule.id, '--seed', String(report.seed)];
   if (path) args.push('--path', path);
   return args.map(shellQuote).join(' ');
 }

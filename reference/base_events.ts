@@ -291,7 +291,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     // Handle 'later' callbacks that are ready. (SCHED-2)
     const end_time = this.time() + this._clock_resolution;
     while (this._scheduled.length) {
-      // Stryker disable next-line EqualityOperator: not in any trace: a deadline exactly at now + clock resolution depends on real elapsed time in CPython (the killed mutants of this line are ignored with it)
+      // Stryker disable next-line EqualityOperator: not compared: a deadline exactly at now + clock resolution is decided by real elapsed time in CPython (the killed mutants of this line are ignored with it)
       if (this._scheduled[0]._when >= end_time) break;
       const handle = heapPop(this._scheduled);
       // Stryker disable next-line BooleanLiteral: equivalent: TimerHandle._scheduled is written, never read

@@ -65,7 +65,7 @@ export class Future<T = unknown> {
     this._state = 'CANCELLED';
     this._cancel_message = msg;
     this.__schedule_callbacks();
-    // Stryker disable next-line BooleanLiteral: not in any trace: both paths throw one CancelledError at the next step
+    // Stryker disable next-line BooleanLiteral: equivalent: both paths throw one CancelledError at the next step
     return true;
   }
 

@@ -1,7 +1,7 @@
 /**
  * The score of the last `npm run mutation`, as reference/MUTATION.md records it: per file and
  * in total, the mutants killed, surviving, not covered and ignored, the ignored ones counted by
- * the category their `// Stryker disable` comment names (reference/MUTATION.md, "Categories"),
+ * the category their `// Stryker disable` comment names (reference/MUTATION.md, "How a survivor is documented"),
  * Stryker's score, and the score that counts every ignored mutant as a survivor. Then every
  * survivor, one line each.
  *
@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { calculateMetrics } from 'mutation-testing-metrics';
 import type { MutationTestResult } from 'mutation-testing-report-schema';
 
@@ -112,4 +113,5 @@ function main(path: string): void {
   for (const s of survivors.sort(byPlace)) console.log(`  ${s}`);
 }
 
-main(process.argv[2] ?? 'reports/mutation/mutation.json');
+// Run as a script, not when imported.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(process.argv[2] ?? 'reports/mutation/mutation.json');

@@ -6,7 +6,7 @@
 import type { Stmt } from '../../language/program.ts';
 import { walk as statements } from '../../language/program.ts';
 import { tag } from '../predictions.ts';
-import { PyErr } from './state.ts';
+import { OutOfModel, PyErr } from './state.ts';
 import type { Coro, MLoop } from './state.ts';
 import { spawnTask } from './tasks.ts';
 import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
@@ -116,6 +116,8 @@ export function schedule(
 ): null {
   const m = walk.m;
   const loop = walk.guards.loopVar(s.loop, s.op);
+  if (m.thread.kind === 'executor' && m.lateJob?.loop === loop && m.clock === m.lateJob.since)
+    throw new OutOfModel('an executor job calls back into the loop of asyncio.run while it may not yet be shutting down');
   const closed = s.op === 'call_soon_threadsafe' ? 'SCHED-4.2' : 'SCHED-4.1';
   tags.outcome.push(loop.closed ? closed : 'SCHED-1.1');
   // A closed loop refuses before it schedules: the callback never runs.

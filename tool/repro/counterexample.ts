@@ -59,7 +59,8 @@ export function counterexampleFromRule(
     profile: ctx.profile,
     program: c.program,
     seed: c.seed,
-    path: c.path,
+    // Found by another rule's property: its seed and path replay that rule, not this one.
+    path: c.foundBy ? '' : c.path,
     implementation: ctx.implementation,
     mismatches: c.mismatches,
   });

@@ -1,8 +1,10 @@
 /**
  * The suite runner: for each rule, fast-check generates programs from the rule's property,
- * the oracle predicts them, the adapter runs them, and only the expectations tagged with that
- * rule are compared. A verdict per rule, with a shrunk counterexample on failure; a run's
- * result is its report (report.ts), which every output is made from.
+ * the oracle predicts them, the adapter runs them, and a program fails the rule when the
+ * first expectation it breaks is the rule's (check.ts, attribution.ts). A verdict per rule,
+ * with a shrunk counterexample on failure; in a whole run, a rule that broke first in another
+ * rule's programs fails with that program. A run's result is its report (report.ts), which
+ * every output is made from.
  *
  * Coverage is measured, not assumed: a program reaches a rule only if the oracle tagged at
  * least one expectation with it. A rule that no program reached is 'unexercised', never a
@@ -12,19 +14,16 @@
  */
 import fc from 'fast-check';
 import type { Adapter } from './adapter.ts';
-import type { Expectation, Mismatch } from './predictions.ts';
-import { checker } from './predictions.ts';
-import { firstDivergence } from './attribution.ts';
-import { predict } from './oracle/oracle.ts';
-import type { Prediction } from './oracle/oracle.ts';
+import type { Mismatch } from './predictions.ts';
+import { checkProgram, predicted, programsOf } from './check.ts';
+import type { Failure, ProgramCheck } from './check.ts';
 import type { Program } from '../language/program.ts';
-import { numberProgram } from '../language/program.ts';
 import type { RuleProperty } from './properties/index.ts';
 import { PROPERTIES } from './properties/index.ts';
 import type { Trace } from '../language/trace.ts';
 import { defaultProfile } from '../spec/profiles.ts';
 import type { Profile } from '../spec/profiles.ts';
-import { canonicalize, FAULTS } from '../language/trace.ts';
+import { FAULTS } from '../language/trace.ts';
 import { clauseApplies, ruleById } from '../spec/rules.ts';
 import type { Report, ReportClause, ReportCounterexample, ReportRule } from './report.ts';
 import { newReport, reportMismatch } from './report.ts';
@@ -86,25 +85,8 @@ export interface SuiteOptions {
 
 export const DEFAULT_RUNS = 100;
 
-const predictions = new WeakMap<Program, Map<string, Prediction>>();
-function predicted(p: Program, profile: Profile): Prediction {
-  let byProfile = predictions.get(p);
-  if (!byProfile) {
-    byProfile = new Map();
-    predictions.set(p, byProfile);
-  }
-  let pred = byProfile.get(profile.name);
-  if (!pred) {
-    pred = predict(p, profile);
-    byProfile.set(profile.name, pred);
-  }
-  return pred;
-}
-
-/** The programs of a property, numbered, deterministic under the profile. */
-export function programsOf(prop: RuleProperty, profile: Profile = defaultProfile()): fc.Arbitrary<Program> {
-  return prop.programs.map(numberProgram).filter((p) => predicted(p, profile).deterministic);
-}
+export { checkProgram, programsOf } from './check.ts';
+export type { ProgramCheck } from './check.ts';
 
 /** Each rule gets a seed of its own, so `--rule X --seed S` replays what the full run did. */
 export function ruleSeed(seed: number, rule: string): number {
@@ -113,61 +95,6 @@ export function ruleSeed(seed: number, rule: string): number {
   return h;
 }
 
-export type ProgramCheck =
-  | { status: 'pass' | 'unexercised'; expectations: Expectation[] }
-  | { status: 'skip'; reason: string }
-  | {
-      status: 'fail';
-      expectations: Expectation[];
-      mismatches: Mismatch[];
-      /** Other rules' expectations the program broke after the rule's own: consequences, not counted against them. */
-      consequences: Mismatch[];
-      predicted: Trace;
-      actual: Trace;
-    }
-  /** The implementation faulted (timeout, crash, protocol error, its own error) at a statement of this rule. */
-  | { status: 'fault'; expectations: Expectation[]; consequences: Mismatch[]; predicted: Trace; actual: Trace }
-  /**
-   * The program broke this rule's expectations (or faulted) only after it broke another
-   * rule's: those are to blame (`first`), and this rule's mismatches are consequences.
-   */
-  | { status: 'consequence'; expectations: Expectation[]; first: Mismatch[]; broken: Mismatch[]; predicted: Trace; actual: Trace };
-
-/**
- * Runs one program and judges it for one rule, by first divergence (attribution.ts): the rule
- * fails only where the earliest broken expectation is its own.
- */
-export async function checkProgram(
-  rule: string,
-  program: Program,
-  adapter: Adapter,
-  profile: Profile = defaultProfile(),
-): Promise<ProgramCheck> {
-  const pred = predicted(program, profile);
-  const missing = pred.needs.filter((c) => !adapter.capabilities[c]);
-  if (missing.length > 0) return { status: 'skip', reason: `needs ${missing.join(', ')}` };
-  const expectations = pred.expectations.filter((x) => x.rule === rule);
-  if (expectations.length === 0) return { status: 'unexercised', expectations };
-  const actual = canonicalize(await adapter.run(program));
-  if (actual.end.kind === 'skipped') return { status: 'skip', reason: actual.end.detail };
-  const check = checker(pred.trace, actual);
-  const broken = pred.expectations.map(check).filter((m): m is Mismatch => m !== undefined);
-  // A fault (timeout, crash, protocol error) comes with no trace of where it stopped: it is
-  // every reaching rule's, unattributed, as nothing then says which statement was in flight.
-  if (FAULTS.has(actual.end.kind)) {
-    const consequences = broken.filter((m) => m.expectation.rule !== rule);
-    return { status: 'fault', expectations, consequences, predicted: pred.trace, actual };
-  }
-  const mine = broken.filter((m) => m.expectation.rule === rule);
-  if (mine.length === 0) return { status: 'pass', expectations };
-  const first = firstDivergence(broken, program, actual, pred.timeline);
-  if (!first.some((m) => m.expectation.rule === rule))
-    return { status: 'consequence', expectations, first, broken, predicted: pred.trace, actual };
-  const consequences = broken.filter((m) => m.expectation.rule !== rule);
-  return { status: 'fail', expectations, mismatches: mine, consequences, predicted: pred.trace, actual };
-}
-
-type Failure = Extract<ProgramCheck, { status: 'fail' | 'fault' }>;
 type Rerun = Failure | { status: 'error'; e: unknown };
 
 /**

@@ -56,9 +56,10 @@ export type SwitchName = keyof Switches;
 
 /** Switches that change no rule's observations, and what they do instead. */
 export const SWITCH_NOTES: Partial<Record<SwitchName, string>> = {
+  runShutsDownExecutor:
+    "ARUN-2.3 (3.9+) when an executor job outlives asyncio.run's coroutine; 3.8 leaves such programs out (a race), so no program is determined under both",
   failedRunForeverCleansUp:
     'LIFE-2, LIFE-3 and LIFE-4 still hold for the refusal; programs that go on after it inside a running loop are left out of the profile',
-  runShutsDownExecutor: 'one more loop run when asyncio.run closes; no statement of the language observes it',
 };
 
 export interface Profile {

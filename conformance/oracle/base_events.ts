@@ -116,10 +116,13 @@ export function schedule(
 ): null {
   const m = walk.m;
   const loop = walk.guards.loopVar(s.loop, s.op);
-  if (m.thread.kind === 'executor' && m.lateJob?.loop === loop && m.clock === m.lateJob.since)
+  // A job that outlived asyncio.run's coroutine reaches the run's loop open because the
+  // shutdown waits for it (ARUN-2.3, 3.9+), unless it did not wait itself (a race).
+  const late = m.thread.kind === 'executor' && m.lateJob?.loop === loop;
+  if (late && m.clock === m.lateJob!.since)
     throw new OutOfModel('an executor job calls back into the loop of asyncio.run while it may not yet be shutting down');
   const closed = s.op === 'call_soon_threadsafe' ? 'SCHED-4.2' : 'SCHED-4.1';
-  tags.outcome.push(loop.closed ? closed : 'SCHED-1.1');
+  tags.outcome.push(loop.closed ? closed : late ? 'ARUN-2.3' : 'SCHED-1.1');
   // A closed loop refuses before it schedules: the callback never runs.
   if (loop.closed) for (const x of statements(s.body)) walk.exps.push({ ...tag(closed), kind: 'ran', stmt: x.id!, expected: false });
   const via = s.op === 'call_soon' ? 'soon' : s.op === 'call_later' ? 'later' : 'threadsafe';

@@ -1,0 +1,94 @@
+/**
+ * Judging one program for one rule: the oracle's prediction (cached per program and profile),
+ * the implementation's trace, and the verdict by first divergence (attribution.ts).
+ */
+import type fc from 'fast-check';
+import type { Adapter } from './adapter.ts';
+import { firstDivergence } from './attribution.ts';
+import type { Expectation, Mismatch } from './predictions.ts';
+import { checker } from './predictions.ts';
+import { predict } from './oracle/oracle.ts';
+import type { Prediction } from './oracle/oracle.ts';
+import type { Program } from '../language/program.ts';
+import { numberProgram } from '../language/program.ts';
+import type { RuleProperty } from './properties/index.ts';
+import type { Trace } from '../language/trace.ts';
+import { canonicalize, FAULTS } from '../language/trace.ts';
+import { defaultProfile } from '../spec/profiles.ts';
+import type { Profile } from '../spec/profiles.ts';
+
+const predictions = new WeakMap<Program, Map<string, Prediction>>();
+export function predicted(p: Program, profile: Profile): Prediction {
+  let byProfile = predictions.get(p);
+  if (!byProfile) {
+    byProfile = new Map();
+    predictions.set(p, byProfile);
+  }
+  let pred = byProfile.get(profile.name);
+  if (!pred) {
+    pred = predict(p, profile);
+    byProfile.set(profile.name, pred);
+  }
+  return pred;
+}
+
+/** The programs of a property, numbered, deterministic under the profile. */
+export function programsOf(prop: RuleProperty, profile: Profile = defaultProfile()): fc.Arbitrary<Program> {
+  return prop.programs.map(numberProgram).filter((p) => predicted(p, profile).deterministic);
+}
+
+export type ProgramCheck =
+  | { status: 'pass' | 'unexercised'; expectations: Expectation[] }
+  | { status: 'skip'; reason: string }
+  | {
+      status: 'fail';
+      expectations: Expectation[];
+      mismatches: Mismatch[];
+      /** Other rules' expectations the program broke after the rule's own: consequences, not counted against them. */
+      consequences: Mismatch[];
+      predicted: Trace;
+      actual: Trace;
+    }
+  /** The implementation faulted (timeout, crash, protocol error, its own error) at a statement of this rule. */
+  | { status: 'fault'; expectations: Expectation[]; consequences: Mismatch[]; predicted: Trace; actual: Trace }
+  /**
+   * The program broke this rule's expectations (or faulted) only after it broke another
+   * rule's: those are to blame (`first`), and this rule's mismatches are consequences.
+   */
+  | { status: 'consequence'; expectations: Expectation[]; first: Mismatch[]; broken: Mismatch[]; predicted: Trace; actual: Trace };
+
+/**
+ * Runs one program and judges it for one rule, by first divergence (attribution.ts): the rule
+ * fails only where the earliest broken expectation is its own.
+ */
+export async function checkProgram(
+  rule: string,
+  program: Program,
+  adapter: Adapter,
+  profile: Profile = defaultProfile(),
+): Promise<ProgramCheck> {
+  const pred = predicted(program, profile);
+  const missing = pred.needs.filter((c) => !adapter.capabilities[c]);
+  if (missing.length > 0) return { status: 'skip', reason: `needs ${missing.join(', ')}` };
+  const expectations = pred.expectations.filter((x) => x.rule === rule);
+  if (expectations.length === 0) return { status: 'unexercised', expectations };
+  const actual = canonicalize(await adapter.run(program));
+  if (actual.end.kind === 'skipped') return { status: 'skip', reason: actual.end.detail };
+  const check = checker(pred.trace, actual);
+  const broken = pred.expectations.map(check).filter((m): m is Mismatch => m !== undefined);
+  // A fault (timeout, crash, protocol error) comes with no trace of where it stopped: it is
+  // every reaching rule's, unattributed, as nothing then says which statement was in flight.
+  if (FAULTS.has(actual.end.kind)) {
+    const consequences = broken.filter((m) => m.expectation.rule !== rule);
+    return { status: 'fault', expectations, consequences, predicted: pred.trace, actual };
+  }
+  const mine = broken.filter((m) => m.expectation.rule === rule);
+  if (mine.length === 0) return { status: 'pass', expectations };
+  const first = firstDivergence(broken, program, actual, pred.timeline);
+  if (!first.some((m) => m.expectation.rule === rule))
+    return { status: 'consequence', expectations, first, broken, predicted: pred.trace, actual };
+  const consequences = broken.filter((m) => m.expectation.rule !== rule);
+  return { status: 'fail', expectations, mismatches: mine, consequences, predicted: pred.trace, actual };
+}
+
+export type Failure = Extract<ProgramCheck, { status: 'fail' | 'fault' }>;

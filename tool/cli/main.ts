@@ -34,9 +34,11 @@ const defaultIo: Io = {
   env: process.env,
 };
 
-function positiveInt(name: string) {
+/** A whole number from 1 to `max` (past it, a number is a typo or overflows a timer). */
+function positiveInt(name: string, max = 2 ** 31 - 1) {
   return (v: string): number => {
     if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${name} must be a positive whole number, got '${v}'`);
+    if (Number(v) > max) throw new InvalidArgumentError(`${name} must be at most ${max}, got '${v}'`);
     return Number(v);
   };
 }
@@ -53,8 +55,10 @@ function replayPath(v: string): string {
   return v;
 }
 
+/** fast-check's seeds are 32-bit: 2147483648 would run the same as -2147483648. */
 function int32(v: string): number {
-  if (!/^-?\d+$/.test(v) || Math.abs(Number(v)) > 2 ** 31) throw new InvalidArgumentError(`seed must be a whole number, got '${v}'`);
+  if (!/^-?\d+$/.test(v) || Number(v) < -(2 ** 31) || Number(v) > 2 ** 31 - 1)
+    throw new InvalidArgumentError(`seed must be a whole number from -2147483648 to 2147483647, got '${v}'`);
   return Number(v);
 }
 
@@ -92,7 +96,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       '--profile <name>',
       `the CPython version whose semantics are expected: ${PROFILES.map((p) => p.name).join(', ')} (default: the implementation's own, else ${DEFAULT_PROFILE})`,
     )
-    .option('--runs <n>', `programs generated per rule (default ${DEFAULT_RUNS})`, positiveInt('--runs'))
+    .option('--runs <n>', `programs generated per rule (default ${DEFAULT_RUNS})`, positiveInt('--runs', 1_000_000))
     .option('--seed <n>', 'seed of the run (printed with every run, to replay it)', int32)
     .option('--rule <id...>', 'only these rules or rule groups (repeatable, or comma-separated)')
     .option('--path <path>', "fast-check's replay path of a counterexample (with --rule and --seed)", replayPath)
@@ -283,7 +287,7 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
   // A broken expectations file is found before the run, and read once: --write-expect may
   // rewrite the same file after the run.
   const expectations = opts.expect ? asUsage(() => readExpectations(opts.expect!)) : undefined;
-  if (opts.profile) chosenProfile(opts.profile);
+  if (opts.profile !== undefined) chosenProfile(opts.profile);
   if (opts.path && (rules?.length !== 1 || opts.seed === undefined))
     throw new UsageError('--path replays one counterexample: give it with one --rule and its --seed');
   prepareOutputs(opts);

@@ -3,7 +3,7 @@
  * Markdown, HTML), the expectations gate, and one counterexample file per failure. All of it
  * is made from the JSON report, so an interrupted run writes the same files for what finished.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Report } from '../../conformance/report.ts';
 import { checkExpectations, formatExpectationsCheck, writeExpectations } from '../gate/index.ts';
@@ -72,4 +72,7 @@ export function prepareOutputs(o: OutputOptions): void {
       throw new UsageError(`cannot write to ${dir}: ${(e as Error).message}`);
     }
   }
+  // A file output that names a folder would fail only after the whole run.
+  for (const file of files)
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${file} is a folder: name a file to write`);
 }

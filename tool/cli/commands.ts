@@ -27,6 +27,12 @@ export function asUsage<T>(f: () => T): T {
 /** `loopspec diff old.json new.json`: exit 1 when a rule regressed. */
 export function diffCommand(oldFile: string, newFile: string, out: Out): number {
   const [before, after] = asUsage(() => [readReport(oldFile), readReport(newFile)]);
+  // A shard holds some rules only: beside another run, its missing rules would read as removed.
+  const part = (r: typeof before) => (r.shard ? `shard ${r.shard.index}/${r.shard.count}` : 'a whole run');
+  if (JSON.stringify(before.shard) !== JSON.stringify(after.shard))
+    throw new UsageError(
+      `cannot compare ${part(before)} (${oldFile}) with ${part(after)} (${newFile}): join shards with \`loopspec merge\` first`,
+    );
   const { text, regressed } = formatDiff(before, after, diffReports(before, after));
   out(text);
   // Rules missing from an interrupted run are not "removed": the run is not a whole one.

@@ -122,6 +122,10 @@ describe('loopspec as a CI gate', () => {
       ]);
     expect(verdicts(f('merged.json'))).toEqual(verdicts(f('silent.json')));
     expect(loopspec('merge', '-o', f('m2.json'), f('shard1.json'), f('shard2.json')).err).toMatch(/shard 3\/3 missing/);
+    // A shard beside a whole run is no diff: its missing rules would read as removed.
+    const partial = loopspec('diff', f('silent.json'), f('shard1.json'));
+    expect(partial.code).toBe(2);
+    expect(partial.err).toMatch(/cannot compare a whole run .* with shard 1\/3 .*loopspec merge/);
   });
 
   it('replays a saved counterexample and prints a Python reproducer', () => {

@@ -32,8 +32,14 @@ function parents(program: Program): Map<string, string> {
   return up;
 }
 
+/** What a run showed of each statement: started (in its context's order) and observed. */
+interface Seen {
+  trace: Trace;
+  started: Set<string>;
+}
+
 /** Where in the oracle's run a broken expectation first shows. */
-function positionOf(m: Mismatch, actual: Trace, t: Timeline, up: Map<string, string>): number {
+function positionOf(m: Mismatch, { trace: actual, started }: Seen, t: Timeline, up: Map<string, string>): number {
   const x = m.expectation;
   switch (x.kind) {
     case 'outcome':
@@ -58,9 +64,7 @@ function positionOf(m: Mismatch, actual: Trace, t: Timeline, up: Map<string, str
       // A hang is what a termination clause is about: it ties with the statement left in flight
       // (the innermost: the one that started last), which may be the hang or only its symptom.
       if (actual.end.kind !== 'hang') return Number.POSITIVE_INFINITY;
-      const inFlight = Object.values(actual.order)
-        .flat()
-        .filter((id) => !(id in actual.obs) && id in t.start);
+      const inFlight = [...started].filter((id) => !(id in actual.obs) && id in t.start);
       if (inFlight.length === 0) return Number.POSITIVE_INFINITY;
       const innermost = inFlight.reduce((a, b) => (t.start[b] > t.start[a] ? b : a));
       return t.end[innermost] ?? t.start[innermost];
@@ -73,17 +77,18 @@ function positionOf(m: Mismatch, actual: Trace, t: Timeline, up: Map<string, str
  * it from running came first (a refusal, a hang), so it ranks after every divergence of a
  * statement that did run.
  */
-function neverStarted(m: Mismatch, actual: Trace): boolean {
+function neverStarted(m: Mismatch, { trace, started }: Seen): boolean {
   const x = m.expectation;
   if (x.kind === 'order' || x.kind === 'terminates' || (x.kind === 'ran' && !x.expected)) return false;
-  return !(x.stmt in actual.obs) && !Object.values(actual.order).some((ids) => ids.includes(x.stmt));
+  return !(x.stmt in trace.obs) && !started.has(x.stmt);
 }
 
 /** The mismatches broken first (several when one observation is decided by several rules). */
 export function firstDivergence(mismatches: Mismatch[], program: Program, actual: Trace, t: Timeline): Mismatch[] {
   if (mismatches.length === 0) return [];
   const up = parents(program);
-  const rank = mismatches.map((m) => [neverStarted(m, actual) ? 1 : 0, positionOf(m, actual, t, up)] as const);
+  const seen: Seen = { trace: actual, started: new Set(Object.values(actual.order).flat()) };
+  const rank = mismatches.map((m) => [neverStarted(m, seen) ? 1 : 0, positionOf(m, seen, t, up)] as const);
   const [tier, at] = rank.reduce((a, b) => (b[0] < a[0] || (b[0] === a[0] && b[1] < a[1]) ? b : a));
   return mismatches.filter((_, i) => rank[i][0] === tier && rank[i][1] === at);
 }

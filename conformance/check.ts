@@ -82,13 +82,20 @@ export async function checkProgram(
     const consequences = broken.filter((m) => m.expectation.rule !== rule);
     return { status: 'fault', expectations, consequences, predicted: pred.trace, actual };
   }
-  const mine = broken.filter((m) => m.expectation.rule === rule);
-  if (mine.length === 0) return { status: 'pass', expectations };
+  if (!broken.some((m) => m.expectation.rule === rule)) return { status: 'pass', expectations };
   const first = firstDivergence(broken, program, actual, pred.timeline);
-  if (!first.some((m) => m.expectation.rule === rule))
-    return { status: 'consequence', expectations, first, broken, predicted: pred.trace, actual };
-  const consequences = broken.filter((m) => m.expectation.rule !== rule);
-  return { status: 'fail', expectations, mismatches: mine, consequences, predicted: pred.trace, actual };
+  const c = { status: 'consequence' as const, expectations, first, broken, predicted: pred.trace, actual };
+  return first.some((m) => m.expectation.rule === rule) ? asFailureOf(rule, c) : c;
 }
 
 export type Failure = Extract<ProgramCheck, { status: 'fail' | 'fault' }>;
+
+/**
+ * A program judged as a failure of `rule` whoever broke first: the rule's own mismatches, and
+ * the other rules' as consequences (a rule judged alone, a finding handed to a rule).
+ */
+export function asFailureOf(rule: string, c: Extract<ProgramCheck, { status: 'consequence' }>): Extract<Failure, { status: 'fail' }> {
+  const mismatches = c.broken.filter((m) => m.expectation.rule === rule);
+  const consequences = c.broken.filter((m) => m.expectation.rule !== rule);
+  return { status: 'fail', expectations: c.expectations, mismatches, consequences, predicted: c.predicted, actual: c.actual };
+}

@@ -15,7 +15,7 @@
 import fc from 'fast-check';
 import type { Adapter } from './adapter.ts';
 import type { Mismatch } from './predictions.ts';
-import { checkProgram, predicted, programsOf } from './check.ts';
+import { asFailureOf, checkProgram, predicted, programsOf } from './check.ts';
 import type { Failure, ProgramCheck } from './check.ts';
 import type { Program } from '../language/program.ts';
 import type { RuleProperty } from './properties/index.ts';
@@ -23,7 +23,6 @@ import { PROPERTIES } from './properties/index.ts';
 import type { Trace } from '../language/trace.ts';
 import { defaultProfile } from '../spec/profiles.ts';
 import type { Profile } from '../spec/profiles.ts';
-import { FAULTS } from '../language/trace.ts';
 import { clauseApplies, ruleById } from '../spec/rules.ts';
 import type { Report, ReportClause, ReportCounterexample, ReportRule } from './report.ts';
 import { newReport, reportMismatch } from './report.ts';
@@ -167,10 +166,7 @@ async function judgeRule(
     const c = await checkProgram(prop.rule, program, adapter, profile);
     if (c.status !== 'consequence' || c.first.some((m) => inRun.has(m.expectation.rule))) return c;
     // Whoever broke first is not judged in this run: the rule keeps the failure.
-    const mine = c.broken.filter((m) => m.expectation.rule === prop.rule);
-    const consequences = c.broken.filter((m) => m.expectation.rule !== prop.rule);
-    const common = { expectations: c.expectations, consequences, predicted: c.predicted, actual: c.actual };
-    return FAULTS.has(c.actual.end.kind) ? { status: 'fault', ...common } : { status: 'fail', mismatches: mine, ...common };
+    return asFailureOf(prop.rule, c);
   };
   const property = fc.asyncProperty(programsOf(prop, profile), async (program) => {
     const c = await judge(program);
@@ -246,26 +242,19 @@ async function shrinkBlame(
   b: Blame,
   adapter: Adapter,
   profile: Profile,
-): Promise<{ program: Program; check: Failure; path: string }> {
+): Promise<{ program: Program; check: Extract<Failure, { status: 'fail' }>; path: string }> {
   const finder = PROPERTIES.find((p) => p.rule === b.foundBy)!;
-  let last: { program: Program; check: Failure } | undefined;
+  let last: { program: Program; check: Extract<Failure, { status: 'fail' }> } | undefined;
+  // Only the same kind of finding shrinks it: a fault on the way is another story.
   const property = fc.asyncProperty(programsOf(finder, profile), async (program) => {
     const c = await checkProgram(rule, program, adapter, profile);
-    if (c.status !== 'fail' && c.status !== 'fault') return true;
+    if (c.status !== 'fail') return true;
     last = { program, check: c };
     return false;
   });
   const d = await fc.check(property, { seed: b.seed, path: String(b.index), numRuns: b.index + 1 });
   if (last) return { ...last, path: d.counterexamplePath ?? String(b.index) };
-  const c = b.check;
-  const mismatches = c.broken.filter((m) => m.expectation.rule === rule);
-  const common = {
-    expectations: c.expectations,
-    consequences: c.broken.filter((m) => m.expectation.rule !== rule),
-    predicted: c.predicted,
-    actual: c.actual,
-  };
-  return { program: b.program, check: { status: 'fail', mismatches, ...common }, path: String(b.index) };
+  return { program: b.program, check: asFailureOf(rule, b.check), path: String(b.index) };
 }
 
 /**
@@ -278,9 +267,9 @@ async function blamedRule(r: ReportRule, b: Blame, adapter: Adapter, profile: Pr
     program,
     check: c,
     path,
-  } = self ? { program: b.program, check: undefined, path: String(b.index) } : await shrinkBlame(r.id, b, adapter, profile);
-  const mismatches = c?.status === 'fail' ? c.mismatches : b.check.broken.filter((m) => m.expectation.rule === r.id);
-  const consequences = c ? c.consequences : b.check.broken.filter((m) => m.expectation.rule !== r.id);
+  } = self
+    ? { program: b.program, check: asFailureOf(r.id, b.check), path: String(b.index) }
+    : await shrinkBlame(r.id, b, adapter, profile);
   const found: RuleFindings = {
     verdict: 'fail',
     runs: r.runs,
@@ -290,10 +279,10 @@ async function blamedRule(r: ReportRule, b: Blame, adapter: Adapter, profile: Pr
     counterexample: {
       rule: r.id,
       program,
-      mismatches,
-      consequences,
-      predicted: (c ?? b.check).predicted,
-      actual: (c ?? b.check).actual,
+      mismatches: c.mismatches,
+      consequences: c.consequences,
+      predicted: c.predicted,
+      actual: c.actual,
       seed: b.seed,
       path,
       ...(self ? {} : { foundBy: b.foundBy }),

@@ -96,10 +96,14 @@ export function intermittentNote(c: { reruns?: { runs: number; failed: number } 
   return `intermittent: seen once, failed again in ${c.reruns.failed} of ${c.reruns.runs} reruns`;
 }
 
-/** Lines about where a counterexample came from and what else it broke (first-divergence attribution). */
-export function attributionNotes(c: ReportCounterexample | null | undefined): string[] {
+/**
+ * Lines about a counterexample beyond its mismatches: whether it came back when rerun, where
+ * it came from, and what else it broke (first-divergence attribution).
+ */
+export function counterexampleNotes(c: ReportCounterexample | null | undefined): string[] {
   if (!c) return [];
-  const out: string[] = [];
+  const intermittent = intermittentNote(c);
+  const out: string[] = intermittent ? [intermittent] : [];
   if (c.foundBy) out.push(`found among the programs of ${c.foundBy}, where it broke this rule first`);
   for (const m of c.consequences ?? [])
     out.push(`consequence (not counted against ${m.rule}): at ${mismatchWhere(m)}: expected ${m.expected}, actual ${m.actual}`);

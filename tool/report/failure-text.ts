@@ -3,7 +3,7 @@
  * the replay command. The terminal and the JUnit body show the same parts, each in its own order.
  */
 import type { Report, ReportRule } from '../../conformance/report.ts';
-import { attributionNotes, intermittentNote, mismatchWhere, problemLine, replayCommand } from '../../conformance/verdicts.ts';
+import { counterexampleNotes, mismatchWhere, problemLine, replayCommand } from '../../conformance/verdicts.ts';
 import { formatProgram } from '../../language/python.ts';
 
 /** Each part as lines; all but `error` are empty without a counterexample. */
@@ -30,9 +30,7 @@ export function failureParts(report: Report, rule: ReportRule, impl?: string): F
   if (!c) return parts;
   for (const m of c.mismatches) parts.mismatches.push(`at ${mismatchWhere(m)}:`, `  expected: ${m.expected}`, `  actual:   ${m.actual}`);
   if (c.actual.end.kind !== 'ok') parts.mismatches.push(`the implementation did not finish: ${c.actual.end.kind}: ${c.actual.end.detail}`);
-  const note = intermittentNote(c);
-  if (note) parts.mismatches.push(note);
-  parts.mismatches.push(...attributionNotes(c));
+  parts.mismatches.push(...counterexampleNotes(c));
   parts.program.push('program (shrunk):', indent(formatProgram(c.program)));
   parts.json.push('program (JSON):', indent(JSON.stringify(c.program)));
   parts.replay.push(`replay: ${replayCommand(report, rule, impl)}`);

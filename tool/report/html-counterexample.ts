@@ -3,14 +3,7 @@ import escapeHtml from 'escape-html';
 import { formatProgram } from '../../language/python.ts';
 import type { Report, ReportRule } from '../../conformance/report.ts';
 import { observationRows } from './observations.ts';
-import {
-  attributionNotes,
-  intermittentNote,
-  mismatchWhere,
-  problemLine,
-  replayCommand,
-  VERDICT_LABEL,
-} from '../../conformance/verdicts.ts';
+import { counterexampleNotes, mismatchWhere, problemLine, replayCommand, VERDICT_LABEL } from '../../conformance/verdicts.ts';
 import { implLabel } from './summary.ts';
 
 const h = escapeHtml;
@@ -38,9 +31,7 @@ export function counterexampleHtml(report: Report, rule: ReportRule, impl: strin
   if (rule.verdict === 'error') parts.push(`<p><span class="label">Error:</span> ${h(problemLine(rule))}</p>`);
   if (c) {
     parts.push(mismatches(rule));
-    const note = intermittentNote(c);
-    if (note) parts.push(`<p class="intermittent">${h(note)}</p>`);
-    for (const line of attributionNotes(c)) parts.push(`<p class="attribution">${h(line)}</p>`);
+    for (const line of counterexampleNotes(c)) parts.push(`<p class="note">${h(line)}</p>`);
     parts.push(`<h4>Program (shrunk), as Python</h4><pre class="program">${h(formatProgram(c.program))}</pre>`);
     parts.push(observations(rule));
     parts.push(`<h4>Replay</h4><pre class="replay">${h(replayCommand(report, rule, impl))}</pre>`);

@@ -7,14 +7,7 @@
 import escapeHtml from 'escape-html';
 import { formatProgram } from '../../language/python.ts';
 import type { Report, ReportRule } from '../../conformance/report.ts';
-import {
-  attributionNotes,
-  intermittentNote,
-  mismatchWhere,
-  problemLine,
-  replayCommand,
-  VERDICT_LABEL,
-} from '../../conformance/verdicts.ts';
+import { counterexampleNotes, mismatchWhere, problemLine, replayCommand, VERDICT_LABEL } from '../../conformance/verdicts.ts';
 import { countsText, notExercisedText } from './summary.ts';
 
 /**
@@ -70,9 +63,7 @@ function details(report: Report, rule: ReportRule, impl: string): string {
   for (const m of c.mismatches) lines.push(`- at ${mdText(mismatchWhere(m))}: expected ${mdCode(m.expected)}, actual ${mdCode(m.actual)}`);
   if (c.actual.end.kind !== 'ok')
     lines.push(`- the implementation did not finish: ${mdCode(`${c.actual.end.kind}: ${c.actual.end.detail}`)}`);
-  const note = intermittentNote(c);
-  if (note) lines.push(`- ${mdText(note)}`);
-  for (const line of attributionNotes(c)) lines.push(`- ${mdText(line)}`);
+  for (const line of counterexampleNotes(c)) lines.push(`- ${mdText(line)}`);
   lines.push(
     '',
     'Program (shrunk):',

@@ -29,9 +29,20 @@ export interface Adapter {
    * e.g. the one of the Python version a driver's handshake reported.
    */
   profile?: string;
-  /** Runs one program from pristine state: nothing of an earlier program may leak in. */
-  run(program: Program): Promise<Trace>;
+  /**
+   * Runs one program from pristine state: nothing of an earlier program may leak in.
+   * `limits.deadlineMs` is the harness's deadline for this program (from the oracle's run of
+   * it, see conformance/deadlines.ts); an adapter that can stop a stuck program should end it
+   * a little before, with a trace ending in 'hang'. Adapters may ignore it.
+   */
+  run(program: Program, limits?: RunLimits): Promise<Trace>;
   close(): Promise<void>;
+}
+
+/** What the harness allows one program. */
+export interface RunLimits {
+  /** Wall-clock deadline for this program, ms. */
+  deadlineMs?: number;
 }
 
 export const ALL_CAPABILITIES: Capabilities = { threads: true, fork: true, executor: true };

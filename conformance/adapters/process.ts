@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { protocolProblem } from '../../protocol/validate.ts';
 import { PROTOCOL_VERSION } from '../../protocol/version.ts';
-import type { Adapter, Capabilities } from '../adapter.ts';
+import type { Adapter, Capabilities, RunLimits } from '../adapter.ts';
 import { ensureNumbered, type Program } from '../../language/program.ts';
 import { LOOPSPEC_VERSION } from '../version.ts';
 import type { Trace } from '../../language/trace.ts';
@@ -333,8 +333,10 @@ export async function startProcessAdapter(opts: ProcessAdapterOptions): Promise<
     return current;
   };
 
-  const run = (program: Program): Promise<Trace> =>
+  const run = (program: Program, limits?: RunLimits): Promise<Trace> =>
     serial(async () => {
+      // the harness's deadline for this program, never past --timeout
+      const ms = Math.min(limits?.deadlineMs ?? timeoutMs, timeoutMs);
       let conn: Connection;
       try {
         conn = await live();
@@ -343,7 +345,7 @@ export async function startProcessAdapter(opts: ProcessAdapterOptions): Promise<
       }
       const numbered = ensureNumbered(program);
       const id = nextId++;
-      const reply = await conn.request({ type: 'run', id, program: numbered, timeout_ms: timeoutMs }, id, timeoutMs);
+      const reply = await conn.request({ type: 'run', id, program: numbered, timeout_ms: ms }, id, ms);
       const out = isFault(reply) ? reply : traceOf(reply);
       if (!isFault(reply) && reply.retire === true) conn.kill(); // it leaves after this reply: not a fault
       if ('obs' in out) return out;

@@ -37,6 +37,11 @@ export interface Adapter {
    */
   run(program: Program, limits?: RunLimits): Promise<Trace>;
   close(): Promise<void>;
+  /**
+   * What the implementation did wrong between programs, when no program was running (a
+   * driver that exited after its reply, or replied twice): put in the report, no verdict.
+   */
+  incidents?(): string[];
 }
 
 /** What the harness allows one program. */

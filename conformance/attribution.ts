@@ -11,8 +11,9 @@
  * without an observation: its outcome is broken where the oracle saw it end, which is before
  * anything the program does after it, and a clause that says the program ends (SCHED-3.1,
  * EXEC-1.1) ties with it. Ties (one observation that several rules decide) blame them all.
- * Faults of out-of-process implementations (timeout, crash) come with no trace of where they
- * stopped, so they are not attributed (runner.ts).
+ * A fault (a crash, a timeout) is the same: a divergence at the statement in flight, when the
+ * implementation reports the statements it started (the Python driver streams them); one
+ * that reports nothing is not attributed (check.ts).
  */
 import type { Program, Stmt } from '../language/program.ts';
 import { walk } from '../language/program.ts';
@@ -63,7 +64,7 @@ function positionOf(m: Mismatch, { trace: actual, started }: Seen, t: Timeline, 
     case 'terminates': {
       // A hang is what a termination clause is about: it ties with the statement left in flight
       // (the innermost: the one that started last), which may be the hang or only its symptom.
-      if (actual.end.kind !== 'hang') return Number.POSITIVE_INFINITY;
+      if (actual.end.kind !== 'hang' && actual.end.kind !== 'timeout') return Number.POSITIVE_INFINITY;
       const inFlight = [...started].filter((id) => !(id in actual.obs) && id in t.start);
       if (inFlight.length === 0) return Number.POSITIVE_INFINITY;
       const innermost = inFlight.reduce((a, b) => (t.start[b] > t.start[a] ? b : a));

@@ -5,6 +5,8 @@
 import type fc from 'fast-check';
 import type { Adapter } from './adapter.ts';
 import { firstDivergence } from './attribution.ts';
+import type { DeadlineOptions } from './deadlines.ts';
+import { deadlineMs } from './deadlines.ts';
 import type { Expectation, Mismatch } from './predictions.ts';
 import { checker } from './predictions.ts';
 import { predict } from './oracle/oracle.ts';
@@ -66,19 +68,22 @@ export async function checkProgram(
   program: Program,
   adapter: Adapter,
   profile: Profile = defaultProfile(),
+  deadlines: DeadlineOptions = {},
 ): Promise<ProgramCheck> {
   const pred = predicted(program, profile);
   const missing = pred.needs.filter((c) => !adapter.capabilities[c]);
   if (missing.length > 0) return { status: 'skip', reason: `needs ${missing.join(', ')}` };
   const expectations = pred.expectations.filter((x) => x.rule === rule);
   if (expectations.length === 0) return { status: 'unexercised', expectations };
-  const actual = canonicalize(await adapter.run(program));
+  const actual = canonicalize(await adapter.run(program, { deadlineMs: deadlineMs(program, deadlines) }));
   if (actual.end.kind === 'skipped') return { status: 'skip', reason: actual.end.detail };
   const check = checker(pred.trace, actual);
   const broken = pred.expectations.map(check).filter((m): m is Mismatch => m !== undefined);
-  // A fault (timeout, crash, protocol error) comes with no trace of where it stopped: it is
-  // every reaching rule's, unattributed, as nothing then says which statement was in flight.
-  if (FAULTS.has(actual.end.kind)) {
+  // A fault (timeout, crash, protocol error) that comes with the statements started so far
+  // (a driver's progress) is a divergence at the statement in flight, attributed like any
+  // other. Without them, or with nothing broken before it, it is every reaching rule's,
+  // unattributed: nothing says which statement was in flight.
+  if (FAULTS.has(actual.end.kind) && !inFlight(actual, broken)) {
     const consequences = broken.filter((m) => m.expectation.rule !== rule);
     return { status: 'fault', expectations, consequences, predicted: pred.trace, actual };
   }
@@ -86,6 +91,12 @@ export async function checkProgram(
   const first = firstDivergence(broken, program, actual, pred.timeline);
   const c = { status: 'consequence' as const, expectations, first, broken, predicted: pred.trace, actual };
   return first.some((m) => m.expectation.rule === rule) ? asFailureOf(rule, c) : c;
+}
+
+/** Whether a faulted run shows where it stopped: a started statement without an observation that an expectation needed. */
+function inFlight(actual: Trace, broken: Mismatch[]): boolean {
+  const started = new Set(Object.values(actual.order).flat());
+  return broken.some((m) => 'stmt' in m.expectation && started.has(m.expectation.stmt) && !(m.expectation.stmt in actual.obs));
 }
 
 export type Failure = Extract<ProgramCheck, { status: 'fail' | 'fault' }>;

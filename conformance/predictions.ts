@@ -126,6 +126,12 @@ export function checker(predicted: Trace, actual: Trace): (x: Expectation) => Mi
   return (x) => check(x, actual, ids);
 }
 
+/** A statement without an observation: never started, or started and in flight when the run ended. */
+function missing(stmt: string, trace: Trace): string {
+  const started = Object.values(trace.order).some((ids) => ids.includes(stmt));
+  return started ? `(started, never finished: ${trace.end.kind})` : '(not executed)';
+}
+
 function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefined {
   switch (x.kind) {
     case 'outcome': {
@@ -135,11 +141,11 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
       const prefix = match === 'prefix' ? ' (message prefix)' : '';
       const expected =
         'value' in x.expected && isObjRef(x.expected.value) ? ids.describe(x.stmt, x.expected.value) : formatOutcome(x.expected);
-      return { expectation: x, expected: expected + prefix, actual: formatOutcome(act) };
+      return { expectation: x, expected: expected + prefix, actual: act ? formatOutcome(act) : missing(x.stmt, trace) };
     }
     case 'warnings': {
       const o = trace.obs[x.stmt];
-      if (!o) return { expectation: x, expected: formatWarnings(x.expected), actual: '(not executed)' };
+      if (!o) return { expectation: x, expected: formatWarnings(x.expected), actual: missing(x.stmt, trace) };
       if (sameWarnings(x.expected, o.warnings)) return undefined;
       return { expectation: x, expected: formatWarnings(x.expected), actual: formatWarnings(o.warnings) };
     }
@@ -155,7 +161,7 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
     }
     case 'not-same': {
       const act = trace.obs[x.stmt]?.outcome;
-      if (!act) return { expectation: x, expected: `not the object of ${x.others.join(', ')}`, actual: '(not executed)' };
+      if (!act) return { expectation: x, expected: `not the object of ${x.others.join(', ')}`, actual: missing(x.stmt, trace) };
       const value = 'value' in act ? act.value : undefined;
       const same = x.others.find((o) => {
         const other = trace.obs[o]?.outcome;

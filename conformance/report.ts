@@ -12,7 +12,12 @@ import type { Verdict } from './verdicts.ts';
 import { LOOPSPEC_VERSION } from './version.ts';
 
 export const REPORT_FORMAT = 'loopspec-report';
-export const REPORT_VERSION = 1;
+/**
+ * 2: optional fields a version 1 reader's schema refuses (consequences, foundBy, reruns,
+ * shrinkStopped, incidents). A version 1 report is a version 2 report without them: both are read.
+ */
+export const REPORT_VERSION = 2;
+export const READABLE_REPORT_VERSIONS: readonly number[] = [1, 2];
 
 export interface ReportMismatch {
   rule: string;
@@ -54,6 +59,8 @@ export interface ReportCounterexample {
    * <run seed> --path <path>` makes the program again.
    */
   foundBy?: string;
+  /** Why shrinking stopped before the end (its budget was spent): the program may not be minimal. */
+  shrinkStopped?: string;
 }
 
 export interface ReportRule {
@@ -82,7 +89,7 @@ export interface ReportRule {
 
 export interface Report {
   format: typeof REPORT_FORMAT;
-  version: typeof REPORT_VERSION;
+  version: number;
   tool: { name: 'loopspec'; version: string };
   implementation: { name: string; version: string };
   profile: string;
@@ -100,6 +107,11 @@ export interface Report {
    * replay one counterexample. Absent in reports made by other tools.
    */
   replay?: string[];
+  /**
+   * What an out-of-process driver did wrong between programs (it exited after a reply, it
+   * replied twice): no program's verdict, as no program was running. Absent when nothing was.
+   */
+  incidents?: string[];
   rules: ReportRule[];
 }
 
@@ -130,6 +142,7 @@ export function newReport(run: Omit<Report, 'format' | 'version' | 'tool'>): Rep
     durationMs: run.durationMs,
     interrupted: run.interrupted,
     ...(run.replay ? { replay: run.replay } : {}),
+    ...(run.incidents && run.incidents.length > 0 ? { incidents: run.incidents } : {}),
     rules: run.rules,
   };
 }

@@ -27,6 +27,7 @@ import { clauseApplies, ruleById } from '../spec/rules.ts';
 import type { Report, ReportClause, ReportCounterexample, ReportRule } from './report.ts';
 import { newReport, reportMismatch } from './report.ts';
 import type { Verdict } from './verdicts.ts';
+import type { DeadlineOptions } from './deadlines.ts';
 
 /**
  * The runner's counterexample: the report's, with the rule and the oracle's own expectations
@@ -76,6 +77,8 @@ export interface SuiteOptions {
    * failure seen once but not again is marked intermittent, never dropped.
    */
   verify?: number;
+  /** Each program's deadline: a floor and the cap (`--timeout`) around its virtual time (deadlines.ts). */
+  deadlines?: DeadlineOptions;
   /** Stops the run between rules (SIGINT): the report holds the rules that finished. */
   signal?: AbortSignal;
   onRuleStart?: (rule: string, index: number, total: number) => void;
@@ -83,6 +86,20 @@ export interface SuiteOptions {
 }
 
 export const DEFAULT_RUNS = 100;
+/**
+ * Runs that hang or fault while one rule's counterexample shrinks, at most: each costs a
+ * deadline, and a loop that hangs often would otherwise spend minutes per rule. Past it the
+ * shrinker runs nothing more, and the counterexample says it may not be minimal.
+ */
+export const SHRINK_FAULT_BUDGET = 8;
+
+/** How a rule is judged: by which implementation, under which semantics, within which limits. */
+interface Judging {
+  adapter: Adapter;
+  profile: Profile;
+  verify: number;
+  deadlines: DeadlineOptions;
+}
 
 export { checkProgram, programsOf } from './check.ts';
 export type { ProgramCheck } from './check.ts';
@@ -134,9 +151,10 @@ export async function runRule(
   path?: string,
   profile: Profile = defaultProfile(),
   verify = 1,
+  deadlines: DeadlineOptions = {},
 ): Promise<ReportRule> {
   // Alone, the rule is the whole run: a divergence of another rule first is its failure too.
-  return (await judgeRule(prop, adapter, runs, seed, path, profile, verify, new Set([prop.rule]))).report;
+  return (await judgeRule(prop, { adapter, profile, verify, deadlines }, runs, seed, path, new Set([prop.rule]))).report;
 }
 
 /**
@@ -146,12 +164,10 @@ export async function runRule(
  */
 async function judgeRule(
   prop: RuleProperty,
-  adapter: Adapter,
+  { adapter, profile, verify, deadlines }: Judging,
   runs: number,
   seed: number,
   path: string | undefined,
-  profile: Profile,
-  verify: number,
   inRun: ReadonlySet<string>,
 ): Promise<{ report: ReportRule; blames: Map<string, Blame> }> {
   const started = performance.now();
@@ -159,17 +175,21 @@ async function judgeRule(
   const reasons = new Set<string>();
   const blames = new Map<string, Blame>();
   let shrinking = false;
+  let stuckWhileShrinking = 0;
   let index = -1;
   // The last failure seen: fast-check's counterexample is the last program that failed.
   let seen: { program: Program; check: Failure } | undefined;
   const judge = async (program: Program): Promise<ProgramCheck> => {
-    const c = await checkProgram(prop.rule, program, adapter, profile);
+    const c = await checkProgram(prop.rule, program, adapter, profile, deadlines);
     if (c.status !== 'consequence' || c.first.some((m) => inRun.has(m.expectation.rule))) return c;
     // Whoever broke first is not judged in this run: the rule keeps the failure.
     return asFailureOf(prop.rule, c);
   };
   const property = fc.asyncProperty(programsOf(prop, profile), async (program) => {
+    // The shrink budget spent: what is left to try passes unrun (the counterexample says so).
+    if (shrinking && stuckWhileShrinking >= SHRINK_FAULT_BUDGET) return true;
     const c = await judge(program);
+    if (shrinking && 'actual' in c && c.actual.end.kind !== 'ok') stuckWhileShrinking++;
     if (!shrinking) {
       index++;
       if (c.status === 'skip') {
@@ -207,6 +227,11 @@ async function judgeRule(
       seed,
       path: details.counterexamplePath ?? '',
       ...(verify > 0 && c.status !== 'error' ? { reruns: { runs: verify, failed: again.failed } } : {}),
+      ...(stuckWhileShrinking >= SHRINK_FAULT_BUDGET
+        ? {
+            shrinkStopped: `shrinking stopped after ${SHRINK_FAULT_BUDGET} runs that hung or faulted (the budget per rule): the program may not be minimal`,
+          }
+        : {}),
     });
     if (c.status === 'fail') {
       result.verdict = 'fail';
@@ -240,14 +265,16 @@ async function judgeRule(
 async function shrinkBlame(
   rule: string,
   b: Blame,
-  adapter: Adapter,
-  profile: Profile,
+  { adapter, profile, deadlines }: Judging,
 ): Promise<{ program: Program; check: Extract<Failure, { status: 'fail' }>; path: string }> {
   const finder = PROPERTIES.find((p) => p.rule === b.foundBy)!;
   let last: { program: Program; check: Extract<Failure, { status: 'fail' }> } | undefined;
+  let stuck = 0;
   // Only the same kind of finding shrinks it: a fault on the way is another story.
   const property = fc.asyncProperty(programsOf(finder, profile), async (program) => {
-    const c = await checkProgram(rule, program, adapter, profile);
+    if (stuck >= SHRINK_FAULT_BUDGET) return true;
+    const c = await checkProgram(rule, program, adapter, profile, deadlines);
+    if ('actual' in c && c.actual.end.kind !== 'ok') stuck++;
     if (c.status !== 'fail') return true;
     last = { program, check: c };
     return false;
@@ -262,14 +289,12 @@ async function shrinkBlame(
  * program, found by that rule. With `self`, the finder itself fails with it: the rule that broke
  * first was skipped or did not finish, and the finding must not be lost.
  */
-async function blamedRule(r: ReportRule, b: Blame, adapter: Adapter, profile: Profile, self = false): Promise<ReportRule> {
+async function blamedRule(r: ReportRule, b: Blame, judging: Judging, self = false): Promise<ReportRule> {
   const {
     program,
     check: c,
     path,
-  } = self
-    ? { program: b.program, check: asFailureOf(r.id, b.check), path: String(b.index) }
-    : await shrinkBlame(r.id, b, adapter, profile);
+  } = self ? { program: b.program, check: asFailureOf(r.id, b.check), path: String(b.index) } : await shrinkBlame(r.id, b, judging);
   const found: RuleFindings = {
     verdict: 'fail',
     runs: r.runs,
@@ -288,7 +313,7 @@ async function blamedRule(r: ReportRule, b: Blame, adapter: Adapter, profile: Pr
       ...(self ? {} : { foundBy: b.foundBy }),
     },
   };
-  return reportRule(r.id, found, r.skipReasons, r.durationMs, profile);
+  return reportRule(r.id, found, r.skipReasons, r.durationMs, judging.profile);
 }
 
 /** The clauses of the rule that apply under the profile, or that a program reached, with their counts. */
@@ -323,6 +348,7 @@ function reportRule(rule: string, found: RuleFindings, skipReasons: string[], ms
           seed: c.seed,
           path: c.path,
           ...(c.reruns ? { reruns: c.reruns } : {}),
+          ...(c.shrinkStopped ? { shrinkStopped: c.shrinkStopped } : {}),
         }
       : null,
   };
@@ -346,6 +372,7 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   const whole = !opts.shard && props.length === PROPERTIES.length;
   const everyRule = new Set(props.map((p) => p.rule));
   const blames = new Map<string, Blame>();
+  const judging: Judging = { adapter: adapters[0], profile, verify: opts.verify ?? 1, deadlines: opts.deadlines ?? {} };
   let next = 0;
   let finished = 0;
   const worker = async (adapter: Adapter) => {
@@ -353,12 +380,10 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
       opts.onRuleStart?.(props[i].rule, i, props.length);
       const judged = await judgeRule(
         props[i],
-        adapter,
+        { ...judging, adapter },
         runs,
         ruleSeed(seed, props[i].rule),
         opts.path,
-        profile,
-        opts.verify ?? 1,
         whole ? everyRule : new Set([props[i].rule]),
       );
       done[i] = judged.report;
@@ -373,10 +398,10 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   const passed = (r: ReportRule | undefined) => r !== undefined && (r.verdict === 'pass' || r.verdict === 'unexercised');
   for (const [rule, b] of blames) {
     const blamed = rules[at(rule)];
-    if (passed(blamed)) rules[at(rule)] = await blamedRule(blamed, b, adapters[0], profile);
+    if (passed(blamed)) rules[at(rule)] = await blamedRule(blamed, b, judging);
     // Skipped or unfinished (an interrupted run): the finder keeps what it found.
     else if ((!blamed || blamed.verdict === 'skipped') && passed(rules[at(b.foundBy)]))
-      rules[at(b.foundBy)] = await blamedRule(rules[at(b.foundBy)], b, adapters[0], profile, true);
+      rules[at(b.foundBy)] = await blamedRule(rules[at(b.foundBy)], b, judging, true);
   }
   const first = adapters[0];
   return newReport({
@@ -389,6 +414,7 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
     durationMs: Math.round(performance.now() - started),
     interrupted: rules.length < props.length,
     replay: opts.replay,
+    incidents: adapters.flatMap((a) => a.incidents?.() ?? []),
     rules,
   });
 }

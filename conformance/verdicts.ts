@@ -105,6 +105,11 @@ export function counterexampleNotes(c: ReportCounterexample | null | undefined):
   const intermittent = intermittentNote(c);
   const out: string[] = intermittent ? [intermittent] : [];
   if (c.foundBy) out.push(`found among the programs of ${c.foundBy}, where it broke this rule first`);
+  if (c.shrinkStopped) out.push(c.shrinkStopped);
+  const end = c.actual.end;
+  // A fault at a statement in flight is this rule's failure: say what the run ended in.
+  if (c.mismatches.length > 0 && end.kind !== 'ok' && end.kind !== 'skipped')
+    out.push(`the run ended in ${end.kind}: ${end.detail.split('\n')[0]}`);
   for (const m of c.consequences ?? [])
     out.push(`consequence (not counted against ${m.rule}): at ${mismatchWhere(m)}: expected ${m.expected}, actual ${m.actual}`);
   return out;

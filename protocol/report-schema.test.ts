@@ -29,7 +29,7 @@ describe('protocol/schemas/report.schema.json', () => {
     const fail = failing.rules.find((r) => r.verdict === 'fail')!;
     const broken: [string, unknown, string][] = [
       ['another format', { ...passing, format: 'junit' }, '/format'],
-      ['a future version', { ...passing, version: 2 }, '/version'],
+      ['a future version', { ...passing, version: 3 }, '/version'],
       ['a missing field', (({ seed: _, ...rest }) => rest)(passing), "must have required property 'seed'"],
       ['an unknown verdict', { ...passing, rules: [{ ...passing.rules[0], verdict: 'passed' }] }, '/rules/0/verdict'],
       ['a failure without its counterexample', { ...failing, rules: [{ ...fail, counterexample: null }] }, '/rules/0/counterexample'],

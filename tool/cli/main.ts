@@ -5,6 +5,8 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { DEFAULT_RUNS, runSuite } from '../../conformance/runner.ts';
+import { DEFAULT_DEADLINE_FLOOR_MS } from '../../conformance/deadlines.ts';
+import { DEFAULT_TIMEOUT_MS } from '../../conformance/adapters/process.ts';
 import { PROPERTIES } from '../../conformance/properties/index.ts';
 import { GROUP_TITLES, RULES } from '../../spec/rules.ts';
 import { DEFAULT_PROFILE, PROFILES, requireProfile } from '../../spec/profiles.ts';
@@ -112,8 +114,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--setup <module:attr>', 'python: function run once in the driver at start (for libraries that patch asyncio)')
     .option(
       '--timeout <ms>',
-      'out-of-process: per-program deadline in ms (default 10000); past it the verdict is a timeout',
+      'out-of-process: the longest deadline a program gets, in ms (default 10000); past its deadline the program is stuck (a hang or a timeout)',
       positiveInt('--timeout'),
+    )
+    .option(
+      '--deadline-floor <ms>',
+      `each program's deadline is this (default ${DEFAULT_DEADLINE_FLOOR_MS}) plus 3 times its sleeps and timers, at most --timeout`,
+      positiveInt('--deadline-floor'),
     )
     .option('--validate-protocol', 'out-of-process: validate every message against protocol/schemas')
     .option(
@@ -242,6 +249,7 @@ interface RunOptions extends OutputOptions {
   loopFactory?: string;
   setup?: string;
   timeout?: number;
+  deadlineFloor?: number;
   validateProtocol?: boolean;
   driverArg?: string[];
   jobs?: number;
@@ -257,6 +265,7 @@ function replayArgs(o: RunOptions, profile: Profile): string[] {
   if (o.loopFactory) args.push('--loop-factory', o.loopFactory);
   if (o.setup) args.push('--setup', o.setup);
   if (o.timeout) args.push('--timeout', String(o.timeout));
+  if (o.deadlineFloor) args.push('--deadline-floor', String(o.deadlineFloor));
   for (const arg of o.driverArg ?? []) args.push(`--driver-arg=${arg}`);
   if (o.runs) args.push('--runs', String(o.runs));
   return args;
@@ -336,6 +345,7 @@ async function runCommand(opts: RunOptions, io: Io): Promise<number> {
       seed: opts.seed,
       path: opts.path,
       verify: opts.verify,
+      deadlines: { floorMs: opts.deadlineFloor, capMs: opts.timeout ?? DEFAULT_TIMEOUT_MS },
       profile,
       shard,
       replay: replayArgs(opts, profile),

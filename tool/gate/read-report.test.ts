@@ -50,8 +50,8 @@ describe('readReport', () => {
     ],
     [
       'a newer version',
-      () => file('v2.json', { ...fakeReport({}), version: 2 }),
-      /report format version 2 is not supported, this loopspec reads version 1 \(upgrade loopspec\)/,
+      () => file('v3.json', { ...fakeReport({}), version: 3 }),
+      /report format version 3 is not supported, this loopspec reads versions 1 and 2 \(upgrade loopspec\)/,
     ],
     ['no version', () => file('v.json', { ...fakeReport({}), version: undefined }), /report format version undefined is not supported/],
   ];

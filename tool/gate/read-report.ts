@@ -4,7 +4,7 @@
  * version first, then protocol/schemas/report.schema.json (protocol/validate.ts).
  */
 import { readFileSync } from 'node:fs';
-import { REPORT_FORMAT, REPORT_VERSION } from '../../conformance/report.ts';
+import { READABLE_REPORT_VERSIONS, REPORT_FORMAT, REPORT_VERSION } from '../../conformance/report.ts';
 import type { Report } from '../../conformance/report.ts';
 import { GateError } from './errors.ts';
 import { reportProblems } from '../../protocol/validate.ts';
@@ -37,10 +37,10 @@ export function asReport(value: unknown, path: string): Report {
     throw new ReportError(`${path} is not a loopspec report: expected a JSON object`);
   if (o.format !== REPORT_FORMAT)
     throw new ReportError(`${path} is not a loopspec report: format is ${JSON.stringify(o.format)}, expected "${REPORT_FORMAT}"`);
-  if (o.version !== REPORT_VERSION) {
+  if (!READABLE_REPORT_VERSIONS.includes(o.version as number)) {
     const newer = typeof o.version === 'number' && o.version > REPORT_VERSION;
     throw new ReportError(
-      `${path}: report format version ${JSON.stringify(o.version)} is not supported, this loopspec reads version ${REPORT_VERSION}${newer ? ' (upgrade loopspec)' : ''}`,
+      `${path}: report format version ${JSON.stringify(o.version)} is not supported, this loopspec reads versions ${READABLE_REPORT_VERSIONS.join(' and ')}${newer ? ' (upgrade loopspec)' : ''}`,
     );
   }
   const problems = reportProblems(o);

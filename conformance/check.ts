@@ -57,7 +57,13 @@ export type ProgramCheck =
    * The program broke this rule's expectations (or faulted) only after it broke another
    * rule's: those are to blame (`first`), and this rule's mismatches are consequences.
    */
-  | { status: 'consequence'; expectations: Expectation[]; first: Mismatch[]; broken: Mismatch[]; predicted: Trace; actual: Trace };
+  | { status: 'consequence'; expectations: Expectation[]; first: Mismatch[]; broken: Mismatch[]; predicted: Trace; actual: Trace }
+  /**
+   * The first divergence is one observation that this rule and others decide, some only as a
+   * condition (which state it saw): whose it is depends on what else the implementation
+   * breaks (`blameOf`); a run of this rule alone counts it as the rule's failure.
+   */
+  | { status: 'tie'; expectations: Expectation[]; first: Mismatch[]; broken: Mismatch[]; predicted: Trace; actual: Trace };
 
 /**
  * Runs one program and judges it for one rule, by first divergence (attribution.ts): the rule
@@ -90,7 +96,22 @@ export async function checkProgram(
   if (!broken.some((m) => m.expectation.rule === rule)) return { status: 'pass', expectations };
   const first = firstDivergence(broken, program, actual, pred.timeline);
   const c = { status: 'consequence' as const, expectations, first, broken, predicted: pred.trace, actual };
-  return first.some((m) => m.expectation.rule === rule) ? asFailureOf(rule, c) : c;
+  if (!first.some((m) => m.expectation.rule === rule)) return c;
+  return blameOf(first).unless.length > 0 ? { ...c, status: 'tie' } : asFailureOf(rule, c);
+}
+
+/**
+ * Who a first divergence blames: its rules, or, where some of them decide the observation
+ * only as a condition (which state it saw), the conditions `unless` one of the others fails
+ * on its own: a lookup that should create a loop in a fork child and raises is GET-3's
+ * where GET-3 fails anyway, and FORK-2's where it does not.
+ */
+export function blameOf(first: Mismatch[]): { rules: string[]; unless: string[] } {
+  const decides = [...new Set(first.filter((m) => !m.expectation.condition).map((m) => m.expectation.rule))];
+  const conditions = [...new Set(first.filter((m) => m.expectation.condition).map((m) => m.expectation.rule))].filter(
+    (r) => !decides.includes(r),
+  );
+  return conditions.length > 0 && decides.length > 0 ? { rules: conditions, unless: decides } : { rules: [...decides, ...conditions], unless: [] };
 }
 
 /** Whether a faulted run shows where it stopped: a started statement without an observation that an expectation needed. */
@@ -105,7 +126,7 @@ export type Failure = Extract<ProgramCheck, { status: 'fail' | 'fault' }>;
  * A program judged as a failure of `rule` whoever broke first: the rule's own mismatches, and
  * the other rules' as consequences (a rule judged alone, a finding handed to a rule).
  */
-export function asFailureOf(rule: string, c: Extract<ProgramCheck, { status: 'consequence' }>): Extract<Failure, { status: 'fail' }> {
+export function asFailureOf(rule: string, c: Extract<ProgramCheck, { status: 'consequence' | 'tie' }>): Extract<Failure, { status: 'fail' }> {
   const mismatches = c.broken.filter((m) => m.expectation.rule === rule);
   const consequences = c.broken.filter((m) => m.expectation.rule !== rule);
   return { status: 'fail', expectations: c.expectations, mismatches, consequences, predicted: c.predicted, actual: c.actual };

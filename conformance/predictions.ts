@@ -12,7 +12,13 @@ export interface Tag {
   clause: string;
 }
 
-export type Expectation = Tag &
+/**
+ * `condition`: the clause decides which state the statement saw (a policy just installed, a
+ * lookup made inside a running loop, what a fork left the child), not what the statement does
+ * with it, which the expectation's other clause decides. A divergence there is the condition's
+ * only when the other clause holds wherever the implementation is seen alone (runner.ts).
+ */
+export type Expectation = Tag & { condition?: true } &
   (
     | /** The statement executed with this outcome (value, or error class and message). */
     { kind: 'outcome'; stmt: string; expected: Outcome; match?: 'exact' | 'prefix' }

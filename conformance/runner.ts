@@ -15,7 +15,7 @@
 import fc from 'fast-check';
 import type { Adapter } from './adapter.ts';
 import type { Mismatch } from './predictions.ts';
-import { asFailureOf, checkProgram, predicted, programsOf } from './check.ts';
+import { asFailureOf, blameOf, checkProgram, predicted, programsOf } from './check.ts';
 import type { Failure, ProgramCheck } from './check.ts';
 import type { Program } from '../language/program.ts';
 import type { RuleProperty } from './properties/index.ts';
@@ -135,7 +135,9 @@ async function rerun(
 /** A program whose first divergence another rule's property found: the counterexample it gives that rule. */
 interface Blame {
   program: Program;
-  check: Extract<ProgramCheck, { status: 'consequence' }>;
+  check: Extract<ProgramCheck, { status: 'consequence' | 'tie' }>;
+  /** The blame holds only if none of these rules fails on its own (check.ts blameOf). */
+  unless: string[];
   /** The rule whose property generated it, its seed, and the run of that property that did. */
   foundBy: string;
   seed: number;
@@ -169,11 +171,11 @@ async function judgeRule(
   seed: number,
   path: string | undefined,
   inRun: ReadonlySet<string>,
-): Promise<{ report: ReportRule; blames: Map<string, Blame> }> {
+): Promise<{ report: ReportRule; blames: Map<string, Blame[]> }> {
   const started = performance.now();
   const result: RuleFindings = { verdict: 'pass', runs: 0, exercised: 0, skipped: 0, clauses: new Map() };
   const reasons = new Set<string>();
-  const blames = new Map<string, Blame>();
+  const blames = new Map<string, Blame[]>();
   let shrinking = false;
   let stuckWhileShrinking = 0;
   let index = -1;
@@ -181,9 +183,13 @@ async function judgeRule(
   let seen: { program: Program; check: Failure } | undefined;
   const judge = async (program: Program): Promise<ProgramCheck> => {
     const c = await checkProgram(prop.rule, program, adapter, profile, deadlines);
-    if (c.status !== 'consequence' || c.first.some((m) => inRun.has(m.expectation.rule))) return c;
-    // Whoever broke first is not judged in this run: the rule keeps the failure.
-    return asFailureOf(prop.rule, c);
+    if (c.status !== 'consequence' && c.status !== 'tie') return c;
+    // Deferred only where the whole run can decide it: every rule it may blame is judged in
+    // it (and, for a tie, more than this rule). Otherwise the rule keeps the failure.
+    const { rules, unless } = blameOf(c.first);
+    const decidable = [...rules, ...unless].every((r) => inRun.has(r)) && (c.status === 'consequence' || inRun.size > 1);
+    if (decidable) return c;
+    return c.status === 'tie' || !rules.some((r) => inRun.has(r)) ? asFailureOf(prop.rule, c) : c;
   };
   const property = fc.asyncProperty(programsOf(prop, profile), async (program) => {
     // The shrink budget spent: what is left to try passes unrun (the counterexample says so).
@@ -196,14 +202,16 @@ async function judgeRule(
         result.skipped++;
         reasons.add(c.reason);
       } else result.runs++;
-      if (c.status === 'pass' || c.status === 'fail' || c.status === 'fault' || c.status === 'consequence') {
+      if (c.status !== 'skip' && c.status !== 'unexercised') {
         result.exercised++;
         for (const clause of new Set(c.expectations.map((x) => x.clause)))
           result.clauses.set(clause, (result.clauses.get(clause) ?? 0) + 1);
       }
-      if (c.status === 'consequence')
-        for (const m of c.first)
-          if (!blames.has(m.expectation.rule)) blames.set(m.expectation.rule, { program, check: c, foundBy: prop.rule, seed, index });
+      if (c.status === 'consequence' || c.status === 'tie') {
+        const { rules, unless } = blameOf(c.first);
+        const b: Blame = { program, check: c, unless, foundBy: prop.rule, seed, index };
+        for (const r of rules) addBlame(blames, r, b);
+      }
     }
     if (c.status === 'fail' || c.status === 'fault') {
       shrinking = true;
@@ -275,8 +283,10 @@ async function shrinkBlame(
     if (stuck >= SHRINK_FAULT_BUDGET) return true;
     const c = await checkProgram(rule, program, adapter, profile, deadlines);
     if ('actual' in c && c.actual.end.kind !== 'ok') stuck++;
-    if (c.status !== 'fail') return true;
-    last = { program, check: c };
+    // A conditional find shrinks to programs whose tie breaks the deciding clauses the same way.
+    if (c.status !== 'fail' && c.status !== 'tie') return true;
+    if (b.unless.length > 0 && (c.status !== 'tie' || wayOf(c.first) !== wayOf(b.check.first))) return true;
+    last = { program, check: c.status === 'tie' ? asFailureOf(rule, c) : c };
     return false;
   });
   const d = await fc.check(property, { seed: b.seed, path: String(b.index), numRuns: b.index + 1 });
@@ -356,6 +366,52 @@ function reportRule(rule: string, found: RuleFindings, skipReasons: string[], ms
 
 /** Registry order: which of two rules' finds wins, whatever order --jobs ran them in. */
 const precedes = (a: string, b: string): boolean => PROPERTIES.findIndex((p) => p.rule === a) < PROPERTIES.findIndex((p) => p.rule === b);
+/**
+ * Whether a rule's own failure explains a tie it takes part in: it failed, breaking each of
+ * its clauses the tie breaks in the same way (outcome, warnings). A tie it does not explain
+ * (the rule failed elsewhere, for another clause) is the conditions' deviation.
+ */
+function explains(r: ReportRule | undefined, b: Blame): boolean {
+  if (r?.verdict !== 'fail') return false;
+  const own = r.counterexample?.mismatches ?? [];
+  return b.check.first
+    .filter((m) => m.expectation.rule === r.id && !m.expectation.condition)
+    .every((m) => own.some((o) => o.clause === m.expectation.clause && o.kind === m.expectation.kind));
+}
+
+/** Which of two finds of one rule's deviation it gets: a plain blame over a conditional one, then registry order. */
+const prefer = (b: Blame, than: Blame): boolean =>
+  b.unless.length !== than.unless.length ? b.unless.length < than.unless.length : precedes(b.foundBy, than.foundBy);
+
+/** How a first divergence breaks the clauses that decide it (not its conditions): which clauses, which of outcome and warnings. */
+const wayOf = (first: Mismatch[]): string =>
+  first
+    .filter((m) => !m.expectation.condition)
+    .map((m) => `${m.expectation.clause} ${m.expectation.kind}`)
+    .sort()
+    .join();
+
+/** Conditional finds kept per rule: one per way the tie breaks its deciding clauses. */
+const KEPT_TIES = 8;
+
+/**
+ * Adds a find of `rule`'s deviation: the preferred plain one, or conditional ones that break
+ * their deciding clauses in different ways (each may be explained, or not, by those rules).
+ */
+function addBlame(blames: Map<string, Blame[]>, rule: string, b: Blame): void {
+  const bs = blames.get(rule) ?? [];
+  const way = (x: Blame) => wayOf(x.check.first);
+  if (b.unless.length === 0) {
+    if (bs[0]?.unless.length === 0 && !prefer(b, bs[0])) return;
+    blames.set(rule, [b, ...bs.filter((x) => x.unless.length > 0)]);
+    return;
+  }
+  const same = bs.findIndex((x) => x.unless.length > 0 && way(x) === way(b));
+  if (same >= 0) {
+    if (prefer(b, bs[same])) bs[same] = b;
+  } else if (bs.length < KEPT_TIES) bs.push(b);
+  blames.set(rule, bs);
+}
 
 /** Runs the rules against the implementation; the report holds every rule that finished, in registry order. */
 export async function runSuite(opts: SuiteOptions): Promise<Report> {
@@ -371,7 +427,7 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   // programs alone (a divergence of another rule first is still the rule's failure).
   const whole = !opts.shard && props.length === PROPERTIES.length;
   const everyRule = new Set(props.map((p) => p.rule));
-  const blames = new Map<string, Blame>();
+  const blames = new Map<string, Blame[]>();
   const judging: Judging = { adapter: adapters[0], profile, verify: opts.verify ?? 1, deadlines: opts.deadlines ?? {} };
   let next = 0;
   let finished = 0;
@@ -387,7 +443,7 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
         whole ? everyRule : new Set([props[i].rule]),
       );
       done[i] = judged.report;
-      for (const [rule, b] of judged.blames) if (!blames.has(rule) || precedes(b.foundBy, blames.get(rule)!.foundBy)) blames.set(rule, b);
+      for (const [rule, bs] of judged.blames) for (const b of bs) addBlame(blames, rule, b);
       opts.onRuleEnd?.(done[i]!, finished++, props.length);
     }
   };
@@ -396,7 +452,11 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   const rules = done.filter((r): r is ReportRule => r !== undefined);
   const at = (id: string) => rules.findIndex((r) => r.id === id);
   const passed = (r: ReportRule | undefined) => r !== undefined && (r.verdict === 'pass' || r.verdict === 'unexercised');
-  for (const [rule, b] of blames) {
+  // Plain blames first: a rule they make fail is one that fails on its own, for the conditional ones.
+  const plainFirst = [...blames].sort(([, [x]], [, [y]]) => x.unless.length - y.unless.length);
+  for (const [rule, bs] of plainFirst) {
+    const b = bs.find((x) => !x.unless.some((u) => explains(rules[at(u)], x)));
+    if (!b) continue;
     const blamed = rules[at(rule)];
     if (passed(blamed)) rules[at(rule)] = await blamedRule(blamed, b, judging);
     // Skipped or unfinished (an interrupted run): the finder keeps what it found.

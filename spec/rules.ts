@@ -43,6 +43,12 @@ export interface Rule {
    * conformance/profiles.test.ts.
    */
   dependsOn: SwitchName[];
+  /**
+   * Switches of `dependsOn` the rule sees only through another rule's clauses: where such a
+   * switch differs, the observation that differs is that rule's to decide (the rule here is a
+   * condition of it, conformance/predictions.ts), so a deviation there is blamed on that rule.
+   */
+  through?: Partial<Record<SwitchName, string>>;
   retired?: boolean;
 }
 
@@ -146,6 +152,7 @@ export const RULES: Rule[] = [
       'Identical in every measured version (3.8.18 to 3.13.0). What a later lookup finds (GET-1.2) is what GET-2 to GET-4 ' +
       'say under the profile: in 3.14 (source) no implicit creation, so it raises where 3.8 to 3.13 create a loop.',
     dependsOn: ['implicitCreation'],
+    through: { implicitCreation: 'GET-3' },
   }),
   r('GET-2', 'GET', 'Otherwise the loop set for this thread', {
     clauses: [
@@ -741,6 +748,7 @@ export const RULES: Rule[] = [
       "child's main thread) while 3.9.18 to 3.11.7 create a loop silently (measured); the switch mainThreadByClass " +
       'separates them (FORK-2.6).',
     dependsOn: ['forkHook', 'implicitCreation', 'implicitCreationWarns', 'mainThreadByClass'],
+    through: { implicitCreation: 'GET-3', implicitCreationWarns: 'GET-3' },
   }),
 ];
 

@@ -25,9 +25,10 @@ export function isClosedOrRunning(walk: Walk, s: StmtOf<'is_closed' | 'is_runnin
   const parentsRunning = m.thread.kind === 'fork' && loop.thread !== null && loop.thread !== m.thread;
   if (s.op === 'is_closed') tags.outcome.push(loop.closed ? 'LIFE-6.4' : 'LIFE-6.3');
   else tags.outcome.push(parentsRunning ? 'FORK-1.3' : loop.thread ? 'LIFE-6.1' : 'LIFE-6.2');
-  if (loop.runFinished) tags.outcome.push('ARUN-2.3');
+  // Conditions: what left the loop in this state (asyncio.run closing it, its thread's end).
+  if (loop.runFinished) tags.conditions.push('ARUN-2.3');
   const owner = walk.loopOwner.get(loop);
-  if (owner && owner.kind === 'program' && owner.joined && owner !== m.thread) tags.outcome.push('THR-1.3');
+  if (owner && owner.kind === 'program' && owner.joined && owner !== m.thread) tags.conditions.push('THR-1.3');
   return s.op === 'is_closed' ? loop.closed : loop.thread !== null;
 }
 
@@ -48,7 +49,7 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
     for (const x of statements(s.body)) walk.exps.push({ ...tag(refused.neverRuns), kind: 'ran', stmt: x.id!, expected: false });
   }
   walk.m.checkCanRun(loop);
-  if (walk.hasRun.has(loop)) tags.outcome.push('LIFE-1.3');
+  if (walk.hasRun.has(loop)) tags.conditions.push('LIFE-1.3');
   walk.hasRun.add(loop);
   const task = spawnTask(walk, loop, s.body);
   walk.orderings.runStarted(loop);
@@ -59,6 +60,7 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
   } catch (e) {
     if (e instanceof PyErr && e.message === 'Event loop stopped before Future completed.') {
       tags.outcome.splice(0, tags.outcome.length, 'LIFE-8.1');
+      tags.conditions.length = 0;
       walk.orderings.stoppedEarly(
         task,
         s.body.map((x) => x.id!),

@@ -20,7 +20,7 @@ function asciiRepr(s: string): string {
 }
 export const noRunningLoop = (): PyErr => new PyErr('RuntimeError', 'no running event loop');
 
-/** The clauses that also decide what a thread sees of the running loop, by who asks and whose loop it is. */
+/** The conditions of a running-loop lookup: the clauses that decide which running loop the thread sees, by who asks and whose loop it is. */
 function contextClauses(walk: Walk, loop: MLoop | null): string[] {
   const m = walk.m;
   const clauses: string[] = [];
@@ -49,7 +49,8 @@ export function newEventLoop(walk: Walk, s: StmtOf<'new_event_loop'>, tags: Clau
 export function getEventLoop(walk: Walk, s: StmtOf<'get_event_loop'>, tags: ClauseTags): MLoop {
   const running = walk.m.runningLoop();
   if (running) {
-    tags.outcome.push('GET-1.1', ...contextClauses(walk, running));
+    tags.outcome.push('GET-1.1');
+    tags.conditions.push(...contextClauses(walk, running));
     tags.warnings.push('GET-1.1');
     walk.lookedUpRunning.add(walk.m.thread);
     walk.guards.bind(s.as, running);
@@ -67,7 +68,8 @@ const RUNNING_LOOP = { get: { found: 'RUN-1.1', none: 'RUN-1.2' }, peek: { found
 export function getRunningLoop(walk: Walk, s: StmtOf<'get_running_loop' | 'peek_running_loop'>, tags: ClauseTags): MLoop | null {
   const loop = walk.m.runningLoop();
   const clauses = s.op === 'get_running_loop' ? RUNNING_LOOP.get : RUNNING_LOOP.peek;
-  tags.outcome.push(loop ? clauses.found : clauses.none, ...contextClauses(walk, loop));
+  tags.outcome.push(loop ? clauses.found : clauses.none);
+  tags.conditions.push(...contextClauses(walk, loop));
   if (!loop && s.op === 'get_running_loop') throw noRunningLoop();
   if (s.op === 'get_running_loop') walk.guards.bind(s.as, loop);
   return loop;
@@ -104,7 +106,7 @@ export function getPolicy(walk: Walk, _s: StmtOf<'get_policy'>, tags: ClauseTags
   tags.outcome.push(inherited && inherited === m.policy ? 'POL-1.2' : 'POL-1.1');
   tags.warnings.push('POL-1.3');
   const bySet = { new: 'POL-2.1', none: 'POL-2.2', refused: 'POL-2.4' } as const;
-  if (walk.lastPolicySet) tags.outcome.push(bySet[walk.lastPolicySet]);
+  if (walk.lastPolicySet) tags.conditions.push(bySet[walk.lastPolicySet]);
   deprecatedPolicyApi(walk, 'get_event_loop_policy');
   return m.getPolicy();
 }
@@ -127,9 +129,11 @@ export function setPolicy(walk: Walk, s: StmtOf<'set_policy'>, tags: ClauseTags)
 }
 
 /**
- * BaseDefaultEventLoopPolicy.get_event_loop in 3.12, with the clauses that decide it. What a
- * fork child sees of the state the fork left it is FORK-2's alone, what an executor thread
- * sees, EXEC-2's.
+ * BaseDefaultEventLoopPolicy.get_event_loop in 3.12, with the clauses that decide it: what the
+ * lookup does with the state it sees (GET-2, GET-3, GET-4; what an executor thread sees,
+ * EXEC-2's), and as conditions the clauses that decide which state that is (what a fork left
+ * the child, FORK-2; a new policy, POL-2.3; a lookup inside a running loop, GET-1.2; the call
+ * that set or cleared it, NEW-3, NEW-4, NEW-5, ARUN-4; the thread that ran it, THR-1.2).
  */
 function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
   const m = walk.m;
@@ -137,48 +141,48 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
   const local = m.local();
   // The state a fork left the child (copied, reset, or made lazily there), until the child changes it.
   const inChild = t.kind === 'fork' && local.forked !== false;
-  const decide = (...clauses: string[]) => {
-    tags.outcome.push(...clauses);
-    tags.warnings.push(clauses[0]);
+  const decide = (clause: string, ...conditions: string[]) => {
+    tags.outcome.push(clause);
+    tags.warnings.push(clause);
+    tags.conditions.push(...conditions);
   };
   // NEW-2: whatever get_event_loop returns, it is not a loop new_event_loop made since.
   if (local.newSince?.length && t.kind !== 'fork')
     walk.exps.push({ ...tag('NEW-2.1'), kind: 'not-same', stmt: walk.current!, others: local.newSince });
   // GET-1.2: lookups while a loop ran in this thread changed nothing: the next lookup without
   // one finds what it would have found (not in a fork child, whose state FORK-2 decides).
-  if (walk.lookedUpRunning.delete(t) && t.kind !== 'fork') tags.outcome.push('GET-1.2');
+  if (walk.lookedUpRunning.delete(t) && t.kind !== 'fork') tags.conditions.push('GET-1.2');
   const forkedFromWorker = t.kind === 'fork' && forkingThread(t).kind !== 'main';
   // FORK-2.5: a child forked from a worker thread sees the worker's state as its main thread's.
-  if (inChild && forkedFromWorker) tags.outcome.push('FORK-2.5');
+  if (inChild && forkedFromWorker) tags.conditions.push('FORK-2.5');
   if (local.loop) {
-    if (inChild) decide('FORK-2.2');
-    else if (local.loopFrom === 'implicit') decide('GET-3.2');
+    const kept = local.loopFrom === 'implicit' ? 'GET-3.2' : local.loop.closed ? 'GET-2.2' : 'GET-2.1';
+    if (inChild) decide(kept, 'FORK-2.2');
     else {
-      decide(local.loop.closed ? 'GET-2.2' : 'GET-2.1');
-      if (local.loopFrom === 'set') tags.outcome.push('NEW-3.2');
-      if (local.setBy === 'bad-type') tags.outcome.push('NEW-5.2');
+      decide(kept);
+      if (local.loopFrom === 'set') tags.conditions.push('NEW-3.2');
+      if (local.setBy === 'bad-type') tags.conditions.push('NEW-5.2');
     }
-    if (t.kind === 'program' && walk.loopOwner.get(local.loop) === t) tags.outcome.push('THR-1.2');
+    if (t.kind === 'program' && walk.loopOwner.get(local.loop) === t) tags.conditions.push('THR-1.2');
     return local.loop;
   }
   // The main thread: by identity (3.9+); by class in 3.8, where a child forked from a worker
   // thread runs in the worker's Thread, its main_thread() but no _MainThread.
   const isMain = t.isMain && !(walk.sw.mainThreadByClass && forkedFromWorker);
   const afresh = walk.policyChanged && local.setBy === 'never' && !inChild ? ['POL-2.3'] : [];
+  // What the fork left the child: fresh state (3.12+), or the forking thread's.
+  const forked = (kept: string): string[] => (inChild ? [walk.sw.forkHook ? 'FORK-2.1' : kept] : []);
   if (!walk.sw.implicitCreation && isMain) {
     // 3.14: no implicit creation (and no "set called" flag): the main thread raises too.
     const cleared = CLEARED_BY[local.setBy];
-    if (inChild) decide('FORK-2.1');
     // NEW-5.3's "set called" flag does not exist in 3.14: its clause applies with implicit creation only.
-    else decide('GET-3.5', ...afresh, ...(cleared && cleared !== 'NEW-5.3' ? [cleared] : []));
+    decide('GET-3.5', ...forked('FORK-2.1'), ...afresh, ...(!inChild && cleared && cleared !== 'NEW-5.3' ? [cleared] : []));
     throw new PyErr('RuntimeError', NO_LOOP(t.name));
   }
   if (!local.setCalled && isMain) {
-    if (inChild) decide(walk.sw.forkHook ? 'FORK-2.1' : 'FORK-2.4');
-    else {
-      tags.outcome.push('GET-3.1', ...afresh);
-      tags.warnings.push(walk.sw.implicitCreationWarns ? 'GET-3.3' : 'GET-3.4');
-    }
+    tags.outcome.push('GET-3.1');
+    tags.warnings.push(walk.sw.implicitCreationWarns ? 'GET-3.3' : 'GET-3.4');
+    tags.conditions.push(...forked('FORK-2.4'), ...afresh);
     if (walk.sw.implicitCreationWarns) walk.warn('DeprecationWarning', 'There is no current event loop');
     const loop = m.newLoop();
     local.loop = loop;
@@ -189,7 +193,7 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
     local.forked = false;
     return loop;
   }
-  if (inChild) decide(walk.sw.forkHook ? 'FORK-2.1' : local.setCalled ? 'FORK-2.3' : 'FORK-2.6');
+  if (inChild) decide(isMain ? 'GET-4.1' : 'GET-4.2', ...forked(local.setCalled ? 'FORK-2.3' : 'FORK-2.6'));
   else if (t.kind === 'executor') decide('EXEC-2.2');
   else {
     // A loop set in another thread is not this thread's: NEW-3's "this thread only".

@@ -26,8 +26,11 @@ import * as threading from './threading.ts';
 
 /** The clauses (spec/rules.ts) that decide a statement's observation: its outcome, its warnings. */
 export interface ClauseTags {
+  /** The clauses that decide what the statement does with the state it sees. */
   outcome: string[];
   warnings: string[];
+  /** The clauses that decide which state it sees (Expectation's `condition`). */
+  conditions: string[];
   match?: 'prefix';
 }
 
@@ -79,7 +82,7 @@ const SUSPENDING: { [O in Op]?: Suspend<O> } = {
 
 type Obj = MLoop | MTask | MPolicy;
 type BodyEnd = { returned: unknown } | undefined;
-const noTags = (): ClauseTags => ({ outcome: [], warnings: [] });
+const noTags = (): ClauseTags => ({ outcome: [], warnings: [], conditions: [] });
 
 export class Walk {
   readonly m: Machine;
@@ -211,9 +214,15 @@ export class Walk {
     const id = s.id!;
     this.timeline.end[id] = ++this.tick;
     this.obs[id] = { outcome, warnings };
-    for (const clause of new Set(tags.outcome))
-      this.exps.push({ ...tag(clause), kind: 'outcome', stmt: id, expected: outcome, ...(tags.match ? { match: tags.match } : {}) });
+    const match = tags.match ? { match: tags.match } : {};
+    for (const clause of new Set(tags.outcome)) this.exps.push({ ...tag(clause), kind: 'outcome', stmt: id, expected: outcome, ...match });
     for (const clause of new Set(tags.warnings)) this.exps.push({ ...tag(clause), kind: 'warnings', stmt: id, expected: warnings });
+    // A condition checks the same observation, for the clause that decided the state it saw.
+    const decided = new Set([...tags.outcome, ...tags.warnings]);
+    for (const clause of new Set(tags.conditions.filter((c) => !decided.has(c)))) {
+      this.exps.push({ ...tag(clause), condition: true, kind: 'outcome', stmt: id, expected: outcome, ...match });
+      if (tags.warnings.length > 0) this.exps.push({ ...tag(clause), condition: true, kind: 'warnings', stmt: id, expected: warnings });
+    }
   }
 
   // ---- bodies ------------------------------------------------------------------------------------

@@ -130,6 +130,29 @@ export interface Program {
   main: Stmt[];
 }
 
+/**
+ * How deep bodies may nest in a program read from a file: generated programs stay under 10,
+ * and every interpreter (the oracle, the reference, the Python driver) recurses once a level.
+ */
+export const MAX_NESTING = 100;
+
+/**
+ * How deep the statements of a body nest: 1 when none has a body of its own, 0 for an empty
+ * body. Counted without recursion, on any JSON value, so that a program too deep to check by
+ * schema or to interpret is measured before either.
+ */
+export function nestingDepth(body: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[body, 1]];
+  while (stack.length > 0) {
+    const [b, depth] = stack.pop()!;
+    if (!Array.isArray(b) || b.length === 0) continue;
+    deepest = Math.max(deepest, depth);
+    for (const s of b) if (typeof s === 'object' && s !== null && 'body' in s) stack.push([s.body, depth + 1]);
+  }
+  return deepest;
+}
+
 /** Statements that only make sense inside a coroutine. */
 export const CORO_ONLY: ReadonlySet<Op> = new Set<Op>(['await', 'sleep', 'run_in_executor']);
 

@@ -112,7 +112,9 @@ export function readExpectations(path: string): Expectations {
     throw new GateError(
       code === 'ENOENT'
         ? `expectations file ${path} does not exist (create one with loopspec run --write-expect <file>)`
-        : `cannot read expectations file ${path}: ${(e as Error).message}`,
+        : code === 'EISDIR'
+          ? `expectations file ${path} is a directory, not a file`
+          : `cannot read expectations file ${path}: ${(e as Error).message}`,
     );
   }
   return parseExpectations(text, path);

@@ -8,6 +8,7 @@ import { READABLE_REPORT_VERSIONS, REPORT_FORMAT, REPORT_VERSION } from '../../c
 import type { Report } from '../../conformance/report.ts';
 import { GateError } from './errors.ts';
 import { reportProblems } from '../../protocol/validate.ts';
+import { MAX_NESTING, nestingDepth } from '../../language/program.ts';
 
 export class ReportError extends GateError {}
 
@@ -42,6 +43,14 @@ export function asReport(value: unknown, path: string): Report {
     throw new ReportError(
       `${path}: report format version ${JSON.stringify(o.version)} is not supported, this loopspec reads versions ${READABLE_REPORT_VERSIONS.join(' and ')}${newer ? ' (upgrade loopspec)' : ''}`,
     );
+  }
+  // The schema's validator recurses once a level of a program: too deep a one is refused first.
+  for (const [i, rule] of (Array.isArray(o.rules) ? o.rules : []).entries()) {
+    const depth = nestingDepth(rule?.counterexample?.program?.main);
+    if (depth > MAX_NESTING)
+      throw new ReportError(
+        `${path} is not a valid loopspec report: /rules/${i}/counterexample/program nests statements ${depth} deep: at most ${MAX_NESTING}`,
+      );
   }
   const problems = reportProblems(o);
   if (problems.length > 0) throw new ReportError(`${path} is not a valid loopspec report: ${problems.slice(0, 3).join('; ')}`);

@@ -94,7 +94,7 @@ describe('saved counterexamples', () => {
     const read = (text: string) => () => readCounterexample(write('x.json', text));
     const valid = JSON.parse(JSON.stringify(implicitCreationWarns));
     it.each([
-      ['a missing file', () => readCounterexample(join(dir, 'missing.json')), /cannot read counterexample .*missing\.json: ENOENT/],
+      ['a missing file', () => readCounterexample(join(dir, 'missing.json')), /counterexample .*missing\.json does not exist/],
       ['not JSON', read('{ nope'), /x\.json is not JSON/],
       [
         'a report',

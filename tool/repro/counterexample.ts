@@ -6,10 +6,11 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Program } from '../../language/program.ts';
-import { ensureNumbered } from '../../language/program.ts';
+import { ensureNumbered, MAX_NESTING, nestingDepth, walk } from '../../language/program.ts';
 import type { Report, ReportMismatch, ReportRule } from '../../conformance/report.ts';
 import { schemaErrors } from '../../protocol/validate.ts';
 import { profileByName, unknownProfile } from '../../spec/profiles.ts';
+import { RULE_IDS, ruleById } from '../../spec/rules.ts';
 import type { Profile } from '../../spec/profiles.ts';
 
 export const COUNTEREXAMPLE_FORMAT = 'loopspec-counterexample';
@@ -112,7 +113,10 @@ export function readCounterexample(file: string): SavedCounterexample {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CounterexampleError(`cannot read counterexample ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new CounterexampleError(`counterexample ${file} is a directory, not a file`);
+    if (code === 'ENOENT') throw new CounterexampleError(`counterexample ${file} does not exist`);
+    throw new CounterexampleError(`cannot read counterexample ${file}: ${code ?? String(e)}`);
   }
   return parseCounterexample(text, file);
 }
@@ -145,6 +149,10 @@ export function parseCounterexample(text: string, source = 'counterexample'): Sa
       `${source}: counterexample format version ${JSON.stringify(o.version)} ${newer ? 'is newer than this loopspec reads' : 'is not supported'} (reads version ${COUNTEREXAMPLE_VERSION})`,
     );
   }
+  // A file must hold something to replay: the runner never saves an empty program.
+  const main = (o.program as { main?: unknown } | undefined)?.main;
+  if (Array.isArray(main) && main.length === 0)
+    throw new CounterexampleError(`${source} is not a valid loopspec counterexample: the program is empty, there is nothing to replay`);
   return toCounterexample(o as unknown as CounterexamplePieces, source);
 }
 
@@ -160,6 +168,7 @@ function counterexampleProblems(p: Record<string, unknown> | CounterexamplePiece
   const problems: string[] = [];
   const str = (k: string) => (typeof o[k] === 'string' && o[k] !== '') || problems.push(`\`${k}\` must be a non-empty string`);
   str('rule');
+  if (typeof o.rule === 'string' && o.rule !== '' && !RULE_IDS.has(o.rule)) problems.push(`\`rule\`: ${unknownRule(o.rule)}`);
   str('profile');
   if (typeof o.profile === 'string' && !profileByName(o.profile)) problems.push(`\`profile\`: ${unknownProfile(o.profile)}`);
   if (!Number.isInteger(o.seed)) problems.push('`seed` must be an integer');
@@ -173,8 +182,27 @@ function counterexampleProblems(p: Record<string, unknown> | CounterexamplePiece
   return problems;
 }
 
-/** The program is checked against the protocol's schema: the same shape drivers accept. */
+function unknownRule(id: string): string {
+  if (ruleById(id)?.retired) return `rule ${id} is retired: this loopspec no longer checks it`;
+  if (RULE_IDS.has(id.toUpperCase())) return `unknown rule '${id}' (rule IDs are upper case: ${id.toUpperCase()})`;
+  return `unknown rule '${id}': see \`loopspec rules\` for the list`;
+}
+
+/**
+ * The program is checked against the protocol's schema: the same shape drivers accept. Its
+ * depth first, without recursion: the schema's validator recurses once a level.
+ */
 function programProblems(program: unknown): string[] {
+  const depth = nestingDepth((program as { main?: unknown } | null)?.main);
+  if (depth > MAX_NESTING) return [`program nests statements ${depth} deep: at most ${MAX_NESTING}`];
   const errs = schemaErrors('program', program).map((e) => `program${e.instancePath} ${e.message}`);
-  return [...new Set(errs)].slice(0, 5);
+  if (errs.length > 0) return [...new Set(errs)].slice(0, 5);
+  // Statement ids key the trace: two statements with one id would share an observation.
+  const seen = new Set<string>();
+  for (const s of walk((program as Program).main)) {
+    if (s.id === undefined) continue;
+    if (seen.has(s.id)) return [`program: statement id ${s.id} is used twice (leave ids out and they are numbered)`];
+    seen.add(s.id);
+  }
+  return [];
 }

@@ -4,12 +4,13 @@
  * driver speaking the protocol (protocol/PROTOCOL.md): `python`, `python:<interpreter>`,
  * `exec:<driver>` with its arguments in `driverArgs`.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Adapter } from './adapter.ts';
+import { withDeadline } from './adapters/guarded.ts';
 import { oracleAdapter } from './adapters/oracle.ts';
-import { DriverStartError, startProcessAdapter } from './adapters/process.ts';
+import { DEFAULT_TIMEOUT_MS, DriverStartError, startProcessAdapter } from './adapters/process.ts';
 import { startPythonAdapter } from './adapters/python.ts';
 import { referenceAdapter } from './adapters/reference.ts';
 import { defaultProfile, requireProfile } from '../spec/profiles.ts';
@@ -45,15 +46,19 @@ export interface DriverOptions {
   policy?: string;
   loopFactory?: string;
   setup?: string;
-  /** Per-program deadline, ms. */
+  /** Per-program deadline, ms (drivers and adapter modules). */
   timeoutMs?: number;
+  /** How long a driver has to answer the handshake, ms. */
+  handshakeMs?: number;
   validate?: boolean;
   /** The arguments of an `exec:` driver. */
   driverArgs?: string[];
 }
 
+type Kind = 'python' | 'exec' | 'module' | 'built-in';
+
 /** Flags that make no sense for the chosen kind of implementation are usage errors, not silently ignored. */
-function checkFlags(kind: 'python' | 'exec' | 'in-process', o: DriverOptions): void {
+function checkFlags(kind: Kind, o: DriverOptions): void {
   const given = (flags: Array<[string, unknown]>) =>
     flags.filter(([, v]) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0)).map(([f]) => f);
   const plugins = given([
@@ -61,25 +66,66 @@ function checkFlags(kind: 'python' | 'exec' | 'in-process', o: DriverOptions): v
     ['--loop-factory', o.loopFactory],
     ['--setup', o.setup],
   ]);
+  const timeout = given([['--timeout', o.timeoutMs]]);
   const driver = given([
-    ['--timeout', o.timeoutMs],
+    ['--handshake-timeout', o.handshakeMs],
     ['--validate-protocol', o.validate],
   ]);
   const args = given([['--driver-arg', o.driverArgs]]);
-  const wrong = kind === 'python' ? args : kind === 'exec' ? plugins : [...plugins, ...driver, ...args];
+  const wrong = {
+    python: args,
+    exec: plugins,
+    module: [...plugins, ...driver, ...args],
+    'built-in': [...plugins, ...timeout, ...driver, ...args],
+  }[kind];
   if (wrong.length > 0) {
     const fits = (f: string) =>
       ['--policy', '--loop-factory', '--setup'].includes(f)
         ? '--impl python'
         : f === '--driver-arg'
           ? '--impl exec:<driver>'
-          : 'an out-of-process implementation (python, exec:)';
+          : f === '--timeout'
+            ? 'an out-of-process implementation (python, exec:) or an adapter module'
+            : 'an out-of-process implementation (python, exec:)';
     throw new UsageError(wrong.map((f) => `${f} works with ${fits(f)} only`).join('; '));
   }
 }
 
+function statOf(file: string) {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The driver's command is a file that can be run: a path, or a name found on PATH. */
+function checkDriver(driver: string): void {
+  if (!driver.includes('/')) {
+    const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+    if (!dirs.some((d) => isExecutable(join(d, driver)) && statOf(join(d, driver))?.isFile()))
+      throw new UsageError(`driver not found: ${driver} is not a command on PATH`);
+    return;
+  }
+  const file = resolve(driver);
+  const stat = statOf(file);
+  if (!stat) throw new UsageError(`driver not found: ${file}`);
+  if (stat.isDirectory()) throw new UsageError(`driver ${file} is a folder: name the driver's executable`);
+  if (!isExecutable(file))
+    throw new UsageError(`driver ${file} is not executable (chmod +x it, or run it through its interpreter: exec:node --driver-arg ...)`);
+}
+
 async function startDriver(impl: string, o: DriverOptions): Promise<Adapter> {
-  const common = { timeoutMs: o.timeoutMs, validate: o.validate };
+  const common = { timeoutMs: o.timeoutMs, handshakeMs: o.handshakeMs, validate: o.validate };
   try {
     if (impl === 'python' || impl.startsWith('python:')) {
       checkFlags('python', o);
@@ -90,7 +136,7 @@ async function startDriver(impl: string, o: DriverOptions): Promise<Adapter> {
     checkFlags('exec', o);
     const driver = impl.slice('exec:'.length);
     if (driver === '') throw new UsageError('--impl exec:<driver> wants the driver to run');
-    if (driver.includes('/') && !existsSync(driver)) throw new UsageError(`driver not found: ${resolve(driver)}`);
+    checkDriver(driver);
     return await startProcessAdapter({ ...common, argv: [driver, ...(o.driverArgs ?? [])] });
   } catch (e) {
     if (e instanceof DriverStartError) throw new UsageError(e.message);
@@ -98,23 +144,33 @@ async function startDriver(impl: string, o: DriverOptions): Promise<Adapter> {
   }
 }
 
+/** The file of an adapter module, or a UsageError when there is none. */
+export function adapterModuleFile(impl: string): string {
+  const file = resolve(impl);
+  const stat = statOf(file);
+  if (!stat) throw new UsageError(`adapter module not found: ${file}`);
+  if (stat.isDirectory()) throw new UsageError(`adapter module ${file} is a folder: name the module file`);
+  if (!/\.[cm]?[jt]sx?$/.test(file))
+    throw new UsageError(`adapter module ${file} is not a JavaScript or TypeScript module (.ts, .mts, .js, .mjs)`);
+  return file;
+}
+
 export async function loadAdapter(impl: string, o: DriverOptions = {}, profile?: string): Promise<Adapter> {
   if (impl === 'python' || impl.startsWith('python:') || impl.startsWith('exec:')) return startDriver(impl, o);
-  checkFlags('in-process', o);
-  const builtIn = BUILT_IN[impl];
+  const builtIn = Object.hasOwn(BUILT_IN, impl) ? BUILT_IN[impl] : undefined;
+  checkFlags(builtIn ? 'built-in' : 'module', o);
   if (builtIn) return builtIn(profile);
   const looksLikePath = /[\\/.]/.test(impl);
   if (!looksLikePath)
     throw new UsageError(
       `unknown implementation '${impl}': use one of ${Object.keys(BUILT_IN).join(', ')}, python, python:<interpreter>, exec:<driver>, or a path to an adapter module`,
     );
-  const file = resolve(impl);
-  if (!existsSync(file)) throw new UsageError(`adapter module not found: ${file}`);
+  const file = adapterModuleFile(impl);
   let mod: Record<string, unknown>;
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (e) {
-    throw new UsageError(`adapter module ${file} failed to load: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UsageError(`adapter module ${file} failed to load: ${firstLine(e)}`);
   }
   const exported = mod.default ?? mod.adapter ?? mod.createAdapter;
   if (exported === undefined)
@@ -125,9 +181,15 @@ export async function loadAdapter(impl: string, o: DriverOptions = {}, profile?:
   try {
     if (typeof exported === 'function') adapter = await (exported as () => unknown)();
   } catch (e) {
-    throw new UsageError(`adapter factory in ${file} threw: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UsageError(`adapter factory in ${file} threw: ${firstLine(e)}`);
   }
   const problems = adapterProblems(adapter);
   if (problems.length > 0) throw new UsageError(`adapter exported by ${file} is malformed:\n  - ${problems.join('\n  - ')}`);
-  return adapter as Adapter;
+  // A module's run may never settle or may throw: each run gets a deadline and faults become traces.
+  return withDeadline(adapter as Adapter, o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+}
+
+/** An error's message, first line only: a syntax error's comes with the offending source. */
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }

@@ -7,10 +7,14 @@ import { runFails } from '../../conformance/verdicts.ts';
 import { diffReports, formatDiff, GateError, mergeReports, readReport } from '../gate/index.ts';
 import { toHtml } from '../report/html.ts';
 import { CounterexampleError, formatReplay, profileOf, readCounterexample, replay, reproPython, reproTypeScript } from '../repro/index.ts';
+import type { SavedCounterexample } from '../repro/index.ts';
+import { predictCounterexample } from '../repro/expected.ts';
 import { requireProfile, UnknownProfileError } from '../../spec/profiles.ts';
+import type { Profile } from '../../spec/profiles.ts';
 import type { Adapter } from '../../conformance/adapter.ts';
-import { UsageError } from '../../conformance/load-adapter.ts';
+import { adapterModuleFile, UsageError } from '../../conformance/load-adapter.ts';
 import { write } from './outputs.ts';
+import { checkOutputFile } from './files.ts';
 
 type Out = (s: string) => void;
 
@@ -42,6 +46,7 @@ export function diffCommand(oldFile: string, newFile: string, out: Out): number 
 
 /** `loopspec merge -o whole.json shard1.json ...`: joins shard reports into one. */
 export function mergeCommand(files: string[], output: string, out: Out): number {
+  checkOutputFile('-o', output);
   const merged = asUsage(() =>
     mergeReports(
       files.map((f) => readReport(f)),
@@ -55,6 +60,7 @@ export function mergeCommand(files: string[], output: string, out: Out): number 
 
 /** `loopspec report --html out.html a.json b.json`: the matrix of several implementations. */
 export function reportCommand(files: string[], html: string, impls: string[] | undefined, out: Out): number {
+  checkOutputFile('--html', html);
   const reports = asUsage(() => files.map((f) => readReport(f)));
   if (impls && impls.length !== reports.length)
     throw new UsageError(`--impl-name was given ${impls.length} times for ${reports.length} reports`);
@@ -63,10 +69,22 @@ export function reportCommand(files: string[], html: string, impls: string[] | u
   return 0;
 }
 
+/**
+ * What `loopspec replay` checks before it starts the implementation: the file, the profile,
+ * and that the oracle can predict the program under it (a program that hangs cannot be a test).
+ */
+export function prepareReplay(file: string, profileName: string | undefined): { c: SavedCounterexample; profile: Profile } {
+  return asUsage(() => {
+    const c = readCounterexample(file);
+    // Judged by the counterexample's own semantics unless told otherwise.
+    const profile = profileName === undefined ? profileOf(c) : requireProfile(profileName);
+    predictCounterexample(c, profile);
+    return { c, profile };
+  });
+}
+
 /** `loopspec replay file.json --impl ...`: the saved program, expected against actual. */
-export async function replayCommand(file: string, adapter: Adapter, profileName: string | undefined, out: Out): Promise<number> {
-  const c = asUsage(() => readCounterexample(file));
-  const profile = profileName ? asUsage(() => requireProfile(profileName)) : profileOf(c);
+export async function replayCommand(c: SavedCounterexample, adapter: Adapter, profile: Profile, out: Out): Promise<number> {
   const result = await replay(c, adapter, profile);
   out(formatReplay(result));
   return result.status === 'conforms' ? 0 : 1;
@@ -74,12 +92,20 @@ export async function replayCommand(file: string, adapter: Adapter, profileName:
 
 /** `loopspec repro file.json --as python|typescript [--adapter path]`: a standalone reproducer. */
 export function reproCommand(file: string, as: string, adapterPath: string | undefined, out: Out): number {
+  if (as !== 'python' && as !== 'typescript') throw new UsageError(`--as must be python or typescript, got '${as}'`);
+  if (as === 'python' && adapterPath !== undefined)
+    throw new UsageError('--adapter goes with --as typescript: the Python reproducer runs on its own');
+  if (as === 'typescript' && adapterPath === undefined)
+    throw new UsageError('--as typescript needs --adapter <path to the adapter module>');
+  const adapter = adapterPath === undefined ? undefined : adapterModuleFile(adapterPath);
   const c = asUsage(() => readCounterexample(file));
-  if (as === 'python') out(reproPython(c, profileOf(c)));
-  else if (as === 'typescript') {
-    if (!adapterPath) throw new UsageError('--as typescript needs --adapter <path to the adapter module>');
-    out(reproTypeScript(c, adapterPath));
-  } else throw new UsageError(`--as must be python or typescript, got '${as}'`);
+  // Both reproducers need the oracle's prediction: a program it cannot predict is refused here.
+  const text = asUsage(() => {
+    if (adapter === undefined) return reproPython(c, profileOf(c));
+    predictCounterexample(c);
+    return reproTypeScript(c, adapter);
+  });
+  out(text);
   return 0;
 }
 

@@ -3,12 +3,12 @@
  * Markdown, HTML), the expectations gate, and one counterexample file per failure. All of it
  * is made from the JSON report, so an interrupted run writes the same files for what finished.
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Report } from '../../conformance/report.ts';
 import { checkExpectations, formatExpectationsCheck, writeExpectations } from '../gate/index.ts';
 import type { Expectations, ExpectationsCheck } from '../gate/index.ts';
-import { UsageError } from '../../conformance/load-adapter.ts';
+import { checkDistinct, checkOutputFile, checkOutputFolder, makeFolders } from './files.ts';
 import { toHtml } from '../report/html.ts';
 import { toJUnit } from '../report/junit.ts';
 import { toMarkdown } from '../report/markdown.ts';
@@ -27,32 +27,40 @@ export interface OutputOptions {
 }
 
 export function write(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
+  makeFolders(dirname(file));
   writeFileSync(file, text);
 }
 
-/** Writes every requested file; returns the lines to tell the user what was written. */
-export function writeOutputs(report: Report, o: OutputOptions): string[] {
+/**
+ * Writes every requested file; returns the lines to tell the user what was written, and what
+ * could not be written (checked before the run, so only what changed since: one line each).
+ */
+export function writeOutputs(report: Report, o: OutputOptions): { told: string[]; failed: string[] } {
   const told: string[] = [];
-  const put = (file: string | undefined, what: string, text: () => string) => {
-    if (!file) return;
-    write(file, text());
-    told.push(`wrote ${what}: ${file}`);
+  const failed: string[] = [];
+  const put = (file: string | undefined, what: string, text: () => string, done = `wrote ${what}`) => {
+    if (file === undefined) return;
+    const content = text();
+    try {
+      write(file, content);
+      told.push(`${done}: ${file}`);
+    } catch (e) {
+      failed.push(`cannot write the ${what} to ${file}: ${(e as Error).message}`);
+    }
   };
   put(o.json, 'JSON report', () => `${JSON.stringify(report, null, 2)}\n`);
   put(o.junit, 'JUnit XML', () => toJUnit(report, o.impl));
   put(o.markdown, 'Markdown summary', () => toMarkdown(report, o.impl));
   put(o.html, 'HTML report', () => toHtml([report], { impls: [o.impl] }));
-  put(o.writeExpect, 'expectations file (edit the reasons)', () => writeExpectations(report));
+  put(o.writeExpect, 'expectations file', () => writeExpectations(report), 'wrote expectations file (edit the reasons)');
   if (o.saveFailures) {
     for (const rule of report.rules.filter((r) => r.counterexample)) {
       const c = counterexampleFromReport(report, rule.id);
       const file = join(o.saveFailures, counterexampleFileName(c));
-      write(file, serializeCounterexample(c));
-      told.push(`saved counterexample: ${file}`);
+      put(file, `counterexample of ${rule.id}`, () => serializeCounterexample(c), 'saved counterexample');
     }
   }
-  return told;
+  return { told, failed };
 }
 
 /** The expectations gate: compare with the file as it was read before the run. */
@@ -61,18 +69,16 @@ export function gate(report: Report, expectations: Expectations): { check: Expec
   return { check, text: formatExpectationsCheck(check) };
 }
 
-/** Before a run: every output's folder exists or can be made, so no run is lost to a typo. */
+/** Before a run: every output can be written, so no run is lost to a typo. Nothing is made yet. */
 export function prepareOutputs(o: OutputOptions): void {
-  const files = [o.json, o.junit, o.markdown, o.html, o.writeExpect].filter((f): f is string => Boolean(f));
-  const dirs = [...files.map((f) => dirname(f)), ...(o.saveFailures ? [o.saveFailures] : [])];
-  for (const dir of dirs) {
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (e) {
-      throw new UsageError(`cannot write to ${dir}: ${(e as Error).message}`);
-    }
-  }
-  // A file output that names a folder would fail only after the whole run.
-  for (const file of files)
-    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${file} is a folder: name a file to write`);
+  const files: Array<[string, string | undefined]> = [
+    ['--json', o.json],
+    ['--junit', o.junit],
+    ['--markdown', o.markdown],
+    ['--html', o.html],
+    ['--write-expect', o.writeExpect],
+  ];
+  for (const [flag, file] of files) if (file !== undefined) checkOutputFile(flag, file);
+  checkDistinct(files);
+  if (o.saveFailures !== undefined) checkOutputFolder('--save-failures', o.saveFailures);
 }

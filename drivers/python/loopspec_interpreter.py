@@ -294,6 +294,7 @@ class _Run(Recorder):
             try:
                 os.close(rfd)
                 with self.lock:
+                    self.progress = None  # the parent's to report: ours goes back to it below
                     self.obs = {}
                     self.order = {}
                     self.children = set()
@@ -331,21 +332,30 @@ class _Run(Recorder):
             raise RuntimeError('loopspec: fork child %d reported nothing' % pid)
         child = json.loads(raw.decode())
         with self.lock:
+            progress = self.progress
             for k, v in child['obs'].items():
                 self.obs[k] = v
+                if progress is not None:
+                    progress('r', k, v)
             for k, ids in child['order'].items():
                 self.order.setdefault(k, []).extend(ids)
+                if progress is not None:
+                    for sid in ids:
+                        progress('a', sid, k)
         return None
 
 
-def run_program(program, timeout=None, policy_cls=None):
+def run_program(program, timeout=None, policy_cls=None, progress=None):
     """Interprets `program` (a dict per language/program.ts) in this process and returns
     its trace (a dict per language/trace.ts). Meant to be called once per fresh process.
     With `policy_cls`, an instance of it is installed as the event loop policy first, and
-    `set_policy new` instantiates it instead of asyncio.DefaultEventLoopPolicy."""
+    `set_policy new` instantiates it instead of asyncio.DefaultEventLoopPolicy. With
+    `progress`, the recorder reports each step as it happens (Recorder.progress; a fork
+    child reports nothing: its trace is merged, and reported, by its parent)."""
     if not _has_ids(program.get('main', [])):
         program = number_program(program)
     run = _Run(program, policy_cls)
+    run.progress = progress
     activate(run)
     if policy_cls is not None:
         asyncio.set_event_loop_policy(policy_cls())

@@ -28,6 +28,11 @@ What it records (where language/program.ts leaves a choice):
   `join_thread` of a name never started yields `LoopspecUnbound` (message: the name).
 - the whole run has a deadline (env LOOPSPEC_TIMEOUT, seconds, default 20); past it the
   trace ends with {"kind": "hang"} and the observations made so far.
+- progress (off unless `progress` is set, as in the driver's fork isolation): the hook is
+  called, under the lock and in the order the trace records them, with ('s', sid, context)
+  when a statement starts, ('o', sid, outcome) when it gets its outcome and ('w', sid,
+  warning) for each warning; the interpreter adds ('a', sid, context) and ('r', sid,
+  observation) when it merges a fork child's trace. Replaying them gives the trace so far.
 """
 import asyncio
 import contextvars
@@ -71,6 +76,8 @@ class Recorder(object):
     # True where program variables are Python globals (a straight-line reproducer): reading
     # one before it is bound is then a NameError, which is the driver's LoopspecUnbound.
     unbound_names = False
+    # progress(kind, sid, data), or None: see the module's docstring
+    progress = None
 
     def __init__(self):
         self.lock = threading.RLock()
@@ -145,13 +152,18 @@ class Recorder(object):
             if o is None:
                 o = self.obs[sid] = {'outcome': None, 'warnings': []}
             o['outcome'] = outcome
+            if self.progress is not None:
+                self.progress('o', sid, outcome)
 
     def warn(self, sid, category, message):
         with self.lock:
             o = self.obs.get(sid)
             if o is None:
                 o = self.obs[sid] = {'outcome': None, 'warnings': []}
-            o['warnings'].append({'category': category, 'message': message})
+            w = {'category': category, 'message': message}
+            o['warnings'].append(w)
+            if self.progress is not None:
+                self.progress('w', sid, w)
 
     # ---- threads ------------------------------------------------------------------------
     def start_thread(self, name, fn):
@@ -249,8 +261,11 @@ class _Statement(object):
     def __enter__(self):
         rec = self.rec
         with rec.lock:
-            rec.order.setdefault(rec.context(), []).append(self.sid)
+            ctx = rec.context()
+            rec.order.setdefault(ctx, []).append(self.sid)
             rec.obs[self.sid] = {'outcome': None, 'warnings': []}
+            if rec.progress is not None:
+                rec.progress('s', self.sid, ctx)
         self.token = rec.cur.set(self.sid)
         return self
 

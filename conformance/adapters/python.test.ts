@@ -2,13 +2,15 @@
 // programs, plug-ins, faults inside the driver, and every interpreter from 3.8 to 3.13 that
 // this machine has. Without the interpreter, each test says it was skipped, and why.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Program } from '../../language/program.ts';
-import { runSuite } from '../runner.ts';
+import { ensureNumbered, type Program } from '../../language/program.ts';
+import { PROPERTIES } from '../properties/index.ts';
+import { programsOf, runSuite } from '../runner.ts';
 import type { Trace } from '../../language/trace.ts';
 import { DriverStartError, type ProcessAdapter } from './process.ts';
 import { findPython, startPythonAdapter, type PythonDriverOptions } from './python.ts';
@@ -56,6 +58,18 @@ const leavesALoopSet: Program = {
 };
 const getsTheLoop: Program = { version: 1, main: [{ op: 'get_event_loop' }] };
 const warns = (t: Trace) => t.obs.s1?.warnings.map((w) => w.category);
+// with the plug-ins' exit_on_stop / stuck_on_stop, s4 takes the program's process down / gets it stuck
+const diesAtS4: Program = {
+  version: 1,
+  main: [
+    { op: 'new_event_loop', as: 'L1' },
+    { op: 'mark', tag: 'a' },
+    { op: 'is_closed', loop: 'L1' },
+    { op: 'stop', loop: 'L1' },
+    { op: 'mark', tag: 'b' },
+  ],
+};
+const VERSIONS = ['3.8.18', '3.9.18', '3.10.13', '3.11.7', '3.12.1', '3.13.0'];
 
 describe('python driver (persistent, CPython 3.12)', () => {
   it('passes a slice of the suite', async (ctx) => {
@@ -169,11 +183,122 @@ describe('python driver (persistent, CPython 3.12)', () => {
       expect('detail' in t.end && t.end.detail).toMatch(/killed by signal 11 \(SIGSEGV\) before it replied/);
       expect((await a.run({ version: 1, main: [{ op: 'mark', tag: 'b' }] })).obs.s1?.outcome).toEqual({ value: 'b' });
     });
+
+    it.for([
+      ['exit_on_stop', 'crash', /^the driver reported: the program's process exited with status 3 before it replied\nexit_status: 3\n/],
+      ['stuck_on_stop', 'timeout', /^the driver reported: the program did not finish within 3600 ms; its process was killed$/],
+    ] as const)(
+      'a program whose process %s: the fault keeps the observations so far, the statement in flight started',
+      async ([setup, kind, detail], ctx) => {
+        if (!PY) ctx.skip(NO_PY);
+        const a = await start({ env: env(join(dir, 'z.log')), setup: `loopspec_demo_plugins:${setup}`, timeoutMs: 4000 });
+        const t = await a.run(diesAtS4);
+        expect(t.end.kind).toBe(kind);
+        expect('detail' in t.end && t.end.detail).toMatch(detail);
+        expect(t.order).toEqual({ main: ['s1', 's2', 's3', 's4'] });
+        expect(Object.keys(t.obs).sort()).toEqual(['s1', 's2', 's3']);
+        expect(t.obs.s2?.outcome).toEqual({ value: 'a' });
+        expect(t.obs.s3?.outcome).toEqual({ value: false });
+        expect(t.obs.s1?.outcome).toMatchObject({ value: { obj: 'loop' } });
+      },
+    );
+  });
+
+  it('kill() takes down the driver and every process it forked, at once', async (ctx) => {
+    if (!PY) ctx.skip(NO_PY);
+    if (!existsSync('/proc/self/environ')) ctx.skip('needs /proc to find the processes');
+    const marker = `loopspec-kill-test-${process.pid}-${Date.now()}`;
+    const mine = () =>
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((d) => {
+          try {
+            return readFileSync(`/proc/${d}/environ`, 'latin1').includes(`LOOPSPEC_KILL_TEST=${marker}`);
+          } catch {
+            return false;
+          }
+        });
+    const a = await start({ env: { ...process.env, LOOPSPEC_KILL_TEST: marker }, timeoutMs: 30_000 });
+    const stuck = a.run({
+      version: 1,
+      main: [
+        { op: 'new_event_loop', as: 'L1' },
+        { op: 'run_forever', loop: 'L1' },
+      ],
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mine().length).toBeGreaterThanOrEqual(3); // the driver, the program's process, a child ahead
+    a.kill();
+    expect((await stuck).end).toEqual({ kind: 'crash', detail: 'the driver was killed by the harness' });
+    expect(mine()).toEqual([]);
+    await a.close();
+  });
+});
+
+describe('python driver: progress of a program, streamed by its process', () => {
+  // Every sampled program runs in a forked process that reports its steps to a file as it goes;
+  // replaying them must give the trace's obs and order exactly (forks, threads, executors,
+  // warnings, hangs), and a step longer than PIPE_BUF goes in pieces.
+  const script = `
+import json, os, sys, tempfile
+sys.dont_write_bytecode = True
+sys.path.insert(0, ${JSON.stringify(join(root, 'drivers/python'))})
+import loopspec_interpreter, loopspec_isolation
+bad, pieces = [], 0
+for i, program in enumerate(json.load(sys.stdin)):
+    fd, path = tempfile.mkstemp()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        trace = loopspec_interpreter.run_program(program, timeout=3, progress=loopspec_isolation.progress_writer(fd))
+        os.write(w, json.dumps(trace).encode())
+        os._exit(0)
+    os.close(w)
+    os.close(fd)
+    chunks = []
+    while True:
+        b = os.read(r, 1 << 16)
+        if not b:
+            break
+        chunks.append(b)
+    os.close(r)
+    os.waitpid(pid, 0)
+    trace = json.loads(b''.join(chunks))
+    with open(path, 'rb') as f:
+        steps = f.read()
+    os.unlink(path)
+    pieces += steps.count(b'\\n+')
+    replayed = loopspec_isolation.partial_trace(steps, 'crash', 'x')
+    if replayed['obs'] != trace['obs'] or replayed['order'] != trace['order']:
+        bad.append({'program': i, 'trace': trace, 'replayed': replayed})
+print(json.dumps({'bad': bad[:3], 'failed': len(bad), 'pieces': pieces}))
+`;
+  const sample = PROPERTIES.flatMap((prop, i) => fc.sample(programsOf(prop), { numRuns: 4, seed: 11 + i }));
+  const long: Program = {
+    version: 1,
+    main: [
+      { op: 'mark', tag: 'x'.repeat(10_000) },
+      { op: 'fork', body: [{ op: 'mark', tag: 'y'.repeat(5_000) }] },
+      { op: 'mark', tag: 'z' },
+    ],
+  };
+  const programs = [...sample, long].map(ensureNumbered);
+
+  it.for(VERSIONS)('CPython %s', { timeout: 120_000 }, (v, ctx) => {
+    const py = join(pyenv, `versions/${v}/bin/python3`);
+    if (!existsSync(py)) ctx.skip(`CPython ${v} is not installed (looked for ${py})`);
+    const r = spawnSync(py, ['-c', script], { input: JSON.stringify(programs), encoding: 'utf8', maxBuffer: 1 << 26 });
+    expect(r.status, r.stderr).toBe(0); // programs may log to stderr (asyncio's callback errors)
+    const out = JSON.parse(r.stdout);
+    expect(out.bad).toEqual([]);
+    expect(out.failed).toBe(0);
+    expect(out.pieces).toBeGreaterThanOrEqual(3); // the 10,000-character mark, and the fork's merged one
   });
 });
 
 describe('python driver on every CPython from 3.8 to 3.13 here', () => {
-  it.for(['3.8.18', '3.9.18', '3.10.13', '3.11.7', '3.12.1', '3.13.0'])('CPython %s: handshake and a program', async (v, ctx) => {
+  it.for(VERSIONS)('CPython %s: handshake and a program', async (v, ctx) => {
     const py = join(pyenv, `versions/${v}/bin/python3`);
     if (!existsSync(py)) ctx.skip(`CPython ${v} is not installed (looked for ${py})`);
     const a = await startPythonAdapter({ python: py });
@@ -185,6 +310,29 @@ describe('python driver on every CPython from 3.8 to 3.13 here', () => {
     });
     expect(t.end).toEqual({ kind: 'ok' });
     expect(t.obs.s4?.outcome).toEqual({ value: null }); // a forked child has no running loop
+  });
+
+  it.for(VERSIONS)("CPython %s: a program whose process dies: the trace so far, its forks' included", async (v, ctx) => {
+    const py = join(pyenv, `versions/${v}/bin/python3`);
+    if (!existsSync(py)) ctx.skip(`CPython ${v} is not installed (looked for ${py})`);
+    const a = await startPythonAdapter({
+      python: py,
+      env: { ...process.env, PYTHONPATH: plugins },
+      setup: 'loopspec_demo_plugins:exit_on_stop',
+    });
+    open.push(a);
+    const t = await a.run({
+      version: 1,
+      main: [
+        { op: 'new_event_loop', as: 'L1' },
+        { op: 'fork', body: [{ op: 'mark', tag: 'child' }] },
+        { op: 'stop', loop: 'L1' },
+      ],
+    });
+    expect(t.end.kind).toBe('crash');
+    expect(t.order).toEqual({ main: ['s1', 's2', 's4'], 'fork:s2': ['s3'] });
+    expect(Object.keys(t.obs).sort()).toEqual(['s1', 's2', 's3']);
+    expect(t.obs.s3?.outcome).toEqual({ value: 'child' });
   });
 });
 

@@ -44,7 +44,9 @@ describe('an in-process adapter module', () => {
       '--rule',
       'GET-1',
       '--runs',
-      '2',
+      '3',
+      '--seed',
+      '1',
       '--timeout',
       '300',
       '--json',
@@ -64,7 +66,9 @@ describe('an in-process adapter module', () => {
       '--rule',
       'GET-1',
       '--runs',
-      '2',
+      '3',
+      '--seed',
+      '1',
       '--json',
       f('throws.json'),
     ]);
@@ -81,7 +85,19 @@ describe('an in-process adapter module', () => {
     'whose close() %s: one line on stderr, the reports written, the exit code the run verdict',
     async (how, env, message) => {
       const r = await loopspec(
-        ['run', '--impl', 'fixtures/adapters/close-fails.ts', '--rule', 'GET-1', '--runs', '5', '--json', f(`close-${how}.json`)],
+        [
+          'run',
+          '--impl',
+          'fixtures/adapters/close-fails.ts',
+          '--rule',
+          'GET-1',
+          '--runs',
+          '20',
+          '--seed',
+          '1',
+          '--json',
+          f(`close-${how}.json`),
+        ],
         env,
       );
       expect(r.code).toBe(0); // the oracle passes GET-1

@@ -18,7 +18,6 @@ import { LOOPSPEC_VERSION } from '../version.ts';
 import { FAULTS, type Trace } from '../../language/trace.ts';
 import { Connection, cut, type Fault, isFault, isSuspect, printable, type Reply } from './connection.ts';
 
-
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_HANDSHAKE_MS = 15_000;
 const MAX_LINE = 64 * 1024 * 1024;

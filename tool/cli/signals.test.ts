@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { findPython } from '../../conformance/adapters/python.ts';
 import { reportProblems } from '../../protocol/validate.ts';
 import { alive, childGroupLeaders, eventually, liveMembers } from '../../fixtures/helpers/processes.ts';
@@ -19,6 +19,16 @@ const dir = mkdtempSync(join(tmpdir(), 'loopspec-signals-'));
 const f = (name: string) => join(dir, name);
 const onLinux = process.platform === 'linux';
 
+/** Runs a test left going when it failed: killed with their drivers' groups, so nothing outlives the test. */
+const started: Array<{ pid: number; exited: () => boolean }> = [];
+afterEach(() => {
+  for (const s of started.splice(0)) {
+    if (s.exited()) continue;
+    for (const g of childGroupLeaders(s.pid)) process.kill(-g, 'SIGKILL');
+    process.kill(s.pid, 'SIGKILL');
+  }
+});
+
 function start(args: string[]) {
   const child = spawn(process.execPath, ['bin/loopspec.mjs', ...args], { cwd: root, env: { ...process.env, CI: 'true' } });
   let err = '';
@@ -27,6 +37,7 @@ function start(args: string[]) {
   });
   child.stdout.resume();
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  started.push({ pid: child.pid!, exited: () => child.exitCode !== null || child.signalCode !== null });
   return { child, err: () => err, exited };
 }
 
@@ -47,6 +58,8 @@ function startSleeper(name: string) {
     `--driver-arg=${pids}`,
     '--rule',
     'LIFE-1,NEW-1',
+    '--seed',
+    '1',
     '--timeout',
     '600000',
     '--deadline-floor',

@@ -14,7 +14,7 @@ import { loadAdapter, UsageError } from '../../conformance/load-adapter.ts';
 import { diffCommand, mergeCommand, prepareReplay, replayCommand, reportCommand, reproCommand } from './commands.ts';
 import { collect, defaultIo, EXIT, int32, MAX_JOBS, positiveInt, replayPath, rerunCount, type Io } from './options.ts';
 import { driverOptions, runCommand, type RunOptions } from './run.ts';
-import { closeAll } from './signals.ts';
+import { closeAll, stopAtOnce } from './signals.ts';
 
 export { EXIT, selectRules } from './options.ts';
 export type { Io } from './options.ts';
@@ -137,10 +137,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       // reference follow the profile it is judged by.
       const { c, profile } = prepareReplay(file, o.profile);
       const adapter = await loadAdapter(o.impl, driverOptions(o), profile.name);
+      const release = stopAtOnce(io, [adapter]);
       try {
         code = await replayCommand(c, adapter, profile, io.out);
       } finally {
         await closeAll([adapter], io);
+        release();
       }
     });
 

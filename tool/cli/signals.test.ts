@@ -118,6 +118,45 @@ describe.skipIf(!onLinux)('signals during loopspec run (process groups read from
     expectPartialReport('int', ['LIFE-1']);
   }, 120_000);
 
+  it('SIGTERM during a replay kills the driver group at once and exits 143', async () => {
+    const pids = f('replay.pids');
+    writeFileSync(pids, '');
+    const cx = f('sets-policy.json');
+    writeFileSync(
+      cx,
+      JSON.stringify({
+        format: 'loopspec-counterexample',
+        version: 1,
+        rule: 'POL-2',
+        profile: 'cpython-3.12',
+        program: { version: 1, main: [{ op: 'set_policy', arg: 'new' }, { op: 'get_policy' }] },
+        seed: 1,
+        path: '',
+        implementation: { name: 'x', version: '1' },
+      }),
+    );
+    const run = start([
+      'replay',
+      cx,
+      '--impl',
+      `exec:${process.execPath}`,
+      '--driver-arg=--import',
+      '--driver-arg=tsx',
+      '--driver-arg=fixtures/drivers/sleeper.ts',
+      `--driver-arg=${pids}`,
+      '--timeout',
+      '600000',
+    ]);
+    const listed = (what: string) =>
+      [...readFileSync(pids, 'utf8').matchAll(new RegExp(`^${what} (\\d+)$`, 'gm'))].map((m) => Number(m[1]));
+    expect(await eventually(() => listed('sleeping').length > 0, 60_000)).toBe(true);
+    const [group] = listed('driver');
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(143);
+    expect(await eventually(() => liveMembers(group).length === 0)).toBe(true);
+    for (const s of listed('sleeping')) expect(alive(s)).toBe(false);
+  }, 120_000);
+
   const python = findPython('python3');
   it.skipIf(!python)(
     `SIGTERM against the Python driver leaves none of its processes (${python ?? 'skipped: no python3 on PATH'})`,

@@ -62,6 +62,26 @@ export function interruptible(
   };
 }
 
+/**
+ * For commands that run one program (replay): any Ctrl-C or SIGTERM stops at once, drivers
+ * killed, exit 130 or 143. Returns the function that removes the handlers.
+ */
+export function stopAtOnce(io: Io, adapters: readonly Adapter[], exit: (code: number) => void = process.exit): () => void {
+  const stop = (code: number, why: string) => {
+    io.err(`loopspec: ${why}: stopping the implementation`);
+    killAll(adapters);
+    exit(code);
+  };
+  const onSigint = () => stop(EXIT.interrupted, 'interrupted');
+  const onSigterm = () => stop(EXIT.terminated, 'terminated (SIGTERM)');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  return () => {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  };
+}
+
 /** How long an adapter's close() may take before loopspec gives up on it (ms). */
 const CLOSE_MS = 15_000;
 

@@ -48,6 +48,8 @@ export type ProgramCheck =
       mismatches: Mismatch[];
       /** Other rules' expectations the program broke after the rule's own: consequences, not counted against them. */
       consequences: Mismatch[];
+      /** The first divergence, whoever it blames. */
+      first: Mismatch[];
       predicted: Trace;
       actual: Trace;
     }
@@ -129,5 +131,5 @@ export type Failure = Extract<ProgramCheck, { status: 'fail' | 'fault' }>;
 export function asFailureOf(rule: string, c: Extract<ProgramCheck, { status: 'consequence' | 'tie' }>): Extract<Failure, { status: 'fail' }> {
   const mismatches = c.broken.filter((m) => m.expectation.rule === rule);
   const consequences = c.broken.filter((m) => m.expectation.rule !== rule);
-  return { status: 'fail', expectations: c.expectations, mismatches, consequences, predicted: c.predicted, actual: c.actual };
+  return { status: 'fail', expectations: c.expectations, mismatches, consequences, first: c.first, predicted: c.predicted, actual: c.actual };
 }

@@ -99,6 +99,8 @@ interface Judging {
   profile: Profile;
   verify: number;
   deadlines: DeadlineOptions;
+  /** Each rule's clauses (and how: outcome, warnings) seen broken first, plainly, in any program of the run. */
+  plain?: Map<string, Set<string>>;
 }
 
 export { checkProgram, programsOf } from './check.ts';
@@ -166,7 +168,7 @@ export async function runRule(
  */
 async function judgeRule(
   prop: RuleProperty,
-  { adapter, profile, verify, deadlines }: Judging,
+  { adapter, profile, verify, deadlines, plain }: Judging,
   runs: number,
   seed: number,
   path: string | undefined,
@@ -183,6 +185,8 @@ async function judgeRule(
   let seen: { program: Program; check: Failure } | undefined;
   const judge = async (program: Program): Promise<ProgramCheck> => {
     const c = await checkProgram(prop.rule, program, adapter, profile, deadlines);
+    if (plain && (c.status === 'fail' || c.status === 'consequence') && blameOf(c.first).unless.length === 0)
+      for (const m of c.first) plain.set(m.expectation.rule, (plain.get(m.expectation.rule) ?? new Set()).add(wayOf([m])));
     if (c.status !== 'consequence' && c.status !== 'tie') return c;
     // Deferred only where the whole run can decide it: every rule it may blame is judged in
     // it (and, for a tie, more than this rule). Otherwise the rule keeps the failure.
@@ -320,7 +324,7 @@ async function blamedRule(r: ReportRule, b: Blame, judging: Judging, self = fals
       actual: c.actual,
       seed: b.seed,
       path,
-      ...(self ? {} : { foundBy: b.foundBy }),
+      ...(self || b.foundBy === r.id ? {} : { foundBy: b.foundBy }),
     },
   };
   return reportRule(r.id, found, r.skipReasons, r.durationMs, judging.profile);
@@ -367,16 +371,14 @@ function reportRule(rule: string, found: RuleFindings, skipReasons: string[], ms
 /** Registry order: which of two rules' finds wins, whatever order --jobs ran them in. */
 const precedes = (a: string, b: string): boolean => PROPERTIES.findIndex((p) => p.rule === a) < PROPERTIES.findIndex((p) => p.rule === b);
 /**
- * Whether a rule's own failure explains a tie it takes part in: it failed, breaking each of
- * its clauses the tie breaks in the same way (outcome, warnings). A tie it does not explain
- * (the rule failed elsewhere, for another clause) is the conditions' deviation.
+ * Whether a rule's own deviation explains a tie it takes part in: somewhere in the run it broke
+ * first, plainly (not tied with conditions), each of its clauses the tie breaks, in the same
+ * way (outcome, warnings). A tie it does not explain is the conditions' deviation.
  */
-function explains(r: ReportRule | undefined, b: Blame): boolean {
-  if (r?.verdict !== 'fail') return false;
-  const own = r.counterexample?.mismatches ?? [];
-  return b.check.first
-    .filter((m) => m.expectation.rule === r.id && !m.expectation.condition)
-    .every((m) => own.some((o) => o.clause === m.expectation.clause && o.kind === m.expectation.kind));
+function explains(rule: string, b: Blame, plain: Map<string, Set<string>>): boolean {
+  const own = plain.get(rule);
+  if (!own) return false;
+  return b.check.first.filter((m) => m.expectation.rule === rule && !m.expectation.condition).every((m) => own.has(wayOf([m])));
 }
 
 /** Which of two finds of one rule's deviation it gets: a plain blame over a conditional one, then registry order. */
@@ -428,7 +430,7 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   const whole = !opts.shard && props.length === PROPERTIES.length;
   const everyRule = new Set(props.map((p) => p.rule));
   const blames = new Map<string, Blame[]>();
-  const judging: Judging = { adapter: adapters[0], profile, verify: opts.verify ?? 1, deadlines: opts.deadlines ?? {} };
+  const judging: Judging = { adapter: adapters[0], profile, verify: opts.verify ?? 1, deadlines: opts.deadlines ?? {}, plain: new Map() };
   let next = 0;
   let finished = 0;
   const worker = async (adapter: Adapter) => {
@@ -455,7 +457,7 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   // Plain blames first: a rule they make fail is one that fails on its own, for the conditional ones.
   const plainFirst = [...blames].sort(([, [x]], [, [y]]) => x.unless.length - y.unless.length);
   for (const [rule, bs] of plainFirst) {
-    const b = bs.find((x) => !x.unless.some((u) => explains(rules[at(u)], x)));
+    const b = bs.find((x) => !x.unless.some((u) => explains(u, x, judging.plain!)));
     if (!b) continue;
     const blamed = rules[at(rule)];
     if (passed(blamed)) rules[at(rule)] = await blamedRule(blamed, b, judging);

@@ -156,7 +156,7 @@ export const RULES: Rule[] = [
   }),
   r('GET-2', 'GET', 'Otherwise the loop set for this thread', {
     clauses: [
-      'With no running loop in the calling thread, get_event_loop() MUST return the loop last set for this thread with set_event_loop (through the installed default policy), the same object on every call, without a warning.',
+      'With no running loop in the calling thread, get_event_loop() MUST return the loop last set for this thread with set_event_loop (through the installed default policy) or by the implicit creation of GET-3, the same object on every call, without a warning.',
       'It MUST return that loop even if it is closed, without a warning: neither get_event_loop nor the policy checks the loop state.',
     ],
     rationale: 'The policy simply stores one loop per thread; closing a loop does not unset it.',

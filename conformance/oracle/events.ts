@@ -156,10 +156,12 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
   // FORK-2.5: a child forked from a worker thread sees the worker's state as its main thread's.
   if (inChild && forkedFromWorker) tags.conditions.push('FORK-2.5');
   if (local.loop) {
-    const kept = local.loopFrom === 'implicit' ? 'GET-3.2' : local.loop.closed ? 'GET-2.2' : 'GET-2.1';
+    // Returning the thread's loop is GET-2's; how it came to be there, the conditions'.
+    const kept = local.loop.closed ? 'GET-2.2' : 'GET-2.1';
     if (inChild) decide(kept, 'FORK-2.2');
     else {
       decide(kept);
+      if (local.loopFrom === 'implicit') tags.conditions.push('GET-3.2');
       if (local.loopFrom === 'set') tags.conditions.push('NEW-3.2');
       if (local.setBy === 'bad-type') tags.conditions.push('NEW-5.2');
     }

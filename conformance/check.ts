@@ -6,7 +6,7 @@ import type fc from 'fast-check';
 import type { Adapter } from './adapter.ts';
 import { firstDivergence } from './attribution.ts';
 import type { DeadlineOptions } from './deadlines.ts';
-import { deadlineMs } from './deadlines.ts';
+import { deadlineMs, noteRun } from './deadlines.ts';
 import type { Expectation, Mismatch } from './predictions.ts';
 import { checker } from './predictions.ts';
 import { predict } from './oracle/oracle.ts';
@@ -83,7 +83,10 @@ export async function checkProgram(
   if (missing.length > 0) return { status: 'skip', reason: `needs ${missing.join(', ')}` };
   const expectations = pred.expectations.filter((x) => x.rule === rule);
   if (expectations.length === 0) return { status: 'unexercised', expectations };
-  const actual = canonicalize(await adapter.run(program, { deadlineMs: deadlineMs(program, deadlines) }));
+  const deadline = deadlineMs(program, deadlines);
+  const started = performance.now();
+  const actual = canonicalize(await adapter.run(program, { deadlineMs: deadline }));
+  if (!isStuck(actual)) noteRun(deadlines, deadline, performance.now() - started);
   if (actual.end.kind === 'skipped') return { status: 'skip', reason: actual.end.detail };
   const check = checker(pred.trace, actual);
   const broken = pred.expectations.map(check).filter((m): m is Mismatch => m !== undefined);
@@ -113,7 +116,9 @@ export function blameOf(first: Mismatch[]): { rules: string[]; unless: string[] 
   const conditions = [...new Set(first.filter((m) => m.expectation.condition).map((m) => m.expectation.rule))].filter(
     (r) => !decides.includes(r),
   );
-  return conditions.length > 0 && decides.length > 0 ? { rules: conditions, unless: decides } : { rules: [...decides, ...conditions], unless: [] };
+  return conditions.length > 0 && decides.length > 0
+    ? { rules: conditions, unless: decides }
+    : { rules: [...decides, ...conditions], unless: [] };
 }
 
 /** Whether a faulted run shows where it stopped: a started statement without an observation that an expectation needed. */
@@ -122,14 +127,28 @@ function inFlight(actual: Trace, broken: Mismatch[]): boolean {
   return broken.some((m) => 'stmt' in m.expectation && started.has(m.expectation.stmt) && !(m.expectation.stmt in actual.obs));
 }
 
+/** A run that did not end within its deadline: the implementation's own hang, or the harness's timeout. */
+export const isStuck = (t: Trace): boolean => t.end.kind === 'hang' || t.end.kind === 'timeout';
+
 export type Failure = Extract<ProgramCheck, { status: 'fail' | 'fault' }>;
 
 /**
  * A program judged as a failure of `rule` whoever broke first: the rule's own mismatches, and
  * the other rules' as consequences (a rule judged alone, a finding handed to a rule).
  */
-export function asFailureOf(rule: string, c: Extract<ProgramCheck, { status: 'consequence' | 'tie' }>): Extract<Failure, { status: 'fail' }> {
+export function asFailureOf(
+  rule: string,
+  c: Extract<ProgramCheck, { status: 'consequence' | 'tie' }>,
+): Extract<Failure, { status: 'fail' }> {
   const mismatches = c.broken.filter((m) => m.expectation.rule === rule);
   const consequences = c.broken.filter((m) => m.expectation.rule !== rule);
-  return { status: 'fail', expectations: c.expectations, mismatches, consequences, first: c.first, predicted: c.predicted, actual: c.actual };
+  return {
+    status: 'fail',
+    expectations: c.expectations,
+    mismatches,
+    consequences,
+    first: c.first,
+    predicted: c.predicted,
+    actual: c.actual,
+  };
 }

@@ -59,3 +59,25 @@ describe.concurrent('scheduling, task and lifecycle deviants on CPython 3.12.1',
     expect(await failingRules(py, 'cpython-3.12', options, 100, 5)).toEqual(rules);
   });
 });
+
+/**
+ * Issue 9's four: a hang, a dying process, a decision of one module that another module's
+ * observations depend on, and asyncio.run's loop (fixtures/python/deviant_faults.py). Each
+ * fails exactly its rule: the hang and the crash are blamed on the statement in flight, not on
+ * the property that met them; a fork child's lookup that depends on implicit creation is
+ * GET-3's where GET-3 fails anyway.
+ */
+const FAULT_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
+  ['a re-entrant run_forever or run_until_complete hangs', { policy: 'deviant_faults:ReentrantHangsPolicy' }, ['LIFE-3']],
+  ['close() from inside the running loop kills the process', { policy: 'deviant_faults:CloseDiesPolicy' }, ['LIFE-5']],
+  ['get_event_loop never creates a loop implicitly', { policy: 'deviant_faults:NeverCreatesPolicy' }, ['GET-3']],
+  ['asyncio.run reuses the loop set for the thread', { setup: 'deviant_faults:run_reuses_current_loop' }, ['ARUN-1']],
+];
+
+describe.concurrent('fault and attribution deviants on CPython 3.12.1', () => {
+  it.for(FAULT_DEVIANTS)('%s fails exactly its rule', { timeout: 300_000 }, async ([, options, rules], ctx) => {
+    const py = cpython('3.12.1');
+    if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
+    expect(await failingRules(py, 'cpython-3.12', options, 100, 5)).toEqual(rules);
+  });
+});

@@ -15,7 +15,7 @@
 import fc from 'fast-check';
 import type { Adapter } from './adapter.ts';
 import type { Mismatch } from './predictions.ts';
-import { asFailureOf, blameOf, checkProgram, predicted, programsOf } from './check.ts';
+import { asFailureOf, blameOf, checkProgram, isStuck, predicted, programsOf } from './check.ts';
 import type { Failure, ProgramCheck } from './check.ts';
 import type { Program } from '../language/program.ts';
 import type { RuleProperty } from './properties/index.ts';
@@ -28,6 +28,11 @@ import type { Report, ReportClause, ReportCounterexample, ReportRule } from './r
 import { newReport, reportMismatch } from './report.ts';
 import type { Verdict } from './verdicts.ts';
 import type { DeadlineOptions } from './deadlines.ts';
+import { belowCap, Pace } from './deadlines.ts';
+import type { Blame, Judging } from './blame.ts';
+import { addBlame, confirmedStuck, explains, SHRINK_FAULT_BUDGET, shrinkBlame, wayOf } from './blame.ts';
+
+export { SHRINK_FAULT_BUDGET } from './blame.ts';
 
 /**
  * The runner's counterexample: the report's, with the rule and the oracle's own expectations
@@ -86,22 +91,6 @@ export interface SuiteOptions {
 }
 
 export const DEFAULT_RUNS = 100;
-/**
- * Runs that hang or fault while one rule's counterexample shrinks, at most: each costs a
- * deadline, and a loop that hangs often would otherwise spend minutes per rule. Past it the
- * shrinker runs nothing more, and the counterexample says it may not be minimal.
- */
-export const SHRINK_FAULT_BUDGET = 8;
-
-/** How a rule is judged: by which implementation, under which semantics, within which limits. */
-interface Judging {
-  adapter: Adapter;
-  profile: Profile;
-  verify: number;
-  deadlines: DeadlineOptions;
-  /** Each rule's clauses (and how: outcome, warnings) seen broken first, plainly, in any program of the run. */
-  plain?: Map<string, Set<string>>;
-}
 
 export { checkProgram, programsOf } from './check.ts';
 export type { ProgramCheck } from './check.ts';
@@ -134,18 +123,6 @@ async function rerun(
   return { failed, ...(first ? { first } : {}) };
 }
 
-/** A program whose first divergence another rule's property found: the counterexample it gives that rule. */
-interface Blame {
-  program: Program;
-  check: Extract<ProgramCheck, { status: 'consequence' | 'tie' }>;
-  /** The blame holds only if none of these rules fails on its own (check.ts blameOf). */
-  unless: string[];
-  /** The rule whose property generated it, its seed, and the run of that property that did. */
-  foundBy: string;
-  seed: number;
-  index: number;
-}
-
 /** One rule's property, run: its verdict, counts and shrunk counterexample, as the report's rule. */
 export async function runRule(
   prop: RuleProperty,
@@ -158,7 +135,8 @@ export async function runRule(
   deadlines: DeadlineOptions = {},
 ): Promise<ReportRule> {
   // Alone, the rule is the whole run: a divergence of another rule first is its failure too.
-  return (await judgeRule(prop, { adapter, profile, verify, deadlines }, runs, seed, path, new Set([prop.rule]))).report;
+  const judging = { adapter, profile, verify, deadlines: { pace: new Pace(), ...deadlines } };
+  return (await judgeRule(prop, judging, runs, seed, path, new Set([prop.rule]))).report;
 }
 
 /**
@@ -168,12 +146,14 @@ export async function runRule(
  */
 async function judgeRule(
   prop: RuleProperty,
-  { adapter, profile, verify, deadlines, plain }: Judging,
+  judging: Judging,
   runs: number,
   seed: number,
   path: string | undefined,
   inRun: ReadonlySet<string>,
+  retried = false,
 ): Promise<{ report: ReportRule; blames: Map<string, Blame[]> }> {
+  const { adapter, profile, verify, deadlines, plain } = judging;
   const started = performance.now();
   const result: RuleFindings = { verdict: 'pass', runs: 0, exercised: 0, skipped: 0, clauses: new Map() };
   const reasons = new Set<string>();
@@ -226,7 +206,21 @@ async function judgeRule(
   const details = await fc.check(property, { numRuns: runs, seed, ...(path ? { path } : {}) });
   if (details.failed && details.counterexample) {
     const program = details.counterexample[0];
-    const again = await rerun(judge, program, verify);
+    const failedAs = seen?.program === program ? seen.check : undefined;
+    // Stuck under a deadline from the program: with twice the time, is it still? (The first rerun.)
+    const confirming = failedAs !== undefined && isStuck(failedAs.actual) && belowCap(program, deadlines) && verify > 0;
+    let confirmed = 0;
+    if (confirming) {
+      const confirm = await checkProgram(prop.rule, program, adapter, profile, { ...deadlines, stretch: 2 });
+      if ((!('actual' in confirm) || !isStuck(confirm.actual)) && !retried) {
+        // Only slow: the deadlines are too short for this implementation here. Judge the rule again with longer ones.
+        if (deadlines.pace) deadlines.pace.factor *= 4;
+        return judgeRule(prop, judging, runs, seed, path, inRun, true);
+      }
+      confirmed = confirm.status === 'fail' || confirm.status === 'fault' ? 1 : 0;
+    }
+    const rest = await rerun(judge, program, confirming ? verify - 1 : verify);
+    const again = { ...rest, failed: rest.failed + confirmed };
     // The failure as it was seen is the verdict; the reruns say whether it comes back.
     const c = seen?.program === program ? seen.check : (again.first ?? { status: 'error' as const, e: details.errorInstance });
     const found = (mismatches: Mismatch[], consequences: Mismatch[], expected: Trace, actual: Trace): Counterexample => ({
@@ -267,35 +261,6 @@ async function judgeRule(
     result.verdict = result.runs === 0 && result.skipped > 0 ? 'skipped' : 'unexercised';
   }
   return { report: reportRule(prop.rule, result, [...reasons], performance.now() - started, profile), blames };
-}
-
-/**
- * A program that broke `rule` first, found by another rule's property, shrunk by that
- * property's arbitrary from the run that made it (fast-check's path), judged for `rule`.
- * Unshrunk if it does not fail again there.
- */
-async function shrinkBlame(
-  rule: string,
-  b: Blame,
-  { adapter, profile, deadlines }: Judging,
-): Promise<{ program: Program; check: Extract<Failure, { status: 'fail' }>; path: string }> {
-  const finder = PROPERTIES.find((p) => p.rule === b.foundBy)!;
-  let last: { program: Program; check: Extract<Failure, { status: 'fail' }> } | undefined;
-  let stuck = 0;
-  // Only the same kind of finding shrinks it: a fault on the way is another story.
-  const property = fc.asyncProperty(programsOf(finder, profile), async (program) => {
-    if (stuck >= SHRINK_FAULT_BUDGET) return true;
-    const c = await checkProgram(rule, program, adapter, profile, deadlines);
-    if ('actual' in c && c.actual.end.kind !== 'ok') stuck++;
-    // A conditional find shrinks to programs whose tie breaks the deciding clauses the same way.
-    if (c.status !== 'fail' && c.status !== 'tie') return true;
-    if (b.unless.length > 0 && (c.status !== 'tie' || wayOf(c.first) !== wayOf(b.check.first))) return true;
-    last = { program, check: c.status === 'tie' ? asFailureOf(rule, c) : c };
-    return false;
-  });
-  const d = await fc.check(property, { seed: b.seed, path: String(b.index), numRuns: b.index + 1 });
-  if (last) return { ...last, path: d.counterexamplePath ?? String(b.index) };
-  return { program: b.program, check: asFailureOf(rule, b.check), path: String(b.index) };
 }
 
 /**
@@ -368,53 +333,6 @@ function reportRule(rule: string, found: RuleFindings, skipReasons: string[], ms
   };
 }
 
-/** Registry order: which of two rules' finds wins, whatever order --jobs ran them in. */
-const precedes = (a: string, b: string): boolean => PROPERTIES.findIndex((p) => p.rule === a) < PROPERTIES.findIndex((p) => p.rule === b);
-/**
- * Whether a rule's own deviation explains a tie it takes part in: somewhere in the run it broke
- * first, plainly (not tied with conditions), each of its clauses the tie breaks, in the same
- * way (outcome, warnings). A tie it does not explain is the conditions' deviation.
- */
-function explains(rule: string, b: Blame, plain: Map<string, Set<string>>): boolean {
-  const own = plain.get(rule);
-  if (!own) return false;
-  return b.check.first.filter((m) => m.expectation.rule === rule && !m.expectation.condition).every((m) => own.has(wayOf([m])));
-}
-
-/** Which of two finds of one rule's deviation it gets: a plain blame over a conditional one, then registry order. */
-const prefer = (b: Blame, than: Blame): boolean =>
-  b.unless.length !== than.unless.length ? b.unless.length < than.unless.length : precedes(b.foundBy, than.foundBy);
-
-/** How a first divergence breaks the clauses that decide it (not its conditions): which clauses, which of outcome and warnings. */
-const wayOf = (first: Mismatch[]): string =>
-  first
-    .filter((m) => !m.expectation.condition)
-    .map((m) => `${m.expectation.clause} ${m.expectation.kind}`)
-    .sort()
-    .join();
-
-/** Conditional finds kept per rule: one per way the tie breaks its deciding clauses. */
-const KEPT_TIES = 8;
-
-/**
- * Adds a find of `rule`'s deviation: the preferred plain one, or conditional ones that break
- * their deciding clauses in different ways (each may be explained, or not, by those rules).
- */
-function addBlame(blames: Map<string, Blame[]>, rule: string, b: Blame): void {
-  const bs = blames.get(rule) ?? [];
-  const way = (x: Blame) => wayOf(x.check.first);
-  if (b.unless.length === 0) {
-    if (bs[0]?.unless.length === 0 && !prefer(b, bs[0])) return;
-    blames.set(rule, [b, ...bs.filter((x) => x.unless.length > 0)]);
-    return;
-  }
-  const same = bs.findIndex((x) => x.unless.length > 0 && way(x) === way(b));
-  if (same >= 0) {
-    if (prefer(b, bs[same])) bs[same] = b;
-  } else if (bs.length < KEPT_TIES) bs.push(b);
-  blames.set(rule, bs);
-}
-
 /** Runs the rules against the implementation; the report holds every rule that finished, in registry order. */
 export async function runSuite(opts: SuiteOptions): Promise<Report> {
   const startedAt = new Date();
@@ -430,7 +348,8 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   const whole = !opts.shard && props.length === PROPERTIES.length;
   const everyRule = new Set(props.map((p) => p.rule));
   const blames = new Map<string, Blame[]>();
-  const judging: Judging = { adapter: adapters[0], profile, verify: opts.verify ?? 1, deadlines: opts.deadlines ?? {}, plain: new Map() };
+  const deadlines = { pace: new Pace(), ...opts.deadlines };
+  const judging: Judging = { adapter: adapters[0], profile, verify: opts.verify ?? 1, deadlines, plain: new Map() };
   let next = 0;
   let finished = 0;
   const worker = async (adapter: Adapter) => {
@@ -458,7 +377,7 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   const plainFirst = [...blames].sort(([, [x]], [, [y]]) => x.unless.length - y.unless.length);
   for (const [rule, bs] of plainFirst) {
     const b = bs.find((x) => !x.unless.some((u) => explains(u, x, judging.plain!)));
-    if (!b) continue;
+    if (!b || !(await confirmedStuck(rule, b, judging))) continue;
     const blamed = rules[at(rule)];
     if (passed(blamed)) rules[at(rule)] = await blamedRule(blamed, b, judging);
     // Skipped or unfinished (an interrupted run): the finder keeps what it found.

@@ -73,6 +73,7 @@ export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>;
   { clause: 'LIFE-6.4', shape: loops.lifecycleQueries },
   { clause: 'LIFE-8.2', shape: stopRerunPrograms },
   { clause: 'LIFE-8.3', shape: stopRerunPrograms },
+  { clause: 'NEW-3.2', shape: lookups.replacedSetLoop },
   { clause: 'NEW-3.3', shape: lookups.setLoopCalls },
   { clause: 'NEW-4.1', shape: lookups.setNoneCalls },
   { clause: 'NEW-4.2', shape: lookups.setNoneCalls },

@@ -52,6 +52,13 @@ export const setCalls = (...calls: Stmt[][]): Arb<Program> =>
 
 /** NEW-3.3: a loop set in the main thread is not the worker's. */
 export const setLoopCalls = setCalls(setLoop, [...setLoop, { op: 'get_event_loop' }]);
+/** NEW-3.2: a second loop set replaces the first, looked up before and after. */
+export const replacedSetLoop = setCalls([
+  ...setLoop,
+  { op: 'get_event_loop' },
+  { op: 'new_event_loop', as: 'L2' },
+  { op: 'set_event_loop', arg: 'L2' },
+]);
 /** NEW-4.x, GET-4.1: set_event_loop(None), with or without a loop set first. */
 export const setNoneCalls = setCalls([{ op: 'set_event_loop', arg: null }], [...setLoop, { op: 'set_event_loop', arg: null }]);
 /** NEW-5.1, NEW-5.3: set_event_loop(42) in a fresh thread, or set_event_loop(task): neither is a loop. */

@@ -93,6 +93,7 @@ export function setEventLoop(walk: Walk, s: StmtOf<'set_event_loop'>, tags: Clau
   local.forked = false;
   local.setCalled = true;
   local.setBy = loop ? 'loop' : 'none';
+  local.replaced = local.loop !== null && local.loop !== loop;
   local.loop = loop;
   local.loopFrom = 'set';
   local.newSince = [];
@@ -146,6 +147,11 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
     tags.warnings.push(clause);
     tags.conditions.push(...conditions);
   };
+  // What a fork left the child, and a loop's implicit creation, speak of the warning too.
+  const decideWarned = (clause: string, ...conditions: string[]) => {
+    decide(clause);
+    tags.warnedConditions.push(...conditions);
+  };
   // NEW-2: whatever get_event_loop returns, it is not a loop new_event_loop made since.
   if (local.newSince?.length && t.kind !== 'fork')
     walk.exps.push({ ...tag('NEW-2.1'), kind: 'not-same', stmt: walk.current!, others: local.newSince });
@@ -158,11 +164,12 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
   if (local.loop) {
     // Returning the thread's loop is GET-2's; how it came to be there, the conditions'.
     const kept = local.loop.closed ? 'GET-2.2' : 'GET-2.1';
-    if (inChild) decide(kept, 'FORK-2.2');
+    if (inChild) decideWarned(kept, 'FORK-2.2');
     else {
       decide(kept);
-      if (local.loopFrom === 'implicit') tags.conditions.push('GET-3.2');
-      if (local.loopFrom === 'set') tags.conditions.push('NEW-3.2');
+      if (local.loopFrom === 'implicit') tags.warnedConditions.push('GET-3.2');
+      // Plain set_event_loop is GET-2's ordinary case: NEW-3.2 conditions only a replacement.
+      if (local.loopFrom === 'set' && local.replaced) tags.conditions.push('NEW-3.2');
       if (local.setBy === 'bad-type') tags.conditions.push('NEW-5.2');
     }
     if (t.kind === 'program' && walk.loopOwner.get(local.loop) === t) tags.conditions.push('THR-1.2');
@@ -178,13 +185,15 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
     // 3.14: no implicit creation (and no "set called" flag): the main thread raises too.
     const cleared = CLEARED_BY[local.setBy];
     // NEW-5.3's "set called" flag does not exist in 3.14: its clause applies with implicit creation only.
-    decide('GET-3.5', ...forked('FORK-2.1'), ...afresh, ...(!inChild && cleared && cleared !== 'NEW-5.3' ? [cleared] : []));
+    decideWarned('GET-3.5', ...forked('FORK-2.1'));
+    tags.conditions.push(...afresh, ...(!inChild && cleared && cleared !== 'NEW-5.3' ? [cleared] : []));
     throw new PyErr('RuntimeError', NO_LOOP(t.name));
   }
   if (!local.setCalled && isMain) {
     tags.outcome.push('GET-3.1');
     tags.warnings.push(walk.sw.implicitCreationWarns ? 'GET-3.3' : 'GET-3.4');
-    tags.conditions.push(...forked('FORK-2.4'), ...afresh);
+    tags.warnedConditions.push(...forked('FORK-2.4'));
+    tags.conditions.push(...afresh);
     if (walk.sw.implicitCreationWarns) walk.warn('DeprecationWarning', 'There is no current event loop');
     const loop = m.newLoop();
     local.loop = loop;
@@ -195,7 +204,7 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
     local.forked = false;
     return loop;
   }
-  if (inChild) decide(isMain ? 'GET-4.1' : 'GET-4.2', ...forked(local.setCalled ? 'FORK-2.3' : 'FORK-2.6'));
+  if (inChild) decideWarned(isMain ? 'GET-4.1' : 'GET-4.2', ...forked(local.setCalled ? 'FORK-2.3' : 'FORK-2.6'));
   else if (t.kind === 'executor') decide('EXEC-2.2');
   else {
     // A loop set in another thread is not this thread's: NEW-3's "this thread only".

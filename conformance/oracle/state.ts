@@ -47,6 +47,8 @@ export interface Local {
   loop: MLoop | null;
   /** How the loop got there: set_event_loop, implicit creation, or asyncio.run. */
   loopFrom?: 'set' | 'implicit' | 'run';
+  /** The set_event_loop that put it there replaced another loop (NEW-3.2's "replacing any earlier one"). */
+  replaced?: boolean;
   setCalled: boolean;
   /** The last call that counted as a set_event_loop call. */
   setBy: SetBy;

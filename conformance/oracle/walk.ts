@@ -29,8 +29,10 @@ export interface ClauseTags {
   /** The clauses that decide what the statement does with the state it sees. */
   outcome: string[];
   warnings: string[];
-  /** The clauses that decide which state it sees (Expectation's `condition`). */
+  /** The clauses that decide which state it sees (Expectation's `condition`), for its outcome. */
   conditions: string[];
+  /** Conditions whose text speaks of the statement's warnings too (a fork child's fresh state warns as GET-3 does). */
+  warnedConditions: string[];
   match?: 'prefix';
 }
 
@@ -82,7 +84,7 @@ const SUSPENDING: { [O in Op]?: Suspend<O> } = {
 
 type Obj = MLoop | MTask | MPolicy;
 type BodyEnd = { returned: unknown } | undefined;
-const noTags = (): ClauseTags => ({ outcome: [], warnings: [], conditions: [] });
+const noTags = (): ClauseTags => ({ outcome: [], warnings: [], conditions: [], warnedConditions: [] });
 
 export class Walk {
   readonly m: Machine;
@@ -219,10 +221,10 @@ export class Walk {
     for (const clause of new Set(tags.warnings)) this.exps.push({ ...tag(clause), kind: 'warnings', stmt: id, expected: warnings });
     // A condition checks the same observation, for the clause that decided the state it saw.
     const decided = new Set([...tags.outcome, ...tags.warnings]);
-    for (const clause of new Set(tags.conditions.filter((c) => !decided.has(c)))) {
+    for (const clause of new Set([...tags.conditions, ...tags.warnedConditions].filter((c) => !decided.has(c))))
       this.exps.push({ ...tag(clause), condition: true, kind: 'outcome', stmt: id, expected: outcome, ...match });
-      if (tags.warnings.length > 0) this.exps.push({ ...tag(clause), condition: true, kind: 'warnings', stmt: id, expected: warnings });
-    }
+    for (const clause of new Set(tags.warnedConditions.filter((c) => !decided.has(c))))
+      this.exps.push({ ...tag(clause), condition: true, kind: 'warnings', stmt: id, expected: warnings });
   }
 
   // ---- bodies ------------------------------------------------------------------------------------

@@ -85,13 +85,13 @@ export const precedes = (a: string, b: string): boolean =>
   PROPERTIES.findIndex((p) => p.rule === a) < PROPERTIES.findIndex((p) => p.rule === b);
 /**
  * Whether a rule's own deviation explains a tie it takes part in: somewhere in the run it broke
- * first, plainly (not tied with conditions), each of its clauses the tie breaks, in the same
- * way (outcome, warnings). A tie it does not explain is the conditions' deviation.
+ * first, plainly (not tied with conditions), what the tie breaks of it (`brokenAs`: its
+ * outcomes, its warnings). A tie it does not explain is the conditions' deviation.
  */
 export function explains(rule: string, b: Blame, plain: Map<string, Set<string>>): boolean {
   const own = plain.get(rule);
   if (!own) return false;
-  return b.check.first.filter((m) => m.expectation.rule === rule && !m.expectation.condition).every((m) => own.has(wayOf([m])));
+  return b.check.first.filter((m) => m.expectation.rule === rule && !m.expectation.condition).every((m) => own.has(brokenAs(m)));
 }
 
 /** Which of two finds of one rule's deviation it gets: a plain blame over a conditional one, then registry order. */
@@ -99,6 +99,13 @@ const prefer = (b: Blame, than: Blame): boolean =>
   b.unless.length !== than.unless.length ? b.unless.length < than.unless.length : precedes(b.foundBy, than.foundBy);
 
 /** How a first divergence breaks the clauses that decide it (not its conditions): which clauses, which of outcome and warnings. */
+/**
+ * What of a rule a mismatch breaks, for `explains`: the rule and what was compared (outcome,
+ * warnings). Not the clause: a rule whose error message is wrong in worker threads (GET-4.2)
+ * is wrong after set_event_loop(None) in the main thread too (GET-4.1, conditioned by NEW-4.2).
+ */
+export const brokenAs = (m: Mismatch): string => `${m.expectation.rule} ${m.expectation.kind}`;
+
 export const wayOf = (first: Mismatch[]): string =>
   first
     .filter((m) => !m.expectation.condition)

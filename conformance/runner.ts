@@ -30,7 +30,7 @@ import type { Verdict } from './verdicts.ts';
 import type { DeadlineOptions } from './deadlines.ts';
 import { belowCap, Pace } from './deadlines.ts';
 import type { Blame, Judging } from './blame.ts';
-import { addBlame, confirmedStuck, explains, SHRINK_FAULT_BUDGET, shrinkBlame, wayOf } from './blame.ts';
+import { addBlame, brokenAs, confirmedStuck, explains, SHRINK_FAULT_BUDGET, shrinkBlame } from './blame.ts';
 
 export { SHRINK_FAULT_BUDGET } from './blame.ts';
 
@@ -166,7 +166,7 @@ async function judgeRule(
   const judge = async (program: Program): Promise<ProgramCheck> => {
     const c = await checkProgram(prop.rule, program, adapter, profile, deadlines);
     if (plain && (c.status === 'fail' || c.status === 'consequence') && blameOf(c.first).unless.length === 0)
-      for (const m of c.first) plain.set(m.expectation.rule, (plain.get(m.expectation.rule) ?? new Set()).add(wayOf([m])));
+      for (const m of c.first) plain.set(m.expectation.rule, (plain.get(m.expectation.rule) ?? new Set()).add(brokenAs(m)));
     if (c.status !== 'consequence' && c.status !== 'tie') return c;
     // Deferred only where the whole run can decide it: every rule it may blame is judged in
     // it (and, for a tie, more than this rule). Otherwise the rule keeps the failure.

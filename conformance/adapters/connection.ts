@@ -9,11 +9,13 @@
  *
  * A driver that misbehaves when no request is waiting for it (a line after its reply, or a
  * death that was not the harness's doing) is blamed in an incident, never in the next
- * program's verdict: the driver is killed, and the next program gets a new one. A driver that
- * dies while a request waits and before it wrote a byte of the reply, or that writes a second
- * reply to an earlier request, settles that request as a Suspect: the adapter sends the
- * program again to a new driver before it blames it (the driver may have left because of the
- * previous one).
+ * program's verdict: the driver is killed, and the next program gets a new one. Two things seen
+ * while a request waits are not that request's doing either, and settle it as a Suspect (the
+ * adapter sends the program again, to a new driver): a second reply to the previous request,
+ * and an exit with status 0 before a byte of the reply (a driver that left after its previous
+ * reply without saying `retire`). Any other death while a request waits is that program's
+ * crash: from outside, a driver that dies as the next request arrives cannot be told from one
+ * that the program killed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { protocolProblem } from '../../protocol/validate.ts';
@@ -149,7 +151,7 @@ export class Connection {
       return;
     }
     if (byHarness) this.settle({ kind: 'crash', detail: 'the driver was killed by the harness' });
-    else if (w.id !== null && !w.heard)
+    else if (w.id !== null && !w.heard && clean)
       this.settle({ kind: 'crash', detail: what, incident: `${this.after()} and before a word of its reply to request ${w.id}, ${what}` });
     else this.settle({ kind: 'crash', detail: what });
   }

@@ -223,8 +223,8 @@ export async function startProcessAdapter(opts: ProcessAdapterOptions): Promise<
       const numbered = ensureNumbered(program);
       const first = await attempt(numbered, ms);
       if ('obs' in first) return first;
-      // the driver died before a word of its reply, or answered an earlier request again: the
-      // program may be innocent, so a new driver runs it; it is blamed only if that fails too
+      // the driver left (status 0) before a word of its reply, or answered the previous request
+      // again: the program is innocent, so a new driver runs it; blamed only if that fails too
       if (stopped) return faultTrace(first.suspect);
       const again = await attempt(numbered, ms);
       if ('obs' in again) {

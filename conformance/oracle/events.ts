@@ -21,12 +21,13 @@ function asciiRepr(s: string): string {
 export const noRunningLoop = (): PyErr => new PyErr('RuntimeError', 'no running event loop');
 
 /** The conditions of a running-loop lookup: the clauses that decide which running loop the thread sees, by who asks and whose loop it is. */
-function contextClauses(walk: Walk, loop: MLoop | null): string[] {
+export function contextClauses(walk: Walk, loop: MLoop | null): string[] {
   const m = walk.m;
   const clauses: string[] = [];
   const t = m.thread;
   if (t.kind === 'executor' && !loop) clauses.push('EXEC-2.1');
-  if (m.loopRunsElsewhere()) clauses.push(loop ? 'RUN-3.2' : 'RUN-3.1');
+  // RUN-3 is about other threads in general; EXEC-2.1 says it of an executor's thread itself.
+  if (m.loopRunsElsewhere() && !(t.kind === 'executor' && !loop)) clauses.push(loop ? 'RUN-3.2' : 'RUN-3.1');
   if (t.kind === 'fork' && loop) clauses.push('FORK-1.2');
   if (t.kind === 'fork' && !loop && walk.forkParentHadRunning.get(t.ctx)) clauses.push('FORK-1.1');
   if (loop?.fromRun) clauses.push('ARUN-1.2');

@@ -5,7 +5,7 @@
 import type { Stmt } from '../../language/program.ts';
 import { walk as statements } from '../../language/program.ts';
 import { tag } from '../predictions.ts';
-import { noRunningLoop } from './events.ts';
+import { contextClauses, noRunningLoop } from './events.ts';
 import type { Coro, MLoop, MTask } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
@@ -20,6 +20,8 @@ export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTag
   const loop = walk.m.runningLoop();
   if (!loop) {
     tags.outcome.push('TASK-1.1');
+    // Which running loop this thread sees is decided where get_running_loop's is (an executor's thread: EXEC-2.1).
+    tags.conditions.push(...contextClauses(walk, null));
     // Refused before the coroutine is wrapped in a task: none of it ever runs.
     for (const x of statements(s.body)) walk.exps.push({ ...tag('TASK-1.1'), kind: 'ran', stmt: x.id!, expected: false });
     throw noRunningLoop();
@@ -36,6 +38,7 @@ export function currentTask(walk: Walk, s: StmtOf<'current_task'>, tags: ClauseT
   const loop = walk.m.runningLoop();
   if (!loop) {
     tags.outcome.push('TASK-4.1');
+    tags.conditions.push(...contextClauses(walk, null));
     throw noRunningLoop();
   }
   const task = loop.currentTask;

@@ -100,16 +100,19 @@ const prefer = (b: Blame, than: Blame): boolean =>
 
 /** How a first divergence breaks the clauses that decide it (not its conditions): which clauses, which of outcome and warnings. */
 /**
- * What of a rule a mismatch breaks, for `explains`: the rule and what was compared (outcome,
- * warnings). Not the clause: a rule whose error message is wrong in worker threads (GET-4.2)
- * is wrong after set_event_loop(None) in the main thread too (GET-4.1, conditioned by NEW-4.2).
+ * What of a rule a mismatch breaks, for `explains`: the rule, what was compared (outcome,
+ * warnings) and what the implementation gave instead (an error, a new or an earlier object).
+ * Not the clause: a rule whose error message is wrong in worker threads (GET-4.2) is wrong
+ * after set_event_loop(None) in the main thread too (GET-4.1, conditioned by NEW-4.2). But a
+ * fork child that returns the parent's loop where a lookup should raise is not explained by a
+ * main thread that creates a new loop there.
  */
-export const brokenAs = (m: Mismatch): string => `${m.expectation.rule} ${m.expectation.kind}`;
+export const brokenAs = (m: Mismatch): string => `${m.expectation.rule} ${m.expectation.kind} ${m.got ?? ''}`;
 
 export const wayOf = (first: Mismatch[]): string =>
   first
     .filter((m) => !m.expectation.condition)
-    .map((m) => `${m.expectation.clause} ${m.expectation.kind}`)
+    .map((m) => `${m.expectation.clause} ${m.expectation.kind} ${m.got ?? ''}`)
     .sort()
     .join();
 

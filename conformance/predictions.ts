@@ -43,6 +43,12 @@ export interface Mismatch {
   expectation: Expectation;
   actual: string;
   expected: string;
+  /**
+   * For an outcome: what kind of thing the implementation gave (`error RuntimeError`, `new
+   * loop`, `earlier loop`, `value`, `missing`), so that two mismatches of one clause can be
+   * told apart by how they are wrong (runner.ts, blame.ts `brokenAs`).
+   */
+  got?: string;
 }
 
 const num = (id: string) => Number(id.slice(1));
@@ -132,6 +138,20 @@ export function checker(predicted: Trace, actual: Trace): (x: Expectation) => Mi
   return (x) => check(x, actual, ids);
 }
 
+/** What kind of outcome the implementation gave at `stmt`: an error class, a new or an earlier object, a plain value. */
+function kindOf(o: Outcome | undefined, stmt: string, trace: Trace): string {
+  if (!o) return 'missing';
+  if ('error' in o) return `error ${o.error.type}`;
+  if (!isObjRef(o.value)) return 'value';
+  const v = o.value;
+  const num = (id: string) => Number(id.slice(1));
+  const earlier = idsInOrder(trace.obs).some((id) => {
+    const w = trace.obs[id].outcome;
+    return num(id) < num(stmt) && 'value' in w && isObjRef(w.value) && w.value.id === v.id;
+  });
+  return `${earlier ? 'earlier' : 'new'} ${v.obj}`;
+}
+
 /** A statement without an observation: never started, or started and in flight when the run ended. */
 function missing(stmt: string, trace: Trace): string {
   const started = Object.values(trace.order).some((ids) => ids.includes(stmt));
@@ -147,7 +167,12 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
       const prefix = match === 'prefix' ? ' (message prefix)' : '';
       const expected =
         'value' in x.expected && isObjRef(x.expected.value) ? ids.describe(x.stmt, x.expected.value) : formatOutcome(x.expected);
-      return { expectation: x, expected: expected + prefix, actual: act ? formatOutcome(act) : missing(x.stmt, trace) };
+      return {
+        expectation: x,
+        expected: expected + prefix,
+        actual: act ? formatOutcome(act) : missing(x.stmt, trace),
+        got: kindOf(act, x.stmt, trace),
+      };
     }
     case 'warnings': {
       const o = trace.obs[x.stmt];

@@ -16,7 +16,8 @@ async function failingRules(python: string, profile: string, o: PythonDriverOpti
 
 const dependents = (a: string, b: string) => {
   const switches = new Set(differingSwitches(profileByName(a)!, profileByName(b)!));
-  return RULES.filter((r) => r.dependsOn.some((s) => switches.has(s))).map((r) => r.id);
+  // A rule that sees a switch only through another rule's clauses is that rule's to fail.
+  return RULES.filter((r) => r.dependsOn.some((s) => switches.has(s) && !r.through?.[s])).map((r) => r.id);
 };
 
 describe.concurrent('real CPythons judged by the suite', () => {
@@ -32,11 +33,8 @@ describe.concurrent('real CPythons judged by the suite', () => {
   it('a policy with two deliberate deviations fails exactly the rules they break', async (ctx) => {
     const py = cpython('3.12.1');
     if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
-    expect(await failingRules(py, 'cpython-3.12', { policy: 'deviant_policy:DeviantPolicy' }, DEVIANTS_ENV)).toEqual([
-      'GET-3',
-      'GET-4',
-      'NEW-4',
-      'FORK-2',
-    ]);
+    // One deviation, one rule: the fork child's silent creation is GET-3's (it fails on its
+    // own the same way), the main thread's creation after set_event_loop(None) is NEW-4's.
+    expect(await failingRules(py, 'cpython-3.12', { policy: 'deviant_policy:DeviantPolicy' }, DEVIANTS_ENV)).toEqual(['GET-3', 'NEW-4']);
   });
 });

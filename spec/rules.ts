@@ -169,6 +169,10 @@ export const RULES: Rule[] = [
       'Identical in every measured version. (3.10.0 to 3.10.8 and 3.11.0, not measured, emitted a DeprecationWarning ' +
       'here too, "if there was no running event loop, even if the current loop was set": Python docs note on ' +
       'asyncio.get_event_loop, gh-93453.)',
+    // What a fork child inherits (FORK-2) and whether the loop returned was created at all
+    // (GET-3) differ by version; returning it does not.
+    dependsOn: ['forkHook', 'implicitCreation'],
+    through: { forkHook: 'FORK-2', implicitCreation: 'GET-3' },
   }),
   r('GET-3', 'GET', 'Implicit creation: main thread, no loop, set never called', {
     clauses: [
@@ -332,7 +336,8 @@ export const RULES: Rule[] = [
       'effect (measured). Under `python -O` (3.10.13, measured by hand) there is no check at all: the int becomes ' +
       'the current loop and get_event_loop() returns 42. 3.11.7, 3.12.1, 3.13.0: TypeError as above (measured). ' +
       '3.14 (source): the same TypeError; there is no "set called" flag to mark any more, and nothing else changes.',
-    dependsOn: ['typeCheck'],
+    dependsOn: ['typeCheck', 'implicitCreation'],
+    through: { implicitCreation: 'GET-3' },
   }),
 
   // ---- LIFE ---------------------------------------------------------------------------------

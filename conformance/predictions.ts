@@ -18,8 +18,7 @@ export interface Tag {
  * with it, which the expectation's other clause decides. A divergence there is the condition's
  * only when the other clause holds wherever the implementation is seen alone (runner.ts).
  */
-export type Expectation = Tag & { condition?: true } &
-  (
+export type Expectation = Tag & { condition?: true } & (
     | /** The statement executed with this outcome (value, or error class and message). */
     { kind: 'outcome'; stmt: string; expected: Outcome; match?: 'exact' | 'prefix' }
     /** The statement raised exactly these warnings (none, if empty). */
@@ -178,7 +177,8 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
       const o = trace.obs[x.stmt];
       if (!o) return { expectation: x, expected: formatWarnings(x.expected), actual: missing(x.stmt, trace) };
       if (sameWarnings(x.expected, o.warnings)) return undefined;
-      return { expectation: x, expected: formatWarnings(x.expected), actual: formatWarnings(o.warnings) };
+      const got = o.warnings.length === 0 ? 'none' : x.expected.length === 0 ? 'unexpected' : 'others';
+      return { expectation: x, expected: formatWarnings(x.expected), actual: formatWarnings(o.warnings), got };
     }
     case 'order': {
       const wanted = new Set(x.expected);

@@ -379,7 +379,11 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
     const b = bs.find((x) => !x.unless.some((u) => explains(u, x, judging.plain!)));
     if (!b || !(await confirmedStuck(rule, b, judging))) continue;
     const blamed = rules[at(rule)];
-    if (passed(blamed)) rules[at(rule)] = await blamedRule(blamed, b, judging);
+    const own = props.find((p) => p.rule === rule);
+    // Its own tie, unexplained: the rule fails as it does judged alone (as a shard would judge it).
+    if (passed(blamed) && b.foundBy === rule && own)
+      rules[at(rule)] = (await judgeRule(own, judging, runs, ruleSeed(seed, rule), opts.path, new Set([rule]))).report;
+    else if (passed(blamed)) rules[at(rule)] = await blamedRule(blamed, b, judging);
     // Skipped or unfinished (an interrupted run): the finder keeps what it found.
     else if ((!blamed || blamed.verdict === 'skipped') && passed(rules[at(b.foundBy)]))
       rules[at(b.foundBy)] = await blamedRule(rules[at(b.foundBy)], b, judging, true);

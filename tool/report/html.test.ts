@@ -105,7 +105,7 @@ describe.skipIf(noBrowser)('toHtml in a browser', () => {
       return page.locator(`#${await button.getAttribute('aria-controls')}`).innerText();
     };
     expect(await opened('FORK-1', /ERROR/)).toContain(`Error: crash: driver died: ${NASTY}`);
-    expect(await opened('GET-4', /FAIL/)).toContain(`actual RuntimeError(${JSON.stringify(NASTY)})`);
+    expect(await opened('NEW-4', /FAIL/)).toContain(`actual RuntimeError(${JSON.stringify(NASTY)})`);
     expect(await page.locator('.cx b').count()).toBe(0);
     await page.screenshot({ path: fileURLToPath(new URL('mixed.png', SCRATCH)), fullPage: true });
     expect(problems).toEqual([]);

@@ -84,7 +84,7 @@ describe('toJUnit', () => {
     expect(xml).not.toContain(NASTY); // escaped on the way in...
     // A mismatch shows the message as Python would: RuntimeError("...") with JSON quoting.
     const shown = `RuntimeError(${JSON.stringify(NASTY)})`;
-    const get4 = cases(parse(xml)).find((c) => c.name.startsWith('GET-4 '))!; // ...and back out
+    const get4 = cases(parse(xml)).find((c) => c.name.startsWith('NEW-4 '))!; // ...and back out
     expect(get4.failure.message).toContain(`actual ${shown}`);
     expect(get4.failure['#text']).toContain(`actual:   ${shown}`);
     expect(parse(xml).testsuites.testsuite[0].properties.property.find((p: Node) => p.name === 'implementation').value).toBe(

@@ -97,7 +97,7 @@ describe('toMarkdown', () => {
     const html = render(toMarkdown(mixed));
     const item = html.match(/<li>at s3 outcome.*<\/li>/)![0];
     expect(item).toContain("'sq' | pipe");
-    expect(tableRows(html).find((r) => r.includes('GET-4'))).toContain("'sq' | pipe");
+    expect(tableRows(html).find((r) => r.includes('NEW-4'))).toContain("'sq' | pipe");
   });
 
   it('fences code that itself contains backticks', () => {

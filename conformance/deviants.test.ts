@@ -50,16 +50,6 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ['current_task() in a callback returns the last task', { setup: 'deviant_scheduling:sticky_current_task' }, ['TASK-4']],
 ];
 
-describe.concurrent('scheduling, task and lifecycle deviants on CPython 3.12.1', () => {
-  // fixtures/python/deviant_scheduling.py: one mistake each, judged by the full suite (100
-  // programs per rule, seed 5) under CPython 3.12.1's own profile.
-  it.for(SCHEDULING_DEVIANTS)('%s fails exactly its rule', { timeout: 300_000 }, async ([, options, rules], ctx) => {
-    const py = cpython('3.12.1');
-    if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
-    expect(await failingRules(py, 'cpython-3.12', options, 100, 5)).toEqual(rules);
-  });
-});
-
 /**
  * Issue 9's four: a hang, a dying process, a decision of one module that another module's
  * observations depend on, and asyncio.run's loop (fixtures/python/deviant_faults.py). Each
@@ -74,10 +64,16 @@ const FAULT_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ['asyncio.run reuses the loop set for the thread', { setup: 'deviant_faults:run_reuses_current_loop' }, ['ARUN-1']],
 ];
 
-describe.concurrent('fault and attribution deviants on CPython 3.12.1', () => {
-  it.for(FAULT_DEVIANTS)('%s fails exactly its rule', { timeout: 300_000 }, async ([, options, rules], ctx) => {
-    const py = cpython('3.12.1');
-    if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
-    expect(await failingRules(py, 'cpython-3.12', options, 100, 5)).toEqual(rules);
-  });
+describe.concurrent('scheduling, task, lifecycle and fault deviants on CPython 3.12.1', () => {
+  // fixtures/python/deviant_scheduling.py and deviant_faults.py: one mistake each, judged by
+  // the full suite (100 programs per rule, seed 5) under CPython 3.12.1's own profile.
+  it.for([...SCHEDULING_DEVIANTS, ...FAULT_DEVIANTS])(
+    '%s fails exactly its rule',
+    { timeout: 300_000 },
+    async ([, options, rules], ctx) => {
+      const py = cpython('3.12.1');
+      if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
+      expect(await failingRules(py, 'cpython-3.12', options, 100, 5)).toEqual(rules);
+    },
+  );
 });

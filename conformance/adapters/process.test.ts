@@ -1,11 +1,14 @@
 // The out-of-process adapter against drivers that misbehave: every fault is a verdict of its
 // own, names the rule and the program, and the run goes on with a new driver.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Program } from '../../language/program.ts';
 import { walk } from '../../language/program.ts';
 import { runSuite } from '../runner.ts';
-import { DriverStartError, startProcessAdapter, type ProcessAdapter, type ProcessAdapterOptions } from './process.ts';
+import { DriverStartError, RESTART_BUDGET, startProcessAdapter, type ProcessAdapter, type ProcessAdapterOptions } from './process.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string) => [process.execPath, '--import', 'tsx', `fixtures/drivers/${name}.ts`];
@@ -288,5 +291,20 @@ describe('process adapter: hygiene', () => {
     expect((await a.run(plain)).end.kind).toBe('crash'); // no new driver after kill()
     expect(a.starts()).toBe(1);
     await a.close();
+  });
+});
+
+describe('process adapter: a driver that cannot restart', () => {
+  it('is given up on after RESTART_BUDGET failed restarts: later programs are a crash at once', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'loopspec-restart-')), 'started');
+    const a = await start('no-restart', { handshakeMs: 300, env: { ...process.env, LOOPSPEC_FIXTURE_MARKER: marker } });
+    expect((await a.run(trigger)).end.kind).toBe('crash');
+    for (let i = 0; i < RESTART_BUDGET; i++)
+      expect((await a.run(plain)).end).toMatchObject({ kind: 'crash', detail: /could not be restarted/ });
+    const startsBefore = a.starts();
+    const end = (await a.run(plain)).end as { kind: string; detail: string };
+    expect(end.kind).toBe('crash');
+    expect(end.detail).toMatch(/gave up after 3 failed restarts in a row/);
+    expect(a.starts()).toBe(startsBefore); // no further handshake deadline spent
   });
 });

@@ -19,6 +19,8 @@ import { FAULTS, type Trace } from '../../language/trace.ts';
 import { Connection, cut, type Fault, isFault, isSuspect, printable, type Reply } from './connection.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Failed restarts in a row after which the driver is not started again in this run. */
+export const RESTART_BUDGET = 3;
 export const DEFAULT_HANDSHAKE_MS = 15_000;
 const MAX_LINE = 64 * 1024 * 1024;
 
@@ -185,10 +187,22 @@ export async function startProcessAdapter(opts: ProcessAdapterOptions): Promise<
     return p;
   };
 
+  // Restarts that failed in a row: past RESTART_BUDGET the driver is given up on, and each
+  // later program is a crash at once instead of another handshake deadline.
+  let failedRestarts = 0;
+  let gaveUp: string | undefined;
   const live = async (): Promise<Connection> => {
     if (current && !current.dead) return current;
     current = undefined;
-    current = (await connect()).conn;
+    if (gaveUp) throw new DriverStartError(gaveUp);
+    try {
+      current = (await connect()).conn;
+    } catch (e) {
+      if (++failedRestarts >= RESTART_BUDGET)
+        gaveUp = `gave up after ${failedRestarts} failed restarts in a row (the budget), the last: ${e instanceof Error ? e.message : String(e)}`;
+      throw e;
+    }
+    failedRestarts = 0;
     return current;
   };
 

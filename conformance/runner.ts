@@ -117,7 +117,7 @@ async function rerun(
   let first: Rerun | undefined;
   for (let i = 0; i < times; i++) {
     const c: ProgramCheck | { status: 'error'; e: unknown } = await judge(program).catch((e: unknown) => ({ status: 'error' as const, e }));
-    if (c.status === 'fail' || c.status === 'fault') failed++;
+    if (c.status === 'fail' || c.status === 'fault' || c.status === 'tie') failed++;
     if (!first && (c.status === 'fail' || c.status === 'fault' || c.status === 'error')) first = c;
   }
   return { failed, ...(first ? { first } : {}) };
@@ -274,6 +274,9 @@ async function blamedRule(r: ReportRule, b: Blame, judging: Judging, self = fals
     check: c,
     path,
   } = self ? { program: b.program, check: asFailureOf(r.id, b.check), path: String(b.index) } : await shrinkBlame(r.id, b, judging);
+  // Rerun like any counterexample (--verify): a failure of this rule again, or a fault.
+  const { adapter, profile, deadlines, verify } = judging;
+  const again = await rerun((p) => checkProgram(r.id, p, adapter, profile, deadlines), program, verify);
   const found: RuleFindings = {
     verdict: 'fail',
     runs: r.runs,
@@ -290,6 +293,7 @@ async function blamedRule(r: ReportRule, b: Blame, judging: Judging, self = fals
       seed: b.seed,
       path,
       ...(self || b.foundBy === r.id ? {} : { foundBy: b.foundBy }),
+      ...(verify > 0 ? { reruns: { runs: verify, failed: again.failed } } : {}),
     },
   };
   return reportRule(r.id, found, r.skipReasons, r.durationMs, judging.profile);

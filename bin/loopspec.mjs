@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript command line through tsx, so the package needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the TypeScript command line through tsx, so the package needs no build step. Both of
+// tsx's loaders, as `tsx` itself registers them: the ES module hooks, and the CommonJS ones for
+// what Node loads as CommonJS (an adapter module in a package without "type": "module", a .cts
+// or .cjs, and the modules those require), which the ES module hooks alone leave untransformed.
+import { register as registerCommonJs } from 'tsx/cjs/api';
+import { register as registerEsm } from 'tsx/esm/api';
 
-register();
+registerCommonJs();
+registerEsm();
 const { main } = await import('../tool/cli/main.ts');
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

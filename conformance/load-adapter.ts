@@ -4,9 +4,12 @@
  * driver speaking the protocol (protocol/PROTOCOL.md): `python`, `python:<interpreter>`,
  * `exec:<driver>` with its arguments in `driverArgs`.
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
+import { register as registerEsm } from 'tsx/esm/api';
 import type { Adapter } from './adapter.ts';
 import { withDeadline } from './adapters/guarded.ts';
 import { oracleAdapter } from './adapters/oracle.ts';
@@ -151,7 +154,7 @@ export function adapterModuleFile(impl: string): string {
   if (!stat) throw new UsageError(`adapter module not found: ${file}`);
   if (stat.isDirectory()) throw new UsageError(`adapter module ${file} is a folder: name the module file`);
   if (!/\.[cm]?[jt]sx?$/.test(file))
-    throw new UsageError(`adapter module ${file} is not a JavaScript or TypeScript module (.ts, .mts, .js, .mjs)`);
+    throw new UsageError(`adapter module ${file} is not a JavaScript or TypeScript module (.ts, .mts, .cts, .js, .mjs, .cjs)`);
   return file;
 }
 
@@ -166,27 +169,112 @@ export async function loadAdapter(impl: string, o: DriverOptions = {}, profile?:
       `unknown implementation '${impl}': use one of ${Object.keys(BUILT_IN).join(', ')}, python, python:<interpreter>, exec:<driver>, or a path to an adapter module`,
     );
   const file = adapterModuleFile(impl);
-  let mod: Record<string, unknown>;
+  const commonJs = isCommonJs(file);
+  let exports: unknown;
   try {
-    mod = await import(pathToFileURL(file).href);
+    exports = await loadModule(file, commonJs);
   } catch (e) {
-    throw new UsageError(`adapter module ${file} failed to load: ${firstLine(e)}`);
+    throw new UsageError(`adapter module ${file} failed to load: ${loadError(e, file)}`);
   }
-  const exported = mod.default ?? mod.adapter ?? mod.createAdapter;
-  if (exported === undefined)
-    throw new UsageError(
-      `adapter module ${file} exports no adapter: export default an adapter object or a function that returns one (or name it \`adapter\` / \`createAdapter\`)`,
-    );
+  const exported = exportedAdapter(exports, commonJs);
+  const how = commonJs
+    ? 'set module.exports to an adapter object or a function that returns one (or exports.adapter / exports.createAdapter)'
+    : 'export default an adapter object or a function that returns one (or name it `adapter` / `createAdapter`)';
+  if (exported === undefined) throw new UsageError(`adapter module ${file} exports no adapter: ${how}`);
+  if (!isObject(exported) && typeof exported !== 'function')
+    throw new UsageError(`adapter module ${file} exports ${what(exported)} where the adapter should be: ${how}`);
   let adapter: unknown = exported;
   try {
     if (typeof exported === 'function') adapter = await (exported as () => unknown)();
   } catch (e) {
     throw new UsageError(`adapter factory in ${file} threw: ${firstLine(e)}`);
   }
+  if (typeof adapter !== 'object' || adapter === null)
+    throw new UsageError(`adapter factory in ${file} returned ${what(adapter)}, not an adapter object`);
   const problems = adapterProblems(adapter);
   if (problems.length > 0) throw new UsageError(`adapter exported by ${file} is malformed:\n  - ${problems.join('\n  - ')}`);
   // A module's run may never settle or may throw: each run gets a deadline and faults become traces.
   return withDeadline(adapter as Adapter, o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+}
+
+/**
+ * Whether Node runs `file` as CommonJS: a .cjs or .cts always, a .mjs or .mts never, any other
+ * unless the nearest package.json says "type": "module" (an ordinary npm package has no "type").
+ */
+function isCommonJs(file: string): boolean {
+  if (/\.c[jt]s$/.test(file)) return true;
+  if (/\.m[jt]s$/.test(file)) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    let text: string | undefined;
+    try {
+      text = readFileSync(join(dir, 'package.json'), 'utf8');
+    } catch {
+      if (dirname(dir) === dir) return true;
+      continue;
+    }
+    try {
+      return JSON.parse(text)?.type !== 'module';
+    } catch {
+      return true; // Node refuses the package.json itself, which says so better
+    }
+  }
+}
+
+/** tsx's ES module loader for adapter modules, in a namespace of its own, kept: a module may import more later. */
+let importEsm: ((specifier: string, parent: string) => Promise<unknown>) | undefined;
+
+/**
+ * An adapter module's module.exports (CommonJS) or namespace (an ES module), loaded the way Node
+ * runs it, with TypeScript anywhere through tsx. A CommonJS module is required, through the
+ * CommonJS hooks that bin/loopspec.mjs registers, as `tsx` does: imported, Node's ES module
+ * loader would run it with a require() of its own that fails on ES modules (a .cts importing
+ * loopspec's). Either is loaded from the module itself, as its parent: from a TypeScript parent,
+ * tsx resolves a `.js` to a `.ts` beside it, if there is one, and the user named the `.js`.
+ */
+async function loadModule(file: string, commonJs: boolean): Promise<unknown> {
+  if (commonJs) return createRequire(file)(file);
+  importEsm ??= registerEsm({ namespace: 'loopspec-adapter' }).import;
+  const url = pathToFileURL(file).href;
+  return importEsm(url, url);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/** Whether `v` is meant as an adapter (it has one of an adapter's members), not as a holder of one. */
+function looksLikeAdapter(v: Record<string, unknown>): boolean {
+  return ['name', 'version', 'capabilities', 'run', 'close'].some((k) => k in v);
+}
+
+/**
+ * What a module exports as its adapter, or undefined: the default export, else the one named
+ * `adapter`, else `createAdapter`. A CommonJS module.exports is the adapter or its factory
+ * itself, or holds it under one of those names (`default` where it was compiled from ES module
+ * syntax). tsx runs a module that assigns exports as CommonJS even in an ES module's place:
+ * imported, its default export is that module.exports.
+ */
+function exportedAdapter(exports: unknown, commonJs: boolean): unknown {
+  if (commonJs && (!isObject(exports) || looksLikeAdapter(exports))) return exports;
+  if (!isObject(exports)) return undefined;
+  const found = exports.default ?? exports.adapter ?? exports.createAdapter;
+  if (!commonJs && isObject(found) && !looksLikeAdapter(found)) return exportedAdapter(found, true);
+  return found;
+}
+
+/** A value that is no adapter, as the message names it: a string ('abc'), null. */
+function what(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  const shown = inspect(v, { breakLength: Number.POSITIVE_INFINITY, maxStringLength: 40 });
+  return `${/^[aeiou]/.test(typeof v) ? 'an' : 'a'} ${typeof v} (${shown})`;
+}
+
+/** Why a module failed to load, on one line: a syntax error with where it is (esbuild's, as tsx reports it, or Node's). */
+function loadError(e: unknown, file: string): string {
+  const esbuild = /:(\d+):(\d+): ERROR: (.*)$/m.exec(e instanceof Error ? e.message : '');
+  if (esbuild) return `${esbuild[3]} (line ${esbuild[1]}, column ${Number(esbuild[2]) + 1})`;
+  const line = e instanceof SyntaxError ? e.stack?.split('\n')[0].match(/:(\d+)$/)?.[1] : undefined;
+  return line && e instanceof Error && e.stack?.startsWith(file) ? `${firstLine(e)} (line ${line})` : firstLine(e);
 }
 
 /** An error's message, first line only: a syntax error's comes with the offending source. */

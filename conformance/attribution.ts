@@ -80,7 +80,13 @@ function positionOf(m: Mismatch, { trace: actual, started }: Seen, t: Timeline, 
  */
 function neverStarted(m: Mismatch, { trace, started }: Seen): boolean {
   const x = m.expectation;
-  if (x.kind === 'order' || x.kind === 'terminates' || (x.kind === 'ran' && !x.expected)) return false;
+  if (x.kind === 'order') {
+    // Out of order only because the statements that should come next never started at all.
+    const ran = (trace.order[x.context] ?? []).filter((id) => x.expected.includes(id));
+    const i = x.expected.findIndex((id, k) => ran[k] !== id);
+    return i >= 0 && ran[i] === undefined && !started.has(x.expected[i]);
+  }
+  if (x.kind === 'terminates' || (x.kind === 'ran' && !x.expected)) return false;
   return !(x.stmt in trace.obs) && !started.has(x.stmt);
 }
 

@@ -90,6 +90,7 @@ export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>;
   { clause: 'RUN-2.2', shape: lookups.noRunningLookups },
   { clause: 'RUN-3.1', shape: lookups.workerLoopWhileMainRuns },
   { clause: 'RUN-3.2', shape: lookups.workerLoopWhileMainRuns },
+  { clause: 'SCHED-2.1', shape: loops.timersByDeadline },
   { clause: 'SCHED-3.2', shape: loops.threadsafeWhere },
   { clause: 'SCHED-4.1', shape: loops.scheduleOnClosed('call_soon', 'call_later') },
   { clause: 'SCHED-4.2', shape: loops.scheduleOnClosed('call_soon_threadsafe') },

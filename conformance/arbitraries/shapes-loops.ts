@@ -288,3 +288,28 @@ export const currentTaskOutside = fc
     );
   })
   .map(program);
+
+/**
+ * SCHED-2.1: timers scheduled against their deadlines (the later scheduled due 0.1 s or more
+ * earlier, so that the time real statements take cannot reorder them), and one in order.
+ */
+export const timersByDeadline = fc
+  .tuple(fc.constantFrom(0.1, 0.15), fc.constantFrom(0, 0.05))
+  .chain(([late, early]) =>
+    seq(
+      { op: 'new_event_loop', as: 'L1' },
+      { op: 'call_later', loop: 'L1', delay: late, body: [{ op: 'mark', tag: 'a' }] },
+      { op: 'call_later', loop: 'L1', delay: early, body: [{ op: 'mark', tag: 'b' }] },
+      {
+        op: 'call_later',
+        loop: 'L1',
+        delay: late + 0.1,
+        body: [
+          { op: 'mark', tag: 'c' },
+          { op: 'stop', loop: 'L1' },
+        ],
+      },
+      { op: 'run_forever', loop: 'L1' },
+    ),
+  )
+  .map(program);

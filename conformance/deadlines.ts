@@ -9,7 +9,8 @@
  * then costs about the floor instead of the whole `--timeout`.
  *
  * Soundness comes first: a slow machine must not turn a conforming program into a hang. The
- * pace grows when a program that finished used more than half its deadline, and the runner
+ * pace grows when a program that finished used more than half its deadline (to what it
+ * needed, twice over), and the runner
  * confirms a stuck verdict with a longer deadline before it stands (runner.ts).
  */
 import type { Program } from '../language/program.ts';
@@ -63,7 +64,11 @@ export function belowCap(program: Program, o: DeadlineOptions): boolean {
   return o.capMs === undefined || deadlineMs(program, o) < o.capMs;
 }
 
-/** After a run that was not stuck: over half its deadline used, every later program gets twice as long. */
+/**
+ * After a run that was not stuck: one that used over half its deadline stretches every later
+ * deadline so that it would have used half (in proportion, so that a loaded machine settles
+ * at the pace it needs rather than doubling on every slow program).
+ */
 export function noteRun(o: DeadlineOptions, deadline: number, tookMs: number): void {
-  if (o.pace && tookMs > deadline / 2) o.pace.factor *= 2;
+  if (o.pace && tookMs > deadline / 2) o.pace.factor *= (2 * tookMs) / deadline;
 }

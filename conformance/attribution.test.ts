@@ -7,6 +7,7 @@ import { numberProgram } from '../language/program.ts';
 import type { Program } from '../language/program.ts';
 import type { Trace } from '../language/trace.ts';
 import { predict } from './oracle/oracle.ts';
+import { blameOf } from './check.ts';
 import { checkProgram } from './runner.ts';
 
 /** The oracle, except that the program stops at statement `at` (in flight) with this ending. */
@@ -87,6 +88,28 @@ describe('first-divergence attribution', () => {
     const silent: Adapter = { ...oracleAdapter(), run: async () => ({ obs: {}, order: {}, end: { kind: 'timeout', detail: 'no reply' } }) };
     const rules = [...new Set(predict(reentrant).expectations.map((x) => x.rule))];
     for (const r of rules) expect((await checkProgram(r, reentrant, silent)).status, r).toBe('fault');
+  });
+
+  it('blames a crash that comes with the statements started on the statement in flight', async () => {
+    // The Python driver streams progress: a crash in s3 leaves s1 observed and s1..s3 started.
+    const crashes = stopsAt('s3', { kind: 'crash', detail: "the program's process exited with status 3" });
+    const c = await checkProgram('LIFE-3', reentrant, crashes);
+    expect(c.status).toBe('fail');
+    if (c.status === 'fail') expect(c.mismatches[0].actual).toBe('(started, never finished: crash)');
+    expect((await checkProgram('LIFE-1', reentrant, crashes)).status).toBe('consequence');
+  });
+
+  it('blames a tie with conditions on whom blameOf says: the conditions, unless the deciding rule explains it', () => {
+    const x = (rule: string, clause: string, condition?: true) =>
+      ({
+        expectation: { rule, clause, kind: 'outcome', stmt: 's3', expected: { value: null }, ...(condition ? { condition } : {}) },
+        expected: '',
+        actual: '',
+      }) as const;
+    expect(blameOf([x('GET-3', 'GET-3.1'), x('FORK-2', 'FORK-2.1', true)])).toEqual({ rules: ['FORK-2'], unless: ['GET-3'] });
+    expect(blameOf([x('GET-3', 'GET-3.1'), x('LIFE-6', 'LIFE-6.1')])).toEqual({ rules: ['GET-3', 'LIFE-6'], unless: [] });
+    // A condition of the deciding rule's own is no condition.
+    expect(blameOf([x('GET-2', 'GET-2.1'), x('GET-2', 'GET-2.2', true)])).toEqual({ rules: ['GET-2'], unless: [] });
   });
 
   it('ranks what never ran after a wrong observation that stopped it', async () => {

@@ -88,6 +88,8 @@ export interface SuiteOptions {
   signal?: AbortSignal;
   onRuleStart?: (rule: string, index: number, total: number) => void;
   onRuleEnd?: (rule: ReportRule, index: number, total: number) => void;
+  /** A rule's verdict changed after every rule ran: a deviation first seen in other programs was handed to it. */
+  onVerdictChanged?: (rule: ReportRule) => void;
 }
 
 export const DEFAULT_RUNS = 100;
@@ -391,6 +393,9 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
     // Skipped or unfinished (an interrupted run): the finder keeps what it found.
     else if ((!blamed || blamed.verdict === 'skipped') && passed(rules[at(b.foundBy)]))
       rules[at(b.foundBy)] = await blamedRule(rules[at(b.foundBy)], b, judging, true);
+    else continue;
+    const changed = rules[at(rule)] !== blamed ? rules[at(rule)] : rules[at(b.foundBy)];
+    if (changed.verdict !== 'pass') opts.onVerdictChanged?.(changed);
   }
   const first = adapters[0];
   return newReport({

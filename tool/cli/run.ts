@@ -175,6 +175,10 @@ export async function runCommand(opts: RunOptions, io: Io): Promise<number> {
         if (progress)
           io.err(`[${i + 1}/${total}] ${r.id} ${r.verdict} (${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)} s elapsed)`);
       },
+      onVerdictChanged: (r) => {
+        const why = r.counterexample?.foundBy ? `first broken in the programs of ${r.counterexample.foundBy}` : 'its own tie, judged alone';
+        if (progress) io.err(`[after all rules] ${r.id} ${r.verdict} (${why})`);
+      },
     });
     final = report;
     const written = publish(report, opts, io);

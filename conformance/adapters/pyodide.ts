@@ -1,0 +1,317 @@
+/**
+ * Pyodide as an in-process adapter: every program runs in one Pyodide (CPython for
+ * WebAssembly, loaded once), on its own asyncio as shipped: the WebLoopPolicy, and WebLoops
+ * that run their callbacks from Node's event loop (setImmediate, setTimeout) instead of a loop
+ * of their own. The program is interpreted by the Python driver's interpreter and recorder
+ * (drivers/python/, unchanged), so its trace means what a CPython trace means.
+ *
+ * One program: reset to the state Pyodide starts in, checked (drivers/pyodide/loopspec_pyodide.py
+ * says what is reset and checked); the main body; then Node's event loop runs until the
+ * WebLoop has no callback left to run, or the deadline passes (a 'hang', observations kept).
+ * Callbacks an earlier program left queued never run in a later one: every WebLoop callback
+ * goes through a wrapper of Pyodide's scheduleCallback that knows its program, and a reset
+ * clears them.
+ *
+ * Blocking: the WebLoop's run_until_complete (and asyncio.run, which Pyodide routes to it)
+ * blocks only through WebAssembly stack switching (JSPI): Node 20 has it behind
+ * `--experimental-wasm-stack-switching`, Node 22 and later behind `--experimental-wasm-jspi`.
+ * With it, the main body is entered through callPromising; without it, Pyodide's
+ * run_until_complete raises RuntimeError, and a program that uses run_until_complete or
+ * asyncio_run anywhere is skipped, saying so, never passed.
+ *
+ * No threads, no fork, no thread pool in this build: those capabilities are false (the
+ * WebLoop's run_in_executor calls the function inline on the main thread).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureNumbered, type Op, type Program, walk } from '../../language/program.ts';
+import type { Trace } from '../../language/trace.ts';
+import { profileForVersion } from '../../spec/profiles.ts';
+import type { Adapter, RunLimits } from '../adapter.ts';
+
+const PYTHON_DRIVER = fileURLToPath(new URL('../../drivers/python/', import.meta.url));
+const PYODIDE_DRIVER = fileURLToPath(new URL('../../drivers/pyodide/', import.meta.url));
+/** Where the Python modules go in Pyodide's file system. */
+const HOME = '/loopspec';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** The share of the harness's deadline a program gets before the adapter ends it with 'hang'. */
+export const OWN_DEADLINE = 0.8;
+/** Statements that block until a coroutine is done: they need stack switching in Pyodide. */
+export const BLOCKING: ReadonlySet<Op> = new Set<Op>(['run_until_complete', 'asyncio_run']);
+
+/** Pyodide could not be found or loaded. */
+export class PyodideStartError extends Error {}
+
+export interface PyodideAdapterOptions {
+  /** A folder holding a Pyodide distribution (pyodide.mjs and its files); default the npm package `pyodide`. */
+  path?: string;
+  /** Per-program deadline cap, ms. */
+  timeoutMs?: number;
+}
+
+export interface PyodideAdapter extends Adapter {
+  /** Whether run_until_complete can block here (WebAssembly stack switching). */
+  jspi: boolean;
+  /** Pyodide's version and its CPython's. */
+  pyodideVersion: string;
+  pythonVersion: string;
+  /** Time spent loading Pyodide, ms. */
+  loadMs: number;
+  /** The last lines Pyodide wrote on stdout and stderr (what the WebLoop logged: errors of callbacks, tasks never retrieved). */
+  output(): string[];
+  /** Runs Python code in this Pyodide between programs and returns its value (for tests and diagnosis). */
+  runPython(code: string): unknown;
+}
+
+type PyCallable = ((...args: unknown[]) => unknown) & { callPromising(...args: unknown[]): Promise<unknown>; destroy?(): void };
+type Schedule = (callback: PyCallable, delayMs: number) => void;
+
+/** A callback the WebLoop handed to scheduleCallback: which program's, and how to unschedule it. */
+interface Queued {
+  generation: number;
+  clear: () => void;
+  callback: PyCallable;
+}
+
+const isPromise = (v: unknown): v is Promise<unknown> => typeof (v as Promise<unknown> | null)?.then === 'function';
+
+/** Runs `schedule` and returns a function that clears the Node timers it set (setTimeout, setImmediate). */
+function capturingTimers(schedule: () => void): () => void {
+  const g = globalThis as unknown as Record<'setTimeout' | 'setImmediate', (...a: unknown[]) => unknown>;
+  const { setTimeout: st, setImmediate: si } = g;
+  const clears: Array<() => void> = [];
+  g.setTimeout = (...a) => {
+    const h = st(...a) as NodeJS.Timeout;
+    clears.push(() => clearTimeout(h));
+    return h;
+  };
+  g.setImmediate = (...a) => {
+    const h = si(...a) as NodeJS.Immediate;
+    clears.push(() => clearImmediate(h));
+    return h;
+  };
+  try {
+    schedule();
+  } finally {
+    g.setTimeout = st;
+    g.setImmediate = si;
+  }
+  return () => {
+    for (const c of clears) c();
+  };
+}
+
+/**
+ * The WebLoop's callbacks, per program (a generation): which are still to run or running (a
+ * callback that blocks in run_until_complete is suspended, with JSPI), and who waits for none.
+ */
+class Callbacks {
+  generation = 0;
+  private live = new Set<Queued>();
+  private waiters: Array<() => void> = [];
+  /** What went wrong in a callback that Pyodide let out into JavaScript, for the program's trace. */
+  failure: string | undefined;
+
+  constructor(private original: Schedule) {}
+
+  readonly schedule: Schedule = (callback, delayMs) => {
+    const q: Queued = { generation: this.generation, clear: () => {}, callback };
+    this.live.add(q);
+    const done = () => {
+      this.live.delete(q);
+      if (this.live.size === 0) for (const w of this.waiters.splice(0)) w();
+    };
+    const fire = () => {
+      if (q.generation !== this.generation) return void callback.destroy?.();
+      let result: unknown;
+      try {
+        result = callback();
+      } catch (e) {
+        this.failure ??= `a WebLoop callback raised into JavaScript: ${e instanceof Error ? e.message : String(e)}`;
+        return done();
+      }
+      if (isPromise(result))
+        result.then(done, (e: unknown) => {
+          this.failure ??= `a WebLoop callback failed: ${e instanceof Error ? e.message : String(e)}`;
+          done();
+        });
+      else done();
+    };
+    q.clear = capturingTimers(() => this.original(fire as unknown as PyCallable, delayMs));
+  };
+
+  /** A new program: what earlier ones queued is cleared (a suspended callback is left suspended, uncounted). */
+  next(): void {
+    this.generation++;
+    this.failure = undefined;
+    for (const q of this.live) {
+      q.clear();
+      q.callback.destroy?.();
+    }
+    this.live.clear();
+  }
+
+  /** Resolves true once no callback of this program is queued or running, false at `deadline` (ms, performance.now()). */
+  async idle(deadline: number): Promise<boolean> {
+    for (;;) {
+      if (this.live.size === 0) {
+        // one more turn of the event loop: a callback may still be on its way (a promise's reaction)
+        await new Promise((r) => setImmediate(r));
+        if (this.live.size === 0) return true;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        timer = setTimeout(r, left);
+      });
+      clearTimeout(timer);
+    }
+  }
+
+  pending(): number {
+    return this.live.size;
+  }
+}
+
+/** The folder of the Pyodide to load, and its module. */
+function locate(path?: string): { dir: string; module: string } {
+  if (path === undefined) {
+    let pkg: string;
+    try {
+      pkg = createRequire(import.meta.url).resolve('pyodide/package.json');
+    } catch {
+      throw new PyodideStartError(
+        'the npm package pyodide is not installed (npm install pyodide), or name a Pyodide folder: --impl pyodide:<path>',
+      );
+    }
+    return { dir: dirname(pkg), module: join(dirname(pkg), 'pyodide.mjs') };
+  }
+  const full = resolve(path);
+  let dir = full;
+  try {
+    if (!statSync(full).isDirectory()) dir = dirname(full);
+  } catch {
+    throw new PyodideStartError(`Pyodide not found: ${full}`);
+  }
+  const module = join(dir, 'pyodide.mjs');
+  try {
+    statSync(module);
+  } catch {
+    throw new PyodideStartError(`${dir} holds no Pyodide distribution (no pyodide.mjs there)`);
+  }
+  return { dir, module };
+}
+
+const skipped = (detail: string): Trace => ({ obs: {}, order: {}, end: { kind: 'skipped', detail } });
+const failed = (detail: string): Trace => ({ obs: {}, order: {}, end: { kind: 'error', detail } });
+
+export const NO_JSPI =
+  "needs run_until_complete to block, which Pyodide's WebLoop does only with WebAssembly stack switching (JSPI); " +
+  "without it run_until_complete and asyncio.run raise RuntimeError('WebAssembly stack switching not supported in this " +
+  "JavaScript runtime'). Run loopspec with node --experimental-wasm-stack-switching (Node 20) or --experimental-wasm-jspi (Node 22+)";
+
+/** Loads Pyodide (once: about two seconds) and returns the adapter. Throws PyodideStartError. */
+export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promise<PyodideAdapter> {
+  const { dir, module } = locate(o.path);
+  const started = performance.now();
+  const output: string[] = [];
+  const keep = (line: string) => {
+    output.push(line);
+    if (output.length > 200) output.splice(0, output.length - 200);
+  };
+  // biome-ignore lint/suspicious/noExplicitAny: Pyodide's API object, whatever its version
+  let py: any;
+  try {
+    const { loadPyodide } = (await import(pathToFileURL(module).href)) as { loadPyodide: (o: object) => Promise<unknown> };
+    py = await loadPyodide({ indexURL: `${dir}/`, stdout: keep, stderr: keep });
+  } catch (e) {
+    throw new PyodideStartError(`Pyodide in ${dir} failed to load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
+  py.FS.mkdirTree(HOME);
+  for (const [from, file] of [
+    [PYTHON_DRIVER, 'loopspec_interpreter.py'],
+    [PYTHON_DRIVER, 'loopspec_recorder.py'],
+    [PYODIDE_DRIVER, 'loopspec_pyodide.py'],
+  ])
+    py.FS.writeFile(`${HOME}/${file}`, readFileSync(join(from, file), 'utf8'));
+  py.runPython(`import sys; sys.path.insert(0, '${HOME}')`);
+  const helper = py.pyimport('loopspec_pyodide');
+  const fn = (name: string) => helper[name] as PyCallable;
+  const [reset, begin, finish] = [fn('reset'), fn('begin'), fn('finish')];
+  const original = helper._SCHEDULE as Schedule | undefined;
+  if (typeof original !== 'function')
+    throw new PyodideStartError(`Pyodide ${py.version}'s WebLoop has no pyodide.webloop.scheduleCallback to follow its callbacks by`);
+  const callbacks = new Callbacks(original);
+  fn('track')(callbacks.schedule);
+  // JSPI: can_run_sync() is true in a call entered through callPromising, where the runtime has stack switching
+  const probe = py.runPython('from pyodide.ffi import can_run_sync\ncan_run_sync') as PyCallable;
+  const jspi = Boolean(await probe.callPromising().catch(() => false));
+  const pythonVersion = String(fn('python_version')());
+  const pyodideVersion = String(py.version);
+  const loadMs = performance.now() - started;
+  const cap = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let closed = false;
+
+  const run = async (program: Program, limits?: RunLimits): Promise<Trace> => {
+    if (closed) return failed('the adapter is closed');
+    const numbered = ensureNumbered(program);
+    if (!jspi && [...walk(numbered.main)].some((s) => BLOCKING.has(s.op))) return skipped(NO_JSPI);
+    const ms = Math.min(limits?.deadlineMs ?? cap, cap) * OWN_DEADLINE;
+    callbacks.next();
+    const problems = JSON.parse(String(reset())) as string[];
+    if (problems.length > 0) return failed(`the reset to Pyodide's start-up state did not hold: ${problems.join('; ')}`);
+    const deadline = performance.now() + ms;
+    const json = JSON.stringify(numbered);
+    let main: Promise<unknown>;
+    try {
+      main = Promise.resolve(jspi ? begin.callPromising(json, ms / 1000) : begin(json, ms / 1000));
+    } catch (e) {
+      main = Promise.reject(e);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      main.then(
+        (r) => ({ kind: 'done' as const, problems: JSON.parse(String(r)) as string[] }),
+        (e: unknown) => ({ kind: 'threw' as const, message: e instanceof Error ? e.message : String(e) }),
+      ),
+      new Promise<{ kind: 'late' }>((r) => {
+        timer = setTimeout(() => r({ kind: 'late' }), Math.max(0, deadline - performance.now()));
+      }),
+    ]);
+    clearTimeout(timer);
+    if (outcome.kind === 'threw') return failed(`the adapter's Python side failed: ${outcome.message.split('\n').slice(-3).join(' ')}`);
+    if (outcome.kind === 'done' && outcome.problems.length > 0)
+      return failed(`the reset to Pyodide's start-up state did not hold: ${outcome.problems.join('; ')}`);
+    const idle = outcome.kind === 'done' && (await callbacks.idle(deadline));
+    const hang = `the program did not finish within ${Math.round(ms)} ms: ${
+      outcome.kind === 'late' ? 'its main body was still running' : `${callbacks.pending()} WebLoop callbacks were still queued or running`
+    }`;
+    const end = idle ? (callbacks.failure ? { kind: 'error', detail: callbacks.failure } : '') : { kind: 'hang', detail: hang };
+    const trace = JSON.parse(String(finish(end === '' ? '' : JSON.stringify(end)))) as Trace;
+    callbacks.next(); // nothing of this program runs while no program does
+    return trace;
+  };
+
+  return {
+    name: 'Pyodide',
+    version: `${pyodideVersion} (CPython ${pythonVersion}, WebLoop, ${jspi ? 'JSPI: run_until_complete blocks' : 'no JSPI'})`,
+    profile: profileForVersion(pythonVersion)?.name,
+    capabilities: { threads: false, fork: false, executor: false },
+    jspi,
+    pyodideVersion,
+    pythonVersion,
+    loadMs,
+    output: () => [...output],
+    runPython: (code) => py.runPython(code),
+    run,
+    close: async () => {
+      closed = true;
+      callbacks.next();
+    },
+  };
+}

@@ -2,7 +2,8 @@
  * Finds the implementation to test: a built-in name, a path to a TypeScript/JavaScript
  * module that exports an adapter (see README, "Writing an adapter"), or an out-of-process
  * driver speaking the protocol (protocol/PROTOCOL.md): `python`, `python:<interpreter>`,
- * `exec:<driver>` with its arguments in `driverArgs`.
+ * `exec:<driver>` with its arguments in `driverArgs`; or Pyodide in process: `pyodide` (the npm
+ * package), `pyodide:<folder of a Pyodide distribution>`.
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,6 +16,7 @@ import { withDeadline } from './adapters/guarded.ts';
 import { oracleAdapter } from './adapters/oracle.ts';
 import { DEFAULT_TIMEOUT_MS, DriverStartError, startProcessAdapter } from './adapters/process.ts';
 import { startPythonAdapter } from './adapters/python.ts';
+import { PyodideStartError, startPyodideAdapter } from './adapters/pyodide.ts';
 import { referenceAdapter } from './adapters/reference.ts';
 import { defaultProfile, requireProfile } from '../spec/profiles.ts';
 
@@ -147,6 +149,20 @@ async function startDriver(impl: string, o: DriverOptions): Promise<Adapter> {
   }
 }
 
+/** Pyodide in this process (conformance/adapters/pyodide.ts); of the driver flags only --timeout applies. */
+async function startPyodide(impl: string, o: DriverOptions): Promise<Adapter> {
+  checkFlags('module', o);
+  const path = impl === 'pyodide' ? undefined : impl.slice('pyodide:'.length);
+  if (path === '') throw new UsageError('--impl pyodide:<folder> wants the folder of a Pyodide distribution');
+  try {
+    // its own deadlines end a stuck program with 'hang'; this one only catches what escapes them
+    return withDeadline(await startPyodideAdapter({ path, timeoutMs: o.timeoutMs }), o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  } catch (e) {
+    if (e instanceof PyodideStartError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 /** The file of an adapter module, or a UsageError when there is none. */
 export function adapterModuleFile(impl: string): string {
   const file = resolve(impl);
@@ -160,13 +176,14 @@ export function adapterModuleFile(impl: string): string {
 
 export async function loadAdapter(impl: string, o: DriverOptions = {}, profile?: string): Promise<Adapter> {
   if (impl === 'python' || impl.startsWith('python:') || impl.startsWith('exec:')) return startDriver(impl, o);
+  if (impl === 'pyodide' || impl.startsWith('pyodide:')) return startPyodide(impl, o);
   const builtIn = Object.hasOwn(BUILT_IN, impl) ? BUILT_IN[impl] : undefined;
   checkFlags(builtIn ? 'built-in' : 'module', o);
   if (builtIn) return builtIn(profile);
   const looksLikePath = /[\\/.]/.test(impl);
   if (!looksLikePath)
     throw new UsageError(
-      `unknown implementation '${impl}': use one of ${Object.keys(BUILT_IN).join(', ')}, python, python:<interpreter>, exec:<driver>, or a path to an adapter module`,
+      `unknown implementation '${impl}': use one of ${Object.keys(BUILT_IN).join(', ')}, python, python:<interpreter>, exec:<driver>, pyodide, pyodide:<folder>, or a path to an adapter module`,
     );
   const file = adapterModuleFile(impl);
   const commonJs = isCommonJs(file);

@@ -2,7 +2,8 @@
  * The one JSON Schema validator (draft 2020-12) for the schemas beside this file: protocol
  * messages, so a driver author is told which message broke which rule of the protocol and
  * where; and the report (report.schema.json), so a tool that reads reports (merge, diff, HTML
- * of stored runs) refuses a wrong one with a reason instead of rendering nonsense.
+ * of stored runs) refuses a wrong one with a reason instead of rendering nonsense; and the
+ * configuration of `loopspec matrix` (matrix.schema.json).
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -27,6 +28,7 @@ const SCHEMAS = [
   'pong',
   'bye',
   'report.schema',
+  'matrix.schema',
 ] as const;
 
 export type SchemaName = (typeof SCHEMAS)[number];
@@ -99,4 +101,21 @@ export function protocolProblem(direction: Direction, message: unknown): string 
 /** What is wrong with a report (report.schema.json), one line per problem; empty when it is a valid v1 report. */
 export function reportProblems(value: unknown): string[] {
   return [...new Set(schemaErrors('report.schema', value).map((e) => `${e.instancePath || '(the report)'} ${e.message}`))];
+}
+
+/**
+ * What is wrong with a matrix configuration (matrix.schema.json), one line per problem, the
+ * most specific first; empty when it is valid. `describe` says what an allowed value is.
+ */
+export function matrixConfigProblems(value: unknown): string[] {
+  const errors = schemaErrors('matrix.schema', value).filter((e) => e.keyword !== 'propertyNames');
+  errors.sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length);
+  const line = (e: ErrorObject): string => {
+    const where = e.instancePath === '' ? '(the file)' : e.instancePath;
+    const p = e.params as Record<string, unknown>;
+    if (e.keyword === 'additionalProperties') return `${where} has a field it does not know: '${p.additionalProperty}'`;
+    if (e.keyword === 'pattern' && e.propertyName !== undefined) return `${where} has a bad variable name '${e.propertyName}'`;
+    return describe(e).replace(/^\(the message\)/, '(the file)');
+  };
+  return [...new Set(errors.map(line))];
 }

@@ -15,6 +15,7 @@ import { diffCommand, mergeCommand, prepareReplay, replayCommand, reportCommand,
 import { collect, defaultIo, EXIT, int32, MAX_JOBS, positiveInt, replayPath, rerunCount, type Io } from './options.ts';
 import { driverOptions, runCommand, type RunOptions } from './run.ts';
 import { closeAll, stopAtOnce } from './signals.ts';
+import { addMatrixCommand } from './matrix.ts';
 
 export { EXIT, selectRules } from './options.ts';
 export type { Io } from './options.ts';
@@ -155,6 +156,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .action((file: string, o: { as: string; adapter?: string }) => {
       code = reproCommand(file, o.as, o.adapter, io.out);
     });
+
+  addMatrixCommand(program, io, (c) => {
+    code = c;
+  });
 
   program
     .command('rules')

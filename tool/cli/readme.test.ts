@@ -12,7 +12,7 @@ const help = (...cmd: string[]) =>
 const flags = (text: string) => new Set([...text.matchAll(/(?<![\w-])--[a-z][a-z-]+/g)].map((m) => m[0]));
 
 it('documents every option of every command, and no option that does not exist', () => {
-  const commands = ['run', 'rules', 'diff', 'merge', 'report', 'replay', 'repro'];
+  const commands = ['run', 'rules', 'diff', 'merge', 'report', 'replay', 'repro', 'matrix'];
   const real = new Set([...flags(help()), ...commands.flatMap((c) => [...flags(help(c))])]);
   const documented = flags(readme);
   expect([...real].filter((f) => !documented.has(f)).sort()).toEqual([]);

@@ -54,6 +54,8 @@ export interface RowStatus {
 }
 
 const plural = (n: number, what: string, s = 's') => `${n} ${what}${n === 1 ? '' : s}`;
+/** A list in one short line: "a, b, c, d, e, and 3 more". */
+const few = (xs: string[]) => (xs.length > 6 ? [...xs.slice(0, 5), `and ${xs.length - 5} more`] : xs).join(', ');
 
 function marksOf(report: Report, check: ExpectationsCheck | null): Map<string, CellMark> {
   const marks = new Map<string, CellMark>();
@@ -85,15 +87,14 @@ export function rowStatus(row: MatrixRow): RowStatus {
   const failing = check ? !check.ok : runFails(report);
   if (!failing) {
     const known = check?.matched.map((m) => m.rule) ?? [];
-    const summary = known.length > 0 ? `as expected (${plural(known.length, 'known deviation')}: ${known.join(', ')})` : 'as expected';
+    const summary = known.length > 0 ? `as expected (${plural(known.length, 'known deviation')}: ${few(known)})` : 'as expected';
     return { state: 'as-expected', failing, marks, check, summary };
   }
   const verdict = new Map(report.rules.map((r) => [r.id, r.verdict]));
   const listOf = (m: CellMark, said: (id: string) => string, why: string) => {
     const ids = bad.filter(([, x]) => x === m).map(([id]) => said(id));
     if (ids.length === 0) return [];
-    const shown = ids.length > 6 ? [...ids.slice(0, 5), `and ${ids.length - 5} more`] : ids;
-    return [`${shown.join(', ')} (${why})`];
+    return [`${few(ids)} (${why})`];
   };
   const said = [
     ...listOf('unexpected', (id) => `${id} ${verdict.get(id)}`, check ? `not in ${check.file}` : 'no expectations file'),

@@ -41,8 +41,12 @@ describe('toMatrixMarkdown', () => {
     expect(rows[1][3]).toBe('❌ 1 surprise: FORK-2 fail (not in silent.expect)');
     expect(rows[1][4]).toBe('GET-3 FAIL (expected), <strong>FORK-2 FAIL (not listed)</strong>');
     expect(rows[2][4]).toBe('GET-3 FAIL (expected), FORK-2 FAIL (expected)');
-    expect(rows[3][4]).toMatch(/THR-1 SKIPPED \(expected\)/);
-    expect(rows[3][4]).toMatch(/FORK-1 ERROR \(expected\)/);
+    // Many expected deviations are counted by verdict, not named one by one.
+    const nasty = m.rows[3].report!.rules.filter((r) => r.verdict !== 'pass');
+    const count = (v: string) => nasty.filter((r) => r.verdict === v).length;
+    expect(rows[3][4]).toBe(
+      `${nasty.length} expected (${count('fail')} FAIL, ${count('error')} ERROR, ${count('unexercised')} NOT EXERCISED, ${count('skipped')} SKIPPED), as nasty.expect lists`,
+    );
     expect(rows[4].slice(1)).toEqual([
       '<code>pyenv:3.8.99</code>',
       '',

@@ -8,7 +8,7 @@
 import escapeHtml from 'escape-html';
 import { formatProgram } from '../../language/python.ts';
 import type { ReportRule } from '../../conformance/report.ts';
-import { problemLine, VERDICT_LABEL } from '../../conformance/verdicts.ts';
+import { problemLine, VERDICT_LABEL, VERDICTS, verdictCounts } from '../../conformance/verdicts.ts';
 import type { CellMark, Matrix, MatrixRow, RowState } from '../matrix/status.ts';
 import { markNote, matrixSummary, rowStatus } from '../matrix/status.ts';
 import { cellReproduction } from '../matrix/reproduce.ts';
@@ -28,17 +28,22 @@ function block(s: string, lang: string): string {
   return `${fence}${lang}\n${s}\n${fence}`;
 }
 
+/** Each rule that did not pass, marked; past six expected ones, those are counted by verdict (the surprises always named). */
 function notPassing(row: MatrixRow, marks: Map<string, CellMark>): string {
   const rules = (row.report?.rules ?? []).filter((r) => r.verdict !== 'pass' || marks.get(r.id) === 'stale');
   if (rules.length === 0) return row.report ? 'none' : '';
-  return rules
-    .map((r) => {
-      const mark = marks.get(r.id) ?? 'ok';
-      const note = markNote(row, mark);
-      const text = `${r.id} ${VERDICT_LABEL[r.verdict]}${note ? ` (${note})` : ''}`;
-      return mark === 'unexpected' || mark === 'stale' ? `**${text}**` : text;
-    })
-    .join(', ');
+  const said = (r: ReportRule) => {
+    const mark = marks.get(r.id) ?? 'ok';
+    const note = markNote(row, mark);
+    const text = `${r.id} ${VERDICT_LABEL[r.verdict]}${note ? ` (${note})` : ''}`;
+    return mark === 'unexpected' || mark === 'stale' ? `**${text}**` : text;
+  };
+  const expected = rules.filter((r) => marks.get(r.id) === 'expected');
+  if (expected.length <= 6) return rules.map(said).join(', ');
+  const counts = verdictCounts(expected);
+  const byVerdict = VERDICTS.filter((v) => counts[v] > 0).map((v) => `${counts[v]} ${VERDICT_LABEL[v]}`);
+  const listed = `${expected.length} expected (${byVerdict.join(', ')}), as ${mdText(row.entry.expectations?.file ?? '')} lists`;
+  return [...rules.filter((r) => marks.get(r.id) !== 'expected').map(said), listed].join(', ');
 }
 
 function tableRow(row: MatrixRow): string {

@@ -107,7 +107,8 @@ describe('examples/matrix.json', () => {
     expect(deviants.length).toBeGreaterThanOrEqual(12);
     expect(deviants.filter((d) => !d.expectations?.entries.length).map((d) => d.name)).toEqual([]);
     expect(c.implementations.find((e) => e.name === 'pyodide')).toMatchObject({ impl: 'pyodide', optional: true });
-    expect(c.implementations.find((e) => e.name === 'reference')).toMatchObject({ impl: 'reference', expectations: undefined });
+    const reference = c.implementations.find((e) => e.name === 'reference');
+    expect([reference?.impl, reference?.expectations]).toEqual(['reference', undefined]);
   });
 
   it('covers every CPython that pyenv has here and loopspec has a profile for', (ctx) => {

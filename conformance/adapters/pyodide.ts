@@ -74,9 +74,20 @@ interface Queued {
   generation: number;
   clear: () => void;
   callback: PyCallable;
+  /** Called already (running, if it is still live: suspended in run_until_complete). */
+  fired: boolean;
 }
 
 const isPromise = (v: unknown): v is Promise<unknown> => typeof (v as Promise<unknown> | null)?.then === 'function';
+
+/** Releases a callback Pyodide made for one call (a once-callable) that will not be called now. */
+function release(callback: PyCallable): void {
+  try {
+    callback.destroy?.();
+  } catch {
+    // already released
+  }
+}
 
 /** Runs `schedule` and returns a function that clears the Node timers it set (setTimeout, setImmediate). */
 function capturingTimers(schedule: () => void): () => void {
@@ -118,26 +129,26 @@ class Callbacks {
   constructor(private original: Schedule) {}
 
   readonly schedule: Schedule = (callback, delayMs) => {
-    const q: Queued = { generation: this.generation, clear: () => {}, callback };
+    const q: Queued = { generation: this.generation, clear: () => {}, callback, fired: false };
     this.live.add(q);
     const done = () => {
       this.live.delete(q);
       if (this.live.size === 0) for (const w of this.waiters.splice(0)) w();
     };
+    const failed = (how: string, e: unknown) => {
+      if (q.generation === this.generation) this.failure ??= `a WebLoop callback ${how}: ${e instanceof Error ? e.message : String(e)}`;
+      done();
+    };
     const fire = () => {
-      if (q.generation !== this.generation) return void callback.destroy?.();
+      if (q.generation !== this.generation) return release(callback);
+      q.fired = true;
       let result: unknown;
       try {
         result = callback();
       } catch (e) {
-        this.failure ??= `a WebLoop callback raised into JavaScript: ${e instanceof Error ? e.message : String(e)}`;
-        return done();
+        return failed('raised into JavaScript', e);
       }
-      if (isPromise(result))
-        result.then(done, (e: unknown) => {
-          this.failure ??= `a WebLoop callback failed: ${e instanceof Error ? e.message : String(e)}`;
-          done();
-        });
+      if (isPromise(result)) result.then(done, (e: unknown) => failed('failed', e));
       else done();
     };
     q.clear = capturingTimers(() => this.original(fire as unknown as PyCallable, delayMs));
@@ -149,7 +160,7 @@ class Callbacks {
     this.failure = undefined;
     for (const q of this.live) {
       q.clear();
-      q.callback.destroy?.();
+      if (!q.fired) release(q.callback);
     }
     this.live.clear();
   }

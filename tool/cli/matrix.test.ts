@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reportProblems } from '../../protocol/validate.ts';
+import { entry } from '../../fixtures/helpers/matrices.ts';
+import { wantsJspi } from './matrix.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SILENT = join(root, 'fixtures/adapters/silent-oracle.ts');
@@ -167,6 +169,19 @@ describe('loopspec matrix', () => {
     expect(md).toMatch(/^\| `after` \| `reference` \| {2}\| ⏭️ not run: the matrix was interrupted \| {2}\|$/m);
     expect(JSON.parse(readFileSync(f('stopped', 'slow', 'report.json'), 'utf8')).interrupted).toBe(true);
   }, 30_000);
+
+  it('runs itself again with stack switching for a Pyodide row, as bin/loopspec.mjs does for run --impl pyodide', () => {
+    const bin = join(root, 'bin/loopspec.mjs');
+    const flag = '--experimental-wasm-stack-switching';
+    const [pyodide, folder, ref] = [entry('p', 'pyodide'), entry('f', 'pyodide:/opt/pyodide'), entry('r', 'reference')];
+    expect(wantsJspi([ref, pyodide], {}, [], bin)).toBe(true);
+    expect(wantsJspi([folder], {}, ['--no-warnings'], join(root, 'bin/../bin/loopspec.mjs'))).toBe(true);
+    expect(wantsJspi([ref], {}, [], bin)).toBe(false);
+    expect(wantsJspi([pyodide], {}, [flag], bin)).toBe(false);
+    expect(wantsJspi([pyodide], { LOOPSPEC_NO_JSPI: '1' }, [], bin)).toBe(false);
+    // In process (a test calling main()), never: this process is not the command.
+    expect(wantsJspi([pyodide], {}, [], process.argv[1])).toBe(false);
+  });
 
   it('documents its options in the README', () => {
     const help = spawnSync(process.execPath, ['bin/loopspec.mjs', 'matrix', '--help'], { cwd: root, encoding: 'utf8' }).stdout;

@@ -10,10 +10,14 @@
  * 130 or 143 when a signal stopped it (see signals.ts: the first Ctrl-C finishes the current
  * rule of the current implementation, then the matrix stops there).
  */
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DEFAULT_RUNS } from '../../conformance/runner.ts';
 import { chooseEntries, readMatrixConfig } from '../matrix/config.ts';
+import type { MatrixEntry } from '../matrix/config.ts';
 import { readRow, runRow } from '../matrix/run.ts';
 import type { Matrix, MatrixRow } from '../matrix/status.ts';
 import { countsLine, matrixExit, matrixSummary, rowStatus } from '../matrix/status.ts';
@@ -52,10 +56,48 @@ function rowLine(row: MatrixRow): string {
   return r ? `${r.implementation.name} ${r.implementation.version}, ${r.profile}: ${countsLine(r)} · ${s.summary}` : s.summary;
 }
 
+const BIN = fileURLToPath(new URL('../../bin/loopspec.mjs', import.meta.url));
+/** Whether this process is bin/loopspec.mjs (started by path, or through npx's link to it). */
+function isBin(script: string | undefined): boolean {
+  try {
+    return script !== undefined && realpathSync(resolve(script)) === realpathSync(BIN);
+  } catch {
+    return false;
+  }
+}
+/** V8's stack-switching flag, as bin/loopspec.mjs names it: Pyodide's run_until_complete blocks only with it. */
+const JSPI = '--experimental-wasm-stack-switching';
+
+/**
+ * A Pyodide row is judged as `loopspec run --impl pyodide` judges it: bin/loopspec.mjs starts
+ * itself again with the stack-switching flag for that command line, which cannot see the
+ * config's rows, so a matrix with a Pyodide row to run does the same, unless Node has the flag
+ * or LOOPSPEC_NO_JSPI is set. Only from the command line: called in process (tests), the row
+ * runs without it, and its report's header says so.
+ */
+export function wantsJspi(entries: MatrixEntry[], env: Io['env'], execArgv: string[], script: string | undefined): boolean {
+  const pyodide = entries.some((e) => /^pyodide(:|$)/.test(e.target));
+  return pyodide && !execArgv.includes(JSPI) && !env.LOOPSPEC_NO_JSPI && isBin(script);
+}
+
+/** This command line again, in a Node with the flag (SIGTERM passed on, Ctrl-C reaching it from the terminal): its exit code. */
+async function againWithJspi(): Promise<number> {
+  const again = spawn(process.execPath, [...process.execArgv, JSPI, BIN, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const onTerm = () => again.kill('SIGTERM');
+  const onInt = () => {};
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => again.on('exit', (c, sig) => done([c, sig])));
+  process.off('SIGTERM', onTerm);
+  process.off('SIGINT', onInt);
+  return code ?? (signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted);
+}
+
 export async function matrixCommand(file: string, o: MatrixOptions, io: Io): Promise<number> {
   const config = readMatrixConfig(file);
   const entries = chooseEntries(config, o.only);
   checkOutputFolder('--out', o.out);
+  if (!o.fromReports && wantsJspi(entries, io.env, process.execArgv, process.argv[1])) return againWithJspi();
   const runs = o.runs ?? config.runs ?? DEFAULT_RUNS;
   // One seed for every row, chosen here: the matrix is replayed with it.
   const seed = o.seed ?? config.seed ?? Date.now() % 2 ** 31;
@@ -78,10 +120,12 @@ export async function matrixCommand(file: string, o: MatrixOptions, io: Io): Pro
     for (const [i, entry] of entries.entries()) rows[i] = asUsage(() => readRow(entry, o.out));
     const first = rows.find((r) => r.report)?.report;
     if (first) Object.assign(matrix, { seed: first.seed, runs: first.runs });
-    io.out(`loopspec matrix: ${n} implementations of ${file}, from the reports in ${o.out}`);
+    io.out(`loopspec matrix: ${n} implementation${n === 1 ? '' : 's'} of ${file}, from the reports in ${o.out}`);
     for (const [i, row] of rows.entries()) io.out(`${tag(i)}: ${rowLine(row)}`);
   } else {
-    io.out(`loopspec matrix: ${n} implementations of ${file}, seed ${seed}, ${runs} programs per rule, reports in ${o.out}`);
+    io.out(
+      `loopspec matrix: ${n} implementation${n === 1 ? '' : 's'} of ${file}, seed ${seed}, ${runs} programs per rule, reports in ${o.out}`,
+    );
     for (const [i, entry] of entries.entries()) {
       if (progress) io.err(`${tag(i)}: running --impl ${entry.impl}`);
       const started = Date.now();

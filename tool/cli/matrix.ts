@@ -10,7 +10,6 @@
  * 130 or 143 when a signal stopped it (see signals.ts: the first Ctrl-C finishes the current
  * rule of the current implementation, then the matrix stops there).
  */
-import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +25,7 @@ import { toMatrixMarkdown } from '../report/matrix-markdown.ts';
 import { asUsage } from './commands.ts';
 import { checkOutputFolder } from './files.ts';
 import { collect, EXIT, int32, positiveInt, type Io } from './options.ts';
+import { againWithJspi, mayRestartWithJspi } from './jspi.ts';
 import { write } from './outputs.ts';
 
 export const DEFAULT_MATRIX_OUT = 'loopspec-matrix';
@@ -65,9 +65,6 @@ function isBin(script: string | undefined): boolean {
     return false;
   }
 }
-/** V8's stack-switching flag, as bin/loopspec.mjs names it: Pyodide's run_until_complete blocks only with it. */
-const JSPI = '--experimental-wasm-stack-switching';
-
 /**
  * A Pyodide row is judged as `loopspec run --impl pyodide` judges it: bin/loopspec.mjs starts
  * itself again with the stack-switching flag for that command line, which cannot see the
@@ -77,27 +74,14 @@ const JSPI = '--experimental-wasm-stack-switching';
  */
 export function wantsJspi(entries: MatrixEntry[], env: Io['env'], execArgv: string[], script: string | undefined): boolean {
   const pyodide = entries.some((e) => /^pyodide(:|$)/.test(e.target));
-  return pyodide && !execArgv.includes(JSPI) && !env.LOOPSPEC_NO_JSPI && isBin(script);
-}
-
-/** This command line again, in a Node with the flag (SIGTERM passed on, Ctrl-C reaching it from the terminal): its exit code. */
-async function againWithJspi(): Promise<number> {
-  const again = spawn(process.execPath, [...process.execArgv, JSPI, BIN, ...process.argv.slice(2)], { stdio: 'inherit' });
-  const onTerm = () => again.kill('SIGTERM');
-  const onInt = () => {};
-  process.on('SIGTERM', onTerm);
-  process.on('SIGINT', onInt);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => again.on('exit', (c, sig) => done([c, sig])));
-  process.off('SIGTERM', onTerm);
-  process.off('SIGINT', onInt);
-  return code ?? (signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted);
+  return pyodide && mayRestartWithJspi(env, execArgv) && isBin(script);
 }
 
 export async function matrixCommand(file: string, o: MatrixOptions, io: Io): Promise<number> {
   const config = readMatrixConfig(file);
   const entries = chooseEntries(config, o.only);
   checkOutputFolder('--out', o.out);
-  if (!o.fromReports && wantsJspi(entries, io.env, process.execArgv, process.argv[1])) return againWithJspi();
+  if (!o.fromReports && wantsJspi(entries, io.env, process.execArgv, process.argv[1])) return againWithJspi(BIN, process.argv.slice(2));
   const runs = o.runs ?? config.runs ?? DEFAULT_RUNS;
   // One seed for every row, chosen here: the matrix is replayed with it.
   const seed = o.seed ?? config.seed ?? Date.now() % 2 ** 31;

@@ -21,6 +21,8 @@ import type { Profile } from '../spec/profiles.ts';
  * shrinker runs nothing more, and the counterexample says it may not be minimal.
  */
 export const SHRINK_FAULT_BUDGET = 4;
+/** What a counterexample says when its shrinking spent the budget. */
+export const SHRINK_STOPPED = `shrinking stopped after ${SHRINK_FAULT_BUDGET} runs that hung or faulted (the budget per rule): the program may not be minimal`;
 
 /** How a rule is judged: by which implementation, under which semantics, within which limits. */
 export interface Judging {
@@ -61,7 +63,7 @@ export async function shrinkBlame(
   const property = fc.asyncProperty(programsOf(finder, profile), async (program) => {
     if (stuck >= SHRINK_FAULT_BUDGET) return true;
     const c = await checkProgram(rule, program, adapter, profile, deadlines);
-    if ('actual' in c && c.actual.end.kind !== 'ok') stuck++;
+    if (spendsShrinkBudget(c)) stuck++;
     // A conditional find shrinks to programs whose tie breaks the deciding clauses the same way.
     if (c.status !== 'fail' && c.status !== 'tie') return true;
     if (b.unless.length > 0 && (c.status !== 'tie' || wayOf(c.first) !== wayOf(b.check.first))) return true;
@@ -73,10 +75,18 @@ export async function shrinkBlame(
   return { program: b.program, check: asFailureOf(rule, b.check), path: String(b.index) };
 }
 
+/** A run that counts against SHRINK_FAULT_BUDGET: it hung or faulted. */
+export const spendsShrinkBudget = (c: ProgramCheck): boolean => 'actual' in c && c.actual.end.kind !== 'ok';
+
+/** The program judged for `rule` with twice its deadline: is a run that ended stuck stuck still? */
+export function withTwiceTheTime(rule: string, program: Program, { adapter, profile, deadlines }: Judging): Promise<ProgramCheck> {
+  return checkProgram(rule, program, adapter, profile, { ...deadlines, stretch: 2 });
+}
+
 /** A find that ended stuck under a deadline from the program stands only if it is stuck with twice the time too. */
-export async function confirmedStuck(rule: string, b: Blame, { adapter, profile, deadlines }: Judging): Promise<boolean> {
-  if (!isStuck(b.check.actual) || !belowCap(b.program, deadlines)) return true;
-  const again = await checkProgram(rule, b.program, adapter, profile, { ...deadlines, stretch: 2 });
+export async function confirmedStuck(rule: string, b: Blame, judging: Judging): Promise<boolean> {
+  if (!isStuck(b.check.actual) || !belowCap(b.program, judging.deadlines)) return true;
+  const again = await withTwiceTheTime(rule, b.program, judging);
   return 'actual' in again && isStuck(again.actual);
 }
 
@@ -98,7 +108,6 @@ export function explains(rule: string, b: Blame, plain: Map<string, Set<string>>
 const prefer = (b: Blame, than: Blame): boolean =>
   b.unless.length !== than.unless.length ? b.unless.length < than.unless.length : precedes(b.foundBy, than.foundBy);
 
-/** How a first divergence breaks the clauses that decide it (not its conditions): which clauses, which of outcome and warnings. */
 /**
  * What of a rule a mismatch breaks, for `explains`: the rule, what was compared (outcome,
  * warnings) and what the implementation gave instead (an error, a new or an earlier object).
@@ -109,6 +118,7 @@ const prefer = (b: Blame, than: Blame): boolean =>
  */
 export const brokenAs = (m: Mismatch): string => `${m.expectation.rule} ${m.expectation.kind} ${m.got ?? ''}`;
 
+/** How a first divergence breaks the clauses that decide it (not its conditions): which clauses, which of outcome and warnings, what came instead. */
 export const wayOf = (first: Mismatch[]): string =>
   first
     .filter((m) => !m.expectation.condition)

@@ -30,9 +30,17 @@ import type { Verdict } from './verdicts.ts';
 import type { DeadlineOptions } from './deadlines.ts';
 import { belowCap, Pace } from './deadlines.ts';
 import type { Blame, Judging } from './blame.ts';
-import { addBlame, brokenAs, confirmedStuck, explains, SHRINK_FAULT_BUDGET, shrinkBlame } from './blame.ts';
-
-export { SHRINK_FAULT_BUDGET } from './blame.ts';
+import {
+  addBlame,
+  brokenAs,
+  confirmedStuck,
+  explains,
+  SHRINK_FAULT_BUDGET,
+  SHRINK_STOPPED,
+  shrinkBlame,
+  spendsShrinkBudget,
+  withTwiceTheTime,
+} from './blame.ts';
 
 /**
  * The runner's counterexample: the report's, with the rule and the oracle's own expectations
@@ -181,7 +189,7 @@ async function judgeRule(
     // The shrink budget spent: what is left to try passes unrun (the counterexample says so).
     if (shrinking && stuckWhileShrinking >= SHRINK_FAULT_BUDGET) return true;
     const c = await judge(program);
-    if (shrinking && 'actual' in c && c.actual.end.kind !== 'ok') stuckWhileShrinking++;
+    if (shrinking && spendsShrinkBudget(c)) stuckWhileShrinking++;
     if (!shrinking) {
       index++;
       if (c.status === 'skip') {
@@ -213,7 +221,7 @@ async function judgeRule(
     const confirming = failedAs !== undefined && isStuck(failedAs.actual) && belowCap(program, deadlines) && verify > 0;
     let confirmed = 0;
     if (confirming) {
-      const confirm = await checkProgram(prop.rule, program, adapter, profile, { ...deadlines, stretch: 2 });
+      const confirm = await withTwiceTheTime(prop.rule, program, judging);
       if ((!('actual' in confirm) || !isStuck(confirm.actual)) && !retried) {
         // Only slow: the deadlines are too short for this implementation here. Judge the rule again with longer ones.
         if (deadlines.pace) deadlines.pace.factor *= 4;
@@ -235,11 +243,7 @@ async function judgeRule(
       seed,
       path: details.counterexamplePath ?? '',
       ...(verify > 0 && c.status !== 'error' ? { reruns: { runs: verify, failed: again.failed } } : {}),
-      ...(stuckWhileShrinking >= SHRINK_FAULT_BUDGET
-        ? {
-            shrinkStopped: `shrinking stopped after ${SHRINK_FAULT_BUDGET} runs that hung or faulted (the budget per rule): the program may not be minimal`,
-          }
-        : {}),
+      ...(stuckWhileShrinking >= SHRINK_FAULT_BUDGET ? { shrinkStopped: SHRINK_STOPPED } : {}),
     });
     if (c.status === 'fail') {
       result.verdict = 'fail';

@@ -297,7 +297,7 @@ describe('process adapter: hygiene', () => {
 describe('process adapter: a driver that cannot restart', () => {
   it('is given up on after RESTART_BUDGET failed restarts: later programs are a crash at once', async () => {
     const marker = join(mkdtempSync(join(tmpdir(), 'loopspec-restart-')), 'started');
-    const a = await start('no-restart', { handshakeMs: 300, env: { ...process.env, LOOPSPEC_FIXTURE_MARKER: marker } });
+    const a = await start('no-restart', { env: { ...process.env, LOOPSPEC_FIXTURE_MARKER: marker } });
     expect((await a.run(trigger)).end.kind).toBe('crash');
     for (let i = 0; i < RESTART_BUDGET; i++)
       expect((await a.run(plain)).end).toMatchObject({ kind: 'crash', detail: /could not be restarted/ });

@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { Adapter } from './adapter.ts';
 import { oracleAdapter } from './adapters/oracle.ts';
 import { numberProgram } from '../language/program.ts';
-import type { Program } from '../language/program.ts';
+import type { Program, Stmt } from '../language/program.ts';
 import type { Trace } from '../language/trace.ts';
 import { predict } from './oracle/oracle.ts';
 import { blameOf } from './check.ts';
 import { checkProgram } from './runner.ts';
+import callbacksLifo from '../fixtures/mutants/callbacks-lifo.ts';
 
 /** The oracle, except that the program stops at statement `at` (in flight) with this ending. */
 function stopsAt(at: string, end: Trace['end']): Adapter {
@@ -149,5 +150,27 @@ describe('first-divergence attribution', () => {
       run: async (p) => ({ ...(await oracleAdapter().run(p)), end: { kind: 'crash', detail: 'exit 1' } }),
     };
     expect((await checkProgram('LIFE-1', reentrant, diesAtEnd)).status).toBe('fault');
+  });
+
+  it('blames a callback or a task that never ran on how it was scheduled, not on its first statement', async () => {
+    // The ready queue as a stack: the task's wake-up after sleep(0) runs before the callback,
+    // the run ends, and the callback (and the second task's first step) never run.
+    const neverRun = (first: Stmt): Program =>
+      numberProgram({
+        version: 1,
+        main: [
+          { op: 'new_event_loop', as: 'L1' },
+          { op: 'run_until_complete', loop: 'L1', body: [first, { op: 'sleep', delay: 0 }] },
+        ],
+      });
+    const callback = neverRun({ op: 'call_soon', loop: 'L1', body: [{ op: 'peek_running_loop' }] });
+    const c = await checkProgram('RUN-2', callback, callbacksLifo.adapter);
+    expect(c.status).toBe('consequence');
+    expect((c as Extract<typeof c, { first: unknown }>).first.map((m) => m.expectation.clause)).toEqual(['SCHED-1.2']);
+    const task = neverRun({ op: 'create_task', as: 'K1', body: [{ op: 'peek_running_loop' }] });
+    const t = await checkProgram('RUN-2', task, callbacksLifo.adapter);
+    expect(t.status).toBe('consequence');
+    // A task's first step is queued like a callback: TASK-1.3 decides it, the queue (SCHED-1.2) is its condition.
+    expect(blameOf((t as Extract<typeof t, { first: unknown }>).first)).toEqual({ rules: ['SCHED-1'], unless: ['TASK-1'] });
   });
 });

@@ -48,7 +48,9 @@ function positionOf(m: Mismatch, { trace: actual, started }: Seen, t: Timeline, 
     case 'not-same':
       return t.end[x.stmt] ?? t.start[x.stmt] ?? Number.POSITIVE_INFINITY;
     case 'ran': {
-      if (x.expected) return t.start[x.stmt] ?? Number.POSITIVE_INFINITY;
+      // Expected to run: where it should have started, or, if it started, where it should have
+      // finished (a statement resumed in a later run, LIFE-8.3, is missing only then).
+      if (x.expected) return (started.has(x.stmt) ? t.end[x.stmt] : undefined) ?? t.start[x.stmt] ?? Number.POSITIVE_INFINITY;
       for (let id = up.get(x.stmt); id; id = up.get(id)) if (id in t.start) return t.start[id];
       return Number.POSITIVE_INFINITY;
     }
@@ -97,5 +99,12 @@ export function firstDivergence(mismatches: Mismatch[], program: Program, actual
   const seen: Seen = { trace: actual, started: new Set(Object.values(actual.order).flat()) };
   const rank = mismatches.map((m) => [neverStarted(m, seen) ? 1 : 0, positionOf(m, seen, t, up)] as const);
   const [tier, at] = rank.reduce((a, b) => (b[0] < a[0] || (b[0] === a[0] && b[1] < a[1]) ? b : a));
-  return mismatches.filter((_, i) => rank[i][0] === tier && rank[i][1] === at);
+  const first = mismatches.filter((_, i) => rank[i][0] === tier && rank[i][1] === at);
+  // A statement that started and broke its outcome (a crash in it): that it "never ran" to its
+  // end is the same divergence, its outcome's; the rule that queued it is not to blame.
+  const outcomes = new Set(first.flatMap((m) => (m.expectation.kind === 'outcome' ? [m.expectation.stmt] : [])));
+  return first.filter(
+    (m) =>
+      !(m.expectation.kind === 'ran' && m.expectation.expected && outcomes.has(m.expectation.stmt) && seen.started.has(m.expectation.stmt)),
+  );
 }

@@ -10,7 +10,10 @@ import type { Failure, ProgramCheck } from './check.ts';
 import { asFailureOf, checkProgram, isStuck, programsOf } from './check.ts';
 import type { DeadlineOptions } from './deadlines.ts';
 import { belowCap } from './deadlines.ts';
+import type { Rewrite } from './diagnosis.ts';
+import { leanest, rewrite } from './diagnosis.ts';
 import type { Program } from '../language/program.ts';
+import type { Probed } from './probes.ts';
 import type { Mismatch } from './predictions.ts';
 import { PROPERTIES } from './properties/index.ts';
 import type { Profile } from '../spec/profiles.ts';
@@ -44,6 +47,8 @@ export interface Blame {
   foundBy: string;
   seed: number;
   index: number;
+  /** Found with state probes (diagnosis.ts): the finder's programs shrink rewritten the same way. */
+  probed?: Rewrite;
 }
 
 /**
@@ -54,25 +59,39 @@ export interface Blame {
 export async function shrinkBlame(
   rule: string,
   b: Blame,
-  { adapter, profile, deadlines }: Judging,
+  judging: Judging,
 ): Promise<{ program: Program; check: Extract<Failure, { status: 'fail' }>; path: string }> {
+  const { adapter, profile, deadlines } = judging;
   const finder = PROPERTIES.find((p) => p.rule === b.foundBy)!;
   let last: { program: Program; check: Extract<Failure, { status: 'fail' }> } | undefined;
   let stuck = 0;
   // Only the same kind of finding shrinks it: a fault on the way is another story.
-  const property = fc.asyncProperty(programsOf(finder, profile), async (program) => {
+  let lastProbed: Probed | undefined;
+  const property = fc.asyncProperty(programsOf(finder, profile), async (generated) => {
     if (stuck >= SHRINK_FAULT_BUDGET) return true;
+    const probed = b.probed ? rewrite(generated, b.probed, profile) : undefined;
+    if (b.probed && !probed) return true;
+    const program = probed?.program ?? generated;
     const c = await checkProgram(rule, program, adapter, profile, deadlines);
     if (spendsShrinkBudget(c)) stuck++;
     // A conditional find shrinks to programs whose tie breaks the deciding clauses the same way.
     if (c.status !== 'fail' && c.status !== 'tie') return true;
     if (b.unless.length > 0 && (c.status !== 'tie' || wayOf(c.first) !== wayOf(b.check.first))) return true;
     last = { program, check: c.status === 'tie' ? asFailureOf(rule, c) : c };
+    lastProbed = probed;
     return false;
   });
   const d = await fc.check(property, { seed: b.seed, path: String(b.index), numRuns: b.index + 1 });
-  if (last) return { ...last, path: d.counterexamplePath ?? String(b.index) };
-  return { program: b.program, check: asFailureOf(rule, b.check), path: String(b.index) };
+  const path = d.counterexamplePath ?? String(b.index);
+  if (!last) return { program: b.program, check: asFailureOf(rule, b.check), path };
+  // Found with probes: only those it needs stay (diagnosis.ts leanest), if the rule still fails there.
+  const failsSo = (c: ProgramCheck) => c.status === 'fail' || (c.status === 'tie' && b.unless.length > 0);
+  const lean = lastProbed && (await leanest(rule, lastProbed, last.check, failsSo, judging));
+  if (lean?.check.status === 'fail') return { program: lean.program, check: lean.check, path };
+  if (lean?.check.status === 'tie' && b.unless.length > 0) return { program: lean.program, check: asFailureOf(rule, lean.check), path };
+  // A shrunk program that needs every probe is no counterexample anyone reads: the find as it was.
+  if (lastProbed) return { program: b.program, check: asFailureOf(rule, b.check), path: String(b.index) };
+  return { ...last, path };
 }
 
 /** A run that counts against SHRINK_FAULT_BUDGET: it hung or faulted. */

@@ -77,12 +77,14 @@ export async function checkProgram(
   adapter: Adapter,
   profile: Profile = defaultProfile(),
   deadlines: DeadlineOptions = {},
+  /** Run it and find its first divergence even where it does not reach the rule (a diagnosis's program). */
+  anyway = false,
 ): Promise<ProgramCheck> {
   const pred = predicted(program, profile);
   const missing = pred.needs.filter((c) => !adapter.capabilities[c]);
   if (missing.length > 0) return { status: 'skip', reason: `needs ${missing.join(', ')}` };
   const expectations = pred.expectations.filter((x) => x.rule === rule);
-  if (expectations.length === 0) return { status: 'unexercised', expectations };
+  if (expectations.length === 0 && !anyway) return { status: 'unexercised', expectations };
   const deadline = deadlineMs(program, deadlines);
   const started = performance.now();
   const actual = canonicalize(await adapter.run(program, { deadlineMs: deadline }));
@@ -98,7 +100,7 @@ export async function checkProgram(
     const consequences = broken.filter((m) => m.expectation.rule !== rule);
     return { status: 'fault', expectations, consequences, predicted: pred.trace, actual };
   }
-  if (!broken.some((m) => m.expectation.rule === rule)) return { status: 'pass', expectations };
+  if (!broken.some((m) => m.expectation.rule === rule) && !(anyway && broken.length > 0)) return { status: 'pass', expectations };
   const first = firstDivergence(broken, program, actual, pred.timeline);
   const c = { status: 'consequence' as const, expectations, first, broken, predicted: pred.trace, actual };
   if (!first.some((m) => m.expectation.rule === rule)) return c;

@@ -23,13 +23,15 @@ import { PROPERTIES } from './properties/index.ts';
 import type { Trace } from '../language/trace.ts';
 import { defaultProfile } from '../spec/profiles.ts';
 import type { Profile } from '../spec/profiles.ts';
-import { clauseApplies, ruleById } from '../spec/rules.ts';
-import type { Report, ReportClause, ReportCounterexample, ReportRule } from './report.ts';
-import { newReport, reportMismatch } from './report.ts';
-import type { Verdict } from './verdicts.ts';
+import type { Report, ReportRule } from './report.ts';
+import { newReport } from './report.ts';
+import type { Counterexample, RuleFindings } from './rule-findings.ts';
+import { reportRule } from './rule-findings.ts';
 import type { DeadlineOptions } from './deadlines.ts';
 import { belowCap, Pace } from './deadlines.ts';
 import type { Blame, Judging } from './blame.ts';
+import type { Diagnosed } from './diagnosis.ts';
+import { diagnose } from './diagnosis.ts';
 import {
   addBlame,
   brokenAs,
@@ -41,30 +43,6 @@ import {
   spendsShrinkBudget,
   withTwiceTheTime,
 } from './blame.ts';
-
-/**
- * The runner's counterexample: the report's, with the rule and the oracle's own expectations
- * in the mismatches (reportMismatch names them for the report). `seed` is the rule's.
- */
-type Counterexample = Omit<ReportCounterexample, 'mismatches' | 'consequences'> & {
-  rule: string;
-  mismatches: Mismatch[];
-  consequences: Mismatch[];
-};
-
-/** What runRule finds out about a rule, before it becomes the report's rule. */
-interface RuleFindings {
-  verdict: Verdict;
-  runs: number;
-  exercised: number;
-  skipped: number;
-  /** Programs that reached each clause of the rule. */
-  clauses: Map<string, number>;
-  counterexample?: Counterexample;
-  error?: string;
-  /** With verdict 'error' from a faulting implementation: which fault. */
-  fault?: string;
-}
 
 export interface SuiteOptions {
   /**
@@ -173,8 +151,21 @@ async function judgeRule(
   let index = -1;
   // The last failure seen: fast-check's counterexample is the last program that failed.
   let seen: { program: Program; check: Failure } | undefined;
+  // The probed program a check judged, where diagnosis.ts replaced the generated one.
+  const probedFor = new WeakMap<ProgramCheck, Diagnosed>();
   const judge = async (program: Program): Promise<ProgramCheck> => {
-    const c = await checkProgram(prop.rule, program, adapter, profile, deadlines);
+    let c = await checkProgram(prop.rule, program, adapter, profile, deadlines);
+    // A divergence, in a whole run: does a probe of the state diverge before it, and blame another rule?
+    const d = 'first' in c && c.actual.end.kind === 'ok' && inRun.size > 1 ? await diagnose(prop.rule, program, c, judging) : undefined;
+    if (
+      d &&
+      Object.values(blameOf(d.check.first))
+        .flat()
+        .every((r) => inRun.has(r))
+    ) {
+      c = d.check;
+      probedFor.set(c, d);
+    }
     if (plain && (c.status === 'fail' || c.status === 'consequence') && blameOf(c.first).unless.length === 0)
       for (const m of c.first) plain.set(m.expectation.rule, (plain.get(m.expectation.rule) ?? new Set()).add(brokenAs(m)));
     if (c.status !== 'consequence' && c.status !== 'tie') return c;
@@ -203,7 +194,16 @@ async function judgeRule(
       }
       if (c.status === 'consequence' || c.status === 'tie') {
         const { rules, unless } = blameOf(c.first);
-        const b: Blame = { program, check: c, unless, foundBy: prop.rule, seed, index };
+        const d = probedFor.get(c);
+        const b: Blame = {
+          program: d?.program ?? program,
+          check: c,
+          unless,
+          foundBy: prop.rule,
+          seed,
+          index,
+          ...(d ? { probed: d.how } : {}),
+        };
         for (const r of rules) addBlame(blames, r, b);
       }
     }
@@ -235,7 +235,7 @@ async function judgeRule(
     const c = seen?.program === program ? seen.check : (again.first ?? { status: 'error' as const, e: details.errorInstance });
     const found = (mismatches: Mismatch[], consequences: Mismatch[], expected: Trace, actual: Trace): Counterexample => ({
       rule: prop.rule,
-      program,
+      program: (c.status !== 'error' && probedFor.get(c)?.program) || program,
       mismatches,
       consequences,
       predicted: expected,
@@ -303,44 +303,6 @@ async function blamedRule(r: ReportRule, b: Blame, judging: Judging, self = fals
     },
   };
   return reportRule(r.id, found, r.skipReasons, r.durationMs, judging.profile);
-}
-
-/** The clauses of the rule that apply under the profile, or that a program reached, with their counts. */
-function reportClauses(rule: string, reached: Map<string, number>, profile: Profile): ReportClause[] {
-  const clauses = ruleById(rule)?.clauses ?? [];
-  return clauses.filter((c) => clauseApplies(c, profile) || reached.has(c.id)).map((c) => ({ id: c.id, programs: reached.get(c.id) ?? 0 }));
-}
-
-function reportRule(rule: string, found: RuleFindings, skipReasons: string[], ms: number, profile: Profile): ReportRule {
-  const c = found.counterexample;
-  return {
-    id: rule,
-    group: rule.split('-')[0],
-    title: ruleById(rule)?.title ?? '',
-    verdict: found.verdict,
-    fault: found.fault ?? null,
-    error: found.error ?? null,
-    runs: found.runs,
-    exercised: found.exercised,
-    skipped: found.skipped,
-    clauses: reportClauses(rule, found.clauses, profile),
-    skipReasons,
-    durationMs: Math.round(ms),
-    counterexample: c
-      ? {
-          program: c.program,
-          mismatches: c.mismatches.map(reportMismatch),
-          ...(c.consequences.length > 0 ? { consequences: c.consequences.map(reportMismatch) } : {}),
-          ...(c.foundBy ? { foundBy: c.foundBy } : {}),
-          predicted: c.predicted,
-          actual: c.actual,
-          seed: c.seed,
-          path: c.path,
-          ...(c.reruns ? { reruns: c.reruns } : {}),
-          ...(c.shrinkStopped ? { shrinkStopped: c.shrinkStopped } : {}),
-        }
-      : null,
-  };
 }
 
 /** Runs the rules against the implementation; the report holds every rule that finished, in registry order. */

@@ -49,6 +49,8 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
     for (const x of statements(s.body)) walk.exps.push({ ...tag(refused.neverRuns), kind: 'ran', stmt: x.id!, expected: false });
   }
   walk.m.checkCanRun(loop);
+  // A stop() made before the run ends it after one iteration (LIFE-7.2): the state the run starts in.
+  const stoppedBefore = loop.stopping;
   if (walk.hasRun.has(loop)) tags.conditions.push('LIFE-1.3');
   walk.hasRun.add(loop);
   const task = spawnTask(walk, loop, s.body);
@@ -60,7 +62,7 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
   } catch (e) {
     if (e instanceof PyErr && e.message === 'Event loop stopped before Future completed.') {
       tags.outcome.splice(0, tags.outcome.length, 'LIFE-8.1');
-      tags.conditions.length = 0;
+      tags.conditions.splice(0, tags.conditions.length, ...(stoppedBefore ? ['LIFE-7.2'] : []));
       walk.orderings.stoppedEarly(
         task,
         s.body.map((x) => x.id!),
@@ -158,6 +160,7 @@ function segment(walk: Walk, loop: MLoop, where?: Where): unknown {
 }
 
 function callback(walk: Walk, body: Stmt[], where: Where): void {
+  walk.callbacksRun.push({ body: body.map((x) => x.id!), via: where.via });
   try {
     walk.syncBody(body, where);
   } catch (e) {

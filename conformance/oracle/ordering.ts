@@ -49,6 +49,7 @@ export class Orderings {
   private earlyBodies: Array<{ ids: string[]; before: Set<string> }> = [];
   private stopped = new Set<MLoop>();
   private sleptIn = new Set<MLoop>();
+  private timerSleptIn = new Set<MLoop>();
   private taskStarts: Array<{ creatorNext: string; taskFirst: string }> = [];
 
   ran(mark: MarkRun): void {
@@ -104,6 +105,11 @@ export class Orderings {
     this.sleptIn.add(loop);
   }
 
+  /** A task of `loop` slept for a time: its wake-up is a timer (SCHED-2). */
+  sleepTimer(loop: MLoop): void {
+    this.timerSleptIn.add(loop);
+  }
+
   /** A task whose body starts with mark `taskFirst` was created just before mark `creatorNext`. */
   taskCreated(creatorNext: string, taskFirst: string): void {
     this.taskStarts.push({ creatorNext, taskFirst });
@@ -133,15 +139,14 @@ export class Orderings {
     for (const g of groups.values()) {
       if (g.marks.length < 2) continue;
       if (g.clause === 'TASK-5.2' && new Set(g.marks.map((mk) => mk.task)).size < 2) continue;
-      out.push({
-        ...tag(g.clause),
-        kind: 'order',
-        context: g.ctx,
-        expected: inOrder(
-          g.ctx,
-          g.marks.map((mk) => mk.id),
-        ),
-      });
+      const expected = inOrder(
+        g.ctx,
+        g.marks.map((mk) => mk.id),
+      );
+      out.push({ ...tag(g.clause), kind: 'order', context: g.ctx, expected });
+      // Tasks that also slept for a time wake by timers: their order is the timers' too (SCHED-2.1).
+      if (g.clause === 'TASK-5.2' && this.timerSleptIn.has(g.marks[0].loop!))
+        out.push({ ...tag('SCHED-2.1'), condition: true, kind: 'order', context: g.ctx, expected });
     }
     // TASK-1: a new task's first step comes after its creator's next statement.
     for (const { creatorNext, taskFirst } of this.taskStarts) {

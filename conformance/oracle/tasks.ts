@@ -27,6 +27,7 @@ export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTag
     throw noRunningLoop();
   }
   tags.outcome.push('TASK-1.2');
+  walk.taskBodies.push(s.body.map((x) => x.id!));
   const task = spawnTask(walk, loop, s.body);
   const next = walk.nextSibling.get(s.id!);
   if (next?.op === 'mark' && s.body[0]?.op === 'mark') walk.orderings.taskCreated(next.id!, s.body[0].id!);
@@ -59,6 +60,7 @@ export function* sleep(walk: Walk, s: StmtOf<'sleep'>, tags: ClauseTags): Coro {
   const loop = walk.guards.requireRunning();
   tags.outcome.push('TASK-5.1');
   if (s.delay <= 0) walk.orderings.sleep0(loop);
+  else walk.orderings.sleepTimer(loop);
   return yield* resume(walk, loop.currentTask, tags, walk.m.sleep(loop, s.delay));
 }
 

@@ -43,6 +43,9 @@ export interface Where {
   deadline?: number;
 }
 
+/** The clause by which a callback runs at all, by how it was scheduled. */
+const CALLBACK_RUNS = { soon: 'SCHED-1.2', later: 'SCHED-2.1', threadsafe: 'SCHED-3.1' } as const;
+
 export type StmtOf<O extends Op> = Extract<Stmt, { op: O }>;
 /** A statement that does not suspend: returns its value, or throws a PyErr. */
 type Exec<O extends Op> = (walk: Walk, s: StmtOf<O>, tags: ClauseTags, where?: Where) => unknown;
@@ -121,6 +124,10 @@ export class Walk {
   readonly hasRun = new Set<MLoop>();
   threadsafeFromOtherThread = false;
   executorUsed = false;
+  /** The statements of each callback the model ran, and how it was scheduled. */
+  callbacksRun: Array<{ body: string[]; via: Where['via'] }> = [];
+  /** The statements of each task created. */
+  taskBodies: string[][] = [];
   private sinks: Warning[][] = [];
   private ids = new Map<Obj, string>();
   private kinds = new Map<Obj, 'loop' | 'task' | 'policy'>();
@@ -147,6 +154,25 @@ export class Walk {
   /** Every expectation of the walk so far, the ordering rules' and the termination checks last. */
   expectations(): Expectation[] {
     const all = [...this.exps, ...this.orderings.expectations(this.order, (id) => id in this.obs)];
+    // That a callback or a task ran at all is how it was scheduled, not what it does: where the
+    // model ran a statement of its body that is checked anyway (its outcome), the rule that
+    // queued it says it runs, so that one never run blames the queue, not that statement's rule.
+    const checked = new Set(this.exps.flatMap((x) => (x.kind === 'outcome' ? [x.stmt] : [])));
+    const firstChecked = (body: string[]) => body.find((id) => checked.has(id) && id in this.timeline.start);
+    for (const { body, via } of this.callbacksRun) {
+      const stmt = firstChecked(body);
+      if (!stmt) continue;
+      all.push({ ...tag(CALLBACK_RUNS[via]), kind: 'ran', stmt, expected: true });
+      // A due timer runs from the ready queue: whether it got there in time is the queue's (SCHED-1).
+      if (via === 'later') all.push({ ...tag('SCHED-1.2'), condition: true, kind: 'ran', stmt, expected: true });
+    }
+    // A task's first step is queued like a call_soon callback (TASK-1.3, with the queue as its condition).
+    for (const body of this.taskBodies) {
+      const stmt = firstChecked(body);
+      if (!stmt) continue;
+      all.push({ ...tag('TASK-1.3'), kind: 'ran', stmt, expected: true });
+      all.push({ ...tag('SCHED-1.2'), condition: true, kind: 'ran', stmt, expected: true });
+    }
     if (this.threadsafeFromOtherThread) all.push({ ...tag('SCHED-3.1'), kind: 'terminates' });
     if (this.executorUsed) all.push({ ...tag('EXEC-1.1'), kind: 'terminates' });
     return all;

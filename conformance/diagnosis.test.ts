@@ -1,0 +1,112 @@
+// State probes and diagnosis: a failure whose cause is state the program never asked about is
+// blamed on the rule of the probe that shows that state first; a failure no probe explains
+// stays the rule's; probes that would race a thread are dropped.
+import { describe, expect, it } from 'vitest';
+import { checkProgram } from './check.ts';
+import { diagnose } from './diagnosis.ts';
+import { keepOnly, probe } from './probes.ts';
+import runningFlagNotReset from '../fixtures/mutants/running-flag-not-reset.ts';
+import runForeverNoClosedCheck from '../fixtures/mutants/run-forever-no-closed-check.ts';
+import runningLoopNotCleared from '../fixtures/mutants/running-loop-not-cleared.ts';
+import { numberProgram, walk } from '../language/program.ts';
+import type { Program, Stmt } from '../language/program.ts';
+import { defaultProfile } from '../spec/profiles.ts';
+
+const profile = defaultProfile();
+const program = (main: Stmt[]): Program => numberProgram({ version: 1, main });
+const ops = (p: Program) => [...walk(p.main)].map((s) => ('loop' in s ? `${s.op} ${s.loop}` : s.op));
+
+// L1 = new_event_loop(); L1.run_until_complete(coro()); L1.run_until_complete(coro())
+const twoRuns = program([
+  { op: 'new_event_loop', as: 'L1' },
+  { op: 'run_until_complete', loop: 'L1', body: [] },
+  { op: 'run_until_complete', loop: 'L1', body: [] },
+]);
+
+describe('probes', () => {
+  it('read the running loop, each loop bound so far and the policy, after every statement and at the start of every body', () => {
+    const p = probe(twoRuns, profile)!;
+    const reads = ['peek_running_loop', 'is_running L1', 'is_closed L1', 'get_policy'];
+    expect(ops(p.program)).toEqual([
+      'peek_running_loop',
+      'get_policy',
+      'new_event_loop',
+      ...reads,
+      'run_until_complete L1',
+      ...reads,
+      ...reads,
+      'run_until_complete L1',
+      ...reads,
+      ...reads,
+    ]);
+    expect(p.probes.size).toBe(ops(p.program).length - 3);
+    // Numbered in pre-order, as any program.
+    expect([...walk(p.program.main)].map((s) => s.id)).toEqual(ops(p.program).map((_, i) => `s${i + 1}`));
+  });
+
+  it("bind asyncio.run's loop, keep that binding with a probe that reads it, and never read a fork child's variable in the parent", () => {
+    const p = probe(
+      program([
+        { op: 'asyncio_run', body: [] },
+        { op: 'fork', body: [{ op: 'new_event_loop', as: 'C1' }] },
+      ]),
+      profile,
+    )!;
+    const reads = (...loops: string[]) => [
+      'peek_running_loop',
+      ...loops.flatMap((l) => [`is_running ${l}`, `is_closed ${l}`]),
+      'get_policy',
+    ];
+    expect(ops(p.program)).toEqual([
+      ...reads(),
+      'asyncio_run',
+      'get_running_loop',
+      ...reads('LR1'),
+      ...reads('LR1'),
+      'fork',
+      ...reads('LR1'),
+      'new_event_loop',
+      ...reads('LR1', 'C1'),
+      ...reads('LR1'),
+    ]);
+    const after = [...walk(p.program.main)].filter((s) => s.op === 'is_running' && s.loop === 'LR1')[1];
+    expect(ops(keepOnly(p, new Set([after.id!])))).toEqual(['asyncio_run', 'get_running_loop', 'is_running LR1', 'fork', 'new_event_loop']);
+  });
+});
+
+describe('diagnosis', () => {
+  it('blames a refused second run on the running flag left set (LIFE-6), with the one probe that shows it', async () => {
+    const runs = { adapter: runningFlagNotReset.adapter, profile, deadlines: {} };
+    const alone = await checkProgram('LIFE-1', twoRuns, runs.adapter, profile);
+    expect(alone.status).toBe('fail');
+    const d = (await diagnose('LIFE-1', twoRuns, alone as Extract<typeof alone, { first: unknown }>, runs))!;
+    expect(d.check.status).toBe('consequence');
+    expect(d.check.first.map((m) => m.expectation.clause)).toEqual(['LIFE-6.2']);
+    expect(ops(d.program)).toEqual(['new_event_loop', 'run_until_complete L1', 'is_running L1', 'run_until_complete L1']);
+  });
+
+  it('writes asyncio.run out as its loop calls to find which went wrong inside it (a running loop never cleared: RUN-2)', async () => {
+    const run = program([{ op: 'asyncio_run', body: [] }]);
+    const runs = { adapter: runningLoopNotCleared.adapter, profile, deadlines: {} };
+    const c = await checkProgram('ARUN-1', run, runs.adapter, profile);
+    expect(c.status).toBe('fail');
+    const d = (await diagnose('ARUN-1', run, c as Extract<typeof c, { first: unknown }>, runs))!;
+    expect(d.how).toBe('unfolded');
+    expect(d.check.first.map((m) => m.expectation.clause)).toEqual(['RUN-2.2']);
+    expect(ops(d.program)).toEqual(['new_event_loop', 'run_until_complete LU1', 'peek_running_loop', 'close LU1']);
+  });
+
+  it('leaves a failure no probe explains with its rule', async () => {
+    // A closed loop that runs anyway (one iteration: it was stopped): every probe reads what the oracle says, up to the run itself.
+    const closedRun = program([
+      { op: 'new_event_loop', as: 'L1' },
+      { op: 'close', loop: 'L1' },
+      { op: 'stop', loop: 'L1' },
+      { op: 'run_forever', loop: 'L1' },
+    ]);
+    const runs = { adapter: runForeverNoClosedCheck.adapter, profile, deadlines: {} };
+    const c = await checkProgram('LIFE-2', closedRun, runs.adapter, profile);
+    expect(c.status).toBe('fail');
+    expect(await diagnose('LIFE-2', closedRun, c as Extract<typeof c, { first: unknown }>, runs)).toBeUndefined();
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * Diagnosis of a rule's failure before it is counted (one deviation, one rule): the program
+ * runs again with state probes (probes.ts); if a probe diverges before the rule's own first
+ * divergence, the failure is that probe's rule's, and this rule's mismatches are consequences.
+ * The program handed on keeps only the probes of the first divergence.
+ */
+import type { Adapter } from './adapter.ts';
+import type { ProgramCheck } from './check.ts';
+import { blameOf, checkProgram } from './check.ts';
+import type { DeadlineOptions } from './deadlines.ts';
+import type { Program } from '../language/program.ts';
+import { walk } from '../language/program.ts';
+import type { Mismatch } from './predictions.ts';
+import type { Probed } from './probes.ts';
+import { keepOnly, probe, UNFOLDED, unfoldRuns } from './probes.ts';
+import type { Profile } from '../spec/profiles.ts';
+
+/** A check with a first divergence: the rule's failure, or another rule's first. */
+export type Divergent = Extract<ProgramCheck, { first: unknown }>;
+export type Diagnosed = { program: Program; check: Divergent; how: Rewrite };
+
+/** Who judges, under which semantics, within which limits. */
+export interface Runs {
+  adapter: Adapter;
+  profile: Profile;
+  deadlines: DeadlineOptions;
+}
+
+/**
+ * The program with the probes of its first divergence, judged for `rule`, when that divergence
+ * reads a wrong state and blames other rules than `check` does; else undefined, and the check
+ * stands (no probe diverged first, the probed run faulted, which tells nothing about state, or
+ * the blame needs more probes than those of the divergence).
+ */
+export async function diagnose(rule: string, program: Program, check: Divergent, runs: Runs): Promise<Diagnosed | undefined> {
+  // asyncio.run written out first: where it applies, the loop calls inside a run are earlier
+  // than anything a probe inside asyncio.run's coroutine can read.
+  for (const how of ['unfolded', 'probes'] as const) {
+    const d = await withProbes(rule, program, how, check, runs);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+/**
+ * How a diagnosis rewrote the program: probes added, or also asyncio.run written out as its
+ * loop calls (asyncio.run refused, or ended wrong: which call inside it went wrong first?).
+ */
+export type Rewrite = 'probes' | 'unfolded';
+
+/** The generated program rewritten for a diagnosis, or undefined when that rewrite does not apply. */
+export function rewrite(program: Program, how: Rewrite, profile: Profile): Probed | undefined {
+  const base = how === 'unfolded' ? unfoldRuns(program) : program;
+  return base && probe(base, profile);
+}
+
+async function withProbes(rule: string, program: Program, how: Rewrite, check: Divergent, runs: Runs): Promise<Diagnosed | undefined> {
+  const probed = rewrite(program, how, runs.profile);
+  if (!probed) return undefined;
+  const whole = await checkProgram(rule, probed.program, runs.adapter, runs.profile, runs.deadlines, true);
+  if (!('first' in whole) || whole.actual.end.kind !== 'ok' || blamed(whole) === blamed(check)) return undefined;
+  // A probe, or a statement a probe's read changed (a policy installed by get_event_loop_policy()),
+  // read something wrong; in asyncio.run written out, a probe or one of the loop calls written
+  // out (the program's own statements after it see no cancellation of leftovers, which asyncio.run does).
+  const written = new Set(
+    [...walk(probed.program.main)]
+      .filter((x) => ('as' in x && x.as?.startsWith(UNFOLDED)) || ('loop' in x && x.loop.startsWith(UNFOLDED)))
+      .map((x) => x.id!),
+  );
+  const ours = (id: string) => probed.probes.has(id) || written.has(id);
+  const shows = (c: ProgramCheck) =>
+    'first' in c && c.first.some((m) => readState(m) && (how === 'probes' || ('stmt' in m.expectation && ours(m.expectation.stmt))));
+  if (!shows(whole)) return undefined;
+  // Only with the probes of that divergence: a program with every probe is no counterexample
+  // anyone reads, and one whose blame needs more of them is left undiagnosed.
+  const same = (c: ProgramCheck) => 'first' in c && blamed(c) === blamed(whole) && shows(c);
+  const lean = await leanest(rule, probed, whole, same, runs);
+  return lean && { program: lean.program, check: lean.check as Divergent, how };
+}
+
+/**
+ * A statement that ran and read something wrong: its outcome. One that never ran, or whose
+ * loop variable was never bound (the statement binding it ran late or not at all), says when
+ * things ran, not what state they left; a probe's warnings (get_event_loop_policy() is
+ * deprecated in 3.14) say which version, not which state.
+ */
+const readState = (m: Mismatch): boolean =>
+  m.expectation.kind === 'outcome' && m.got !== undefined && m.got !== 'missing' && m.got !== 'error LoopspecUnbound';
+
+/** Whom a first divergence blames (check.ts blameOf), as a key. */
+const blamed = (c: Divergent): string => JSON.stringify(blameOf(c.first));
+
+/**
+ * The probed program with as few probes as still show the finding (`holds`), judged again for
+ * `rule`: the counterexample as the implementer reads it. The probes of the first divergence,
+ * and of the probes that change state (get_event_loop_policy() installs the default policy)
+ * those the divergence needs; undefined when no such program holds.
+ */
+export async function leanest(
+  rule: string,
+  probed: Probed,
+  check: Divergent,
+  holds: (c: ProgramCheck) => boolean,
+  { adapter, profile, deadlines }: Runs,
+): Promise<{ program: Program; check: ProgramCheck } | undefined> {
+  const judge = async (keep: ReadonlySet<string>) => {
+    const program = keepOnly(probed, keep);
+    const c = await checkProgram(rule, program, adapter, profile, deadlines, true);
+    return holds(c) ? { program, check: c } : undefined;
+  };
+  const stmts = [...walk(probed.program.main)];
+  const at = new Set(
+    check.first.flatMap((m) => ('stmt' in m.expectation ? [m.expectation.stmt] : [])).filter((id) => probed.probes.has(id)),
+  );
+  let best = await judge(at);
+  if (best) return best;
+  const changing = stmts.filter((s) => s.op === 'get_policy' && probed.probes.has(s.id!)).map((s) => s.id!);
+  const keep = new Set([...at, ...changing]);
+  best = await judge(keep);
+  if (!best) return undefined;
+  for (const id of changing) {
+    keep.delete(id);
+    const without = await judge(keep);
+    if (without) best = without;
+    else keep.add(id);
+  }
+  return best;
+}

@@ -34,8 +34,9 @@ export interface Runs {
  */
 export async function diagnose(rule: string, program: Program, check: Divergent, runs: Runs): Promise<Diagnosed | undefined> {
   // asyncio.run written out first: where it applies, the loop calls inside a run are earlier
-  // than anything a probe inside asyncio.run's coroutine can read.
-  for (const how of ['unfolded', 'probes'] as const) {
+  // than anything a probe inside asyncio.run's coroutine can read. A new loop made before a
+  // lookup is earlier than the lookup it probes.
+  for (const how of ['unfolded', 'fresh', 'probes'] as const) {
     const d = await withProbes(rule, program, how, check, runs);
     if (d) return d;
   }
@@ -43,15 +44,16 @@ export async function diagnose(rule: string, program: Program, check: Divergent,
 }
 
 /**
- * How a diagnosis rewrote the program: probes added, or also asyncio.run written out as its
- * loop calls (asyncio.run refused, or ended wrong: which call inside it went wrong first?).
+ * How a diagnosis rewrote the program: probes added; also asyncio.run written out as its loop
+ * calls (asyncio.run refused, or ended wrong: which call inside it went wrong first?); or also
+ * a new loop made before each lookup that may make one (is a new loop new?).
  */
-export type Rewrite = 'probes' | 'unfolded';
+export type Rewrite = 'probes' | 'unfolded' | 'fresh';
 
 /** The generated program rewritten for a diagnosis, or undefined when that rewrite does not apply. */
 export function rewrite(program: Program, how: Rewrite, profile: Profile): Probed | undefined {
   const base = how === 'unfolded' ? unfoldRuns(program) : program;
-  return base && probe(base, profile);
+  return base && probe(base, profile, how === 'fresh');
 }
 
 async function withProbes(rule: string, program: Program, how: Rewrite, check: Divergent, runs: Runs): Promise<Diagnosed | undefined> {
@@ -60,20 +62,18 @@ async function withProbes(rule: string, program: Program, how: Rewrite, check: D
   const whole = await checkProgram(rule, probed.program, runs.adapter, runs.profile, runs.deadlines, true);
   if (!('first' in whole) || whole.actual.end.kind !== 'ok' || blamed(whole) === blamed(check)) return undefined;
   // A probe, or a statement a probe's read changed (a policy installed by get_event_loop_policy()),
-  // read something wrong; in asyncio.run written out, a probe or one of the loop calls written
-  // out (the program's own statements after it see no cancellation of leftovers, which asyncio.run does).
-  const written = new Set(
-    [...walk(probed.program.main)]
-      .filter((x) => ('as' in x && x.as?.startsWith(UNFOLDED)) || ('loop' in x && x.loop.startsWith(UNFOLDED)))
-      .map((x) => x.id!),
-  );
-  const ours = (id: string) => probed.probes.has(id) || written.has(id);
-  const shows = (c: ProgramCheck) =>
-    'first' in c && c.first.some((m) => readState(m) && (how === 'probes' || ('stmt' in m.expectation && ours(m.expectation.stmt))));
-  if (!shows(whole)) return undefined;
+  // read something wrong. Where the rewrite does more than read, only what it added counts: a
+  // probe or one of asyncio.run's loop calls written out (the program's own statements after
+  // it see no cancellation of leftovers), a new loop made (whose making may be the deviation).
+  // Which statements the rewrite added, by the ids of the program judged (a leaner one is renumbered).
+  const shows = (c: ProgramCheck, p: Probed) => {
+    const ours = (id: string) => p.probes.has(id) || (how === 'unfolded' && writtenOut(p.program).has(id));
+    return 'first' in c && c.first.some((m) => readState(m) && (how === 'probes' || ('stmt' in m.expectation && ours(m.expectation.stmt))));
+  };
+  if (!shows(whole, probed)) return undefined;
   // Only with the probes of that divergence: a program with every probe is no counterexample
   // anyone reads, and one whose blame needs more of them is left undiagnosed.
-  const same = (c: ProgramCheck) => 'first' in c && blamed(c) === blamed(whole) && shows(c);
+  const same = (c: ProgramCheck, p: Probed) => 'first' in c && blamed(c) === blamed(whole) && shows(c, p);
   const lean = await leanest(rule, probed, whole, same, runs);
   return lean && { program: lean.program, check: lean.check as Divergent, how };
 }
@@ -86,6 +86,14 @@ async function withProbes(rule: string, program: Program, how: Rewrite, check: D
  */
 const readState = (m: Mismatch): boolean =>
   m.expectation.kind === 'outcome' && m.got !== undefined && m.got !== 'missing' && m.got !== 'error LoopspecUnbound';
+
+/** The loop calls unfoldRuns wrote out for asyncio.run, by id. */
+const writtenOut = (program: Program): Set<string> =>
+  new Set(
+    [...walk(program.main)]
+      .filter((x) => ('as' in x && x.as?.startsWith(UNFOLDED)) || ('loop' in x && x.loop.startsWith(UNFOLDED)))
+      .map((x) => x.id!),
+  );
 
 /** Whom a first divergence blames (check.ts blameOf), as a key. */
 const blamed = (c: Divergent): string => JSON.stringify(blameOf(c.first));
@@ -100,13 +108,13 @@ export async function leanest(
   rule: string,
   probed: Probed,
   check: Divergent,
-  holds: (c: ProgramCheck) => boolean,
+  holds: (c: ProgramCheck, lean: Probed) => boolean,
   { adapter, profile, deadlines }: Runs,
 ): Promise<{ program: Program; check: ProgramCheck } | undefined> {
   const judge = async (keep: ReadonlySet<string>) => {
-    const program = keepOnly(probed, keep);
-    const c = await checkProgram(rule, program, adapter, profile, deadlines, true);
-    return holds(c) ? { program, check: c } : undefined;
+    const lean = keepOnly(probed, keep);
+    const c = await checkProgram(rule, lean.program, adapter, profile, deadlines, true);
+    return holds(c, lean) ? { program: lean.program, check: c } : undefined;
   };
   const stmts = [...walk(probed.program.main)];
   const at = new Set(

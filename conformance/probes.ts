@@ -5,12 +5,17 @@
  * asks is_running(); with `L.is_running()` after each statement, the first wrong observation
  * is LIFE-6's, the rule the implementer must fix.
  *
- * A probe only reads: `_get_running_loop()`, `L.is_running()`, `L.is_closed()`,
- * `get_event_loop_policy()`, and before a statement that looks the running loop up inside
- * (create_task, current_task) `get_running_loop()`, which also binds asyncio.run's loop at
- * the start of its coroutine, so that probes after the run can read it; an executor job and
- * a callback sent from another thread start with `current_thread()`. The oracle predicts the probed program
- * like any other, so a probe can only move the blame to a real, earlier divergence.
+ * A probe reads, and changes nothing the rules speak of: `_get_running_loop()`,
+ * `L.is_running()` and `L.is_closed()` of each loop bound so far, `get_event_loop_policy()`
+ * (which installs the default policy, as any first lookup does); `get_running_loop()` before a
+ * statement that looks the running loop up inside (create_task, current_task);
+ * with `fresh`, `new_event_loop()` before one that may make a loop inside (get_event_loop,
+ * asyncio.run): it makes a loop, and sets nothing where the rules hold (where they do not, it
+ * is the probe that shows it, diagnosis.ts). `get_running_loop()` also binds asyncio.run's loop at the
+ * start of its coroutine, so that probes after the run can read it; an executor job and a
+ * callback sent from another thread start with `current_thread()`. The oracle predicts the
+ * probed program like any other, so a probe can only move the blame to a real, earlier
+ * divergence.
  */
 import type { Program, Stmt, Var } from '../language/program.ts';
 import { bodyOf, numberProgram, walk } from '../language/program.ts';
@@ -27,6 +32,8 @@ export interface Probed {
 const BINDS_LOOP = new Set<Stmt['op']>(['new_event_loop', 'get_event_loop', 'get_running_loop']);
 /** Statements that look the running loop up inside (asyncio.tasks): probed with get_running_loop() before them. */
 const LOOKS_UP_RUNNING = new Set<Stmt['op']>(['create_task', 'current_task']);
+/** Statements that may make a loop inside: probed with new_event_loop() before them (is a new loop new?). */
+const MAKES_LOOP = new Set<Stmt['op']>(['get_event_loop', 'asyncio_run']);
 /** Statements whose body runs on a thread the rules decide (an executor's, the loop's): probed with current_thread() first. */
 const ON_THREAD = new Set<Stmt['op']>(['run_in_executor', 'call_soon_threadsafe']);
 /** Statements after which nothing of their body runs. */
@@ -36,13 +43,14 @@ const ENDS_BODY = new Set<Stmt['op']>(['return', 'raise']);
 type Reach = 'all' | 'own-thread' | 'running-only';
 
 /**
- * The program with probes after every statement and at the start of every body, or undefined
+ * The program with probes after every statement and at the start of every body (`fresh`: and a
+ * new loop made before each statement that may make one inside), or undefined
  * when no probed variant stays deterministic under the profile. A probe that takes the program
  * out of the model (it reads a loop another thread may be running) is dropped, one at a time.
  */
-export function probe(program: Program, profile: Profile): Probed | undefined {
+export function probe(program: Program, profile: Profile, fresh = false): Probed | undefined {
   for (const reach of ['all', 'own-thread', 'running-only'] as const) {
-    let p = withProbes(program, reach);
+    let p = withProbes(program, reach, fresh);
     for (let tries = 0; tries < MAX_DROPPED; tries++) {
       const pred = predicted(p.program, profile);
       if (pred.deterministic) return p;
@@ -91,12 +99,12 @@ export const UNFOLDED = 'LU';
 const MAX_DROPPED = 8;
 
 /** The probed program with only the probes in `keep`, renumbered. */
-export function keepOnly(p: Probed, keep: ReadonlySet<string>): Program {
+export function keepOnly(p: Probed, keep: ReadonlySet<string>): Probed {
   const all = [...walk(p.program.main)];
   const read = new Set(all.filter((s) => keep.has(s.id!) && 'loop' in s).map((s) => (s as { loop: Var }).loop));
   // A kept probe's loop variable stays bound: the probe that bound asyncio.run's loop stays with it.
   const kept = new Set([...keep, ...all.filter((s) => p.probes.has(s.id!) && 'as' in s && s.as && read.has(s.as)).map((s) => s.id!)]);
-  return dropping(p, new Set([...p.probes].filter((id) => !kept.has(id)))).program;
+  return dropping(p, new Set([...p.probes].filter((id) => !kept.has(id))));
 }
 
 /** The probed program without the statements `drop`, renumbered, its probes tracked. */
@@ -122,7 +130,7 @@ function numbered(main: Stmt[], probes: ReadonlySet<Stmt>): Probed {
   return { program, probes: ids };
 }
 
-function withProbes(program: Program, reach: Reach): Probed {
+function withProbes(program: Program, reach: Reach, fresh: boolean): Probed {
   const probes = new Set<Stmt>();
   const made = (s: Stmt): Stmt => {
     probes.add(s);
@@ -152,6 +160,7 @@ function withProbes(program: Program, reach: Reach): Probed {
     ];
     for (const s of body) {
       if (LOOKS_UP_RUNNING.has(s.op)) out.push(made({ op: 'get_running_loop' }));
+      if (fresh && MAKES_LOOP.has(s.op) && reach !== 'running-only') out.push(made({ op: 'new_event_loop' }));
       const inner = bodyOf(s);
       const newThread = s.op === 'start_thread' || s.op === 'run_in_executor';
       const innerOwn = newThread && reach !== 'all' ? [] : own;

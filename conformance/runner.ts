@@ -305,6 +305,21 @@ async function blamedRule(r: ReportRule, b: Blame, judging: Judging, self = fals
   return reportRule(r.id, found, r.skipReasons, r.durationMs, judging.profile);
 }
 
+/**
+ * Whether a rule's counterexample, judged again with state probes (diagnosis.ts), is the
+ * deviation of other rules, all of which fail anyway: then it is theirs, and nothing is lost.
+ */
+async function diagnosedAs(rule: string, found: ReportRule, judging: Judging, fails: (rule: string) => boolean): Promise<boolean> {
+  const program = found.counterexample?.program;
+  if (!program) return false;
+  const c = await checkProgram(rule, program, judging.adapter, judging.profile, judging.deadlines);
+  if (!('first' in c) || c.actual.end.kind !== 'ok') return false;
+  const d = await diagnose(rule, program, c, judging);
+  if (!d) return false;
+  const { rules, unless } = blameOf(d.check.first);
+  return unless.length === 0 && rules.length > 0 && rules.every((r) => r !== rule && fails(r));
+}
+
 /** Runs the rules against the implementation; the report holds every rule that finished, in registry order. */
 export async function runSuite(opts: SuiteOptions): Promise<Report> {
   const startedAt = new Date();
@@ -355,7 +370,12 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
     // Its own tie, unexplained: the rule fails as it does judged alone (as a shard would judge it).
     if (passed(blamed) && b.foundBy === rule && own)
       rules[at(rule)] = (await judgeRule(own, judging, runs, ruleSeed(seed, rule), opts.path, new Set([rule]))).report;
-    else if (passed(blamed)) rules[at(rule)] = await blamedRule(blamed, b, judging);
+    else if (passed(blamed)) {
+      const found = await blamedRule(blamed, b, judging);
+      // Shrunk, the program may show an earlier wrong state with probes: of a rule that fails anyway.
+      if (await diagnosedAs(rule, found, judging, (r) => rules[at(r)]?.verdict === 'fail')) continue;
+      rules[at(rule)] = found;
+    }
     // Skipped or unfinished (an interrupted run): the finder keeps what it found.
     else if ((!blamed || blamed.verdict === 'skipped') && passed(rules[at(b.foundBy)]))
       rules[at(b.foundBy)] = await blamedRule(rules[at(b.foundBy)], b, judging, true);

@@ -36,7 +36,7 @@ export function stop(walk: Walk, s: StmtOf<'stop'>, tags: ClauseTags): null {
   const loop = walk.guards.loopVar(s.loop, 'stop');
   tags.outcome.push('LIFE-7.1');
   loop.stopping = true;
-  walk.orderings.stop(loop);
+  walk.orderings.stop(loop, walk.m.clock);
   return null;
 }
 
@@ -139,7 +139,7 @@ export function schedule(
     if (loop.thread !== m.thread) walk.threadsafeFromOtherThread = true;
   }
   if (s.body[0]?.op === 'mark')
-    walk.orderings.scheduledCallback({ id: s.body[0].id!, loop, via, thread: m.thread, segment: segment(walk, loop, where) });
+    walk.orderings.scheduledCallback({ id: s.body[0].id!, loop, via, thread: m.thread, segment: segment(walk, loop, where), deadline });
   return null;
 }
 

@@ -48,6 +48,8 @@ export interface Adapter {
 export interface RunLimits {
   /** Wall-clock deadline for this program, ms. */
   deadlineMs?: number;
+  /** Set by a pool of adapters (pool.ts) when an instance takes the program: its wait in the queue is no run time. */
+  startedAt?: number;
 }
 
 export const ALL_CAPABILITIES: Capabilities = { threads: true, fork: true, executor: true };

@@ -3,7 +3,7 @@
  * the implementation's trace, and the verdict by first divergence (attribution.ts).
  */
 import type fc from 'fast-check';
-import type { Adapter } from './adapter.ts';
+import type { Adapter, RunLimits } from './adapter.ts';
 import { firstDivergence } from './attribution.ts';
 import type { DeadlineOptions } from './deadlines.ts';
 import { deadlineMs, noteRun } from './deadlines.ts';
@@ -87,8 +87,10 @@ export async function checkProgram(
   if (expectations.length === 0 && !anyway) return { status: 'unexercised', expectations };
   const deadline = deadlineMs(program, deadlines);
   const started = performance.now();
-  const actual = canonicalize(await adapter.run(program, { deadlineMs: deadline }));
-  if (!isStuck(actual)) noteRun(deadlines, deadline, performance.now() - started);
+  const limits: RunLimits = { deadlineMs: deadline };
+  const actual = canonicalize(await adapter.run(program, limits));
+  // From when a driver took it (a pool may queue it first, pool.ts), not from when it was asked for.
+  if (!isStuck(actual)) noteRun(deadlines, deadline, performance.now() - (limits.startedAt ?? started));
   if (actual.end.kind === 'skipped') return { status: 'skip', reason: actual.end.detail };
   const check = checker(pred.trace, actual);
   const broken = pred.expectations.map(check).filter((m): m is Mismatch => m !== undefined);

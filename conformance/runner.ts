@@ -32,6 +32,8 @@ import { belowCap, Pace } from './deadlines.ts';
 import type { Blame, Judging } from './blame.ts';
 import type { Diagnosed } from './diagnosis.ts';
 import { diagnose } from './diagnosis.ts';
+import { adapterPool, poolSize } from './pool.ts';
+import { generated, runAhead } from './prefetch.ts';
 import {
   addBlame,
   brokenAs,
@@ -153,8 +155,9 @@ async function judgeRule(
   let seen: { program: Program; check: Failure } | undefined;
   // The probed program a check judged, where diagnosis.ts replaced the generated one.
   const probedFor = new WeakMap<ProgramCheck, Diagnosed>();
-  const judge = async (program: Program): Promise<ProgramCheck> => {
-    let c = await checkProgram(prop.rule, program, adapter, profile, deadlines);
+  // What a program's run shows, before the run's bookkeeping (judge): run ahead where the pool has room.
+  const evaluate = async (program: Program): Promise<ProgramCheck> => {
+    const c = await checkProgram(prop.rule, program, adapter, profile, deadlines);
     // A divergence, in a whole run: does a probe of the state diverge before it, and blame another rule?
     const d = 'first' in c && c.actual.end.kind === 'ok' && inRun.size > 1 ? await diagnose(prop.rule, program, c, judging) : undefined;
     if (
@@ -163,9 +166,13 @@ async function judgeRule(
         .flat()
         .every((r) => inRun.has(r))
     ) {
-      c = d.check;
-      probedFor.set(c, d);
+      probedFor.set(d.check, d);
+      return d.check;
     }
+    return c;
+  };
+  const judge = async (program: Program, ahead?: Promise<ProgramCheck>): Promise<ProgramCheck> => {
+    const c = await (ahead ?? evaluate(program));
     if (plain && (c.status === 'fail' || c.status === 'consequence') && blameOf(c.first).unless.length === 0)
       for (const m of c.first) plain.set(m.expectation.rule, (plain.get(m.expectation.rule) ?? new Set()).add(brokenAs(m)));
     if (c.status !== 'consequence' && c.status !== 'tie') return c;
@@ -176,10 +183,12 @@ async function judgeRule(
     if (decidable) return c;
     return c.status === 'tie' || !rules.some((r) => inRun.has(r)) ? asFailureOf(prop.rule, c) : c;
   };
-  const property = fc.asyncProperty(programsOf(prop, profile), async (program) => {
+  const programs = programsOf(prop, profile);
+  const ahead = poolSize(adapter) > 1 && !path ? runAhead(await generated(programs, runs, seed), evaluate, poolSize(adapter)) : undefined;
+  const property = fc.asyncProperty(programs, async (program) => {
     // The shrink budget spent: what is left to try passes unrun (the counterexample says so).
     if (shrinking && stuckWhileShrinking >= SHRINK_FAULT_BUDGET) return true;
-    const c = await judge(program);
+    const c = await judge(program, shrinking ? undefined : ahead?.take(program));
     if (shrinking && spendsShrinkBudget(c)) stuckWhileShrinking++;
     if (!shrinking) {
       index++;
@@ -209,11 +218,13 @@ async function judgeRule(
     }
     if (c.status === 'fail' || c.status === 'fault') {
       shrinking = true;
+      ahead?.stop();
       seen = { program, check: c };
     }
     return c.status !== 'fail' && c.status !== 'fault';
   });
   const details = await fc.check(property, { numRuns: runs, seed, ...(path ? { path } : {}) });
+  await ahead?.drained();
   if (details.failed && details.counterexample) {
     const program = details.counterexample[0];
     const failedAs = seen?.program === program ? seen.check : undefined;
@@ -336,15 +347,17 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   const everyRule = new Set(props.map((p) => p.rule));
   const blames = new Map<string, Blame[]>();
   const deadlines = { pace: new Pace(), ...opts.deadlines };
-  const judging: Judging = { adapter: adapters[0], profile, verify: opts.verify ?? 1, deadlines, plain: new Map() };
+  // Every program runs on whichever driver is free: a rule's programs overlap (prefetch.ts).
+  const pool = adapterPool(adapters);
+  const judging: Judging = { adapter: pool, profile, verify: opts.verify ?? 1, deadlines, plain: new Map() };
   let next = 0;
   let finished = 0;
-  const worker = async (adapter: Adapter) => {
+  const worker = async () => {
     for (let i = next++; i < props.length && !opts.signal?.aborted; i = next++) {
       opts.onRuleStart?.(props[i].rule, i, props.length);
       const judged = await judgeRule(
         props[i],
-        { ...judging, adapter },
+        judging,
         runs,
         ruleSeed(seed, props[i].rule),
         opts.path,

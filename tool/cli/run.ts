@@ -1,3 +1,4 @@
+import os from 'node:os';
 /**
  * `loopspec run`: every argument checked before anything starts (rules, shard, profile,
  * expectations, outputs, the implementation), then the suite, then the reports. Signals
@@ -19,7 +20,7 @@ import { terminalReport } from './report.ts';
 import { asUsage, exitOf } from './commands.ts';
 import { gate, prepareOutputs, writeOutputs } from './outputs.ts';
 import type { OutputOptions } from './outputs.ts';
-import { chosenProfile, EXIT, selectRules, type Io } from './options.ts';
+import { chosenProfile, EXIT, MAX_JOBS, selectRules, type Io } from './options.ts';
 import { closeAll, interruptible } from './signals.ts';
 
 /** The options of `loopspec run`: the files it writes (OutputOptions) and how it runs. */
@@ -118,6 +119,14 @@ function publish(report: Report, opts: RunOptions, io: Io): boolean {
   return failed.length === 0;
 }
 
+/**
+ * Driver processes by default: most of a program's time is spent waiting on real timers
+ * (sleep, call_later), so several per core overlap the waiting; 4 per core brought the full
+ * suite against CPython 3.12.1 close to its CPU-bound floor on the project's 2-core machine
+ * (`npm run bench:suite-python`, README).
+ */
+export const defaultJobs = (): number => Math.min(MAX_JOBS, 4 * os.availableParallelism());
+
 export async function runCommand(opts: RunOptions, io: Io): Promise<number> {
   const { rules, shard } = chosenRules(opts);
   if (opts.profile !== undefined) chosenProfile(opts.profile);
@@ -143,7 +152,7 @@ export async function runCommand(opts: RunOptions, io: Io): Promise<number> {
     io.out(`loopspec: stopped after ${report.rules.length} rules; the reports hold those`);
   });
   try {
-    const jobs = opts.jobs ?? (outOfProcess ? 2 : 1);
+    const jobs = opts.jobs ?? (outOfProcess ? defaultJobs() : 1);
     while (adapters.length < jobs) adapters.push(await loadAdapter(opts.impl, driver, opts.profile));
     const adapter = adapters[0];
     // The implementation's own profile (a driver's Python version) unless the user names one.

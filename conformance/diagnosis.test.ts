@@ -7,10 +7,13 @@ import { diagnose } from './diagnosis.ts';
 import { keepOnly, probe } from './probes.ts';
 import runningFlagNotReset from '../fixtures/mutants/running-flag-not-reset.ts';
 import runForeverNoClosedCheck from '../fixtures/mutants/run-forever-no-closed-check.ts';
+import runningLoopNoPid from '../fixtures/mutants/running-loop-no-pid.ts';
 import runningLoopNotCleared from '../fixtures/mutants/running-loop-not-cleared.ts';
 import { numberProgram, walk } from '../language/program.ts';
 import type { Program, Stmt } from '../language/program.ts';
 import { defaultProfile } from '../spec/profiles.ts';
+import { runSuite } from './runner.ts';
+import { replayCommand } from './verdicts.ts';
 
 const profile = defaultProfile();
 const program = (main: Stmt[]): Program => numberProgram({ version: 1, main });
@@ -80,6 +83,22 @@ describe('probes', () => {
   });
 });
 
+describe('probes and threads', () => {
+  it('leave a thread joined at once joined at once, so that a program with threads is probed too', () => {
+    const p = probe(
+      program([
+        { op: 'new_event_loop', as: 'L1' },
+        { op: 'start_thread', thread: 'T1', body: [{ op: 'is_closed', loop: 'L1' }] },
+        { op: 'join_thread', thread: 'T1' },
+      ]),
+      profile,
+    );
+    expect(p).toBeDefined();
+    const main = p!.program.main.map((s) => s.op);
+    expect(main[main.indexOf('start_thread') + 1]).toBe('join_thread');
+  });
+});
+
 describe('diagnosis', () => {
   it('blames a refused second run on the running flag left set (LIFE-6), with the one probe that shows it', async () => {
     const runs = { adapter: runningFlagNotReset.adapter, profile, deadlines: {} };
@@ -114,5 +133,15 @@ describe('diagnosis', () => {
     const c = await checkProgram('LIFE-2', closedRun, runs.adapter, profile);
     expect(c.status).toBe('fail');
     expect(await diagnose('LIFE-2', closedRun, c as Extract<typeof c, { first: unknown }>, runs)).toBeUndefined();
+  });
+
+  it('marks a counterexample found with probes, and its replay command says --path makes it before the rewrite', async () => {
+    // A fork child inside a run sees the parent's loop running: FORK-1's find is a rewritten program at this seed.
+    const r = await runSuite({ adapter: runningLoopNoPid.adapter, runs: 100, seed: 17 });
+    const rewritten = r.rules.filter((x) => x.counterexample?.rewritten);
+    expect(rewritten.map((x) => x.id)).toEqual(['FORK-1']);
+    for (const x of rewritten) expect(replayCommand(r, x)).toMatch(/# makes it before its (probes|unfolded|fresh) rewrite/);
+    const plain = r.rules.find((x) => x.counterexample && !x.counterexample.rewritten);
+    if (plain) expect(replayCommand(r, plain)).not.toMatch(/#/);
   });
 });

@@ -158,7 +158,7 @@ function withProbes(program: Program, reach: Reach, fresh: boolean): Probed {
       ...(runLoop && reach !== 'running-only' ? [made({ op: 'get_running_loop', as: runLoop })] : []),
       ...reads(visible()),
     ];
-    for (const s of body) {
+    body.forEach((s, i) => {
       if (LOOKS_UP_RUNNING.has(s.op)) out.push(made({ op: 'get_running_loop' }));
       if (fresh && MAKES_LOOP.has(s.op) && reach !== 'running-only') out.push(made({ op: 'new_event_loop' }));
       const inner = bodyOf(s);
@@ -174,8 +174,12 @@ function withProbes(program: Program, reach: Reach, fresh: boolean): Probed {
         bound.push(s.as);
         if (!own.includes(s.as)) own = [...own, s.as];
       }
-      if (!ENDS_BODY.has(s.op)) out.push(...reads(visible()));
-    }
+      // Nothing between a thread's start and its join at once: the oracle speaks for such a
+      // thread only when its starter does nothing in between (determinism.ts).
+      const next = body[i + 1];
+      const joinedAtOnce = s.op === 'start_thread' && next?.op === 'join_thread' && next.thread === s.thread;
+      if (!ENDS_BODY.has(s.op) && !joinedAtOnce) out.push(...reads(visible()));
+    });
     return out;
   };
   return numbered(probeBody(program.main, []), probes);

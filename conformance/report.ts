@@ -61,6 +61,12 @@ export interface ReportCounterexample {
   foundBy?: string;
   /** Why shrinking stopped before the end (its budget was spent): the program may not be minimal. */
   shrinkStopped?: string;
+  /**
+   * How the generated program was rewritten to find whose deviation it shows (diagnosis.ts:
+   * 'probes', 'unfolded', 'fresh'): `--path` makes the program before that rewrite; the
+   * program here replays from a saved failure (`run --save-failures`, `replay`).
+   */
+  rewritten?: string;
 }
 
 export interface ReportRule {

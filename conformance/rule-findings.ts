@@ -66,6 +66,7 @@ export function reportRule(rule: string, found: RuleFindings, skipReasons: strin
           path: c.path,
           ...(c.reruns ? { reruns: c.reruns } : {}),
           ...(c.shrinkStopped ? { shrinkStopped: c.shrinkStopped } : {}),
+          ...(c.rewritten ? { rewritten: c.rewritten } : {}),
         }
       : null,
   };

@@ -188,7 +188,10 @@ async function judgeRule(
   const property = fc.asyncProperty(programs, async (program) => {
     // The shrink budget spent: what is left to try passes unrun (the counterexample says so).
     if (shrinking && stuckWhileShrinking >= SHRINK_FAULT_BUDGET) return true;
-    const c = await judge(program, shrinking ? undefined : ahead?.take(program));
+    const c = await judge(program, shrinking ? undefined : ahead?.take(program)).catch((e: unknown) => {
+      ahead?.stop(); // fast-check shrinks a property that throws: nothing more to run ahead
+      throw e;
+    });
     if (shrinking && spendsShrinkBudget(c)) stuckWhileShrinking++;
     if (!shrinking) {
       index++;
@@ -254,6 +257,7 @@ async function judgeRule(
       seed,
       path: details.counterexamplePath ?? '',
       ...(verify > 0 && c.status !== 'error' ? { reruns: { runs: verify, failed: again.failed } } : {}),
+      ...(c.status !== 'error' && probedFor.get(c) ? { rewritten: probedFor.get(c)!.how } : {}),
       ...(stuckWhileShrinking >= SHRINK_FAULT_BUDGET ? { shrinkStopped: SHRINK_STOPPED } : {}),
     });
     if (c.status === 'fail') {
@@ -310,6 +314,7 @@ async function blamedRule(r: ReportRule, b: Blame, judging: Judging, self = fals
       seed: b.seed,
       path,
       ...(self || b.foundBy === r.id ? {} : { foundBy: b.foundBy }),
+      ...(b.probed ? { rewritten: b.probed } : {}),
       ...(verify > 0 ? { reruns: { runs: verify, failed: again.failed } } : {}),
     },
   };

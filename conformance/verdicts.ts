@@ -172,5 +172,9 @@ export function replayCommand(report: Report, rule: ReportRule, impl: string = r
   // alone, the finder reports it as its own failure, with this rule's divergence first).
   const args = ['npx', 'loopspec', 'run', ...chooses, '--rule', rule.counterexample?.foundBy ?? rule.id, '--seed', String(report.seed)];
   if (path) args.push('--path', path);
-  return args.map(shellQuote).join(' ');
+  const command = args.map(shellQuote).join(' ');
+  // The path makes the program before the diagnosis rewrote it: say so, and how to replay this one.
+  return rule.counterexample?.rewritten
+    ? `${command}  # makes it before its ${rule.counterexample.rewritten} rewrite (diagnosis); to run this program, save it (--save-failures) and \`loopspec replay\` it`
+    : command;
 }

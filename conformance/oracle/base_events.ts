@@ -36,7 +36,7 @@ export function stop(walk: Walk, s: StmtOf<'stop'>, tags: ClauseTags): null {
   const loop = walk.guards.loopVar(s.loop, 'stop');
   tags.outcome.push('LIFE-7.1');
   loop.stopping = true;
-  walk.orderings.stop(loop, walk.m.clock);
+  walk.orderings.stop(loop, walk.m.clock, loop.thread !== null);
   return null;
 }
 

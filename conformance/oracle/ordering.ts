@@ -39,6 +39,9 @@ export interface Scheduled {
   deadline?: number;
 }
 
+/** Seconds after a stop within which a timer's deadline may fall into the stopping iteration on a loaded machine. */
+const STOP_GAP = 0.25;
+
 /** Seconds by which a later-scheduled timer's deadline must come first for the order to be asserted. */
 const INVERTED_GAP = 0.1 - 1e-9;
 
@@ -50,7 +53,7 @@ export class Orderings {
   private early = new Set<MTask>();
   private earlyBodies: Array<{ ids: string[]; before: Set<string> }> = [];
   private stopped = new Set<MLoop>();
-  private stopTimes = new Map<MLoop, number[]>();
+  private stopTimes = new Map<MLoop, Array<{ clock: number; running: boolean }>>();
   private sleptIn = new Set<MLoop>();
   private timerSleptIn = new Set<MLoop>();
   private taskStarts: Array<{ creatorNext: string; taskFirst: string }> = [];
@@ -100,10 +103,10 @@ export class Orderings {
     return task !== undefined && this.early.has(task);
   }
 
-  /** `loop.stop()` was called at virtual time `clock`. */
-  stop(loop: MLoop, clock: number): void {
+  /** `loop.stop()` was called at virtual time `clock`, while the loop ran or not. */
+  stop(loop: MLoop, clock: number, running: boolean): void {
     this.stopped.add(loop);
-    this.stopTimes.set(loop, [...(this.stopTimes.get(loop) ?? []), clock]);
+    this.stopTimes.set(loop, [...(this.stopTimes.get(loop) ?? []), { clock, running }]);
   }
 
   sleep0(loop: MLoop): void {
@@ -159,10 +162,12 @@ export class Orderings {
       if (ctx) out.push({ ...tag('TASK-1.3'), kind: 'order', context: ctx, expected: inOrder(ctx, [creatorNext, taskFirst]) });
     }
     // LIFE-7: on a loop that was stopped, exactly the callbacks the model ran have run.
-    // Not a timer that comes due within INVERTED_GAP after a stop: if the stopping iteration
-    // starts late (a loaded machine), the timer is due in it too and runs (3.11.7 under load).
+    // Not a timer due after a stop made before the run (the run's one iteration may start
+    // late on a loaded machine), nor within STOP_GAP after a stop made while it ran: the
+    // stopping iteration may start that late, find the timer due, and run it (3.11.7 under load).
     const nearStop = (loop: MLoop, deadline?: number) =>
-      deadline !== undefined && (this.stopTimes.get(loop) ?? []).some((t) => deadline >= t && deadline - t < INVERTED_GAP);
+      deadline !== undefined &&
+      (this.stopTimes.get(loop) ?? []).some((t) => deadline >= t.clock && (!t.running || deadline - t.clock < STOP_GAP));
     for (const { id, loop, deadline } of this.scheduled) {
       if (!this.stopped.has(loop) || (!ran(id) && nearStop(loop, deadline))) continue;
       out.push({ ...tag(ran(id) ? 'LIFE-7.3' : 'LIFE-7.4'), kind: 'ran', stmt: id, expected: ran(id) });

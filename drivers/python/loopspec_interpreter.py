@@ -291,26 +291,18 @@ class _Run(Recorder):
         # Fork holding the lock: another thread of the program recording a step at that moment
         # would leave it held in the child, by a thread the child does not have (a hang seen
         # once on 3.9.18, a thread forking while the main thread started join_thread).
-        self.lock.acquire()
-        try:
+        with self.lock:  # released in the child too: its only thread is the one that holds it
             pid = os.fork()
-        except BaseException:
-            self.lock.release()
-            raise
-        if pid != 0:
-            self.lock.release()
-        if pid == 0:  # the child, holding the lock
+        if pid == 0:  # the child
             code = 0
             try:
                 os.close(rfd)
-                try:
+                with self.lock:
                     self.progress = None  # the parent's to report: ours goes back to it below
                     self.obs = {}
                     self.order = {}
                     self.children = set()
                     self.threads = {}
-                finally:
-                    self.lock.release()
                 self.tls.ctx = 'fork:' + sid
                 self.child_deadline()
                 try:

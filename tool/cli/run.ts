@@ -20,7 +20,7 @@ import { terminalReport } from './report.ts';
 import { asUsage, exitOf } from './commands.ts';
 import { gate, prepareOutputs, writeOutputs } from './outputs.ts';
 import type { OutputOptions } from './outputs.ts';
-import { chosenProfile, EXIT, MAX_JOBS, selectRules, type Io } from './options.ts';
+import { chosenProfile, EXIT, selectRules, type Io } from './options.ts';
 import { closeAll, interruptible } from './signals.ts';
 
 /** The options of `loopspec run`: the files it writes (OutputOptions) and how it runs. */
@@ -123,9 +123,11 @@ function publish(report: Report, opts: RunOptions, io: Io): boolean {
  * Driver processes by default: most of a program's time is spent waiting on real timers
  * (sleep, call_later), so several per core overlap the waiting; 4 per core brought the full
  * suite against CPython 3.12.1 close to its CPU-bound floor on the project's 2-core machine
- * (`npm run bench:suite-python`, README).
+ * (`npm run bench:suite-python`, README). At most 8, the number measured sound there: more
+ * load delays real timers more, and availableParallelism() does not see a container's CPU quota.
  */
-export const defaultJobs = (): number => Math.min(MAX_JOBS, 4 * os.availableParallelism());
+export const defaultJobs = (): number => Math.min(DEFAULT_JOBS_MAX, 4 * os.availableParallelism());
+const DEFAULT_JOBS_MAX = 8;
 
 export async function runCommand(opts: RunOptions, io: Io): Promise<number> {
   const { rules, shard } = chosenRules(opts);

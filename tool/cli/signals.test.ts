@@ -56,6 +56,8 @@ function startSleeper(name: string) {
     '--driver-arg=tsx',
     '--driver-arg=fixtures/drivers/sleeper.ts',
     `--driver-arg=${pids}`,
+    '--jobs',
+    '2',
     '--rule',
     'LIFE-1,NEW-1',
     '--seed',

@@ -14,6 +14,7 @@ import type { Mismatch } from './predictions.ts';
 import type { Probed } from './probes.ts';
 import { keepOnly, probe, UNFOLDED, unfoldRuns } from './probes.ts';
 import type { Profile } from '../spec/profiles.ts';
+import type { ReportRule } from './report.ts';
 
 /** A check with a first divergence: the rule's failure, or another rule's first. */
 export type Divergent = Extract<ProgramCheck, { first: unknown }>;
@@ -133,4 +134,19 @@ export async function leanest(
     else keep.add(id);
   }
   return best;
+}
+
+/**
+ * Whether a rule's counterexample, judged again with state probes (diagnosis.ts), is the
+ * deviation of other rules, all of which fail anyway: then it is theirs, and nothing is lost.
+ */
+export async function diagnosedAs(rule: string, found: ReportRule, judging: Runs, fails: (rule: string) => boolean): Promise<boolean> {
+  const program = found.counterexample?.program;
+  if (!program) return false;
+  const c = await checkProgram(rule, program, judging.adapter, judging.profile, judging.deadlines);
+  if (!('first' in c) || c.actual.end.kind !== 'ok') return false;
+  const d = await diagnose(rule, program, c, judging);
+  if (!d) return false;
+  const { rules, unless } = blameOf(d.check.first);
+  return unless.length === 0 && rules.length > 0 && rules.every((r) => r !== rule && fails(r));
 }

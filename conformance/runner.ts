@@ -31,7 +31,7 @@ import type { DeadlineOptions } from './deadlines.ts';
 import { belowCap, Pace } from './deadlines.ts';
 import type { Blame, Judging } from './blame.ts';
 import type { Diagnosed } from './diagnosis.ts';
-import { diagnose } from './diagnosis.ts';
+import { diagnose, diagnosedAs } from './diagnosis.ts';
 import { adapterPool, poolSize } from './pool.ts';
 import { generated, runAhead } from './prefetch.ts';
 import {
@@ -322,21 +322,6 @@ async function blamedRule(r: ReportRule, b: Blame, judging: Judging, self = fals
     },
   };
   return reportRule(r.id, found, r.skipReasons, r.durationMs, judging.profile);
-}
-
-/**
- * Whether a rule's counterexample, judged again with state probes (diagnosis.ts), is the
- * deviation of other rules, all of which fail anyway: then it is theirs, and nothing is lost.
- */
-async function diagnosedAs(rule: string, found: ReportRule, judging: Judging, fails: (rule: string) => boolean): Promise<boolean> {
-  const program = found.counterexample?.program;
-  if (!program) return false;
-  const c = await checkProgram(rule, program, judging.adapter, judging.profile, judging.deadlines);
-  if (!('first' in c) || c.actual.end.kind !== 'ok') return false;
-  const d = await diagnose(rule, program, c, judging);
-  if (!d) return false;
-  const { rules, unless } = blameOf(d.check.first);
-  return unless.length === 0 && rules.length > 0 && rules.every((r) => r !== rule && fails(r));
 }
 
 /** Runs the rules against the implementation; the report holds every rule that finished, in registry order. */

@@ -38,7 +38,7 @@ export async function diagnose(rule: string, program: Program, check: Divergent,
   // than anything a probe inside asyncio.run's coroutine can read. A new loop made before a
   // lookup is earlier than the lookup it probes.
   for (const how of ['unfolded', 'fresh', 'probes'] as const) {
-    const d = await withProbes(rule, program, how, check, runs);
+    const d = await tryRewrite(rule, program, how, check, runs);
     if (d) return d;
   }
   return undefined;
@@ -57,7 +57,8 @@ export function rewrite(program: Program, how: Rewrite, profile: Profile): Probe
   return base && probe(base, profile, how === 'fresh');
 }
 
-async function withProbes(rule: string, program: Program, how: Rewrite, check: Divergent, runs: Runs): Promise<Diagnosed | undefined> {
+/** One rewrite of the program, judged: the diagnosis if it moves the blame. */
+async function tryRewrite(rule: string, program: Program, how: Rewrite, check: Divergent, runs: Runs): Promise<Diagnosed | undefined> {
   const probed = rewrite(program, how, runs.profile);
   if (!probed) return undefined;
   const whole = await checkProgram(rule, probed.program, runs.adapter, runs.profile, runs.deadlines, true);

@@ -52,8 +52,8 @@ export class Orderings {
   private steps = new Map<MTask, number>();
   private early = new Set<MTask>();
   private earlyBodies: Array<{ ids: string[]; before: Set<string> }> = [];
-  private stopped = new Set<MLoop>();
-  private stopTimes = new Map<MLoop, Array<{ clock: number; running: boolean }>>();
+  /** The stops of each loop that was stopped: when, and whether it ran then. */
+  private stops = new Map<MLoop, Array<{ clock: number; running: boolean }>>();
   private sleptIn = new Set<MLoop>();
   private timerSleptIn = new Set<MLoop>();
   private taskStarts: Array<{ creatorNext: string; taskFirst: string }> = [];
@@ -105,8 +105,7 @@ export class Orderings {
 
   /** `loop.stop()` was called at virtual time `clock`, while the loop ran or not. */
   stop(loop: MLoop, clock: number, running: boolean): void {
-    this.stopped.add(loop);
-    this.stopTimes.set(loop, [...(this.stopTimes.get(loop) ?? []), { clock, running }]);
+    this.stops.set(loop, [...(this.stops.get(loop) ?? []), { clock, running }]);
   }
 
   sleep0(loop: MLoop): void {
@@ -167,9 +166,9 @@ export class Orderings {
     // stopping iteration may start that late, find the timer due, and run it (3.11.7 under load).
     const nearStop = (loop: MLoop, deadline?: number) =>
       deadline !== undefined &&
-      (this.stopTimes.get(loop) ?? []).some((t) => deadline >= t.clock && (!t.running || deadline - t.clock < STOP_GAP));
+      (this.stops.get(loop) ?? []).some((t) => deadline >= t.clock && (!t.running || deadline - t.clock < STOP_GAP));
     for (const { id, loop, deadline } of this.scheduled) {
-      if (!this.stopped.has(loop) || (!ran(id) && nearStop(loop, deadline))) continue;
+      if (!this.stops.has(loop) || (!ran(id) && nearStop(loop, deadline))) continue;
       out.push({ ...tag(ran(id) ? 'LIFE-7.3' : 'LIFE-7.4'), kind: 'ran', stmt: id, expected: ran(id) });
     }
     // SCHED-1: a call_soon callback that its loop never got to (never run again, or closed
@@ -177,7 +176,7 @@ export class Orderings {
     // Not on asyncio.run's loop: how many iterations its shutdown runs is left unspecified.
     const forked = Object.keys(order).some((c) => c.startsWith('fork:'));
     for (const { id, loop, via } of this.scheduled) {
-      if (via === 'soon' && !forked && !loop.fromRun && !this.stopped.has(loop) && !ran(id))
+      if (via === 'soon' && !forked && !loop.fromRun && !this.stops.has(loop) && !ran(id))
         out.push({ ...tag('SCHED-1.3'), kind: 'ran', stmt: id, expected: false });
     }
     if (!forked) out.push(...this.crossQueue());

@@ -103,10 +103,20 @@ export async function checkProgram(
     return { status: 'fault', expectations, consequences, predicted: pred.trace, actual };
   }
   if (!broken.some((m) => m.expectation.rule === rule) && !(anyway && broken.length > 0)) return { status: 'pass', expectations };
-  const first = firstDivergence(broken, program, actual, pred.timeline);
+  const first = mostSpecific(firstDivergence(broken, program, actual, pred.timeline));
   const c = { status: 'consequence' as const, expectations, first, broken, predicted: pred.trace, actual };
   if (!first.some((m) => m.expectation.rule === rule)) return c;
   return blameOf(first).unless.length > 0 ? { ...c, status: 'tie' } : asFailureOf(rule, c);
+}
+
+/**
+ * A first divergence without what a more specific mismatch there explains: a lookup that
+ * returns the very loop new_event_loop() made (NEW-2.1's not-same) is wrong for that reason,
+ * whatever else the statement's own clauses expected of it (a new loop and its warning, GET-3).
+ */
+function mostSpecific(first: Mismatch[]): Mismatch[] {
+  const same = new Set(first.flatMap((m) => (m.expectation.kind === 'not-same' ? [m.expectation.stmt] : [])));
+  return first.filter((m) => m.expectation.kind === 'not-same' || !('stmt' in m.expectation) || !same.has(m.expectation.stmt));
 }
 
 /**

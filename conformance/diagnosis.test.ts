@@ -2,13 +2,15 @@
 // blamed on the rule of the probe that shows that state first; a failure no probe explains
 // stays the rule's; probes that would race a thread are dropped.
 import { describe, expect, it } from 'vitest';
-import { checkProgram } from './check.ts';
+import { blameOf, checkProgram } from './check.ts';
 import { diagnose } from './diagnosis.ts';
 import { keepOnly, probe } from './probes.ts';
 import runningFlagNotReset from '../fixtures/mutants/running-flag-not-reset.ts';
 import runForeverNoClosedCheck from '../fixtures/mutants/run-forever-no-closed-check.ts';
 import runningLoopNoPid from '../fixtures/mutants/running-loop-no-pid.ts';
 import runningLoopNotCleared from '../fixtures/mutants/running-loop-not-cleared.ts';
+import policyPerThread from '../fixtures/mutants/policy-per-thread.ts';
+import setNotRecorded from '../fixtures/mutants/set-not-recorded.ts';
 import { numberProgram, walk } from '../language/program.ts';
 import type { Program, Stmt } from '../language/program.ts';
 import { defaultProfile } from '../spec/profiles.ts';
@@ -30,17 +32,22 @@ describe('probes', () => {
   it('read the running loop, each loop bound so far and the policy, after every statement and at the start of every body', () => {
     const p = probe(twoRuns, profile)!;
     const reads = ['peek_running_loop', 'is_running L1', 'is_closed L1', 'get_policy'];
+    // Between the main thread's own statements, another thread reads the policy and its own loop.
+    const elsewhere = ['start_thread', 'get_policy', 'get_event_loop', 'join_thread'];
     expect(ops(p.program)).toEqual([
       'peek_running_loop',
       'get_policy',
       'new_event_loop',
       ...reads,
+      ...elsewhere,
       'run_until_complete L1',
       ...reads,
       ...reads,
+      ...elsewhere,
       'run_until_complete L1',
       ...reads,
       ...reads,
+      ...elsewhere,
     ]);
     expect(p.probes.size).toBe(ops(p.program).length - 3);
     // Numbered in pre-order, as any program.
@@ -60,17 +67,20 @@ describe('probes', () => {
       ...loops.flatMap((l) => [`is_running ${l}`, `is_closed ${l}`]),
       'get_policy',
     ];
+    const elsewhere = ['start_thread', 'get_policy', 'get_event_loop', 'join_thread'];
     expect(ops(p.program)).toEqual([
       ...reads(),
       'asyncio_run',
       'get_running_loop',
       ...reads('LR1'),
       ...reads('LR1'),
+      ...elsewhere,
       'fork',
       ...reads('LR1'),
       'new_event_loop',
       ...reads('LR1', 'C1'),
       ...reads('LR1'),
+      ...elsewhere,
     ]);
     const after = [...walk(p.program.main)].filter((s) => s.op === 'is_running' && s.loop === 'LR1')[1];
     expect(ops(keepOnly(p, new Set([after.id!])).program)).toEqual([
@@ -118,7 +128,56 @@ describe('diagnosis', () => {
     const d = (await diagnose('ARUN-1', run, c as Extract<typeof c, { first: unknown }>, runs))!;
     expect(d.how).toBe('unfolded');
     expect(d.check.first.map((m) => m.expectation.clause)).toEqual(['RUN-2.2']);
-    expect(ops(d.program)).toEqual(['new_event_loop', 'run_until_complete LU1', 'peek_running_loop', 'close LU1']);
+    expect(ops(d.program)).toEqual([
+      'new_event_loop',
+      'set_event_loop',
+      'run_until_complete LU1',
+      'peek_running_loop',
+      'set_event_loop',
+      'close LU1',
+    ]);
+  });
+
+  it("reads the policy from another thread: a policy kept per thread is POL-1's, not what set_event_loop_policy(None) then seems to do", async () => {
+    // get_event_loop(); set_event_loop_policy(None); get_event_loop(): the second lookup should make a new loop.
+    const uninstall = program([{ op: 'get_event_loop' }, { op: 'set_policy', arg: null }, { op: 'get_event_loop' }]);
+    const runs = { adapter: policyPerThread.adapter, profile, deadlines: {} };
+    const c = await checkProgram('POL-2', uninstall, runs.adapter, profile);
+    // The new loop not made is GET-3's, under POL-2.3's condition (a new policy).
+    expect(c.status).toBe('tie');
+    const d = (await diagnose('POL-2', uninstall, c as Extract<typeof c, { first: unknown }>, runs))!;
+    expect(d.check.first.map((m) => m.expectation.clause)).toEqual(['POL-1.1']);
+    // The main thread's read names the policy the thread's read is compared with.
+    expect(ops(d.program)).toEqual([
+      'get_event_loop',
+      'get_policy',
+      'start_thread',
+      'get_policy',
+      'join_thread',
+      'set_policy',
+      'get_event_loop',
+    ]);
+  });
+
+  it('runs the program without the lookups inside a run when they are only a condition (GET-1.2), and blames the rest', async () => {
+    // set_event_loop(None) inside a run, lookups there, and one after: a loop that forgets the
+    // "set called" flag makes a loop there, with or without the lookups inside the run.
+    const cleared = program([
+      { op: 'new_event_loop', as: 'L1' },
+      {
+        op: 'run_until_complete',
+        loop: 'L1',
+        body: [{ op: 'get_event_loop' }, { op: 'set_event_loop', arg: null }, { op: 'get_event_loop' }],
+      },
+      { op: 'get_event_loop' },
+    ]);
+    const runs = { adapter: setNotRecorded.adapter, profile, deadlines: {} };
+    const c = await checkProgram('GET-1', cleared, runs.adapter, profile);
+    expect(c.status).toBe('tie');
+    const d = (await diagnose('GET-1', cleared, c as Extract<typeof c, { first: unknown }>, runs))!;
+    expect(d.how).toBe('without GET-1');
+    expect(blameOf(d.check.first)).toEqual({ rules: ['NEW-4'], unless: ['GET-4'] });
+    expect(ops(d.program)).toEqual(['new_event_loop', 'run_until_complete L1', 'set_event_loop', 'get_event_loop']);
   });
 
   it('leaves a failure no probe explains with its rule', async () => {
@@ -140,7 +199,8 @@ describe('diagnosis', () => {
     const r = await runSuite({ adapter: runningLoopNoPid.adapter, runs: 100, seed: 17 });
     const rewritten = r.rules.filter((x) => x.counterexample?.rewritten);
     expect(rewritten.map((x) => x.id)).toEqual(['FORK-1']);
-    for (const x of rewritten) expect(replayCommand(r, x)).toMatch(/# makes it before its (probes|unfolded|fresh) rewrite/);
+    for (const x of rewritten)
+      expect(replayCommand(r, x)).toMatch(/# makes it before its (probes|unfolded|fresh|without [A-Z]+-\d+) rewrite/);
     const plain = r.rules.find((x) => x.counterexample && !x.counterexample.rewritten);
     if (plain) expect(replayCommand(r, plain)).not.toMatch(/#/);
   });

@@ -9,11 +9,13 @@ import type { ProgramCheck } from './check.ts';
 import { blameOf, checkProgram } from './check.ts';
 import type { DeadlineOptions } from './deadlines.ts';
 import type { Program } from '../language/program.ts';
-import { walk } from '../language/program.ts';
+import type { Stmt } from '../language/program.ts';
+import { bodyOf, walk } from '../language/program.ts';
 import type { Mismatch } from './predictions.ts';
 import type { Probed } from './probes.ts';
 import { keepOnly, probe, UNFOLDED, unfoldRuns } from './probes.ts';
 import type { Profile } from '../spec/profiles.ts';
+import { ablate, WITHOUT } from './ablation.ts';
 import type { ReportRule } from './report.ts';
 
 /** A check with a first divergence: the rule's failure, or another rule's first. */
@@ -41,18 +43,42 @@ export async function diagnose(rule: string, program: Program, check: Divergent,
     const d = await tryRewrite(rule, program, how, check, runs);
     if (d) return d;
   }
+  return tryAblations(rule, program, check, runs);
+}
+
+/**
+ * The program without one blamed rule's statements (ablation.ts), judged for `rule`, when it
+ * still diverges and blames only others of the rules the first divergence blamed: that rule's
+ * statements were not needed for it.
+ */
+async function tryAblations(rule: string, program: Program, check: Divergent, runs: Runs): Promise<Diagnosed | undefined> {
+  const { rules, unless } = blameOf(check.first);
+  const before = new Set([...rules, ...unless]);
+  if (before.size < 2) return undefined;
+  for (const r of rules) {
+    const how: Rewrite = `${WITHOUT}${r}`;
+    const ablated = rewrite(program, how, runs.profile);
+    if (!ablated) continue;
+    const c = await checkProgram(rule, ablated.program, runs.adapter, runs.profile, runs.deadlines, true);
+    if (!('first' in c) || c.actual.end.kind !== 'ok') continue;
+    const after = blameOf(c.first);
+    const now = [...after.rules, ...after.unless];
+    if (after.rules.length > 0 && !now.includes(r) && now.every((x) => before.has(x))) return { program: ablated.program, check: c, how };
+  }
   return undefined;
 }
 
 /**
  * How a diagnosis rewrote the program: probes added; also asyncio.run written out as its loop
  * calls (asyncio.run refused, or ended wrong: which call inside it went wrong first?); or also
- * a new loop made before each lookup that may make one (is a new loop new?).
+ * a new loop made before each lookup that may make one (is a new loop new?); or without the
+ * statements of one rule the divergence blamed (`without GET-1`: did it need them?).
  */
-export type Rewrite = 'probes' | 'unfolded' | 'fresh';
+export type Rewrite = 'probes' | 'unfolded' | 'fresh' | `${typeof WITHOUT}${string}`;
 
 /** The generated program rewritten for a diagnosis, or undefined when that rewrite does not apply. */
 export function rewrite(program: Program, how: Rewrite, profile: Profile): Probed | undefined {
+  if (how.startsWith(WITHOUT)) return ablate(program, how.slice(WITHOUT.length), profile);
   const base = how === 'unfolded' ? unfoldRuns(program) : program;
   return base && probe(base, profile, how === 'fresh');
 }
@@ -70,7 +96,7 @@ async function tryRewrite(rule: string, program: Program, how: Rewrite, check: D
   // Which statements the rewrite added, by the ids of the program judged (a leaner one is renumbered).
   const shows = (c: ProgramCheck, p: Probed) => {
     const ours = (id: string) => p.probes.has(id) || (how === 'unfolded' && writtenOut(p.program).has(id));
-    return 'first' in c && c.first.some((m) => readState(m) && (how === 'probes' || ('stmt' in m.expectation && ours(m.expectation.stmt))));
+    return 'first' in c && c.first.some((m) => readState(m) && (how !== 'fresh' || ('stmt' in m.expectation && ours(m.expectation.stmt))));
   };
   if (!shows(whole, probed)) return undefined;
   // Only with the probes of that divergence: a program with every probe is no counterexample
@@ -89,13 +115,29 @@ async function tryRewrite(rule: string, program: Program, how: Rewrite, check: D
 const readState = (m: Mismatch): boolean =>
   m.expectation.kind === 'outcome' && m.got !== undefined && m.got !== 'missing' && m.got !== 'error LoopspecUnbound';
 
-/** The loop calls unfoldRuns wrote out for asyncio.run, by id. */
-const writtenOut = (program: Program): Set<string> =>
-  new Set(
-    [...walk(program.main)]
-      .filter((x) => ('as' in x && x.as?.startsWith(UNFOLDED)) || ('loop' in x && x.loop.startsWith(UNFOLDED)))
-      .map((x) => x.id!),
-  );
+/** The calls unfoldRuns wrote out for asyncio.run, by id: those of its loop, and the set_event_loop calls around its run. */
+const writtenOut = (program: Program): Set<string> => {
+  const ofUnfolded = (x: Stmt) =>
+    ('as' in x && x.as?.startsWith(UNFOLDED)) ||
+    ('loop' in x && x.loop.startsWith(UNFOLDED)) ||
+    (x.op === 'set_event_loop' && typeof x.arg === 'string' && x.arg.startsWith(UNFOLDED));
+  const out = new Set([...walk(program.main)].filter(ofUnfolded).map((x) => x.id!));
+  // set_event_loop(None): the last one between such a loop's run and its close.
+  for (const body of [program.main, ...[...walk(program.main)].map((x) => bodyOf(x) ?? [])]) {
+    let after: number | undefined;
+    body.forEach((y, i) => {
+      if (y.op === 'run_until_complete' && ofUnfolded(y)) after = i;
+      if (y.op === 'close' && ofUnfolded(y) && after !== undefined) {
+        const cleared = body
+          .slice(after, i)
+          .reverse()
+          .find((z) => z.op === 'set_event_loop' && z.arg === null);
+        if (cleared) out.add(cleared.id!);
+      }
+    });
+  }
+  return out;
+};
 
 /** Whom a first divergence blames (check.ts blameOf), as a key. */
 const blamed = (c: Divergent): string => JSON.stringify(blameOf(c.first));
@@ -148,6 +190,8 @@ export async function diagnosedAs(rule: string, found: ReportRule, judging: Runs
   if (!('first' in c) || c.actual.end.kind !== 'ok') return false;
   const d = await diagnose(rule, program, c, judging);
   if (!d) return false;
+  // A conditional blame too: whether or not the deciding rules fail on their own, the blame
+  // lands on rules that fail anyway, as long as this rule is not one of them.
   const { rules, unless } = blameOf(d.check.first);
-  return unless.length === 0 && rules.length > 0 && rules.every((r) => r !== rule && fails(r));
+  return !unless.includes(rule) && rules.length > 0 && rules.every((r) => r !== rule && fails(r));
 }

@@ -68,9 +68,10 @@ export function probe(program: Program, profile: Profile, fresh = false): Probed
 }
 
 /**
- * The program with each `asyncio.run(coro())` written out as the loop calls it makes:
- * `L = new_event_loop(); L.run_until_complete(coro()); L.close()`. Not the same program (no
- * cancellation of leftover tasks, no current loop set), but one the oracle predicts like any
+ * The program with each `asyncio.run(coro())` written out as the calls it makes (3.12's Runner):
+ * `L = new_event_loop(); set_event_loop(L); L.run_until_complete(coro()); set_event_loop(None);
+ * L.close()`. Not the same program (no cancellation of leftover tasks, no shutdown of async
+ * generators or the executor), but one the oracle predicts like any
  * other: with probes, it shows which of those calls' state went wrong first, where
  * asyncio.run's own outcome only shows that something inside it did. Undefined without
  * asyncio.run.
@@ -84,7 +85,9 @@ export function unfoldRuns(program: Program): Program | undefined {
       const loop = `${UNFOLDED}${++runs}`;
       return [
         { op: 'new_event_loop', as: loop },
+        { op: 'set_event_loop', arg: loop },
         { op: 'run_until_complete', loop, body: unfold(s.body) },
+        { op: 'set_event_loop', arg: null },
         { op: 'close', loop },
       ];
     });
@@ -95,6 +98,9 @@ export function unfoldRuns(program: Program): Program | undefined {
 /** The variables of the loops unfoldRuns writes out (LU1, LU2, ...). */
 export const UNFOLDED = 'LU';
 
+/** The names of the threads a probe starts (TP1, TP2, ...): no generated program names a thread so. */
+export const PROBE_THREAD = 'TP';
+
 /** Probes dropped from one program before a coarser reach is tried. */
 const MAX_DROPPED = 8;
 
@@ -104,6 +110,13 @@ export function keepOnly(p: Probed, keep: ReadonlySet<string>): Probed {
   const read = new Set(all.filter((s) => keep.has(s.id!) && 'loop' in s).map((s) => (s as { loop: Var }).loop));
   // A kept probe's loop variable stays bound: the probe that bound asyncio.run's loop stays with it.
   const kept = new Set([...keep, ...all.filter((s) => p.probes.has(s.id!) && 'as' in s && s.as && read.has(s.as)).map((s) => s.id!)]);
+  // A probe read in a thread keeps the thread's start and its join.
+  for (const s of all)
+    if (s.op === 'start_thread' && p.probes.has(s.id!) && [...walk(s.body)].some((x) => kept.has(x.id!))) {
+      kept.add(s.id!);
+      const join = all.find((x) => x.op === 'join_thread' && x.thread === s.thread);
+      if (join) kept.add(join.id!);
+    }
   return dropping(p, new Set([...p.probes].filter((id) => !kept.has(id))));
 }
 
@@ -144,9 +157,20 @@ function withProbes(program: Program, reach: Reach, fresh: boolean): Probed {
       ? []
       : [...vars.flatMap((loop) => [made({ op: 'is_running', loop }), made({ op: 'is_closed', loop })]), made({ op: 'get_policy' })]),
   ];
+  // What another thread reads, from the program's own thread between its statements: state
+  // kept per thread that should be the process's (the policy) shows there first.
+  let threads = 0;
+  const elsewhere = (top: boolean): Stmt[] => {
+    if (!top || reach !== 'all') return [];
+    const thread = `${PROBE_THREAD}${++threads}`;
+    return [
+      made({ op: 'start_thread', thread, body: [made({ op: 'get_policy' }), made({ op: 'get_event_loop' })] }),
+      made({ op: 'join_thread', thread }),
+    ];
+  };
   // `own`: the loops this body's thread bound (a thread's or an executor's body starts with none of the others' at 'own-thread').
   let runs = 0;
-  const probeBody = (body: Stmt[], own: Var[], runLoop?: Var, onThread = false): Stmt[] => {
+  const probeBody = (body: Stmt[], own: Var[], runLoop?: Var, onThread = false, top = false): Stmt[] => {
     const visible = () => (reach === 'all' ? [...bound] : own);
     // asyncio.run's loop has no variable: the probe binds one, so that later probes can read it.
     if (runLoop && reach !== 'running-only') {
@@ -178,9 +202,9 @@ function withProbes(program: Program, reach: Reach, fresh: boolean): Probed {
       // thread only when its starter does nothing in between (determinism.ts).
       const next = body[i + 1];
       const joinedAtOnce = s.op === 'start_thread' && next?.op === 'join_thread' && next.thread === s.thread;
-      if (!ENDS_BODY.has(s.op) && !joinedAtOnce) out.push(...reads(visible()));
+      if (!ENDS_BODY.has(s.op) && !joinedAtOnce) out.push(...reads(visible()), ...elsewhere(top));
     });
     return out;
   };
-  return numbered(probeBody(program.main, []), probes);
+  return numbered(probeBody(program.main, [], undefined, false, true), probes);
 }

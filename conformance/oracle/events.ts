@@ -86,6 +86,7 @@ export function setEventLoop(walk: Walk, s: StmtOf<'set_event_loop'>, tags: Clau
     // 3.12 marks the call before it checks the type.
     local.setCalled = true;
     local.setBy = 'bad-type';
+    if (local.forked) local.refusedInChild = true;
     throw typeError(walk, `loop must be an instance of AbstractEventLoop or None, not '${typeof arg === 'number' ? 'int' : 'Task'}'`);
   }
   const loop = arg;
@@ -154,8 +155,7 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
     tags.warnedConditions.push(...conditions);
   };
   // NEW-2: whatever get_event_loop returns, it is not a loop new_event_loop made since.
-  if (local.newSince?.length && t.kind !== 'fork')
-    walk.exps.push({ ...tag('NEW-2.1'), kind: 'not-same', stmt: walk.current!, others: local.newSince });
+  if (local.newSince?.length) walk.exps.push({ ...tag('NEW-2.1'), kind: 'not-same', stmt: walk.current!, others: local.newSince });
   // GET-1.2: lookups while a loop ran in this thread changed nothing: the next lookup without
   // one finds what it would have found (not in a fork child, whose state FORK-2 decides).
   if (walk.lookedUpRunning.delete(t) && t.kind !== 'fork') tags.conditions.push('GET-1.2');
@@ -180,8 +180,12 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
   // thread runs in the worker's Thread, its main_thread() but no _MainThread.
   const isMain = t.isMain && !(walk.sw.mainThreadByClass && forkedFromWorker);
   const afresh = walk.policyChanged && local.setBy === 'never' && !inChild ? ['POL-2.3'] : [];
-  // What the fork left the child: fresh state (3.12+), or the forking thread's.
-  const forked = (kept: string): string[] => (inChild ? [walk.sw.forkHook ? 'FORK-2.1' : kept] : []);
+  // What the fork left the child: fresh state (3.12+), or the forking thread's. Not once a
+  // rejected set_event_loop in the child set the flag, unless the hook dropped something the
+  // forking thread had: the state is then the child's call's doing (NEW-5.3), on a fresh state
+  // that is the parent's too.
+  const ownCall = local.refusedInChild && !local.forkReset;
+  const forked = (kept: string): string[] => (!inChild ? [] : !walk.sw.forkHook ? [kept] : ownCall ? [] : ['FORK-2.1']);
   if (!walk.sw.implicitCreation && isMain) {
     // 3.14: no implicit creation (and no "set called" flag): the main thread raises too.
     const cleared = CLEARED_BY[local.setBy];
@@ -205,8 +209,11 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
     local.forked = false;
     return loop;
   }
-  if (inChild) decideWarned(isMain ? 'GET-4.1' : 'GET-4.2', ...forked(local.setCalled ? 'FORK-2.3' : 'FORK-2.6'));
-  else if (t.kind === 'executor') decide('EXEC-2.2');
+  if (inChild) {
+    decideWarned(isMain ? 'GET-4.1' : 'GET-4.2', ...forked(local.setCalled ? 'FORK-2.3' : 'FORK-2.6'));
+    // The flag the child's own rejected set_event_loop set.
+    if (local.refusedInChild) tags.conditions.push('NEW-5.3');
+  } else if (t.kind === 'executor') decide('EXEC-2.2');
   else {
     // A loop set in another thread is not this thread's: NEW-3's "this thread only".
     const setElsewhere = [...m.getPolicy().locals].some(

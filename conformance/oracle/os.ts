@@ -30,8 +30,11 @@ export function fork(walk: Walk, s: StmtOf<'fork'>): null {
   walk.forkPolicy.set(ctx, policy);
   if (policy) {
     const fresh: Local = { loop: null, setCalled: false, setBy: 'never' };
-    const l = walk.sw.forkHook ? fresh : (policy.locals.get(parent) ?? fresh);
-    policy.locals.set(child, { ...l, forked: true });
+    const had = policy.locals.get(parent);
+    const l = walk.sw.forkHook ? fresh : (had ?? fresh);
+    const forkReset = walk.sw.forkHook && had !== undefined && (had.loop !== null || had.setCalled);
+    // NEW-2.1 speaks in the child of the loops made there.
+    policy.locals.set(child, { ...l, forked: true, forkReset, newSince: [] });
   }
   const run = m.running.get(parent);
   if (run && !walk.sw.forkHook) m.running.set(child, run);

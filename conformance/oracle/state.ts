@@ -59,6 +59,10 @@ export interface Local {
    * creation, asyncio.run); until then the state is what the fork left (FORK-2).
    */
   forked?: boolean;
+  /** In a fork child: 3.12's at-fork hook dropped a loop or a "set called" flag the forking thread had (FORK-2.1 changed something). */
+  forkReset?: boolean;
+  /** In a fork child whose state is still what the fork left: a rejected set_event_loop there set the flag (NEW-5.3). */
+  refusedInChild?: boolean;
 }
 
 export interface MPolicy {

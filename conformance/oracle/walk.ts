@@ -157,7 +157,8 @@ export class Walk {
     // That a callback or a task ran at all is how it was scheduled, not what it does: where the
     // model ran a statement of its body that is checked anyway (its outcome), the rule that
     // queued it says it runs, so that one never run blames the queue, not that statement's rule.
-    const checked = new Set(this.exps.flatMap((x) => (x.kind === 'outcome' ? [x.stmt] : [])));
+    // A mark whose order is checked counts too.
+    const checked = new Set(all.flatMap((x) => (x.kind === 'outcome' ? [x.stmt] : x.kind === 'order' ? x.expected : [])));
     const firstChecked = (body: string[]) => body.find((id) => checked.has(id) && id in this.timeline.start);
     for (const { body, via } of this.callbacksRun) {
       const stmt = firstChecked(body);

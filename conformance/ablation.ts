@@ -1,0 +1,42 @@
+/**
+ * Ablation (one deviation, one rule): a failing program run again without the statements of
+ * one rule, to see whether the divergence needed them. A lookup inside a running loop is a
+ * condition of the next lookup outside it (GET-1.2: it must change nothing); when a loop that
+ * forgets its "set called" flag fails that next lookup, the program without the lookups inside
+ * the run fails it the same way, and GET-1 is not the rule to fix.
+ */
+import type { Program, Stmt } from '../language/program.ts';
+import { bodyOf, numberProgram } from '../language/program.ts';
+import { predicted } from './check.ts';
+import type { Probed } from './probes.ts';
+import type { Profile } from '../spec/profiles.ts';
+
+/** How a diagnosis names the ablation of a rule's statements. */
+export const WITHOUT = 'without ';
+
+/**
+ * The program without the statements whose own outcome the oracle tags with `rule` (not as a
+ * condition), or undefined when none can go or what is left is not deterministic. A statement
+ * with a body, or one that binds a variable, stays: removing it would remove more than that
+ * rule's call.
+ */
+export function ablate(program: Program, rule: string, profile: Profile): Probed | undefined {
+  const pred = predicted(program, profile);
+  if (!pred.deterministic) return undefined;
+  const ofRule = new Set(pred.expectations.flatMap((x) => (x.kind === 'outcome' && !x.condition && x.rule === rule ? [x.stmt] : [])));
+  const removable = (s: Stmt) => ofRule.has(s.id!) && !bodyOf(s) && !('as' in s && s.as);
+  let removed = 0;
+  const strip = (body: Stmt[]): Stmt[] =>
+    body.flatMap((s): Stmt[] => {
+      if (removable(s)) {
+        removed++;
+        return [];
+      }
+      const inner = bodyOf(s);
+      return [(inner ? { ...s, body: strip(inner) } : s) as Stmt];
+    });
+  const main = strip(program.main);
+  if (removed === 0 || main.length === 0) return undefined;
+  const ablated = numberProgram({ version: 1, main });
+  return predicted(ablated, profile).deterministic ? { program: ablated, probes: new Set() } : undefined;
+}

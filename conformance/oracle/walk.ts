@@ -174,8 +174,14 @@ export class Walk {
       all.push({ ...tag('TASK-1.3'), kind: 'ran', stmt, expected: true });
       all.push({ ...tag('SCHED-1.2'), condition: true, kind: 'ran', stmt, expected: true });
     }
-    if (this.threadsafeFromOtherThread) all.push({ ...tag('SCHED-3.1'), kind: 'terminates' });
-    if (this.executorUsed) all.push({ ...tag('EXEC-1.1'), kind: 'terminates' });
+    // That the program ends is a condition of the statement a hang leaves in flight: a loop
+    // that waits for a wake-up from another thread (a callback sent, an executor job done)
+    // hangs in whatever statement ran it, and the wake-up is to blame unless that statement's
+    // rule hangs on its own.
+    // An executor job's result comes back the same way: asyncio.futures._chain_future calls
+    // the loop's call_soon_threadsafe (CPython 3.8 to 3.14).
+    if (this.threadsafeFromOtherThread || this.executorUsed) all.push({ ...tag('SCHED-3.1'), condition: true, kind: 'terminates' });
+    if (this.executorUsed) all.push({ ...tag('EXEC-1.1'), condition: true, kind: 'terminates' });
     return all;
   }
 

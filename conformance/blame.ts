@@ -161,8 +161,10 @@ export function addBlame(blames: Map<string, Blame[]>, rule: string, b: Blame): 
     return;
   }
   const same = bs.findIndex((x) => x.unless.length > 0 && way(x) === way(b));
+  // The rule's own find of a way first: judged alone, it shrinks with the rule's own programs.
+  const own = (x: Blame) => x.foundBy === rule;
   if (same >= 0) {
-    if (prefer(b, bs[same])) bs[same] = b;
+    if (own(b) ? !own(bs[same]) || prefer(b, bs[same]) : !own(bs[same]) && prefer(b, bs[same])) bs[same] = b;
   } else if (bs.length < KEPT_TIES) bs.push(b);
   blames.set(rule, bs);
 }

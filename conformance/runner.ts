@@ -369,7 +369,9 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   // Plain blames first: a rule they make fail is one that fails on its own, for the conditional ones.
   const plainFirst = [...blames].sort(([, [x]], [, [y]]) => x.unless.length - y.unless.length);
   for (const [rule, bs] of plainFirst) {
-    const b = bs.find((x) => !x.unless.some((u) => explains(u, x, judging.plain!)));
+    // Its own property's find first: judged alone, it shrinks with the rule's own programs.
+    const unexplained = bs.filter((x) => !x.unless.some((u) => explains(u, x, judging.plain!)));
+    const b = unexplained.find((x) => x.foundBy === rule) ?? unexplained[0];
     if (!b || !(await confirmedStuck(rule, b, judging))) continue;
     const blamed = rules[at(rule)];
     const own = props.find((p) => p.rule === rule);

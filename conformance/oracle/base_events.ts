@@ -62,7 +62,14 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
   } catch (e) {
     if (e instanceof PyErr && e.message === 'Event loop stopped before Future completed.') {
       tags.outcome.splice(0, tags.outcome.length, 'LIFE-8.1');
-      tags.conditions.splice(0, tags.conditions.length, ...(stoppedBefore ? ['LIFE-7.2'] : []));
+      // That the task was not done when the loop stopped: the stop's timing, and the round
+      // robin's where tasks slept(0) (a sleep(0) that did not yield would have let it finish).
+      tags.conditions.splice(
+        0,
+        tags.conditions.length,
+        ...(stoppedBefore ? ['LIFE-7.2'] : []),
+        ...(walk.orderings.slept0(loop) ? ['TASK-5.2'] : []),
+      );
       walk.orderings.stoppedEarly(
         task,
         s.body.map((x) => x.id!),
@@ -160,7 +167,7 @@ function segment(walk: Walk, loop: MLoop, where?: Where): unknown {
 }
 
 function callback(walk: Walk, body: Stmt[], where: Where): void {
-  walk.callbacksRun.push({ body: body.map((x) => x.id!), via: where.via });
+  walk.callbacksRun.push({ body: body.map((x) => x.id!), via: where.via, loop: where.loop });
   try {
     walk.syncBody(body, where);
   } catch (e) {

@@ -112,6 +112,11 @@ export class Orderings {
     this.sleptIn.add(loop);
   }
 
+  /** Whether a task of `loop` has slept(0) so far. */
+  slept0(loop: MLoop): boolean {
+    return this.sleptIn.has(loop);
+  }
+
   /** A task of `loop` slept for a time: its wake-up is a timer (SCHED-2). */
   sleepTimer(loop: MLoop): void {
     this.timerSleptIn.add(loop);
@@ -154,6 +159,9 @@ export class Orderings {
       // Tasks that also slept for a time wake by timers: their order is the timers' too (SCHED-2.1).
       if (g.clause === 'TASK-5.2' && this.timerSleptIn.has(g.marks[0].loop!))
         out.push({ ...tag('SCHED-2.1'), condition: true, kind: 'order', context: g.ctx, expected });
+      // Callbacks queued by tasks that slept(0): which iteration queued each is the round robin's (TASK-5.2).
+      if (g.clause === 'SCHED-1.2' && this.sleptIn.has(g.marks[0].loop!))
+        out.push({ ...tag('TASK-5.2'), condition: true, kind: 'order', context: g.ctx, expected });
     }
     // TASK-1: a new task's first step comes after its creator's next statement.
     for (const { creatorNext, taskFirst } of this.taskStarts) {

@@ -52,6 +52,8 @@ export function taskState(walk: Walk, s: StmtOf<'task_state'>, tags: ClauseTags)
   const task = walk.guards.taskVar(s.task, 'task_state');
   // A task left pending by an early stop is LIFE-8's; one cancelled by asyncio.run, ARUN-2's.
   tags.outcome.push(task.cancelledByRun ? 'ARUN-2.2' : walk.orderings.leftPending(task) ? 'LIFE-8.2' : 'TASK-2.1');
+  // Still pending where tasks of its loop slept(0): how far it got is the round robin's (TASK-5.2).
+  if (task.state === 'pending' && walk.orderings.slept0(task.loop)) tags.conditions.push('TASK-5.2');
   return task.state;
 }
 

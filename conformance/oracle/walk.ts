@@ -125,7 +125,7 @@ export class Walk {
   threadsafeFromOtherThread = false;
   executorUsed = false;
   /** The statements of each callback the model ran, and how it was scheduled. */
-  callbacksRun: Array<{ body: string[]; via: Where['via'] }> = [];
+  callbacksRun: Array<{ body: string[]; via: Where['via']; loop: MLoop }> = [];
   /** The statements of each task created. */
   taskBodies: string[][] = [];
   private sinks: Warning[][] = [];
@@ -160,10 +160,12 @@ export class Walk {
     // A mark whose order is checked counts too.
     const checked = new Set(all.flatMap((x) => (x.kind === 'outcome' ? [x.stmt] : x.kind === 'order' ? x.expected : [])));
     const firstChecked = (body: string[]) => body.find((id) => checked.has(id) && id in this.timeline.start);
-    for (const { body, via } of this.callbacksRun) {
+    for (const { body, via, loop } of this.callbacksRun) {
       const stmt = firstChecked(body);
       if (!stmt) continue;
       all.push({ ...tag(CALLBACK_RUNS[via]), kind: 'ran', stmt, expected: true });
+      // Before its loop stopped or not: which iteration queued it is the round robin's where tasks slept(0).
+      if (this.orderings.slept0(loop)) all.push({ ...tag('TASK-5.2'), condition: true, kind: 'ran', stmt, expected: true });
       // A due timer runs from the ready queue: whether it got there in time is the queue's (SCHED-1).
       if (via === 'later') all.push({ ...tag('SCHED-1.2'), condition: true, kind: 'ran', stmt, expected: true });
     }

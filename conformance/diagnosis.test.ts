@@ -7,9 +7,9 @@ import { diagnose } from './diagnosis.ts';
 import { keepOnly, probe } from './probes.ts';
 import runningFlagNotReset from '../fixtures/mutants/running-flag-not-reset.ts';
 import runForeverNoClosedCheck from '../fixtures/mutants/run-forever-no-closed-check.ts';
-import runningLoopNoPid from '../fixtures/mutants/running-loop-no-pid.ts';
 import runningLoopNotCleared from '../fixtures/mutants/running-loop-not-cleared.ts';
 import policyPerThread from '../fixtures/mutants/policy-per-thread.ts';
+import callbacksLifo from '../fixtures/mutants/callbacks-lifo.ts';
 import setNotRecorded from '../fixtures/mutants/set-not-recorded.ts';
 import { numberProgram, walk } from '../language/program.ts';
 import type { Program, Stmt } from '../language/program.ts';
@@ -180,6 +180,33 @@ describe('diagnosis', () => {
     expect(ops(d.program)).toEqual(['new_event_loop', 'run_until_complete L1', 'set_event_loop', 'get_event_loop']);
   });
 
+  it('queues witness callbacks before each run: a ready queue used as a stack shows in their order first (SCHED-1), not as an early stop that lost a callback (LIFE-7)', async () => {
+    // A callback queued, a stop before the run, a run: the stopping iteration runs every callback already queued.
+    const stopped = program([
+      { op: 'new_event_loop', as: 'L1' },
+      { op: 'call_soon', loop: 'L1', body: [{ op: 'mark', tag: 'a' }] },
+      { op: 'stop', loop: 'L1' },
+      { op: 'run_until_complete', loop: 'L1', body: [] },
+    ]);
+    const runs = { adapter: callbacksLifo.adapter, profile, deadlines: {} };
+    const c = await checkProgram('LIFE-7', stopped, runs.adapter, profile);
+    expect(c.status).toBe('fail');
+    const d = (await diagnose('LIFE-7', stopped, c as Extract<typeof c, { first: unknown }>, runs))!;
+    expect(d.how).toBe('fifo');
+    expect(blameOf(d.check.first)).toEqual({ rules: ['SCHED-1'], unless: [] });
+    expect(ops(d.program)).toEqual([
+      'new_event_loop',
+      'call_soon L1',
+      'mark',
+      'stop L1',
+      'call_soon L1',
+      'mark',
+      'call_soon L1',
+      'mark',
+      'run_until_complete L1',
+    ]);
+  });
+
   it('leaves a failure no probe explains with its rule', async () => {
     // A closed loop that runs anyway (one iteration: it was stopped): every probe reads what the oracle says, up to the run itself.
     const closedRun = program([
@@ -195,12 +222,12 @@ describe('diagnosis', () => {
   });
 
   it('marks a counterexample found with probes, and its replay command says --path makes it before the rewrite', async () => {
-    // A fork child inside a run sees the parent's loop running: FORK-1's find is a rewritten program at this seed.
-    const r = await runSuite({ adapter: runningLoopNoPid.adapter, runs: 100, seed: 17 });
+    // A policy kept per thread: at this seed only a thread's read among the probes shows it (POL-1).
+    const r = await runSuite({ adapter: policyPerThread.adapter, runs: 100, seed: 1 });
     const rewritten = r.rules.filter((x) => x.counterexample?.rewritten);
-    expect(rewritten.map((x) => x.id)).toEqual(['FORK-1']);
+    expect(rewritten.map((x) => x.id)).toEqual(['POL-1']);
     for (const x of rewritten)
-      expect(replayCommand(r, x)).toMatch(/# makes it before its (probes|unfolded|fresh|without [A-Z]+-\d+) rewrite/);
+      expect(replayCommand(r, x)).toMatch(/# makes it before its (probes|unfolded|fresh|fifo|without [A-Z]+-\d+) rewrite/);
     const plain = r.rules.find((x) => x.counterexample && !x.counterexample.rewritten);
     if (plain) expect(replayCommand(r, plain)).not.toMatch(/#/);
   });

@@ -16,6 +16,7 @@ import type { Probed } from './probes.ts';
 import { keepOnly, probe, UNFOLDED, unfoldRuns } from './probes.ts';
 import type { Profile } from '../spec/profiles.ts';
 import { ablate, WITHOUT } from './ablation.ts';
+import { witness } from './witnesses.ts';
 import type { ReportRule } from './report.ts';
 
 /** A check with a first divergence: the rule's failure, or another rule's first. */
@@ -39,7 +40,7 @@ export async function diagnose(rule: string, program: Program, check: Divergent,
   // asyncio.run written out first: where it applies, the loop calls inside a run are earlier
   // than anything a probe inside asyncio.run's coroutine can read. A new loop made before a
   // lookup is earlier than the lookup it probes.
-  for (const how of ['unfolded', 'fresh', 'probes'] as const) {
+  for (const how of ['unfolded', 'fresh', 'probes', 'fifo'] as const) {
     const d = await tryRewrite(rule, program, how, check, runs);
     if (d) return d;
   }
@@ -71,14 +72,16 @@ async function tryAblations(rule: string, program: Program, check: Divergent, ru
 /**
  * How a diagnosis rewrote the program: probes added; also asyncio.run written out as its loop
  * calls (asyncio.run refused, or ended wrong: which call inside it went wrong first?); or also
- * a new loop made before each lookup that may make one (is a new loop new?); or without the
+ * a new loop made before each lookup that may make one (is a new loop new?); with two
+ * callbacks queued before each run (`fifo`: is the ready queue first in, first out?); or without the
  * statements of one rule the divergence blamed (`without GET-1`: did it need them?).
  */
-export type Rewrite = 'probes' | 'unfolded' | 'fresh' | `${typeof WITHOUT}${string}`;
+export type Rewrite = 'probes' | 'unfolded' | 'fresh' | 'fifo' | `${typeof WITHOUT}${string}`;
 
 /** The generated program rewritten for a diagnosis, or undefined when that rewrite does not apply. */
 export function rewrite(program: Program, how: Rewrite, profile: Profile): Probed | undefined {
   if (how.startsWith(WITHOUT)) return ablate(program, how.slice(WITHOUT.length), profile);
+  if (how === 'fifo') return witness(program, profile);
   const base = how === 'unfolded' ? unfoldRuns(program) : program;
   return base && probe(base, profile, how === 'fresh');
 }
@@ -96,6 +99,7 @@ async function tryRewrite(rule: string, program: Program, how: Rewrite, check: D
   // Which statements the rewrite added, by the ids of the program judged (a leaner one is renumbered).
   const shows = (c: ProgramCheck, p: Probed) => {
     const ours = (id: string) => p.probes.has(id) || (how === 'unfolded' && writtenOut(p.program).has(id));
+    if (how === 'fifo') return 'first' in c && c.first.some((m) => m.expectation.kind === 'order' && m.expectation.expected.some(ours));
     return 'first' in c && c.first.some((m) => readState(m) && (how !== 'fresh' || ('stmt' in m.expectation && ours(m.expectation.stmt))));
   };
   if (!shows(whole, probed)) return undefined;
@@ -162,7 +166,9 @@ export async function leanest(
   };
   const stmts = [...walk(probed.program.main)];
   const at = new Set(
-    check.first.flatMap((m) => ('stmt' in m.expectation ? [m.expectation.stmt] : [])).filter((id) => probed.probes.has(id)),
+    check.first
+      .flatMap((m) => ('stmt' in m.expectation ? [m.expectation.stmt] : m.expectation.kind === 'order' ? m.expectation.expected : []))
+      .filter((id) => probed.probes.has(id)),
   );
   let best = await judge(at);
   if (best) return best;

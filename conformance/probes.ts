@@ -110,13 +110,14 @@ export function keepOnly(p: Probed, keep: ReadonlySet<string>): Probed {
   const read = new Set(all.filter((s) => keep.has(s.id!) && 'loop' in s).map((s) => (s as { loop: Var }).loop));
   // A kept probe's loop variable stays bound: the probe that bound asyncio.run's loop stays with it.
   const kept = new Set([...keep, ...all.filter((s) => p.probes.has(s.id!) && 'as' in s && s.as && read.has(s.as)).map((s) => s.id!)]);
-  // A probe read in a thread keeps the thread's start and its join.
-  for (const s of all)
-    if (s.op === 'start_thread' && p.probes.has(s.id!) && [...walk(s.body)].some((x) => kept.has(x.id!))) {
-      kept.add(s.id!);
-      const join = all.find((x) => x.op === 'join_thread' && x.thread === s.thread);
-      if (join) kept.add(join.id!);
-    }
+  // A kept probe inside another (a read in a thread, a witness's mark) keeps it, and a thread its join.
+  for (const s of all) {
+    const inner = bodyOf(s);
+    if (!p.probes.has(s.id!) || !inner || ![...walk(inner)].some((x) => kept.has(x.id!))) continue;
+    kept.add(s.id!);
+    const join = s.op === 'start_thread' && all.find((x) => x.op === 'join_thread' && x.thread === s.thread);
+    if (join) kept.add(join.id!);
+  }
   return dropping(p, new Set([...p.probes].filter((id) => !kept.has(id))));
 }
 
@@ -136,7 +137,7 @@ function dropping(p: Probed, drop: ReadonlySet<string>): Probed {
 }
 
 /** Numbers a probed body; numbering copies every statement, so the probes are found by position. */
-function numbered(main: Stmt[], probes: ReadonlySet<Stmt>): Probed {
+export function numbered(main: Stmt[], probes: ReadonlySet<Stmt>): Probed {
   const program = numberProgram({ version: 1, main });
   const order = [...walk(main)];
   const ids = new Set([...walk(program.main)].filter((_, i) => probes.has(order[i])).map((s) => s.id!));

@@ -1,0 +1,48 @@
+/**
+ * Queue witnesses (one deviation, one rule): a failing program run again with two call_soon
+ * callbacks queued before each run of a loop and, in its tasks, before each task created and
+ * each point where the task may suspend (the end of a step). A loop whose ready queue is not first in, first
+ * out runs a stopped loop's callbacks, a task's steps and an early-stopped task's resumption
+ * out of place (LIFE-7's, TASK-5's, LIFE-8's observations); the witnesses' own order (SCHED-1.2)
+ * is then the first thing out of place, and names the rule the implementer must fix. A loop
+ * whose queue is right runs the witnesses in order, and the blame stays where it was.
+ */
+import type { Program, Stmt } from '../language/program.ts';
+import { bodyOf } from '../language/program.ts';
+import { predicted } from './check.ts';
+import type { Probed } from './probes.ts';
+import { numbered } from './probes.ts';
+import type { Profile } from '../spec/profiles.ts';
+
+/** Statements that run a loop: the witnesses go before them. */
+const RUNS = new Set<Stmt['op']>(['run_until_complete', 'run_forever']);
+
+/** Statements at which a task queues a step or may suspend (the end of a step): the witnesses go before them too. */
+const STEPS = new Set<Stmt['op']>(['create_task', 'await', 'sleep']);
+
+/** The mark a witness callback makes. */
+export const WITNESS_TAG = 'w';
+
+/** The program with two marking call_soon callbacks before each run of a loop, or undefined when it runs none or leaves the model. */
+export function witness(program: Program, profile: Profile): Probed | undefined {
+  const added = new Set<Stmt>();
+  const made = (s: Stmt): Stmt => {
+    added.add(s);
+    return s;
+  };
+  const queued = (loop: string): Stmt[] =>
+    [1, 2].map(() => made({ op: 'call_soon', loop, body: [made({ op: 'mark', tag: WITNESS_TAG })] }));
+  // `loop`: the loop a coroutine body runs on, by its variable (asyncio.run's has none).
+  const withWitnesses = (body: Stmt[], loop?: string): Stmt[] =>
+    body.flatMap((s): Stmt[] => {
+      const inner = bodyOf(s);
+      const innerLoop = s.op === 'run_until_complete' ? s.loop : s.op === 'create_task' ? loop : undefined;
+      const copy = (inner ? { ...s, body: withWitnesses(inner, innerLoop) } : { ...s }) as Stmt;
+      if (RUNS.has(s.op) && 'loop' in s) return [...queued(s.loop), copy];
+      return loop && STEPS.has(s.op) ? [...queued(loop), copy] : [copy];
+    });
+  const main = withWitnesses(program.main);
+  if (added.size === 0) return undefined;
+  const p = numbered(main, added);
+  return predicted(p.program, profile).deterministic ? p : undefined;
+}

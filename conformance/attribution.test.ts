@@ -166,7 +166,12 @@ describe('first-divergence attribution', () => {
     const callback = neverRun({ op: 'call_soon', loop: 'L1', body: [{ op: 'peek_running_loop' }] });
     const c = await checkProgram('RUN-2', callback, callbacksLifo.adapter);
     expect(c.status).toBe('consequence');
-    expect((c as Extract<typeof c, { first: unknown }>).first.map((m) => m.expectation.clause)).toEqual(['SCHED-1.2']);
+    // Queued before a sleep(0): whether the loop got to it before the run ended is the queue's
+    // (SCHED-1.2) and, as a condition, the round robin's (TASK-5.2: a sleep(0) that did not
+    // yield ends the run first); SCHED-1 takes it where it fails on its own (a whole run).
+    const first = (c as Extract<typeof c, { first: unknown }>).first;
+    expect(first.map((m) => m.expectation.clause)).toEqual(['SCHED-1.2', 'TASK-5.2']);
+    expect(blameOf(first)).toEqual({ rules: ['TASK-5'], unless: ['SCHED-1'] });
     const task = neverRun({ op: 'create_task', as: 'K1', body: [{ op: 'peek_running_loop' }] });
     const t = await checkProgram('RUN-2', task, callbacksLifo.adapter);
     expect(t.status).toBe('consequence');

@@ -15,6 +15,7 @@ import { leanest, rewrite } from './diagnosis.ts';
 import type { Program } from '../language/program.ts';
 import type { Probed } from './probes.ts';
 import type { Mismatch } from './predictions.ts';
+import { isObjRef } from '../language/trace.ts';
 import { PROPERTIES } from './properties/index.ts';
 import type { Profile } from '../spec/profiles.ts';
 
@@ -135,7 +136,20 @@ const prefer = (b: Blame, than: Blame): boolean =>
  * fork child that returns the parent's loop where a lookup should raise is not explained by a
  * main thread that creates a new loop there.
  */
-export const brokenAs = (m: Mismatch): string => `${m.expectation.rule} ${m.expectation.kind} ${m.got ?? ''}`;
+export const brokenAs = (m: Mismatch): string => `${m.expectation.rule} ${m.expectation.kind} ${insteadOf(m)}`;
+
+/**
+ * What came instead, as `explains` compares it: where a statement should return one object (the
+ * running loop), any other object is the same mistake, a new one or an earlier one (which of
+ * them depends on what the program made before: a lookup that skips the running loop finds the
+ * implicitly created loop if there is one, and makes one if not). Where it should raise, which
+ * object came instead still tells two deviations apart.
+ */
+function insteadOf(m: Mismatch): string {
+  const x = m.expectation;
+  const anObject = x.kind === 'outcome' && 'value' in x.expected && isObjRef(x.expected.value);
+  return anObject && m.got ? m.got.replace(/^(new|earlier) /, 'another ') : (m.got ?? '');
+}
 
 /** How a first divergence breaks the clauses that decide it (not its conditions): which clauses, which of outcome and warnings, what came instead. */
 export const wayOf = (first: Mismatch[]): string =>

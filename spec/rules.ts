@@ -607,6 +607,8 @@ export const RULES: Rule[] = [
     rationale: 'The way to run blocking code without blocking the loop.',
     sources: [
       cpy('base_events.py', 'BaseEventLoop.run_in_executor'),
+      // Why a loop that call_soon_threadsafe does not wake hangs in an executor job's await (SCHED-3.1).
+      "CPython 3.8.18 to 3.13.0 Lib/asyncio/futures.py _chain_future: the job's result reaches the loop through dest_loop.call_soon_threadsafe(_set_state, ...) (read in each pyenv install)",
       docs('library/asyncio-eventloop.html', 'loop.run_in_executor'),
       measured('EXEC-1'),
     ],

@@ -4,6 +4,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ContractEntry } from './contract.ts';
+import { LOOP_METHODS, MODULE_FUNCTIONS } from './contract.ts';
 import { GROUP_TITLES, RULES } from './rules.ts';
 import type { RuleGroup } from './rules.ts';
 import { PROFILES, SWITCH_NOTES } from './profiles.ts';
@@ -26,6 +28,7 @@ export function renderRules(): string {
     '',
   ];
   out.push(...versionTable());
+  out.push(...contractTable());
   for (const group of Object.keys(GROUP_TITLES) as RuleGroup[]) {
     out.push(`## ${group}: ${GROUP_TITLES[group]}`, '');
     for (const r of RULES.filter((x) => x.group === group)) {
@@ -38,6 +41,27 @@ export function renderRules(): string {
     }
   }
   return out.join('\n');
+}
+
+/** The loop contract, method by method: the rules that judge each, or the part that will (spec/contract.ts). */
+function contractTable(): string[] {
+  const row = (e: ContractEntry) =>
+    `| \`${e.name}\`${e.since ? ` (${e.since}+)` : ''} | ${e.rules.join(', ') || '—'} | ${e.planned ?? ''} |`;
+  const covered = LOOP_METHODS.filter((e) => e.rules.length > 0).length;
+  return [
+    '## The loop contract, method by method',
+    '',
+    `Every public method of \`asyncio.AbstractEventLoop\` (CPython 3.8 to 3.13; ${covered} of ${LOOP_METHODS.length} judged by ` +
+      'rules so far) and the module functions around it, with the rules that judge it and the part of the contract that ' +
+      "will judge what they do not yet (issue 12's groups; I/O is the next part). `spec/contract.test.ts` fails when a " +
+      'CPython here has a method this table lacks.',
+    '',
+    '| method or function | rules | planned |',
+    '| --- | --- | --- |',
+    ...LOOP_METHODS.map(row),
+    ...MODULE_FUNCTIONS.map(row),
+    '',
+  ];
 }
 
 /** The switch values a clause applies under, and the profiles that have them: "forkHook: false; 3.8 to 3.11". */

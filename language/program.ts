@@ -76,10 +76,14 @@ export type Stmt =
   | { id?: string; op: 'asyncio_run'; body: Stmt[] }
 
   // ---- scheduling -------------------------------------------------------------------------
-  /** `L.call_soon(cb)`, cb a function whose body is `body`; observes None */
-  | { id?: string; op: 'call_soon'; loop: Var; body: Stmt[] }
-  /** `L.call_later(delay, cb)`; observes None */
-  | { id?: string; op: 'call_later'; loop: Var; delay: number; body: Stmt[] }
+  /** `H = L.call_soon(cb)`, cb a function whose body is `body`; observes None (`as` binds the Handle) */
+  | { id?: string; op: 'call_soon'; loop: Var; body: Stmt[]; as?: Var }
+  /** `H = L.call_later(delay, cb)`; observes None (`as` binds the TimerHandle) */
+  | { id?: string; op: 'call_later'; loop: Var; delay: number; body: Stmt[]; as?: Var }
+  /** `H.cancel()` of a handle bound by call_soon or call_later; observes None */
+  | { id?: string; op: 'cancel_handle'; handle: Var }
+  /** `H.cancelled()`; observes the bool */
+  | { id?: string; op: 'handle_cancelled'; handle: Var }
   /** `L.call_soon_threadsafe(cb)`; observes None */
   | { id?: string; op: 'call_soon_threadsafe'; loop: Var; body: Stmt[] }
 

@@ -64,10 +64,15 @@ function python(s: Stmt, form: Form, fn = ''): string {
     case 'asyncio_run':
       return coro('asyncio.run(');
     case 'call_soon':
+      return lambda(`${as(s.as)}${s.loop}.call_soon(`);
     case 'call_soon_threadsafe':
       return lambda(`${s.loop}.${s.op}(`);
     case 'call_later':
-      return lambda(`${s.loop}.call_later(${py(s.delay)}, `);
+      return lambda(`${as(s.as)}${s.loop}.call_later(${py(s.delay)}, `);
+    case 'cancel_handle':
+      return `${s.handle}.cancel()`;
+    case 'handle_cancelled':
+      return `${s.handle}.cancelled()`;
     case 'sleep':
       return `await asyncio.sleep(${py(s.delay)})`;
     case 'create_task':
@@ -169,8 +174,9 @@ function fn(name: string, body: Stmt[], kind: 'sync' | 'coro', indent: string): 
 function statement(s: Stmt, kind: 'sync' | 'coro'): string[] {
   if (kind === 'sync' && CORO_ONLY.has(s.op)) return [`invalid(${py(s.op)})`];
   const expr = python(s, 'script', `${FN_PREFIX[s.op]}_${s.id}`);
-  if (NO_VALUE.has(s.op)) return [expr];
   const as = 'as' in s ? s.as : undefined;
+  // A handle is bound, never observed.
+  if (NO_VALUE.has(s.op)) return [as ? `${as} = ${expr}` : expr];
   if (!as) return [`s.value = ${expr}`];
   if (ALWAYS_OBJECT.has(s.op)) return [`s.value = ${as} = ${expr}`];
   // Only objects are bound, as the driver binds them (current_task may return None).

@@ -304,7 +304,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     for (let i = 0; i < ntodo; i++) {
       const handle = this._ready.shift();
       if (!handle) break; // cannot happen: close() refuses a running loop
-      // Stryker disable next-line ConditionalExpression: equivalent: only sleep timers are cancelled; their callback is then a no-op
+      // SCHED-5.1: cancelled after it was queued, even in this very iteration.
       if (handle._cancelled) continue;
       yield* handle._run();
     }

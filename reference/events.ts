@@ -27,10 +27,13 @@ export class Handle {
     readonly _args: unknown[],
     readonly _loop: BaseEventLoop,
   ) {}
-  // Stryker disable next-line BlockStatement: not in any trace: an uncancelled sleep timer fires as a no-op; only the virtual clock moves
+  /** SCHED-5.1: the loop skips a cancelled handle, in its ready queue or among its timers. */
   cancel(): void {
-    // Stryker disable next-line BooleanLiteral: not in any trace: an uncancelled sleep timer fires as a no-op; only the virtual clock moves
     this._cancelled = true;
+  }
+  /** SCHED-5.2: True once cancel() was called, also after the callback ran. */
+  cancelled(): boolean {
+    return this._cancelled;
   }
   *_run(): Blocking<void> {
     try {

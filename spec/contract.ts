@@ -54,8 +54,8 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('shutdown_asyncgens', [], EXECUTORS),
   m('shutdown_default_executor', ['ARUN-2'], EXECUTORS, '3.9'),
   // scheduling and time
-  m('call_soon', ['SCHED-1', 'SCHED-4']),
-  m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4']),
+  m('call_soon', ['SCHED-1', 'SCHED-4', 'SCHED-5']),
+  m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4', 'SCHED-5']),
   m('call_at', [], TIME),
   m('time', [], TIME),
   m('call_soon_threadsafe', ['SCHED-1', 'SCHED-3', 'SCHED-4']),

@@ -597,6 +597,21 @@ export const RULES: Rule[] = [
     ],
     versions: 'Identical in every measured version.',
   }),
+  r('SCHED-5', 'SCHED', "A cancelled handle's callback never runs", {
+    clauses: [
+      'handle.cancel(), on the Handle that loop.call_soon returned or the TimerHandle of loop.call_later, MUST return None; if the callback has not started, it MUST NOT run, then or later: also when it is already in the ready queue, even in the batch of the iteration that runs the callback calling cancel(). A callback that cancels its own handle runs to its end.',
+      'handle.cancelled() MUST be False until cancel() is called and True from then on, also when the callback had run before; a second cancel() MUST return None and change nothing.',
+    ],
+    rationale:
+      "The loop drops a cancelled handle where it finds it: a cancelled timer's head of the heap, or any cancelled handle it takes from the ready queue.",
+    sources: [
+      cpy('events.py', 'Handle.cancel, Handle.cancelled, TimerHandle.cancel'),
+      cpy('base_events.py', 'BaseEventLoop._run_once (if handle._cancelled: continue)'),
+      docs('library/asyncio-eventloop.html', 'Callback Handles'),
+      measured('SCHED-5'),
+    ],
+    versions: 'Identical in every measured version.',
+  }),
 
   // ---- EXEC ---------------------------------------------------------------------------------
   r('EXEC-1', 'EXEC', 'run_in_executor runs on another thread and delivers the outcome', {

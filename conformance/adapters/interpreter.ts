@@ -12,6 +12,7 @@
 import {
   AbstractEventLoopPolicy,
   BaseEventLoop,
+  Handle,
   PyError,
   ProcessLocal,
   SimulationHang,
@@ -199,12 +200,18 @@ class Interpreter {
       }
       case 'asyncio_run':
         return yield* rt.runners.run(this.coro(s.body));
+      // The handle is bound, never observed (as the Python driver does).
       case 'call_soon':
-        this.loop(s.loop, 'call_soon').call_soon(this.callback(s.body));
+        this.bindHandle(s.as, this.loop(s.loop, 'call_soon').call_soon(this.callback(s.body)));
         return null;
       case 'call_later':
-        this.loop(s.loop, 'call_later').call_later(s.delay, this.callback(s.body));
+        this.bindHandle(s.as, this.loop(s.loop, 'call_later').call_later(s.delay, this.callback(s.body)));
         return null;
+      case 'cancel_handle':
+        this.handle(s.handle, 'cancel').cancel();
+        return null;
+      case 'handle_cancelled':
+        return this.handle(s.handle, 'cancelled').cancelled();
       case 'call_soon_threadsafe':
         this.loop(s.loop, 'call_soon_threadsafe').call_soon_threadsafe(this.callback(s.body));
         return null;
@@ -291,6 +298,17 @@ class Interpreter {
     const v = this.vars.value;
     if (!v.has(name)) throw new PyError('LoopspecUnbound', name);
     return v.get(name);
+  }
+
+  private bindHandle(as: string | undefined, h: Handle): void {
+    if (as !== undefined) this.vars.value.set(as, h);
+  }
+
+  /** The handle bound to `name`, which the statement calls `method` on. */
+  private handle(name: string, method: string): Handle {
+    const v = this.lookup(name);
+    if (!(v instanceof Handle)) throw attributeError(v, method);
+    return v;
   }
 
   /** The object bound to `name`, which the statement calls `method` on. */

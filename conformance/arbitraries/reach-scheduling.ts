@@ -277,3 +277,53 @@ export const closedSchedulePrograms = fc
       ...after,
     ]);
   });
+
+/** Who cancels a handle: the main thread before the run or after it, an earlier callback of the batch, the callback itself. */
+type Canceller = 'main' | 'callback' | 'self' | 'after';
+
+/**
+ * SCHED-5: callbacks and timers with their handles bound (H1, H2, ...), some cancelled before
+ * they run (by the main thread, or by a callback queued ahead of them in the same batch), one
+ * cancelling itself, some after they ran; cancelled() asked before and after the run. Every
+ * statement and each cancel is removable.
+ */
+export const cancelPrograms = fc
+  .tuple(
+    fc.array(fc.tuple(fc.constantFrom('soon', 'soon', 'later'), fc.constantFrom(0, 0.05), tag), { minLength: 1, maxLength: 4 }),
+    fc.array(removable(fc.tuple(fc.nat(3), fc.constantFrom<Canceller>('main', 'main', 'callback', 'self', 'after'))), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+    fc.array(removable(fc.tuple(fc.nat(3), fc.boolean())), { maxLength: 3 }),
+    runL1,
+    keeps(1),
+  )
+  .map(([drawn, drawnCancels, asks, run, flags]) => {
+    const keep = flagged(flags);
+    const handle = (i: number) => `H${(i % drawn.length) + 1}`;
+    const cancels = drawnCancels.filter((c): c is [number, Canceller] => c !== null);
+    const by = (who: Canceller) => cancels.filter(([, w]) => w === who).map(([i]) => handle(i));
+    const cancel = (h: string): Stmt => ({ op: 'cancel_handle', handle: h });
+    const ask = (after: boolean) =>
+      asks
+        .filter((a): a is [number, boolean] => a !== null && a[1] === after)
+        .map(([i]): Stmt => ({ op: 'handle_cancelled', handle: handle(i) }));
+    const callbacks = drawn.map(([kind, d, t], i): Stmt => {
+      const as = `H${i + 1}`;
+      const body = [...(by('self').includes(as) ? [cancel(as)] : []), mark(t)];
+      return kind === 'soon' ? st({ op: 'call_soon', loop: 'L1', as, body }) : st({ op: 'call_later', loop: 'L1', delay: d, as, body });
+    });
+    // Queued first, it runs first in the first batch: the handles it cancels are queued behind it.
+    const inBatch = by('callback');
+    const canceller: Stmt[] = inBatch.length > 0 ? [st({ op: 'call_soon', loop: 'L1', body: inBatch.map(cancel) })] : [];
+    return program([
+      ...keep({ op: 'new_event_loop', as: 'L1' }),
+      ...canceller,
+      ...callbacks,
+      ...by('main').map(cancel),
+      ...ask(false),
+      ...run,
+      ...by('after').map(cancel),
+      ...ask(true),
+    ]);
+  });

@@ -7,7 +7,7 @@ import type { Stmt } from '../../language/program.ts';
 import { walk as statements } from '../../language/program.ts';
 import { tag } from '../predictions.ts';
 import { OutOfModel, PyErr } from './state.ts';
-import type { Coro, MLoop } from './state.ts';
+import type { Callback, Coro, MLoop } from './state.ts';
 import { spawnTask } from './tasks.ts';
 import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
 
@@ -139,15 +139,48 @@ export function schedule(
   const via = s.op === 'call_soon' ? 'soon' : s.op === 'call_later' ? 'later' : 'threadsafe';
   const deadline = s.op === 'call_later' ? m.clock + s.delay : undefined;
   const cb = () => callback(walk, s.body, { loop, via, deadline });
-  if (s.op === 'call_soon') m.callSoon(loop, cb);
-  else if (s.op === 'call_later') m.callLater(loop, s.delay, cb);
+  let handle: Callback;
+  if (s.op === 'call_soon') handle = m.callSoon(loop, cb);
+  else if (s.op === 'call_later') handle = m.callLater(loop, s.delay, cb);
   else {
-    m.callSoonThreadsafe(loop, cb);
+    handle = m.callSoonThreadsafe(loop, cb);
     if (loop.thread !== m.thread) walk.threadsafeFromOtherThread = true;
   }
+  if (s.op !== 'call_soon_threadsafe' && s.as) {
+    walk.guards.bind(s.as, handle);
+    walk.handles.set(handle, { loop, body: [...statements(s.body)].map((x) => x.id!) });
+  }
   if (s.body[0]?.op === 'mark')
-    walk.orderings.scheduledCallback({ id: s.body[0].id!, loop, via, thread: m.thread, segment: segment(walk, loop, where), deadline });
+    walk.orderings.scheduledCallback({
+      id: s.body[0].id!,
+      loop,
+      via,
+      thread: m.thread,
+      segment: segment(walk, loop, where),
+      deadline,
+      handle,
+    });
   return null;
+}
+
+/** `H.cancel()`: a callback not yet run never runs (SCHED-5.1). */
+export function cancelHandle(walk: Walk, s: StmtOf<'cancel_handle'>, tags: ClauseTags): null {
+  const handle = walk.guards.handleVar(s.handle, 'cancel_handle');
+  const { loop, body } = walk.handles.get(handle)!;
+  // The loop may be taking it from its queue in its own thread at this very moment.
+  if (loop.thread !== null && loop.thread !== walk.m.thread)
+    throw new OutOfModel('a handle cancelled while its loop runs in another thread');
+  tags.outcome.push('SCHED-5.1');
+  if (!handle.cancelled && !handle.ran)
+    for (const id of body) walk.exps.push({ ...tag('SCHED-5.1'), kind: 'ran', stmt: id, expected: false });
+  handle.cancelled = true;
+  return null;
+}
+
+/** `H.cancelled()` (SCHED-5.2). */
+export function handleCancelled(walk: Walk, s: StmtOf<'handle_cancelled'>, tags: ClauseTags): boolean {
+  tags.outcome.push('SCHED-5.2');
+  return walk.guards.handleVar(s.handle, 'handle_cancelled').cancelled;
 }
 
 /**

@@ -11,10 +11,11 @@
 import type { Trace } from '../../language/trace.ts';
 import type { Machine } from './machine.ts';
 import { Hang, OutOfModel, PyErr } from './state.ts';
-import type { MLoop, MTask, MThread } from './state.ts';
+import type { Callback, MLoop, MTask, MThread } from './state.ts';
 
 /** Statements that change the object they name: a fork child may not run them on what it inherited. */
 const MUTATING = new Set([
+  'cancel_handle',
   'close',
   'stop',
   'run_until_complete',
@@ -26,7 +27,7 @@ const MUTATING = new Set([
 ]);
 
 interface Binding {
-  obj: MLoop | MTask;
+  obj: MLoop | MTask | Callback;
   binder: MThread;
 }
 
@@ -42,7 +43,7 @@ export class Determinism {
   // ---- variables -------------------------------------------------------------------------------
 
   bind(name: string | undefined, obj: unknown): void {
-    if (name && obj && typeof obj === 'object') this.vars.set(name, { obj: obj as MLoop | MTask, binder: this.m.thread });
+    if (name && obj && typeof obj === 'object') this.vars.set(name, { obj: obj as MLoop | MTask | Callback, binder: this.m.thread });
   }
 
   /**
@@ -51,7 +52,7 @@ export class Determinism {
    * from a thread its binder started and at once joined. A fork child may read what it
    * inherited but not change it.
    */
-  useVar(name: string, op: string): MLoop | MTask {
+  useVar(name: string, op: string): MLoop | MTask | Callback {
     const b = this.vars.get(name);
     if (!b) throw new PyErr('LoopspecUnbound', name);
     const cur = this.m.thread;
@@ -68,6 +69,12 @@ export class Determinism {
   loopVar(name: string, op: string): MLoop {
     const o = this.useVar(name, op);
     if (!('ready' in o)) throw new OutOfModel(`${name} is not a loop`);
+    return o;
+  }
+
+  handleVar(name: string, op: string): Callback {
+    const o = this.useVar(name, op);
+    if (!('cancelled' in o)) throw new OutOfModel(`${name} is not a handle`);
     return o;
   }
 

@@ -4,7 +4,7 @@
  */
 import { tag } from '../predictions.ts';
 import { forkingThread } from './os.ts';
-import { PyErr } from './state.ts';
+import { OutOfModel, PyErr } from './state.ts';
 import type { MLoop, MPolicy, SetBy } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
@@ -80,6 +80,7 @@ export function setEventLoop(walk: Walk, s: StmtOf<'set_event_loop'>, tags: Clau
   walk.guards.settingLoop();
   const local = walk.m.local();
   const arg = s.arg === null || typeof s.arg === 'number' ? s.arg : walk.guards.useVar(s.arg, 'set_event_loop');
+  if (arg !== null && typeof arg === 'object' && 'cancelled' in arg) throw new OutOfModel('set_event_loop of a handle');
   // Not a loop: a number, or a task (type(task).__name__ is 'Task', measured on 3.11.7 to 3.13.0).
   if (typeof arg === 'number' || (arg !== null && 'coro' in arg)) {
     tags.outcome.push('NEW-5.1');

@@ -124,9 +124,7 @@ export class Machine {
 
   callSoon(loop: MLoop, run: () => void): Callback {
     if (loop.closed) throw closedError();
-    const cb = { run, cancelled: false };
-    loop.ready.push(cb);
-    return cb;
+    return loop.ready[loop.ready.push({ run, cancelled: false }) - 1];
   }
 
   callLater(loop: MLoop, delay: number, run: () => void): Callback {
@@ -175,7 +173,9 @@ export class Machine {
     const ntodo = loop.ready.length;
     for (let i = 0; i < ntodo; i++) {
       const cb = loop.ready.shift()!;
-      if (!cb.cancelled) cb.run();
+      if (cb.cancelled) continue;
+      cb.ran = true;
+      cb.run();
     }
   }
 

@@ -8,7 +8,7 @@
  */
 import type { Expectation } from '../predictions.ts';
 import { tag } from '../predictions.ts';
-import type { MLoop, MTask, MThread } from './state.ts';
+import type { Callback, MLoop, MTask, MThread } from './state.ts';
 
 /** A mark that ran, with where and why it ran. */
 export interface MarkRun {
@@ -37,6 +37,8 @@ export interface Scheduled {
   segment?: unknown;
   /** For a timer: its deadline. */
   deadline?: number;
+  /** Its handle: a cancelled callback never runs, by SCHED-5.1 (not by a stop, nor by a loop not run again). */
+  handle: Callback;
 }
 
 /** Seconds after a stop within which a timer's deadline may fall into the stopping iteration on a loaded machine. */
@@ -175,7 +177,8 @@ export class Orderings {
     const nearStop = (loop: MLoop, deadline?: number) =>
       deadline !== undefined &&
       (this.stops.get(loop) ?? []).some((t) => deadline >= t.clock && (!t.running || deadline - t.clock < STOP_GAP));
-    for (const { id, loop, deadline } of this.scheduled) {
+    for (const { id, loop, deadline, handle } of this.scheduled) {
+      if (handle.cancelled && !ran(id)) continue;
       if (!this.stops.has(loop) || (!ran(id) && nearStop(loop, deadline))) continue;
       out.push({ ...tag(ran(id) ? 'LIFE-7.3' : 'LIFE-7.4'), kind: 'ran', stmt: id, expected: ran(id) });
     }
@@ -183,8 +186,8 @@ export class Orderings {
     // first) never runs, in no loop. Not after a fork: a child's copy of the loop may run it.
     // Not on asyncio.run's loop: how many iterations its shutdown runs is left unspecified.
     const forked = Object.keys(order).some((c) => c.startsWith('fork:'));
-    for (const { id, loop, via } of this.scheduled) {
-      if (via === 'soon' && !forked && !loop.fromRun && !this.stops.has(loop) && !ran(id))
+    for (const { id, loop, via, handle } of this.scheduled) {
+      if (via === 'soon' && !handle.cancelled && !forked && !loop.fromRun && !this.stops.has(loop) && !ran(id))
         out.push({ ...tag('SCHED-1.3'), kind: 'ran', stmt: id, expected: false });
     }
     if (!forked) out.push(...this.crossQueue());

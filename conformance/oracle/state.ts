@@ -73,6 +73,8 @@ export interface MPolicy {
 export interface Callback {
   run: () => void;
   cancelled: boolean;
+  /** The loop took it from its ready queue and ran it (SCHED-5.1: too late to cancel). */
+  ran?: boolean;
 }
 
 export interface Timer {

@@ -20,7 +20,7 @@ import type { Timeline } from '../attribution.ts';
 import * as os from './os.ts';
 import * as runners from './runners.ts';
 import { OutOfModel, PyErr } from './state.ts';
-import type { Coro, MLoop, MPolicy, MTask, MThread } from './state.ts';
+import type { Callback, Coro, MLoop, MPolicy, MTask, MThread } from './state.ts';
 import * as tasks from './tasks.ts';
 import * as threading from './threading.ts';
 
@@ -69,6 +69,8 @@ const STATEMENTS: { [O in Op]?: Exec<O> } = {
   call_soon: baseEvents.schedule,
   call_later: baseEvents.schedule,
   call_soon_threadsafe: baseEvents.schedule,
+  cancel_handle: baseEvents.cancelHandle,
+  handle_cancelled: baseEvents.handleCancelled,
   asyncio_run: runners.asyncioRun,
   create_task: tasks.createTask,
   current_task: tasks.currentTask,
@@ -126,6 +128,8 @@ export class Walk {
   executorUsed = false;
   /** The statements of each callback the model ran, and how it was scheduled. */
   callbacksRun: Array<{ body: string[]; via: Where['via']; loop: MLoop }> = [];
+  /** The handles call_soon and call_later bound: their loop and the statements of their callback (SCHED-5). */
+  readonly handles = new Map<Callback, { loop: MLoop; body: string[] }>();
   /** The statements of each task created. */
   taskBodies: string[][] = [];
   private sinks: Warning[][] = [];

@@ -203,14 +203,19 @@ class _Run(Recorder):
             return self._with_coro(s.get('body', []), self.var(s['loop']).run_until_complete)
         if op == 'asyncio_run':
             return self._with_coro(s.get('body', []), asyncio.run)
+        # a handle is bound, never observed (the statement observes None)
         if op == 'call_soon':
             loop = self.var(s['loop'])
-            loop.call_soon(self.make_fn(s.get('body', [])))
+            self.bind(s, loop.call_soon(self.make_fn(s.get('body', []))))
             return None
         if op == 'call_later':
             loop = self.var(s['loop'])
-            loop.call_later(s.get('delay', 0), self.make_fn(s.get('body', [])))
+            self.bind(s, loop.call_later(s.get('delay', 0), self.make_fn(s.get('body', []))))
             return None
+        if op == 'cancel_handle':
+            return self.var(s['handle']).cancel()
+        if op == 'handle_cancelled':
+            return self.var(s['handle']).cancelled()
         if op == 'call_soon_threadsafe':
             loop = self.var(s['loop'])
             loop.call_soon_threadsafe(self.make_fn(s.get('body', [])))

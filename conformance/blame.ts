@@ -14,8 +14,7 @@ import type { Rewrite } from './diagnosis.ts';
 import { leanest, rewrite } from './diagnosis.ts';
 import type { Program } from '../language/program.ts';
 import type { Probed } from './probes.ts';
-import type { Mismatch } from './predictions.ts';
-import { isObjRef } from '../language/trace.ts';
+import { brokenAs, wayOf } from './ways.ts';
 import { PROPERTIES } from './properties/index.ts';
 import type { Profile } from '../spec/profiles.ts';
 
@@ -127,37 +126,6 @@ export function explains(rule: string, b: Blame, plain: Map<string, Set<string>>
 /** Which of two finds of one rule's deviation it gets: a plain blame over a conditional one, then registry order. */
 const prefer = (b: Blame, than: Blame): boolean =>
   b.unless.length !== than.unless.length ? b.unless.length < than.unless.length : precedes(b.foundBy, than.foundBy);
-
-/**
- * What of a rule a mismatch breaks, for `explains`: the rule, what was compared (outcome,
- * warnings) and what the implementation gave instead (an error, a new or an earlier object).
- * Not the clause: a rule whose error message is wrong in worker threads (GET-4.2) is wrong
- * after set_event_loop(None) in the main thread too (GET-4.1, conditioned by NEW-4.2). But a
- * fork child that returns the parent's loop where a lookup should raise is not explained by a
- * main thread that creates a new loop there.
- */
-export const brokenAs = (m: Mismatch): string => `${m.expectation.rule} ${m.expectation.kind} ${insteadOf(m)}`;
-
-/**
- * What came instead, as `explains` compares it: where a statement should return one object (the
- * running loop), any other object is the same mistake, a new one or an earlier one (which of
- * them depends on what the program made before: a lookup that skips the running loop finds the
- * implicitly created loop if there is one, and makes one if not). Where it should raise, which
- * object came instead still tells two deviations apart.
- */
-function insteadOf(m: Mismatch): string {
-  const x = m.expectation;
-  const anObject = x.kind === 'outcome' && 'value' in x.expected && isObjRef(x.expected.value);
-  return anObject && m.got ? m.got.replace(/^(new|earlier) /, 'another ') : (m.got ?? '');
-}
-
-/** How a first divergence breaks the clauses that decide it (not its conditions): which clauses, which of outcome and warnings, what came instead. */
-export const wayOf = (first: Mismatch[]): string =>
-  first
-    .filter((m) => !m.expectation.condition)
-    .map((m) => `${m.expectation.clause} ${m.expectation.kind} ${m.got ?? ''}`)
-    .sort()
-    .join();
 
 /** Conditional finds kept per rule: one per way the tie breaks its deciding clauses. */
 const KEPT_TIES = 8;

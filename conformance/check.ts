@@ -115,7 +115,8 @@ export async function checkProgram(
  * whatever else the statement's own clauses expected of it (a new loop and its warning, GET-3).
  */
 function mostSpecific(first: Mismatch[]): Mismatch[] {
-  const same = new Set(first.flatMap((m) => (m.expectation.kind === 'not-same' ? [m.expectation.stmt] : [])));
+  // Only where it returned that loop: a lookup that never finished (a crash in it) is its own clauses'.
+  const same = new Set(first.flatMap((m) => (m.expectation.kind === 'not-same' && m.got === 'same' ? [m.expectation.stmt] : [])));
   return first.filter((m) => m.expectation.kind === 'not-same' || !('stmt' in m.expectation) || !same.has(m.expectation.stmt));
 }
 

@@ -1,21 +1,24 @@
 /**
  * Diagnosis of a rule's failure before it is counted (one deviation, one rule): the program
- * runs again with state probes (probes.ts); if a probe diverges before the rule's own first
- * divergence, the failure is that probe's rule's, and this rule's mismatches are consequences.
- * The program handed on keeps only the probes of the first divergence.
+ * runs again rewritten (`Rewrite`: state probes, asyncio.run written out, a new loop before
+ * each lookup that may make one, queue witnesses, or without one rule's statements); if the
+ * rewritten program's first divergence shows what the rewrite is about and blames other rules,
+ * the failure is theirs, and this rule's mismatches are consequences. The program handed on
+ * keeps only the probes of that divergence.
  */
 import type { Adapter } from './adapter.ts';
 import type { ProgramCheck } from './check.ts';
 import { blameOf, checkProgram } from './check.ts';
 import type { DeadlineOptions } from './deadlines.ts';
 import type { Program } from '../language/program.ts';
-import type { Stmt } from '../language/program.ts';
-import { bodyOf, walk } from '../language/program.ts';
+import { walk } from '../language/program.ts';
+import type { Trace } from '../language/trace.ts';
 import type { Mismatch } from './predictions.ts';
 import type { Probed } from './probes.ts';
-import { keepOnly, probe, UNFOLDED, unfoldRuns } from './probes.ts';
+import { keepOnly, probe, unfoldRuns } from './probes.ts';
 import type { Profile } from '../spec/profiles.ts';
 import { ablate, WITHOUT } from './ablation.ts';
+import { wayOf } from './ways.ts';
 import { witness } from './witnesses.ts';
 import type { ReportRule } from './report.ts';
 
@@ -31,10 +34,10 @@ export interface Runs {
 }
 
 /**
- * The program with the probes of its first divergence, judged for `rule`, when that divergence
- * reads a wrong state and blames other rules than `check` does; else undefined, and the check
- * stands (no probe diverged first, the probed run faulted, which tells nothing about state, or
- * the blame needs more probes than those of the divergence).
+ * The first rewrite of the program whose first divergence shows what the rewrite is about and
+ * blames other rules than `check` does, judged for `rule` (with only the probes it needs); else
+ * undefined, and the check stands (nothing added diverged first, the rewritten run faulted,
+ * which tells nothing about state, or the blame needs more probes than those of the divergence).
  */
 export async function diagnose(rule: string, program: Program, check: Divergent, runs: Runs): Promise<Diagnosed | undefined> {
   // asyncio.run written out first: where it applies, the loop calls inside a run are earlier
@@ -48,23 +51,24 @@ export async function diagnose(rule: string, program: Program, check: Divergent,
 }
 
 /**
- * The program without one blamed rule's statements (ablation.ts), judged for `rule`, when it
- * still diverges and blames only others of the rules the first divergence blamed: that rule's
- * statements were not needed for it.
+ * The program without the statements of one rule that the first divergence blames only as a
+ * condition (ablation.ts), judged for `rule`: the divergence needed them not if it is still
+ * there, the same deciding clauses broken the same way (wayOf), with the same rules deciding
+ * and fewer conditions, none of them that rule's.
  */
 async function tryAblations(rule: string, program: Program, check: Divergent, runs: Runs): Promise<Diagnosed | undefined> {
-  const { rules, unless } = blameOf(check.first);
-  const before = new Set([...rules, ...unless]);
-  if (before.size < 2) return undefined;
-  for (const r of rules) {
+  const before = blameOf(check.first);
+  if (before.unless.length === 0 || before.rules.length < 2) return undefined;
+  for (const r of before.rules) {
     const how: Rewrite = `${WITHOUT}${r}`;
     const ablated = rewrite(program, how, runs.profile);
     if (!ablated) continue;
     const c = await checkProgram(rule, ablated.program, runs.adapter, runs.profile, runs.deadlines, true);
-    if (!('first' in c) || c.actual.end.kind !== 'ok') continue;
+    if (!('first' in c) || c.actual.end.kind !== 'ok' || wayOf(c.first) !== wayOf(check.first)) continue;
     const after = blameOf(c.first);
-    const now = [...after.rules, ...after.unless];
-    if (after.rules.length > 0 && !now.includes(r) && now.every((x) => before.has(x))) return { program: ablated.program, check: c, how };
+    const sameDeciders = after.unless.length === before.unless.length && after.unless.every((u) => before.unless.includes(u));
+    const fewer = after.rules.length > 0 && after.rules.every((x) => x !== r && before.rules.includes(x));
+    if (sameDeciders && fewer) return { program: ablated.program, check: c, how };
   }
   return undefined;
 }
@@ -92,15 +96,16 @@ async function tryRewrite(rule: string, program: Program, how: Rewrite, check: D
   if (!probed) return undefined;
   const whole = await checkProgram(rule, probed.program, runs.adapter, runs.profile, runs.deadlines, true);
   if (!('first' in whole) || whole.actual.end.kind !== 'ok' || blamed(whole) === blamed(check)) return undefined;
-  // A probe, or a statement a probe's read changed (a policy installed by get_event_loop_policy()),
-  // read something wrong. Where the rewrite does more than read, only what it added counts: a
-  // probe or one of asyncio.run's loop calls written out (the program's own statements after
-  // it see no cancellation of leftovers), a new loop made (whose making may be the deviation).
-  // Which statements the rewrite added, by the ids of the program judged (a leaner one is renumbered).
+  // What the rewrite is about went wrong first: a probe, or any statement (a probe's read may
+  // have changed what later statements see: get_event_loop_policy() installs the policy), read
+  // a wrong state; or, with asyncio.run written out, any of the calls it makes or what follows;
+  // a new loop made was not new (`fresh`: its making may be the deviation); the witnesses ran
+  // out of order among themselves (`fifo`). Ids are those of the program judged (a leaner one
+  // is renumbered).
   const shows = (c: ProgramCheck, p: Probed) => {
-    const ours = (id: string) => p.probes.has(id) || (how === 'unfolded' && writtenOut(p.program).has(id));
-    if (how === 'fifo') return 'first' in c && c.first.some((m) => m.expectation.kind === 'order' && m.expectation.expected.some(ours));
-    return 'first' in c && c.first.some((m) => readState(m) && (how !== 'fresh' || ('stmt' in m.expectation && ours(m.expectation.stmt))));
+    if (!('first' in c)) return false;
+    if (how === 'fifo') return c.first.some((m) => witnessesOutOfOrder(m, c.actual, p.probes));
+    return c.first.some((m) => readState(m) && (how !== 'fresh' || ('stmt' in m.expectation && p.probes.has(m.expectation.stmt))));
   };
   if (!shows(whole, probed)) return undefined;
   // Only with the probes of that divergence: a program with every probe is no counterexample
@@ -119,29 +124,18 @@ async function tryRewrite(rule: string, program: Program, how: Rewrite, check: D
 const readState = (m: Mismatch): boolean =>
   m.expectation.kind === 'outcome' && m.got !== undefined && m.got !== 'missing' && m.got !== 'error LoopspecUnbound';
 
-/** The calls unfoldRuns wrote out for asyncio.run, by id: those of its loop, and the set_event_loop calls around its run. */
-const writtenOut = (program: Program): Set<string> => {
-  const ofUnfolded = (x: Stmt) =>
-    ('as' in x && x.as?.startsWith(UNFOLDED)) ||
-    ('loop' in x && x.loop.startsWith(UNFOLDED)) ||
-    (x.op === 'set_event_loop' && typeof x.arg === 'string' && x.arg.startsWith(UNFOLDED));
-  const out = new Set([...walk(program.main)].filter(ofUnfolded).map((x) => x.id!));
-  // set_event_loop(None): the last one between such a loop's run and its close.
-  for (const body of [program.main, ...[...walk(program.main)].map((x) => bodyOf(x) ?? [])]) {
-    let after: number | undefined;
-    body.forEach((y, i) => {
-      if (y.op === 'run_until_complete' && ofUnfolded(y)) after = i;
-      if (y.op === 'close' && ofUnfolded(y) && after !== undefined) {
-        const cleared = body
-          .slice(after, i)
-          .reverse()
-          .find((z) => z.op === 'set_event_loop' && z.arg === null);
-        if (cleared) out.add(cleared.id!);
-      }
-    });
-  }
-  return out;
-};
+/**
+ * An order the witnesses broke among themselves: all of them ran, in another order than they
+ * were queued. Witnesses that never ran say the loop stopped or dropped its queue (another
+ * rule's matter), not that its queue is out of order.
+ */
+function witnessesOutOfOrder(m: Mismatch, actual: Trace, witnesses: ReadonlySet<string>): boolean {
+  const x = m.expectation;
+  if (x.kind !== 'order') return false;
+  const queued = x.expected.filter((id) => witnesses.has(id));
+  const ran = (actual.order[x.context] ?? []).filter((id) => witnesses.has(id) && queued.includes(id));
+  return queued.length > 1 && ran.length === queued.length && ran.some((id, i) => id !== queued[i]);
+}
 
 /** Whom a first divergence blames (check.ts blameOf), as a key. */
 const blamed = (c: Divergent): string => JSON.stringify(blameOf(c.first));
@@ -196,8 +190,9 @@ export async function diagnosedAs(rule: string, found: ReportRule, judging: Runs
   if (!('first' in c) || c.actual.end.kind !== 'ok') return false;
   const d = await diagnose(rule, program, c, judging);
   if (!d) return false;
-  // A conditional blame too: whether or not the deciding rules fail on their own, the blame
-  // lands on rules that fail anyway, as long as this rule is not one of them.
+  // A conditional blame too: it lands on the deciding rules only where one of them broke the
+  // same way plainly somewhere in the run (blame.ts explains), and a rule that did so fails
+  // anyway; otherwise on the conditions, which must fail anyway. Never on this rule.
   const { rules, unless } = blameOf(d.check.first);
   return !unless.includes(rule) && rules.length > 0 && rules.every((r) => r !== rule && fails(r));
 }

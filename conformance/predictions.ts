@@ -198,7 +198,7 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
         const other = trace.obs[o]?.outcome;
         return isObjRef(value) && other && 'value' in other && isObjRef(other.value) && other.value.id === value.id;
       });
-      return same ? { expectation: x, expected: `not the object of ${same}`, actual: `the object of ${same}` } : undefined;
+      return same ? { expectation: x, expected: `not the object of ${same}`, actual: `the object of ${same}`, got: 'same' } : undefined;
     }
     case 'ran': {
       const ran = x.stmt in trace.obs;

@@ -96,7 +96,7 @@ export function unfoldRuns(program: Program): Program | undefined {
 }
 
 /** The variables of the loops unfoldRuns writes out (LU1, LU2, ...). */
-export const UNFOLDED = 'LU';
+const UNFOLDED = 'LU';
 
 /** The names of the threads a probe starts (TP1, TP2, ...): no generated program names a thread so. */
 export const PROBE_THREAD = 'TP';

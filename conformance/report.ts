@@ -63,7 +63,7 @@ export interface ReportCounterexample {
   shrinkStopped?: string;
   /**
    * How the generated program was rewritten to find whose deviation it shows (diagnosis.ts:
-   * 'probes', 'unfolded', 'fresh'): `--path` makes the program before that rewrite; the
+   * 'probes', 'unfolded', 'fresh', 'fifo', 'without <RULE>'): `--path` makes the program before that rewrite; the
    * program here replays from a saved failure (`run --save-failures`, `replay`).
    */
   rewritten?: string;

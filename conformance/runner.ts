@@ -32,11 +32,11 @@ import { belowCap, Pace } from './deadlines.ts';
 import type { Blame, Judging } from './blame.ts';
 import type { Diagnosed } from './diagnosis.ts';
 import { diagnose, diagnosedAs } from './diagnosis.ts';
+import { brokenAs } from './ways.ts';
 import { adapterPool, poolSize } from './pool.ts';
 import { generated, runAhead } from './prefetch.ts';
 import {
   addBlame,
-  brokenAs,
   confirmedStuck,
   explains,
   SHRINK_FAULT_BUDGET,
@@ -369,9 +369,9 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   // Plain blames first: a rule they make fail is one that fails on its own, for the conditional ones.
   const plainFirst = [...blames].sort(([, [x]], [, [y]]) => x.unless.length - y.unless.length);
   for (const [rule, bs] of plainFirst) {
-    // Its own property's find first: judged alone, it shrinks with the rule's own programs.
+    // A plain find first; among conditional ones, its own property's (judged alone, it shrinks with its own programs).
     const unexplained = bs.filter((x) => !x.unless.some((u) => explains(u, x, judging.plain!)));
-    const b = unexplained.find((x) => x.foundBy === rule) ?? unexplained[0];
+    const b = unexplained.find((x) => x.unless.length === 0) ?? unexplained.find((x) => x.foundBy === rule) ?? unexplained[0];
     if (!b || !(await confirmedStuck(rule, b, judging))) continue;
     const blamed = rules[at(rule)];
     const own = props.find((p) => p.rule === rule);

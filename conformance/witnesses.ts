@@ -23,7 +23,12 @@ const STEPS = new Set<Stmt['op']>(['create_task', 'await', 'sleep']);
 /** The mark a witness callback makes. */
 export const WITNESS_TAG = 'w';
 
-/** The program with two marking call_soon callbacks before each run of a loop, or undefined when it runs none or leaves the model. */
+/**
+ * The program with two marking call_soon callbacks before each run of a loop, and in the
+ * coroutines run by run_until_complete (and their tasks) before each task created, await and
+ * sleep; or undefined when it has none of these or leaves the model. asyncio.run's coroutine
+ * gets none (its loop has no variable to queue on).
+ */
 export function witness(program: Program, profile: Profile): Probed | undefined {
   const added = new Set<Stmt>();
   const made = (s: Stmt): Stmt => {

@@ -148,7 +148,7 @@ export function schedule(
   }
   if (s.op !== 'call_soon_threadsafe' && s.as) {
     walk.guards.bind(s.as, handle);
-    walk.handles.set(handle, { loop, body: [...statements(s.body)].map((x) => x.id!) });
+    walk.handles.set(handle, { loop, via, body: [...statements(s.body)].map((x) => x.id!) });
   }
   if (s.body[0]?.op === 'mark')
     walk.orderings.scheduledCallback({
@@ -166,13 +166,19 @@ export function schedule(
 /** `H.cancel()`: a callback not yet run never runs (SCHED-5.1). */
 export function cancelHandle(walk: Walk, s: StmtOf<'cancel_handle'>, tags: ClauseTags): null {
   const handle = walk.guards.handleVar(s.handle, 'cancel_handle');
-  const { loop, body } = walk.handles.get(handle)!;
+  const { loop, via, body } = walk.handles.get(handle)!;
   // The loop may be taking it from its queue in its own thread at this very moment.
   if (loop.thread !== null && loop.thread !== walk.m.thread)
     throw new OutOfModel('a handle cancelled while its loop runs in another thread');
   tags.outcome.push('SCHED-5.1');
+  // Cancelled from inside the run: that the canceller ran first is the queue's order (SCHED-1.2),
+  // or for a timer, that it joined the ready queue behind the callbacks already there (SCHED-2.2).
+  const order = loop.thread === null ? [] : [via === 'later' ? 'SCHED-2.2' : 'SCHED-1.2'];
   if (!handle.cancelled && !handle.ran)
-    for (const id of body) walk.exps.push({ ...tag('SCHED-5.1'), kind: 'ran', stmt: id, expected: false });
+    for (const id of body) {
+      walk.exps.push({ ...tag('SCHED-5.1'), kind: 'ran', stmt: id, expected: false });
+      for (const clause of order) walk.exps.push({ ...tag(clause), condition: true, kind: 'ran', stmt: id, expected: false });
+    }
   handle.cancelled = true;
   return null;
 }

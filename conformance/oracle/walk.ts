@@ -129,7 +129,7 @@ export class Walk {
   /** The statements of each callback the model ran, and how it was scheduled. */
   callbacksRun: Array<{ body: string[]; via: Where['via']; loop: MLoop }> = [];
   /** The handles call_soon and call_later bound: their loop and the statements of their callback (SCHED-5). */
-  readonly handles = new Map<Callback, { loop: MLoop; body: string[] }>();
+  readonly handles = new Map<Callback, { loop: MLoop; via: Where['via']; body: string[] }>();
   /** The statements of each task created. */
   taskBodies: string[][] = [];
   private sinks: Warning[][] = [];

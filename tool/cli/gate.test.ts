@@ -152,14 +152,14 @@ describe('loopspec as a CI gate', () => {
     child.stderr.on('data', (d) => {
       err += d;
       // Interrupt once two rules are done.
-      if (/\[2\/40\]/.test(err) && !child.killed) child.kill('SIGINT');
+      if (/\[2\/41\]/.test(err) && !child.killed) child.kill('SIGINT');
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(130);
     const report = JSON.parse(readFileSync(f('partial.json'), 'utf8'));
     expect(report.interrupted).toBe(true);
     expect(report.rules.length).toBeGreaterThanOrEqual(2);
-    expect(report.rules.length).toBeLessThan(40);
+    expect(report.rules.length).toBeLessThan(41);
     expect(reportProblems(report)).toEqual([]);
   });
 });

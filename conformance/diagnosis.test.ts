@@ -109,6 +109,23 @@ describe('probes and threads', () => {
   });
 });
 
+describe('probes and threads, reading', () => {
+  it("read a loop a thread bound only after the thread's join (before it, a read races the binding)", () => {
+    const p = probe(
+      program([
+        { op: 'start_thread', thread: 'T1', body: [{ op: 'new_event_loop', as: 'T1L' }] },
+        { op: 'mark', tag: 'a' },
+        { op: 'join_thread', thread: 'T1' },
+      ]),
+      profile,
+    )!;
+    const main = p.program.main.map((s) => ('loop' in s ? `${s.op} ${s.loop}` : s.op));
+    const join = main.indexOf('join_thread');
+    expect(main.slice(0, join)).not.toContain('is_running T1L');
+    expect(main.slice(join)).toContain('is_running T1L');
+  });
+});
+
 describe('diagnosis', () => {
   it('blames a refused second run on the running flag left set (LIFE-6), with the one probe that shows it', async () => {
     const runs = { adapter: runningFlagNotReset.adapter, profile, deadlines: {} };

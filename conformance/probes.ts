@@ -169,6 +169,8 @@ function withProbes(program: Program, reach: Reach, fresh: boolean): Probed {
       made({ op: 'join_thread', thread }),
     ];
   };
+  // The loops each started thread bound, visible to the probes after its join.
+  const joined = new Map<string, Var[]>();
   // `own`: the loops this body's thread bound (a thread's or an executor's body starts with none of the others' at 'own-thread').
   let runs = 0;
   const probeBody = (body: Stmt[], own: Var[], runLoop?: Var, onThread = false, top = false): Stmt[] => {
@@ -190,10 +192,17 @@ function withProbes(program: Program, reach: Reach, fresh: boolean): Probed {
       const newThread = s.op === 'start_thread' || s.op === 'run_in_executor';
       const innerOwn = newThread && reach !== 'all' ? [] : own;
       const runLoop = s.op === 'asyncio_run' ? `LR${++runs}` : undefined;
-      // A fork child's variables are its own: the parent never sees what the child bound.
-      const parentSees = s.op === 'fork' ? [...bound] : undefined;
+      // A fork child's variables are its own: the parent never sees what the child bound. A
+      // thread's, the starter sees once it joined the thread (before, a read would race the binding).
+      const parentSees = s.op === 'fork' || s.op === 'start_thread' ? [...bound] : undefined;
       const copy = (inner ? { ...s, body: probeBody(inner, innerOwn, runLoop, ON_THREAD.has(s.op)) } : { ...s }) as Stmt;
+      if (s.op === 'start_thread')
+        joined.set(
+          s.thread,
+          bound.filter((v) => !parentSees!.includes(v)),
+        );
       if (parentSees) bound.splice(0, bound.length, ...parentSees);
+      if (s.op === 'join_thread') bound.push(...(joined.get(s.thread) ?? []).filter((v) => !bound.includes(v)));
       out.push(copy);
       if ('as' in s && s.as && BINDS_LOOP.has(s.op) && !bound.includes(s.as)) {
         bound.push(s.as);

@@ -6,9 +6,10 @@
  * the run fails it the same way, and GET-1 is not the rule to fix.
  */
 import type { Program, Stmt } from '../language/program.ts';
-import { bodyOf, numberProgram } from '../language/program.ts';
+import { bodyOf, walk } from '../language/program.ts';
 import { predicted } from './check.ts';
 import type { Probed } from './probes.ts';
+import { dropping } from './probes.ts';
 import type { Profile } from '../spec/profiles.ts';
 
 /** How a diagnosis names the ablation of a rule's statements. */
@@ -23,20 +24,10 @@ export const WITHOUT = 'without ';
 export function ablate(program: Program, rule: string, profile: Profile): Probed | undefined {
   const pred = predicted(program, profile);
   if (!pred.deterministic) return undefined;
+  const removable = (s: Stmt) => !bodyOf(s) && !('as' in s && s.as);
   const ofRule = new Set(pred.expectations.flatMap((x) => (x.kind === 'outcome' && !x.condition && x.rule === rule ? [x.stmt] : [])));
-  const removable = (s: Stmt) => ofRule.has(s.id!) && !bodyOf(s) && !('as' in s && s.as);
-  let removed = 0;
-  const strip = (body: Stmt[]): Stmt[] =>
-    body.flatMap((s): Stmt[] => {
-      if (removable(s)) {
-        removed++;
-        return [];
-      }
-      const inner = bodyOf(s);
-      return [(inner ? { ...s, body: strip(inner) } : s) as Stmt];
-    });
-  const main = strip(program.main);
-  if (removed === 0 || main.length === 0) return undefined;
-  const ablated = numberProgram({ version: 1, main });
-  return predicted(ablated, profile).deterministic ? { program: ablated, probes: new Set() } : undefined;
+  const drop = new Set([...walk(program.main)].filter((s) => ofRule.has(s.id!) && removable(s)).map((s) => s.id!));
+  if (drop.size === 0) return undefined;
+  const ablated = dropping({ program, probes: new Set() }, drop);
+  return ablated.program.main.length > 0 && predicted(ablated.program, profile).deterministic ? ablated : undefined;
 }

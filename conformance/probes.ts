@@ -122,7 +122,7 @@ export function keepOnly(p: Probed, keep: ReadonlySet<string>): Probed {
 }
 
 /** The probed program without the statements `drop`, renumbered, its probes tracked. */
-function dropping(p: Probed, drop: ReadonlySet<string>): Probed {
+export function dropping(p: Probed, drop: ReadonlySet<string>): Probed {
   const probes = new Set<Stmt>();
   const strip = (body: Stmt[]): Stmt[] =>
     body

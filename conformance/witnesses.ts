@@ -21,7 +21,7 @@ const RUNS = new Set<Stmt['op']>(['run_until_complete', 'run_forever']);
 const STEPS = new Set<Stmt['op']>(['create_task', 'await', 'sleep']);
 
 /** The mark a witness callback makes. */
-export const WITNESS_TAG = 'w';
+const WITNESS_TAG = 'w';
 
 /**
  * The program with two marking call_soon callbacks before each run of a loop, and in the

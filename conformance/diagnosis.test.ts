@@ -2,6 +2,7 @@
 // blamed on the rule of the probe that shows that state first; a failure no probe explains
 // stays the rule's; probes that would race a thread are dropped.
 import { describe, expect, it } from 'vitest';
+import type { Adapter } from './adapter.ts';
 import { blameOf, checkProgram } from './check.ts';
 import { diagnose } from './diagnosis.ts';
 import { keepOnly, probe } from './probes.ts';
@@ -126,26 +127,29 @@ describe('probes and threads, reading', () => {
   });
 });
 
+/** The program judged for `rule` on `adapter`, and its diagnosis where it diverged. */
+async function judged(rule: string, p: Program, adapter: Adapter) {
+  const c = await checkProgram(rule, p, adapter, profile);
+  const d = 'first' in c ? await diagnose(rule, p, c, { adapter, profile, deadlines: {} }) : undefined;
+  return { c, d };
+}
+
 describe('diagnosis', () => {
   it('blames a refused second run on the running flag left set (LIFE-6), with the one probe that shows it', async () => {
-    const runs = { adapter: runningFlagNotReset.adapter, profile, deadlines: {} };
-    const alone = await checkProgram('LIFE-1', twoRuns, runs.adapter, profile);
+    const { c: alone, d } = await judged('LIFE-1', twoRuns, runningFlagNotReset.adapter);
     expect(alone.status).toBe('fail');
-    const d = (await diagnose('LIFE-1', twoRuns, alone as Extract<typeof alone, { first: unknown }>, runs))!;
-    expect(d.check.status).toBe('consequence');
-    expect(d.check.first.map((m) => m.expectation.clause)).toEqual(['LIFE-6.2']);
-    expect(ops(d.program)).toEqual(['new_event_loop', 'run_until_complete L1', 'is_running L1', 'run_until_complete L1']);
+    expect(d!.check.status).toBe('consequence');
+    expect(d!.check.first.map((m) => m.expectation.clause)).toEqual(['LIFE-6.2']);
+    expect(ops(d!.program)).toEqual(['new_event_loop', 'run_until_complete L1', 'is_running L1', 'run_until_complete L1']);
   });
 
   it('writes asyncio.run out as its loop calls to find which went wrong inside it (a running loop never cleared: RUN-2)', async () => {
     const run = program([{ op: 'asyncio_run', body: [] }]);
-    const runs = { adapter: runningLoopNotCleared.adapter, profile, deadlines: {} };
-    const c = await checkProgram('ARUN-1', run, runs.adapter, profile);
+    const { c, d } = await judged('ARUN-1', run, runningLoopNotCleared.adapter);
     expect(c.status).toBe('fail');
-    const d = (await diagnose('ARUN-1', run, c as Extract<typeof c, { first: unknown }>, runs))!;
-    expect(d.how).toBe('unfolded');
-    expect(d.check.first.map((m) => m.expectation.clause)).toEqual(['RUN-2.2']);
-    expect(ops(d.program)).toEqual([
+    expect(d!.how).toBe('unfolded');
+    expect(d!.check.first.map((m) => m.expectation.clause)).toEqual(['RUN-2.2']);
+    expect(ops(d!.program)).toEqual([
       'new_event_loop',
       'set_event_loop',
       'run_until_complete LU1',
@@ -158,14 +162,12 @@ describe('diagnosis', () => {
   it("reads the policy from another thread: a policy kept per thread is POL-1's, not what set_event_loop_policy(None) then seems to do", async () => {
     // get_event_loop(); set_event_loop_policy(None); get_event_loop(): the second lookup should make a new loop.
     const uninstall = program([{ op: 'get_event_loop' }, { op: 'set_policy', arg: null }, { op: 'get_event_loop' }]);
-    const runs = { adapter: policyPerThread.adapter, profile, deadlines: {} };
-    const c = await checkProgram('POL-2', uninstall, runs.adapter, profile);
+    const { c, d } = await judged('POL-2', uninstall, policyPerThread.adapter);
     // The new loop not made is GET-3's, under POL-2.3's condition (a new policy).
     expect(c.status).toBe('tie');
-    const d = (await diagnose('POL-2', uninstall, c as Extract<typeof c, { first: unknown }>, runs))!;
-    expect(d.check.first.map((m) => m.expectation.clause)).toEqual(['POL-1.1']);
+    expect(d!.check.first.map((m) => m.expectation.clause)).toEqual(['POL-1.1']);
     // The main thread's read names the policy the thread's read is compared with.
-    expect(ops(d.program)).toEqual([
+    expect(ops(d!.program)).toEqual([
       'get_event_loop',
       'get_policy',
       'start_thread',
@@ -188,13 +190,11 @@ describe('diagnosis', () => {
       },
       { op: 'get_event_loop' },
     ]);
-    const runs = { adapter: setNotRecorded.adapter, profile, deadlines: {} };
-    const c = await checkProgram('GET-1', cleared, runs.adapter, profile);
+    const { c, d } = await judged('GET-1', cleared, setNotRecorded.adapter);
     expect(c.status).toBe('tie');
-    const d = (await diagnose('GET-1', cleared, c as Extract<typeof c, { first: unknown }>, runs))!;
-    expect(d.how).toBe('without GET-1');
-    expect(blameOf(d.check.first)).toEqual({ rules: ['NEW-4'], unless: ['GET-4'] });
-    expect(ops(d.program)).toEqual(['new_event_loop', 'run_until_complete L1', 'set_event_loop', 'get_event_loop']);
+    expect(d!.how).toBe('without GET-1');
+    expect(blameOf(d!.check.first)).toEqual({ rules: ['NEW-4'], unless: ['GET-4'] });
+    expect(ops(d!.program)).toEqual(['new_event_loop', 'run_until_complete L1', 'set_event_loop', 'get_event_loop']);
   });
 
   it('queues witness callbacks before each run: a ready queue used as a stack shows in their order first (SCHED-1), not as an early stop that lost a callback (LIFE-7)', async () => {
@@ -205,13 +205,11 @@ describe('diagnosis', () => {
       { op: 'stop', loop: 'L1' },
       { op: 'run_until_complete', loop: 'L1', body: [] },
     ]);
-    const runs = { adapter: callbacksLifo.adapter, profile, deadlines: {} };
-    const c = await checkProgram('LIFE-7', stopped, runs.adapter, profile);
+    const { c, d } = await judged('LIFE-7', stopped, callbacksLifo.adapter);
     expect(c.status).toBe('fail');
-    const d = (await diagnose('LIFE-7', stopped, c as Extract<typeof c, { first: unknown }>, runs))!;
-    expect(d.how).toBe('fifo');
-    expect(blameOf(d.check.first)).toEqual({ rules: ['SCHED-1'], unless: [] });
-    expect(ops(d.program)).toEqual([
+    expect(d!.how).toBe('fifo');
+    expect(blameOf(d!.check.first)).toEqual({ rules: ['SCHED-1'], unless: [] });
+    expect(ops(d!.program)).toEqual([
       'new_event_loop',
       'call_soon L1',
       'mark',
@@ -232,10 +230,9 @@ describe('diagnosis', () => {
       { op: 'stop', loop: 'L1' },
       { op: 'run_forever', loop: 'L1' },
     ]);
-    const runs = { adapter: runForeverNoClosedCheck.adapter, profile, deadlines: {} };
-    const c = await checkProgram('LIFE-2', closedRun, runs.adapter, profile);
+    const { c, d } = await judged('LIFE-2', closedRun, runForeverNoClosedCheck.adapter);
     expect(c.status).toBe('fail');
-    expect(await diagnose('LIFE-2', closedRun, c as Extract<typeof c, { first: unknown }>, runs)).toBeUndefined();
+    expect(d).toBeUndefined();
   });
 
   it('marks a counterexample found with probes, and its replay command says --path makes it before the rewrite', async () => {

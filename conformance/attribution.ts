@@ -19,6 +19,7 @@ import type { Program, Stmt } from '../language/program.ts';
 import { walk } from '../language/program.ts';
 import type { Trace } from '../language/trace.ts';
 import type { Mismatch } from './predictions.ts';
+import { orderSeen } from './predictions.ts';
 
 /** When the oracle's run started and ended each statement: one counter over every context. */
 export interface Timeline {
@@ -55,12 +56,11 @@ function positionOf(m: Mismatch, { trace: actual, started }: Seen, t: Timeline, 
       return Number.POSITIVE_INFINITY;
     }
     case 'order': {
-      const wanted = new Set(x.expected);
-      const ran = (actual.order[x.context] ?? []).filter((id) => wanted.has(id));
+      const { wanted, ran } = orderSeen(x, actual);
       // The first place the actual order differs: a missing, swapped or extra statement.
-      const differs = x.expected.findIndex((id, k) => ran[k] !== id);
-      const i = differs === -1 ? x.expected.length : differs;
-      const at = [x.expected[i], ran[i]].map((id) => (id === undefined ? undefined : t.start[id])).filter((n) => n !== undefined);
+      const differs = wanted.findIndex((id, k) => ran[k] !== id);
+      const i = differs === -1 ? wanted.length : differs;
+      const at = [wanted[i], ran[i]].map((id) => (id === undefined ? undefined : t.start[id])).filter((n) => n !== undefined);
       return at.length > 0 ? Math.min(...at) : Number.POSITIVE_INFINITY;
     }
     case 'terminates': {
@@ -84,9 +84,9 @@ function neverStarted(m: Mismatch, { trace, started }: Seen): boolean {
   const x = m.expectation;
   if (x.kind === 'order') {
     // Out of order only because the statements that should come next never started at all.
-    const ran = (trace.order[x.context] ?? []).filter((id) => x.expected.includes(id));
-    const i = x.expected.findIndex((id, k) => ran[k] !== id);
-    return i >= 0 && ran[i] === undefined && !started.has(x.expected[i]);
+    const { wanted, ran } = orderSeen(x, trace);
+    const i = wanted.findIndex((id, k) => ran[k] !== id);
+    return i >= 0 && ran[i] === undefined && !started.has(wanted[i]);
   }
   if (x.kind === 'terminates' || (x.kind === 'ran' && !x.expected)) return false;
   return !(x.stmt in trace.obs) && !started.has(x.stmt);

@@ -103,7 +103,7 @@ export async function checkProgram(
     return { status: 'fault', expectations, consequences, predicted: pred.trace, actual };
   }
   if (!broken.some((m) => m.expectation.rule === rule) && !(anyway && broken.length > 0)) return { status: 'pass', expectations };
-  const first = mostSpecific(firstDivergence(broken, program, actual, pred.timeline));
+  const first = proven(mostSpecific(firstDivergence(broken, program, actual, pred.timeline)), broken);
   const c = { status: 'consequence' as const, expectations, first, broken, predicted: pred.trace, actual };
   if (!first.some((m) => m.expectation.rule === rule)) return c;
   return blameOf(first).unless.length > 0 ? { ...c, status: 'tie' } : asFailureOf(rule, c);
@@ -118,6 +118,19 @@ function mostSpecific(first: Mismatch[]): Mismatch[] {
   // Only where it returned that loop: a lookup that never finished (a crash in it) is its own clauses'.
   const same = new Set(first.flatMap((m) => (m.expectation.kind === 'not-same' && m.got === 'same' ? [m.expectation.stmt] : [])));
   return first.filter((m) => m.expectation.kind === 'not-same' || !('stmt' in m.expectation) || !same.has(m.expectation.stmt));
+}
+
+/**
+ * A first divergence tied with conditions, where every rule deciding it broke, in this very
+ * program, an order that holds in any state (two callbacks queued back to back, predictions.ts
+ * `backToBack`): those rules deviate on their own, and the tie is theirs (as `explains` finds
+ * across a run), without the conditions.
+ */
+function proven(first: Mismatch[], broken: Mismatch[]): Mismatch[] {
+  const deciding = first.filter((m) => !m.expectation.condition);
+  if (deciding.length === first.length || deciding.length === 0) return first;
+  const own = new Set(broken.flatMap((m) => (m.expectation.kind === 'order' && m.expectation.backToBack ? [m.expectation.rule] : [])));
+  return deciding.every((m) => own.has(m.expectation.rule)) ? deciding : first;
 }
 
 /**

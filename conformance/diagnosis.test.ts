@@ -219,7 +219,48 @@ describe('diagnosis', () => {
       'call_soon L1',
       'mark',
       'run_until_complete L1',
+      // The drain: the loop run once more at the end, to run what a stack left queued.
+      'run_until_complete L1',
     ]);
+  });
+
+  it('runs the loop once more at the end: witnesses a stack left queued run there, the newest first, and that swap is SCHED-1 before the round robin (TASK-5) breaks', async () => {
+    // A task created before a sleep(0): round robin runs it first; a stack runs the creator on and stops.
+    const roundRobin = program([
+      { op: 'new_event_loop', as: 'L1' },
+      {
+        op: 'run_until_complete',
+        loop: 'L1',
+        body: [
+          { op: 'create_task', as: 'K1', body: [{ op: 'mark', tag: 'a' }] },
+          { op: 'sleep', delay: 0 },
+          { op: 'mark', tag: 'a' },
+        ],
+      },
+    ]);
+    const { c, d } = await judged('TASK-5', roundRobin, callbacksLifo.adapter);
+    expect(c.status).toBe('fail');
+    expect(d!.how).toBe('fifo');
+    expect(blameOf(d!.check.first)).toEqual({ rules: ['SCHED-1'], unless: [] });
+    expect(ops(d!.program).at(-1)).toBe('run_until_complete L1');
+  });
+
+  it('resolves a tie with the round robin by two witnesses queued back to back that ran the other way round (SCHED-1 proven in the program)', async () => {
+    // Stopped early, then run again: the task's resumption (LIFE-8.2) never comes on a stack.
+    const stoppedEarly = program([
+      { op: 'new_event_loop', as: 'L1' },
+      {
+        op: 'run_until_complete',
+        loop: 'L1',
+        body: [{ op: 'stop', loop: 'L1' }, { op: 'sleep', delay: 0 }, { op: 'mark', tag: 'm' }, { op: 'return', value: 1 }],
+      },
+      { op: 'run_until_complete', loop: 'L1', body: [{ op: 'return', value: 2 }] },
+    ]);
+    const { c, d } = await judged('LIFE-8', stoppedEarly, callbacksLifo.adapter);
+    expect(c.status).toBe('fail');
+    expect(d!.how).toBe('fifo');
+    expect(blameOf(d!.check.first)).toEqual({ rules: ['SCHED-1'], unless: [] });
+    expect(d!.check.first.some((m) => m.expectation.condition)).toBe(false);
   });
 
   it('leaves a failure no probe explains with its rule', async () => {

@@ -104,7 +104,7 @@ async function tryRewrite(rule: string, program: Program, how: Rewrite, check: D
   // is renumbered).
   const shows = (c: ProgramCheck, p: Probed) => {
     if (!('first' in c)) return false;
-    if (how === 'fifo') return c.first.some((m) => witnessesOutOfOrder(m, c.actual, p.probes));
+    if (how === 'fifo') return c.first.some((m) => witnessesOutOfOrder(m, c.actual, p.probes)) || witnessesSwapped(c, p.probes);
     return c.first.some((m) => readState(m) && (how !== 'fresh' || ('stmt' in m.expectation && p.probes.has(m.expectation.stmt))));
   };
   if (!shows(whole, probed)) return undefined;
@@ -135,6 +135,26 @@ function witnessesOutOfOrder(m: Mismatch, actual: Trace, witnesses: ReadonlySet<
   const queued = x.expected.filter((id) => witnesses.has(id));
   const ran = (actual.order[x.context] ?? []).filter((id) => witnesses.has(id) && queued.includes(id));
   return queued.length > 1 && ran.length === queued.length && ran.some((id, i) => id !== queued[i]);
+}
+
+/**
+ * Two witnesses queued back to back that ran the other way round (an order that holds in any
+ * state, ordering.ts), where the first divergence blames, plainly, that order's rule: the
+ * witnesses' order proved the tie its own (check.ts `proven`). Witnesses of other segments
+ * may have run out of place because the loop stopped between them.
+ */
+function witnessesSwapped(c: Divergent, witnesses: ReadonlySet<string>): boolean {
+  const broken = 'broken' in c ? c.broken : [...c.mismatches, ...c.consequences];
+  const { rules, unless } = blameOf(c.first);
+  return broken.some(
+    (m) =>
+      m.expectation.kind === 'order' &&
+      m.expectation.backToBack === true &&
+      m.expectation.expected.every((id) => witnesses.has(id)) &&
+      unless.length === 0 &&
+      rules.length === 1 &&
+      rules[0] === m.expectation.rule,
+  );
 }
 
 /** Whom a first divergence blames (check.ts blameOf), as a key. */

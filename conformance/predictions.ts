@@ -23,8 +23,13 @@ export type Expectation = Tag & { condition?: true } & (
     { kind: 'outcome'; stmt: string; expected: Outcome; match?: 'exact' | 'prefix' }
     /** The statement raised exactly these warnings (none, if empty). */
     | { kind: 'warnings'; stmt: string; expected: Warning[] }
-    /** These statements ran in this context, in this relative order (others may interleave). */
-    | { kind: 'order'; context: string; expected: string[] }
+    /**
+     * These statements ran in this context, in this relative order (others may interleave).
+     * `backToBack`: two callbacks queued back to back (one loop, one thread, one segment):
+     * only if both ran, in this order. That holds whatever state the program was in, so its
+     * break is its rule's own deviation, whatever diverged first (check.ts `proven`).
+     */
+    | { kind: 'order'; context: string; expected: string[]; backToBack?: true }
     /** The statement's value is none of the objects that these other statements returned. */
     | { kind: 'not-same'; stmt: string; others: string[] }
     /** The statement ran (or, with false, never ran). */
@@ -157,6 +162,19 @@ function missing(stmt: string, trace: Trace): string {
   return started ? `(started, never finished: ${trace.end.kind})` : '(not executed)';
 }
 
+/**
+ * An order expectation against a trace: the statements it expects, in order (of a back-to-back
+ * pair, those that ran), and those of them that ran, in the order they ran.
+ */
+export function orderSeen(
+  x: Extract<Expectation, { kind: 'order' }>,
+  trace: Trace,
+): { wanted: string[]; ran: string[] } {
+  const all = new Set(x.expected);
+  const ran = (trace.order[x.context] ?? []).filter((id) => all.has(id));
+  return { wanted: x.backToBack ? x.expected.filter((id) => ran.includes(id)) : x.expected, ran };
+}
+
 function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefined {
   switch (x.kind) {
     case 'outcome': {
@@ -181,12 +199,11 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
       return { expectation: x, expected: formatWarnings(x.expected), actual: formatWarnings(o.warnings), got };
     }
     case 'order': {
-      const wanted = new Set(x.expected);
-      const ran = (trace.order[x.context] ?? []).filter((id) => wanted.has(id));
-      if (ran.length === x.expected.length && ran.every((id, i) => id === x.expected[i])) return undefined;
+      const { wanted, ran } = orderSeen(x, trace);
+      if (ran.length === wanted.length && ran.every((id, i) => id === wanted[i])) return undefined;
       return {
         expectation: x,
-        expected: `${x.context}: ${x.expected.join(' < ')}`,
+        expected: `${x.context}: ${x.expected.join(' < ')}${x.backToBack ? ' (if both run)' : ''}`,
         actual: `${x.context}: ${ran.join(' < ') || '(none ran)'}`,
       };
     }

@@ -6,6 +6,8 @@
  * out of place (LIFE-7's, TASK-5's, LIFE-8's observations); the witnesses' own order (SCHED-1.2)
  * is then the first thing out of place, and names the rule the implementer must fix. A loop
  * whose queue is right runs the witnesses in order, and the blame stays where it was.
+ * Two witnesses queued back to back that ran the other way round are SCHED-1's, whatever
+ * else went wrong (ordering.ts `backToBack`).
  */
 import type { Program, Stmt } from '../language/program.ts';
 import { bodyOf } from '../language/program.ts';
@@ -48,6 +50,16 @@ export function witness(program: Program, profile: Profile): Probed | undefined 
     });
   const main = withWitnesses(program.main);
   if (added.size === 0) return undefined;
-  const p = numbered(main, added);
-  return predicted(p.program, profile).deterministic ? p : undefined;
+  // Each loop of the main thread run once more at the end, with nothing to do: a loop whose
+  // queue is a stack may have stopped with witnesses still queued, and runs them here, out of
+  // order (a run adds nothing before the end, so it changes no earlier observation). Not a
+  // probe: the finding needs it, whatever witnesses it keeps.
+  const drains = program.main.flatMap((s): Stmt[] =>
+    s.op === 'new_event_loop' && s.as ? [{ op: 'run_until_complete', loop: s.as, body: [] }] : [],
+  );
+  for (const tail of [drains, []]) {
+    const p = numbered([...main, ...tail], added);
+    if (predicted(p.program, profile).deterministic) return p;
+  }
+  return undefined;
 }

@@ -165,6 +165,7 @@ export class Orderings {
       if (g.clause === 'SCHED-1.2' && this.sleptIn.has(g.marks[0].loop!))
         out.push({ ...tag('TASK-5.2'), condition: true, kind: 'order', context: g.ctx, expected });
     }
+    out.push(...this.backToBack());
     // TASK-1: a new task's first step comes after its creator's next statement.
     for (const { creatorNext, taskFirst } of this.taskStarts) {
       const ctx = Object.keys(order).find((c) => order[c].includes(creatorNext) && order[c].includes(taskFirst));
@@ -194,6 +195,35 @@ export class Orderings {
     // LIFE-8: the task of a run_until_complete stopped early resumes when its loop runs again.
     for (const { ids, before } of this.earlyBodies) {
       for (const id of ids) if (!before.has(id) && ran(id)) out.push({ ...tag('LIFE-8.3'), kind: 'ran', stmt: id, expected: true });
+    }
+    return out;
+  }
+
+  /**
+   * SCHED-1 where tasks slept(0): its order groups have TASK-5.2 as their condition (which
+   * iteration queued each callback is the round robin's). But two call_soon callbacks queued
+   * back to back (one loop, one thread, one segment: nothing of the round robin runs between
+   * them) run in that order, if both run, whatever else went wrong: a break there is SCHED-1's
+   * own (check.ts `proven`), and resolves a tie it takes part in.
+   */
+  private backToBack(): Expectation[] {
+    const ctxOf = new Map(this.marks.map((mk) => [mk.id, mk.ctx]));
+    const out: Expectation[] = [];
+    let last: Scheduled | undefined;
+    for (const c of this.scheduled) {
+      const follows =
+        last !== undefined &&
+        c.via === 'soon' &&
+        last.via === 'soon' &&
+        c.loop === last.loop &&
+        c.thread === last.thread &&
+        c.segment !== undefined &&
+        c.segment === last.segment &&
+        this.sleptIn.has(c.loop);
+      const ctx = ctxOf.get(c.id);
+      if (follows && ctx !== undefined && ctx === ctxOf.get(last!.id))
+        out.push({ ...tag('SCHED-1.2'), kind: 'order', context: ctx, expected: [last!.id, c.id], backToBack: true });
+      last = c;
     }
     return out;
   }

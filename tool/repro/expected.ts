@@ -31,7 +31,7 @@ export function describeExpected(x: Expectation, first: Map<string, string>): st
     case 'warnings':
       return formatWarnings(x.expected);
     case 'order':
-      return `${x.context}: ${x.expected.join(' < ')}`;
+      return `${x.context}: ${x.expected.join(' < ')}${x.backToBack ? ' (if both run)' : ''}`;
     case 'not-same':
       return `not the object of ${x.others.join(', ')}`;
     case 'ran':

@@ -203,7 +203,7 @@ function checkCall(x: Expectation, first: Map<string, string>): string {
     case 'warnings':
       return `warnings(${py(x.stmt)}, [${x.expected.map((w) => `(${py(w.category)}, ${py(w.message)})`).join(', ')}])`;
     case 'order':
-      return `order(${py(x.context)}, ${py(x.expected)})`;
+      return `order(${py(x.context)}, ${py(x.expected)}${x.backToBack ? ', back_to_back=True' : ''})`;
     case 'not-same':
       return `not_same(${py(x.stmt)}, ${py(x.others)})`;
     case 'ran':

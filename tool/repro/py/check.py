@@ -155,9 +155,12 @@ class ReproCheck(object):
         ok = got is not None and got == [tuple(w) for w in exp]
         self._report('%s warnings' % sid, ok, self._fmt_warnings(exp), '(not executed)' if got is None else self._fmt_warnings(got))
 
-    def order(self, context, exp):
+    def order(self, context, exp, back_to_back=False):
+        # back_to_back: two callbacks queued back to back; only if both ran, in this order.
         ran = [s for s in self.trace['order'].get(context, []) if s in exp]
-        self._report('order in %s' % context, ran == exp, '%s: %s' % (context, ' < '.join(exp)),
+        wanted = [s for s in exp if s in ran] if back_to_back else exp
+        self._report('order in %s' % context, ran == wanted,
+                     '%s: %s%s' % (context, ' < '.join(exp), ' (if both run)' if back_to_back else ''),
                      '%s: %s' % (context, ' < '.join(ran) or '(none ran)'))
 
     def not_same(self, sid, others):

@@ -252,7 +252,12 @@ describe('diagnosis', () => {
       {
         op: 'run_until_complete',
         loop: 'L1',
-        body: [{ op: 'stop', loop: 'L1' }, { op: 'sleep', delay: 0 }, { op: 'mark', tag: 'm' }, { op: 'return', value: 1 }],
+        body: [
+          { op: 'stop', loop: 'L1' },
+          { op: 'sleep', delay: 0 },
+          { op: 'mark', tag: 'm' },
+          { op: 'return', value: 1 },
+        ],
       },
       { op: 'run_until_complete', loop: 'L1', body: [{ op: 'return', value: 2 }] },
     ]);

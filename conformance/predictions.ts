@@ -34,8 +34,13 @@ export type Expectation = Tag & { condition?: true } & (
     | { kind: 'not-same'; stmt: string; others: string[] }
     /** The statement ran (or, with false, never ran). */
     | { kind: 'ran'; stmt: string; expected: boolean }
-    /** The program ran to its end (no hang). */
-    | { kind: 'terminates' }
+    /**
+     * The program ran to its end (no hang). `jobs`: each executor job as [its run_in_executor
+     * statement, the job's first statement]; a condition only while a job submitted (its
+     * statement started) never started: a job seen to start ran, and is not what the program
+     * waits for.
+     */
+    | { kind: 'terminates'; jobs?: Array<[string, string]> }
   );
 
 /** The tag of a clause: the clause and the rule it belongs to. */
@@ -166,13 +171,16 @@ function missing(stmt: string, trace: Trace): string {
  * An order expectation against a trace: the statements it expects, in order (of a back-to-back
  * pair, those that ran), and those of them that ran, in the order they ran.
  */
-export function orderSeen(
-  x: Extract<Expectation, { kind: 'order' }>,
-  trace: Trace,
-): { wanted: string[]; ran: string[] } {
+export function orderSeen(x: Extract<Expectation, { kind: 'order' }>, trace: Trace): { wanted: string[]; ran: string[] } {
   const all = new Set(x.expected);
   const ran = (trace.order[x.context] ?? []).filter((id) => all.has(id));
   return { wanted: x.backToBack ? x.expected.filter((id) => ran.includes(id)) : x.expected, ran };
+}
+
+/** Whether every executor job submitted started: [its run_in_executor statement, its first statement]. */
+function jobsRan(jobs: Array<[string, string]>, trace: Trace): boolean {
+  const started = new Set(Object.values(trace.order).flat());
+  return jobs.every(([submit, first]) => !started.has(submit) || started.has(first));
 }
 
 function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefined {
@@ -223,7 +231,7 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
       return { expectation: x, expected: x.expected ? 'runs' : 'never runs', actual: ran ? 'ran' : 'never ran' };
     }
     case 'terminates':
-      return trace.end.kind === 'ok'
+      return trace.end.kind === 'ok' || (x.jobs && jobsRan(x.jobs, trace))
         ? undefined
         : { expectation: x, expected: 'the program ends', actual: `${trace.end.kind}: ${trace.end.detail}` };
   }

@@ -220,6 +220,7 @@ export function* runInExecutor(walk: Walk, s: StmtOf<'run_in_executor'>, tags: C
   const loop = walk.guards.requireRunning();
   tags.outcome.push('EXEC-1.1');
   walk.executorUsed = true;
+  walk.executorJobs.push([s.id!, s.body[0]?.id]);
   const f = walk.m.runInExecutor(loop, `exec:${s.id}`, () => {
     const end = walk.syncBody(s.body);
     return end ? end.returned : null;

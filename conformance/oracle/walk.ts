@@ -126,6 +126,8 @@ export class Walk {
   readonly hasRun = new Set<MLoop>();
   threadsafeFromOtherThread = false;
   executorUsed = false;
+  /** Each executor job submitted: its run_in_executor statement and its first statement (undefined: an empty job). */
+  executorJobs: Array<[string, string | undefined]> = [];
   /** The statements of each callback the model ran, and how it was scheduled. */
   callbacksRun: Array<{ body: string[]; via: Where['via']; loop: MLoop }> = [];
   /** The handles call_soon and call_later bound: their loop and the statements of their callback (SCHED-5). */
@@ -187,7 +189,13 @@ export class Walk {
     // An executor job's result comes back the same way: asyncio.futures._chain_future calls
     // the loop's call_soon_threadsafe (CPython 3.8 to 3.14).
     if (this.threadsafeFromOtherThread || this.executorUsed) all.push({ ...tag('SCHED-3.1'), condition: true, kind: 'terminates' });
-    if (this.executorUsed) all.push({ ...tag('EXEC-1.1'), condition: true, kind: 'terminates' });
+    // A job that never runs hangs whatever awaits it; one seen to start ran (its result comes
+    // back through call_soon_threadsafe, above). An empty job shows nothing of its run.
+    if (this.executorUsed) {
+      const jobs = this.executorJobs.flatMap(([submit, first]): Array<[string, string]> => (first === undefined ? [] : [[submit, first]]));
+      const seen = jobs.length === this.executorJobs.length ? { jobs } : {};
+      all.push({ ...tag('EXEC-1.1'), condition: true, kind: 'terminates', ...seen });
+    }
     return all;
   }
 

@@ -37,7 +37,9 @@ export function describeExpected(x: Expectation, first: Map<string, string>): st
     case 'ran':
       return x.expected ? 'runs' : 'never runs';
     case 'terminates':
-      return 'the program ends';
+      return x.jobs
+        ? `the program ends, or every executor job submitted (${x.jobs.map(([s]) => s).join(', ')}) started`
+        : 'the program ends';
   }
 }
 

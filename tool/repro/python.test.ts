@@ -20,7 +20,9 @@ import type { Program } from '../../language/program.ts';
 import { walk } from '../../language/program.ts';
 import { toCounterexample } from './counterexample.ts';
 import {
+  callbacksBackToBack,
   callbacksInOrder,
+  executorJobRuns,
   implicitCreationWarns,
   noImplicitCreationInThreads,
   runningLoopIsTheLoop,
@@ -170,6 +172,15 @@ describe('reproPython', () => {
       expect(r.code).toBe(0);
     }
     expect(run(callbacksInOrder, python).out).toContain('order in main: OK\n    expected: main: s3 < s5\n    actual:   main: s3 < s5');
+  });
+
+  withPython('3.12.1', 'a back-to-back order and an ending conditioned on executor jobs hold on CPython', (python) => {
+    const pair = run(callbacksBackToBack, python);
+    expect(pair.out, pair.out + pair.err).toContain('expected: main: s5 < s7 (if both run)');
+    expect(pair.code).toBe(0);
+    const job = run(executorJobRuns, python);
+    expect(job.out, job.out + job.err).toMatch(/CONFORMS/);
+    expect(job.code).toBe(0);
   });
 
   withPython('3.12.1', 'GET-4: exits 0 with asyncio, 1 with a deviating --policy', (python) => {

@@ -209,7 +209,7 @@ function checkCall(x: Expectation, first: Map<string, string>): string {
     case 'ran':
       return `ran(${py(x.stmt)}, ${py(x.expected)})`;
     case 'terminates':
-      return 'terminates()';
+      return x.jobs ? `terminates(jobs=${py(x.jobs)})` : 'terminates()';
   }
 }
 

@@ -336,8 +336,13 @@ export class Walk {
       outcome = { error: { type: e.type, message: e.message } };
       if (e.type === 'CancelledError') {
         const task = this.bodyTask.get(body);
-        // Cancelled by asyncio.run: ARUN-2.1 decides it, not the clause of the statement.
-        if (task?.cancelledByRun) tags.outcome.splice(0, tags.outcome.length, 'ARUN-2.1');
+        // Cancelled by asyncio.run: ARUN-2.1 decides it, not the clause of the statement. A
+        // sleep(0) still pending then is the round robin's too: had it not yielded, it would
+        // have returned (as in LIFE-8.1's early stop).
+        if (task?.cancelledByRun) {
+          tags.outcome.splice(0, tags.outcome.length, 'ARUN-2.1');
+          if (s.op === 'sleep' && s.delay === 0) tags.conditions.push('TASK-5.2');
+        }
         this.record(s, outcome, [], tags);
         throw e;
       }

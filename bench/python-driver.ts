@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { DRIVER_PATH, findPython, startPythonAdapter } from '../conformance/adapters/python.ts';
+import { adapterPool } from '../conformance/pool.ts';
 import type { Program } from '../language/program.ts';
 import { walk } from '../language/program.ts';
 import { PROPERTIES } from '../conformance/properties/index.ts';
@@ -84,6 +85,26 @@ async function throughDriver(flags: { pool?: number; warmUp?: boolean }, pings: 
   return { traces, seconds, pingSeconds, note: bad ? `${bad} did not end ok` : undefined };
 }
 
+/**
+ * Runs `programs` through one driver per core at once (the suite's pool, conformance/pool.ts),
+ * as many in flight as drivers: what isolated programs cost when both cores work.
+ */
+async function throughDrivers(drivers: number) {
+  const pool = adapterPool(await Promise.all(Array.from({ length: drivers }, () => startPythonAdapter({ python, timeoutMs: 30_000 }))));
+  await Promise.all(programs.slice(0, 10 * drivers).map((p) => pool.run(p))); // warm up every driver
+  const traces: Trace[] = new Array(programs.length);
+  let next = 0;
+  const seconds = await timed(async () => {
+    const worker = async () => {
+      for (let i = next++; i < programs.length; i = next++) traces[i] = await pool.run(programs[i]);
+    };
+    await Promise.all(Array.from({ length: drivers }, worker));
+  });
+  await pool.close();
+  const bad = traces.filter((t) => t.end.kind !== 'ok').length;
+  return { traces, seconds, note: bad ? `${bad} did not end ok` : undefined };
+}
+
 /** fork + exit + wait in a warm parent, nothing else: what the syscalls alone cost. */
 function bareForks(forks: number): number {
   const r = spawnSync(
@@ -136,6 +157,9 @@ for (let round = 0; round < rounds; round++) {
   persistent = warm.traces;
   keep({ mode: 'persistent driver (2 warm children ahead)', count: programs.length, seconds: warm.seconds, note: warm.note });
   keep({ mode: 'no-op ping round trip (same pipe)', count: PINGS, seconds: warm.pingSeconds });
+  const cores = os.cpus().length;
+  const both = await throughDrivers(cores);
+  keep({ mode: `${cores} drivers at once (one per core, the pool)`, count: programs.length, seconds: both.seconds, note: both.note });
   const cold = await throughDriver({ pool: 0, warmUp: false }, 0);
   keep({ mode: 'bare fork per program (--pool 0, cold)', count: programs.length, seconds: cold.seconds, note: cold.note });
   keep({ mode: 'fork + exit + wait alone (no program run)', count: FORKS, seconds: bareForks(FORKS), note: 'the syscalls alone' });

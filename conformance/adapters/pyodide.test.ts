@@ -276,7 +276,9 @@ describe('the Pyodide adapter (--impl pyodide)', () => {
       { op: 'get_event_loop', as: L1 },
       { op: 'call_later', loop: L1, delay: 0.2, body: [{ op: 'set_policy', arg: null }] },
     ]);
-    expect((await a.run(messy, { deadlineMs: 100 })).end.kind).toBe('hang');
+    // A hang (its statements done, the callback still queued at the deadline); on a loaded
+    // machine its statements may not even finish within 100 ms (a timeout): either way it is cut off.
+    expect(['hang', 'timeout']).toContain((await a.run(messy, { deadlineMs: 100 })).end.kind);
     expect(canonicalize(await a.run(probe))).toEqual(fresh);
     // the queued callback would clear the policy at 0.2 s, while this program waits for its own at 0.3 s
     const policyTwice = P([{ op: 'get_policy' }, newLoop(L1), { op: 'call_later', loop: L1, delay: 0.3, body: [{ op: 'get_policy' }] }]);

@@ -45,6 +45,8 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ['run_until_complete stopped early cancels its task', { policy: 'deviant_scheduling:StoppedEarlyCancelsPolicy' }, ['LIFE-8']],
   ['call_soon_threadsafe on a closed loop drops the callback', { policy: 'deviant_scheduling:ThreadsafeDropsPolicy' }, ['SCHED-4']],
   ['current_task() in a callback returns the last task', { setup: 'deviant_scheduling:sticky_current_task' }, ['TASK-4']],
+  // fixtures/python/deviant_debug.py
+  ['debug mode checks the thread that made the loop, running or not', { policy: 'deviant_debug:CreatorThreadCheckPolicy' }, ['DEBUG-1']],
 ];
 
 /**

@@ -72,8 +72,12 @@ export type Stmt =
   | { id?: string; op: 'run_until_complete'; loop: Var; body: Stmt[] }
   /** `L.run_forever()` */
   | { id?: string; op: 'run_forever'; loop: Var }
-  /** `asyncio.run(coro())`: observes the result */
-  | { id?: string; op: 'asyncio_run'; body: Stmt[] }
+  /** `asyncio.run(coro())`, with `debug=D` when `debug` is given: observes the result */
+  | { id?: string; op: 'asyncio_run'; body: Stmt[]; debug?: boolean }
+  /** `L.get_debug()`: observes the bool */
+  | { id?: string; op: 'get_debug'; loop: Var }
+  /** `L.set_debug(value)`: observes None */
+  | { id?: string; op: 'set_debug'; loop: Var; value: boolean }
 
   // ---- scheduling -------------------------------------------------------------------------
   /** `H = L.call_soon(cb)`, cb a function whose body is `body`; observes None (`as` binds the Handle) */

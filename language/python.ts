@@ -62,7 +62,12 @@ function python(s: Stmt, form: Form, fn = ''): string {
     case 'run_until_complete':
       return coro(`${s.loop}.run_until_complete(`);
     case 'asyncio_run':
-      return coro('asyncio.run(');
+      if (s.debug === undefined) return coro('asyncio.run(');
+      return listing ? `asyncio.run(debug=${py(s.debug)}, main=coro():` : `asyncio.run(${fn}(), debug=${py(s.debug)})`;
+    case 'get_debug':
+      return `${s.loop}.get_debug()`;
+    case 'set_debug':
+      return `${s.loop}.set_debug(${py(s.value)})`;
     case 'call_soon':
       return lambda(`${as(s.as)}${s.loop}.call_soon(`);
     case 'call_soon_threadsafe':

@@ -37,6 +37,11 @@ export class BaseEventLoop extends AbstractEventLoop {
   _thread_id: number | null = null;
   _clock_resolution = 1e-9;
   _executor_shutdown_called = false;
+  /**
+   * DEBUG-1.1: `self.set_debug(coroutines._is_debug_mode())` in __init__: False, as the
+   * simulation has neither PYTHONASYNCIODEBUG nor -X dev (the Python driver's environment drops both).
+   */
+  _debug = false;
   readonly _selector: Selector;
 
   constructor(readonly _rt: Runtime) {
@@ -180,6 +185,8 @@ export class BaseEventLoop extends AbstractEventLoop {
 
   call_at(when: number, callback: Callback, ...args: unknown[]): TimerHandle {
     this._check_closed();
+    // DEBUG-1.3: call_later goes through call_at.
+    if (this._debug) this._check_thread();
     // Stryker disable next-line UpdateOperator: not compared: order of equal deadlines: exact ties are not compared (SCHED-2 rationale)
     const timer = new TimerHandle(when, this._timer_seq++, callback, args, this);
     heapPush(this._scheduled, timer);
@@ -191,7 +198,16 @@ export class BaseEventLoop extends AbstractEventLoop {
   /** SCHED-1: a FIFO queue. */
   call_soon(callback: Callback, ...args: unknown[]): Handle {
     this._check_closed();
+    if (this._debug) this._check_thread();
     return this._call_soon(callback, args);
+  }
+
+  /** DEBUG-1.3: in debug mode, a non-thread-safe method called from a thread other than the one running the loop. */
+  _check_thread(): void {
+    if (this._thread_id === null) return;
+    if (this._rt.world.currentThread.ident !== this._thread_id) {
+      throw new PyError('RuntimeError', 'Non-thread-safe operation invoked on an event loop other than the current one');
+    }
   }
 
   _call_soon(callback: Callback, args: unknown[]): Handle {
@@ -259,6 +275,17 @@ export class BaseEventLoop extends AbstractEventLoop {
       // Stryker disable next-line ArrowFunction,BooleanLiteral,ConditionalExpression: equivalent: shutdown_and_wait never raises
       if (!this.is_closed()) this.call_soon_threadsafe(() => future.set_exception(ex));
     }
+  }
+
+  /** DEBUG-1.1 */
+  get_debug(): boolean {
+    return this._debug;
+  }
+
+  /** DEBUG-1.1. A running loop updates its coroutine origin tracking in its own thread (a no-op here: no trace shows it). */
+  set_debug(enabled: boolean): void {
+    this._debug = enabled;
+    if (this.is_running()) this.call_soon_threadsafe(() => {});
   }
 
   /** The default exception handler logs; the simulation keeps the log on the runtime. */

@@ -14,12 +14,12 @@ import type { Blocking } from './world.ts';
 export class RunnersModule {
   constructor(readonly _rt: Runtime) {}
 
-  *run<T>(main: Coro<T>): Blocking<T> {
+  *run<T>(main: Coro<T>, debug: boolean | null = null): Blocking<T> {
     // ARUN-3: fail fast inside a running loop.
     if (this._rt.events._get_running_loop() !== null) {
       throw new PyError('RuntimeError', 'asyncio.run() cannot be called from a running event loop');
     }
-    const runner = new Runner(this._rt);
+    const runner = new Runner(this._rt, debug);
     try {
       return yield* runner.run(main);
     } finally {
@@ -47,13 +47,16 @@ export class RunnersModule {
   }
 }
 
-/** asyncio.Runner, as asyncio.run uses it (no debug, no loop_factory, no SIGINT handling). */
+/** asyncio.Runner, as asyncio.run uses it (no loop_factory, no SIGINT handling). */
 export class Runner {
   private _state: 'CREATED' | 'INITIALIZED' | 'CLOSED' = 'CREATED';
   private _loop: BaseEventLoop | null = null;
   private _set_event_loop = false;
 
-  constructor(private readonly _rt: Runtime) {}
+  constructor(
+    private readonly _rt: Runtime,
+    private readonly _debug: boolean | null = null,
+  ) {}
 
   *run<T>(coro: Coro<T>): Blocking<T> {
     // Stryker disable next-line BlockStatement: equivalent: asyncio.run makes the same check first (ARUN-3)
@@ -103,6 +106,8 @@ export class Runner {
       this._rt.events.set_event_loop(this._loop);
       this._set_event_loop = true;
     }
+    // DEBUG-1.2: `if self._debug is not None: self._loop.set_debug(self._debug)` (3.8 to 3.10: run does it inline).
+    if (this._debug !== null) this._loop!.set_debug(this._debug);
     this._state = 'INITIALIZED';
   }
 }

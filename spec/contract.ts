@@ -23,7 +23,6 @@ const ERRORS = '2. exceptions and the exception handler';
 const FUTURES = '3. futures';
 const FACTORIES = '5. task factories';
 const EXECUTORS = '7. executors and shutdown';
-const DEBUG = '8. debug mode';
 const SIGNALS = '9. signals';
 const RUNNERS = '10. runners';
 const IO = 'I/O (the next part)';
@@ -54,8 +53,8 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('shutdown_asyncgens', [], EXECUTORS),
   m('shutdown_default_executor', ['ARUN-2'], EXECUTORS, '3.9'),
   // scheduling and time
-  m('call_soon', ['SCHED-1', 'SCHED-4', 'SCHED-5']),
-  m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4', 'SCHED-5']),
+  m('call_soon', ['SCHED-1', 'SCHED-4', 'SCHED-5', 'DEBUG-1']),
+  m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4', 'SCHED-5', 'DEBUG-1']),
   m('call_at', [], TIME),
   m('time', [], TIME),
   m('call_soon_threadsafe', ['SCHED-1', 'SCHED-3', 'SCHED-4']),
@@ -73,8 +72,8 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('default_exception_handler', [], ERRORS),
   m('call_exception_handler', [], ERRORS),
   // debug and signals
-  m('get_debug', [], DEBUG),
-  m('set_debug', [], DEBUG),
+  m('get_debug', ['DEBUG-1']),
+  m('set_debug', ['DEBUG-1']),
   m('add_signal_handler', [], SIGNALS),
   m('remove_signal_handler', [], SIGNALS),
   // I/O
@@ -99,7 +98,7 @@ export const MODULE_FUNCTIONS: ContractEntry[] = [
   f('create_task', ['TASK-1', 'TASK-2']),
   f('current_task', ['TASK-3', 'TASK-4']),
   f('sleep', ['TASK-5']),
-  f('run', ['ARUN-1', 'ARUN-2', 'ARUN-3', 'ARUN-4']),
+  f('run', ['ARUN-1', 'ARUN-2', 'ARUN-3', 'ARUN-4', 'DEBUG-1']),
   f('all_tasks', [], '4. cancellation'),
   f('Runner', [], RUNNERS, '3.11'),
   f('run_coroutine_threadsafe', [], RUNNERS),

@@ -16,7 +16,7 @@
  */
 import type { Profile, SwitchName, Switches } from './profiles.ts';
 
-export type RuleGroup = 'POL' | 'GET' | 'RUN' | 'NEW' | 'LIFE' | 'THR' | 'TASK' | 'SCHED' | 'EXEC' | 'ARUN' | 'FORK';
+export type RuleGroup = 'POL' | 'GET' | 'RUN' | 'NEW' | 'LIFE' | 'THR' | 'TASK' | 'SCHED' | 'EXEC' | 'ARUN' | 'FORK' | 'DEBUG';
 
 export interface Clause {
   /** `GROUP-N.k`: the rule's ID and the clause's position in it, from 1. */
@@ -64,6 +64,7 @@ export const GROUP_TITLES: Record<RuleGroup, string> = {
   EXEC: 'run_in_executor',
   ARUN: 'asyncio.run',
   FORK: 'fork',
+  DEBUG: 'Debug mode',
 };
 
 /** Where the measured facts come from: the probe programs and their recorded traces. */
@@ -771,6 +772,40 @@ export const RULES: Rule[] = [
       'separates them (FORK-2.6).',
     dependsOn: ['forkHook', 'implicitCreation', 'implicitCreationWarns', 'mainThreadByClass'],
     through: { implicitCreation: 'GET-3', implicitCreationWarns: 'GET-3' },
+  }),
+
+  // ---- DEBUG --------------------------------------------------------------------------------
+  r('DEBUG-1', 'DEBUG', "A loop's debug mode: get_debug, set_debug, asyncio.run(debug=), the thread check", {
+    clauses: [
+      "A new loop's get_debug() MUST be False (the process has neither PYTHONASYNCIODEBUG set nor -X dev: the harness starts the Python driver without PYTHONASYNCIODEBUG and PYTHONDEVMODE). loop.set_debug(flag) MUST return None; from then on get_debug() of that loop, and of no other, MUST return flag, whether the loop is running, stopped or closed.",
+      "asyncio.run(coro, debug=flag) MUST run coro on a loop whose get_debug() is flag, from coro's first step on; without debug, asyncio.run leaves its new loop's debug mode as DEBUG-1.1 says (False).",
+      'While a loop in debug mode runs in one thread, loop.call_soon and loop.call_later called from another thread MUST raise RuntimeError("Non-thread-safe operation invoked on an event loop other than the current one") after the closed check (a closed loop raises as SCHED-4.1 says), and the callback MUST NOT run; call_soon_threadsafe from any thread, and call_soon and call_later from the thread running the loop or while the loop does not run, MUST schedule the callback as in SCHED-1 to SCHED-3.',
+    ],
+    rationale:
+      'Debug mode is a per-loop flag that asyncio.run and the environment set; its one deterministic effect on what a program ' +
+      'sees is _check_thread, which catches the most common threading mistake (calling a non-thread-safe method from another thread). ' +
+      'Its other effects are left out of the model: slow-callback and slow-select logging depend on real time and go to the ' +
+      'logger, not to a trace; source tracebacks of handles and tasks and coroutine origin tracking only change the text of ' +
+      'logged errors and of the GC-timed "never awaited" and ResourceWarning messages, which no rule predicts. set_debug on a ' +
+      'loop running in another thread (it wakes that loop) and an executor job calling back into the debug-mode loop of ' +
+      'asyncio.run while it shuts down are out of the model (their timing is a race).',
+    sources: [
+      cpy('base_events.py', 'BaseEventLoop.__init__ (self.set_debug(coroutines._is_debug_mode())), get_debug, set_debug'),
+      cpy(
+        'base_events.py',
+        'call_soon, call_at (if self._debug: self._check_thread()), call_later (through call_at), _check_thread, call_soon_threadsafe (no thread check)',
+      ),
+      cpy('coroutines.py', '_is_debug_mode (sys.flags.dev_mode or PYTHONASYNCIODEBUG unless -E)'),
+      cpy('runners.py', 'run(main, *, debug=None), Runner._lazy_init (if self._debug is not None: self._loop.set_debug(self._debug))'),
+      cpy('runners.py', 'run(main, *, debug=None): if debug is not None: loop.set_debug(debug)', '3.8.18'),
+      "CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: the same get_debug, set_debug, _check_thread (same message) and the same thread check in call_soon and call_at; asyncio.run's debug defaults to None in each (read in each pyenv install)",
+      docs('library/asyncio-dev.html', 'Debug Mode'),
+      docs('library/asyncio-eventloop.html', 'Enabling debug mode'),
+      measured('DEBUG-1'),
+    ],
+    versions:
+      'Identical in every measured version, asyncio.run(coro) with debug left out included (debug=None in the source of ' +
+      'each, so the loop keeps its default, False). 3.14 (pyodide): neither measured nor read.',
   }),
 ];
 

@@ -199,7 +199,12 @@ class Interpreter {
         return yield* loop.run_until_complete(this.coro(s.body));
       }
       case 'asyncio_run':
-        return yield* rt.runners.run(this.coro(s.body));
+        return yield* rt.runners.run(this.coro(s.body), s.debug ?? null);
+      case 'get_debug':
+        return this.loop(s.loop, 'get_debug').get_debug();
+      case 'set_debug':
+        this.loop(s.loop, 'set_debug').set_debug(s.value);
+        return null;
       // The handle is bound, never observed (as the Python driver does).
       case 'call_soon':
         this.bindHandle(s.as, this.loop(s.loop, 'call_soon').call_soon(this.callback(s.body)));

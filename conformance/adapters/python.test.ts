@@ -105,6 +105,19 @@ describe('python driver (persistent, CPython 3.12)', () => {
     expect(a.hello.implementation.build).toContain(a.version);
   });
 
+  it('starts without PYTHONASYNCIODEBUG and PYTHONDEVMODE: a new loop is not in debug mode (DEBUG-1.1)', async (ctx) => {
+    if (!PY) ctx.skip(NO_PY);
+    const a = await start({ env: { ...process.env, PYTHONASYNCIODEBUG: '1', PYTHONDEVMODE: '1' } });
+    const t = await a.run({
+      version: 1,
+      main: [
+        { op: 'new_event_loop', as: 'L1' },
+        { op: 'get_debug', loop: 'L1' },
+      ],
+    });
+    expect(t.obs.s2.outcome).toEqual({ value: false });
+  });
+
   it.for(['fork', 'in-process'] as const)('starts every program from pristine asyncio state (isolation %s)', async (isolation, ctx) => {
     if (!PY) ctx.skip(NO_PY);
     const a = await start({ isolation });

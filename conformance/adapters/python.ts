@@ -66,6 +66,17 @@ export function pythonDriverArgv(python: string, o: PythonDriverOptions = {}): s
   return argv;
 }
 
+/**
+ * The driver's environment: the caller's, without the two variables that turn asyncio's debug
+ * mode on in every new loop (coroutines._is_debug_mode(), read by BaseEventLoop.__init__):
+ * PYTHONASYNCIODEBUG, and PYTHONDEVMODE (sys.flags.dev_mode). DEBUG-1.1 says a new loop's
+ * get_debug() is False, and debug mode changes what other statements do (DEBUG-1.3): a user
+ * with either set in their shell must not see a conforming CPython fail.
+ */
+export function driverEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'PYTHONASYNCIODEBUG' && k !== 'PYTHONDEVMODE'));
+}
+
 /** Starts the persistent Python driver. Throws DriverStartError (no interpreter, bad plug-in, bad handshake). */
 export async function startPythonAdapter(o: PythonDriverOptions & Omit<ProcessAdapterOptions, 'argv'> = {}): Promise<ProcessAdapter> {
   pythonDriverArgv('python3', o); // bad plug-in specs first: they are wrong whatever the interpreter
@@ -75,7 +86,7 @@ export async function startPythonAdapter(o: PythonDriverOptions & Omit<ProcessAd
     throw new DriverStartError(
       `Python interpreter not found: '${wanted}'${wanted.includes('/') ? '' : ' on PATH'} (give one with --impl python:<path>)`,
     );
-  const adapter = await startProcessAdapter({ ...o, argv: pythonDriverArgv(python, o) });
+  const adapter = await startProcessAdapter({ ...o, env: driverEnv(o.env ?? process.env), argv: pythonDriverArgv(python, o) });
   // the semantics to expect are those of the interpreter's Python version, when the spec has them
   const profile = adapter.profile ?? profileForVersion(adapter.version)?.name;
   return profile ? Object.assign(adapter, { profile }) : adapter;

@@ -133,9 +133,16 @@ export function schedule(
   if (late && m.clock === m.lateJob!.since)
     throw new OutOfModel('an executor job calls back into the loop of asyncio.run while it may not yet be shutting down');
   const closed = s.op === 'call_soon_threadsafe' ? 'SCHED-4.2' : 'SCHED-4.1';
-  tags.outcome.push(loop.closed ? closed : late ? 'ARUN-2.3' : 'SCHED-1.1');
+  // In debug mode, call_soon and call_at (call_later's) check the thread after the closed check.
+  const debug = loop.debug && !loop.closed;
+  if (debug && late) throw new OutOfModel('an executor job calls back into the debug-mode loop of asyncio.run while it shuts down');
+  tags.outcome.push(loop.closed ? closed : late ? 'ARUN-2.3' : debug ? 'DEBUG-1.3' : 'SCHED-1.1');
   // A closed loop refuses before it schedules: the callback never runs.
   if (loop.closed) for (const x of statements(s.body)) walk.exps.push({ ...tag(closed), kind: 'ran', stmt: x.id!, expected: false });
+  if (debug && s.op !== 'call_soon_threadsafe' && loop.thread !== null && loop.thread !== m.thread) {
+    for (const x of statements(s.body)) walk.exps.push({ ...tag('DEBUG-1.3'), kind: 'ran', stmt: x.id!, expected: false });
+    throw new PyErr('RuntimeError', 'Non-thread-safe operation invoked on an event loop other than the current one');
+  }
   const via = s.op === 'call_soon' ? 'soon' : s.op === 'call_later' ? 'later' : 'threadsafe';
   const deadline = s.op === 'call_later' ? m.clock + s.delay : undefined;
   const cb = () => callback(walk, s.body, { loop, via, deadline });
@@ -160,6 +167,26 @@ export function schedule(
       deadline,
       handle,
     });
+  return null;
+}
+
+/** `L.get_debug()`: as a new loop has it (DEBUG-1.1), or as set_debug (DEBUG-1.1) or asyncio.run (DEBUG-1.2) left it. */
+export function getDebug(walk: Walk, s: StmtOf<'get_debug'>, tags: ClauseTags): boolean {
+  const loop = walk.guards.loopVar(s.loop, 'get_debug');
+  tags.outcome.push(loop.debugBy ?? 'DEBUG-1.1');
+  return loop.debug;
+}
+
+/** `L.set_debug(value)` (DEBUG-1.1); on a running loop it queues the origin-tracking update with call_soon_threadsafe. */
+export function setDebug(walk: Walk, s: StmtOf<'set_debug'>, tags: ClauseTags): null {
+  const m = walk.m;
+  const loop = walk.guards.loopVar(s.loop, 'set_debug');
+  // Its wake-up of a loop running elsewhere would race with that loop's iterations.
+  if (loop.thread !== null && loop.thread !== m.thread) throw new OutOfModel('set_debug on a loop running in another thread');
+  tags.outcome.push('DEBUG-1.1');
+  loop.debug = s.value;
+  loop.debugBy = 'DEBUG-1.1';
+  if (loop.thread !== null) m.callSoonThreadsafe(loop, () => {});
   return null;
 }
 

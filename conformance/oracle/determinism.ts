@@ -20,6 +20,7 @@ const MUTATING = new Set([
   'stop',
   'run_until_complete',
   'run_forever',
+  'set_debug',
   'call_soon',
   'call_later',
   'call_soon_threadsafe',

@@ -117,6 +117,7 @@ export class Machine {
       currentTask: null,
       runFinished: false,
       fromRun: false,
+      debug: false,
     };
   }
 

@@ -30,6 +30,11 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
   local.loop = loop;
   local.loopFrom = 'run';
   local.newSince = [];
+  // `if debug is not None: loop.set_debug(debug)`, after set_event_loop (DEBUG-1.2).
+  if (s.debug !== undefined) {
+    loop.debug = s.debug;
+    loop.debugBy = 'DEBUG-1.2';
+  }
   let result: PyResult;
   try {
     result = { value: m.runUntilComplete(loop, spawnTask(walk, loop, s.body)) };

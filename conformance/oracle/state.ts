@@ -100,6 +100,10 @@ export interface MLoop {
   /** Created by asyncio.run, which has since returned. */
   runFinished: boolean;
   fromRun: boolean;
+  /** get_debug(): False when made (DEBUG-1.1), set by set_debug (DEBUG-1.1) or by asyncio.run's debug (DEBUG-1.2). */
+  debug: boolean;
+  /** The clause that decided `debug` last (absent: the new loop's default, DEBUG-1.1). */
+  debugBy?: 'DEBUG-1.1' | 'DEBUG-1.2';
 }
 
 export interface MFuture {

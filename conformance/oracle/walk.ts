@@ -72,6 +72,8 @@ const STATEMENTS: { [O in Op]?: Exec<O> } = {
   cancel_handle: baseEvents.cancelHandle,
   handle_cancelled: baseEvents.handleCancelled,
   asyncio_run: runners.asyncioRun,
+  get_debug: baseEvents.getDebug,
+  set_debug: baseEvents.setDebug,
   create_task: tasks.createTask,
   current_task: tasks.currentTask,
   task_state: tasks.taskState,

@@ -6,6 +6,7 @@
 import { ruleById } from '../../spec/rules.ts';
 import { withShapes } from '../arbitraries/reach-clauses.ts';
 import ARUN from './ARUN.ts';
+import DEBUG from './DEBUG.ts';
 import EXEC from './EXEC.ts';
 import FORK from './FORK.ts';
 import GET from './GET.ts';
@@ -32,6 +33,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...EXEC,
   ...ARUN,
   ...FORK,
+  ...DEBUG,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

@@ -202,7 +202,13 @@ class _Run(Recorder):
         if op == 'run_until_complete':
             return self._with_coro(s.get('body', []), self.var(s['loop']).run_until_complete)
         if op == 'asyncio_run':
-            return self._with_coro(s.get('body', []), asyncio.run)
+            if 'debug' not in s:
+                return self._with_coro(s.get('body', []), asyncio.run)
+            return self._with_coro(s.get('body', []), lambda coro: asyncio.run(coro, debug=s['debug']))
+        if op == 'get_debug':
+            return self.var(s['loop']).get_debug()
+        if op == 'set_debug':
+            return self.var(s['loop']).set_debug(s.get('value'))
         # a handle is bound, never observed (the statement observes None)
         if op == 'call_soon':
             loop = self.var(s['loop'])

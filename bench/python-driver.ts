@@ -14,7 +14,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { DRIVER_PATH, findPython, startPythonAdapter } from '../conformance/adapters/python.ts';
@@ -69,20 +69,57 @@ async function timed(f: () => Promise<void>): Promise<number> {
 }
 
 // ---- the modes ----------------------------------------------------------------------------
+/**
+ * The CPU time (ms) of this process's one Python driver and of the children it reaped, from
+ * /proc (Linux; undefined elsewhere or with several drivers).
+ */
+function driverCpu(): { parent: number; children: number } | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  const mine = readdirSync('/proc').filter((d) => {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      return (
+        stat.split(') ')[1].split(' ')[1] === String(process.pid) && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('loopspec_driver')
+      );
+    } catch {
+      return false;
+    }
+  });
+  if (mine.length !== 1) return undefined;
+  const f = readFileSync(`/proc/${mine[0]}/stat`, 'utf8').split(') ')[1].split(' ');
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  return { parent: (Number(f[11]) + Number(f[12])) * tick, children: (Number(f[13]) + Number(f[14])) * tick };
+}
+
+/** CPU per program of the persistent driver's best round: its parent, its children, the harness. */
+let cpuPerProgram: { parent: number; children: number; harness: number } | undefined;
+
 /** Runs `programs` through the protocol driver; pings on the same pipe afterwards. */
 async function throughDriver(flags: { pool?: number; warmUp?: boolean }, pings: number) {
   const adapter = await startPythonAdapter({ python, ...flags, timeoutMs: 30_000 });
   for (const p of programs.slice(0, 10)) await adapter.run(p); // warm up the harness and the first children
   const traces: Trace[] = [];
+  const before = driverCpu();
+  const harness = process.cpuUsage();
   const seconds = await timed(async () => {
     for (const p of programs) traces.push(await adapter.run(p));
   });
+  const after = driverCpu();
+  const used = process.cpuUsage(harness);
+  const cpu =
+    before && after
+      ? {
+          parent: (after.parent - before.parent) / programs.length,
+          children: (after.children - before.children) / programs.length,
+          harness: (used.user + used.system) / 1000 / programs.length,
+        }
+      : undefined;
   const pingSeconds = await timed(async () => {
     for (let i = 0; i < pings; i++) await adapter.ping();
   });
   await adapter.close();
   const bad = traces.filter((t) => t.end.kind !== 'ok').length;
-  return { traces, seconds, pingSeconds, note: bad ? `${bad} did not end ok` : undefined };
+  return { traces, seconds, pingSeconds, cpu, note: bad ? `${bad} did not end ok` : undefined };
 }
 
 /**
@@ -155,6 +192,7 @@ let naiveTraces: Trace[] = [];
 for (let round = 0; round < rounds; round++) {
   const warm = await throughDriver({}, PINGS);
   persistent = warm.traces;
+  if (warm.seconds < (best.get('persistent driver (2 warm children ahead)')?.seconds ?? Infinity)) cpuPerProgram = warm.cpu;
   keep({ mode: 'persistent driver (2 warm children ahead)', count: programs.length, seconds: warm.seconds, note: warm.note });
   keep({ mode: 'no-op ping round trip (same pipe)', count: PINGS, seconds: warm.pingSeconds });
   const cores = os.cpus().length;
@@ -202,3 +240,11 @@ for (const r of rows) {
   );
 }
 console.log(`traces of the persistent driver and of a fresh interpreter: ${naiveTraces.length - differ} of ${naiveTraces.length} the same`);
+if (cpuPerProgram) {
+  const { parent, children, harness } = cpuPerProgram;
+  const total = parent + children + harness;
+  console.log(
+    `CPU per program, persistent driver (from /proc): driver parent ${parent.toFixed(2)} ms, its children ${children.toFixed(2)} ms, ` +
+      `harness ${harness.toFixed(2)} ms; ${total.toFixed(2)} ms over ${os.cpus().length} cores: a floor of ${(total / os.cpus().length).toFixed(2)} ms per program`,
+  );
+}

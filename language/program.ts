@@ -79,6 +79,32 @@ export type Stmt =
   /** `L.set_debug(value)`: observes None */
   | { id?: string; op: 'set_debug'; loop: Var; value: boolean }
 
+  // ---- the exception handler ----------------------------------------------------------------
+  /**
+   * `L.set_exception_handler(h)`: without `arg`, h is a function `def h(loop, context)` whose
+   * body is `body` (its `handler_context` statements read loop and context); `arg` null passes
+   * None, a number passes that int (not callable: the type check). Observes None.
+   */
+  | { id?: string; op: 'set_exception_handler'; loop: Var; body: Stmt[]; arg?: null | number }
+  /**
+   * `L.get_exception_handler()`: observes None, or the id of the set_exception_handler
+   * statement whose function it is (that very object; 'other' for any other callable).
+   */
+  | { id?: string; op: 'get_exception_handler'; loop: Var }
+  /**
+   * `L.call_exception_handler(context)`, context `{'message': message}` and, when `exception`
+   * is given, `'exception': ValueError(exception)`. Observes None.
+   */
+  | { id?: string; op: 'call_exception_handler'; loop: Var; message: string; exception?: string }
+  /**
+   * In the body of an exception handler (the innermost call in this thread), what it was
+   * called with: 'loop' the loop; 'keys' the context's keys, sorted, joined by ','; 'message'
+   * context['message'], or 'Exception in callback' where it starts with 'Exception in callback '
+   * (the rest names the callback's source); 'exception' `'<class name>: <str>'` of
+   * context['exception'], or None. Outside a handler: the error observation `LoopspecInvalid`.
+   */
+  | { id?: string; op: 'handler_context'; key: 'loop' | 'keys' | 'message' | 'exception' }
+
   // ---- scheduling -------------------------------------------------------------------------
   /** `H = L.call_soon(cb)`, cb a function whose body is `body`; observes None (`as` binds the Handle) */
   | { id?: string; op: 'call_soon'; loop: Var; body: Stmt[]; as?: Var }

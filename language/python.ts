@@ -68,6 +68,19 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return `${s.loop}.get_debug()`;
     case 'set_debug':
       return `${s.loop}.set_debug(${py(s.value)})`;
+    case 'set_exception_handler':
+      if (s.arg !== undefined) return `${s.loop}.set_exception_handler(${py(s.arg)})`;
+      return listing
+        ? `${s.loop}.set_exception_handler(lambda loop, context:`
+        : `${s.loop}.set_exception_handler(handler(${py(s.id)}, ${fn}))`;
+    case 'get_exception_handler':
+      return listing ? `${s.loop}.get_exception_handler()` : `handler_id(${s.loop}.get_exception_handler())`;
+    case 'call_exception_handler': {
+      const exception = s.exception === undefined ? '' : `, 'exception': ValueError(${py(s.exception)})`;
+      return `${s.loop}.call_exception_handler({'message': ${py(s.message)}${exception}})`;
+    }
+    case 'handler_context':
+      return `handler_context(${py(s.key)})`;
     case 'call_soon':
       return lambda(`${as(s.as)}${s.loop}.call_soon(`);
     case 'call_soon_threadsafe':
@@ -117,7 +130,8 @@ function lines(body: Stmt[], indent: string): string[] {
   for (const s of body) {
     const id = (s.id ?? '').padEnd(5);
     out.push(`${id}${indent}${python(s, 'listing')}`);
-    if ('body' in s) {
+    // set_exception_handler with an argument passes it, not its (empty) body
+    if ('body' in s && !(s.op === 'set_exception_handler' && s.arg !== undefined)) {
       out.push(...lines(s.body, `${indent}    `));
       if (s.op === 'start_thread') out.push(`     ${indent}).start()`);
       else if (s.op !== 'fork') out.push(`     ${indent})`);
@@ -147,6 +161,7 @@ const FN_PREFIX: Partial<Record<Stmt['op'], string>> = {
   call_soon_threadsafe: 'callback',
   run_in_executor: 'executor',
   start_thread: 'thread',
+  set_exception_handler: 'handler',
 };
 
 /** Ops that always return an object or raise: `as` binds their value directly. */
@@ -165,7 +180,9 @@ function fn(name: string, body: Stmt[], kind: 'sync' | 'coro', indent: string): 
       break;
     }
     const nested =
-      'body' in s && s.op !== 'fork' ? fn(`${FN_PREFIX[s.op]}_${s.id}`, s.body, CORO_BODY.has(s.op) ? 'coro' : 'sync', inner) : [];
+      'body' in s && s.op !== 'fork' && !(s.op === 'set_exception_handler' && s.arg !== undefined)
+        ? fn(`${FN_PREFIX[s.op]}_${s.id}`, s.body, CORO_BODY.has(s.op) ? 'coro' : 'sync', inner)
+        : [];
     lines.push(...nested);
     if ('as' in s && s.as) assigned.add(s.as);
     lines.push(`${inner}with stmt(${py(s.id)}) as s:`, ...statement(s, kind).map((l) => `${inner}    ${l}`));

@@ -8,16 +8,24 @@ import { type Future, wrap_future, type Coro } from './futures.ts';
 import { ThreadPoolExecutor } from './executor.ts';
 import type { Runtime } from './index.ts';
 import { Selector } from './selector.ts';
-import { Thread, type Blocking } from './world.ts';
+import { Thread, isGenerator, type Blocking } from './world.ts';
 
 /** constants.py: select() never blocks longer than a day. */
 // Stryker disable next-line ArithmeticOperator: not in any trace: a 24/3600 s cap only adds idle select() rounds at the same virtual time
 const MAXIMUM_SELECT_TIMEOUT = 24 * 3600;
 
+/** The context dict call_exception_handler passes on (ERR-1): the keys it was given, none added. */
 export interface ExceptionContext {
   message: string;
   exception?: PyError;
+  handle?: Handle;
 }
+
+/**
+ * An exception handler: `handler(loop, context)`. One that may block its thread (a program's
+ * body) returns a generator, which call_exception_handler drives.
+ */
+export type ExceptionHandler = (loop: BaseEventLoop, context: ExceptionContext) => unknown;
 
 function _run_until_complete_cb<T>(fut: Future<T>): void {
   // (SystemExit/KeyboardInterrupt do not exist in the simulation.)
@@ -42,6 +50,8 @@ export class BaseEventLoop extends AbstractEventLoop {
    * simulation has neither PYTHONASYNCIODEBUG nor -X dev (the Python driver's environment drops both).
    */
   _debug = false;
+  /** ERR-1.1: None until set_exception_handler. */
+  _exception_handler: ExceptionHandler | null = null;
   readonly _selector: Selector;
 
   constructor(readonly _rt: Runtime) {
@@ -288,12 +298,46 @@ export class BaseEventLoop extends AbstractEventLoop {
     if (this.is_running()) this.call_soon_threadsafe(() => {});
   }
 
+  /** ERR-1.1 */
+  get_exception_handler(): ExceptionHandler | null {
+    return this._exception_handler;
+  }
+
+  /** ERR-1.1: a callable or None; anything else is a TypeError, and the handler stays. */
+  set_exception_handler(handler: unknown): void {
+    if (handler !== null && typeof handler !== 'function') {
+      const repr = typeof handler === 'string' ? pyStrRepr(handler) : String(handler);
+      throw new PyError('TypeError', `A callable object or None is expected, got ${repr}`);
+    }
+    this._exception_handler = handler as ExceptionHandler | null;
+  }
+
   /** The default exception handler logs; the simulation keeps the log on the runtime. */
-  // Stryker disable next-line BlockStatement: not in any trace: call_exception_handler writes rt.log only; the trace has no log
-  call_exception_handler(context: ExceptionContext): void {
+  // Stryker disable next-line BlockStatement: not in any trace: default_exception_handler writes rt.log only; the trace has no log
+  default_exception_handler(context: ExceptionContext): void {
     const e = context.exception;
-    // Stryker disable next-line StringLiteral: not in any trace: call_exception_handler writes rt.log only; the trace has no log
+    // Stryker disable next-line StringLiteral: not in any trace: default_exception_handler writes rt.log only; the trace has no log
     this._rt.log.push(e ? `${context.message}: ${e.type}(${pyStrRepr(e.message)})` : context.message);
+  }
+
+  /**
+   * ERR-1.3: the handler with (loop, context), in the calling thread, or the default one when
+   * none is set; ERR-1.4: what the handler raises goes to the default handler, never further.
+   */
+  *call_exception_handler(context: ExceptionContext): Blocking<void> {
+    const handler = this._exception_handler;
+    if (handler === null) {
+      this.default_exception_handler(context);
+      return;
+    }
+    try {
+      const r = handler(this, context);
+      if (isGenerator(r)) yield* r as Blocking<unknown>;
+    } catch (exc) {
+      if (!(exc instanceof PyError)) throw exc;
+      // Stryker disable next-line ObjectLiteral,StringLiteral: not in any trace: default_exception_handler writes rt.log only
+      this.default_exception_handler({ message: 'Unhandled error in exception handler', exception: exc });
+    }
   }
 
   /** One full iteration: select, move due timers to ready, run what was ready then. */

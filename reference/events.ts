@@ -43,7 +43,12 @@ export class Handle {
       // Handle._run catches BaseException (but SystemExit/KeyboardInterrupt) and reports it.
       if (!(e instanceof PyError)) throw e;
       // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: not in any trace: exception handler: log only
-      this._loop.call_exception_handler({ message: `Exception in callback ${this._callback.name || 'callback'}()`, exception: e });
+      // ERR-1.2: the handler is called with the exception and this handle.
+      yield* this._loop.call_exception_handler({
+        message: `Exception in callback ${this._callback.name || 'callback'}()`,
+        exception: e,
+        handle: this,
+      });
     }
   }
 }

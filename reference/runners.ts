@@ -41,7 +41,7 @@ export class RunnersModule {
       // Stryker disable next-line BlockStatement: not in any trace: every leftover task ends cancelled; log only
       if (exception !== null) {
         // Stryker disable next-line StringLiteral: not in any trace: every leftover task ends cancelled; log only
-        loop.call_exception_handler({ message: 'unhandled exception during asyncio.run() shutdown', exception });
+        yield* loop.call_exception_handler({ message: 'unhandled exception during asyncio.run() shutdown', exception });
       }
     }
   }

@@ -19,7 +19,6 @@ export interface ContractEntry {
 }
 
 const TIME = '1. time and handles';
-const ERRORS = '2. exceptions and the exception handler';
 const FUTURES = '3. futures';
 const FACTORIES = '5. task factories';
 const EXECUTORS = '7. executors and shutdown';
@@ -53,11 +52,11 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('shutdown_asyncgens', [], EXECUTORS),
   m('shutdown_default_executor', ['ARUN-2'], EXECUTORS, '3.9'),
   // scheduling and time
-  m('call_soon', ['SCHED-1', 'SCHED-4', 'SCHED-5', 'DEBUG-1']),
-  m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4', 'SCHED-5', 'DEBUG-1']),
+  m('call_soon', ['SCHED-1', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1']),
+  m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1']),
   m('call_at', [], TIME),
   m('time', [], TIME),
-  m('call_soon_threadsafe', ['SCHED-1', 'SCHED-3', 'SCHED-4']),
+  m('call_soon_threadsafe', ['SCHED-1', 'SCHED-3', 'SCHED-4', 'ERR-1']),
   // futures and tasks
   m('create_future', [], FUTURES),
   m('create_task', ['TASK-1', 'LIFE-1'], FACTORIES),
@@ -67,10 +66,10 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('run_in_executor', ['EXEC-1', 'EXEC-2']),
   m('set_default_executor', [], EXECUTORS),
   // errors
-  m('set_exception_handler', [], ERRORS),
-  m('get_exception_handler', [], ERRORS),
-  m('default_exception_handler', [], ERRORS),
-  m('call_exception_handler', [], ERRORS),
+  m('set_exception_handler', ['ERR-1']),
+  m('get_exception_handler', ['ERR-1']),
+  m('default_exception_handler', ['ERR-1']),
+  m('call_exception_handler', ['ERR-1']),
   // debug and signals
   m('get_debug', ['DEBUG-1']),
   m('set_debug', ['DEBUG-1']),

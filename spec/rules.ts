@@ -16,7 +16,7 @@
  */
 import type { Profile, SwitchName, Switches } from './profiles.ts';
 
-export type RuleGroup = 'POL' | 'GET' | 'RUN' | 'NEW' | 'LIFE' | 'THR' | 'TASK' | 'SCHED' | 'EXEC' | 'ARUN' | 'FORK' | 'DEBUG';
+export type RuleGroup = 'POL' | 'GET' | 'RUN' | 'NEW' | 'LIFE' | 'THR' | 'TASK' | 'SCHED' | 'EXEC' | 'ARUN' | 'FORK' | 'DEBUG' | 'ERR';
 
 export interface Clause {
   /** `GROUP-N.k`: the rule's ID and the clause's position in it, from 1. */
@@ -65,6 +65,7 @@ export const GROUP_TITLES: Record<RuleGroup, string> = {
   ARUN: 'asyncio.run',
   FORK: 'fork',
   DEBUG: 'Debug mode',
+  ERR: 'Exceptions and the exception handler',
 };
 
 /** Where the measured facts come from: the probe programs and their recorded traces. */
@@ -806,6 +807,56 @@ export const RULES: Rule[] = [
     versions:
       'Identical in every measured version, asyncio.run(coro) with debug left out included (debug=None in the source of ' +
       'each, so the loop keeps its default, False). 3.14 (pyodide): neither measured nor read.',
+  }),
+
+  // ---- ERR ----------------------------------------------------------------------------------
+  r('ERR-1', 'ERR', "A loop's exception handler: set, get, called for a callback that raises, called directly, raising itself", {
+    clauses: [
+      "A new loop's get_exception_handler() MUST be None. loop.set_exception_handler(h), h callable or None, MUST return None; from then on get_exception_handler() of that loop, and of no other, MUST return h itself. set_exception_handler(x), x neither callable nor None, MUST raise TypeError(f'A callable object or None is expected, got {x!r}') and leave the handler as it was.",
+      "When a callback scheduled with call_soon, call_later or call_soon_threadsafe raises an Exception, the loop MUST call its handler h (if one is set) once, in the loop's thread, before it runs anything else, as h(loop, context): loop the loop itself; context a dict whose keys are exactly 'exception', 'handle' and 'message' (the loop not in debug mode), context['message'] starting with 'Exception in callback ' and context['exception'] the exception raised (its class and message). With no handler set, the default handler logs it and returns. Either way the loop MUST go on: the callbacks after it run as SCHED-1 to SCHED-3 say.",
+      "loop.call_exception_handler(context) MUST call the loop's handler h (if one is set) as h(loop, context), context the dict given (its keys and values, none added), in the calling thread, before it returns; it MUST return None. With no handler set, it MUST return None (the default handler logs the context).",
+      'When the handler raises an Exception, call_exception_handler MUST NOT let it escape: it MUST return None (the default handler logs the error), and a loop whose callback raised MUST go on as ERR-1.2 says.',
+    ],
+    rationale:
+      'An exception that escapes a callback must neither stop the loop nor vanish: it reaches the one place an application ' +
+      'can watch, the exception handler, with a context that says what failed. Implementations of loops have been seen not ' +
+      'to call the handler where asyncio calls it, and to stop on a raising callback. What the model leaves out, and why: ' +
+      'the text of context["message"] after "Exception in callback " and the repr of the handle (they name the source file ' +
+      'and line of the callback, and addresses); what the default handler logs (log text, not a trace); debug mode, where the ' +
+      'context also has source_traceback (file paths) and the default handler adds handle_traceback; a task whose exception ' +
+      'is never retrieved, a task destroyed while pending and a future whose exception is never retrieved: asyncio calls the ' +
+      'handler for them when the garbage collector reclaims the object ("Task exception was never retrieved", "Task was ' +
+      'destroyed but it is pending!"), so a program with a handler that observes and a task, an executor job, a stop, ' +
+      "run_forever or a fork is out of the model (a task's exception is stored in the task and given to whoever awaits it, " +
+      'TASK rules); KeyboardInterrupt and SystemExit escaping run_forever (Handle._run re-raises them: the language raises ' +
+      'ValueError only); set_exception_handler on a loop running in another thread (a race with its callbacks); the context ' +
+      "the handler runs in (3.12+ runs it in the handle's contextvars context: the language has no context variables yet).",
+    sources: [
+      cpy(
+        'base_events.py',
+        'BaseEventLoop.__init__ (self._exception_handler = None), get_exception_handler, set_exception_handler (the TypeError)',
+      ),
+      cpy(
+        'base_events.py',
+        'call_exception_handler (the default handler when none is set; a handler that raises goes to default_exception_handler)',
+      ),
+      cpy(
+        'base_events.py',
+        'default_exception_handler (logs; handle_traceback only where self._current_handle has a source traceback, debug mode)',
+      ),
+      cpy(
+        'events.py',
+        "Handle._run (context = {'message': f'Exception in callback {cb}', 'exception': exc, 'handle': self}; source_traceback only in debug mode)",
+      ),
+      cpy('base_events.py', 'call_exception_handler: self._exception_handler(self, context), no contextvars context', '3.8.18'),
+      'CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: the same get_exception_handler, set_exception_handler (same message), default_exception_handler and Handle._run context keys; 3.12.1 and 3.13.0 call the handler in the context of the task, future or handle of the context (ctx.run), 3.8.18 to 3.11.7 directly; 3.13.0 formats the callback in the message with the debug flag (read in each pyenv install, diffed against 3.12.1)',
+      docs('library/asyncio-eventloop.html', 'Error Handling API'),
+      measured('ERR-1'),
+    ],
+    versions:
+      'Identical in every measured version for what the language observes (the keys, the message prefix, the exception, the ' +
+      "loop, the TypeError, the order). 3.12+ run the handler in the handle's contextvars context, not observed. 3.14 (pyodide): " +
+      'neither measured nor read.',
   }),
 ];
 

@@ -21,12 +21,14 @@ import {
   isfuture,
   type Blocking,
   type Coro,
+  type ExceptionContext,
   type PyWarning,
   type Runtime,
   type YieldItem,
 } from '../../reference/index.ts';
 import { CORO_ONLY, type Plain, type Program, type Stmt } from '../../language/program.ts';
 import type { Observation, Outcome, Trace, Value } from '../../language/trace.ts';
+import { ExceptionHandlers } from './handlers.ts';
 
 type Kind = 'sync' | 'coro';
 type Step = Generator<YieldItem, unknown, unknown>;
@@ -50,8 +52,11 @@ class Interpreter {
   /** What `current_thread` reports for each thread ('main', 'T1'; others are 'other'). */
   private readonly programName = new Map<Thread, string>();
   private readonly ids = new Map<object, string>();
+  /** The exception handlers the program made (ERR-1). */
+  private readonly handlers: ExceptionHandlers;
 
   constructor(private readonly rt: Runtime) {
+    this.handlers = new ExceptionHandlers(rt);
     const w = rt.world;
     this.vars = new ProcessLocal(
       w,
@@ -205,6 +210,21 @@ class Interpreter {
       case 'set_debug':
         this.loop(s.loop, 'set_debug').set_debug(s.value);
         return null;
+      case 'set_exception_handler':
+        this.loop(s.loop, 'set_exception_handler').set_exception_handler(
+          s.arg !== undefined ? s.arg : this.handlers.make(s.id!, () => this.runSync(s.body)),
+        );
+        return null;
+      case 'get_exception_handler':
+        return this.handlers.name(this.loop(s.loop, 'get_exception_handler').get_exception_handler());
+      case 'call_exception_handler': {
+        const context: ExceptionContext = { message: s.message };
+        if (s.exception !== undefined) context.exception = new PyError('ValueError', s.exception);
+        yield* this.loop(s.loop, 'call_exception_handler').call_exception_handler(context);
+        return null;
+      }
+      case 'handler_context':
+        return this.handlers.context(s.key);
       // The handle is bound, never observed (as the Python driver does).
       case 'call_soon':
         this.bindHandle(s.as, this.loop(s.loop, 'call_soon').call_soon(this.callback(s.body)));

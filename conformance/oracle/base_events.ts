@@ -8,6 +8,7 @@ import { walk as statements } from '../../language/program.ts';
 import { tag } from '../predictions.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { Callback, Coro, MLoop } from './state.ts';
+import { callbackRaised, callbackStarts } from './errors.ts';
 import { spawnTask } from './tasks.ts';
 import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
 
@@ -234,11 +235,13 @@ function segment(walk: Walk, loop: MLoop, where?: Where): unknown {
 
 function callback(walk: Walk, body: Stmt[], where: Where): void {
   walk.callbacksRun.push({ body: body.map((x) => x.id!), via: where.via, loop: where.loop });
+  callbackStarts(walk, where.loop, body);
   try {
     walk.syncBody(body, where);
   } catch (e) {
-    // An exception escaping a callback goes to the loop's exception handler (logged).
+    // An exception escaping a callback goes to the loop's exception handler (ERR-1.2; the default logs it).
     if (!(e instanceof PyErr)) throw e;
+    callbackRaised(walk, where.loop, e);
   }
 }
 

@@ -21,6 +21,7 @@ const MUTATING = new Set([
   'run_until_complete',
   'run_forever',
   'set_debug',
+  'set_exception_handler',
   'call_soon',
   'call_later',
   'call_soon_threadsafe',

@@ -4,6 +4,8 @@
  * futures, tasks, threads; and the errors a step of the machine can end in.
  */
 
+import type { Stmt } from '../../language/program.ts';
+
 /** A Python exception: its class name and message. */
 export class PyErr {
   constructor(
@@ -104,6 +106,8 @@ export interface MLoop {
   debug: boolean;
   /** The clause that decided `debug` last (absent: the new loop's default, DEBUG-1.1). */
   debugBy?: 'DEBUG-1.1' | 'DEBUG-1.2';
+  /** get_exception_handler() (ERR-1.1): None (absent: a new loop's), or the set_exception_handler statement whose function it is, with that body. */
+  handler?: { sid: string; body: Stmt[] } | null;
 }
 
 export interface MFuture {

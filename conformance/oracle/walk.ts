@@ -13,6 +13,8 @@ import type { Expectation } from '../predictions.ts';
 import { tag } from '../predictions.ts';
 import * as baseEvents from './base_events.ts';
 import { Determinism } from './determinism.ts';
+import * as errors from './errors.ts';
+import type { HandlerCall } from './errors.ts';
 import * as events from './events.ts';
 import { Machine } from './machine.ts';
 import { Orderings } from './ordering.ts';
@@ -74,6 +76,10 @@ const STATEMENTS: { [O in Op]?: Exec<O> } = {
   asyncio_run: runners.asyncioRun,
   get_debug: baseEvents.getDebug,
   set_debug: baseEvents.setDebug,
+  set_exception_handler: errors.setExceptionHandler,
+  get_exception_handler: errors.getExceptionHandler,
+  call_exception_handler: errors.callExceptionHandler,
+  handler_context: errors.handlerContext,
   create_task: tasks.createTask,
   current_task: tasks.currentTask,
   task_state: tasks.taskState,
@@ -134,6 +140,10 @@ export class Walk {
   callbacksRun: Array<{ body: string[]; via: Where['via']; loop: MLoop }> = [];
   /** The handles call_soon and call_later bound: their loop and the statements of their callback (SCHED-5). */
   readonly handles = new Map<Callback, { loop: MLoop; via: Where['via']; body: string[] }>();
+  /** The exception handler calls in progress, innermost last (ERR-1). */
+  readonly handlerCalls: HandlerCall[] = [];
+  /** Loops whose handler raised for a callback, until their next callback runs (ERR-1.4). */
+  readonly handlerRaised = new Set<MLoop>();
   /** The statements of each task created. */
   taskBodies: string[][] = [];
   private sinks: Warning[][] = [];
@@ -151,6 +161,17 @@ export class Walk {
     };
     link(program.main);
     for (const s of walk(program.main)) if ('body' in s) link(s.body);
+  }
+
+  /** The ops of every statement of the program. */
+  programOps(): string[] {
+    return [...walk(this.program.main)].map((s) => s.op);
+  }
+
+  /** Drops the expectations on these statements' observations: they run again (an exception handler called twice). */
+  forget(stmts: Set<string>): void {
+    const kept = this.exps.filter((x) => !('stmt' in x) || !stmts.has(x.stmt as string) || x.kind === 'ran');
+    this.exps.splice(0, this.exps.length, ...kept);
   }
 
   /** Runs the main body, then the threads that were started and never joined. */

@@ -7,6 +7,7 @@ import { ruleById } from '../../spec/rules.ts';
 import { withShapes } from '../arbitraries/reach-clauses.ts';
 import ARUN from './ARUN.ts';
 import DEBUG from './DEBUG.ts';
+import ERR from './ERR.ts';
 import EXEC from './EXEC.ts';
 import FORK from './FORK.ts';
 import GET from './GET.ts';
@@ -34,6 +35,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...ARUN,
   ...FORK,
   ...DEBUG,
+  ...ERR,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

@@ -32,7 +32,7 @@ import signal
 import time
 
 # ---- the recorder, beside this file (a reproducer that embeds this interpreter embeds it too and drops these lines)
-from loopspec_recorder import LoopspecInvalid, LoopspecUnbound, Recorder, activate, invalid, task_state
+from loopspec_recorder import LoopspecInvalid, LoopspecUnbound, Recorder, activate, handler_id, invalid, task_state
 # ---- end of the recorder's import
 
 __all__ = ['run_program', 'number_program', 'DRIVER_VERSION']
@@ -209,6 +209,20 @@ class _Run(Recorder):
             return self.var(s['loop']).get_debug()
         if op == 'set_debug':
             return self.var(s['loop']).set_debug(s.get('value'))
+        if op == 'set_exception_handler':
+            loop = self.var(s['loop'])
+            if 'arg' in s:
+                return loop.set_exception_handler(self._arg(s['arg']))
+            return loop.set_exception_handler(self.handler(s['id'], self.make_fn(s.get('body', []))))
+        if op == 'get_exception_handler':
+            return handler_id(self.var(s['loop']).get_exception_handler())
+        if op == 'call_exception_handler':
+            context = {'message': s.get('message', '')}
+            if 'exception' in s:
+                context['exception'] = ValueError(s['exception'])
+            return self.var(s['loop']).call_exception_handler(context)
+        if op == 'handler_context':
+            return self.handler_context(s.get('key'))
         # a handle is bound, never observed (the statement observes None)
         if op == 'call_soon':
             loop = self.var(s['loop'])

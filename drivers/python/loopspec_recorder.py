@@ -66,6 +66,11 @@ def invalid(op):
     raise LoopspecInvalid('%s outside a coroutine' % op)
 
 
+def handler_id(h):
+    """get_exception_handler()'s observation: None, or the id of the statement that set it."""
+    return None if h is None else getattr(h, 'loopspec_sid', 'other')
+
+
 def task_state(task):
     return 'cancelled' if task.cancelled() else 'done' if task.done() else 'pending'
 
@@ -119,6 +124,44 @@ class Recorder(object):
             finally:
                 self.tls.ctx = prev
         return loopspec_fn
+
+    # ---- exception handlers (ERR-1) -------------------------------------------------------
+    def handler(self, sid, fn):
+        """The exception handler `def handler(loop, context)` whose body is `fn` (the body of
+        set_exception_handler statement `sid`): its handler_context statements read the
+        innermost call in their thread."""
+        rec = self
+
+        def loopspec_handler(loop, context):
+            calls = rec.tls.__dict__.setdefault('handler_calls', [])
+            calls.append((loop, context))
+            try:
+                return fn()
+            finally:
+                calls.pop()
+
+        loopspec_handler.loopspec_sid = sid
+        return loopspec_handler
+
+    def handler_context(self, key):
+        """What the innermost exception handler call in this thread was given (ERR-1)."""
+        calls = getattr(self.tls, 'handler_calls', None)
+        if not calls:
+            raise LoopspecInvalid('handler_context outside an exception handler')
+        loop, context = calls[-1]
+        if key == 'loop':
+            return loop
+        if key == 'keys':
+            return ','.join(sorted(context))
+        if key == 'message':
+            m = context.get('message')
+            if isinstance(m, str) and m.startswith('Exception in callback '):
+                return 'Exception in callback'
+            return m
+        if key == 'exception':
+            e = context.get('exception')
+            return None if e is None else '%s: %s' % (type(e).__name__, e)
+        raise LoopspecInvalid('unknown handler_context key %r' % (key,))
 
     def ref(self, v):
         if v is None or isinstance(v, (bool, str)):

@@ -8,6 +8,8 @@ stmt = recorder.statement
 start_thread = recorder.start_thread
 join_thread = recorder.join_thread
 thread_name = recorder.thread_name
+handler = recorder.handler
+handler_context = recorder.handler_context
 state = task_state
 
 

@@ -90,37 +90,45 @@ function offered(loop: string, [how, from, t]: Offer, i: number): Stmt[] {
   ];
 }
 
+/** Where a loop's debug mode comes from: set before the run, inside it, asyncio.run's debug, or not at all. */
+type DebugFrom = 'before' | 'inside' | 'run' | 'off';
+
 /**
- * DEBUG-1.3: a loop in debug mode (set before the run, inside it, or by asyncio.run's debug;
- * sometimes not) offered callbacks from another thread while it runs, from its own thread,
- * and from another thread before it runs; the coroutine then sleeps, so that what was
- * scheduled runs.
+ * A loop in debug mode (or not: `off`) offered callbacks from another thread while it runs,
+ * from its own thread, and from another thread before it runs; the coroutine then sleeps, so
+ * that what was scheduled runs.
  */
-export const debugThreadPrograms = fc
-  .tuple(
-    fc.constantFrom('before', 'before', 'inside', 'run', 'off'),
-    fc.array(removable(offer), { minLength: 1, maxLength: 3 }),
-    removable(offer),
-    keeps(4),
-  )
-  .map(([how, drawn, early, flags]) => {
-    const keep = flagged(flags);
-    const loop = how === 'run' ? 'L3' : 'L1';
-    const offers = drawn.filter((o): o is Offer => o !== null).flatMap((o, i) => offered(loop, o, i));
-    const body: Stmt[] = [
-      ...(how === 'run' ? keep({ op: 'get_running_loop', as: 'L3' }, getDebug('L3')) : []),
-      ...(how === 'inside' ? keep(setDebug('L1', true)) : []),
-      ...offers,
-      ...keep({ op: 'sleep', delay: 0.05 }),
-    ];
-    if (how === 'run') return program([{ op: 'asyncio_run', debug: true, body }]);
-    return program([
-      ...keep({ op: 'new_event_loop', as: 'L1' }),
-      ...(how === 'before' ? [setDebug('L1', true)] : []),
-      ...(early !== null && early[1] === 'thread' ? offered('L1', early, 8) : []),
-      { op: 'run_until_complete', loop: 'L1', body },
-    ]);
-  });
+const threadOfferPrograms = (debugFrom: fc.Arbitrary<DebugFrom>) =>
+  fc
+    .tuple(debugFrom, fc.array(removable(offer), { minLength: 1, maxLength: 3 }), removable(offer), keeps(4))
+    .map(([how, drawn, early, flags]) => {
+      const keep = flagged(flags);
+      const loop = how === 'run' ? 'L3' : 'L1';
+      const offers = drawn.filter((o): o is Offer => o !== null).flatMap((o, i) => offered(loop, o, i));
+      const body: Stmt[] = [
+        ...(how === 'run' ? keep({ op: 'get_running_loop', as: 'L3' }, getDebug('L3')) : []),
+        ...(how === 'inside' ? keep(setDebug('L1', true)) : []),
+        ...offers,
+        ...keep({ op: 'sleep', delay: 0.05 }),
+      ];
+      if (how === 'run') return program([{ op: 'asyncio_run', debug: true, body }]);
+      return program([
+        ...keep({ op: 'new_event_loop', as: 'L1' }),
+        ...(how === 'before' ? [setDebug('L1', true)] : []),
+        ...(early !== null && early[1] === 'thread' ? offered('L1', early, 8) : []),
+        { op: 'run_until_complete', loop: 'L1', body },
+      ]);
+    });
+
+/** DEBUG-1.3: callbacks offered to a loop in debug mode (sometimes not) from other threads and its own. */
+export const debugThreadPrograms = threadOfferPrograms(fc.constantFrom<DebugFrom>('before', 'before', 'inside', 'run', 'off'));
+
+/**
+ * SCHED-1.1 and SCHED-1.2: call_soon and call_later from a thread the coroutine starts and
+ * joins at once while its loop (not in debug mode) runs return None and queue the callback,
+ * as from the loop's own thread: only debug mode checks the thread (DEBUG-1.3).
+ */
+export const plainThreadOfferPrograms = threadOfferPrograms(fc.constant<DebugFrom>('off'));
 
 /** Every shape of DEBUG-1. */
 export const debugPrograms = fc.oneof(

@@ -173,9 +173,16 @@ function missing(stmt: string, trace: Trace): string {
  */
 export function orderSeen(x: Extract<Expectation, { kind: 'order' }>, trace: Trace): { wanted: string[]; ran: string[] } {
   const all = new Set(x.expected);
-  const ran = (trace.order[x.context] ?? []).filter((id) => all.has(id));
-  return { wanted: x.backToBack ? x.expected.filter((id) => ran.includes(id)) : x.expected, ran };
+  const seen = (trace.order[x.context] ?? []).filter((id) => all.has(id));
+  if (!x.backToBack) return { wanted: x.expected, ran: seen };
+  // A pair's order is where each first ran: one that ran twice is another rule's deviation.
+  const ran = seen.filter((id, i) => seen.indexOf(id) === i);
+  return { wanted: x.expected.filter((id) => ran.includes(id)), ran };
 }
+
+/** What a termination expectation expects, in words (tool/repro/expected.ts and check.py say the same). */
+export const endsText = (x: Extract<Expectation, { kind: 'terminates' }>): string =>
+  x.jobs ? `the program ends, or every executor job submitted (${x.jobs.map(([s]) => s).join(', ')}) started` : 'the program ends';
 
 /** Whether every executor job submitted started: [its run_in_executor statement, its first statement]. */
 function jobsRan(jobs: Array<[string, string]>, trace: Trace): boolean {
@@ -233,7 +240,7 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
     case 'terminates':
       return trace.end.kind === 'ok' || (x.jobs && jobsRan(x.jobs, trace))
         ? undefined
-        : { expectation: x, expected: 'the program ends', actual: `${trace.end.kind}: ${trace.end.detail}` };
+        : { expectation: x, expected: endsText(x), actual: `${trace.end.kind}: ${trace.end.detail}` };
   }
 }
 

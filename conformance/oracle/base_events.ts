@@ -9,6 +9,7 @@ import { tag } from '../predictions.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { Callback, Coro, MLoop } from './state.ts';
 import { callbackRaised, callbackStarts } from './errors.ts';
+import { forkingThread } from './os.ts';
 import { spawnTask } from './tasks.ts';
 import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
 
@@ -140,13 +141,14 @@ export function schedule(
   tags.outcome.push(loop.closed ? closed : late ? 'ARUN-2.3' : debug ? 'DEBUG-1.3' : 'SCHED-1.1');
   // A closed loop refuses before it schedules: the callback never runs.
   if (loop.closed) for (const x of statements(s.body)) walk.exps.push({ ...tag(closed), kind: 'ran', stmt: x.id!, expected: false });
-  if (debug && s.op !== 'call_soon_threadsafe' && loop.thread !== null && loop.thread !== m.thread) {
+  // CPython compares threading.get_ident(): a fork child's thread keeps the forking thread's ident.
+  if (debug && s.op !== 'call_soon_threadsafe' && loop.thread !== null && loop.thread !== forkingThread(m.thread)) {
     for (const x of statements(s.body)) walk.exps.push({ ...tag('DEBUG-1.3'), kind: 'ran', stmt: x.id!, expected: false });
     throw new PyErr('RuntimeError', 'Non-thread-safe operation invoked on an event loop other than the current one');
   }
   const via = s.op === 'call_soon' ? 'soon' : s.op === 'call_later' ? 'later' : 'threadsafe';
   const deadline = s.op === 'call_later' ? m.clock + s.delay : undefined;
-  const cb = () => callback(walk, s.body, { loop, via, deadline });
+  const cb = () => callback(walk, s.body, { loop, via, deadline, scheduledInDebug: loop.debug });
   let handle: Callback;
   if (s.op === 'call_soon') handle = m.callSoon(loop, cb);
   else if (s.op === 'call_later') handle = m.callLater(loop, s.delay, cb);
@@ -241,7 +243,7 @@ function callback(walk: Walk, body: Stmt[], where: Where): void {
   } catch (e) {
     // An exception escaping a callback goes to the loop's exception handler (ERR-1.2; the default logs it).
     if (!(e instanceof PyErr)) throw e;
-    callbackRaised(walk, where.loop, e);
+    callbackRaised(walk, where, e);
   }
 }
 

@@ -7,7 +7,7 @@ import { walk as statements } from '../../language/program.ts';
 import { tag } from '../predictions.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { MLoop, MThread } from './state.ts';
-import type { ClauseTags, StmtOf, Walk } from './walk.ts';
+import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
 
 /** What a handler was called with (handler_context reads the innermost call of its thread). */
 export interface HandlerCall {
@@ -75,10 +75,12 @@ export function callExceptionHandler(walk: Walk, s: StmtOf<'call_exception_handl
 }
 
 /** Handle._run: a callback raised `e`; its loop's handler is called with the handle's context (ERR-1.2). */
-export function callbackRaised(walk: Walk, loop: MLoop, e: PyErr): void {
+export function callbackRaised(walk: Walk, { loop, scheduledInDebug }: Where, e: PyErr): void {
   if (!loop.handler) return; // the default handler logs it
-  // In debug mode the context has the handle's source_traceback too (and its text has paths).
-  if (loop.debug) throw new OutOfModel('a callback raises in a loop in debug mode that has an exception handler');
+  // The context has the handle's source_traceback too (text with paths) where the loop was in
+  // debug mode when the callback was scheduled: Handle.__init__ takes it then (3.8 to 3.13).
+  if (loop.debug || scheduledInDebug)
+    throw new OutOfModel('a callback raises in a loop in debug mode, or scheduled in debug mode, that has an exception handler');
   const raised = callHandler(walk, loop, {
     keys: ['exception', 'handle', 'message'],
     message: 'Exception in callback',
@@ -102,6 +104,8 @@ export function callbackStarts(walk: Walk, loop: MLoop, body: Stmt[]): void {
 function callHandler(walk: Walk, loop: MLoop, call: Omit<HandlerCall, 'thread' | 'loop'>): boolean {
   const handler = loop.handler;
   if (!handler) return false; // the default handler logs, and returns None
+  // A handler that calls its own loop's handler recurses until CPython's RecursionError, which call_exception_handler logs.
+  if (walk.handlerCalls.some((c) => c.loop === loop)) throw new OutOfModel('a handler calls its own loop handler again');
   const body = [...statements(handler.body)];
   // A handler called again: what its statements observe is the last call's (the trace keeps one observation a statement).
   if (body.some((x) => x.id! in walk.obs)) {

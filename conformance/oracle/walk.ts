@@ -43,6 +43,8 @@ export interface Where {
   loop: MLoop;
   via: 'soon' | 'later' | 'threadsafe';
   deadline?: number;
+  /** The loop was in debug mode when the callback was scheduled (its handle keeps a source traceback). */
+  scheduledInDebug?: boolean;
 }
 
 /** The clause by which a callback runs at all, by how it was scheduled. */

@@ -5,7 +5,7 @@
  * by conformance/predictions.ts, which checks it.
  */
 import type { Anchor, Expectation } from '../../conformance/predictions.ts';
-import { anchorOf, describeAnchored } from '../../conformance/predictions.ts';
+import { anchorOf, describeAnchored, endsText } from '../../conformance/predictions.ts';
 import { predict } from '../../conformance/oracle/oracle.ts';
 import type { Prediction } from '../../conformance/oracle/oracle.ts';
 import type { Trace } from '../../language/trace.ts';
@@ -37,9 +37,7 @@ export function describeExpected(x: Expectation, first: Map<string, string>): st
     case 'ran':
       return x.expected ? 'runs' : 'never runs';
     case 'terminates':
-      return x.jobs
-        ? `the program ends, or every executor job submitted (${x.jobs.map(([s]) => s).join(', ')}) started`
-        : 'the program ends';
+      return endsText(x);
   }
 }
 

@@ -148,7 +148,8 @@ export function schedule(
   }
   const via = s.op === 'call_soon' ? 'soon' : s.op === 'call_later' ? 'later' : 'threadsafe';
   const deadline = s.op === 'call_later' ? m.clock + s.delay : undefined;
-  const cb = () => callback(walk, s.body, { loop, via, deadline, scheduledInDebug: loop.debug });
+  const scheduledInDebug = loop.debug; // now, not when it runs
+  const cb = () => callback(walk, s.body, { loop, via, deadline, scheduledInDebug });
   let handle: Callback;
   if (s.op === 'call_soon') handle = m.callSoon(loop, cb);
   else if (s.op === 'call_later') handle = m.callLater(loop, s.delay, cb);

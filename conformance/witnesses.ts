@@ -50,7 +50,8 @@ export function witness(program: Program, profile: Profile): Probed | undefined 
     });
   const main = withWitnesses(program.main);
   if (added.size === 0) return undefined;
-  // Each loop of the main thread run once more at the end, with nothing to do: a loop whose
+  // Each loop that new_event_loop() bound at the main thread's top level run once more at
+  // the end (a variable bound twice: its last loop, twice), with nothing to do: a loop whose
   // queue is a stack may have stopped with witnesses still queued, and runs them here, out of
   // order (a run adds nothing before the end, so it changes no earlier observation). Not a
   // probe: the finding needs it, whatever witnesses it keeps.

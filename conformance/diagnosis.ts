@@ -144,16 +144,15 @@ function witnessesOutOfOrder(m: Mismatch, actual: Trace, witnesses: ReadonlySet<
  * may have run out of place because the loop stopped between them.
  */
 function witnessesSwapped(c: Divergent, witnesses: ReadonlySet<string>): boolean {
-  const broken = 'broken' in c ? c.broken : [...c.mismatches, ...c.consequences];
   const { rules, unless } = blameOf(c.first);
+  if (unless.length > 0 || rules.length !== 1) return false;
+  const broken = 'broken' in c ? c.broken : [...c.mismatches, ...c.consequences];
   return broken.some(
     (m) =>
       m.expectation.kind === 'order' &&
       m.expectation.backToBack === true &&
-      m.expectation.expected.every((id) => witnesses.has(id)) &&
-      unless.length === 0 &&
-      rules.length === 1 &&
-      rules[0] === m.expectation.rule,
+      m.expectation.rule === rules[0] &&
+      m.expectation.expected.every((id) => witnesses.has(id)),
   );
 }
 

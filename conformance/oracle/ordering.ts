@@ -199,6 +199,11 @@ export class Orderings {
     return out;
   }
 
+  /** The context each mark ran in (a thread, a fork child), by its id. */
+  private markContexts(): Map<string, string> {
+    return new Map(this.marks.map((mk) => [mk.id, mk.ctx]));
+  }
+
   /**
    * SCHED-1 where tasks slept(0): its order groups have TASK-5.2 as their condition (which
    * iteration queued each callback is the round robin's). But two call_soon callbacks queued
@@ -207,7 +212,7 @@ export class Orderings {
    * own (check.ts `proven`), and resolves a tie it takes part in.
    */
   private backToBack(): Expectation[] {
-    const ctxOf = new Map(this.marks.map((mk) => [mk.id, mk.ctx]));
+    const ctxOf = this.markContexts();
     const out: Expectation[] = [];
     let last: Scheduled | undefined;
     for (const c of this.scheduled) {
@@ -235,7 +240,7 @@ export class Orderings {
    * as T (by the same thread; both ran, in one context; no fork copied the queues).
    */
   private crossQueue(): Expectation[] {
-    const ctxOf = new Map(this.marks.map((mk) => [mk.id, mk.ctx]));
+    const ctxOf = this.markContexts();
     const out: Expectation[] = [];
     for (const c of this.scheduled) {
       if (c.via !== 'soon' || !ctxOf.has(c.id)) continue;

@@ -7,6 +7,7 @@ import { AbstractEventLoop, Handle, TimerHandle, type Callback } from './events.
 import { type Future, wrap_future, type Coro } from './futures.ts';
 import { ThreadPoolExecutor } from './executor.ts';
 import type { Runtime } from './index.ts';
+import { heapPop, heapPush } from './heapq.ts';
 import { Selector } from './selector.ts';
 import { Thread, isGenerator, type Blocking } from './world.ts';
 
@@ -385,34 +386,4 @@ export class BaseEventLoop extends AbstractEventLoop {
 export class SelectorEventLoop extends BaseEventLoop {
   // Stryker disable next-line StringLiteral: not in any trace: no statement makes a message name a loop type
   static override pyName = '_UnixSelectorEventLoop';
-}
-
-// A binary min-heap of timers, ordered by TimerHandle.lessThan (heapq).
-function heapPush(h: TimerHandle[], x: TimerHandle): void {
-  h.push(x);
-  for (let i = h.length - 1; i > 0; ) {
-    const p = (i - 1) >> 1;
-    if (!h[i].lessThan(h[p])) break;
-    [h[i], h[p]] = [h[p], h[i]];
-    i = p;
-  }
-}
-
-function heapPop(h: TimerHandle[]): TimerHandle {
-  const top = h[0];
-  const last = h.pop()!;
-  if (h.length) {
-    h[0] = last;
-    for (let i = 0; ; ) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && h[l].lessThan(h[m])) m = l;
-      if (r < h.length && h[r].lessThan(h[m])) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m], h[i]];
-      i = m;
-    }
-  }
-  return top;
 }

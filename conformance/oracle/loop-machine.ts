@@ -1,0 +1,273 @@
+/**
+ * The oracle's abstract machine, its lower half: threads, the policy, loops (a loop iteration,
+ * running, closing) and futures. machine.ts adds tasks and the executor on top.
+ *
+ * Independent of reference/: two encodings of one text, each a check on the other.
+ * Threads are simulated the way every loopspec simulation does (see program.ts): a started
+ * thread runs when joined, when a loop would block, or at the end of the program.
+ */
+import type { Switches } from '../../spec/profiles.ts';
+import { cancelled, closedError, Hang, OutOfModel, PyErr } from './state.ts';
+import type { Callback, Local, MFuture, MLoop, MPolicy, MTask, MThread, PyResult } from './state.ts';
+
+export class LoopMachine {
+  clock = 0;
+  private seq = 0;
+  private ids = 0;
+  pid = 1;
+  thread: MThread;
+  threads: MThread[] = [];
+  policy: MPolicy | null = null;
+  running = new Map<MThread, { loop: MLoop; pid: number }>();
+  tasks: MTask[] = [];
+  constructor(readonly sw: Switches) {
+    this.thread = this.makeThread('MainThread', 'main', true, 'main', () => {});
+    this.thread.status = 'running';
+  }
+
+  newId(kind: string): string {
+    return `${kind}${++this.ids}`;
+  }
+
+  makeThread(name: string, ctx: string, isMain: boolean, kind: MThread['kind'], body: () => void): MThread {
+    const t: MThread = {
+      name,
+      ctx,
+      isMain,
+      pid: this.pid,
+      status: 'runnable',
+      body,
+      joined: false,
+      starterClock: this.thread?.clock ?? 0,
+      starter: this.thread ?? null,
+      clock: 0,
+      kind,
+    };
+    this.threads.push(t);
+    return t;
+  }
+
+  /** Runs a thread to its end, nested, as the current thread. */
+  runThread(t: MThread): void {
+    if (t.status !== 'runnable') return;
+    const saved = this.thread;
+    t.status = 'running';
+    this.thread = t;
+    try {
+      t.body();
+    } finally {
+      t.status = 'done';
+      this.thread = saved;
+    }
+  }
+
+  join(t: MThread): void {
+    if (t.status === 'running') throw new OutOfModel(`thread ${t.name} is joined while it waits`);
+    this.runThread(t);
+    t.joined = true;
+  }
+
+  runnableThreads(): MThread[] {
+    return this.threads.filter((t) => t.status === 'runnable' && t.pid === this.pid);
+  }
+
+  // ---- the policy and the per-thread state ----------------------------------------------
+
+  getPolicy(): MPolicy {
+    if (!this.policy) this.policy = { id: this.newId('policy'), locals: new Map() };
+    return this.policy;
+  }
+
+  local(): Local {
+    const p = this.getPolicy();
+    let l = p.locals.get(this.thread);
+    if (!l) {
+      l = { loop: null, setCalled: false, setBy: 'never' };
+      p.locals.set(this.thread, l);
+    }
+    return l;
+  }
+
+  /** `_get_running_loop`: the running loop, if registered by this process. */
+  runningLoop(): MLoop | null {
+    const r = this.running.get(this.thread);
+    return r && r.pid === this.pid ? r.loop : null;
+  }
+
+  /** Is a loop running in some other thread of this process right now? */
+  loopRunsElsewhere(): boolean {
+    for (const [t, r] of this.running) if (t !== this.thread && t.pid === this.pid && r.pid === this.pid) return true;
+    return false;
+  }
+
+  newLoop(): MLoop {
+    return {
+      id: this.newId('loop'),
+      pid: this.pid,
+      closed: false,
+      thread: null,
+      stopping: false,
+      ready: [],
+      timers: [],
+      woken: false,
+      executorUsed: false,
+      executorShutdown: false,
+      currentTask: null,
+      runFinished: false,
+      fromRun: false,
+      debug: false,
+    };
+  }
+
+  // ---- scheduling -------------------------------------------------------------------------
+
+  callSoon(loop: MLoop, run: () => void): Callback {
+    if (loop.closed) throw closedError();
+    return loop.ready[loop.ready.push({ run, cancelled: false }) - 1];
+  }
+
+  callLater(loop: MLoop, delay: number, run: () => void): Callback {
+    if (loop.closed) throw closedError();
+    const cb = { run, cancelled: false };
+    loop.timers.push({ when: this.clock + delay, seq: ++this.seq, cb });
+    loop.timers.sort((a, b) => a.when - b.when || a.seq - b.seq);
+    return cb;
+  }
+
+  callSoonThreadsafe(loop: MLoop, run: () => void): Callback {
+    const cb = this.callSoon(loop, run);
+    loop.woken = true;
+    return cb;
+  }
+
+  /** The selector: returns at once if woken or with a zero timeout; else lets threads run. */
+  private select(loop: MLoop, timeout: number | null): void {
+    if (loop.woken || timeout === 0) {
+      loop.woken = false;
+      return;
+    }
+    for (let t = this.runnableThreads()[0]; t; t = this.runnableThreads()[0]) {
+      const before = this.clock;
+      this.runThread(t);
+      // An executor job that slept while this loop had a timer pending: whether its result
+      // or the timer comes first is real time, which the model does not run.
+      if (t.kind === 'executor' && timeout !== null && this.clock > before)
+        throw new OutOfModel(`an executor job sleeps while ${loop.id} waits for a timer`);
+      if (loop.woken) {
+        loop.woken = false;
+        return;
+      }
+    }
+    if (timeout === null) throw new Hang(`${loop.id} waits for an event that nothing can send`);
+    this.clock += timeout;
+  }
+
+  private runOnce(loop: MLoop): void {
+    loop.timers = loop.timers.filter((t) => !t.cb.cancelled);
+    let timeout: number | null = null;
+    if (loop.ready.length > 0 || loop.stopping) timeout = 0;
+    else if (loop.timers.length > 0) timeout = Math.max(0, loop.timers[0].when - this.clock);
+    this.select(loop, timeout);
+    while (loop.timers.length > 0 && loop.timers[0].when <= this.clock) loop.ready.push(loop.timers.shift()!.cb);
+    const ntodo = loop.ready.length;
+    for (let i = 0; i < ntodo; i++) {
+      const cb = loop.ready.shift()!;
+      if (cb.cancelled) continue;
+      cb.ran = true;
+      cb.run();
+    }
+  }
+
+  checkCanRun(loop: MLoop): void {
+    if (loop.closed) throw closedError();
+    if (loop.thread) throw new PyErr('RuntimeError', 'This event loop is already running');
+    if (this.runningLoop()) throw new PyErr('RuntimeError', 'Cannot run the event loop while another loop is running');
+  }
+
+  runForever(loop: MLoop): void {
+    this.checkCanRun(loop);
+    loop.thread = this.thread;
+    this.running.set(this.thread, { loop, pid: this.pid });
+    try {
+      for (;;) {
+        this.runOnce(loop);
+        if (loop.stopping) break;
+      }
+    } finally {
+      loop.stopping = false;
+      loop.thread = null;
+      this.running.delete(this.thread);
+    }
+  }
+
+  runUntilComplete(loop: MLoop, fut: MFuture): unknown {
+    this.checkCanRun(loop);
+    const stop = () => {
+      loop.stopping = true;
+    };
+    this.addDoneCallback(fut, stop);
+    try {
+      this.runForever(loop);
+    } finally {
+      fut.callbacks = fut.callbacks.filter((c) => c !== stop);
+    }
+    if (fut.state === 'pending') throw new PyErr('RuntimeError', 'Event loop stopped before Future completed.');
+    return this.result(fut);
+  }
+
+  close(loop: MLoop): void {
+    if (loop.thread) throw new PyErr('RuntimeError', 'Cannot close a running event loop');
+    if (loop.closed) return;
+    loop.closed = true;
+    loop.ready = [];
+    loop.timers = [];
+    loop.executorShutdown = true;
+  }
+
+  // ---- futures and tasks ---------------------------------------------------------------------
+
+  newFuture(loop: MLoop): MFuture {
+    return { kind: 'future', loop, state: 'pending', callbacks: [] };
+  }
+
+  addDoneCallback(f: MFuture, cb: () => void): void {
+    if (f.state === 'pending') f.callbacks.push(cb);
+    else this.callSoon(f.loop, cb);
+  }
+
+  protected settle(f: MFuture, state: 'done' | 'cancelled', result: PyResult): void {
+    f.state = state;
+    f.result = result;
+    const cbs = f.callbacks;
+    f.callbacks = [];
+    for (const cb of cbs) this.callSoon(f.loop, cb);
+  }
+
+  setResult(f: MFuture, value: unknown): void {
+    this.settle(f, 'done', { value });
+  }
+
+  setException(f: MFuture, error: PyErr): void {
+    this.settle(f, 'done', { error });
+  }
+
+  /** Future.cancel / Task.cancel. */
+  cancel(f: MFuture): boolean {
+    if (f.state !== 'pending') return false;
+    if (f.kind === 'task') {
+      const t = f as MTask;
+      if (t.waiter && this.cancel(t.waiter)) return true;
+      t.mustCancel = true;
+      return true;
+    }
+    this.settle(f, 'cancelled', { error: cancelled() });
+    return true;
+  }
+
+  /** Future.result(): the value, or throws its exception (CancelledError if cancelled). */
+  result(f: MFuture): unknown {
+    const o = f.result!;
+    if ('error' in o) throw o.error;
+    return o.value;
+  }
+}

@@ -1,22 +1,24 @@
 /**
  * Benchmark: the full default suite (40 rules, 100 programs each) against a real CPython
- * through the Python driver, with 1, 2, 4, 8 and 16 drivers, and its CPU-bound floor: the CPU
+ * through the Python driver, with 1, 2, 4, 8 and 16 drivers and the command's default number
+ * (conformance/concurrency.ts), and its CPU-bound floor: the CPU
  * time the run cost (the harness, the drivers and the programs they forked) divided by the
  * cores, read from /proc. Prints a table; record it in the README. Linux only (/proc).
- * Usage: npm run bench:suite-python [-- --python PATH --seed S --jobs 1,2,4,8,16]
+ * Usage: npm run bench:suite-python [-- --python PATH --seed S --jobs 1,2,4,8,16,default]
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { findPython, startPythonAdapter } from '../conformance/adapters/python.ts';
 import { runSuite } from '../conformance/runner.ts';
+import { driversFor, sampleOfRun } from '../conformance/concurrency.ts';
 import { requireProfile } from '../spec/profiles.ts';
 
 const { values } = parseArgs({ options: { python: { type: 'string' }, seed: { type: 'string' }, jobs: { type: 'string' } } });
 const python = values.python ?? findPython();
 if (!python) throw new Error('no python3 here: pass --python');
 const seed = Number(values.seed ?? 5);
-const counts = (values.jobs ?? '1,2,4,8,16').split(',').map(Number);
+const counts = (values.jobs ?? '1,2,4,8,16,default').split(',');
 const cores = os.availableParallelism();
 const tick = 100; // USER_HZ on Linux
 
@@ -31,9 +33,11 @@ function cpuSeconds(): { harness: number; drivers: number } {
 }
 
 const rows: string[] = [];
-for (const jobs of counts) {
-  const adapters = await Promise.all(Array.from({ length: jobs }, () => startPythonAdapter({ python })));
-  const profile = requireProfile(adapters[0].profile ?? 'cpython-3.12');
+for (const count of counts) {
+  const first = await startPythonAdapter({ python });
+  const profile = requireProfile(first.profile ?? 'cpython-3.12');
+  const jobs = count === 'default' ? driversFor(sampleOfRun(undefined, profile, seed), cores) : Number(count);
+  const adapters = [first, ...(await Promise.all(Array.from({ length: jobs - 1 }, () => startPythonAdapter({ python }))))];
   const cpu0 = cpuSeconds();
   const t0 = performance.now();
   const r = await runSuite({ adapter: adapters, runs: 100, seed, profile });
@@ -47,7 +51,7 @@ for (const jobs of counts) {
   const floor = (harness + drivers) / cores;
   const passed = r.rules.filter((x) => x.verdict === 'pass').length;
   rows.push(
-    `| ${jobs} | ${wall.toFixed(1)} s | ${harness.toFixed(1)} s | ${drivers.toFixed(1)} s | ${floor.toFixed(1)} s | ${(wall / floor).toFixed(2)}x | ${passed}/${r.rules.length} |`,
+    `| ${count === 'default' ? `${jobs} (the default here)` : jobs} | ${wall.toFixed(1)} s | ${harness.toFixed(1)} s | ${drivers.toFixed(1)} s | ${floor.toFixed(1)} s | ${(wall / floor).toFixed(2)}x | ${passed}/${r.rules.length} |`,
   );
 }
 console.log(

@@ -78,7 +78,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     )
     .option(
       '--jobs <n>',
-      'driver processes running programs side by side (default 4 per core, at most 8, for python and exec drivers; 1 in-process)',
+      'driver processes running programs side by side (default: from the cores and how long the programs wait on timers, at most 16, for python and exec drivers; 1 in-process)',
       positiveInt('--jobs', MAX_JOBS),
     )
     .option('--shard <i/n>', 'run only shard i of n (1-based); join the JSON reports with `loopspec merge`')

@@ -5,6 +5,7 @@ import os from 'node:os';
  * (signals.ts) stop it between rules or at once; either way the reports hold what finished.
  */
 import { DEFAULT_RUNS, runSuite } from '../../conformance/runner.ts';
+import { driversFor, sampleOfRun } from '../../conformance/concurrency.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../conformance/adapters/process.ts';
 import { PROPERTIES } from '../../conformance/properties/index.ts';
 import type { Adapter } from '../../conformance/adapter.ts';
@@ -119,16 +120,6 @@ function publish(report: Report, opts: RunOptions, io: Io): boolean {
   return failed.length === 0;
 }
 
-/**
- * Driver processes by default: most of a program's time is spent waiting on real timers
- * (sleep, call_later), so several per core overlap the waiting; 4 per core brought the full
- * suite against CPython 3.12.1 close to its CPU-bound floor on the project's 2-core machine
- * (`npm run bench:suite-python`, README). At most 8, the number measured sound there: more
- * load delays real timers more, and availableParallelism() does not see a container's CPU quota.
- */
-export const defaultJobs = (): number => Math.min(DEFAULT_JOBS_MAX, 4 * os.availableParallelism());
-const DEFAULT_JOBS_MAX = 8;
-
 export async function runCommand(opts: RunOptions, io: Io): Promise<number> {
   const { rules, shard } = chosenRules(opts);
   if (opts.profile !== undefined) chosenProfile(opts.profile);
@@ -154,8 +145,7 @@ export async function runCommand(opts: RunOptions, io: Io): Promise<number> {
     io.out(`loopspec: stopped after ${report.rules.length} rules; the reports hold those`);
   });
   try {
-    const jobs = opts.jobs ?? (outOfProcess ? defaultJobs() : 1);
-    while (adapters.length < jobs) adapters.push(await loadAdapter(opts.impl, driver, opts.profile));
+    adapters.push(await loadAdapter(opts.impl, driver, opts.profile));
     const adapter = adapters[0];
     // The implementation's own profile (a driver's Python version) unless the user names one.
     const profile = chosenProfile(opts.profile ?? adapter.profile ?? DEFAULT_PROFILE);
@@ -166,6 +156,15 @@ export async function runCommand(opts: RunOptions, io: Io): Promise<number> {
     const progress = opts.progress ?? (io.isTTY && !inCi);
     // The seed is chosen here, not by the runner: a report written on a signal names it too.
     const seed = opts.seed ?? Date.now() % 2 ** 31;
+    // Drivers by default: enough to keep every core busy while programs wait on timers (concurrency.ts).
+    const jobs = opts.jobs ?? (outOfProcess ? driversFor(sampleOfRun(rules, profile, seed), os.availableParallelism()) : 1);
+    // Started side by side; every one that starts is closed at the end, even when another fails.
+    const starts = await Promise.allSettled(
+      Array.from({ length: jobs - 1 }, async () => {
+        adapters.push(await loadAdapter(opts.impl, driver, opts.profile));
+      }),
+    );
+    for (const s of starts) if (s.status === 'rejected') throw s.reason;
     started = { adapter, profile, seed, shard, startedAt: new Date(), finished: [] };
     const { finished, startedAt } = started;
     io.out(`loopspec: ${adapter.name} ${adapter.version}, profile ${profile.name}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);

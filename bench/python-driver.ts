@@ -70,10 +70,10 @@ async function timed(f: () => Promise<void>): Promise<number> {
 
 // ---- the modes ----------------------------------------------------------------------------
 /**
- * The CPU time (ms) of this process's one Python driver and of the children it reaped, from
- * /proc (Linux; undefined elsewhere or with several drivers).
+ * The CPU time (ms) and the page faults of this process's one Python driver and of the
+ * children it reaped, from /proc (Linux; undefined elsewhere or with several drivers).
  */
-function driverCpu(): { parent: number; children: number } | undefined {
+function driverCpu(): { parent: number; children: number; parentFaults: number; childFaults: number } | undefined {
   if (!existsSync('/proc/self/stat')) return undefined;
   const mine = readdirSync('/proc').filter((d) => {
     try {
@@ -88,11 +88,17 @@ function driverCpu(): { parent: number; children: number } | undefined {
   if (mine.length !== 1) return undefined;
   const f = readFileSync(`/proc/${mine[0]}/stat`, 'utf8').split(') ')[1].split(' ');
   const tick = 1000 / 100; // USER_HZ is 100 on Linux
-  return { parent: (Number(f[11]) + Number(f[12])) * tick, children: (Number(f[13]) + Number(f[14])) * tick };
+  // stat(5) fields 10 to 17 (minflt, cminflt, majflt, cmajflt, utime, stime, cutime, cstime) are 7 to 14 here
+  return {
+    parent: (Number(f[11]) + Number(f[12])) * tick,
+    children: (Number(f[13]) + Number(f[14])) * tick,
+    parentFaults: Number(f[7]),
+    childFaults: Number(f[8]),
+  };
 }
 
 /** CPU per program of the persistent driver's best round: its parent, its children, the harness. */
-let cpuPerProgram: { parent: number; children: number; harness: number } | undefined;
+let cpuPerProgram: { parent: number; children: number; harness: number; faults: number } | undefined;
 
 /** Runs `programs` through the protocol driver; pings on the same pipe afterwards. */
 async function throughDriver(flags: { pool?: number; warmUp?: boolean }, pings: number) {
@@ -112,6 +118,7 @@ async function throughDriver(flags: { pool?: number; warmUp?: boolean }, pings: 
           parent: (after.parent - before.parent) / programs.length,
           children: (after.children - before.children) / programs.length,
           harness: (used.user + used.system) / 1000 / programs.length,
+          faults: (after.parentFaults - before.parentFaults + after.childFaults - before.childFaults) / programs.length,
         }
       : undefined;
   const pingSeconds = await timed(async () => {
@@ -142,7 +149,10 @@ async function throughDrivers(drivers: number) {
   return { traces, seconds, note: bad ? `${bad} did not end ok` : undefined };
 }
 
-/** fork + exit + wait in a warm parent, nothing else: what the syscalls alone cost. */
+/** CPU (ms) per fork + exit + wait of the last bareForks, parent and child together. */
+let bareForkCpu: number | undefined;
+
+/** fork + exit + wait in a warm parent, nothing else: what the syscalls alone cost (wall seconds). */
 function bareForks(forks: number): number {
   const r = spawnSync(
     python!,
@@ -151,20 +161,25 @@ function bareForks(forks: number): number {
       `import sys, os, time, gc
 sys.dont_write_bytecode = True
 sys.path.insert(0, ${JSON.stringify(DRIVER_PATH.replace(/\/[^/]+$/, ''))})
-import asyncio, loopspec_driver, loopspec_server  # as warm as the driver's parent
+import asyncio, loopspec_driver, loopspec_server, resource  # as warm as the driver's parent
 gc.collect(); gc.freeze()
+def cpu():
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
+c = cpu()
 t = time.perf_counter()
 for _ in range(${forks}):
     pid = os.fork()
     if pid == 0:
         os._exit(0)
     os.waitpid(pid, 0)
-print(time.perf_counter() - t)`,
+print(time.perf_counter() - t, (cpu() - c) * 1000 / ${forks})`,
     ],
     { encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`bare fork measurement failed: ${r.stderr}`);
-  return Number(r.stdout.trim());
+  const [seconds, cpuMs] = r.stdout.trim().split(' ').map(Number);
+  bareForkCpu = Math.min(bareForkCpu ?? Infinity, cpuMs);
+  return seconds;
 }
 
 /** A fresh interpreter per program: the single-shot driver. */
@@ -241,10 +256,14 @@ for (const r of rows) {
 }
 console.log(`traces of the persistent driver and of a fresh interpreter: ${naiveTraces.length - differ} of ${naiveTraces.length} the same`);
 if (cpuPerProgram) {
-  const { parent, children, harness } = cpuPerProgram;
+  const { parent, children, harness, faults } = cpuPerProgram;
   const total = parent + children + harness;
   console.log(
     `CPU per program, persistent driver (from /proc): driver parent ${parent.toFixed(2)} ms, its children ${children.toFixed(2)} ms, ` +
       `harness ${harness.toFixed(2)} ms; ${total.toFixed(2)} ms over ${os.cpus().length} cores: a floor of ${(total / os.cpus().length).toFixed(2)} ms per program`,
+  );
+  // What fork isolation costs before any program runs, and the copy-on-write faults a program's run takes.
+  console.log(
+    `of which fork + exit + wait alone (best round): ${bareForkCpu?.toFixed(2)} ms of CPU; page faults per program (driver and child): ${faults.toFixed(0)}`,
   );
 }

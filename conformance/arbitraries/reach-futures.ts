@@ -91,8 +91,8 @@ export const doneCallbackPrograms = fc
 
 /**
  * FUT-1.4: a coroutine run by L1 awaits F, a future of L1 or of L2: set before (a result or an
- * exception), set by a call_soon callback of L1 queued before the await, or pending (L2's:
- * the RuntimeError); then asks F's state.
+ * exception), or (L1's) set by a call_soon callback of L1 queued before the await, or (L2's)
+ * pending: the RuntimeError; then asks F's state.
  */
 export const awaitFuturePrograms = fc
   .tuple(
@@ -106,8 +106,8 @@ export const awaitFuturePrograms = fc
     const keep = flagged(flags);
     const set = call('F1', how, how === 'set_exception' ? `e${v}` : v);
     // A pending future of L1 that nothing sets would hang the run: a callback of L1 sets it.
-    const setter: Stmt[] =
-      when === 'callback' || (when === 'pending' && loop === 'L1') ? [{ op: 'call_soon', loop: 'L1', body: [set] }] : [];
+    // Not one of L2's: whether that callback runs before the run ends would be the queue's order (SCHED-1).
+    const setter: Stmt[] = loop === 'L1' && when !== 'before' ? [{ op: 'call_soon', loop: 'L1', body: [set] }] : [];
     return program([
       { op: 'new_event_loop', as: 'L1' },
       { op: 'new_event_loop', as: 'L2' },

@@ -54,11 +54,7 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
     ['ERR-1'],
   ],
   // fixtures/python/deviant_futures.py
-  [
-    'add_done_callback on a done future calls the callback at once',
-    { policy: 'deviant_futures:EagerDoneCallbackPolicy' },
-    ['FUT-1'],
-  ],
+  ['add_done_callback on a done future calls the callback at once', { policy: 'deviant_futures:EagerDoneCallbackPolicy' }, ['FUT-1']],
 ];
 
 /**

@@ -53,6 +53,8 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
     { policy: 'deviant_errors:CallbackErrorsLoggedPolicy' },
     ['ERR-1'],
   ],
+  // fixtures/python/deviant_futures.py
+  ['add_done_callback on a done future calls the callback at once', { policy: 'deviant_futures:EagerDoneCallbackPolicy' }, ['FUT-1']],
 ];
 
 /**

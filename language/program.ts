@@ -29,7 +29,7 @@
  * because that is how cancellation ends a coroutine (asyncio.run cancels leftover tasks).
  */
 
-/** A program variable naming a loop (L*), a task (K*). */
+/** A program variable naming a loop (L*), a task (K*), a future (F*), a handle (H*). */
 export type Var = string;
 
 /** Plain values a body may return, and that observations may carry. */
@@ -117,12 +117,36 @@ export type Stmt =
   /** `L.call_soon_threadsafe(cb)`; observes None */
   | { id?: string; op: 'call_soon_threadsafe'; loop: Var; body: Stmt[] }
 
+  // ---- futures -----------------------------------------------------------------------------
+  /** `F = L.create_future()`; observes None (`as` binds the Future) */
+  | { id?: string; op: 'create_future'; loop: Var; as?: Var }
+  /**
+   * A method of the Future bound to `future`: 'get_loop' observes the loop; 'done' the bool;
+   * 'result' the result (a Plain) or the exception it raises; 'exception' None or
+   * `'<class name>: <str>'` of the exception; 'set_result' passes `value`, 'set_exception'
+   * passes `ValueError(message)`, both observe None.
+   */
+  | {
+      id?: string;
+      op: 'future_call';
+      future: Var;
+      method: 'get_loop' | 'done' | 'result' | 'exception' | 'set_result' | 'set_exception';
+      value?: Plain;
+      message?: string;
+    }
+  /** `F.add_done_callback(cb)`, cb a function `def cb(fut)` whose body is `body`; observes None */
+  | { id?: string; op: 'add_done_callback'; future: Var; body: Stmt[] }
+
   // ---- coroutines and tasks ----------------------------------------------------------------
   /** `await asyncio.sleep(delay)` (coro only) */
   | { id?: string; op: 'sleep'; delay: number }
   /** `K = asyncio.create_task(coro())`: observes the task */
   | { id?: string; op: 'create_task'; as: Var; body: Stmt[] }
-  /** `await K` (coro only): observes the task's result or its exception */
+  /**
+   * `await K` (coro only), K a task or a future: observes its result or its exception. A
+   * RuntimeError 'Task <repr> got Future <repr> attached to a different loop' is observed with
+   * the two reprs as `<task>` and `<future>` (they hold addresses and file paths).
+   */
   | { id?: string; op: 'await'; task: Var }
   /** `asyncio.current_task()`: the task or None; RuntimeError with no running loop */
   | { id?: string; op: 'current_task'; as?: Var }

@@ -91,6 +91,15 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return `${s.handle}.cancel()`;
     case 'handle_cancelled':
       return `${s.handle}.cancelled()`;
+    case 'create_future':
+      return `${as(s.as)}${s.loop}.create_future()`;
+    case 'future_call':
+      if (s.method === 'set_result') return `${s.future}.set_result(${py(s.value)})`;
+      if (s.method === 'set_exception') return `${s.future}.set_exception(ValueError(${py(s.message ?? '')}))`;
+      if (s.method === 'exception' && !listing) return `exception_text(${s.future}.exception())`;
+      return `${s.future}.${s.method}()`;
+    case 'add_done_callback':
+      return listing ? `${s.future}.add_done_callback(lambda fut:` : `${s.future}.add_done_callback(lambda fut: ${fn}())`;
     case 'sleep':
       return `await asyncio.sleep(${py(s.delay)})`;
     case 'create_task':
@@ -162,12 +171,21 @@ const FN_PREFIX: Partial<Record<Stmt['op'], string>> = {
   run_in_executor: 'executor',
   start_thread: 'thread',
   set_exception_handler: 'handler',
+  add_done_callback: 'callback',
 };
 
 /** Ops that always return an object or raise: `as` binds their value directly. */
 const ALWAYS_OBJECT = new Set<Stmt['op']>(['new_event_loop', 'get_event_loop', 'get_running_loop', 'create_task']);
 /** Ops whose value the recorder takes as None, as the driver observes them (call_soon's Handle is not). */
-const NO_VALUE = new Set<Stmt['op']>(['call_soon', 'call_soon_threadsafe', 'call_later', 'start_thread', 'join_thread']);
+const NO_VALUE = new Set<Stmt['op']>([
+  'call_soon',
+  'call_soon_threadsafe',
+  'call_later',
+  'start_thread',
+  'join_thread',
+  'create_future',
+  'add_done_callback',
+]);
 const CORO_BODY = new Set<Stmt['op']>(['run_until_complete', 'asyncio_run', 'create_task']);
 
 function fn(name: string, body: Stmt[], kind: 'sync' | 'coro', indent: string): string[] {

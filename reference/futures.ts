@@ -69,7 +69,7 @@ export class Future<T = unknown> {
     return true;
   }
 
-  /** Done callbacks run via call_soon, never synchronously. */
+  /** FUT-1: done callbacks are scheduled with call_soon on the future's loop, in the order added, never called here. */
   private __schedule_callbacks(): void {
     const callbacks = this._callbacks.slice();
     this._callbacks.length = 0;
@@ -86,23 +86,22 @@ export class Future<T = unknown> {
 
   result(): T {
     if (this._state === 'CANCELLED') throw this._make_cancelled_error();
-    // Stryker disable next-line StringLiteral: equivalent: every caller checks done() first
-    // Stryker disable next-line ConditionalExpression: equivalent: every caller checks done() first (the killed mutants of this line are ignored with it)
-    if (this._state !== 'FINISHED') throw new PyError('InvalidStateError', 'Result is not ready.');
+    // FUT-1: a pending future has no result yet (the C Future's message; the pure-Python one says 'Result is not ready.').
+    if (this._state !== 'FINISHED') throw new PyError('InvalidStateError', 'Result is not set.');
     if (this._exception !== null) throw this._exception;
     return this._result as T;
   }
 
   exception(): PyError | null {
-    // Stryker disable next-line ConditionalExpression: not in any trace: every leftover task ends cancelled
+    // Stryker disable next-line ConditionalExpression: not in any trace: every leftover task ends cancelled; the language cancels no future
     if (this._state === 'CANCELLED') throw this._make_cancelled_error();
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: not in any trace: every leftover task ends cancelled
+    // FUT-1: a pending future has no exception yet.
     if (this._state !== 'FINISHED') throw new PyError('InvalidStateError', 'Exception is not set.');
     return this._exception;
   }
 
+  /** FUT-1: on a done future the callback is scheduled at once, with call_soon; else when it is done. */
   add_done_callback(fn: DoneCallback<T>): void {
-    // Stryker disable next-line ConditionalExpression: not in any trace: callbacks are only added to pending futures (the killed mutants of this line are ignored with it)
     if (this._state !== 'PENDING') this._loop.call_soon(fn, this);
     else this._callbacks.push(fn);
   }
@@ -116,18 +115,16 @@ export class Future<T = unknown> {
   }
 
   set_result(result: T): void {
-    // Stryker disable next-line StringLiteral: equivalent: every caller checks the state first
-    // Stryker disable next-line ConditionalExpression: equivalent: every caller checks the state first (the killed mutants of this line are ignored with it)
-    if (this._state !== 'PENDING') throw new PyError('InvalidStateError', `${this._state}: ${this.repr()}`);
+    // FUT-1: a done future cannot be set again (the C Future's message; the pure-Python one is '<state>: <repr>').
+    if (this._state !== 'PENDING') throw new PyError('InvalidStateError', 'invalid state');
     this._result = result;
     this._state = 'FINISHED';
     this.__schedule_callbacks();
   }
 
   set_exception(exception: PyError): void {
-    // Stryker disable next-line StringLiteral: equivalent: every caller checks the state first
-    // Stryker disable next-line ConditionalExpression: equivalent: every caller checks the state first (the killed mutants of this line are ignored with it)
-    if (this._state !== 'PENDING') throw new PyError('InvalidStateError', `${this._state}: ${this.repr()}`);
+    // FUT-1: a done future cannot be set again (the C Future's message; the pure-Python one is '<state>: <repr>').
+    if (this._state !== 'PENDING') throw new PyError('InvalidStateError', 'invalid state');
     this._exception = exception;
     this._state = 'FINISHED';
     this.__schedule_callbacks();

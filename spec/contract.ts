@@ -19,7 +19,6 @@ export interface ContractEntry {
 }
 
 const TIME = '1. time and handles';
-const FUTURES = '3. futures';
 const FACTORIES = '5. task factories';
 const EXECUTORS = '7. executors and shutdown';
 const SIGNALS = '9. signals';
@@ -58,7 +57,7 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('time', [], TIME),
   m('call_soon_threadsafe', ['SCHED-1', 'SCHED-3', 'SCHED-4', 'ERR-1']),
   // futures and tasks
-  m('create_future', [], FUTURES),
+  m('create_future', ['FUT-1']),
   m('create_task', ['TASK-1', 'LIFE-1'], FACTORIES),
   m('set_task_factory', [], FACTORIES),
   m('get_task_factory', [], FACTORIES),

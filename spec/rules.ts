@@ -16,7 +16,21 @@
  */
 import type { Profile, SwitchName, Switches } from './profiles.ts';
 
-export type RuleGroup = 'POL' | 'GET' | 'RUN' | 'NEW' | 'LIFE' | 'THR' | 'TASK' | 'SCHED' | 'EXEC' | 'ARUN' | 'FORK' | 'DEBUG' | 'ERR';
+export type RuleGroup =
+  | 'POL'
+  | 'GET'
+  | 'RUN'
+  | 'NEW'
+  | 'LIFE'
+  | 'THR'
+  | 'TASK'
+  | 'SCHED'
+  | 'EXEC'
+  | 'ARUN'
+  | 'FORK'
+  | 'DEBUG'
+  | 'ERR'
+  | 'FUT';
 
 export interface Clause {
   /** `GROUP-N.k`: the rule's ID and the clause's position in it, from 1. */
@@ -66,6 +80,7 @@ export const GROUP_TITLES: Record<RuleGroup, string> = {
   FORK: 'fork',
   DEBUG: 'Debug mode',
   ERR: 'Exceptions and the exception handler',
+  FUT: 'Futures',
 };
 
 /** Where the measured facts come from: the probe programs and their recorded traces. */
@@ -857,6 +872,55 @@ export const RULES: Rule[] = [
       'Identical in every measured version for what the language observes (the keys, the message prefix, the exception, the ' +
       "loop, the TypeError, the order). 3.12+ run the handler in the handle's contextvars context, not observed. 3.14 (pyodide): " +
       'neither measured nor read.',
+  }),
+
+  // ---- FUT ----------------------------------------------------------------------------------
+  r('FUT-1', 'FUT', "A loop's futures: create_future, their state, their done callbacks, awaiting them", {
+    clauses: [
+      'loop.create_future() MUST return a new pending Future bound to that loop, on a closed loop too: its get_loop() MUST return that loop, and its done() MUST return False until set_result or set_exception is called on it.',
+      "A done callback MUST NOT be called inside the call that makes it due. F.add_done_callback(cb) on a pending F MUST keep cb and return None; F.set_result or F.set_exception MUST then schedule every kept callback, in the order they were added, with call_soon on F's loop (behind the callbacks already in its ready queue, before those queued later), and return None before any of them runs. F.add_done_callback(cb) on a done F MUST schedule cb with call_soon on F's loop at once (on a closed loop call_soon's RuntimeError('Event loop is closed')) and return None. Each callback so scheduled MUST run once, when its loop gets to it.",
+      "On a pending future, result() MUST raise InvalidStateError('Result is not set.') and exception() InvalidStateError('Exception is not set.'). set_result(v) MUST return None and make it done: done() True, result() v, exception() None; set_exception(e) likewise: done() True, result() raises e, exception() returns e. On a done future, set_result and set_exception MUST raise InvalidStateError and change nothing.",
+      "In a task, await F MUST give F's result (or raise its exception) at once when F is done, whatever loop F belongs to; when F is pending and belongs to the task's loop, the task MUST wait until F is done, then give its result or raise its exception; when F is pending and belongs to another loop, the task MUST NOT wait for it: RuntimeError('Task <task> got Future <future> attached to a different loop') (the two reprs as the language observes them) MUST be raised at that await in the task's next step, scheduled with call_soon, and F stays pending.",
+    ],
+    rationale:
+      'Futures are how every asyncio-compatible loop hands results between callbacks and coroutines: a loop whose ' +
+      'create_future returns a future bound elsewhere, that calls done callbacks inline (re-entrancy that asyncio code does ' +
+      "not expect), that lets a future be set twice, or that lets a task wait on another loop's future (which that loop " +
+      'would complete from the wrong thread) breaks code written against asyncio. What the model leaves out, and why: ' +
+      '"Future exception was never retrieved" (asyncio logs it, or calls the exception handler, when the garbage collector ' +
+      'reclaims a future whose exception nobody read: a program with futures and a handler that observes is out of the ' +
+      "model, ERR-1); setting a future, or adding a callback to it, from another thread than its running loop's (call_soon " +
+      'is not thread-safe: whether and when the loop sees it is real thread timing); cancelling a future (the language has no ' +
+      'Future.cancel: its CancelledError in a coroutine ends the coroutine, TASK rules), remove_done_callback, a done ' +
+      "callback's contextvars context; set_result on a future of a closed loop with done callbacks (call_soon raises " +
+      'RuntimeError after the state changed); set_exception(StopIteration()) (a TypeError on 3.8.18 to 3.12.1, stored as a ' +
+      'RuntimeError on 3.13.0: the language raises ValueError only); run_until_complete(F) with F of another loop ' +
+      "(ValueError 'The future belongs to a different loop than the one specified as the loop argument': the language passes " +
+      'coroutines only); the text of the reprs in the different-loop RuntimeError (addresses and file paths). The messages of ' +
+      "InvalidStateError are the C Future's (asyncio.Future is _asyncio.Future in every measured version); the pure-Python " +
+      "Future (asyncio.futures._PyFuture) says 'Result is not ready.' and '<state>: <repr>': the suite compares result()'s " +
+      "message by its prefix 'Result is not ' and the message of set_result and set_exception on a done future not at all.",
+    sources: [
+      cpy('base_events.py', 'BaseEventLoop.create_future (futures.Future(loop=self), no closed check)'),
+      cpy(
+        'futures.py',
+        'Future.__schedule_callbacks (call_soon(callback, self, context=ctx) for each, in order, list cleared), add_done_callback (call_soon at once when done), result, exception, set_result, set_exception (InvalidStateError when not PENDING), __await__ (yield self while not done)',
+      ),
+      'CPython 3.12.1 Modules/_asynciomodule.c future_schedule_callbacks, future_add_done_callback, future_set_result/future_set_exception ("invalid state"), FutureObj_result ("Result is not set."), FutureObj_exception ("Exception is not set.")',
+      cpy(
+        'tasks.py',
+        "Task.__step (a yielded future of another loop: RuntimeError(f'Task {self!r} got Future {result!r} attached to a different loop') passed to call_soon(self.__step, new_exc))",
+      ),
+      'CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: the same create_future, __schedule_callbacks, add_done_callback and Task.__step check (read in each pyenv install); asyncio.Future is _asyncio.Future in each; the messages measured in each (a script run on each interpreter, then the probe)',
+      docs('library/asyncio-future.html', 'Future Object'),
+      docs('library/asyncio-eventloop.html', 'Creating Futures and Tasks'),
+      measured('FUT-1'),
+    ],
+    versions:
+      'Identical in every measured version for what the language observes (create_future on a closed loop, the order of done ' +
+      'callbacks, the InvalidStateError messages of the C Future, the different-loop RuntimeError). Not in the language: ' +
+      'set_exception(StopIteration()) raises TypeError on 3.8.18 to 3.12.1 and stores a RuntimeError on 3.13.0. 3.14 ' +
+      '(pyodide): neither measured nor read.',
   }),
 ];
 

@@ -28,6 +28,7 @@ import {
 } from '../../reference/index.ts';
 import { CORO_ONLY, type Plain, type Program, type Stmt } from '../../language/program.ts';
 import type { Observation, Outcome, Trace, Value } from '../../language/trace.ts';
+import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers } from './handlers.ts';
 
 type Kind = 'sync' | 'coro';
@@ -125,7 +126,7 @@ class Interpreter {
       if ('as' in s && s.as !== undefined && this.isObject(value)) this.vars.value.set(s.as, value);
     } catch (e) {
       if (!(e instanceof PyError)) throw e;
-      outcome = { error: { type: e.type, message: e.message } };
+      outcome = { error: { type: e.type, message: errorText(e) } };
       this.obs[s.id!] = { outcome, warnings };
       // CancelledError ends a coroutine (that is how cancellation works).
       if (kind === 'coro' && e.type === 'CancelledError') throw e;
@@ -240,6 +241,19 @@ class Interpreter {
       case 'call_soon_threadsafe':
         this.loop(s.loop, 'call_soon_threadsafe').call_soon_threadsafe(this.callback(s.body));
         return null;
+      // The future is bound, never observed (as the Python driver does).
+      case 'create_future':
+        if (s.as !== undefined) this.vars.value.set(s.as, this.loop(s.loop, 'create_future').create_future());
+        else this.loop(s.loop, 'create_future').create_future();
+        return null;
+      case 'future_call':
+        return futureCall(this.lookup(s.future), s, (x) => attributeError(x, s.method));
+      case 'add_done_callback': {
+        const f = this.lookup(s.future);
+        if (!isfuture(f)) throw attributeError(f, 'add_done_callback');
+        f.add_done_callback(this.callback(s.body));
+        return null;
+      }
       case 'sleep':
         return yield* rt.tasks.sleep(s.delay);
       case 'create_task':

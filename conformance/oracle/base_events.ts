@@ -9,6 +9,7 @@ import { tag } from '../predictions.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { Callback, Coro, MLoop } from './state.ts';
 import { callbackRaised, callbackStarts } from './errors.ts';
+import { queuedSoon } from './futures.ts';
 import { forkingThread } from './os.ts';
 import { spawnTask } from './tasks.ts';
 import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
@@ -157,6 +158,8 @@ export function schedule(
     handle = m.callSoonThreadsafe(loop, cb);
     if (loop.thread !== m.thread) walk.threadsafeFromOtherThread = true;
   }
+  // Its place in the ready queue, against the done callbacks (FUT-1.2)
+  if (s.op !== 'call_later') queuedSoon(walk, loop, handle, s.body);
   if (s.op !== 'call_soon_threadsafe' && s.as) {
     walk.guards.bind(s.as, handle);
     walk.handles.set(handle, { loop, via, body: [...statements(s.body)].map((x) => x.id!) });

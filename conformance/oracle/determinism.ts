@@ -26,6 +26,8 @@ const MUTATING = new Set([
   'call_later',
   'call_soon_threadsafe',
   'await',
+  'future_call',
+  'add_done_callback',
 ]);
 
 interface Binding {

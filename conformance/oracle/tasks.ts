@@ -1,12 +1,13 @@
 /**
- * asyncio.tasks: create_task, current_task, a task's state, sleep, and awaiting a task, with
+ * asyncio.tasks: create_task, current_task, a task's state, sleep, and awaiting a task (a future: futures.ts), with
  * the clauses that decide them.
  */
 import type { Stmt } from '../../language/program.ts';
 import { walk as statements } from '../../language/program.ts';
 import { tag } from '../predictions.ts';
 import { contextClauses, noRunningLoop } from './events.ts';
-import type { Coro, MLoop, MTask } from './state.ts';
+import { awaitFuture } from './futures.ts';
+import type { Coro, MFuture, MLoop, MTask } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
 /** A task over a coroutine body; the walk remembers which task runs that body. */
@@ -68,7 +69,10 @@ export function* sleep(walk: Walk, s: StmtOf<'sleep'>, tags: ClauseTags): Coro {
 
 /** `await K`, in the coroutine over `body`. */
 export function* awaitTask(walk: Walk, s: StmtOf<'await'>, tags: ClauseTags, body: Stmt[]): Coro {
-  const task = walk.guards.useVar(s.task, 'await') as MTask;
+  const awaited = walk.guards.useVar(s.task, 'await') as MFuture;
+  // A future (FUT-1.4)
+  if (awaited.kind === 'future') return yield* awaitFuture(walk, awaited, tags, body);
+  const task = awaited as MTask;
   walk.guards.checkAwaitable(task, walk.bodyTask.get(body));
   tags.outcome.push(task.state === 'pending' ? 'TASK-2.2' : 'TASK-2.3');
   return yield* resume(walk, walk.bodyTask.get(body) ?? null, tags, walk.m.await(task));

@@ -16,6 +16,7 @@ import { Determinism } from './determinism.ts';
 import * as errors from './errors.ts';
 import type { HandlerCall } from './errors.ts';
 import * as events from './events.ts';
+import * as futures from './futures.ts';
 import { Machine } from './machine.ts';
 import { Orderings } from './ordering.ts';
 import type { Timeline } from '../attribution.ts';
@@ -82,6 +83,9 @@ const STATEMENTS: { [O in Op]?: Exec<O> } = {
   get_exception_handler: errors.getExceptionHandler,
   call_exception_handler: errors.callExceptionHandler,
   handler_context: errors.handlerContext,
+  create_future: futures.createFuture,
+  future_call: futures.futureCall,
+  add_done_callback: futures.addDoneCallback,
   create_task: tasks.createTask,
   current_task: tasks.currentTask,
   task_state: tasks.taskState,
@@ -146,6 +150,8 @@ export class Walk {
   readonly handlerCalls: HandlerCall[] = [];
   /** Loops whose handler raised for a callback, until their next callback runs (ERR-1.4). */
   readonly handlerRaised = new Set<MLoop>();
+  /** The callbacks queued on ready queues, done callbacks among them (FUT-1.2). */
+  readonly futures = new futures.FutureBook();
   /** The statements of each task created. */
   taskBodies: string[][] = [];
   private sinks: Warning[][] = [];
@@ -184,7 +190,7 @@ export class Walk {
 
   /** Every expectation of the walk so far, the ordering rules' and the termination checks last. */
   expectations(): Expectation[] {
-    const all = [...this.exps, ...this.orderings.expectations(this.order, (id) => id in this.obs)];
+    const all = [...this.exps, ...this.orderings.expectations(this.order, (id) => id in this.obs), ...futures.expectations(this)];
     // That a callback or a task ran at all is how it was scheduled, not what it does: where the
     // model ran a statement of its body that is checked anyway (its outcome), the rule that
     // queued it says it runs, so that one never run blames the queue, not that statement's rule.

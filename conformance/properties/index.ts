@@ -10,6 +10,7 @@ import DEBUG from './DEBUG.ts';
 import ERR from './ERR.ts';
 import EXEC from './EXEC.ts';
 import FORK from './FORK.ts';
+import FUT from './FUT.ts';
 import GET from './GET.ts';
 import LIFE from './LIFE.ts';
 import NEW from './NEW.ts';
@@ -36,6 +37,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...FORK,
   ...DEBUG,
   ...ERR,
+  ...FUT,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

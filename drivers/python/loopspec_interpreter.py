@@ -32,7 +32,7 @@ import signal
 import time
 
 # ---- the recorder, beside this file (a reproducer that embeds this interpreter embeds it too and drops these lines)
-from loopspec_recorder import LoopspecInvalid, LoopspecUnbound, Recorder, activate, handler_id, invalid, task_state
+from loopspec_recorder import LoopspecInvalid, LoopspecUnbound, Recorder, activate, exception_text, handler_id, invalid, task_state
 # ---- end of the recorder's import
 
 __all__ = ['run_program', 'number_program', 'DRIVER_VERSION']
@@ -240,6 +240,25 @@ class _Run(Recorder):
             loop = self.var(s['loop'])
             loop.call_soon_threadsafe(self.make_fn(s.get('body', [])))
             return None
+        # a future is bound, never observed (the statement observes None)
+        if op == 'create_future':
+            self.bind(s, self.var(s['loop']).create_future())
+            return None
+        if op == 'future_call':
+            fut = self.var(s['future'])
+            method = s.get('method')
+            if method == 'set_result':
+                return fut.set_result(s.get('value'))
+            if method == 'set_exception':
+                return fut.set_exception(ValueError(s.get('message', '')))
+            if method == 'exception':
+                return exception_text(fut.exception())
+            if method in ('get_loop', 'done', 'result'):
+                return getattr(fut, method)()
+            raise LoopspecInvalid('unknown future method %r' % (method,))
+        if op == 'add_done_callback':
+            fn = self.make_fn(s.get('body', []))
+            return self.var(s['future']).add_done_callback(lambda fut: fn())
         if op == 'create_task':
             return self._with_coro(s.get('body', []), asyncio.create_task)
         if op == 'current_task':

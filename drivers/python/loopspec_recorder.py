@@ -71,6 +71,23 @@ def handler_id(h):
     return None if h is None else getattr(h, 'loopspec_sid', 'other')
 
 
+def exception_text(e):
+    """Future.exception()'s observation: None, or '<class name>: <str>' (FUT-1)."""
+    return None if e is None else '%s: %s' % (type(e).__name__, e)
+
+
+# Task.__step's RuntimeError for a future of another loop: its reprs hold addresses and paths
+_OTHER_LOOP_RE = re.compile(r'^Task <.*> got Future <.*> attached to a different loop$', re.S)
+
+
+def error_text(e):
+    """An error observation's message: str(e), the reprs of the different-loop error as <task>, <future>."""
+    text = str(e)
+    if isinstance(e, RuntimeError) and _OTHER_LOOP_RE.match(text):
+        return 'Task <task> got Future <future> attached to a different loop'
+    return text
+
+
 def task_state(task):
     return 'cancelled' if task.cancelled() else 'done' if task.done() else 'pending'
 
@@ -323,7 +340,7 @@ class _Statement(object):
                 e = LoopspecUnbound(text.split("'")[1] if "'" in text else text)
             elif not isinstance(e, (Exception, asyncio.CancelledError)):
                 return False  # the deadline (SystemExit) or KeyboardInterrupt: no observation
-            rec.observe(self.sid, {'error': {'type': type(e).__name__, 'message': str(e)}})
+            rec.observe(self.sid, {'error': {'type': type(e).__name__, 'message': error_text(e)}})
             return not isinstance(e, asyncio.CancelledError)
         finally:
             rec.cur.reset(self.token)

@@ -11,6 +11,7 @@ thread_name = recorder.thread_name
 handler = recorder.handler
 handler_context = recorder.handler_context
 state = task_state
+# exception_text is the recorder's own (embedded above)
 
 
 def mark(tag):

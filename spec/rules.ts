@@ -875,12 +875,12 @@ export const RULES: Rule[] = [
   }),
 
   // ---- TIME ---------------------------------------------------------------------------------
-  r('TIME-1', 'TIME', "The loop's clock: time(), call_at, TimerHandle.when(), a call_at timer's cancel", {
+  r('TIME-1', 'TIME', "The loop's clock: time(), call_at, TimerHandle.when(), call_at's handle", {
     clauses: [
       "loop.time() MUST never go backwards: of two reads of one loop's clock made one after the other in one thread, the second MUST be >= the first (an exact float comparison).",
       'loop.call_later(delay, cb) MUST return a TimerHandle whose when() is time() + delay for a time() read during the call: t0 + delay <= when() <= t1 + delay, t0 and t1 loop.time() read just before and just after the call (exact: float addition is monotone). loop.call_at(w, cb) MUST return a TimerHandle whose when() == w exactly.',
       "loop.call_at(w, cb) MUST schedule cb as a timer of the loop due at w, in the one heap of its timers (as SCHED-2.1 says of call_later's deadline): cb MUST run, in the loop's thread, once the loop runs past w, also when w is already past. No timer's callback (call_later's or call_at's) may start before it is due: in it, loop.time() + r > handle.when(), r the resolution of the loop's clock (time.get_clock_info('monotonic').resolution).",
-      "The TimerHandle of loop.call_at MUST cancel as SCHED-5 says of call_later's: cancel() returns None, the callback MUST NOT run if it has not started; cancelled() MUST be False until cancel() and True from then on; a second cancel() changes nothing.",
+      "loop.call_at MUST return the very TimerHandle it scheduled, so that SCHED-5 applies to it as to call_later's: after cancel() on it, the callback MUST NOT run if it has not started, and its cancelled() is False until cancel() and True from then on (SCHED-5.1 and SCHED-5.2 decide these observations; TIME-1.4 is their condition, to blame where SCHED-5 holds for the other handles).",
     ],
     rationale:
       "Timers are the loop's only notion of time, and every deadline is read from loop.time(): a clock that goes back, a " +

@@ -205,25 +205,28 @@ export function cancelHandle(walk: Walk, s: StmtOf<'cancel_handle'>, tags: Claus
   // The loop may be taking it from its queue in its own thread at this very moment.
   if (loop.thread !== null && loop.thread !== walk.m.thread)
     throw new OutOfModel('a handle cancelled while its loop runs in another thread');
-  // A call_at timer cancels as SCHED-5 says of call_later's (TIME-1.4).
-  const cancels = at ? 'TIME-1.4' : 'SCHED-5.1';
-  tags.outcome.push(cancels);
+  tags.outcome.push('SCHED-5.1');
+  // A call_at timer cancels by SCHED-5 too: that its handle is the timer scheduled is TIME-1.4's.
+  if (at) tags.conditions.push('TIME-1.4');
   // Cancelled from inside the run: that the canceller ran first is the queue's order (SCHED-1.2),
   // or for a timer, that it joined the ready queue behind the callbacks already there (SCHED-2.2).
-  const order = loop.thread === null ? [] : [via === 'later' ? 'SCHED-2.2' : 'SCHED-1.2'];
+  // (A call_at timer's place behind them is TIME-1.3's, which schedules it as call_later's.)
+  const order = loop.thread === null ? [] : [at ? 'TIME-1.3' : via === 'later' ? 'SCHED-2.2' : 'SCHED-1.2'];
   if (!handle.cancelled && !handle.ran)
     for (const id of body) {
-      walk.exps.push({ ...tag(cancels), kind: 'ran', stmt: id, expected: false });
+      walk.exps.push({ ...tag('SCHED-5.1'), kind: 'ran', stmt: id, expected: false });
+      if (at) walk.exps.push({ ...tag('TIME-1.4'), condition: true, kind: 'ran', stmt: id, expected: false });
       for (const clause of order) walk.exps.push({ ...tag(clause), condition: true, kind: 'ran', stmt: id, expected: false });
     }
   handle.cancelled = true;
   return null;
 }
 
-/** `H.cancelled()` (SCHED-5.2; TIME-1.4 for a call_at timer). */
+/** `H.cancelled()` (SCHED-5.2; for a call_at timer, TIME-1.4 is the condition: its handle is the timer scheduled). */
 export function handleCancelled(walk: Walk, s: StmtOf<'handle_cancelled'>, tags: ClauseTags): boolean {
   const handle = walk.guards.handleVar(s.handle, 'handle_cancelled');
-  tags.outcome.push(walk.handles.get(handle)?.at ? 'TIME-1.4' : 'SCHED-5.2');
+  tags.outcome.push('SCHED-5.2');
+  if (walk.handles.get(handle)?.at) tags.conditions.push('TIME-1.4');
   return handle.cancelled;
 }
 

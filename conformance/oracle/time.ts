@@ -17,17 +17,22 @@ export function loopTime(walk: Walk, s: StmtOf<'loop_time'>, tags: ClauseTags): 
 /** `H.when()`: the w given to call_at, or call_later's time() + delay read during the call (TIME-1.2). */
 export function timerWhen(walk: Walk, s: StmtOf<'timer_when'>, tags: ClauseTags): string {
   const handle = walk.guards.handleVar(s.handle, 'timer_when');
-  if (walk.handles.get(handle)?.via !== 'later') throw new OutOfModel('when() of a handle that is not a timer');
+  const made = walk.handles.get(handle);
+  if (made?.via !== 'later') throw new OutOfModel('when() of a handle that is not a timer');
   tags.outcome.push('TIME-1.2');
+  // That call_later made a timer at all (not a ready callback) is SCHED-2.1's.
+  if (!made.at) tags.conditions.push('SCHED-2.1');
   return 'deadline';
 }
 
 /** In a timer's own callback: `L.time() + resolution > H.when()` (TIME-1.3). */
 export function timerDue(walk: Walk, s: StmtOf<'timer_due'>, tags: ClauseTags, where?: Where): boolean {
   const handle = walk.guards.handleVar(s.handle, 'timer_due');
-  if (walk.handles.get(handle)?.via !== 'later') throw new OutOfModel('timer_due of a handle that is not a timer');
+  const made = walk.handles.get(handle);
+  if (made?.via !== 'later') throw new OutOfModel('timer_due of a handle that is not a timer');
   // Elsewhere, whether real time has reached the deadline depends on the machine's speed.
   if (where?.handle !== handle) throw new OutOfModel('timer_due outside its own callback');
   tags.outcome.push('TIME-1.3');
+  if (!made.at) tags.conditions.push('SCHED-2.1');
   return true;
 }

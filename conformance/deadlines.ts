@@ -44,7 +44,7 @@ export interface DeadlineOptions {
 /** Seconds of virtual time the program's sleeps and timers add up to, at most. */
 export function virtualSeconds(program: Program): number {
   let total = 0;
-  for (const s of walk(program.main)) if (s.op === 'sleep' || s.op === 'call_later') total += Math.max(0, s.delay);
+  for (const s of walk(program.main)) if (s.op === 'sleep' || s.op === 'call_later' || s.op === 'call_at') total += Math.max(0, s.delay);
   return total;
 }
 

@@ -47,6 +47,8 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ['current_task() in a callback returns the last task', { setup: 'deviant_scheduling:sticky_current_task' }, ['TASK-4']],
   // fixtures/python/deviant_debug.py
   ['debug mode checks the thread that made the loop, running or not', { policy: 'deviant_debug:CreatorThreadCheckPolicy' }, ['DEBUG-1']],
+  // fixtures/python/deviant_time.py
+  ['call_at keeps its deadline truncated to the millisecond', { policy: 'deviant_time:MillisecondTimerPolicy' }, ['TIME-1']],
   // fixtures/python/deviant_errors.py
   [
     'a callback that raises reaches the default handler, not the one set',

@@ -110,7 +110,7 @@ export type Stmt =
   | { id?: string; op: 'call_soon'; loop: Var; body: Stmt[]; as?: Var }
   /** `H = L.call_later(delay, cb)`; observes None (`as` binds the TimerHandle) */
   | { id?: string; op: 'call_later'; loop: Var; delay: number; body: Stmt[]; as?: Var }
-  /** `H.cancel()` of a handle bound by call_soon or call_later; observes None */
+  /** `H.cancel()` of a handle bound by call_soon, call_later or call_at; observes None */
   | { id?: string; op: 'cancel_handle'; handle: Var }
   /** `H.cancelled()`; observes the bool */
   | { id?: string; op: 'handle_cancelled'; handle: Var }
@@ -136,6 +136,29 @@ export type Stmt =
     }
   /** `F.add_done_callback(cb)`, cb a function `def cb(fut)` whose body is `body`; observes None */
   | { id?: string; op: 'add_done_callback'; future: Var; body: Stmt[] }
+  // ---- the loop's clock (TIME-1) -------------------------------------------------------------
+  /**
+   * `t = L.time()`: observes not the value (real time) but its relation to the previous read of
+   * L's clock in this thread of this process: 'not earlier' (or the first read), or 'earlier'.
+   */
+  | { id?: string; op: 'loop_time'; loop: Var }
+  /**
+   * `H = L.call_at(w, cb)` with `w = L.time() + delay` read just before; observes None (`as`
+   * binds the TimerHandle, remembered with w).
+   */
+  | { id?: string; op: 'call_at'; loop: Var; delay: number; body: Stmt[]; as?: Var }
+  /**
+   * `H.when()` of a TimerHandle, observed as its relation to how H was made: 'deadline' when it
+   * is exactly the w given to call_at, or, for call_later(delay), within
+   * [t0 + delay, t1 + delay], t0 and t1 L.time() read just before and just after the call;
+   * else 'early' or 'late' (below or above that), 'other' for a handle made otherwise.
+   */
+  | { id?: string; op: 'timer_when'; handle: Var }
+  /**
+   * Whether H is due: `L.time() + r > H.when()`, L H's loop and r the resolution of its clock
+   * (time.get_clock_info('monotonic').resolution); observes the bool.
+   */
+  | { id?: string; op: 'timer_due'; handle: Var }
 
   // ---- coroutines and tasks ----------------------------------------------------------------
   /** `await asyncio.sleep(delay)` (coro only) */

@@ -86,7 +86,18 @@ function python(s: Stmt, form: Form, fn = ''): string {
     case 'call_soon_threadsafe':
       return lambda(`${s.loop}.${s.op}(`);
     case 'call_later':
-      return lambda(`${as(s.as)}${s.loop}.call_later(${py(s.delay)}, `);
+      // A script remembers t0 and t1 around the call for timer_when (TIME-1.2).
+      return listing ? lambda(`${as(s.as)}${s.loop}.call_later(${py(s.delay)}, `) : `call_later(${s.loop}, ${py(s.delay)}, ${fn})`;
+    case 'loop_time':
+      return listing ? `${s.loop}.time()` : `loop_time(${s.loop})`;
+    case 'call_at':
+      return listing
+        ? `${as(s.as)}${s.loop}.call_at(${s.loop}.time() + ${py(s.delay)}, lambda:`
+        : `call_at(${s.loop}, ${py(s.delay)}, ${fn})`;
+    case 'timer_when':
+      return listing ? `${s.handle}.when()` : `timer_when(${s.handle})`;
+    case 'timer_due':
+      return listing ? `${s.handle}._loop.time() + resolution > ${s.handle}.when()` : `timer_due(${s.handle})`;
     case 'cancel_handle':
       return `${s.handle}.cancel()`;
     case 'handle_cancelled':
@@ -168,6 +179,7 @@ const FN_PREFIX: Partial<Record<Stmt['op'], string>> = {
   call_soon: 'callback',
   call_later: 'callback',
   call_soon_threadsafe: 'callback',
+  call_at: 'callback',
   run_in_executor: 'executor',
   start_thread: 'thread',
   set_exception_handler: 'handler',
@@ -185,6 +197,7 @@ const NO_VALUE = new Set<Stmt['op']>([
   'join_thread',
   'create_future',
   'add_done_callback',
+  'call_at',
 ]);
 const CORO_BODY = new Set<Stmt['op']>(['run_until_complete', 'asyncio_run', 'create_task']);
 

@@ -183,14 +183,17 @@ export class BaseEventLoop extends AbstractEventLoop {
     return this._thread_id !== null;
   }
 
+  /** TIME-1.1: a monotonic clock (virtual time, which never goes back). */
   time(): number {
     return this._rt.world.clock.now;
   }
 
+  /** TIME-1.2: the deadline is time() + delay, read during the call. */
   call_later(delay: number, callback: Callback, ...args: unknown[]): TimerHandle {
     return this.call_at(this.time() + delay, callback, ...args);
   }
 
+  /** TIME-1.2, TIME-1.3: a timer due at `when` as given, in the one heap of the loop's timers. */
   call_at(when: number, callback: Callback, ...args: unknown[]): TimerHandle {
     this._check_closed();
     // DEBUG-1.3: call_later goes through call_at.
@@ -360,6 +363,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     yield* this._selector.select(timeout);
 
     // Handle 'later' callbacks that are ready. (SCHED-2)
+    // TIME-1.3: a timer is taken once due within the clock's resolution, never earlier.
     const end_time = this.time() + this._clock_resolution;
     while (this._scheduled.length) {
       // Stryker disable next-line EqualityOperator: not compared: a deadline exactly at now + clock resolution is decided by real elapsed time in CPython (the killed mutants of this line are ignored with it)

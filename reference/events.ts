@@ -66,6 +66,10 @@ export class TimerHandle extends Handle {
   ) {
     super(callback, args, loop);
   }
+  /** TIME-1.2: the absolute deadline, exactly as call_at was given it (call_later's: time() + delay). */
+  when(): number {
+    return this._when;
+  }
   /** SCHED-2: deadline first, then the order of the call_later calls. */
   lessThan(other: TimerHandle): boolean {
     // Stryker disable next-line ConditionalExpression,EqualityOperator: not compared: the order of timers with equal deadlines (SCHED-2 leaves exact ties unordered) (the killed mutants of this line are ignored with it)

@@ -18,7 +18,6 @@ export interface ContractEntry {
   since?: string;
 }
 
-const TIME = '1. time and handles';
 const FACTORIES = '5. task factories';
 const EXECUTORS = '7. executors and shutdown';
 const SIGNALS = '9. signals';
@@ -52,9 +51,9 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('shutdown_default_executor', ['ARUN-2'], EXECUTORS, '3.9'),
   // scheduling and time
   m('call_soon', ['SCHED-1', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1']),
-  m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1']),
-  m('call_at', [], TIME),
-  m('time', [], TIME),
+  m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1', 'TIME-1']),
+  m('call_at', ['TIME-1']),
+  m('time', ['TIME-1']),
   m('call_soon_threadsafe', ['SCHED-1', 'SCHED-3', 'SCHED-4', 'ERR-1']),
   // futures and tasks
   m('create_future', ['FUT-1']),

@@ -30,7 +30,8 @@ export type RuleGroup =
   | 'FORK'
   | 'DEBUG'
   | 'ERR'
-  | 'FUT';
+  | 'FUT'
+  | 'TIME';
 
 export interface Clause {
   /** `GROUP-N.k`: the rule's ID and the clause's position in it, from 1. */
@@ -81,6 +82,7 @@ export const GROUP_TITLES: Record<RuleGroup, string> = {
   DEBUG: 'Debug mode',
   ERR: 'Exceptions and the exception handler',
   FUT: 'Futures',
+  TIME: "The loop's clock and timer handles",
 };
 
 /** Where the measured facts come from: the probe programs and their recorded traces. */
@@ -921,6 +923,47 @@ export const RULES: Rule[] = [
       'callbacks, the InvalidStateError messages of the C Future, the different-loop RuntimeError). Not in the language: ' +
       'set_exception(StopIteration()) raises TypeError on 3.8.18 to 3.12.1 and stores a RuntimeError on 3.13.0. 3.14 ' +
       '(pyodide): neither measured nor read.',
+  }),
+
+  // ---- TIME ---------------------------------------------------------------------------------
+  r('TIME-1', 'TIME', "The loop's clock: time(), call_at, TimerHandle.when(), call_at's handle", {
+    clauses: [
+      "loop.time() MUST never go backwards: of two reads of one loop's clock made one after the other in one thread, the second MUST be >= the first (an exact float comparison).",
+      'loop.call_later(delay, cb) MUST return a TimerHandle whose when() is time() + delay for a time() read during the call: t0 + delay <= when() <= t1 + delay, t0 and t1 loop.time() read just before and just after the call (exact: float addition is monotone). loop.call_at(w, cb) MUST return a TimerHandle whose when() == w exactly.',
+      "loop.call_at(w, cb) MUST schedule cb as a timer of the loop due at w, in the one heap of its timers (as SCHED-2.1 says of call_later's deadline): cb MUST run, in the loop's thread, once the loop runs past w, also when w is already past. No timer's callback (call_later's or call_at's) may start before it is due: in it, loop.time() + r > handle.when(), r the resolution of the loop's clock (time.get_clock_info('monotonic').resolution).",
+      "loop.call_at MUST return the very TimerHandle it scheduled, so that SCHED-5 applies to it as to call_later's: after cancel() on it, the callback MUST NOT run if it has not started, and its cancelled() is False until cancel() and True from then on (SCHED-5.1 and SCHED-5.2 decide these observations; TIME-1.4 is their condition, to blame where SCHED-5 holds for the other handles).",
+    ],
+    rationale:
+      "Timers are the loop's only notion of time, and every deadline is read from loop.time(): a clock that goes back, a " +
+      "deadline rounded or computed from a stale clock, or a timer run early (a clock of millisecond granularity, as libuv's) " +
+      "shows as a timer run too early or too late. CPython's clock is real monotonic time, so the clauses are relations that " +
+      "hold exactly whatever the machine's speed: the language observes a read against the previous read, when() against " +
+      "the reads around the call, and, in a timer's own callback, that it is due. A timer may start up to the clock's " +
+      'resolution before loop.time() reaches when(): _run_once takes every timer with when < time() + _clock_resolution. ' +
+      'Left out, and why: any comparison of a time with a constant or with another clock (time.monotonic(), wall time: ' +
+      "how long statements take decides it); the clock's resolution itself (a platform fact: 1e-09 on Linux); how late a " +
+      "timer runs (the machine's load); the order of call_at timers among the other timers (SCHED-2 decides the order of " +
+      "deadlines, and real elapsed time that of deadlines less than 0.1 s apart; call_at shares call_later's heap); " +
+      'call_at(None) (TypeError in 3.12+ only, a type check); slow-callback warnings in debug mode (real time, the log).',
+    sources: [
+      cpy(
+        'base_events.py',
+        "BaseEventLoop.time (return time.monotonic()), __init__ (self._clock_resolution = time.get_clock_info('monotonic').resolution)",
+      ),
+      cpy(
+        'base_events.py',
+        'call_later (timer = self.call_at(self.time() + delay, ...)), call_at (events.TimerHandle(when, ...); heapq.heappush)',
+      ),
+      cpy(
+        'base_events.py',
+        '_run_once (end_time = self.time() + self._clock_resolution; a timer with handle._when >= end_time stays in the heap)',
+      ),
+      cpy('events.py', 'TimerHandle.__init__ (self._when = when), when(), cancel; Handle.cancel, cancelled'),
+      "CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: the same time(), call_later through call_at, call_at storing when as given, the same end_time bound in _run_once, TimerHandle.when() returning _when; time.get_clock_info('monotonic') is clock_gettime(CLOCK_MONOTONIC), resolution 1e-09, in each (read in each pyenv install and run)",
+      docs('library/asyncio-eventloop.html', 'Scheduling delayed callbacks'),
+      measured('TIME-1'),
+    ],
+    versions: 'Identical in every measured version. 3.14 (pyodide): neither measured nor read.',
   }),
 ];
 

@@ -18,6 +18,7 @@ import {
   SimulationHang,
   Task,
   Thread,
+  TimerHandle,
   isfuture,
   type Blocking,
   type Coro,
@@ -30,6 +31,7 @@ import { CORO_ONLY, type Plain, type Program, type Stmt } from '../../language/p
 import type { Observation, Outcome, Trace, Value } from '../../language/trace.ts';
 import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers } from './handlers.ts';
+import { Timers } from './timers.ts';
 
 type Kind = 'sync' | 'coro';
 type Step = Generator<YieldItem, unknown, unknown>;
@@ -55,9 +57,12 @@ class Interpreter {
   private readonly ids = new Map<object, string>();
   /** The exception handlers the program made (ERR-1). */
   private readonly handlers: ExceptionHandlers;
+  /** What the program's clock reads and timers are compared with (TIME-1). */
+  private readonly timers: Timers;
 
   constructor(private readonly rt: Runtime) {
     this.handlers = new ExceptionHandlers(rt);
+    this.timers = new Timers(rt);
     const w = rt.world;
     this.vars = new ProcessLocal(
       w,
@@ -231,8 +236,17 @@ class Interpreter {
         this.bindHandle(s.as, this.loop(s.loop, 'call_soon').call_soon(this.callback(s.body)));
         return null;
       case 'call_later':
-        this.bindHandle(s.as, this.loop(s.loop, 'call_later').call_later(s.delay, this.callback(s.body)));
+        this.bindHandle(s.as, this.timers.callLater(this.loop(s.loop, 'call_later'), s.delay, this.callback(s.body)));
         return null;
+      case 'call_at':
+        this.bindHandle(s.as, this.timers.callAt(this.loop(s.loop, 'call_at'), s.delay, this.callback(s.body)));
+        return null;
+      case 'loop_time':
+        return this.timers.loopTime(this.loop(s.loop, 'time'));
+      case 'timer_when':
+        return this.timers.when(this.timer(s.handle, 'when'));
+      case 'timer_due':
+        return this.timers.due(this.timer(s.handle, 'when'));
       case 'cancel_handle':
         this.handle(s.handle, 'cancel').cancel();
         return null;
@@ -347,6 +361,13 @@ class Interpreter {
   private handle(name: string, method: string): Handle {
     const v = this.lookup(name);
     if (!(v instanceof Handle)) throw attributeError(v, method);
+    return v;
+  }
+
+  /** The TimerHandle bound to `name`, which the statement calls `method` on. */
+  private timer(name: string, method: string): TimerHandle {
+    const v = this.lookup(name);
+    if (!(v instanceof TimerHandle)) throw attributeError(v, method);
     return v;
   }
 

@@ -121,10 +121,10 @@ function refusal(walk: Walk, loop: MLoop): Refusal | undefined {
   return undefined;
 }
 
-/** call_soon, call_later and call_soon_threadsafe. */
+/** call_soon, call_later, call_at (a timer like call_later's, TIME-1.3) and call_soon_threadsafe. */
 export function schedule(
   walk: Walk,
-  s: StmtOf<'call_soon' | 'call_later' | 'call_soon_threadsafe'>,
+  s: StmtOf<'call_soon' | 'call_later' | 'call_at' | 'call_soon_threadsafe'>,
   tags: ClauseTags,
   where?: Where,
 ): null {
@@ -139,7 +139,8 @@ export function schedule(
   // In debug mode, call_soon and call_at (call_later's) check the thread after the closed check.
   const debug = loop.debug && !loop.closed;
   if (debug && late) throw new OutOfModel('an executor job calls back into the debug-mode loop of asyncio.run while it shuts down');
-  tags.outcome.push(loop.closed ? closed : late ? 'ARUN-2.3' : debug ? 'DEBUG-1.3' : 'SCHED-1.1');
+  const at = s.op === 'call_at';
+  tags.outcome.push(loop.closed ? closed : late ? 'ARUN-2.3' : debug ? 'DEBUG-1.3' : at ? 'TIME-1.3' : 'SCHED-1.1');
   // A closed loop refuses before it schedules: the callback never runs.
   if (loop.closed) for (const x of statements(s.body)) walk.exps.push({ ...tag(closed), kind: 'ran', stmt: x.id!, expected: false });
   // CPython compares threading.get_ident(): a fork child's thread keeps the forking thread's ident.
@@ -147,13 +148,15 @@ export function schedule(
     for (const x of statements(s.body)) walk.exps.push({ ...tag('DEBUG-1.3'), kind: 'ran', stmt: x.id!, expected: false });
     throw new PyErr('RuntimeError', 'Non-thread-safe operation invoked on an event loop other than the current one');
   }
-  const via = s.op === 'call_soon' ? 'soon' : s.op === 'call_later' ? 'later' : 'threadsafe';
-  const deadline = s.op === 'call_later' ? m.clock + s.delay : undefined;
+  const timer = s.op === 'call_later' || at;
+  const via = s.op === 'call_soon' ? 'soon' : timer ? 'later' : 'threadsafe';
+  const deadline = timer ? m.clock + s.delay : undefined;
   const scheduledInDebug = loop.debug; // now, not when it runs
-  const cb = () => callback(walk, s.body, { loop, via, deadline, scheduledInDebug });
+  const own: Where = { loop, via, deadline, scheduledInDebug, ...(at ? { at } : {}) };
+  const cb = () => callback(walk, s.body, own);
   let handle: Callback;
   if (s.op === 'call_soon') handle = m.callSoon(loop, cb);
-  else if (s.op === 'call_later') handle = m.callLater(loop, s.delay, cb);
+  else if (timer) handle = m.callLater(loop, s.delay, cb);
   else {
     handle = m.callSoonThreadsafe(loop, cb);
     if (loop.thread !== m.thread) walk.threadsafeFromOtherThread = true;
@@ -162,9 +165,10 @@ export function schedule(
   if (s.op !== 'call_later') queuedSoon(walk, loop, handle, s.body);
   if (s.op !== 'call_soon_threadsafe' && s.as) {
     walk.guards.bind(s.as, handle);
-    walk.handles.set(handle, { loop, via, body: [...statements(s.body)].map((x) => x.id!) });
+    walk.handles.set(handle, { loop, via, body: [...statements(s.body)].map((x) => x.id!), ...(at ? { at } : {}) });
   }
-  if (s.body[0]?.op === 'mark')
+  own.handle = handle;
+  if (s.body[0]?.op === 'mark' && !at)
     walk.orderings.scheduledCallback({
       id: s.body[0].id!,
       loop,
@@ -200,27 +204,33 @@ export function setDebug(walk: Walk, s: StmtOf<'set_debug'>, tags: ClauseTags): 
 /** `H.cancel()`: a callback not yet run never runs (SCHED-5.1). */
 export function cancelHandle(walk: Walk, s: StmtOf<'cancel_handle'>, tags: ClauseTags): null {
   const handle = walk.guards.handleVar(s.handle, 'cancel_handle');
-  const { loop, via, body } = walk.handles.get(handle)!;
+  const { loop, via, body, at } = walk.handles.get(handle)!;
   // The loop may be taking it from its queue in its own thread at this very moment.
   if (loop.thread !== null && loop.thread !== walk.m.thread)
     throw new OutOfModel('a handle cancelled while its loop runs in another thread');
   tags.outcome.push('SCHED-5.1');
+  // A call_at timer cancels by SCHED-5 too: that its handle is the timer scheduled is TIME-1.4's.
+  if (at) tags.conditions.push('TIME-1.4');
   // Cancelled from inside the run: that the canceller ran first is the queue's order (SCHED-1.2),
   // or for a timer, that it joined the ready queue behind the callbacks already there (SCHED-2.2).
-  const order = loop.thread === null ? [] : [via === 'later' ? 'SCHED-2.2' : 'SCHED-1.2'];
+  // (A call_at timer's place behind them is TIME-1.3's, which schedules it as call_later's.)
+  const order = loop.thread === null ? [] : [at ? 'TIME-1.3' : via === 'later' ? 'SCHED-2.2' : 'SCHED-1.2'];
   if (!handle.cancelled && !handle.ran)
     for (const id of body) {
       walk.exps.push({ ...tag('SCHED-5.1'), kind: 'ran', stmt: id, expected: false });
+      if (at) walk.exps.push({ ...tag('TIME-1.4'), condition: true, kind: 'ran', stmt: id, expected: false });
       for (const clause of order) walk.exps.push({ ...tag(clause), condition: true, kind: 'ran', stmt: id, expected: false });
     }
   handle.cancelled = true;
   return null;
 }
 
-/** `H.cancelled()` (SCHED-5.2). */
+/** `H.cancelled()` (SCHED-5.2; for a call_at timer, TIME-1.4 is the condition: its handle is the timer scheduled). */
 export function handleCancelled(walk: Walk, s: StmtOf<'handle_cancelled'>, tags: ClauseTags): boolean {
+  const handle = walk.guards.handleVar(s.handle, 'handle_cancelled');
   tags.outcome.push('SCHED-5.2');
-  return walk.guards.handleVar(s.handle, 'handle_cancelled').cancelled;
+  if (walk.handles.get(handle)?.at) tags.conditions.push('TIME-1.4');
+  return handle.cancelled;
 }
 
 /**
@@ -240,7 +250,7 @@ function segment(walk: Walk, loop: MLoop, where?: Where): unknown {
 }
 
 function callback(walk: Walk, body: Stmt[], where: Where): void {
-  walk.callbacksRun.push({ body: body.map((x) => x.id!), via: where.via, loop: where.loop });
+  walk.callbacksRun.push({ body: body.map((x) => x.id!), via: where.via, loop: where.loop, at: where.at });
   callbackStarts(walk, where.loop, body);
   try {
     walk.syncBody(body, where);

@@ -26,6 +26,7 @@ import { OutOfModel, PyErr } from './state.ts';
 import type { Callback, Coro, MLoop, MPolicy, MTask, MThread } from './state.ts';
 import * as tasks from './tasks.ts';
 import * as threading from './threading.ts';
+import * as time from './time.ts';
 
 /** The clauses (spec/rules.ts) that decide a statement's observation: its outcome, its warnings. */
 export interface ClauseTags {
@@ -46,6 +47,10 @@ export interface Where {
   deadline?: number;
   /** The loop was in debug mode when the callback was scheduled (its handle keeps a source traceback). */
   scheduledInDebug?: boolean;
+  /** A timer of call_at (TIME-1.3), not call_later. */
+  at?: boolean;
+  /** Its handle (timer_due in its own callback, TIME-1.3). */
+  handle?: Callback;
 }
 
 /** The clause by which a callback runs at all, by how it was scheduled. */
@@ -76,6 +81,10 @@ const STATEMENTS: { [O in Op]?: Exec<O> } = {
   call_soon_threadsafe: baseEvents.schedule,
   cancel_handle: baseEvents.cancelHandle,
   handle_cancelled: baseEvents.handleCancelled,
+  call_at: baseEvents.schedule,
+  loop_time: time.loopTime,
+  timer_when: time.timerWhen,
+  timer_due: time.timerDue,
   asyncio_run: runners.asyncioRun,
   get_debug: baseEvents.getDebug,
   set_debug: baseEvents.setDebug,
@@ -143,9 +152,9 @@ export class Walk {
   /** Each executor job submitted: its run_in_executor statement and its first statement (undefined: an empty job). */
   executorJobs: Array<[string, string | undefined]> = [];
   /** The statements of each callback the model ran, and how it was scheduled. */
-  callbacksRun: Array<{ body: string[]; via: Where['via']; loop: MLoop }> = [];
+  callbacksRun: Array<{ body: string[]; via: Where['via']; loop: MLoop; at?: boolean }> = [];
   /** The handles call_soon and call_later bound: their loop and the statements of their callback (SCHED-5). */
-  readonly handles = new Map<Callback, { loop: MLoop; via: Where['via']; body: string[] }>();
+  readonly handles = new Map<Callback, { loop: MLoop; via: Where['via']; body: string[]; at?: boolean }>();
   /** The exception handler calls in progress, innermost last (ERR-1). */
   readonly handlerCalls: HandlerCall[] = [];
   /** Loops whose handler raised for a callback, until their next callback runs (ERR-1.4). */
@@ -197,10 +206,10 @@ export class Walk {
     // A mark whose order is checked counts too.
     const checked = new Set(all.flatMap((x) => (x.kind === 'outcome' ? [x.stmt] : x.kind === 'order' ? x.expected : [])));
     const firstChecked = (body: string[]) => body.find((id) => checked.has(id) && id in this.timeline.start);
-    for (const { body, via, loop } of this.callbacksRun) {
+    for (const { body, via, loop, at } of this.callbacksRun) {
       const stmt = firstChecked(body);
       if (!stmt) continue;
-      all.push({ ...tag(CALLBACK_RUNS[via]), kind: 'ran', stmt, expected: true });
+      all.push({ ...tag(at ? 'TIME-1.3' : CALLBACK_RUNS[via]), kind: 'ran', stmt, expected: true });
       // Before its loop stopped or not: which iteration queued it is the round robin's where tasks slept(0).
       if (this.orderings.slept0(loop)) all.push({ ...tag('TASK-5.2'), condition: true, kind: 'ran', stmt, expected: true });
       // A due timer runs from the ready queue: whether it got there in time is the queue's (SCHED-1).
@@ -329,7 +338,8 @@ export class Walk {
     }
     this.observe(s, () => s.tag);
     // The first statement of a callback tells when the callback ran: the ordering rules.
-    const via = first && where && where.via !== 'threadsafe' ? where.via : undefined;
+    // A call_at timer's place among the other timers is not asserted (TIME-1.3 says it runs).
+    const via = first && where && where.via !== 'threadsafe' && !where.at ? where.via : undefined;
     this.orderings.ran({ id: s.id!, ctx: this.m.thread.ctx, ...(via ? { loop: where!.loop, via, deadline: where!.deadline } : {}) });
     if (where?.via === 'threadsafe') this.exps.push({ ...tag('SCHED-3.1'), kind: 'outcome', stmt: s.id!, expected: { value: s.tag } });
   }

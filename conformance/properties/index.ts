@@ -8,6 +8,7 @@ import { withShapes } from '../arbitraries/reach-clauses.ts';
 import ARUN from './ARUN.ts';
 import DEBUG from './DEBUG.ts';
 import ERR from './ERR.ts';
+import TIME from './TIME.ts';
 import EXEC from './EXEC.ts';
 import FORK from './FORK.ts';
 import FUT from './FUT.ts';
@@ -38,6 +39,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...DEBUG,
   ...ERR,
   ...FUT,
+  ...TIME,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

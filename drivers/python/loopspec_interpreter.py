@@ -230,8 +230,18 @@ class _Run(Recorder):
             return None
         if op == 'call_later':
             loop = self.var(s['loop'])
-            self.bind(s, loop.call_later(s.get('delay', 0), self.make_fn(s.get('body', []))))
+            self.bind(s, self.call_later(loop, s.get('delay', 0), self.make_fn(s.get('body', []))))
             return None
+        if op == 'call_at':
+            loop = self.var(s['loop'])
+            self.bind(s, self.call_at(loop, s.get('delay', 0), self.make_fn(s.get('body', []))))
+            return None
+        if op == 'loop_time':
+            return self.loop_time(self.var(s['loop']))
+        if op == 'timer_when':
+            return self.timer_when(self.var(s['handle']))
+        if op == 'timer_due':
+            return self.timer_due(self.var(s['handle']))
         if op == 'cancel_handle':
             return self.var(s['handle']).cancel()
         if op == 'handle_cancelled':

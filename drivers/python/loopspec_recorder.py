@@ -116,6 +116,8 @@ class Recorder(object):
         # the statement currently executing, per task / callback / thread (contextvars
         # follow asyncio tasks and handles, so interleaved tasks do not mix up)
         self.cur = contextvars.ContextVar('loopspec_stmt', default=None)
+        self.clock_reads = {}       # (pid, thread ident, id(loop)) -> (loop, its last time())
+        self.timers = {}            # id(TimerHandle) -> (handle, loop, low, high) for timer_when
 
     # ---- contexts and identities -------------------------------------------------------
     def thread_name(self):
@@ -141,6 +143,46 @@ class Recorder(object):
             finally:
                 self.tls.ctx = prev
         return loopspec_fn
+
+    # ---- the loop's clock (TIME-1) ---------------------------------------------------------
+    # Observations of real time are relations that hold whatever the machine's speed.
+    def loop_time(self, loop):
+        """loop.time() against this thread's previous read of that loop's clock."""
+        t = loop.time()
+        key = (os.getpid(), threading.get_ident(), id(loop))
+        last = self.clock_reads.get(key)
+        self.clock_reads[key] = (loop, t)
+        return 'earlier' if last is not None and t < last[1] else 'not earlier'
+
+    def call_later(self, loop, delay, fn):
+        """loop.call_later(delay, fn), its TimerHandle remembered with loop.time() around the call."""
+        t0 = loop.time()
+        h = loop.call_later(delay, fn)
+        t1 = loop.time()
+        self.timers[id(h)] = (h, loop, t0 + delay, t1 + delay)
+        return h
+
+    def call_at(self, loop, delay, fn):
+        """loop.call_at(w, fn), w = loop.time() + delay, its TimerHandle remembered with w."""
+        w = loop.time() + delay
+        h = loop.call_at(w, fn)
+        self.timers[id(h)] = (h, loop, w, w)
+        return h
+
+    def timer_when(self, h):
+        """'deadline' where h.when() is in [low, high] as its call made it, else 'early', 'late', 'other'."""
+        when = h.when()
+        low, high = self.timers.get(id(h), (h, None, None, None))[2:]
+        if low is None:
+            return 'other'
+        return 'early' if when < low else 'late' if when > high else 'deadline'
+
+    def timer_due(self, h):
+        """loop.time() + its clock's resolution > h.when(): the bound _run_once takes a timer by."""
+        loop = self.timers.get(id(h), (h, None))[1]
+        if loop is None:
+            raise LoopspecInvalid('timer_due of a handle not made by call_later or call_at')
+        return loop.time() + time.get_clock_info('monotonic').resolution > h.when()
 
     # ---- exception handlers (ERR-1) -------------------------------------------------------
     def handler(self, sid, fn):

@@ -10,6 +10,11 @@ join_thread = recorder.join_thread
 thread_name = recorder.thread_name
 handler = recorder.handler
 handler_context = recorder.handler_context
+loop_time = recorder.loop_time
+call_later = recorder.call_later
+call_at = recorder.call_at
+timer_when = recorder.timer_when
+timer_due = recorder.timer_due
 state = task_state
 # exception_text is the recorder's own (embedded above)
 

@@ -10,7 +10,7 @@ import { OutOfModel, PyErr } from './state.ts';
 import type { Callback, Coro, MLoop } from './state.ts';
 import { callbackRaised, callbackStarts } from './errors.ts';
 import { forkingThread } from './os.ts';
-import { spawnTask } from './tasks.ts';
+import { makeTask } from './factories.ts';
 import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
 
 export function close(walk: Walk, s: StmtOf<'close'>, tags: ClauseTags): null {
@@ -55,7 +55,8 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
   const stoppedBefore = loop.stopping;
   if (walk.hasRun.has(loop)) tags.conditions.push('LIFE-1.3');
   walk.hasRun.add(loop);
-  const task = spawnTask(walk, loop, s.body);
+  // ensure_future: loop.create_task, through the loop's task factory if one is set (TFACT-1.2).
+  const { task } = makeTask(walk, loop, s.body);
   walk.orderings.runStarted(loop);
   try {
     const value = walk.m.runUntilComplete(loop, task);

@@ -14,6 +14,7 @@ import { tag } from '../predictions.ts';
 import * as baseEvents from './base_events.ts';
 import { Determinism } from './determinism.ts';
 import * as errors from './errors.ts';
+import * as factories from './factories.ts';
 import type { HandlerCall } from './errors.ts';
 import * as events from './events.ts';
 import { Machine } from './machine.ts';
@@ -82,6 +83,8 @@ const STATEMENTS: { [O in Op]?: Exec<O> } = {
   get_exception_handler: errors.getExceptionHandler,
   call_exception_handler: errors.callExceptionHandler,
   handler_context: errors.handlerContext,
+  set_task_factory: factories.setTaskFactory,
+  get_task_factory: factories.getTaskFactory,
   create_task: tasks.createTask,
   current_task: tasks.currentTask,
   task_state: tasks.taskState,

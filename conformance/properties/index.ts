@@ -17,6 +17,7 @@ import POL from './POL.ts';
 import RUN from './RUN.ts';
 import SCHED from './SCHED.ts';
 import TASK from './TASK.ts';
+import TFACT from './TFACT.ts';
 import THR from './THR.ts';
 import type { RuleProperty } from './types.ts';
 
@@ -36,6 +37,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...FORK,
   ...DEBUG,
   ...ERR,
+  ...TFACT,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

@@ -10,6 +10,7 @@ join_thread = recorder.join_thread
 thread_name = recorder.thread_name
 handler = recorder.handler
 handler_context = recorder.handler_context
+factory = recorder.factory
 state = task_state
 
 

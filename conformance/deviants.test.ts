@@ -53,6 +53,8 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
     { policy: 'deviant_errors:CallbackErrorsLoggedPolicy' },
     ['ERR-1'],
   ],
+  // fixtures/python/deviant_factories.py
+  ['create_task passes name= and context= to the task factory', { policy: 'deviant_factories:FactoryKeywordsPolicy' }, ['TFACT-1']],
 ];
 
 /**

@@ -56,7 +56,7 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
   if (walk.hasRun.has(loop)) tags.conditions.push('LIFE-1.3');
   walk.hasRun.add(loop);
   // ensure_future: loop.create_task, through the loop's task factory if one is set (TFACT-1.2).
-  const { task } = makeTask(walk, loop, s.body);
+  const { task, clause } = makeTask(walk, loop, s.body);
   walk.orderings.runStarted(loop);
   try {
     const value = walk.m.runUntilComplete(loop, task);
@@ -80,6 +80,9 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
       );
     } else if (e instanceof PyErr) tags.outcome.push('LIFE-1.2');
     throw e;
+  } finally {
+    // The task run is the one the factory returned: TFACT-1.2 decides, the run's own clause is its condition.
+    if (clause === 'TFACT-1.2') tags.conditions.push(...tags.outcome.splice(0, tags.outcome.length, 'TFACT-1.2'));
   }
 }
 

@@ -47,7 +47,7 @@ type Where = 'inside' | 'before' | 'other';
  * creator's next mark; then the factory reset to None and another task.
  */
 export const factoryCallPrograms = fc
-  .tuple(fc.constantFrom<Where>('inside', 'inside', 'before', 'other'), fc.boolean(), keeps(9))
+  .tuple(fc.constantFrom<Where>('inside', 'inside', 'inside', 'before', 'before', 'other'), fc.boolean(), keeps(9))
   .map(([where, reset, flags]) => {
     const keep = flagged(flags);
     const fbody: Stmt[] =
@@ -109,6 +109,6 @@ export const eagerPrograms = fc
 /** Every shape of TFACT-1. */
 export const factoryPrograms = fc.oneof(
   { weight: 2, arbitrary: factoryFlagPrograms },
-  { weight: 3, arbitrary: factoryCallPrograms },
+  { weight: 6, arbitrary: factoryCallPrograms },
   { weight: 4, arbitrary: eagerPrograms },
 );

@@ -32,7 +32,12 @@ export class Machine extends LoopMachine {
 
   /** Task.__eager_start: the first step of a task made eager on a running loop, now, nested (TFACT-1.3). */
   eagerStart(t: MTask): void {
-    this.step(t);
+    t.eagerStepping = true;
+    try {
+      this.step(t);
+    } finally {
+      t.eagerStepping = false;
+    }
     if (t.state !== 'pending') t.eagerDone = true;
   }
 

@@ -132,4 +132,6 @@ export interface MTask extends MFuture {
   cancelledByRun: boolean;
   /** Done in its eager first step, inside create_task (TFACT-1.3). */
   eagerDone?: boolean;
+  /** In its eager first step: create_task has not returned it yet (TFACT-1.3). */
+  eagerStepping?: boolean;
 }

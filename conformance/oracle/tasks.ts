@@ -23,8 +23,9 @@ export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTag
   walk.taskBodies.push(s.body.map((x) => x.id!));
   const next = walk.nextSibling.get(s.id!);
   // Through the loop's task factory, if one is set (TFACT-1.2, TFACT-1.3).
+  // What create_task returns is TASK-1.2's, made by a factory or not: TFACT-1 decides the factory's call and the first step.
   const { task, clause } = makeTask(walk, loop, s.body, next);
-  tags.outcome.push(clause ?? 'TASK-1.2');
+  tags.outcome.push('TASK-1.2');
   if (clause !== 'TFACT-1.3' && next?.op === 'mark' && s.body[0]?.op === 'mark') walk.orderings.taskCreated(next.id!, s.body[0].id!);
   walk.guards.bind(s.as, task);
   return task;
@@ -39,6 +40,8 @@ export function currentTask(walk: Walk, s: StmtOf<'current_task'>, tags: ClauseT
   }
   const task = loop.currentTask;
   tags.outcome.push(!task ? 'TASK-4.2' : walk.orderings.stepsOf(task) > 0 ? 'TASK-3.2' : 'TASK-3.1');
+  // In an eager first step the task is known by what create_task returns after: that value is TASK-1.2's.
+  if (task?.eagerStepping) tags.conditions.push('TASK-1.2');
   walk.guards.bind(s.as, loop.currentTask);
   return loop.currentTask;
 }

@@ -54,7 +54,7 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
     ['ERR-1'],
   ],
   // fixtures/python/deviant_factories.py
-  ['create_task passes name= and context= to the task factory', { policy: 'deviant_factories:FactoryKeywordsPolicy' }, ['TFACT-1']],
+  ['set_task_factory(None) keeps the factory set', { policy: 'deviant_factories:FactoryKeptPolicy' }, ['TFACT-1']],
 ];
 
 /**

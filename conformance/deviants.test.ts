@@ -57,6 +57,8 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ],
   // fixtures/python/deviant_futures.py
   ['add_done_callback on a done future calls the callback at once', { policy: 'deviant_futures:EagerDoneCallbackPolicy' }, ['FUT-1']],
+  // fixtures/python/deviant_factories.py
+  ['set_task_factory(None) keeps the factory set', { policy: 'deviant_factories:FactoryKeptPolicy' }, ['TFACT-1']],
 ];
 
 /**

@@ -105,6 +105,20 @@ export type Stmt =
    */
   | { id?: string; op: 'handler_context'; key: 'loop' | 'keys' | 'message' | 'exception' }
 
+  // ---- task factories ------------------------------------------------------------------------
+  /**
+   * `L.set_task_factory(f)`: without `arg`, f is a function `def f(loop, coro)` that runs
+   * `body`, then returns `asyncio.Task(coro, loop=loop)`; `arg` 'eager' passes
+   * `asyncio.eager_task_factory` (3.12+; before, reading it raises AttributeError), null passes
+   * None, a number passes that int (not callable: the type check). Observes None.
+   */
+  | { id?: string; op: 'set_task_factory'; loop: Var; body: Stmt[]; arg?: 'eager' | null | number }
+  /**
+   * `L.get_task_factory()`: observes None, the id of the set_task_factory statement whose
+   * function it is (that very object), 'eager' for `asyncio.eager_task_factory`, 'other' else.
+   */
+  | { id?: string; op: 'get_task_factory'; loop: Var }
+
   // ---- scheduling -------------------------------------------------------------------------
   /** `H = L.call_soon(cb)`, cb a function whose body is `body`; observes None (`as` binds the Handle) */
   | { id?: string; op: 'call_soon'; loop: Var; body: Stmt[]; as?: Var }

@@ -81,6 +81,12 @@ function python(s: Stmt, form: Form, fn = ''): string {
     }
     case 'handler_context':
       return `handler_context(${py(s.key)})`;
+    case 'set_task_factory':
+      if (s.arg === 'eager') return `${s.loop}.set_task_factory(asyncio.eager_task_factory)`;
+      if (s.arg !== undefined) return `${s.loop}.set_task_factory(${py(s.arg)})`;
+      return listing ? `${s.loop}.set_task_factory(factory(loop, coro):` : `${s.loop}.set_task_factory(factory(${py(s.id)}, ${fn}))`;
+    case 'get_task_factory':
+      return listing ? `${s.loop}.get_task_factory()` : `factory_id(${s.loop}.get_task_factory())`;
     case 'call_soon':
       return lambda(`${as(s.as)}${s.loop}.call_soon(`);
     case 'call_soon_threadsafe':
@@ -150,8 +156,8 @@ function lines(body: Stmt[], indent: string): string[] {
   for (const s of body) {
     const id = (s.id ?? '').padEnd(5);
     out.push(`${id}${indent}${python(s, 'listing')}`);
-    // set_exception_handler with an argument passes it, not its (empty) body
-    if ('body' in s && !(s.op === 'set_exception_handler' && s.arg !== undefined)) {
+    // set_exception_handler and set_task_factory with an argument pass it, not their (empty) body
+    if ('body' in s && !passesArg(s)) {
       out.push(...lines(s.body, `${indent}    `));
       if (s.op === 'start_thread') out.push(`     ${indent}).start()`);
       else if (s.op !== 'fork') out.push(`     ${indent})`);
@@ -184,7 +190,11 @@ const FN_PREFIX: Partial<Record<Stmt['op'], string>> = {
   start_thread: 'thread',
   set_exception_handler: 'handler',
   add_done_callback: 'callback',
+  set_task_factory: 'factory',
 };
+
+/** A statement with a body that passes an argument instead (the body is empty). */
+const passesArg = (s: Stmt): boolean => (s.op === 'set_exception_handler' || s.op === 'set_task_factory') && s.arg !== undefined;
 
 /** Ops that always return an object or raise: `as` binds their value directly. */
 const ALWAYS_OBJECT = new Set<Stmt['op']>(['new_event_loop', 'get_event_loop', 'get_running_loop', 'create_task']);
@@ -211,7 +221,7 @@ function fn(name: string, body: Stmt[], kind: 'sync' | 'coro', indent: string): 
       break;
     }
     const nested =
-      'body' in s && s.op !== 'fork' && !(s.op === 'set_exception_handler' && s.arg !== undefined)
+      'body' in s && s.op !== 'fork' && !passesArg(s)
         ? fn(`${FN_PREFIX[s.op]}_${s.id}`, s.body, CORO_BODY.has(s.op) ? 'coro' : 'sync', inner)
         : [];
     lines.push(...nested);

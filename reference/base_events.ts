@@ -27,6 +27,8 @@ export interface ExceptionContext {
  * body) returns a generator, which call_exception_handler drives.
  */
 export type ExceptionHandler = (loop: BaseEventLoop, context: ExceptionContext) => unknown;
+/** A task factory, `factory(loop, coro)` (TFACT-1): it returns a future, or blocks (a generator) and then returns one. */
+export type TaskFactory = (loop: BaseEventLoop, coro: Coro<unknown>) => unknown;
 
 function _run_until_complete_cb<T>(fut: Future<T>): void {
   // (SystemExit/KeyboardInterrupt do not exist in the simulation.)
@@ -50,6 +52,8 @@ export class BaseEventLoop extends AbstractEventLoop {
   _debug = false;
   /** ERR-1.1: None until set_exception_handler. */
   _exception_handler: ExceptionHandler | null = null;
+  /** TFACT-1.1: None until set_task_factory. */
+  _task_factory: TaskFactory | null = null;
   readonly _selector: Selector;
 
   constructor(readonly _rt: Runtime) {
@@ -61,9 +65,23 @@ export class BaseEventLoop extends AbstractEventLoop {
     return new this._rt.Future<T>(this);
   }
 
-  create_task<T>(coro: Coro<T>): Future<T> {
+  /** TFACT-1.2: the factory, when one is set, makes the task, called as factory(loop, coro); what it returns is returned. */
+  *create_task<T>(coro: Coro<T>): Blocking<Future<T>> {
     this._check_closed();
-    return new this._rt.Task(coro, this);
+    if (this._task_factory === null) return new this._rt.Task(coro, this);
+    const r = this._task_factory(this, coro as Coro<unknown>);
+    return (isGenerator(r) ? yield* r as Blocking<unknown> : r) as Future<T>;
+  }
+
+  /** TFACT-1.1 */
+  get_task_factory(): TaskFactory | null {
+    return this._task_factory;
+  }
+
+  /** TFACT-1.1: a callable or None; anything else is a TypeError, and the factory stays. */
+  set_task_factory(factory: unknown): void {
+    if (factory !== null && typeof factory !== 'function') throw new PyError('TypeError', 'task factory must be a callable or None');
+    this._task_factory = factory as TaskFactory | null;
   }
 
   _write_to_self(): void {
@@ -140,7 +158,7 @@ export class BaseEventLoop extends AbstractEventLoop {
   *run_until_complete<T>(future: Future<T> | Coro<T>): Blocking<T> {
     this._check_closed();
     this._check_running();
-    const fut = this._rt.tasks.ensure_future(future, this) as Future<T>;
+    const fut = (yield* this._rt.tasks.ensure_future(future, this)) as Future<T>;
     fut.add_done_callback(_run_until_complete_cb<T>);
     try {
       yield* this.run_forever();

@@ -123,7 +123,7 @@ export function createRuntime(profile: Profile = defaultProfile()): Runtime {
 export { PyError, SimulationHang, Warnings, pyStrRepr, pyTypeName, type PyWarning } from './errors.ts';
 export { World, Thread, Process, ThreadLocal, ProcessLocal, Wait, isGenerator, type Blocking, type Work } from './world.ts';
 export { AbstractEventLoop, AbstractEventLoopPolicy, BaseDefaultEventLoopPolicy, EventsModule, Handle, TimerHandle } from './events.ts';
-export { BaseEventLoop, SelectorEventLoop, type ExceptionContext, type ExceptionHandler } from './base_events.ts';
+export { BaseEventLoop, SelectorEventLoop, type ExceptionContext, type ExceptionHandler, type TaskFactory } from './base_events.ts';
 export { Future, iscoroutine, isfuture, type Coro, type YieldItem } from './futures.ts';
 export { Task, TasksModule } from './tasks.ts';
 export { RunnersModule, Runner } from './runners.ts';

@@ -66,7 +66,7 @@ export class Runner {
       throw new PyError('RuntimeError', 'Runner.run() cannot be called from a running event loop');
     }
     this._lazy_init();
-    const task = this._loop!.create_task(coro);
+    const task = yield* this._loop!.create_task(coro);
     return yield* this._loop!.run_until_complete(task);
   }
 

@@ -15,9 +15,13 @@ export class Task<T = unknown> extends Future<T> {
   _num_cancels_requested = 0;
   readonly _name: string;
 
+  /** TFACT-1.3: made with eager_start on a running loop, its first step is still to run (__eager_start). */
+  _eager_pending = false;
+
   constructor(
     readonly _coro: Coro<T>,
     loop: BaseEventLoop,
+    eager_start = false,
   ) {
     super(loop);
     // Stryker disable next-line StringLiteral: not in any trace: only fresh coroutines are passed
@@ -26,9 +30,27 @@ export class Task<T = unknown> extends Future<T> {
     const mod = loop._rt.tasks;
     // Stryker disable next-line StringLiteral,UpdateOperator: not in any trace: task names only in errors the guards exclude
     this._name = `Task-${mod._task_name_counter.value++}`;
+    // TFACT-1.3: eager_start on a running loop: the first step runs now (__eager_start), not from the loop.
+    if (eager_start && this._loop.is_running()) {
+      this._eager_pending = true;
+      return;
+    }
     // TASK-1: the coroutine runs only when the loop calls __step.
     this._loop.call_soon(() => this.__step());
     mod._register_task(this as Task);
+  }
+
+  /** TFACT-1.3: the first step, inside create_task, with this task current on its loop (then the one before it again). */
+  *__eager_start(): Blocking<void> {
+    this._eager_pending = false;
+    const mod = this._loop._rt.tasks;
+    const prev = mod._swap_current_task(this._loop, this as Task);
+    try {
+      yield* this.__step_run_and_handle_result(null);
+    } finally {
+      mod._swap_current_task(this._loop, prev);
+      if (!this.done()) mod._register_task(this as Task);
+    }
   }
 
   override repr(): string {
@@ -159,6 +181,13 @@ export class Task<T = unknown> extends Future<T> {
   };
 }
 
+/** TFACT-1.3: `asyncio.eager_task_factory` (3.12+): a Task made with eager_start=True, its first step run now on a running loop. */
+function* eager_task_factory(loop: BaseEventLoop, coro: Coro<unknown>): Blocking<Task> {
+  const task = new loop._rt.Task(coro, loop, true) as Task;
+  if (task._eager_pending) yield* task.__eager_start();
+  return task;
+}
+
 /** The module-level state and functions of tasks.py. */
 export class TasksModule {
   /** `_current_tasks`: {loop: task}, a process global. */
@@ -195,12 +224,25 @@ export class TasksModule {
     return [...this._scheduled_tasks.value].filter((t) => t.get_loop() === loop && !t.done());
   }
 
-  create_task<T>(coro: Coro<T>): Task<T> {
+  *create_task<T>(coro: Coro<T>): Blocking<Task<T>> {
     const loop = this._rt.events.get_running_loop() as BaseEventLoop;
-    return loop.create_task(coro) as Task<T>;
+    return (yield* loop.create_task(coro)) as Task<T>;
   }
 
-  ensure_future<T>(coro_or_future: Future<T> | Coro<T>, loop: BaseEventLoop): Future<T> {
+  /** TFACT-1.3: `asyncio.eager_task_factory` (3.12+; undefined before: the attribute does not exist). */
+  get eager_task_factory(): ((loop: BaseEventLoop, coro: Coro<unknown>) => Blocking<Task>) | undefined {
+    return this._rt.sw.eagerTaskFactory ? eager_task_factory : undefined;
+  }
+
+  /** tasks._swap_current_task: makes `task` the current task of `loop`; returns the one before. */
+  _swap_current_task(loop: BaseEventLoop, task: Task | null): Task | null {
+    const prev = this._current_tasks.value.get(loop) ?? null;
+    if (task === null) this._current_tasks.value.delete(loop);
+    else this._current_tasks.value.set(loop, task);
+    return prev;
+  }
+
+  *ensure_future<T>(coro_or_future: Future<T> | Coro<T>, loop: BaseEventLoop): Blocking<Future<T>> {
     if (isfuture<T>(coro_or_future)) {
       // Stryker disable next-line BlockStatement,ConditionalExpression: equivalent: run_until_complete gets only its own loop's futures
       if (coro_or_future.get_loop() !== loop) {
@@ -211,7 +253,7 @@ export class TasksModule {
     }
     // Stryker disable next-line ConditionalExpression,StringLiteral: not in any trace: only coroutines and futures are passed
     if (!iscoroutine(coro_or_future)) throw new PyError('TypeError', 'An asyncio.Future, a coroutine or an awaitable is required');
-    return loop.create_task(coro_or_future);
+    return yield* loop.create_task(coro_or_future);
   }
 
   /** `await asyncio.sleep(delay)` */

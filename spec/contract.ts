@@ -18,7 +18,6 @@ export interface ContractEntry {
   since?: string;
 }
 
-const FACTORIES = '5. task factories';
 const EXECUTORS = '7. executors and shutdown';
 const SIGNALS = '9. signals';
 const RUNNERS = '10. runners';
@@ -57,9 +56,9 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('call_soon_threadsafe', ['SCHED-1', 'SCHED-3', 'SCHED-4', 'ERR-1']),
   // futures and tasks
   m('create_future', ['FUT-1']),
-  m('create_task', ['TASK-1', 'LIFE-1'], FACTORIES),
-  m('set_task_factory', [], FACTORIES),
-  m('get_task_factory', [], FACTORIES),
+  m('create_task', ['TASK-1', 'LIFE-1', 'TFACT-1']),
+  m('set_task_factory', ['TFACT-1']),
+  m('get_task_factory', ['TFACT-1']),
   // executors
   m('run_in_executor', ['EXEC-1', 'EXEC-2']),
   m('set_default_executor', [], EXECUTORS),
@@ -92,7 +91,7 @@ export const MODULE_FUNCTIONS: ContractEntry[] = [
   f('new_event_loop', ['NEW-1', 'NEW-2']),
   f('get_running_loop', ['RUN-1', 'RUN-3', 'FORK-1']),
   f('_get_running_loop', ['RUN-2', 'RUN-3', 'FORK-1']),
-  f('create_task', ['TASK-1', 'TASK-2']),
+  f('create_task', ['TASK-1', 'TASK-2', 'TFACT-1']),
   f('current_task', ['TASK-3', 'TASK-4']),
   f('sleep', ['TASK-5']),
   f('run', ['ARUN-1', 'ARUN-2', 'ARUN-3', 'ARUN-4', 'DEBUG-1']),
@@ -101,7 +100,7 @@ export const MODULE_FUNCTIONS: ContractEntry[] = [
   f('run_coroutine_threadsafe', [], RUNNERS),
   f('wrap_future', [], RUNNERS),
   f('to_thread', [], '6. context variables', '3.9'),
-  f('eager_task_factory', [], FACTORIES, '3.12'),
+  f('eager_task_factory', ['TFACT-1'], undefined, '3.12'),
 ];
 
 /** Whether a contract entry is judged by rules (fully: nothing planned for it). */

@@ -50,6 +50,12 @@ export interface Switches {
    * child's main_thread() but is no _MainThread (measured: fixtures/probes/FORK-2.json).
    */
   mainThreadByClass: boolean;
+  /**
+   * asyncio.eager_task_factory exists (3.12+, tasks.py): a task it makes on a running loop
+   * runs its coroutine's first step inside create_task (Task.__init__(eager_start=True)).
+   * Before, reading asyncio.eager_task_factory raises AttributeError (TFACT-1.3).
+   */
+  eagerTaskFactory: boolean;
 }
 
 export type SwitchName = keyof Switches;
@@ -78,6 +84,7 @@ const base: Switches = {
   failedRunForeverCleansUp: false,
   runShutsDownExecutor: true,
   mainThreadByClass: false,
+  eagerTaskFactory: false,
 };
 
 export const PROFILES: Profile[] = [
@@ -106,13 +113,13 @@ export const PROFILES: Profile[] = [
   {
     name: 'cpython-3.12',
     describes: 'CPython 3.12.1 (measured); the default profile',
-    switches: { ...base, implicitCreationWarns: true, forkHook: true },
+    switches: { ...base, implicitCreationWarns: true, forkHook: true, eagerTaskFactory: true },
   },
   {
     name: 'cpython-3.13',
     describes:
       'CPython 3.13.0 (measured), including python/cpython#130145 (a failed run_forever clears the running loop), fixed in later 3.13 releases',
-    switches: { ...base, implicitCreationWarns: true, forkHook: true, failedRunForeverCleansUp: true },
+    switches: { ...base, implicitCreationWarns: true, forkHook: true, failedRunForeverCleansUp: true, eagerTaskFactory: true },
   },
   {
     name: 'cpython-3.14',
@@ -120,7 +127,7 @@ export const PROFILES: Profile[] = [
       'CPython 3.14.2: from its source (Lib/asyncio/events.py, __init__.py, runners.py as shipped in the pyodide 314.0.7 npm ' +
       'package), and measured in that Pyodide build for the policy-level part of the language (fixtures/corpus/pyodide/: ' +
       '200 programs, a stub loop class; the build has no threads, fork or selector loop)',
-    switches: { ...base, implicitCreation: false, forkHook: true, policyDeprecated: true },
+    switches: { ...base, implicitCreation: false, forkHook: true, policyDeprecated: true, eagerTaskFactory: true },
   },
 ];
 

@@ -31,7 +31,8 @@ export type RuleGroup =
   | 'DEBUG'
   | 'ERR'
   | 'FUT'
-  | 'TIME';
+  | 'TIME'
+  | 'TFACT';
 
 export interface Clause {
   /** `GROUP-N.k`: the rule's ID and the clause's position in it, from 1. */
@@ -83,6 +84,7 @@ export const GROUP_TITLES: Record<RuleGroup, string> = {
   ERR: 'Exceptions and the exception handler',
   FUT: 'Futures',
   TIME: "The loop's clock and timer handles",
+  TFACT: 'Task factories',
 };
 
 /** Where the measured facts come from: the probe programs and their recorded traces. */
@@ -964,6 +966,64 @@ export const RULES: Rule[] = [
       measured('TIME-1'),
     ],
     versions: 'Identical in every measured version. 3.14 (pyodide): neither measured nor read.',
+  }),
+
+  // ---- TFACT --------------------------------------------------------------------------------
+  r('TFACT-1', 'TFACT', "A loop's task factory: set, get, what create_task does with it, asyncio.eager_task_factory", {
+    clauses: [
+      "A new loop's get_task_factory() MUST be None. loop.set_task_factory(f), f callable or None, MUST return None; from then on get_task_factory() of that loop, and of no other, MUST return f itself (None after set_task_factory(None)). set_task_factory(x), x neither callable nor None, MUST raise TypeError('task factory must be a callable or None') and leave the factory as it was. Where the profile has no eager task factory (3.8 to 3.11), reading asyncio.eager_task_factory MUST raise AttributeError(\"module 'asyncio' has no attribute 'eager_task_factory'\"), so loop.set_task_factory(asyncio.eager_task_factory) leaves the factory as it was.",
+      'While loop L has a factory f (not None), each task L makes from a coroutine, by asyncio.create_task(coro) in a coroutine L runs and by L.run_until_complete(coro) (through ensure_future), MUST be made by one call f(L, coro), with those two positional arguments and no keyword argument, in the calling thread, before create_task returns (before run_until_complete runs the loop); run_until_complete MUST run the task f returned and return its result (what create_task returns, here the task f made, is judged by TASK-1.2). With no factory (None, or after set_task_factory(None)), no factory is called and tasks are made as TASK-1 says.',
+      when(
+        { eagerTaskFactory: true },
+        "Profiles 3.12+: while L's factory is asyncio.eager_task_factory, asyncio.create_task(coro) in a coroutine L runs MUST run coro's first step inside create_task, with current_task() the new task (the creating task current again after it): the statements before its first suspension (an await of a pending task, a sleep, run_in_executor) MUST run before create_task returns; a coroutine that returns or raises without suspending MUST give a task that is already done (its result or exception set) when create_task returns; after a suspension the task goes on as TASK-1 to TASK-5 say. L.run_until_complete(coro) MUST make its task as TASK-1 says (eager_start applies only to a loop that is running).",
+      ),
+    ],
+    rationale:
+      'A task factory is how libraries put their own Task class, or eager execution, under every create_task of a loop; a ' +
+      'loop implementation that ignores the factory, calls it with other arguments, or wraps what it returns breaks them ' +
+      'silently. 3.12 added eager_task_factory: a coroutine that never suspends costs no loop iteration, and code before the ' +
+      'first await runs before create_task returns, an ordering change applications see. The program language makes a ' +
+      'factory `def factory(loop, coro)` that runs its statements, then returns asyncio.Task(coro, loop=loop) (no **kwargs: ' +
+      'a keyword argument passed to it would be a TypeError), or passes asyncio.eager_task_factory. What the model leaves ' +
+      "out, and why: the task's name (3.13.0 calls task.set_name(name) after the factory whatever name is, so a factory's " +
+      "task is renamed 'None' through asyncio.create_task; 3.8.18 to 3.12.1 keep the factory's name: measured, not yet in the " +
+      'language, which has no task names); create_task(name=, context=) (the language passes neither: with context, 3.11+ ' +
+      'call f(loop, coro, context=context)); a factory that raises (the coroutine is never awaited: the "never awaited" ' +
+      'RuntimeWarning comes when the garbage collector reclaims it) and one with marks or nested bodies called twice (the ' +
+      "trace keeps one observation a statement); a factory with statements on asyncio.run's loop (its shutdown makes the tasks " +
+      'of shutdown_asyncgens and shutdown_default_executor through it: one call in 3.8, two from 3.9); set_task_factory on a ' +
+      'loop running in another thread (a race with its create_task); create_eager_task_factory(custom_task_constructor) and ' +
+      'Task(eager_start=) called directly; loop.create_task on a loop that is not running (the language creates tasks only ' +
+      'from a running coroutine).',
+    sources: [
+      cpy(
+        'base_events.py',
+        'BaseEventLoop.__init__ (self._task_factory = None), set_task_factory (TypeError), get_task_factory, create_task',
+      ),
+      cpy('base_events.py', 'create_task: self._task_factory(self, coro), then tasks._set_task_name(task, name)', '3.8.18'),
+      cpy(
+        'base_events.py',
+        'create_task: self._task_factory(self, coro) if context is None else (self, coro, context=context); task.set_name(name) unconditionally',
+        '3.13.0',
+      ),
+      cpy('tasks.py', 'create_task (loop.create_task(coro) when context is None), ensure_future (loop.create_task)'),
+      cpy(
+        'tasks.py',
+        'eager_task_factory = create_eager_task_factory(Task); Task.__init__ (eager_start and self._loop.is_running(): __eager_start), __eager_start (_swap_current_task)',
+      ),
+      'CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: the same set_task_factory message and get_task_factory; create_task calls the factory with (loop, coro) only when no context is given (3.8 to 3.10 have no context parameter); asyncio.eager_task_factory in 3.12.1 and 3.13.0 only (read in each pyenv install; measured with a script: factory arguments, identity, run_until_complete through the factory, eager steps)',
+      docs('library/asyncio-eventloop.html', 'Creating Futures and Tasks'),
+      docs('library/asyncio-task.html', 'Eager Task Factory'),
+      measured('TFACT-1'),
+    ],
+    versions:
+      'Identical in every measured version for TFACT-1.1 and TFACT-1.2 as the language observes them (same TypeError ' +
+      'message; f(loop, coro) with no keyword argument from asyncio.create_task and run_until_complete). ' +
+      'asyncio.eager_task_factory exists from 3.12 (switch eagerTaskFactory): 3.8.18 to 3.11.7 raise AttributeError on ' +
+      'reading it. 3.13.0 renames a factory-made task to str(name), "None" when no name is given (not observed by the ' +
+      'language). 3.14 (source): create_task passes its keyword arguments on to the factory (none from the language); ' +
+      'not measured.',
+    dependsOn: ['eagerTaskFactory'],
   }),
 ];
 

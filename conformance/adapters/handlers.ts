@@ -7,10 +7,12 @@ import type { Plain } from '../../language/program.ts';
 import {
   type BaseEventLoop,
   type Blocking,
+  type Coro,
   type ExceptionContext,
   type ExceptionHandler,
   PyError,
   type Runtime,
+  type TaskFactory,
   type Thread,
 } from '../../reference/index.ts';
 
@@ -61,5 +63,40 @@ export class ExceptionHandlers {
       case 'exception':
         return context.exception ? `${context.exception.type}: ${context.exception.message}` : null;
     }
+  }
+}
+
+/**
+ * The program's task factories (TFACT-1), as the Python driver's recorder makes them: a body
+ * becomes `def factory(loop, coro)` that runs it, then returns `asyncio.Task(coro, loop=loop)`.
+ */
+export class TaskFactories {
+  /** The statement that set each factory (get_task_factory's observation). */
+  private readonly ids = new WeakMap<object, string>();
+
+  constructor(private readonly rt: Runtime) {}
+
+  /** The factory of statement `id`, whose body `run` runs. */
+  make(id: string, run: () => Blocking<Plain>): TaskFactory {
+    const rt = this.rt;
+    const f = function* (loop: BaseEventLoop, coro: Coro<unknown>): Blocking<unknown> {
+      yield* run();
+      return new rt.Task(coro, loop);
+    };
+    this.ids.set(f, id);
+    return f;
+  }
+
+  /** `asyncio.eager_task_factory`: an AttributeError where the profile has none (before 3.12). */
+  eager(): TaskFactory {
+    const f = this.rt.tasks.eager_task_factory;
+    if (!f) throw new PyError('AttributeError', "module 'asyncio' has no attribute 'eager_task_factory'");
+    return f;
+  }
+
+  /** get_task_factory()'s observation: None, the id of the statement that set it, 'eager', or 'other'. */
+  name(f: TaskFactory | null): string | null {
+    if (f === null) return null;
+    return f === this.rt.tasks.eager_task_factory ? 'eager' : (this.ids.get(f) ?? 'other');
   }
 }

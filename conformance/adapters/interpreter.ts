@@ -30,7 +30,7 @@ import {
 import { CORO_ONLY, type Plain, type Program, type Stmt } from '../../language/program.ts';
 import type { Observation, Outcome, Trace, Value } from '../../language/trace.ts';
 import { errorText, futureCall } from './futures.ts';
-import { ExceptionHandlers } from './handlers.ts';
+import { ExceptionHandlers, TaskFactories } from './handlers.ts';
 import { Timers } from './timers.ts';
 
 type Kind = 'sync' | 'coro';
@@ -59,10 +59,13 @@ class Interpreter {
   private readonly handlers: ExceptionHandlers;
   /** What the program's clock reads and timers are compared with (TIME-1). */
   private readonly timers: Timers;
+  /** The task factories the program made (TFACT-1). */
+  private readonly factories: TaskFactories;
 
   constructor(private readonly rt: Runtime) {
     this.handlers = new ExceptionHandlers(rt);
     this.timers = new Timers(rt);
+    this.factories = new TaskFactories(rt);
     const w = rt.world;
     this.vars = new ProcessLocal(
       w,
@@ -231,6 +234,14 @@ class Interpreter {
       }
       case 'handler_context':
         return this.handlers.context(s.key);
+      case 'set_task_factory': {
+        const loop = this.loop(s.loop, 'set_task_factory');
+        const f = s.arg === 'eager' ? this.factories.eager() : s.arg;
+        loop.set_task_factory(f !== undefined ? f : this.factories.make(s.id!, () => this.runSync(s.body)));
+        return null;
+      }
+      case 'get_task_factory':
+        return this.factories.name(this.loop(s.loop, 'get_task_factory').get_task_factory());
       // The handle is bound, never observed (as the Python driver does).
       case 'call_soon':
         this.bindHandle(s.as, this.loop(s.loop, 'call_soon').call_soon(this.callback(s.body)));
@@ -271,7 +282,7 @@ class Interpreter {
       case 'sleep':
         return yield* rt.tasks.sleep(s.delay);
       case 'create_task':
-        return rt.tasks.create_task(this.coro(s.body));
+        return yield* rt.tasks.create_task(this.coro(s.body));
       case 'await': {
         const t = this.lookup(s.task);
         if (!isfuture(t)) throw new PyError('TypeError', `object ${tpName(t)} can't be used in 'await' expression`);

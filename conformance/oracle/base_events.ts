@@ -11,7 +11,7 @@ import type { Callback, Coro, MLoop } from './state.ts';
 import { callbackRaised, callbackStarts } from './errors.ts';
 import { queuedSoon } from './futures.ts';
 import { forkingThread } from './os.ts';
-import { spawnTask } from './tasks.ts';
+import { makeTask } from './factories.ts';
 import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
 
 export function close(walk: Walk, s: StmtOf<'close'>, tags: ClauseTags): null {
@@ -56,7 +56,8 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
   const stoppedBefore = loop.stopping;
   if (walk.hasRun.has(loop)) tags.conditions.push('LIFE-1.3');
   walk.hasRun.add(loop);
-  const task = spawnTask(walk, loop, s.body);
+  // ensure_future: loop.create_task, through the loop's task factory if one is set (TFACT-1.2).
+  const { task, clause } = makeTask(walk, loop, s.body);
   walk.orderings.runStarted(loop);
   try {
     const value = walk.m.runUntilComplete(loop, task);
@@ -80,6 +81,9 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
       );
     } else if (e instanceof PyErr) tags.outcome.push('LIFE-1.2');
     throw e;
+  } finally {
+    // The task run is the one the factory returned: TFACT-1.2 decides, the run's own clause is its condition.
+    if (clause === 'TFACT-1.2') tags.conditions.push(...tags.outcome.splice(0, tags.outcome.length, 'TFACT-1.2'));
   }
 }
 

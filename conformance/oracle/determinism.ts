@@ -22,6 +22,7 @@ const MUTATING = new Set([
   'run_forever',
   'set_debug',
   'set_exception_handler',
+  'set_task_factory',
   'call_soon',
   'call_later',
   'call_soon_threadsafe',

@@ -12,7 +12,8 @@ import { cancelled, closedError, PyErr } from './state.ts';
 import type { Coro, MFuture, MLoop, MTask, PyResult } from './state.ts';
 
 export class Machine extends LoopMachine {
-  createTask(loop: MLoop, coro: Coro): MTask {
+  /** Task(coro, loop=loop, eager_start=eager): an eager task on a running loop is not scheduled: eagerStart steps it (TFACT-1.3). */
+  createTask(loop: MLoop, coro: Coro, eager = false): MTask {
     const t: MTask = {
       kind: 'task',
       id: this.newId('task'),
@@ -24,9 +25,20 @@ export class Machine extends LoopMachine {
       waiter: null,
       cancelledByRun: false,
     };
-    this.callSoon(loop, () => this.step(t));
     this.tasks.push(t);
+    if (!(eager && loop.thread !== null)) this.callSoon(loop, () => this.step(t));
     return t;
+  }
+
+  /** Task.__eager_start: the first step of a task made eager on a running loop, now, nested (TFACT-1.3). */
+  eagerStart(t: MTask): void {
+    t.eagerStepping = true;
+    try {
+      this.step(t);
+    } finally {
+      t.eagerStepping = false;
+    }
+    if (t.state !== 'pending') t.eagerDone = true;
   }
 
   /** Task.__step: one send (or throw) into the coroutine, with the task as current task. */

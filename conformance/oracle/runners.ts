@@ -7,7 +7,7 @@ import { tag } from '../predictions.ts';
 import type { Machine } from './machine.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { Coro, MFuture, MLoop, MTask, PyResult } from './state.ts';
-import { spawnTask } from './tasks.ts';
+import { spawnTask } from './factories.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
 /** asyncio.run in 3.12. */

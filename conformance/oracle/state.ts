@@ -108,6 +108,8 @@ export interface MLoop {
   debugBy?: 'DEBUG-1.1' | 'DEBUG-1.2';
   /** get_exception_handler() (ERR-1.1): None (absent: a new loop's), or the set_exception_handler statement whose function it is, with that body. */
   handler?: { sid: string; body: Stmt[] } | null;
+  /** get_task_factory() (TFACT-1.1): None (absent: a new loop's), asyncio.eager_task_factory, or the set_task_factory statement whose function it is, with that body. */
+  taskFactory?: { sid: string; body: Stmt[] } | 'eager' | null;
 }
 
 export interface MFuture {
@@ -128,4 +130,8 @@ export interface MTask extends MFuture {
   mustCancel: boolean;
   waiter: MFuture | null;
   cancelledByRun: boolean;
+  /** Done in its eager first step, inside create_task (TFACT-1.3). */
+  eagerDone?: boolean;
+  /** In its eager first step: create_task has not returned it yet (TFACT-1.3). */
+  eagerStepping?: boolean;
 }

@@ -7,15 +7,9 @@ import { walk as statements } from '../../language/program.ts';
 import { tag } from '../predictions.ts';
 import { contextClauses, noRunningLoop } from './events.ts';
 import { awaitFuture } from './futures.ts';
-import type { Coro, MFuture, MLoop, MTask } from './state.ts';
+import { makeTask } from './factories.ts';
+import type { Coro, MFuture, MTask } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
-
-/** A task over a coroutine body; the walk remembers which task runs that body. */
-export function spawnTask(walk: Walk, loop: MLoop, body: Stmt[]): MTask {
-  const task = walk.m.createTask(loop, walk.coroBody(body));
-  walk.bodyTask.set(body, task);
-  return task;
-}
 
 export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTags): MTask {
   const loop = walk.m.runningLoop();
@@ -27,11 +21,13 @@ export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTag
     for (const x of statements(s.body)) walk.exps.push({ ...tag('TASK-1.1'), kind: 'ran', stmt: x.id!, expected: false });
     throw noRunningLoop();
   }
-  tags.outcome.push('TASK-1.2');
   walk.taskBodies.push(s.body.map((x) => x.id!));
-  const task = spawnTask(walk, loop, s.body);
   const next = walk.nextSibling.get(s.id!);
-  if (next?.op === 'mark' && s.body[0]?.op === 'mark') walk.orderings.taskCreated(next.id!, s.body[0].id!);
+  // Through the loop's task factory, if one is set (TFACT-1.2, TFACT-1.3).
+  // What create_task returns is TASK-1.2's, made by a factory or not: TFACT-1 decides the factory's call and the first step.
+  const { task, clause } = makeTask(walk, loop, s.body, next);
+  tags.outcome.push('TASK-1.2');
+  if (clause !== 'TFACT-1.3' && next?.op === 'mark' && s.body[0]?.op === 'mark') walk.orderings.taskCreated(next.id!, s.body[0].id!);
   walk.guards.bind(s.as, task);
   return task;
 }
@@ -45,6 +41,8 @@ export function currentTask(walk: Walk, s: StmtOf<'current_task'>, tags: ClauseT
   }
   const task = loop.currentTask;
   tags.outcome.push(!task ? 'TASK-4.2' : walk.orderings.stepsOf(task) > 0 ? 'TASK-3.2' : 'TASK-3.1');
+  // In an eager first step the task is known by what create_task returns after: that value is TASK-1.2's.
+  if (task?.eagerStepping) tags.conditions.push('TASK-1.2');
   walk.guards.bind(s.as, loop.currentTask);
   return loop.currentTask;
 }
@@ -52,7 +50,10 @@ export function currentTask(walk: Walk, s: StmtOf<'current_task'>, tags: ClauseT
 export function taskState(walk: Walk, s: StmtOf<'task_state'>, tags: ClauseTags): MTask['state'] {
   const task = walk.guards.taskVar(s.task, 'task_state');
   // A task left pending by an early stop is LIFE-8's; one cancelled by asyncio.run, ARUN-2's.
-  tags.outcome.push(task.cancelledByRun ? 'ARUN-2.2' : walk.orderings.leftPending(task) ? 'LIFE-8.2' : 'TASK-2.1');
+  // A task done in its eager first step was done when create_task returned (TFACT-1.3).
+  tags.outcome.push(
+    task.eagerDone ? 'TFACT-1.3' : task.cancelledByRun ? 'ARUN-2.2' : walk.orderings.leftPending(task) ? 'LIFE-8.2' : 'TASK-2.1',
+  );
   // Still pending where tasks of its loop slept(0): how far it got is the round robin's (TASK-5.2).
   if (task.state === 'pending' && walk.orderings.slept0(task.loop)) tags.conditions.push('TASK-5.2');
   return task.state;

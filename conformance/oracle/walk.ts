@@ -14,6 +14,7 @@ import { tag } from '../predictions.ts';
 import * as baseEvents from './base_events.ts';
 import { Determinism } from './determinism.ts';
 import * as errors from './errors.ts';
+import * as factories from './factories.ts';
 import type { HandlerCall } from './errors.ts';
 import * as events from './events.ts';
 import * as futures from './futures.ts';
@@ -95,6 +96,8 @@ const STATEMENTS: { [O in Op]?: Exec<O> } = {
   create_future: futures.createFuture,
   future_call: futures.futureCall,
   add_done_callback: futures.addDoneCallback,
+  set_task_factory: factories.setTaskFactory,
+  get_task_factory: factories.getTaskFactory,
   create_task: tasks.createTask,
   current_task: tasks.currentTask,
   task_state: tasks.taskState,

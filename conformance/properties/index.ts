@@ -19,6 +19,7 @@ import POL from './POL.ts';
 import RUN from './RUN.ts';
 import SCHED from './SCHED.ts';
 import TASK from './TASK.ts';
+import TFACT from './TFACT.ts';
 import THR from './THR.ts';
 import type { RuleProperty } from './types.ts';
 
@@ -40,6 +41,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...ERR,
   ...FUT,
   ...TIME,
+  ...TFACT,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

@@ -32,7 +32,7 @@ import signal
 import time
 
 # ---- the recorder, beside this file (a reproducer that embeds this interpreter embeds it too and drops these lines)
-from loopspec_recorder import LoopspecInvalid, LoopspecUnbound, Recorder, activate, exception_text, handler_id, invalid, task_state
+from loopspec_recorder import LoopspecInvalid, LoopspecUnbound, Recorder, activate, exception_text, factory_id, handler_id, invalid, task_state
 # ---- end of the recorder's import
 
 __all__ = ['run_program', 'number_program', 'DRIVER_VERSION']
@@ -223,6 +223,15 @@ class _Run(Recorder):
             return self.var(s['loop']).call_exception_handler(context)
         if op == 'handler_context':
             return self.handler_context(s.get('key'))
+        if op == 'set_task_factory':
+            loop = self.var(s['loop'])
+            if s.get('arg') == 'eager':
+                return loop.set_task_factory(asyncio.eager_task_factory)
+            if 'arg' in s:
+                return loop.set_task_factory(self._arg(s['arg']))
+            return loop.set_task_factory(self.factory(s['id'], self.make_fn(s.get('body', []))))
+        if op == 'get_task_factory':
+            return factory_id(self.var(s['loop']).get_task_factory())
         # a handle is bound, never observed (the statement observes None)
         if op == 'call_soon':
             loop = self.var(s['loop'])

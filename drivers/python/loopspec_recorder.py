@@ -86,6 +86,14 @@ def error_text(e):
     if isinstance(e, RuntimeError) and _OTHER_LOOP_RE.match(text):
         return 'Task <task> got Future <future> attached to a different loop'
     return text
+def factory_id(f):
+    """get_task_factory()'s observation: None, the id of the statement that set it, 'eager' for
+    asyncio.eager_task_factory (3.12+), 'other' else."""
+    if f is None:
+        return None
+    if f is getattr(asyncio, 'eager_task_factory', None):
+        return 'eager'
+    return getattr(f, 'loopspec_sid', 'other')
 
 
 def task_state(task):
@@ -201,6 +209,18 @@ class Recorder(object):
 
         loopspec_handler.loopspec_sid = sid
         return loopspec_handler
+
+    # ---- task factories (TFACT-1) ---------------------------------------------------------
+    def factory(self, sid, fn):
+        """The task factory `def factory(loop, coro)` of set_task_factory statement `sid`: it
+        runs `fn` (its body), then returns asyncio.Task(coro, loop=loop)."""
+
+        def loopspec_factory(loop, coro):
+            fn()
+            return asyncio.Task(coro, loop=loop)
+
+        loopspec_factory.loopspec_sid = sid
+        return loopspec_factory
 
     def handler_context(self, key):
         """What the innermost exception handler call in this thread was given (ERR-1)."""

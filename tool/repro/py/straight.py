@@ -15,6 +15,7 @@ call_later = recorder.call_later
 call_at = recorder.call_at
 timer_when = recorder.timer_when
 timer_due = recorder.timer_due
+factory = recorder.factory
 state = task_state
 # exception_text is the recorder's own (embedded above)
 

@@ -10,13 +10,11 @@
  * everything; the trace then ends with `{kind: 'hang'}` and the observations made so far.
  */
 import {
-  AbstractEventLoopPolicy,
   BaseEventLoop,
   Handle,
   PyError,
   ProcessLocal,
   SimulationHang,
-  Task,
   Thread,
   TimerHandle,
   isfuture,
@@ -28,10 +26,11 @@ import {
   type YieldItem,
 } from '../../reference/index.ts';
 import { CORO_ONLY, type Plain, type Program, type Stmt } from '../../language/program.ts';
-import type { Observation, Outcome, Trace, Value } from '../../language/trace.ts';
+import type { Observation, Outcome, Trace } from '../../language/trace.ts';
 import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers, TaskFactories } from './handlers.ts';
 import { Timers } from './timers.ts';
+import { attributeError, isObject, normalizeWarning, tpName, Values } from './values.ts';
 
 type Kind = 'sync' | 'coro';
 type Step = Generator<YieldItem, unknown, unknown>;
@@ -54,7 +53,8 @@ class Interpreter {
   private readonly context = new Map<Thread, string>();
   /** What `current_thread` reports for each thread ('main', 'T1'; others are 'other'). */
   private readonly programName = new Map<Thread, string>();
-  private readonly ids = new Map<object, string>();
+  /** The ids of the objects the trace reports (loops, tasks, policies). */
+  private readonly values = new Values();
   /** The exception handlers the program made (ERR-1). */
   private readonly handlers: ExceptionHandlers;
   /** What the program's clock reads and timers are compared with (TIME-1). */
@@ -130,8 +130,8 @@ class Interpreter {
     let outcome: Outcome;
     try {
       const value = yield* this.withWarnings(this.evaluate(s, kind), warnings);
-      outcome = { value: this.toValue(value) };
-      if ('as' in s && s.as !== undefined && this.isObject(value)) this.vars.value.set(s.as, value);
+      outcome = { value: this.values.of(value) };
+      if ('as' in s && s.as !== undefined && isObject(value)) this.vars.value.set(s.as, value);
     } catch (e) {
       if (!(e instanceof PyError)) throw e;
       outcome = { error: { type: e.type, message: errorText(e) } };
@@ -399,37 +399,4 @@ class Interpreter {
     }
     ids.push(s.id!);
   }
-
-  private isObject(v: unknown): boolean {
-    return v instanceof BaseEventLoop || v instanceof Task || v instanceof AbstractEventLoopPolicy;
-  }
-
-  private toValue(v: unknown): Value {
-    if (v === null || v === undefined) return null;
-    if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') return v;
-    const kind = v instanceof BaseEventLoop ? 'loop' : v instanceof Task ? 'task' : v instanceof AbstractEventLoopPolicy ? 'policy' : null;
-    if (kind === null) throw new Error(`loopspec: cannot report value ${String(v)}`);
-    let id = this.ids.get(v);
-    if (id === undefined) {
-      id = `${kind}-${this.ids.size + 1}`;
-      this.ids.set(v, id);
-    }
-    return { obj: kind, id };
-  }
-}
-
-/** The multi-threaded-fork warning carries a pid: traces show it as `pid=<pid>`. */
-function normalizeWarning(w: PyWarning): PyWarning {
-  return { category: w.category, message: w.message.replace(/pid=\d+/g, 'pid=<pid>') };
-}
-
-/** Py_TYPE(x)->tp_name, as C-level messages print it. */
-function tpName(x: unknown): string {
-  if (x instanceof Task) return '_asyncio.Task';
-  if (x instanceof BaseEventLoop) return '_UnixSelectorEventLoop';
-  return x === null ? 'NoneType' : typeof x === 'number' ? 'int' : typeof x === 'string' ? 'str' : 'object';
-}
-
-function attributeError(x: unknown, attr: string): PyError {
-  return new PyError('AttributeError', `'${tpName(x)}' object has no attribute '${attr}'`);
 }

@@ -71,8 +71,8 @@ def run_fresh(program_json):
 export async function startPyodide() {
   const indexURL = `${dirname(createRequire(import.meta.url).resolve('pyodide/package.json'))}/`;
   const py = await loadPyodide({ indexURL });
-  // The interpreter and the recorder it imports: the driver's command line and protocol server are not needed here.
-  for (const module of ['loopspec_interpreter.py', 'loopspec_recorder.py'])
+  // The interpreter and the modules it imports: the driver's command line and protocol server are not needed here.
+  for (const module of ['loopspec_interpreter.py', 'loopspec_fork.py', 'loopspec_recorder.py', 'loopspec_observers.py'])
     py.FS.writeFile(`/home/pyodide/${module}`, readFileSync(`drivers/python/${module}`, 'utf8'));
   py.runPython(PYODIDE_SETUP);
   const version = py.runPython('import platform; platform.python_version()') as string;

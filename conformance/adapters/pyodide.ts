@@ -246,7 +246,9 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
   py.FS.mkdirTree(HOME);
   for (const [from, file] of [
     [PYTHON_DRIVER, 'loopspec_interpreter.py'],
+    [PYTHON_DRIVER, 'loopspec_fork.py'],
     [PYTHON_DRIVER, 'loopspec_recorder.py'],
+    [PYTHON_DRIVER, 'loopspec_observers.py'],
     [PYODIDE_DRIVER, 'loopspec_pyodide.py'],
   ])
     py.FS.writeFile(`${HOME}/${file}`, readFileSync(join(from, file), 'utf8'));

@@ -2,10 +2,11 @@
 as shipped), one after another in one interpreter, each from the state Pyodide starts in.
 
 The JavaScript side (conformance/adapters/pyodide.ts) loads Pyodide once, writes this file and
-the Python driver's interpreter and recorder (drivers/python/, unchanged) into its file
-system, and for each program calls reset(), then begin(program) (through callPromising where
-the runtime has stack switching, so that run_until_complete can block), waits until the
-WebLoop has no callback left to run (or the deadline), then finish(end) for the trace.
+the Python driver's interpreter and the modules it imports (loopspec_fork, loopspec_recorder,
+loopspec_observers: drivers/python/, unchanged) into its file system, and for each program
+calls reset(), then begin(program) (through callPromising where the runtime has stack
+switching, so that run_until_complete can block), waits until the WebLoop has no callback
+left to run (or the deadline), then finish(end) for the trace.
 
 The pristine state is what pyodide.webloop._initialize_event_loop leaves at start-up: a new
 WebLoopPolicy installed, whose get_event_loop() made a new WebLoop, which registered itself as

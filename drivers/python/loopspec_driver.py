@@ -15,8 +15,13 @@ a clean parent, or in this process after resetting asyncio's state where os.fork
 
 This file is the command line alone. The modules it needs are beside it, each importing only
 those listed before it:
+- loopspec_observers.py: how what a program's calls return becomes observations (the loop's
+  clock and timers, exception handlers, task factories, futures' exceptions, task states,
+  error messages), and the errors loopspec raises itself; the recorder inherits its Observers.
 - loopspec_recorder.py: what a statement's observation holds (order, outcome, identities,
-  warnings, the deadline); generated Python reproducers embed it verbatim.
+  warnings, the deadline); generated Python reproducers embed it, after the observers.
+- loopspec_fork.py: the program's `fork` statement (the child process, its deadline, the merge
+  of its trace), which the interpreter's run inherits.
 - loopspec_interpreter.py: the interpreter, `run_program(program) -> trace` (the program
   language is language/program.ts, the trace format language/trace.ts), and its conventions
   where program.ts leaves a choice.

@@ -10,7 +10,9 @@ Stdlib only; CPython 3.8 to 3.14.
 
 The program language is defined in language/program.ts, the trace format in
 language/trace.ts. What a statement's observation holds (order, outcome, identities,
-warnings, the deadline) is loopspec_recorder.py's business, beside this file.
+warnings, the deadline) is loopspec_recorder.py's business, beside this file, with
+loopspec_observers.py's helpers; the `fork` statement (the child process, its deadline, the
+merge of its trace) is loopspec_fork.py's, beside it too.
 
 Conventions of this interpreter (where program.ts leaves a choice):
 - `return` and `raise` yield no observation and are not listed in `order`.
@@ -26,14 +28,12 @@ Conventions of this interpreter (where program.ts leaves a choice):
 """
 import asyncio
 import inspect
-import json
-import os
-import signal
-import time
 
-# ---- the recorder, beside this file (a reproducer that embeds this interpreter embeds it too and drops these lines)
-from loopspec_recorder import LoopspecInvalid, LoopspecUnbound, Recorder, activate, exception_text, factory_id, handler_id, invalid, task_state
-# ---- end of the recorder's import
+# ---- the modules beside this file (a reproducer embeds them before this file and drops these lines)
+from loopspec_observers import LoopspecInvalid, LoopspecUnbound, exception_text, factory_id, handler_id, invalid, task_state
+from loopspec_recorder import Recorder, activate
+from loopspec_fork import Forks
+# ---- end of the imports beside this file
 
 __all__ = ['run_program', 'number_program', 'DRIVER_VERSION']
 
@@ -69,8 +69,9 @@ def _has_ids(body):
     return True
 
 
-class _Run(Recorder):
-    """One program run: the recorder's observations, and the program's variables."""
+class _Run(Recorder, Forks):
+    """One program run: the recorder's observations, the program's variables, and its
+    `fork` statement (Forks, loopspec_fork.py)."""
 
     def __init__(self, program, policy_cls=None):
         Recorder.__init__(self)
@@ -306,110 +307,6 @@ class _Run(Recorder):
             fn = self.in_context('exec:' + s['id'], self.make_fn(s.get('body', [])))
             return await asyncio.get_running_loop().run_in_executor(None, fn)
         raise LoopspecInvalid('unknown op %r' % (op,))
-
-    # ---- processes ----------------------------------------------------------------------
-    def child_deadline(self):
-        """In a fork child: past the run's deadline, kill our own children and exit without
-        reporting (the parent, past the same deadline, ends the trace with 'hang')."""
-        if self.deadline is None or not hasattr(signal, 'setitimer'):
-            return
-        remaining = self.deadline - time.monotonic()
-
-        def on_alarm(signum, frame):
-            for pid in list(self.children):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            os._exit(4)
-
-        signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, max(remaining, 0.001))
-
-    def preregister(self):
-        """Gives an identity, before a fork, to the objects the child may observe first
-        (the policy, this thread's current and running loop, the current task), so that an
-        object that exists before the fork has the same identity in parent and child."""
-        cands = []
-        policy = getattr(asyncio.events, '_event_loop_policy', None)
-        if policy is not None:
-            cands.append(policy)
-            cands.append(getattr(getattr(policy, '_local', None), '_loop', None))
-        running = asyncio._get_running_loop()
-        if running is not None:
-            cands.append(running)
-            try:
-                cands.append(asyncio.current_task())
-            except Exception:
-                pass
-        for obj in cands:
-            if obj is not None:
-                self.ref(obj)
-
-    def fork(self, s):
-        sid = s['id']
-        body = s.get('body', [])
-        self.preregister()
-        rfd, wfd = os.pipe()
-        # Fork holding the lock: another thread of the program recording a step at that moment
-        # would leave it held in the child, by a thread the child does not have (a hang seen
-        # once on 3.9.18, a thread forking while the main thread started join_thread).
-        with self.lock:  # released in the child too: its only thread is the one that holds it
-            pid = os.fork()
-        if pid == 0:  # the child
-            code = 0
-            try:
-                os.close(rfd)
-                with self.lock:
-                    self.progress = None  # the parent's to report: ours goes back to it below
-                    self.obs = {}
-                    self.order = {}
-                    self.children = set()
-                    self.threads = {}
-                self.tls.ctx = 'fork:' + sid
-                self.child_deadline()
-                try:
-                    self.run_sync_body(body)
-                except BaseException:
-                    pass
-                self.join_all()
-                with self.lock:
-                    data = json.dumps({'obs': self.obs, 'order': self.order}).encode()
-                with os.fdopen(wfd, 'wb') as f:
-                    f.write(data)
-            except BaseException:
-                code = 1
-            finally:
-                os._exit(code)
-        os.close(wfd)
-        with self.lock:
-            self.children.add(pid)
-        chunks = []
-        with os.fdopen(rfd, 'rb') as f:
-            while True:
-                b = f.read(65536)
-                if not b:
-                    break
-                chunks.append(b)
-        os.waitpid(pid, 0)
-        with self.lock:
-            self.children.discard(pid)
-        raw = b''.join(chunks)
-        if not raw:
-            raise RuntimeError('loopspec: fork child %d reported nothing' % pid)
-        child = json.loads(raw.decode())
-        with self.lock:
-            progress = self.progress
-            for k, v in child['obs'].items():
-                self.obs[k] = v
-                if progress is not None:
-                    progress('r', k, v)
-            for k, ids in child['order'].items():
-                self.order.setdefault(k, []).extend(ids)
-                if progress is not None:
-                    for sid in ids:
-                        progress('a', sid, k)
-        return None
 
 
 def run_program(program, timeout=None, policy_cls=None, progress=None):

@@ -3,6 +3,11 @@
 The one recorder of the Python side: the driver's interpreter (loopspec_driver.py) records
 through it, and every generated Python reproducer embeds this file verbatim (a reproducer is
 a single stdlib-only script), so a reproducer observes exactly what the driver observes.
+How the results of some calls become observations (the loop's clock and timers, exception
+handlers, task factories, a future's exception, a task's state, error messages), and the
+errors loopspec raises itself (LoopspecUnbound, LoopspecInvalid), are loopspec_observers.py's,
+beside this file: Recorder inherits its Observers, and a reproducer embeds that file before
+this one and drops this file's marked import of it (the only lines not embedded verbatim).
 Stdlib only; CPython 3.8 to 3.14. The trace format is language/trace.ts.
 
 What it records (where language/program.ts leaves a choice):
@@ -43,17 +48,13 @@ import threading
 import time
 import warnings
 
+# ---- the modules beside this file (a reproducer embeds them before this file and drops these lines)
+from loopspec_observers import LoopspecUnbound, Observers, error_text
+# ---- end of the imports beside this file
+
 # The policy base class, by its private name where 3.14 has one: reading the public
 # asyncio.AbstractEventLoopPolicy warns there, and that warning is not the program's.
 POLICY_BASE = getattr(asyncio.events, '_AbstractEventLoopPolicy', None) or asyncio.events.AbstractEventLoopPolicy
-
-
-class LoopspecUnbound(Exception):
-    """A variable or thread named before it was bound."""
-
-
-class LoopspecInvalid(Exception):
-    """A coroutine-only statement in a sync body, or an unknown one."""
 
 
 class Hang(SystemExit):
@@ -61,47 +62,10 @@ class Hang(SystemExit):
     Task.__step and Handle._run propagate it instead of storing or logging it)."""
 
 
-def invalid(op):
-    """A coroutine-only statement in a sync body: its error observation."""
-    raise LoopspecInvalid('%s outside a coroutine' % op)
-
-
-def handler_id(h):
-    """get_exception_handler()'s observation: None, or the id of the statement that set it."""
-    return None if h is None else getattr(h, 'loopspec_sid', 'other')
-
-
-def exception_text(e):
-    """Future.exception()'s observation: None, or '<class name>: <str>' (FUT-1)."""
-    return None if e is None else '%s: %s' % (type(e).__name__, e)
-
-
-# Task.__step's RuntimeError for a future of another loop: its reprs hold addresses and paths
-_OTHER_LOOP_RE = re.compile(r'^Task <.*> got Future <.*> attached to a different loop$', re.S)
-
-
-def error_text(e):
-    """An error observation's message: str(e), the reprs of the different-loop error as <task>, <future>."""
-    text = str(e)
-    if isinstance(e, RuntimeError) and _OTHER_LOOP_RE.match(text):
-        return 'Task <task> got Future <future> attached to a different loop'
-    return text
-def factory_id(f):
-    """get_task_factory()'s observation: None, the id of the statement that set it, 'eager' for
-    asyncio.eager_task_factory (3.12+), 'other' else."""
-    if f is None:
-        return None
-    if f is getattr(asyncio, 'eager_task_factory', None):
-        return 'eager'
-    return getattr(f, 'loopspec_sid', 'other')
-
-
-def task_state(task):
-    return 'cancelled' if task.cancelled() else 'done' if task.done() else 'pending'
-
-
-class Recorder(object):
-    """The observations of one program run (one per process; a fork child gets a copy)."""
+class Recorder(Observers):
+    """The observations of one program run (one per process; a fork child gets a copy). What
+    the clock, timers, exception handlers and task factories give is observed by the methods
+    it inherits from Observers (loopspec_observers.py)."""
 
     # True where program variables are Python globals (a straight-line reproducer): reading
     # one before it is bound is then a NameError, which is the driver's LoopspecUnbound.
@@ -127,7 +91,7 @@ class Recorder(object):
         self.clock_reads = {}       # (pid, thread ident, id(loop)) -> (loop, its last time())
         self.timers = {}            # id(TimerHandle) -> (handle, loop, low, high) for timer_when
 
-    # ---- contexts and identities -------------------------------------------------------
+    # ---- contexts -----------------------------------------------------------------------
     def thread_name(self):
         """The program's name of the current thread: 'main', a started thread's, or 'other'."""
         t = threading.current_thread()
@@ -152,96 +116,7 @@ class Recorder(object):
                 self.tls.ctx = prev
         return loopspec_fn
 
-    # ---- the loop's clock (TIME-1) ---------------------------------------------------------
-    # Observations of real time are relations that hold whatever the machine's speed.
-    def loop_time(self, loop):
-        """loop.time() against this thread's previous read of that loop's clock."""
-        t = loop.time()
-        key = (os.getpid(), threading.get_ident(), id(loop))
-        last = self.clock_reads.get(key)
-        self.clock_reads[key] = (loop, t)
-        return 'earlier' if last is not None and t < last[1] else 'not earlier'
-
-    def call_later(self, loop, delay, fn):
-        """loop.call_later(delay, fn), its TimerHandle remembered with loop.time() around the call."""
-        t0 = loop.time()
-        h = loop.call_later(delay, fn)
-        t1 = loop.time()
-        self.timers[id(h)] = (h, loop, t0 + delay, t1 + delay)
-        return h
-
-    def call_at(self, loop, delay, fn):
-        """loop.call_at(w, fn), w = loop.time() + delay, its TimerHandle remembered with w."""
-        w = loop.time() + delay
-        h = loop.call_at(w, fn)
-        self.timers[id(h)] = (h, loop, w, w)
-        return h
-
-    def timer_when(self, h):
-        """'deadline' where h.when() is in [low, high] as its call made it, else 'early', 'late', 'other'."""
-        when = h.when()
-        low, high = self.timers.get(id(h), (h, None, None, None))[2:]
-        if low is None:
-            return 'other'
-        return 'early' if when < low else 'late' if when > high else 'deadline'
-
-    def timer_due(self, h):
-        """loop.time() + its clock's resolution > h.when(): the bound _run_once takes a timer by."""
-        loop = self.timers.get(id(h), (h, None))[1]
-        if loop is None:
-            raise LoopspecInvalid('timer_due of a handle not made by call_later or call_at')
-        return loop.time() + time.get_clock_info('monotonic').resolution > h.when()
-
-    # ---- exception handlers (ERR-1) -------------------------------------------------------
-    def handler(self, sid, fn):
-        """The exception handler `def handler(loop, context)` whose body is `fn` (the body of
-        set_exception_handler statement `sid`): its handler_context statements read the
-        innermost call in their thread."""
-        rec = self
-
-        def loopspec_handler(loop, context):
-            calls = rec.tls.__dict__.setdefault('handler_calls', [])
-            calls.append((loop, context))
-            try:
-                return fn()
-            finally:
-                calls.pop()
-
-        loopspec_handler.loopspec_sid = sid
-        return loopspec_handler
-
-    # ---- task factories (TFACT-1) ---------------------------------------------------------
-    def factory(self, sid, fn):
-        """The task factory `def factory(loop, coro)` of set_task_factory statement `sid`: it
-        runs `fn` (its body), then returns asyncio.Task(coro, loop=loop)."""
-
-        def loopspec_factory(loop, coro):
-            fn()
-            return asyncio.Task(coro, loop=loop)
-
-        loopspec_factory.loopspec_sid = sid
-        return loopspec_factory
-
-    def handler_context(self, key):
-        """What the innermost exception handler call in this thread was given (ERR-1)."""
-        calls = getattr(self.tls, 'handler_calls', None)
-        if not calls:
-            raise LoopspecInvalid('handler_context outside an exception handler')
-        loop, context = calls[-1]
-        if key == 'loop':
-            return loop
-        if key == 'keys':
-            return ','.join(sorted(context))
-        if key == 'message':
-            m = context.get('message')
-            if isinstance(m, str) and m.startswith('Exception in callback '):
-                return 'Exception in callback'
-            return m
-        if key == 'exception':
-            e = context.get('exception')
-            return None if e is None else '%s: %s' % (type(e).__name__, e)
-        raise LoopspecInvalid('unknown handler_context key %r' % (key,))
-
+    # ---- identities ---------------------------------------------------------------------
     def ref(self, v):
         if v is None or isinstance(v, (bool, str)):
             return v

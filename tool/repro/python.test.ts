@@ -102,10 +102,19 @@ describe('reproPython', () => {
     });
     for (const s of [reproPython(fork), reproPython(implicitCreationWarns, undefined, { style: 'embedded' })]) {
       expect(s).toContain(
-        '# ==== loopspec Python interpreter (drivers/python/loopspec_interpreter.py), embedded without its import of the recorder ====',
+        '# ==== loopspec Python interpreter (drivers/python/loopspec_interpreter.py), embedded without its marked import of the modules embedded before it ====',
       );
-      expect(s).toContain('# ==== loopspec Python recorder (drivers/python/loopspec_recorder.py), embedded verbatim ====');
-      expect(s).not.toContain('from loopspec_recorder import');
+      expect(s).toContain('# ==== loopspec Python fork statement (drivers/python/loopspec_fork.py), embedded verbatim ====');
+      expect(s).toContain(
+        '# ==== loopspec Python recorder (drivers/python/loopspec_recorder.py), embedded without its marked import of the modules embedded before it ====',
+      );
+      expect(s).toContain('# ==== loopspec Python observers (drivers/python/loopspec_observers.py), embedded verbatim ====');
+      // one standalone script: no module of the driver imported, each embedded before what uses it
+      expect(s).not.toMatch(/^\s*(from|import)\s+loopspec_/m);
+      const at = (name: string) => s.indexOf(`(drivers/python/${name}), embedded`);
+      const embedded = ['loopspec_observers.py', 'loopspec_recorder.py', 'loopspec_fork.py', 'loopspec_interpreter.py'].map(at);
+      expect(embedded.every((i) => i > 0)).toBe(true);
+      expect([...embedded].sort((a, b) => a - b)).toEqual(embedded);
       expect(s).toContain('def run_program(');
       expect(s).not.toContain('sys.exit(main())');
     }
@@ -114,10 +123,32 @@ describe('reproPython', () => {
     );
   });
 
-  it("embeds the driver's own recorder verbatim, in either style", () => {
-    const recorder = readFileSync(new URL('../../drivers/python/loopspec_recorder.py', import.meta.url), 'utf8').trimEnd();
-    for (const style of ['straight', 'embedded'] as const)
-      expect(reproPython(implicitCreationWarns, undefined, { style })).toContain(recorder);
+  it("embeds the driver's own recorder, in either style: its observers verbatim, then the recorder without its marked import", () => {
+    const read = (name: string) => readFileSync(new URL(`../../drivers/python/${name}`, import.meta.url), 'utf8').trimEnd();
+    const observers = read('loopspec_observers.py');
+    const [before, importBlock, after] = read('loopspec_recorder.py').split(
+      /^(# ---- the modules beside this file[^\n]*\n[\s\S]*?^# ---- end of the imports beside this file\n)/m,
+    );
+    expect(importBlock).toContain('from loopspec_observers import');
+    for (const style of ['straight', 'embedded'] as const) {
+      const s = reproPython(implicitCreationWarns, undefined, { style });
+      expect(s).toContain(observers);
+      expect(s).toContain(before + after);
+      expect(s).not.toContain(importBlock);
+      expect(s.indexOf(observers)).toBeLessThan(s.indexOf(before + after));
+    }
+  });
+
+  it("embeds the driver's fork statement verbatim and the interpreter without its marked import", () => {
+    const read = (name: string) => readFileSync(new URL(`../../drivers/python/${name}`, import.meta.url), 'utf8').trimEnd();
+    const [before, importBlock, after] = read('loopspec_interpreter.py').split(
+      /^(# ---- the modules beside this file[^\n]*\n[\s\S]*?^# ---- end of the imports beside this file\n)/m,
+    );
+    expect(importBlock).toContain('from loopspec_recorder import');
+    const s = reproPython(implicitCreationWarns, undefined, { style: 'embedded' });
+    expect(s).toContain(read('loopspec_fork.py'));
+    expect(s).toContain(before + after);
+    expect(s).not.toContain(importBlock);
   });
 
   it('refuses a rule the oracle does not check on the program', () => {

@@ -6,11 +6,13 @@
  * Two styles. 'straight' (the default where it applies): the program written out as
  * straight-line Python (language/python.ts), each statement in a `with stmt('sN') as s:`
  * block that records what it did. 'embedded': the interpreter of loopspec's Python driver
- * (drivers/python/loopspec_interpreter.py), interpreting the program as data; used for
- * programs with fork (whose child must report back) or with variable names that are not
- * plain capitals. Either way the script embeds the driver's own
- * recorder (drivers/python/loopspec_recorder.py) verbatim, read when the script is generated,
- * so a reproducer observes exactly what the driver observes.
+ * (drivers/python/loopspec_interpreter.py, with the fork statement of loopspec_fork.py),
+ * interpreting the program as data; used for programs with fork (whose child must report back)
+ * or with variable names that are not plain capitals. Either way the script embeds the driver's
+ * own recorder (drivers/python/loopspec_observers.py verbatim, then loopspec_recorder.py), read
+ * when the script is generated, so a reproducer observes exactly what the driver observes. A
+ * driver module that imports modules beside it does so in a marked block, which the script
+ * drops (it embeds those modules before it): nothing else of a module is left out.
  */
 import { readFileSync } from 'node:fs';
 import type { Expectation } from '../../conformance/predictions.ts';
@@ -76,7 +78,7 @@ export function reproPython(c: SavedCounterexample, profile?: Profile, options: 
     '    return check.finish()',
   ];
   // Both styles: the checks, how this style runs the program (repro_trace), then the check and
-  // the recorder the driver uses, embedded verbatim.
+  // the recorder the driver uses, embedded (see recorder()).
   const withTrace = (traceBody: string[]) => [
     '',
     '',
@@ -115,9 +117,7 @@ export function reproPython(c: SavedCounterexample, profile?: Profile, options: 
           ...withTrace(['    return run_program(REPRO_PROGRAM, policy_cls=policy_cls)']),
           '',
           '',
-          '# ==== loopspec Python interpreter (drivers/python/loopspec_interpreter.py), embedded without its import of the recorder ====',
-          driverSource(),
-          '# ==== end of the embedded interpreter ====',
+          ...driverSource(),
         ];
   return [
     '#!/usr/bin/env python3',
@@ -162,30 +162,49 @@ function docstring(c: SavedCounterexample, p: Profile, style: PythonStyle): stri
   ].join('\n');
 }
 
-/** The recorder, verbatim. */
-function recorder(): string[] {
-  const file = new URL('loopspec_recorder.py', DRIVER_DIR);
+/**
+ * A driver module's marked import of the modules beside it: a reproducer embeds those modules
+ * before the module and drops these lines, so that it stays one stdlib-only script.
+ */
+const IMPORT_BLOCK = /^# ---- the modules beside this file[^\n]*\n[\s\S]*?^# ---- end of the imports beside this file\n/m;
+
+/**
+ * A module of the driver as a reproducer embeds it, between banners: verbatim, or where it
+ * imports modules beside it (`imports`), without that marked import. Either way it must
+ * import no other module of the driver, and be a module, not a script.
+ */
+function embed(name: string, what: string, imports = false): string[] {
+  const file = new URL(name, DRIVER_DIR);
+  let src = readFileSync(file, 'utf8');
+  const cannot = (why: string) => new Error(`${file.pathname} ${why}: cannot embed it`);
+  if (imports) {
+    if (!IMPORT_BLOCK.test(src))
+      throw cannot(
+        "has no marked import of the modules beside it ('# ---- the modules beside this file' ... '# ---- end of the imports beside this file')",
+      );
+    src = src.replace(IMPORT_BLOCK, '');
+  }
+  if (/^(?:from|import)\s+loopspec_/m.test(src)) throw cannot('imports a module beside it outside its marked import');
+  // A module, not a script: an entry point here would run in the reproducer.
+  if (/^if __name__ == '__main__':/m.test(src)) throw cannot("has an entry point (if __name__ == '__main__':)");
   return [
-    '# ==== loopspec Python recorder (drivers/python/loopspec_recorder.py), embedded verbatim ====',
-    readFileSync(file, 'utf8').trimEnd(),
-    '# ==== end of the embedded recorder ====',
+    `# ==== loopspec Python ${what} (drivers/python/${name}), embedded ${imports ? 'without its marked import of the modules embedded before it' : 'verbatim'} ====`,
+    src.trimEnd(),
+    `# ==== end of the embedded ${what} ====`,
   ];
 }
 
-/** The driver's interpreter (what runs the program), without its import of the recorder (embedded before it). */
-function driverSource(): string {
-  const file = new URL('loopspec_interpreter.py', DRIVER_DIR);
-  const src = readFileSync(file, 'utf8');
-  const cannot = (why: string) => new Error(`${file.pathname} ${why}: cannot embed it`);
-  if (!/^def run_program\(/m.test(src)) throw cannot('defines no run_program');
-  const importBlock = /^# ---- the recorder, beside this file[^\n]*\n[\s\S]*?^# ---- end of the recorder's import\n/m;
-  if (!importBlock.test(src))
-    throw cannot(
-      "has no marked import of the recorder ('# ---- the recorder, beside this file' ... '# ---- end of the recorder's import')",
-    );
-  // A module, not a script: an entry point here would run in the reproducer.
-  if (/^if __name__ == '__main__':/m.test(src)) throw cannot("has an entry point (if __name__ == '__main__':)");
-  return src.replace(importBlock, '').trimEnd();
+/** The recorder the driver uses: its observers verbatim, then the recorder without its import of them. */
+function recorder(): string[] {
+  return [...embed('loopspec_observers.py', 'observers'), '', '', ...embed('loopspec_recorder.py', 'recorder', true)];
+}
+
+/** The driver's interpreter (what runs the program): its fork machinery verbatim, then the interpreter without its imports (of those and of the recorder, embedded before it). */
+function driverSource(): string[] {
+  const interpreter = embed('loopspec_interpreter.py', 'interpreter', true);
+  if (!/^def run_program\(/m.test(interpreter[1]))
+    throw new Error(`${new URL('loopspec_interpreter.py', DRIVER_DIR).pathname} defines no run_program: cannot embed it`);
+  return [...embed('loopspec_fork.py', 'fork statement'), '', '', ...interpreter];
 }
 
 function checkCall(x: Expectation, first: Map<string, string>): string {

@@ -895,7 +895,8 @@ export const RULES: Rule[] = [
       'reclaims a future whose exception nobody read: a program with futures and a handler that observes is out of the ' +
       "model, ERR-1); setting a future, or adding a callback to it, from another thread than its running loop's (call_soon " +
       'is not thread-safe: whether and when the loop sees it is real thread timing); cancelling a future (the language has no ' +
-      'Future.cancel: its CancelledError in a coroutine ends the coroutine, TASK rules), remove_done_callback, a done ' +
+      "Future.cancel; a task cancelled while it awaits a program's future cancels that future, as asyncio.run does with a " +
+      'leftover task: such a program is out of the model, since the Python driver ends any body at a CancelledError), remove_done_callback, a done ' +
       "callback's contextvars context; set_result on a future of a closed loop with done callbacks (call_soon raises " +
       'RuntimeError after the state changed); set_exception(StopIteration()) (a TypeError on 3.8.18 to 3.12.1, stored as a ' +
       'RuntimeError on 3.13.0: the language raises ValueError only); run_until_complete(F) with F of another loop ' +

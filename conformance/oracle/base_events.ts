@@ -166,7 +166,8 @@ export function schedule(
     if (loop.thread !== m.thread) walk.threadsafeFromOtherThread = true;
   }
   // Its place in the ready queue, against the done callbacks (FUT-1.2)
-  if (s.op !== 'call_later') queuedSoon(walk, loop, handle, s.body);
+  // (timers, call_later's and call_at's, wait in the heap first)
+  if (!timer) queuedSoon(walk, loop, handle, s.body);
   if (s.op !== 'call_soon_threadsafe' && s.as) {
     walk.guards.bind(s.as, handle);
     walk.handles.set(handle, { loop, via, body: [...statements(s.body)].map((x) => x.id!), ...(at ? { at } : {}) });

@@ -25,6 +25,7 @@ const MUTATING = new Set([
   'set_task_factory',
   'call_soon',
   'call_later',
+  'call_at',
   'call_soon_threadsafe',
   'await',
   'future_call',

@@ -37,7 +37,9 @@ export function queuedSoon(walk: Walk, loop: MLoop, cb: Callback, body: Stmt[]):
 export function createFuture(walk: Walk, s: StmtOf<'create_future'>, tags: ClauseTags): null {
   const loop = walk.guards.loopVar(s.loop, 'create_future');
   tags.outcome.push('FUT-1.1');
-  walk.guards.bind(s.as, walk.m.newFuture(loop));
+  const f = walk.m.newFuture(loop);
+  f.fromProgram = true;
+  walk.guards.bind(s.as, f);
   return null;
 }
 

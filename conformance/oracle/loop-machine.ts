@@ -260,6 +260,9 @@ export class LoopMachine {
       t.mustCancel = true;
       return true;
     }
+    // A cancelled future is outside FUT-1: the Python driver ends a body at a CancelledError
+    // where the language goes on (a task cancelled while it awaits a program's future cancels it).
+    if (f.fromProgram) throw new OutOfModel("a program's future cancelled (through the task awaiting it)");
     this.settle(f, 'cancelled', { error: cancelled() });
     return true;
   }

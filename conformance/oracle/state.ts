@@ -119,6 +119,8 @@ export interface MFuture {
   /** What it settled with, once done or cancelled. */
   result?: PyResult;
   callbacks: Array<() => void>;
+  /** Made by the program's create_future (FUT-1), not by asyncio itself (sleep, an executor job). */
+  fromProgram?: boolean;
 }
 
 export type Coro = Generator<MFuture | null, unknown, void>;

@@ -1,0 +1,70 @@
+// What the review of FUT-1 and TIME-1, merged together, found the oracle getting wrong: each
+// program ran on CPython 3.12.1 (and 3.8.18) differently from the prediction before the fix.
+import { describe, expect, it } from 'vitest';
+import type { Program } from '../../language/program.ts';
+import { numberProgram } from '../../language/program.ts';
+import { canonicalize } from '../../language/trace.ts';
+import { profileByName } from '../../spec/profiles.ts';
+import { runOnReference } from '../adapters/reference.ts';
+import { checker } from '../predictions.ts';
+import { predict } from './oracle.ts';
+
+const profile = profileByName('cpython-3.12')!;
+const numbered = (main: Program['main']) => numberProgram({ version: 1, main });
+
+describe('futures beside timers, forks and cancellation', () => {
+  it("does not put a call_at timer in the ready queue's order against a done callback (it waits in the heap)", () => {
+    const program = numbered([
+      { op: 'new_event_loop', as: 'L1' },
+      { op: 'create_future', loop: 'L1', as: 'F1' },
+      { op: 'future_call', future: 'F1', method: 'set_result', value: 1 },
+      {
+        op: 'run_until_complete',
+        loop: 'L1',
+        body: [
+          { op: 'call_at', loop: 'L1', delay: 0, body: [{ op: 'mark', tag: 'at' }] },
+          { op: 'add_done_callback', future: 'F1', body: [{ op: 'mark', tag: 'done' }] },
+          { op: 'sleep', delay: 0.01 },
+        ],
+      },
+      { op: 'close', loop: 'L1' },
+    ]);
+    const p = predict(program, profile);
+    expect(p.deterministic).toBe(true);
+    // CPython 3.12.1 runs the done callback first; so does the reference, and nothing is expected otherwise.
+    const actual = canonicalize(runOnReference(program, undefined, profile));
+    expect(p.expectations.map(checker(p.trace, actual)).filter(Boolean)).toEqual([]);
+  });
+
+  it("leaves out a fork child's call_at on a loop it inherited (the timer is the child's)", () => {
+    const p = predict(
+      numbered([
+        { op: 'new_event_loop', as: 'L1' },
+        { op: 'fork', body: [{ op: 'call_at', loop: 'L1', delay: 0, as: 'H1', body: [{ op: 'timer_due', handle: 'H1' }] }] },
+        { op: 'run_until_complete', loop: 'L1', body: [{ op: 'sleep', delay: 0.01 }] },
+        { op: 'close', loop: 'L1' },
+      ]),
+      profile,
+    );
+    expect(p.deterministic).toBe(false);
+  });
+
+  it("leaves out a program's future cancelled through the task awaiting it (asyncio.run cancels the task)", () => {
+    const p = predict(
+      numbered([
+        {
+          op: 'asyncio_run',
+          body: [
+            { op: 'get_running_loop', as: 'L1' },
+            { op: 'create_future', loop: 'L1', as: 'F1' },
+            { op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F1' }] },
+            { op: 'sleep', delay: 0 },
+          ],
+        },
+        { op: 'future_call', future: 'F1', method: 'exception' },
+      ]),
+      profile,
+    );
+    expect(p.deterministic).toBe(false);
+  });
+});

@@ -48,6 +48,8 @@ export class Timers {
   due(h: TimerHandle): boolean {
     const m = this.made.get(h);
     if (!m) throw new PyError('LoopspecInvalid', 'timer_due of a handle not made by call_later or call_at');
+    // The clock's resolution (the recorder's time.get_clock_info('monotonic').resolution), not
+    // the loop's _clock_resolution: a loop that takes timers early is what this observes.
     return m.loop.time() + 1e-9 > h.when();
   }
 }

@@ -10,13 +10,11 @@
  * everything; the trace then ends with `{kind: 'hang'}` and the observations made so far.
  */
 import {
-  BaseEventLoop,
-  Handle,
+  type BaseEventLoop,
   PyError,
   ProcessLocal,
   SimulationHang,
   Thread,
-  TimerHandle,
   isfuture,
   type Blocking,
   type Coro,
@@ -30,7 +28,9 @@ import type { Observation, Outcome, Trace } from '../../language/trace.ts';
 import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers, TaskFactories } from './handlers.ts';
 import { Timers } from './timers.ts';
-import { attributeError, isObject, normalizeWarning, tpName, Values } from './values.ts';
+import { attributeError, isObject, tpName, Values } from './values.ts';
+import { Variables } from './variables.ts';
+import { withWarnings } from './warnings.ts';
 
 type Kind = 'sync' | 'coro';
 type Step = Generator<YieldItem, unknown, unknown>;
@@ -43,7 +43,7 @@ class Interpreter {
   private readonly obs: Record<string, Observation> = {};
   private readonly order: Record<string, string[]> = {};
   /** Program variables: shared by all threads, copied into fork children. */
-  private readonly vars: ProcessLocal<Map<string, unknown>>;
+  private readonly vars: Variables;
   /**
    * Threads started by the program, by name, per process: a fork child starts with none
    * (as in the Python driver; the parent's other threads do not exist in the child).
@@ -67,11 +67,7 @@ class Interpreter {
     this.timers = new Timers(rt);
     this.factories = new TaskFactories(rt);
     const w = rt.world;
-    this.vars = new ProcessLocal(
-      w,
-      () => new Map(),
-      (m) => new Map(m),
-    );
+    this.vars = new Variables(w);
     this.threads = new ProcessLocal(
       w,
       () => new Map(),
@@ -129,9 +125,9 @@ class Interpreter {
     const warnings: PyWarning[] = [];
     let outcome: Outcome;
     try {
-      const value = yield* this.withWarnings(this.evaluate(s, kind), warnings);
+      const value = yield* withWarnings(this.rt, this.evaluate(s, kind), warnings);
       outcome = { value: this.values.of(value) };
-      if ('as' in s && s.as !== undefined && isObject(value)) this.vars.value.set(s.as, value);
+      if ('as' in s && s.as !== undefined && isObject(value)) this.vars.set(s.as, value);
     } catch (e) {
       if (!(e instanceof PyError)) throw e;
       outcome = { error: { type: e.type, message: errorText(e) } };
@@ -141,31 +137,6 @@ class Interpreter {
       return;
     }
     this.obs[s.id!] = { outcome, warnings };
-  }
-
-  /**
-   * Runs `gen` with a warnings sink collecting into `into`, uninstalling it while the
-   * coroutine is suspended (other statements run meanwhile).
-   */
-  private *withWarnings<T>(gen: Generator<YieldItem, T, unknown>, into: PyWarning[]): Generator<YieldItem, T, unknown> {
-    const w = this.rt.warnings;
-    let input: { value: unknown } | { error: unknown } = { value: undefined };
-    for (;;) {
-      const saved = w.sink;
-      w.sink = (x) => into.push(normalizeWarning(x));
-      let r: IteratorResult<YieldItem, T>;
-      try {
-        r = 'error' in input ? gen.throw(input.error) : gen.next(input.value);
-      } finally {
-        w.sink = saved;
-      }
-      if (r.done) return r.value;
-      try {
-        input = { value: yield r.value };
-      } catch (error) {
-        input = { error };
-      }
-    }
   }
 
   // ---- statements -----------------------------------------------------------------------
@@ -184,7 +155,7 @@ class Interpreter {
       case 'peek_running_loop':
         return ev._get_running_loop();
       case 'set_event_loop':
-        ev.set_event_loop(typeof s.arg === 'string' ? this.lookup(s.arg) : s.arg);
+        ev.set_event_loop(typeof s.arg === 'string' ? this.vars.lookup(s.arg) : s.arg);
         return null;
       case 'get_policy':
         return ev.get_event_loop_policy();
@@ -196,85 +167,85 @@ class Interpreter {
         return null;
       }
       case 'close':
-        this.loop(s.loop, 'close').close();
+        this.vars.loop(s.loop, 'close').close();
         return null;
       case 'is_closed':
-        return this.loop(s.loop, 'is_closed').is_closed();
+        return this.vars.loop(s.loop, 'is_closed').is_closed();
       case 'is_running':
-        return this.loop(s.loop, 'is_running').is_running();
+        return this.vars.loop(s.loop, 'is_running').is_running();
       case 'stop':
-        this.loop(s.loop, 'stop').stop();
+        this.vars.loop(s.loop, 'stop').stop();
         return null;
       case 'run_forever':
-        yield* this.loop(s.loop, 'run_forever').run_forever();
+        yield* this.vars.loop(s.loop, 'run_forever').run_forever();
         return null;
       case 'run_until_complete': {
-        const loop = this.loop(s.loop, 'run_until_complete');
+        const loop = this.vars.loop(s.loop, 'run_until_complete');
         return yield* loop.run_until_complete(this.coro(s.body));
       }
       case 'asyncio_run':
         return yield* rt.runners.run(this.coro(s.body), s.debug ?? null);
       case 'get_debug':
-        return this.loop(s.loop, 'get_debug').get_debug();
+        return this.vars.loop(s.loop, 'get_debug').get_debug();
       case 'set_debug':
-        this.loop(s.loop, 'set_debug').set_debug(s.value);
+        this.vars.loop(s.loop, 'set_debug').set_debug(s.value);
         return null;
       case 'set_exception_handler':
-        this.loop(s.loop, 'set_exception_handler').set_exception_handler(
-          s.arg !== undefined ? s.arg : this.handlers.make(s.id!, () => this.runSync(s.body)),
-        );
+        this.vars
+          .loop(s.loop, 'set_exception_handler')
+          .set_exception_handler(s.arg !== undefined ? s.arg : this.handlers.make(s.id!, () => this.runSync(s.body)));
         return null;
       case 'get_exception_handler':
-        return this.handlers.name(this.loop(s.loop, 'get_exception_handler').get_exception_handler());
+        return this.handlers.name(this.vars.loop(s.loop, 'get_exception_handler').get_exception_handler());
       case 'call_exception_handler': {
         const context: ExceptionContext = { message: s.message };
         if (s.exception !== undefined) context.exception = new PyError('ValueError', s.exception);
-        yield* this.loop(s.loop, 'call_exception_handler').call_exception_handler(context);
+        yield* this.vars.loop(s.loop, 'call_exception_handler').call_exception_handler(context);
         return null;
       }
       case 'handler_context':
         return this.handlers.context(s.key);
       case 'set_task_factory': {
-        const loop = this.loop(s.loop, 'set_task_factory');
+        const loop = this.vars.loop(s.loop, 'set_task_factory');
         const f = s.arg === 'eager' ? this.factories.eager() : s.arg;
         loop.set_task_factory(f !== undefined ? f : this.factories.make(s.id!, () => this.runSync(s.body)));
         return null;
       }
       case 'get_task_factory':
-        return this.factories.name(this.loop(s.loop, 'get_task_factory').get_task_factory());
+        return this.factories.name(this.vars.loop(s.loop, 'get_task_factory').get_task_factory());
       // The handle is bound, never observed (as the Python driver does).
       case 'call_soon':
-        this.bindHandle(s.as, this.loop(s.loop, 'call_soon').call_soon(this.callback(s.body)));
+        this.vars.bindHandle(s.as, this.vars.loop(s.loop, 'call_soon').call_soon(this.callback(s.body)));
         return null;
       case 'call_later':
-        this.bindHandle(s.as, this.timers.callLater(this.loop(s.loop, 'call_later'), s.delay, this.callback(s.body)));
+        this.vars.bindHandle(s.as, this.timers.callLater(this.vars.loop(s.loop, 'call_later'), s.delay, this.callback(s.body)));
         return null;
       case 'call_at':
-        this.bindHandle(s.as, this.timers.callAt(this.loop(s.loop, 'call_at'), s.delay, this.callback(s.body)));
+        this.vars.bindHandle(s.as, this.timers.callAt(this.vars.loop(s.loop, 'call_at'), s.delay, this.callback(s.body)));
         return null;
       case 'loop_time':
-        return this.timers.loopTime(this.loop(s.loop, 'time'));
+        return this.timers.loopTime(this.vars.loop(s.loop, 'time'));
       case 'timer_when':
-        return this.timers.when(this.timer(s.handle, 'when'));
+        return this.timers.when(this.vars.timer(s.handle, 'when'));
       case 'timer_due':
-        return this.timers.due(this.timer(s.handle, 'when'));
+        return this.timers.due(this.vars.timer(s.handle, 'when'));
       case 'cancel_handle':
-        this.handle(s.handle, 'cancel').cancel();
+        this.vars.handle(s.handle, 'cancel').cancel();
         return null;
       case 'handle_cancelled':
-        return this.handle(s.handle, 'cancelled').cancelled();
+        return this.vars.handle(s.handle, 'cancelled').cancelled();
       case 'call_soon_threadsafe':
-        this.loop(s.loop, 'call_soon_threadsafe').call_soon_threadsafe(this.callback(s.body));
+        this.vars.loop(s.loop, 'call_soon_threadsafe').call_soon_threadsafe(this.callback(s.body));
         return null;
       // The future is bound, never observed (as the Python driver does).
       case 'create_future':
-        if (s.as !== undefined) this.vars.value.set(s.as, this.loop(s.loop, 'create_future').create_future());
-        else this.loop(s.loop, 'create_future').create_future();
+        if (s.as !== undefined) this.vars.set(s.as, this.vars.loop(s.loop, 'create_future').create_future());
+        else this.vars.loop(s.loop, 'create_future').create_future();
         return null;
       case 'future_call':
-        return futureCall(this.lookup(s.future), s, (x) => attributeError(x, s.method));
+        return futureCall(this.vars.lookup(s.future), s, (x) => attributeError(x, s.method));
       case 'add_done_callback': {
-        const f = this.lookup(s.future);
+        const f = this.vars.lookup(s.future);
         if (!isfuture(f)) throw attributeError(f, 'add_done_callback');
         f.add_done_callback(this.callback(s.body));
         return null;
@@ -284,14 +255,14 @@ class Interpreter {
       case 'create_task':
         return yield* rt.tasks.create_task(this.coro(s.body));
       case 'await': {
-        const t = this.lookup(s.task);
+        const t = this.vars.lookup(s.task);
         if (!isfuture(t)) throw new PyError('TypeError', `object ${tpName(t)} can't be used in 'await' expression`);
         return yield* t.await();
       }
       case 'current_task':
         return rt.tasks.current_task();
       case 'task_state': {
-        const t = this.lookup(s.task);
+        const t = this.vars.lookup(s.task);
         if (!isfuture(t)) throw attributeError(t, 'cancelled');
         return t.cancelled() ? 'cancelled' : t.done() ? 'done' : 'pending';
       }
@@ -354,39 +325,6 @@ class Interpreter {
         else self.context.set(t, saved);
       }
     };
-  }
-
-  // ---- variables and values -----------------------------------------------------------------
-
-  private lookup(name: string): unknown {
-    const v = this.vars.value;
-    if (!v.has(name)) throw new PyError('LoopspecUnbound', name);
-    return v.get(name);
-  }
-
-  private bindHandle(as: string | undefined, h: Handle): void {
-    if (as !== undefined) this.vars.value.set(as, h);
-  }
-
-  /** The handle bound to `name`, which the statement calls `method` on. */
-  private handle(name: string, method: string): Handle {
-    const v = this.lookup(name);
-    if (!(v instanceof Handle)) throw attributeError(v, method);
-    return v;
-  }
-
-  /** The TimerHandle bound to `name`, which the statement calls `method` on. */
-  private timer(name: string, method: string): TimerHandle {
-    const v = this.lookup(name);
-    if (!(v instanceof TimerHandle)) throw attributeError(v, method);
-    return v;
-  }
-
-  /** The object bound to `name`, which the statement calls `method` on. */
-  private loop(name: string, method: string): BaseEventLoop {
-    const v = this.lookup(name);
-    if (!(v instanceof BaseEventLoop)) throw attributeError(v, method);
-    return v;
   }
 
   private record(s: Stmt): void {

@@ -11,23 +11,15 @@ import type { Observation, Outcome, Value, Warning } from '../../language/trace.
 import type { Switches } from '../../spec/profiles.ts';
 import type { Expectation } from '../predictions.ts';
 import { tag } from '../predictions.ts';
-import * as baseEvents from './base_events.ts';
 import { Determinism } from './determinism.ts';
-import * as errors from './errors.ts';
-import * as factories from './factories.ts';
 import type { HandlerCall } from './errors.ts';
-import * as events from './events.ts';
-import * as futures from './futures.ts';
 import { Machine } from './machine.ts';
+import { type Exec, STATEMENTS, SUSPENDING, type Suspend } from './statements.ts';
+import * as futures from './futures.ts';
 import { Orderings } from './ordering.ts';
 import type { Timeline } from '../attribution.ts';
-import * as os from './os.ts';
-import * as runners from './runners.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { Callback, Coro, MLoop, MPolicy, MTask, MThread } from './state.ts';
-import * as tasks from './tasks.ts';
-import * as threading from './threading.ts';
-import * as time from './time.ts';
 
 /** The clauses (spec/rules.ts) that decide a statement's observation: its outcome, its warnings. */
 export interface ClauseTags {
@@ -58,61 +50,6 @@ export interface Where {
 const CALLBACK_RUNS = { soon: 'SCHED-1.2', later: 'SCHED-2.1', threadsafe: 'SCHED-3.1' } as const;
 
 export type StmtOf<O extends Op> = Extract<Stmt, { op: O }>;
-/** A statement that does not suspend: returns its value, or throws a PyErr. */
-type Exec<O extends Op> = (walk: Walk, s: StmtOf<O>, tags: ClauseTags, where?: Where) => unknown;
-/** A statement that suspends its coroutine: observed when it resumes. */
-type Suspend<O extends Op> = (walk: Walk, s: StmtOf<O>, tags: ClauseTags, body: Stmt[]) => Coro;
-
-const STATEMENTS: { [O in Op]?: Exec<O> } = {
-  new_event_loop: events.newEventLoop,
-  get_event_loop: events.getEventLoop,
-  get_running_loop: events.getRunningLoop,
-  peek_running_loop: events.getRunningLoop,
-  set_event_loop: events.setEventLoop,
-  get_policy: events.getPolicy,
-  set_policy: events.setPolicy,
-  close: baseEvents.close,
-  is_closed: baseEvents.isClosedOrRunning,
-  is_running: baseEvents.isClosedOrRunning,
-  stop: baseEvents.stop,
-  run_until_complete: baseEvents.runUntilComplete,
-  run_forever: baseEvents.runForever,
-  call_soon: baseEvents.schedule,
-  call_later: baseEvents.schedule,
-  call_soon_threadsafe: baseEvents.schedule,
-  cancel_handle: baseEvents.cancelHandle,
-  handle_cancelled: baseEvents.handleCancelled,
-  call_at: baseEvents.schedule,
-  loop_time: time.loopTime,
-  timer_when: time.timerWhen,
-  timer_due: time.timerDue,
-  asyncio_run: runners.asyncioRun,
-  get_debug: baseEvents.getDebug,
-  set_debug: baseEvents.setDebug,
-  set_exception_handler: errors.setExceptionHandler,
-  get_exception_handler: errors.getExceptionHandler,
-  call_exception_handler: errors.callExceptionHandler,
-  handler_context: errors.handlerContext,
-  create_future: futures.createFuture,
-  future_call: futures.futureCall,
-  add_done_callback: futures.addDoneCallback,
-  set_task_factory: factories.setTaskFactory,
-  get_task_factory: factories.getTaskFactory,
-  create_task: tasks.createTask,
-  current_task: tasks.currentTask,
-  task_state: tasks.taskState,
-  start_thread: threading.startThread,
-  join_thread: threading.joinThread,
-  current_thread: threading.currentThread,
-  fork: os.fork,
-};
-
-const SUSPENDING: { [O in Op]?: Suspend<O> } = {
-  sleep: tasks.sleep,
-  await: tasks.awaitTask,
-  run_in_executor: baseEvents.runInExecutor,
-};
-
 type Obj = MLoop | MTask | MPolicy;
 type BodyEnd = { returned: unknown } | undefined;
 const noTags = (): ClauseTags => ({ outcome: [], warnings: [], conditions: [], warnedConditions: [] });

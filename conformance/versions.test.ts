@@ -3,8 +3,8 @@
 // deviations (fixtures/python/deviant_policy.py) fails exactly the rules it breaks.
 // Without the interpreter, each test says it was skipped, and why: never a pass.
 import { describe, expect, it } from 'vitest';
-import { differingSwitches, profileByName } from '../spec/profiles.ts';
-import { RULES } from '../spec/rules.ts';
+import { rulesThatDiffer } from '../spec/differences.ts';
+import { profileByName } from '../spec/profiles.ts';
 import type { PythonDriverOptions } from './adapters/python.ts';
 import { cpython, DEVIANTS_ENV, judge } from '../fixtures/helpers/cpython.ts';
 
@@ -14,11 +14,7 @@ async function failingRules(python: string, profile: string, o: PythonDriverOpti
   return judged.failing;
 }
 
-const dependents = (a: string, b: string) => {
-  const switches = new Set(differingSwitches(profileByName(a)!, profileByName(b)!));
-  // A rule that sees a switch only through another rule's clauses is that rule's to fail.
-  return RULES.filter((r) => r.dependsOn.some((s) => switches.has(s) && !r.through?.[s])).map((r) => r.id);
-};
+const dependents = (a: string, b: string) => rulesThatDiffer(profileByName(a)!, profileByName(b)!);
 
 describe.concurrent('real CPythons judged by the suite', () => {
   it.for([

@@ -327,3 +327,25 @@ export const cancelPrograms = fc
       ...ask(true),
     ]);
   });
+
+/**
+ * SCHED-2 over a fuller timer heap: four to seven timers of delay 0 or 0.1, each marking,
+ * scheduled from the main thread before L1 runs (a pair 0.1 apart is compared even out of
+ * scheduling order: ordering.ts INVERTED_GAP). With four or more, popping the earliest must
+ * sift the heap through both children: a heap that looks at the left child only can leave a
+ * due zero-delay timer behind a 0.1 s one. Each timer is removable.
+ */
+export const timerHeapPrograms = fc
+  .tuple(
+    fc.array(removable(fc.tuple(fc.constantFrom<number>(0, 0, 0.1), tag as fc.Arbitrary<string>)), { minLength: 4, maxLength: 7 }),
+    runL1,
+  )
+  .map(([drawn, run]) =>
+    program([
+      st({ op: 'new_event_loop', as: 'L1' }),
+      ...drawn
+        .filter((x): x is [number, string] => x !== null)
+        .map(([d, t]) => st({ op: 'call_later', loop: 'L1', delay: d, body: [mark(t)] })),
+      ...run,
+    ]),
+  );

@@ -68,7 +68,9 @@ export function makeTask(walk: Walk, loop: MLoop, body: Stmt[], next?: Stmt): { 
     order('TFACT-1.3', body[0]);
     const task = walk.m.createTask(loop, walk.coroBody(body), true);
     walk.bodyTask.set(body, task);
+    const creator = loop.currentTask;
     walk.m.eagerStart(task);
+    if (creator) creator.madeEagerTask = true;
     return { task, clause: 'TFACT-1.3' };
   }
   callFactory(walk, f.body);

@@ -136,4 +136,6 @@ export interface MTask extends MFuture {
   eagerDone?: boolean;
   /** In its eager first step: create_task has not returned it yet (TFACT-1.3). */
   eagerStepping?: boolean;
+  /** Made an eager task in its current step: it is current again by TFACT-1.3 until it suspends. */
+  madeEagerTask?: boolean;
 }

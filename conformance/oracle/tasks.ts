@@ -40,7 +40,8 @@ export function currentTask(walk: Walk, s: StmtOf<'current_task'>, tags: ClauseT
     throw noRunningLoop();
   }
   const task = loop.currentTask;
-  tags.outcome.push(!task ? 'TASK-4.2' : walk.orderings.stepsOf(task) > 0 ? 'TASK-3.2' : 'TASK-3.1');
+  // After an eager create_task in this step, the creator is current again by TFACT-1.3 (eager_start puts it back).
+  tags.outcome.push(!task ? 'TASK-4.2' : task.madeEagerTask ? 'TFACT-1.3' : walk.orderings.stepsOf(task) > 0 ? 'TASK-3.2' : 'TASK-3.1');
   // In an eager first step the task is known by what create_task returns after: that value is TASK-1.2's.
   if (task?.eagerStepping) tags.conditions.push('TASK-1.2');
   walk.guards.bind(s.as, loop.currentTask);

@@ -308,6 +308,9 @@ export class Walk {
   private *suspendingStmt(s: Stmt, body: Stmt[]): Coro {
     const tags = noTags();
     this.started(s);
+    // The step ends here: a task that made an eager task is current again by TASK-3 after it.
+    const stepping = this.bodyTask.get(body);
+    if (stepping) stepping.madeEagerTask = false;
     let outcome: Outcome;
     try {
       const suspend = SUSPENDING[s.op] as Suspend<Op>;

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { callbackOrderPrograms, crossThreadPrograms, lifecyclePrograms, schedulingPrograms } from '../arbitraries/index.ts';
-import { cancelPrograms, closedSchedulePrograms, crossQueuePrograms, foreignCallbackPrograms } from '../arbitraries/reach-scheduling.ts';
+import {
+  cancelPrograms,
+  closedSchedulePrograms,
+  crossQueuePrograms,
+  foreignCallbackPrograms,
+  timerHeapPrograms,
+} from '../arbitraries/reach-scheduling.ts';
 import { plainThreadOfferPrograms } from '../arbitraries/reach-debug.ts';
 import type { RuleProperty } from './types.ts';
 
@@ -16,7 +22,7 @@ export default [
       { arbitrary: plainThreadOfferPrograms, weight: 1 },
     ),
   },
-  { rule: 'SCHED-2', programs: fc.oneof(callbackOrderPrograms, schedulingPrograms, crossQueuePrograms) },
+  { rule: 'SCHED-2', programs: fc.oneof(callbackOrderPrograms, schedulingPrograms, crossQueuePrograms, timerHeapPrograms) },
   { rule: 'SCHED-3', programs: crossThreadPrograms },
   { rule: 'SCHED-4', programs: fc.oneof(schedulingPrograms, lifecyclePrograms, closedSchedulePrograms) },
   { rule: 'SCHED-5', programs: cancelPrograms },

@@ -111,7 +111,10 @@ class _Run(Recorder, Forks):
                 return s.get('value')
             if op == 'raise':
                 raise ValueError(s.get('message', ''))
-            self.exec_stmt(s)
+            try:
+                self.exec_stmt(s)
+            except asyncio.CancelledError:
+                pass  # observed; only a coroutine body ends at it (language/program.ts)
         return None
 
     async def run_coro_body(self, body):

@@ -29,7 +29,7 @@
  * because that is how cancellation ends a coroutine (asyncio.run cancels leftover tasks).
  */
 
-/** A program variable naming a loop (L*), a task (K*), a future (F*), a handle (H*). */
+/** A program variable naming a loop (L*), a task (K*), a future (F*), a handle (H*), an async generator (G*). */
 export type Var = string;
 
 /** Plain values a body may return, and that observations may carry. */
@@ -215,7 +215,24 @@ export type Stmt =
    */
   | { id?: string; op: 'current_thread' }
   /** observes `tag`: a marker for ordering rules */
-  | { id?: string; op: 'mark'; tag: string };
+  | { id?: string; op: 'mark'; tag: string }
+
+  // ---- asynchronous generators (AGEN-1) ------------------------------------------------------
+  /**
+   * `G = agen()` where `async def agen(): try: yield None / finally: <body>` (body: a coroutine
+   * body); observes None (`as` binds the generator, which the program keeps until it ends).
+   */
+  | { id?: string; op: 'async_gen'; as?: Var; body: Stmt[] }
+  /** `await G.__anext__()` (coro only): observes the value yielded (None) or StopAsyncIteration */
+  | { id?: string; op: 'agen_next'; agen: Var }
+  /** `await L.shutdown_asyncgens()` (coro only): observes None */
+  | { id?: string; op: 'shutdown_asyncgens'; loop: Var }
+  /**
+   * `sys.get_asyncgen_hooks()` of the calling thread: observes the loop whose
+   * `_asyncgen_firstiter_hook` and `_asyncgen_finalizer_hook` both hooks are, None when both are
+   * None, 'other' otherwise.
+   */
+  | { id?: string; op: 'asyncgen_hooks' };
 
 export type Op = Stmt['op'];
 
@@ -249,7 +266,7 @@ export function nestingDepth(body: unknown): number {
 }
 
 /** Statements that only make sense inside a coroutine. */
-export const CORO_ONLY: ReadonlySet<Op> = new Set<Op>(['await', 'sleep', 'run_in_executor']);
+export const CORO_ONLY: ReadonlySet<Op> = new Set<Op>(['await', 'sleep', 'run_in_executor', 'agen_next', 'shutdown_asyncgens']);
 
 export function bodyOf(s: Stmt): Stmt[] | undefined {
   return 'body' in s ? s.body : undefined;

@@ -146,6 +146,14 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return listing ? 'threading.current_thread()' : 'thread_name()';
     case 'mark':
       return `mark(${py(s.tag)})`;
+    case 'async_gen':
+      return listing ? `${as(s.as)}agen(finally_=coro():` : `make_agen(${fn})`;
+    case 'agen_next':
+      return `await ${s.agen}.__anext__()`;
+    case 'shutdown_asyncgens':
+      return `await ${s.loop}.shutdown_asyncgens()`;
+    case 'asyncgen_hooks':
+      return listing ? 'sys.get_asyncgen_hooks()' : 'asyncgen_hooks(sys.get_asyncgen_hooks())';
   }
 }
 
@@ -191,6 +199,7 @@ const FN_PREFIX: Partial<Record<Stmt['op'], string>> = {
   set_exception_handler: 'handler',
   add_done_callback: 'callback',
   set_task_factory: 'factory',
+  async_gen: 'finally',
 };
 
 /** A statement with a body that passes an argument instead (the body is empty). */
@@ -208,8 +217,9 @@ const NO_VALUE = new Set<Stmt['op']>([
   'create_future',
   'add_done_callback',
   'call_at',
+  'async_gen',
 ]);
-const CORO_BODY = new Set<Stmt['op']>(['run_until_complete', 'asyncio_run', 'create_task']);
+const CORO_BODY = new Set<Stmt['op']>(['run_until_complete', 'asyncio_run', 'create_task', 'async_gen']);
 
 function fn(name: string, body: Stmt[], kind: 'sync' | 'coro', indent: string): string[] {
   const inner = `${indent}    `;

@@ -2,6 +2,7 @@
  * asyncio/base_events.py: the event loop. A ready deque, a timer heap, and `_run_once`,
  * which is the only place callbacks are called.
  */
+import { type AsyncgenHooks, installHooks, restoreHooks, shutdown_asyncgens } from './asyncgens.ts';
 import { PyError, pyStrRepr } from './errors.ts';
 import { AbstractEventLoop, Handle, TimerHandle, type Callback } from './events.ts';
 import { type Future, wrap_future, type Coro } from './futures.ts';
@@ -46,6 +47,7 @@ export class BaseEventLoop extends AbstractEventLoop {
   _default_executor: ThreadPoolExecutor | null = null;
   /** The ident of the thread running the loop, or null when it is not running. */
   _thread_id: number | null = null;
+  _old_agen_hooks: AsyncgenHooks | null = null;
   _clock_resolution = 1e-9;
   _executor_shutdown_called = false;
   /** DEBUG-1.1: `set_debug(coroutines._is_debug_mode())` in __init__: False (no PYTHONASYNCIODEBUG, no -X dev). */
@@ -137,6 +139,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     this._check_closed();
     this._check_running();
     this._thread_id = this._rt.world.currentThread.ident;
+    this._old_agen_hooks = installHooks(this._rt, this); // AGEN-1.1: this loop's hooks while it runs
     this._rt.events._set_running_loop(this);
   }
 
@@ -152,6 +155,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     this._stopping = false;
     this._thread_id = null;
     this._rt.events._set_running_loop(null);
+    this._old_agen_hooks = restoreHooks(this._rt, this._old_agen_hooks);
   }
 
   /** LIFE-1: the future's result, or its exception. A coroutine is wrapped in a Task. */
@@ -271,8 +275,10 @@ export class BaseEventLoop extends AbstractEventLoop {
     return wrap_future(ex.submit(func), this);
   }
 
-  /** No async generators in the simulation: nothing to finalize. */
-  *shutdown_asyncgens(): Coro<void> {}
+  /** AGEN-1.3: closes the async generators this loop's firstiter hook kept (asyncgens.ts). */
+  *shutdown_asyncgens(): Coro<void> {
+    yield* shutdown_asyncgens(this._rt, this);
+  }
 
   /**
    * Joins the default executor's workers from a helper thread, which reports back with

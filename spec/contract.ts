@@ -46,7 +46,7 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('is_running', ['LIFE-6', 'FORK-1']),
   m('is_closed', ['LIFE-5', 'LIFE-6']),
   m('close', ['LIFE-5', 'LIFE-2', 'SCHED-4']),
-  m('shutdown_asyncgens', [], EXECUTORS),
+  m('shutdown_asyncgens', ['AGEN-1']),
   m('shutdown_default_executor', ['ARUN-2'], EXECUTORS, '3.9'),
   // scheduling and time
   m('call_soon', ['SCHED-1', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1']),
@@ -94,7 +94,7 @@ export const MODULE_FUNCTIONS: ContractEntry[] = [
   f('create_task', ['TASK-1', 'TASK-2', 'TFACT-1']),
   f('current_task', ['TASK-3', 'TASK-4']),
   f('sleep', ['TASK-5']),
-  f('run', ['ARUN-1', 'ARUN-2', 'ARUN-3', 'ARUN-4', 'DEBUG-1']),
+  f('run', ['ARUN-1', 'ARUN-2', 'ARUN-3', 'ARUN-4', 'DEBUG-1', 'AGEN-1']),
   f('all_tasks', [], '4. cancellation'),
   f('Runner', [], RUNNERS, '3.11'),
   f('run_coroutine_threadsafe', [], RUNNERS),

@@ -32,7 +32,8 @@ export type RuleGroup =
   | 'ERR'
   | 'FUT'
   | 'TIME'
-  | 'TFACT';
+  | 'TFACT'
+  | 'AGEN';
 
 export interface Clause {
   /** `GROUP-N.k`: the rule's ID and the clause's position in it, from 1. */
@@ -85,6 +86,7 @@ export const GROUP_TITLES: Record<RuleGroup, string> = {
   FUT: 'Futures',
   TIME: "The loop's clock and timer handles",
   TFACT: 'Task factories',
+  AGEN: 'Asynchronous generators and shutdown_asyncgens',
 };
 
 /** Where the measured facts come from: the probe programs and their recorded traces. */
@@ -1025,6 +1027,58 @@ export const RULES: Rule[] = [
       'language). 3.14 (source): create_task passes its keyword arguments on to the factory (none from the language); ' +
       'not measured.',
     dependsOn: ['eagerTaskFactory'],
+  }),
+  // ---- AGEN ---------------------------------------------------------------------------------
+  r('AGEN-1', 'AGEN', "A loop's asynchronous-generator hooks, shutdown_asyncgens, and asyncio.run's shutdown of generators", {
+    clauses: [
+      "While a loop L runs (run_forever, run_until_complete, asyncio.run's loop), sys.get_asyncgen_hooks() in L's thread MUST return L's own hooks (firstiter and finalizer both methods of L); when the run ends the thread's previous hooks MUST be back (in programs: None, None), and a thread where no loop runs has None, None.",
+      "The first iteration of an asynchronous generator (await G.__anext__()) in a thread where L runs MUST give it to L's firstiter hook, which keeps it for L's shutdown_asyncgens, and MUST NOT warn; once L.shutdown_asyncgens() has been called, that first iteration MUST also warn ResourceWarning('asynchronous generator <agen> was scheduled after loop.shutdown_asyncgens() call') (the generator's repr as <agen>) and the generator is kept all the same.",
+      "await L.shutdown_asyncgens() MUST close every generator L kept and forget them: each by aclose() in a task of L (gather), so that a generator suspended at its yield runs its finally in L's thread, in that task, before the await returns; a generator whose finally already ran (exhausted by __anext__, which then raises StopAsyncIteration) MUST NOT run it again; with no generator kept it MUST return without suspending. Which of several generators closes first is not specified.",
+      'asyncio.run MUST call shutdown_asyncgens on its loop, after cancelling the leftover tasks and before closing it: a generator its loop kept, left suspended, runs its finally before asyncio.run returns. loop.close() MUST NOT close the generators a loop kept: the finally of a generator that no shutdown_asyncgens closed MUST NOT run while the program keeps it.',
+    ],
+    rationale:
+      'An asynchronous generator suspended in a try/finally holds a resource (a connection, a lock) that only its finally ' +
+      'releases; the loop is what can run that finally, because aclose() must be awaited. CPython gives the loop the ' +
+      "thread's asyncgen hooks while it runs, so that it knows every generator iterated in it, and asyncio.run closes them " +
+      'before closing the loop: a loop that installs no hooks, keeps them installed after its run, or whose ' +
+      "shutdown_asyncgens closes nothing leaves the finallys of a program's generators unrun. What the model leaves out, " +
+      'and why: finalization by collection (a generator dropped is finalized when the garbage collector or reference ' +
+      'counting reclaims it: the finalizer hook schedules aclose() with call_soon_threadsafe on an open loop; when that ' +
+      "happens is the collector's business, so programs keep every generator they make in a variable until they end, and " +
+      'one rebinding the variable of a generator is out of the model); the order in which shutdown_asyncgens closes ' +
+      'several generators (list(WeakSet) is in the order of addresses: 3.8.18 and 3.9.18 measured in different orders): a ' +
+      'program whose finallys observe anything but marks and current_thread while several close at once is out of the ' +
+      'model; a finally that suspends, raises or schedules a callback (its error goes to the exception handler as ' +
+      "'an error occurred during closing of asynchronous generator <repr>', measured on 3.12.1 but not in the language); " +
+      'shutdown_asyncgens of a loop that does not run in the calling thread while it keeps generators (gather makes the ' +
+      'tasks on the given loop in 3.8 and 3.9, on the running loop from 3.10); generators in a fork child (it inherits ' +
+      "the forking thread's hooks).",
+    sources: [
+      cpy(
+        'base_events.py',
+        'BaseEventLoop.__init__ (_asyncgens = weakref.WeakSet(), _asyncgens_shutdown_called), _asyncgen_firstiter_hook (the ResourceWarning, then _asyncgens.add), _asyncgen_finalizer_hook, shutdown_asyncgens (return when empty; gather(*[ag.aclose()], return_exceptions=True); call_exception_handler per Exception), run_forever (old_agen_hooks = sys.get_asyncgen_hooks(); sys.set_asyncgen_hooks(firstiter=..., finalizer=...); restored in finally)',
+      ),
+      cpy(
+        'base_events.py',
+        '_run_forever_setup (self._old_agen_hooks = sys.get_asyncgen_hooks()), _run_forever_cleanup (restored if not None)',
+        '3.13.0',
+      ),
+      cpy('runners.py', 'Runner.close: _cancel_all_tasks(loop), loop.run_until_complete(loop.shutdown_asyncgens()), then loop.close()'),
+      cpy(
+        'runners.py',
+        'run: _cancel_all_tasks(loop), loop.run_until_complete(loop.shutdown_asyncgens()) in finally, then loop.close()',
+        '3.8.18',
+      ),
+      'CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: the same hooks, firstiter warning and shutdown_asyncgens (read in each pyenv install; 3.8.18 and 3.9.18 pass loop=self to gather); measured with a script on each: hooks during and after a run, finallys in a task of the loop in its thread, the empty shutdown not suspending, the warning after shutdown, close() closing none, asyncio.run closing a suspended generator, the handler for a finally that raises',
+      docs('library/asyncio-eventloop.html', 'loop.shutdown_asyncgens'),
+      docs('library/sys.html', 'sys.set_asyncgen_hooks'),
+      measured('AGEN-1'),
+    ],
+    versions:
+      'Identical in every measured version for what the language observes (3.8.18 to 3.13.0). 3.13.0 restores the hooks ' +
+      'in _run_forever_cleanup only when _old_agen_hooks is not None; after a run refused by its checks 3.13.0 is left ' +
+      'inconsistent (LIFE-3, python/cpython#130145) and the model stops predicting there. 3.14: not read (the search ' +
+      'did not find its base_events.py), not measured.',
   }),
 ];
 

@@ -29,6 +29,7 @@ import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers, TaskFactories } from './handlers.ts';
 import { Timers } from './timers.ts';
 import { attributeError, isObject, tpName, Values } from './values.ts';
+import { agenNext, asyncgenHooks, makeAgen } from './agens.ts';
 import { Variables } from './variables.ts';
 import { withWarnings } from './warnings.ts';
 
@@ -300,6 +301,18 @@ class Interpreter {
         return this.programName.get(rt.world.currentThread) ?? 'other';
       case 'mark':
         return s.tag;
+      // AGEN-1: the generator is bound, never observed; the program keeps it
+      case 'async_gen': {
+        const g = makeAgen(rt, () => this.coro(s.body));
+        if (s.as !== undefined) this.vars.set(s.as, g);
+        return null;
+      }
+      case 'agen_next':
+        return yield* agenNext(this.vars.lookup(s.agen), (x) => attributeError(x, '__anext__'));
+      case 'shutdown_asyncgens':
+        return yield* this.vars.loop(s.loop, 'shutdown_asyncgens').shutdown_asyncgens();
+      case 'asyncgen_hooks':
+        return asyncgenHooks(rt);
       case 'return':
       case 'raise':
         throw new Error('unreachable: handled by body()');

@@ -6,8 +6,9 @@ import { walk as statements } from '../../language/program.ts';
 import { tag } from '../predictions.ts';
 import type { Machine } from './machine.ts';
 import { OutOfModel, PyErr } from './state.ts';
-import type { Coro, MFuture, MLoop, MTask, PyResult } from './state.ts';
+import type { MFuture, MLoop, MTask, PyResult } from './state.ts';
 import { spawnTask } from './factories.ts';
+import { shutdownOf } from './agens.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
 /** asyncio.run in 3.12. */
@@ -44,7 +45,7 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
     result = { error: e };
   }
   try {
-    closeRunner(m, loop);
+    closeRunner(m, loop, walk, s.id!);
   } finally {
     const l = m.local();
     l.loop = null;
@@ -59,7 +60,7 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
 }
 
 /** asyncio.Runner.close in 3.12, before the loop closes: cancel leftovers, shut down asyncgens and the executor. */
-function closeRunner(m: Machine, loop: MLoop): void {
+function closeRunner(m: Machine, loop: MLoop, walk: Walk, sid: string): void {
   const leftovers = m.tasks.filter((t) => t.loop === loop && t.state === 'pending');
   if (leftovers.length > 0) {
     for (const t of leftovers) {
@@ -68,7 +69,8 @@ function closeRunner(m: Machine, loop: MLoop): void {
     }
     m.runUntilComplete(loop, gather(m, loop, leftovers));
   }
-  m.runUntilComplete(loop, m.createTask(loop, shutdownAsyncgens()));
+  // AGEN-1.4: the generators its loop kept are closed before asyncio.run returns.
+  m.runUntilComplete(loop, m.createTask(loop, shutdownOf(walk, loop, 'AGEN-1.4', walk.nextSibling.get(sid))));
   if (m.sw.runShutsDownExecutor) m.runUntilComplete(loop, m.createTask(loop, m.shutdownDefaultExecutor(loop)));
   // 3.8 does not wait for the default executor (runners.py 3.8.18): a job still running when
   // asyncio.run returns races with the caller's next statements.
@@ -86,10 +88,4 @@ function gather(m: Machine, loop: MLoop, tasks: MTask[]): MFuture {
     });
   }
   return outer;
-}
-
-/** loop.shutdown_asyncgens(): programs make no async generators, so it returns at once. */
-function* shutdownAsyncgens(): Coro {
-  yield* [];
-  return null;
 }

@@ -4,6 +4,7 @@
  * function a statement. A statement that suspends its coroutine is in SUSPENDING.
  */
 import type { Op, Stmt } from '../../language/program.ts';
+import * as agens from './agens.ts';
 import * as baseEvents from './base_events.ts';
 import * as errors from './errors.ts';
 import * as events from './events.ts';
@@ -64,10 +65,14 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   join_thread: threading.joinThread,
   current_thread: threading.currentThread,
   fork: os.fork,
+  async_gen: agens.asyncGen,
+  asyncgen_hooks: agens.asyncgenHooks,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {
   sleep: tasks.sleep,
   await: tasks.awaitTask,
   run_in_executor: baseEvents.runInExecutor,
+  agen_next: agens.agenNext,
+  shutdown_asyncgens: agens.shutdownAsyncgens,
 };

@@ -15,6 +15,7 @@ import { Determinism } from './determinism.ts';
 import type { HandlerCall } from './errors.ts';
 import { Machine } from './machine.ts';
 import { type Exec, STATEMENTS, SUSPENDING, type Suspend } from './statements.ts';
+import * as agens from './agens.ts';
 import * as futures from './futures.ts';
 import { Orderings } from './ordering.ts';
 import type { Timeline } from '../attribution.ts';
@@ -139,7 +140,12 @@ export class Walk {
 
   /** Every expectation of the walk so far, the ordering rules' and the termination checks last. */
   expectations(): Expectation[] {
-    const all = [...this.exps, ...this.orderings.expectations(this.order, (id) => id in this.obs), ...futures.expectations(this)];
+    const all = [
+      ...this.exps,
+      ...this.orderings.expectations(this.order, (id) => id in this.obs),
+      ...futures.expectations(this),
+      ...agens.expectations(this),
+    ];
     // That a callback or a task ran at all is how it was scheduled, not what it does: where the
     // model ran a statement of its body that is checked anyway (its outcome), the rule that
     // queued it says it runs, so that one never run blames the queue, not that statement's rule.
@@ -327,11 +333,11 @@ export class Walk {
           tags.outcome.splice(0, tags.outcome.length, 'ARUN-2.1');
           if (s.op === 'sleep' && s.delay === 0) tags.conditions.push('TASK-5.2');
         }
-        this.record(s, outcome, [], tags);
+        this.record(s, outcome, agens.warnedBy(this, s.id!), tags);
         throw e;
       }
     }
-    this.record(s, outcome, [], tags);
+    this.record(s, outcome, agens.warnedBy(this, s.id!), tags);
     return null;
   }
 

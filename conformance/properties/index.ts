@@ -22,6 +22,7 @@ import TASK from './TASK.ts';
 import TFACT from './TFACT.ts';
 import THR from './THR.ts';
 import type { RuleProperty } from './types.ts';
+import AGEN from './AGEN.ts';
 
 export type { RuleProperty } from './types.ts';
 
@@ -42,6 +43,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...FUT,
   ...TIME,
   ...TFACT,
+  ...AGEN,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

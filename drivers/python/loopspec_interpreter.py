@@ -28,9 +28,10 @@ Conventions of this interpreter (where program.ts leaves a choice):
 """
 import asyncio
 import inspect
+import sys
 
 # ---- the modules beside this file (a reproducer embeds them before this file and drops these lines)
-from loopspec_observers import LoopspecInvalid, LoopspecUnbound, exception_text, factory_id, handler_id, invalid, task_state
+from loopspec_observers import LoopspecInvalid, LoopspecUnbound, asyncgen_hooks, exception_text, factory_id, handler_id, invalid, make_agen, task_state
 from loopspec_recorder import Recorder, activate
 from loopspec_fork import Forks
 # ---- end of the imports beside this file
@@ -39,7 +40,7 @@ __all__ = ['run_program', 'number_program', 'DRIVER_VERSION']
 
 # the Python driver's version, which `loopspec_driver.py --version` and the server's hello report
 DRIVER_VERSION = '0.2.0'
-CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor'])
+CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor', 'agen_next', 'shutdown_asyncgens'])
 
 
 def number_program(program):
@@ -298,6 +299,13 @@ class _Run(Recorder, Forks):
             return self.thread_name()
         if op == 'mark':
             return s.get('tag')
+        # an asynchronous generator is bound, never observed; the program keeps it (AGEN-1)
+        if op == 'async_gen':
+            body = s.get('body', [])
+            self.bind(s, make_agen(lambda: self.run_coro_body(body)))
+            return None
+        if op == 'asyncgen_hooks':
+            return asyncgen_hooks(sys.get_asyncgen_hooks())
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     async def eval_await(self, s):
@@ -309,6 +317,10 @@ class _Run(Recorder, Forks):
         if op == 'run_in_executor':
             fn = self.in_context('exec:' + s['id'], self.make_fn(s.get('body', [])))
             return await asyncio.get_running_loop().run_in_executor(None, fn)
+        if op == 'agen_next':
+            return await self.var(s['agen']).__anext__()
+        if op == 'shutdown_asyncgens':
+            return await self.var(s['loop']).shutdown_asyncgens()
         raise LoopspecInvalid('unknown op %r' % (op,))
 
 

@@ -160,3 +160,34 @@ class Observers(object):
 
         loopspec_factory.loopspec_sid = sid
         return loopspec_factory
+
+
+# ---- asynchronous generators (AGEN-1) -------------------------------------------------------
+_AGEN_RE = re.compile(r'<async_generator object \S+ at 0x[0-9a-fA-F]+>')
+
+
+def agen_text(text):
+    """A warning's text with each asynchronous generator's repr as '<agen>' (it holds an address)."""
+    return _AGEN_RE.sub('<agen>', text)
+
+
+def make_agen(finally_):
+    """`async def agen(): try: yield None / finally: await finally_()`, called (AGEN-1)."""
+    async def loopspec_agen():
+        try:
+            yield None
+        finally:
+            await finally_()
+    return loopspec_agen()
+
+
+def asyncgen_hooks(hooks):
+    """sys.get_asyncgen_hooks()'s observation: the loop both hooks are methods of, None when
+    both are None, 'other' otherwise."""
+    firstiter, finalizer = hooks
+    if firstiter is None and finalizer is None:
+        return None
+    loop = getattr(firstiter, '__self__', None)
+    if isinstance(loop, asyncio.AbstractEventLoop) and getattr(finalizer, '__self__', None) is loop:
+        return loop
+    return 'other'

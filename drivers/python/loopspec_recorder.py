@@ -49,7 +49,7 @@ import time
 import warnings
 
 # ---- the modules beside this file (a reproducer embeds them before this file and drops these lines)
-from loopspec_observers import LoopspecUnbound, Observers, error_text
+from loopspec_observers import LoopspecUnbound, Observers, agen_text, error_text
 # ---- end of the imports beside this file
 
 # The policy base class, by its private name where 3.14 has one: reading the public
@@ -297,6 +297,8 @@ def _showwarning(message, category, filename, lineno, file=None, line=None):
         return
     if 'multi-threaded' in text and 'fork()' in text:
         text = _PID_RE.sub('pid=<pid>', text)
+    if issubclass(category, ResourceWarning) and 'asynchronous generator' in text:
+        text = agen_text(text)
     sid = rec.cur.get()
     if sid is None:
         return

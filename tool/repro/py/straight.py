@@ -32,3 +32,7 @@ def new_policy():
 def in_executor(sid, body):
     """The executor function, whose statements are listed in the context 'exec:<sid>'."""
     return recorder.in_context('exec:' + sid, body)
+
+
+# make_agen and asyncgen_hooks are the observers' own (embedded above); sys for the hooks (AGEN-1)
+import sys  # noqa: E402

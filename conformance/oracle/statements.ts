@@ -5,6 +5,7 @@
  */
 import type { Op, Stmt } from '../../language/program.ts';
 import * as baseEvents from './base_events.ts';
+import * as cancellation from './cancellation.ts';
 import * as errors from './errors.ts';
 import * as events from './events.ts';
 import * as factories from './factories.ts';
@@ -64,6 +65,9 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   join_thread: threading.joinThread,
   current_thread: threading.currentThread,
   fork: os.fork,
+  cancel_task: cancellation.cancelTask,
+  task_call: cancellation.taskCall,
+  all_tasks: cancellation.allTasks,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {

@@ -175,8 +175,11 @@ export type Stmt =
   | { id?: string; op: 'timer_due'; handle: Var }
 
   // ---- coroutines and tasks ----------------------------------------------------------------
-  /** `await asyncio.sleep(delay)` (coro only) */
-  | { id?: string; op: 'sleep'; delay: number }
+  /**
+   * `await asyncio.sleep(delay)` (coro only). With `catch`, a CancelledError it raises is
+   * observed and caught (`except asyncio.CancelledError: pass`), and the body goes on (CANCEL-1.3).
+   */
+  | { id?: string; op: 'sleep'; delay: number; catch?: boolean }
   /** `K = asyncio.create_task(coro())`: observes the task */
   | { id?: string; op: 'create_task'; as: Var; body: Stmt[] }
   /**
@@ -184,7 +187,7 @@ export type Stmt =
    * RuntimeError 'Task <repr> got Future <repr> attached to a different loop' is observed with
    * the two reprs as `<task>` and `<future>` (they hold addresses and file paths).
    */
-  | { id?: string; op: 'await'; task: Var }
+  | { id?: string; op: 'await'; task: Var; catch?: boolean }
   /** `asyncio.current_task()`: the task or None; RuntimeError with no running loop */
   | { id?: string; op: 'current_task'; as?: Var }
   /** 'cancelled' if K.cancelled() else 'done' if K.done() else 'pending' */
@@ -232,7 +235,17 @@ export type Stmt =
    * `_asyncgen_firstiter_hook` and `_asyncgen_finalizer_hook` both hooks are, None when both are
    * None, 'other' otherwise.
    */
-  | { id?: string; op: 'asyncgen_hooks' };
+  | { id?: string; op: 'asyncgen_hooks' }
+  // ---- cancellation (CANCEL-1) -------------------------------------------------------------
+  /** `K.cancel()`, or `K.cancel(message)`: observes the bool */
+  | { id?: string; op: 'cancel_task'; task: Var; message?: string }
+  /** `K.cancelled()` (the bool), `K.cancelling()`, `K.uncancel()` (the int) */
+  | { id?: string; op: 'task_call'; task: Var; method: 'cancelled' | 'cancelling' | 'uncancel' }
+  /**
+   * `asyncio.all_tasks()`, or `asyncio.all_tasks(L)` with `loop`: observes the number of tasks
+   * in it, or with `task`, whether K is in it.
+   */
+  | { id?: string; op: 'all_tasks'; loop?: Var; task?: Var };
 
 export type Op = Stmt['op'];
 

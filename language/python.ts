@@ -34,6 +34,10 @@ type Form = 'listing' | 'script';
  * and the recorder's helpers stand where the listing's Python would not say what is observed
  * (the program's thread names, an executor's context, the policy class `set_policy new` makes).
  */
+/** An await whose CancelledError is caught (CANCEL-1.3): the listing says so; the script wraps its block. */
+const catching = (c: boolean | undefined, expr: string, listing: boolean): string =>
+  c && listing ? `${expr}  # except CancelledError: goes on` : expr;
+
 function python(s: Stmt, form: Form, fn = ''): string {
   const listing = form === 'listing';
   const as = (name?: string) => (listing && name ? `${name} = ` : '');
@@ -118,11 +122,11 @@ function python(s: Stmt, form: Form, fn = ''): string {
     case 'add_done_callback':
       return listing ? `${s.future}.add_done_callback(lambda fut:` : `${s.future}.add_done_callback(lambda fut: ${fn}())`;
     case 'sleep':
-      return `await asyncio.sleep(${py(s.delay)})`;
+      return catching(s.catch, `await asyncio.sleep(${py(s.delay)})`, listing);
     case 'create_task':
       return coro(`${as(s.as)}asyncio.create_task(`);
     case 'await':
-      return `await ${s.task}`;
+      return catching(s.catch, `await ${s.task}`, listing);
     case 'current_task':
       return `${as(s.as)}asyncio.current_task()`;
     case 'task_state':
@@ -144,6 +148,14 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return 'if os.fork() == 0:  # child';
     case 'current_thread':
       return listing ? 'threading.current_thread()' : 'thread_name()';
+    case 'cancel_task':
+      return `${s.task}.cancel(${s.message === undefined ? '' : py(s.message)})`;
+    case 'task_call':
+      return `${s.task}.${s.method}()`;
+    case 'all_tasks': {
+      const all = `asyncio.all_tasks(${s.loop ?? ''})`;
+      return s.task === undefined ? `len(${all})` : `${s.task} in ${all}`;
+    }
     case 'mark':
       return `mark(${py(s.tag)})`;
     case 'async_gen':
@@ -236,7 +248,11 @@ function fn(name: string, body: Stmt[], kind: 'sync' | 'coro', indent: string): 
         : [];
     lines.push(...nested);
     if ('as' in s && s.as) assigned.add(s.as);
-    lines.push(`${inner}with stmt(${py(s.id)}) as s:`, ...statement(s, kind).map((l) => `${inner}    ${l}`));
+    const block = [`with stmt(${py(s.id)}) as s:`, ...statement(s, kind).map((l) => `    ${l}`)];
+    // CANCEL-1.3: a caught CancelledError is observed by the statement, then the body goes on
+    const caught = 'catch' in s && s.catch && kind === 'coro';
+    const wrapped = caught ? ['try:', ...block.map((l) => `    ${l}`), 'except asyncio.CancelledError:', '    pass'] : block;
+    lines.push(...wrapped.map((l) => `${inner}${l}`));
   }
   const head = `${indent}${kind === 'coro' ? 'async ' : ''}def ${name}():`;
   const globals = assigned.size > 0 ? [`${inner}global ${[...assigned].sort().join(', ')}`] : [];

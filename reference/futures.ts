@@ -51,7 +51,8 @@ export class Future<T = unknown> {
 
   _make_cancelled_error(): PyError {
     // Stryker disable next-line BlockStatement: not in any trace: same class; only a cancel message (never given) would differ
-    if (this._cancelled_exc !== null) {
+    // CANCEL-1.4: 3.11+ give the coroutine's own CancelledError (once); 3.9 and 3.10 a new one with _cancel_message.
+    if (this._cancelled_exc !== null && this._loop._rt.sw.cancelledErrorKept) {
       const exc = this._cancelled_exc;
       this._cancelled_exc = null;
       return exc;

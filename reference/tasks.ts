@@ -60,8 +60,9 @@ export class Task<T = unknown> extends Future<T> {
 
   /** Throws CancelledError into the coroutine at its next step (or cancels what it awaits). */
   override cancel(msg: string | null = null): boolean {
+    // CANCEL-1.4: 3.8's C Task.cancel takes no argument.
+    if (msg !== null && !this._loop._rt.sw.cancelMessage) throw new PyError('TypeError', 'cancel() takes no arguments (1 given)');
     if (this.done()) return false;
-    // Stryker disable next-line AssignmentOperator: equivalent: _num_cancels_requested is never read
     this._num_cancels_requested += 1;
     // Stryker disable next-line BlockStatement: not compared: only asyncio.run's shutdown iterations differ (unspecified)
     if (this._fut_waiter !== null) {
@@ -72,6 +73,16 @@ export class Task<T = unknown> extends Future<T> {
     this._cancel_message = msg;
     // Stryker disable next-line BooleanLiteral: equivalent: Task.cancel's result is ignored or ends the same
     return true;
+  }
+
+  /** CANCEL-1.5 (3.11+): the count of cancel() calls on the task while not done, less uncancel()s. */
+  cancelling(): number {
+    return this._num_cancels_requested;
+  }
+
+  uncancel(): number {
+    if (this._num_cancels_requested > 0) this._num_cancels_requested -= 1;
+    return this._num_cancels_requested;
   }
 
   *__step(exc: PyError | null = null): Blocking<void> {

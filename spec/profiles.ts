@@ -56,6 +56,19 @@ export interface Switches {
    * Before, reading asyncio.eager_task_factory raises AttributeError (TFACT-1.3).
    */
   eagerTaskFactory: boolean;
+  /**
+   * Task.cancel(msg) takes a message (3.9+, tasks.py `def cancel(self, msg=None)`); 3.8's C
+   * Task raises TypeError('cancel() takes no arguments (1 given)') (CANCEL-1.4).
+   */
+  cancelMessage: boolean;
+  /**
+   * A task keeps the CancelledError its coroutine raised (`_cancelled_exc`), and awaiting it
+   * raises that one, with its message (3.11+, futures.py `_make_cancelled_error`); 3.9 and 3.10
+   * cancel the task with `super().cancel()` and an awaiter gets CancelledError() (CANCEL-1.4).
+   */
+  cancelledErrorKept: boolean;
+  /** Task.cancelling() and Task.uncancel() exist (3.11+); before, AttributeError (CANCEL-1.5). */
+  taskCancelling: boolean;
 }
 
 export type SwitchName = keyof Switches;
@@ -85,25 +98,30 @@ const base: Switches = {
   runShutsDownExecutor: true,
   mainThreadByClass: false,
   eagerTaskFactory: false,
+  cancelMessage: true,
+  cancelledErrorKept: true,
+  taskCancelling: true,
 };
+/** 3.9 and 3.10: a cancel message, but not kept for an awaiter; no cancelling() (CANCEL-1). */
+const noCancelling = { cancelledErrorKept: false, taskCancelling: false };
 
 export const PROFILES: Profile[] = [
   {
     name: 'cpython-3.8',
     describes: 'CPython 3.8.18 (measured: fixtures/probes/*.cpython-3.8.18.trace.json)',
-    switches: { ...base, typeCheck: 'assert', runShutsDownExecutor: false, mainThreadByClass: true },
+    switches: { ...base, typeCheck: 'assert', runShutsDownExecutor: false, mainThreadByClass: true, ...noCancelling, cancelMessage: false },
   },
   {
     name: 'cpython-3.9',
     describes: 'CPython 3.9.18 (measured)',
-    switches: { ...base, typeCheck: 'assert' },
+    switches: { ...base, typeCheck: 'assert', ...noCancelling },
   },
   {
     name: 'cpython-3.10',
     describes:
       'CPython 3.10.13 (measured); 3.10.0 to 3.10.8 warned in get_event_loop whenever no loop was running, and 3.10.9 on ' +
       'creation only (gh-93453, gh-100160), which this profile does not describe',
-    switches: { ...base, typeCheck: 'assert' },
+    switches: { ...base, typeCheck: 'assert', ...noCancelling },
   },
   {
     name: 'cpython-3.11',

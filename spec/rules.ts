@@ -33,7 +33,8 @@ export type RuleGroup =
   | 'FUT'
   | 'TIME'
   | 'TFACT'
-  | 'AGEN';
+  | 'AGEN'
+  | 'CANCEL';
 
 export interface Clause {
   /** `GROUP-N.k`: the rule's ID and the clause's position in it, from 1. */
@@ -87,6 +88,7 @@ export const GROUP_TITLES: Record<RuleGroup, string> = {
   TIME: "The loop's clock and timer handles",
   TFACT: 'Task factories',
   AGEN: 'Asynchronous generators and shutdown_asyncgens',
+  CANCEL: 'Task cancellation and all_tasks',
 };
 
 /** Where the measured facts come from: the probe programs and their recorded traces. */
@@ -1079,6 +1081,47 @@ export const RULES: Rule[] = [
       'in _run_forever_cleanup only when _old_agen_hooks is not None; after a run refused by its checks 3.13.0 is left ' +
       'inconsistent (LIFE-3, python/cpython#130145) and the model stops predicting there. 3.14: not read (the search ' +
       'did not find its base_events.py), not measured.',
+  }),
+  // ---- CANCEL -------------------------------------------------------------------------------
+  r('CANCEL-1', 'CANCEL', 'Task cancellation: cancel(msg), cancelled(), cancelling(), uncancel(), a caught CancelledError, all_tasks()', {
+    clauses: [
+      'K.cancel() on a task that is not done MUST return True and only request the cancellation: K.cancelled() MUST stay False (and K pending) until K ends; on a done task (a result, an exception, or cancelled) it MUST return False and change nothing. K.cancelled() MUST be True exactly when K ended cancelled.',
+      "A requested cancellation MUST reach K's coroutine at its next step, as a CancelledError: raised by the await it is suspended at (a sleep; an await of a task T, which is cancelled in turn by K.cancel, as T.cancel()), or at its first step if it never ran (none of its body runs); a task that requests its own cancellation and then returns without suspending MUST end cancelled; the CancelledError that ends a coroutine MUST leave K cancelled (task state 'cancelled'), and an await of a cancelled task MUST raise CancelledError in the awaiter.",
+      'A coroutine that catches the CancelledError (`except asyncio.CancelledError`) MUST go on with its next statement: its task is not cancelled by it and ends as its coroutine does (a return: done, with that result, which an await of it returns).',
+      "K.cancel(msg): profiles 3.9+ MUST accept the message and the CancelledError raised in K's coroutine MUST carry it (str(e) == msg); profile 3.8 MUST raise TypeError('cancel() takes no arguments (1 given)') (switch cancelMessage). Where K ended cancelled by a CancelledError its coroutine raised, the first result() of K (the first await of it) MUST raise that very CancelledError, message and all, and later ones CancelledError() (profiles 3.11+, switch cancelledErrorKept); profiles 3.9 and 3.10 MUST raise CancelledError() (no message) for every one. A task cancelled as its own last step returns MUST carry the message to every awaiter (3.9+).",
+      "Profiles 3.11+ (switch taskCancelling): K.cancelling() MUST return the number of K.cancel() calls made while K was not done (each counts, a repeated one too, and K.cancel() of a task T that K awaits counts on T), less the uncancel() calls; K.uncancel() MUST decrement it, never below 0, and return the new count. Profiles 3.8 to 3.10 MUST raise AttributeError(\"'_asyncio.Task' object has no attribute 'cancelling'\") (and 'uncancel').",
+      "asyncio.all_tasks() MUST raise RuntimeError('no running event loop') where no loop runs (the running-loop lookup of GET and EXEC decides which loop a thread sees); in a running loop it MUST return the set of that loop's tasks that are not done (the task running run_until_complete's coroutine among them), and asyncio.all_tasks(L) those of L, running or not.",
+    ],
+    rationale:
+      "Cancellation is how asyncio stops work: timeouts, TaskGroup, asyncio.run's shutdown all call Task.cancel and rely on " +
+      'the CancelledError arriving at the next step, on a coroutine being able to catch it, and on all_tasks() listing the ' +
+      'tasks still to end. The language says `K.cancel(msg)`, `K.cancelled()`, `K.cancelling()`, `K.uncancel()`, ' +
+      '`asyncio.all_tasks(L)` (its length, or whether K is in it) and a sleep or await with `catch` (`try: ... except ' +
+      'asyncio.CancelledError: pass`: the statement observes the error, the body goes on). What the model leaves out, and why: ' +
+      "a CancelledError of asyncio.run's own cancellation caught (the run waits for the task: ARUN's); a cancel after " +
+      "asyncio.run's (ARUN-3); uncancel() bringing the count to 0 while a cancellation is still pending (3.13 withdraws the " +
+      'request, tasks.py uncancel `self._must_cancel = False`; 3.11 and 3.12 do not: not yet a switch); cancel from another ' +
+      "thread (real thread timing); cancelling a program's future (the Python driver ends a body at CancelledError, FUT-1); " +
+      "task names (get_name, set_name, create_task(name=), 'Task-<n>' from a process-wide counter that the driver's warmed-up " +
+      "parent has already advanced; 3.13.0 renames a factory's task 'None': TFACT-1): not yet in the language.",
+    sources: [
+      cpy(
+        'tasks.py',
+        'Task.cancel (self.done(): False; _num_cancels_requested += 1; _fut_waiter.cancel(msg=msg); _must_cancel, _cancel_message), cancelling, uncancel, __step (_must_cancel: _make_cancelled_error(); except CancelledError: self._cancelled_exc = exc; super().cancel()), all_tasks',
+      ),
+      cpy('futures.py', 'Future.cancel(msg), _make_cancelled_error (3.11+: self._cancelled_exc first, once)'),
+      cpy('futures.py', '_make_cancelled_error: CancelledError(self._cancel_message), __context__ = _cancelled_exc', '3.10.13'),
+      cpy('tasks.py', 'Task.cancel(self) with no msg; the C Task likewise', '3.8.18'),
+      cpy('tasks.py', 'uncancel: if self._num_cancels_requested == 0: self._must_cancel = False', '3.13.0'),
+      "CPython 3.8.18 to 3.13.0 all run the C Task (asyncio.Task is asyncio.tasks._CTask, type 'type' in each): measured with a script in each pyenv install (cancel on pending and done tasks, cancel(msg) TypeError on 3.8.18, the message caught in the coroutine from 3.9.18, the awaiter's CancelledError empty on 3.9.18 and 3.10.13 and carrying the message from 3.11.7, cancelling/uncancel from 3.11.7, all_tasks outside a loop and with a loop argument)",
+      docs('library/asyncio-task.html', 'Task Cancellation'),
+      measured('CANCEL-1'),
+    ],
+    versions:
+      'cancel(msg) from 3.9 (switch cancelMessage; 3.8.18 TypeError); the awaiter sees the message from 3.11 (switch ' +
+      'cancelledErrorKept; 3.9.18 and 3.10.13 give CancelledError()); cancelling() and uncancel() from 3.11 (switch ' +
+      'taskCancelling). 3.13.0 uncancel() also withdraws a pending request at 0 (left out). 3.14 (source): as 3.13.',
+    dependsOn: ['cancelMessage', 'cancelledErrorKept', 'taskCancelling'],
   }),
 ];
 

@@ -25,6 +25,7 @@ import {
 } from '../../reference/index.ts';
 import { CORO_ONLY, type Plain, type Program, type Stmt } from '../../language/program.ts';
 import type { Observation, Outcome, Trace } from '../../language/trace.ts';
+import { cancellation } from './cancellation.ts';
 import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers, TaskFactories } from './handlers.ts';
 import { Timers } from './timers.ts';
@@ -133,8 +134,8 @@ class Interpreter {
       if (!(e instanceof PyError)) throw e;
       outcome = { error: { type: e.type, message: errorText(e) } };
       this.obs[s.id!] = { outcome, warnings };
-      // CancelledError ends a coroutine (that is how cancellation works).
-      if (kind === 'coro' && e.type === 'CancelledError') throw e;
+      // CancelledError ends a coroutine (that is how cancellation works), unless caught (CANCEL-1.3).
+      if (kind === 'coro' && e.type === 'CancelledError' && !('catch' in s && s.catch)) throw e;
       return;
     }
     this.obs[s.id!] = { outcome, warnings };
@@ -313,6 +314,10 @@ class Interpreter {
         return yield* this.vars.loop(s.loop, 'shutdown_asyncgens').shutdown_asyncgens();
       case 'asyncgen_hooks':
         return asyncgenHooks(rt);
+      case 'cancel_task':
+      case 'task_call':
+      case 'all_tasks':
+        return cancellation(rt, s, (name) => this.vars.lookup(name));
       case 'return':
       case 'raise':
         throw new Error('unreachable: handled by body()');

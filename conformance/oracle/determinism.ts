@@ -30,6 +30,8 @@ const MUTATING = new Set([
   'await',
   'future_call',
   'add_done_callback',
+  'cancel_task',
+  'task_call',
 ]);
 
 interface Binding {

@@ -7,7 +7,7 @@
  * thread runs when joined, when a loop would block, or at the end of the program.
  */
 import type { Switches } from '../../spec/profiles.ts';
-import { cancelled, closedError, Hang, OutOfModel, PyErr } from './state.ts';
+import { closedError, Hang, OutOfModel, PyErr } from './state.ts';
 import type { Callback, Local, MFuture, MLoop, MPolicy, MTask, MThread, PyResult } from './state.ts';
 
 export class LoopMachine {
@@ -251,24 +251,46 @@ export class LoopMachine {
     this.settle(f, 'done', { error });
   }
 
-  /** Future.cancel / Task.cancel. */
-  cancel(f: MFuture): boolean {
+  /** Future.cancel / Task.cancel, with cancel(msg)'s message (CANCEL-1.1, CANCEL-1.4). */
+  cancel(f: MFuture, msg: string | null = null): boolean {
     if (f.state !== 'pending') return false;
     if (f.kind === 'task') {
       const t = f as MTask;
-      if (t.waiter && this.cancel(t.waiter)) return true;
+      t.numCancels = (t.numCancels ?? 0) + 1;
+      if (t.waiter && this.cancel(t.waiter, msg)) return true;
       t.mustCancel = true;
+      t.cancelMessage = msg;
       return true;
     }
     // A cancelled future is outside FUT-1: the Python driver ends a body at a CancelledError
     // where the language goes on (a task cancelled while it awaits a program's future cancels it).
     if (f.fromProgram) throw new OutOfModel("a program's future cancelled (through the task awaiting it)");
-    this.settle(f, 'cancelled', { error: cancelled() });
+    this.settleCancelled(f, msg);
     return true;
+  }
+
+  /** Future.cancel's state change: cancelled, with `_cancel_message`. */
+  protected settleCancelled(f: MFuture, msg: string | null): void {
+    f.cancelMessage = msg;
+    this.settle(f, 'cancelled', { error: new PyErr('CancelledError', msg ?? '') });
+  }
+
+  /**
+   * Future._make_cancelled_error: the CancelledError the task's coroutine raised, once (3.11+),
+   * else CancelledError(_cancel_message) (CANCEL-1.4).
+   */
+  cancelledError(f: MFuture): PyErr {
+    if (this.sw.cancelledErrorKept && f.keptExc) {
+      const e = f.keptExc;
+      f.keptExc = null;
+      return e;
+    }
+    return new PyErr('CancelledError', f.cancelMessage ?? '');
   }
 
   /** Future.result(): the value, or throws its exception (CancelledError if cancelled). */
   result(f: MFuture): unknown {
+    if (f.state === 'cancelled') throw this.cancelledError(f);
     const o = f.result!;
     if ('error' in o) throw o.error;
     return o.value;

@@ -8,7 +8,7 @@
  * Independent of reference/: two encodings of one text, each a check on the other.
  */
 import { LoopMachine } from './loop-machine.ts';
-import { cancelled, closedError, PyErr } from './state.ts';
+import { closedError, PyErr } from './state.ts';
 import type { Coro, MFuture, MLoop, MTask, PyResult } from './state.ts';
 
 export class Machine extends LoopMachine {
@@ -45,10 +45,12 @@ export class Machine extends LoopMachine {
   private step(t: MTask, exc?: PyErr): void {
     if (t.state !== 'pending') return;
     if (t.mustCancel) {
-      exc = cancelled();
+      // A CancelledError already on its way in is kept (its message too).
+      if (exc?.type !== 'CancelledError') exc = this.cancelledError(t);
       t.mustCancel = false;
     }
     t.waiter = null;
+    t.stepped = true;
     const saved = t.loop.currentTask;
     t.loop.currentTask = t;
     try {
@@ -57,14 +59,18 @@ export class Machine extends LoopMachine {
         r = exc ? t.coro.throw(exc) : t.coro.next();
       } catch (e) {
         if (!(e instanceof PyErr)) throw e;
-        if (e.type === 'CancelledError') this.settle(t, 'cancelled', { error: e });
-        else this.setException(t, e);
+        // The coroutine's CancelledError is kept (3.11+), the task cancelled with no message (super().cancel()).
+        if (e.type === 'CancelledError') {
+          t.keptExc = e;
+          this.settleCancelled(t, null);
+        } else this.setException(t, e);
         return;
       }
       if (r.done) {
         if (t.mustCancel) {
+          // Cancelled during its own last step: super().cancel(msg=self._cancel_message)
           t.mustCancel = false;
-          this.settle(t, 'cancelled', { error: cancelled() });
+          this.settleCancelled(t, t.cancelMessage ?? null);
         } else this.setResult(t, r.value);
         return;
       }
@@ -82,6 +88,10 @@ export class Machine extends LoopMachine {
   }
 
   private wakeup(t: MTask, f: MFuture): void {
+    if (f.state === 'cancelled') {
+      this.step(t, this.cancelledError(f));
+      return;
+    }
     const o = f.result!;
     this.step(t, 'error' in o ? o.error : undefined);
   }

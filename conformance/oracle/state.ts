@@ -121,6 +121,10 @@ export interface MFuture {
   callbacks: Array<() => void>;
   /** Made by the program's create_future (FUT-1), not by asyncio itself (sleep, an executor job). */
   fromProgram?: boolean;
+  /** `_cancel_message`: what cancel(msg) left, the message of the CancelledError a cancelled one raises (CANCEL-1.4). */
+  cancelMessage?: string | null;
+  /** `_cancelled_exc`: the CancelledError a task's coroutine raised, given (once) to the first result() (3.11+, CANCEL-1.4). */
+  keptExc?: PyErr | null;
 }
 
 export type Coro = Generator<MFuture | null, unknown, void>;
@@ -132,6 +136,13 @@ export interface MTask extends MFuture {
   mustCancel: boolean;
   waiter: MFuture | null;
   cancelledByRun: boolean;
+  /** `_num_cancels_requested`: cancel() calls on it while not done, less uncancel()s (CANCEL-1.5). */
+  numCancels?: number;
+  /** Its coroutine was sent or thrown into at least once (a step began). */
+  stepped?: boolean;
+  /** The program cancelled it (CANCEL-1.2), and its coroutine caught the CancelledError (CANCEL-1.3). */
+  cancelRequested?: boolean;
+  caughtCancel?: boolean;
   /** Done in its eager first step, inside create_task (TFACT-1.3). */
   eagerDone?: boolean;
   /** In its eager first step: create_task has not returned it yet (TFACT-1.3). */

@@ -6,6 +6,7 @@
 import type { Op, Stmt } from '../../language/program.ts';
 import * as agens from './agens.ts';
 import * as baseEvents from './base_events.ts';
+import * as cancellation from './cancellation.ts';
 import * as errors from './errors.ts';
 import * as events from './events.ts';
 import * as factories from './factories.ts';
@@ -67,6 +68,9 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   fork: os.fork,
   async_gen: agens.asyncGen,
   asyncgen_hooks: agens.asyncgenHooks,
+  cancel_task: cancellation.cancelTask,
+  task_call: cancellation.taskCall,
+  all_tasks: cancellation.allTasks,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {

@@ -7,6 +7,7 @@ import { walk as statements } from '../../language/program.ts';
 import { tag } from '../predictions.ts';
 import { contextClauses, noRunningLoop } from './events.ts';
 import { awaitFuture } from './futures.ts';
+import { cancelledClause } from './cancellation.ts';
 import { makeTask } from './factories.ts';
 import type { Coro, MFuture, MTask } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
@@ -53,7 +54,15 @@ export function taskState(walk: Walk, s: StmtOf<'task_state'>, tags: ClauseTags)
   // A task left pending by an early stop is LIFE-8's; one cancelled by asyncio.run, ARUN-2's.
   // A task done in its eager first step was done when create_task returned (TFACT-1.3).
   tags.outcome.push(
-    task.eagerDone ? 'TFACT-1.3' : task.cancelledByRun ? 'ARUN-2.2' : walk.orderings.leftPending(task) ? 'LIFE-8.2' : 'TASK-2.1',
+    task.eagerDone
+      ? 'TFACT-1.3'
+      : task.cancelRequested || task.caughtCancel
+        ? cancelledClause(task)
+        : task.cancelledByRun
+          ? 'ARUN-2.2'
+          : walk.orderings.leftPending(task)
+            ? 'LIFE-8.2'
+            : 'TASK-2.1',
   );
   // Still pending where tasks of its loop slept(0): how far it got is the round robin's (TASK-5.2).
   if (task.state === 'pending' && walk.orderings.slept0(task.loop)) tags.conditions.push('TASK-5.2');
@@ -77,7 +86,12 @@ export function* awaitTask(walk: Walk, s: StmtOf<'await'>, tags: ClauseTags, bod
   const task = awaited as MTask;
   walk.guards.checkAwaitable(task, walk.bodyTask.get(body));
   tags.outcome.push(task.state === 'pending' ? 'TASK-2.2' : 'TASK-2.3');
-  return yield* resume(walk, walk.bodyTask.get(body) ?? null, tags, walk.m.await(task));
+  try {
+    return yield* resume(walk, walk.bodyTask.get(body) ?? null, tags, walk.m.await(task));
+  } finally {
+    // A task whose cancel the program requested (or whose coroutine caught it) ends as CANCEL-1 says.
+    if (task.cancelRequested || task.caughtCancel) tags.outcome.splice(0, tags.outcome.length, cancelledClause(task));
+  }
 }
 
 /**

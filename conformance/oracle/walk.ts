@@ -11,6 +11,7 @@ import type { Observation, Outcome, Value, Warning } from '../../language/trace.
 import type { Switches } from '../../spec/profiles.ts';
 import type { Expectation } from '../predictions.ts';
 import { tag } from '../predictions.ts';
+import * as cancellation from './cancellation.ts';
 import { Determinism } from './determinism.ts';
 import type { HandlerCall } from './errors.ts';
 import { Machine } from './machine.ts';
@@ -332,8 +333,9 @@ export class Walk {
         if (task?.cancelledByRun) {
           tags.outcome.splice(0, tags.outcome.length, 'ARUN-2.1');
           if (s.op === 'sleep' && s.delay === 0) tags.conditions.push('TASK-5.2');
-        }
+        } else cancellation.cancelledTags(this, tags);
         this.record(s, outcome, agens.warnedBy(this, s.id!), tags);
+        if (cancellation.caught(this, s, task)) return null;
         throw e;
       }
     }

@@ -20,6 +20,7 @@ import RUN from './RUN.ts';
 import SCHED from './SCHED.ts';
 import TASK from './TASK.ts';
 import TFACT from './TFACT.ts';
+import CANCEL from './CANCEL.ts';
 import THR from './THR.ts';
 import type { RuleProperty } from './types.ts';
 import AGEN from './AGEN.ts';
@@ -44,6 +45,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...TIME,
   ...TFACT,
   ...AGEN,
+  ...CANCEL,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

@@ -150,8 +150,13 @@ class _Run(Recorder, Forks):
             self.bind(s, box.value)
 
     async def exec_await_stmt(self, s):
-        with self.statement(s['id']) as box:
-            box.value = await self.eval_await(s)
+        try:
+            with self.statement(s['id']) as box:
+                box.value = await self.eval_await(s)
+        except asyncio.CancelledError:
+            # observed by the statement; with `catch` the body goes on (CANCEL-1.3)
+            if not s.get('catch'):
+                raise
             self.bind(s, box.value)
 
     @staticmethod
@@ -306,6 +311,15 @@ class _Run(Recorder, Forks):
             return None
         if op == 'asyncgen_hooks':
             return asyncgen_hooks(sys.get_asyncgen_hooks())
+        # cancellation (CANCEL-1)
+        if op == 'cancel_task':
+            task = self.var(s['task'])
+            return task.cancel(s['message']) if 'message' in s else task.cancel()
+        if op == 'task_call':
+            return getattr(self.var(s['task']), s.get('method'))()
+        if op == 'all_tasks':
+            tasks = asyncio.all_tasks(self.var(s['loop'])) if 'loop' in s else asyncio.all_tasks()
+            return self.var(s['task']) in tasks if 'task' in s else len(tasks)
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     async def eval_await(self, s):

@@ -56,6 +56,17 @@ export interface Switches {
    * Before, reading asyncio.eager_task_factory raises AttributeError (TFACT-1.3).
    */
   eagerTaskFactory: boolean;
+  /**
+   * asyncio.create_task(coro, context=C) exists (3.11+, tasks.py; Task(context=)): the task
+   * runs in C. Before, create_task() got an unexpected keyword argument 'context' (TypeError,
+   * measured on 3.8.18, 3.9.18, 3.10.13: CTX-1.3).
+   */
+  createTaskContext: boolean;
+  /**
+   * asyncio.to_thread exists (3.9+, threads.py): fn runs in the default executor in a copy of
+   * the caller's context. Before, reading asyncio.to_thread raises AttributeError (CTX-1.4).
+   */
+  toThread: boolean;
 }
 
 export type SwitchName = keyof Switches;
@@ -85,25 +96,34 @@ const base: Switches = {
   runShutsDownExecutor: true,
   mainThreadByClass: false,
   eagerTaskFactory: false,
+  createTaskContext: true,
+  toThread: true,
 };
 
 export const PROFILES: Profile[] = [
   {
     name: 'cpython-3.8',
     describes: 'CPython 3.8.18 (measured: fixtures/probes/*.cpython-3.8.18.trace.json)',
-    switches: { ...base, typeCheck: 'assert', runShutsDownExecutor: false, mainThreadByClass: true },
+    switches: {
+      ...base,
+      typeCheck: 'assert',
+      runShutsDownExecutor: false,
+      mainThreadByClass: true,
+      createTaskContext: false,
+      toThread: false,
+    },
   },
   {
     name: 'cpython-3.9',
     describes: 'CPython 3.9.18 (measured)',
-    switches: { ...base, typeCheck: 'assert' },
+    switches: { ...base, typeCheck: 'assert', createTaskContext: false },
   },
   {
     name: 'cpython-3.10',
     describes:
       'CPython 3.10.13 (measured); 3.10.0 to 3.10.8 warned in get_event_loop whenever no loop was running, and 3.10.9 on ' +
       'creation only (gh-93453, gh-100160), which this profile does not describe',
-    switches: { ...base, typeCheck: 'assert' },
+    switches: { ...base, typeCheck: 'assert', createTaskContext: false },
   },
   {
     name: 'cpython-3.11',

@@ -5,6 +5,7 @@
  */
 import type { Op, Stmt } from '../../language/program.ts';
 import * as baseEvents from './base_events.ts';
+import * as contexts from './contexts.ts';
 import * as errors from './errors.ts';
 import * as events from './events.ts';
 import * as factories from './factories.ts';
@@ -64,10 +65,14 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   join_thread: threading.joinThread,
   current_thread: threading.currentThread,
   fork: os.fork,
+  ctx_set: contexts.ctxSet,
+  ctx_get: contexts.ctxGet,
+  copy_context: contexts.copyContext,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {
   sleep: tasks.sleep,
   await: tasks.awaitTask,
   run_in_executor: baseEvents.runInExecutor,
+  to_thread: contexts.toThread,
 };

@@ -20,6 +20,7 @@ import RUN from './RUN.ts';
 import SCHED from './SCHED.ts';
 import TASK from './TASK.ts';
 import TFACT from './TFACT.ts';
+import CTX from './CTX.ts';
 import THR from './THR.ts';
 import type { RuleProperty } from './types.ts';
 
@@ -42,6 +43,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...FUT,
   ...TIME,
   ...TFACT,
+  ...CTX,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

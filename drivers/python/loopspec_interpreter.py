@@ -27,10 +27,11 @@ Conventions of this interpreter (where program.ts leaves a choice):
   merged when the child exits and the parent's, if later, overwrites it.
 """
 import asyncio
+import contextvars
 import inspect
 
 # ---- the modules beside this file (a reproducer embeds them before this file and drops these lines)
-from loopspec_observers import LoopspecInvalid, LoopspecUnbound, exception_text, factory_id, handler_id, invalid, task_state
+from loopspec_observers import LoopspecInvalid, LoopspecUnbound, context_var, exception_text, factory_id, handler_id, invalid, task_state
 from loopspec_recorder import Recorder, activate
 from loopspec_fork import Forks
 # ---- end of the imports beside this file
@@ -39,7 +40,7 @@ __all__ = ['run_program', 'number_program', 'DRIVER_VERSION']
 
 # the Python driver's version, which `loopspec_driver.py --version` and the server's hello report
 DRIVER_VERSION = '0.2.0'
-CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor'])
+CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor', 'to_thread'])
 
 
 def number_program(program):
@@ -236,11 +237,11 @@ class _Run(Recorder, Forks):
         # a handle is bound, never observed (the statement observes None)
         if op == 'call_soon':
             loop = self.var(s['loop'])
-            self.bind(s, loop.call_soon(self.make_fn(s.get('body', []))))
+            self.bind(s, loop.call_soon(self.make_fn(s.get('body', [])), **self._context_kw(s)))
             return None
         if op == 'call_later':
             loop = self.var(s['loop'])
-            self.bind(s, self.call_later(loop, s.get('delay', 0), self.make_fn(s.get('body', []))))
+            self.bind(s, self.call_later(loop, s.get('delay', 0), self.make_fn(s.get('body', [])), **self._context_kw(s)))
             return None
         if op == 'call_at':
             loop = self.var(s['loop'])
@@ -258,7 +259,7 @@ class _Run(Recorder, Forks):
             return self.var(s['handle']).cancelled()
         if op == 'call_soon_threadsafe':
             loop = self.var(s['loop'])
-            loop.call_soon_threadsafe(self.make_fn(s.get('body', [])))
+            loop.call_soon_threadsafe(self.make_fn(s.get('body', [])), **self._context_kw(s))
             return None
         # a future is bound, never observed (the statement observes None)
         if op == 'create_future':
@@ -280,7 +281,8 @@ class _Run(Recorder, Forks):
             fn = self.make_fn(s.get('body', []))
             return self.var(s['future']).add_done_callback(lambda fut: fn())
         if op == 'create_task':
-            return self._with_coro(s.get('body', []), asyncio.create_task)
+            kw = self._context_kw(s)
+            return self._with_coro(s.get('body', []), lambda coro: asyncio.create_task(coro, **kw))
         if op == 'current_task':
             return asyncio.current_task()
         if op == 'task_state':
@@ -295,6 +297,15 @@ class _Run(Recorder, Forks):
             return self.thread_name()
         if op == 'mark':
             return s.get('tag')
+        # context variables (CTX-1); a Token and a Context are never observed
+        if op == 'ctx_set':
+            context_var.set(s.get('value'))
+            return None
+        if op == 'ctx_get':
+            return context_var.get()
+        if op == 'copy_context':
+            self.bind(s, contextvars.copy_context())
+            return None
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     async def eval_await(self, s):
@@ -306,7 +317,14 @@ class _Run(Recorder, Forks):
         if op == 'run_in_executor':
             fn = self.in_context('exec:' + s['id'], self.make_fn(s.get('body', [])))
             return await asyncio.get_running_loop().run_in_executor(None, fn)
+        if op == 'to_thread':
+            fn = self.in_context('exec:' + s['id'], self.make_fn(s.get('body', [])))
+            return await asyncio.to_thread(fn)
         raise LoopspecInvalid('unknown op %r' % (op,))
+
+    def _context_kw(self, s):
+        """context=C where the statement names a context variable C (CTX-1), else nothing."""
+        return {'context': self.var(s['context'])} if 'context' in s else {}
 
 
 def run_program(program, timeout=None, policy_cls=None, progress=None):

@@ -45,8 +45,10 @@ export class Context {
 export function current_context(world: World): Context {
   const tls = world.currentThread.tls as Map<object, unknown>;
   let ctx = tls.get(CURRENT) as Context | undefined;
-  if (ctx === undefined) {
-    ctx = new Context();
+  if (!(ctx instanceof Context)) {
+    // A fork child's thread storage holds shallow copies of its parent's values (World.fork):
+    // the child goes on in a context of its own with the same values (os.fork copies memory).
+    ctx = new Context(new Map((ctx as { _vars?: Map<ContextVar, unknown> } | undefined)?._vars));
     tls.set(CURRENT, ctx);
   }
   return ctx;

@@ -26,16 +26,16 @@ export const contextCallbackPrograms = fc
       via === 'call_later'
         ? { op: 'call_later', loop: 'L1', delay: 0, body, ...ctx(shared) }
         : ({ op: via, loop: 'L1', body, ...ctx(shared) } as Stmt);
-    const inThread: Stmt[] = [
-      ...keep(get, set(6)),
-      { op: 'call_soon_threadsafe', loop: 'L1', body: [get], ...ctx(shared && false) },
-      ...keep(get),
-    ];
+    const inThread: Stmt[] = [...keep(get, set(6)), { op: 'call_soon_threadsafe', loop: 'L1', body: [get] }, ...keep(get)];
+    // The callback given C schedules the next one given C: they share C in causal order, not the queue's.
+    const next: Stmt = { op: 'call_soon', loop: 'L1', body: [get], ...ctx(shared) };
     const body: Stmt[] = [
+      // C holds 2, the caller 4 when it schedules, then 5
       ...keep(set(2), copy),
-      cb([...keep(get), set(3), ...keep(get)]),
       ...keep(set(4)),
-      cb([get]),
+      cb([...keep(get), set(3), ...keep(get), next]),
+      ...keep(set(5)),
+      { op: 'call_soon', loop: 'L1', body: [get] },
       ...(thread ? [{ op: 'start_thread', thread: 'T1', body: inThread } as Stmt, { op: 'join_thread', thread: 'T1' } as Stmt] : []),
       { op: 'sleep', delay: 0.01 },
       ...keep(get),
@@ -55,10 +55,14 @@ export const contextTaskPrograms = fc.tuple(fc.boolean(), fc.boolean(), fc.boole
     ...keep(get, set(2), copy),
     { op: 'create_task', as: 'K1', body: [...keep(get), set(3), { op: 'sleep', delay: 0 }, ...keep(get)], ...ctx(shared) },
     ...keep(set(4)),
-    ...keep({ op: 'await', task: 'K1' }),
-    ...keep(get),
-    ...(second ? [{ op: 'create_task', as: 'K2', body: [get, { op: 'return', value: 1 }], ...ctx(shared) } as Stmt] : []),
-    ...keep({ op: 'await', task: 'K2' }, get),
+    // K2 is made once K1 is done: what K1 set in C is there before K2 starts (causal order).
+    ...keep(
+      { op: 'await', task: 'K1' },
+      get,
+      ...(second ? [{ op: 'create_task', as: 'K2', body: [get, { op: 'return', value: 1 }], ...ctx(shared) } as Stmt] : []),
+      ...(second ? [{ op: 'await', task: 'K2' } as Stmt] : []),
+      get,
+    ),
   ];
   return program([
     ...keep(set(1)),

@@ -15,8 +15,6 @@ import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 /** A contextvars.Context: var's value there (undefined: never set, the default). */
 export interface MCtx {
   value: number | undefined;
-  /** The frame that set it last: a read in another frame of a shared context depends on their order. */
-  setBy?: Frame;
   /** The loop whose callbacks and tasks were given it by context= (one loop only: two threads could enter it at once). */
   loop?: MLoop;
   entered: boolean;
@@ -116,7 +114,6 @@ export function ctxSet(walk: Walk, s: StmtOf<'ctx_set'>, tags: ClauseTags): null
   if (f.base && walk.m.thread.kind === 'executor') throw new OutOfModel('a context variable set in an executor job');
   tags.outcome.push('CTX-1.1');
   f.ctx.value = s.value;
-  f.ctx.setBy = f;
   return null;
 }
 
@@ -124,9 +121,9 @@ export function ctxSet(walk: Walk, s: StmtOf<'ctx_set'>, tags: ClauseTags): null
 export function ctxGet(walk: Walk, s: StmtOf<'ctx_get'>, tags: ClauseTags): number {
   check(walk, s);
   const f = frame(walk);
+  // (In a context shared by context=, a set by another callback or task is seen in the order the
+  // queue ran them: the model runs the queue in its order; CTX-1's programs order them causally.)
   tags.outcome.push(f.clause);
-  // Set by another callback or task sharing the context: which ran first is the queue's order.
-  if (f.ctx.shared && f.ctx.setBy !== undefined && f.ctx.setBy !== f) tags.conditions.push('SCHED-1.2');
   return f.ctx.value ?? 0;
 }
 

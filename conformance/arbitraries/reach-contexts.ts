@@ -89,7 +89,7 @@ export const contextExecutorPrograms = fc.tuple(fc.boolean(), keeps(10)).map(([f
 
 /** Every shape of CTX-1. */
 export const contextPrograms = fc.oneof(
-  { weight: 4, arbitrary: contextCallbackPrograms },
+  { weight: 3, arbitrary: contextCallbackPrograms },
   { weight: 3, arbitrary: contextTaskPrograms },
-  { weight: 2, arbitrary: contextExecutorPrograms },
+  { weight: 3, arbitrary: contextExecutorPrograms },
 );

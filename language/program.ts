@@ -120,16 +120,19 @@ export type Stmt =
   | { id?: string; op: 'get_task_factory'; loop: Var }
 
   // ---- scheduling -------------------------------------------------------------------------
-  /** `H = L.call_soon(cb)`, cb a function whose body is `body`; observes None (`as` binds the Handle) */
-  | { id?: string; op: 'call_soon'; loop: Var; body: Stmt[]; as?: Var }
-  /** `H = L.call_later(delay, cb)`; observes None (`as` binds the TimerHandle) */
-  | { id?: string; op: 'call_later'; loop: Var; delay: number; body: Stmt[]; as?: Var }
+  /**
+   * `H = L.call_soon(cb)`, cb a function whose body is `body`; observes None (`as` binds the
+   * Handle). With `context`, `context=C`, C the context bound to that variable (CTX-1.2).
+   */
+  | { id?: string; op: 'call_soon'; loop: Var; body: Stmt[]; as?: Var; context?: Var }
+  /** `H = L.call_later(delay, cb)`; observes None (`as` binds the TimerHandle); `context` as call_soon's */
+  | { id?: string; op: 'call_later'; loop: Var; delay: number; body: Stmt[]; as?: Var; context?: Var }
   /** `H.cancel()` of a handle bound by call_soon, call_later or call_at; observes None */
   | { id?: string; op: 'cancel_handle'; handle: Var }
   /** `H.cancelled()`; observes the bool */
   | { id?: string; op: 'handle_cancelled'; handle: Var }
-  /** `L.call_soon_threadsafe(cb)`; observes None */
-  | { id?: string; op: 'call_soon_threadsafe'; loop: Var; body: Stmt[] }
+  /** `L.call_soon_threadsafe(cb)`; observes None; `context` as call_soon's */
+  | { id?: string; op: 'call_soon_threadsafe'; loop: Var; body: Stmt[]; context?: Var }
 
   // ---- futures -----------------------------------------------------------------------------
   /** `F = L.create_future()`; observes None (`as` binds the Future) */
@@ -180,8 +183,8 @@ export type Stmt =
    * observed and caught (`except asyncio.CancelledError: pass`), and the body goes on (CANCEL-1.3).
    */
   | { id?: string; op: 'sleep'; delay: number; catch?: boolean }
-  /** `K = asyncio.create_task(coro())`: observes the task */
-  | { id?: string; op: 'create_task'; as: Var; body: Stmt[] }
+  /** `K = asyncio.create_task(coro())`: observes the task; with `context`, `context=C` (3.11+, CTX-1.3) */
+  | { id?: string; op: 'create_task'; as: Var; body: Stmt[]; context?: Var }
   /**
    * `await K` (coro only), K a task or a future: observes its result or its exception. A
    * RuntimeError 'Task <repr> got Future <repr> attached to a different loop' is observed with
@@ -245,7 +248,19 @@ export type Stmt =
    * `asyncio.all_tasks()`, or `asyncio.all_tasks(L)` with `loop`: observes the number of tasks
    * in it, or with `task`, whether K is in it.
    */
-  | { id?: string; op: 'all_tasks'; loop?: Var; task?: Var };
+  | { id?: string; op: 'all_tasks'; loop?: Var; task?: Var }
+  // ---- context variables (CTX-1) ---------------------------------------------------------------
+  /** `var.set(value)`, var the program's one ContextVar (`contextvars.ContextVar('var', default=0)`); observes None */
+  | { id?: string; op: 'ctx_set'; value: number }
+  /** `var.get()`: observes the value in the current context (0, the default, where never set) */
+  | { id?: string; op: 'ctx_get' }
+  /** `C = contextvars.copy_context()`; observes None (`as` binds the Context, for context=) */
+  | { id?: string; op: 'copy_context'; as?: Var }
+  /**
+   * `await asyncio.to_thread(fn)` (coro only; 3.9+, before: reading asyncio.to_thread raises
+   * AttributeError), fn a function whose body is `body`: observes fn's return value or its exception.
+   */
+  | { id?: string; op: 'to_thread'; body: Stmt[] };
 
 export type Op = Stmt['op'];
 
@@ -279,7 +294,14 @@ export function nestingDepth(body: unknown): number {
 }
 
 /** Statements that only make sense inside a coroutine. */
-export const CORO_ONLY: ReadonlySet<Op> = new Set<Op>(['await', 'sleep', 'run_in_executor', 'agen_next', 'shutdown_asyncgens']);
+export const CORO_ONLY: ReadonlySet<Op> = new Set<Op>([
+  'await',
+  'sleep',
+  'run_in_executor',
+  'agen_next',
+  'shutdown_asyncgens',
+  'to_thread',
+]);
 
 export function bodyOf(s: Stmt): Stmt[] | undefined {
   return 'body' in s ? s.body : undefined;

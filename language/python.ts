@@ -42,8 +42,12 @@ function python(s: Stmt, form: Form, fn = ''): string {
   const listing = form === 'listing';
   const as = (name?: string) => (listing && name ? `${name} = ` : '');
   // a nested body: inline in a listing (the call is closed on a line of its own), else by name
-  const coro = (call: string) => (listing ? `${call}coro():` : `${call}${fn}())`);
-  const lambda = (call: string) => (listing ? `${call}lambda:` : `${call}${fn})`);
+  // context=C (CTX-1): before the nested body in a listing, after it in a script
+  const kw = 'context' in s && s.context !== undefined ? s.context : undefined;
+  const pre = listing && kw !== undefined ? `context=${kw}, ` : '';
+  const post = !listing && kw !== undefined ? `, context=${kw}` : '';
+  const coro = (call: string) => (listing ? `${call}${pre}coro():` : `${call}${fn}()${post})`);
+  const lambda = (call: string) => (listing ? `${call}${pre}lambda:` : `${call}${fn}${post})`);
   switch (s.op) {
     case 'new_event_loop':
     case 'get_event_loop':
@@ -97,7 +101,7 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return lambda(`${s.loop}.${s.op}(`);
     case 'call_later':
       // A script remembers t0 and t1 around the call for timer_when (TIME-1.2).
-      return listing ? lambda(`${as(s.as)}${s.loop}.call_later(${py(s.delay)}, `) : `call_later(${s.loop}, ${py(s.delay)}, ${fn})`;
+      return listing ? lambda(`${as(s.as)}${s.loop}.call_later(${py(s.delay)}, `) : `call_later(${s.loop}, ${py(s.delay)}, ${fn}${post})`;
     case 'loop_time':
       return listing ? `${s.loop}.time()` : `loop_time(${s.loop})`;
     case 'call_at':
@@ -135,6 +139,14 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return listing
         ? 'await loop.run_in_executor(None, lambda:'
         : `await asyncio.get_running_loop().run_in_executor(None, in_executor(${py(s.id)}, ${fn}))`;
+    case 'ctx_set':
+      return `var.set(${py(s.value)})`;
+    case 'ctx_get':
+      return 'var.get()';
+    case 'copy_context':
+      return `${as(s.as)}contextvars.copy_context()`;
+    case 'to_thread':
+      return listing ? 'await asyncio.to_thread(lambda:' : `await asyncio.to_thread(in_executor(${py(s.id)}, ${fn}))`;
     case 'return':
       return `return ${py(s.value)}`;
     case 'raise':
@@ -212,6 +224,7 @@ const FN_PREFIX: Partial<Record<Stmt['op'], string>> = {
   add_done_callback: 'callback',
   set_task_factory: 'factory',
   async_gen: 'finally',
+  to_thread: 'executor',
 };
 
 /** A statement with a body that passes an argument instead (the body is empty). */
@@ -230,6 +243,8 @@ const NO_VALUE = new Set<Stmt['op']>([
   'add_done_callback',
   'call_at',
   'async_gen',
+  'ctx_set',
+  'copy_context',
 ]);
 const CORO_BODY = new Set<Stmt['op']>(['run_until_complete', 'asyncio_run', 'create_task', 'async_gen']);
 

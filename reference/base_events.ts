@@ -11,6 +11,7 @@ import type { Runtime } from './index.ts';
 import { heapPop, heapPush } from './heapq.ts';
 import { Selector } from './selector.ts';
 import { Thread, isGenerator, type Blocking } from './world.ts';
+import type { Context } from './contextvars.ts';
 
 /** constants.py: select() never blocks longer than a day. */
 // Stryker disable next-line ArithmeticOperator: not in any trace: a 24/3600 s cap only adds idle select() rounds at the same virtual time
@@ -68,9 +69,9 @@ export class BaseEventLoop extends AbstractEventLoop {
   }
 
   /** TFACT-1.2: the factory, when one is set, makes the task, called as factory(loop, coro); what it returns is returned. */
-  *create_task<T>(coro: Coro<T>): Blocking<Future<T>> {
+  *create_task<T>(coro: Coro<T>, context: Context | null = null): Blocking<Future<T>> {
     this._check_closed();
-    if (this._task_factory === null) return new this._rt.Task(coro, this);
+    if (this._task_factory === null) return new this._rt.Task(coro, this, false, context);
     const r = this._task_factory(this, coro as Coro<unknown>);
     return (isGenerator(r) ? yield* r as Blocking<unknown> : r) as Future<T>;
   }

@@ -8,8 +8,9 @@
  */
 import { PyError, pyStrRepr, pyTypeName } from './errors.ts';
 import type { Runtime } from './index.ts';
-import { ProcessLocal, ThreadLocal, isGenerator, type Blocking } from './world.ts';
+import { ProcessLocal, ThreadLocal, type Blocking } from './world.ts';
 import type { BaseEventLoop } from './base_events.ts';
+import { type Context, handleContext } from './contextvars.ts';
 
 /**
  * A callback. One that may block its thread (a task step, a program's callback body) is a
@@ -22,11 +23,16 @@ export type Callback = (...args: never[]) => unknown;
 /** events.Handle: a callback scheduled on a loop. */
 export class Handle {
   _cancelled = false;
+  readonly _args: unknown[];
+  /** CTX-1.2: the context the callback runs in: the one given by context=, else a copy of the caller's. */
+  readonly _context: Context;
   constructor(
     readonly _callback: Callback,
-    readonly _args: unknown[],
+    args: unknown[],
     readonly _loop: BaseEventLoop,
-  ) {}
+  ) {
+    ({ context: this._context, args: this._args } = handleContext(_loop._rt.world, args));
+  }
   /** SCHED-5.1: the loop skips a cancelled handle, in its ready queue or among its timers. */
   cancel(): void {
     this._cancelled = true;
@@ -37,8 +43,8 @@ export class Handle {
   }
   *_run(): Blocking<void> {
     try {
-      const r = (this._callback as (...args: unknown[]) => unknown)(...this._args);
-      if (isGenerator(r)) yield* r as Blocking<unknown>;
+      // CTX-1.2: self._context.run(self._callback, *self._args)
+      yield* this._context.run(this._loop._rt.world, () => (this._callback as (...args: unknown[]) => unknown)(...this._args));
     } catch (e) /* Stryker disable next-line BlockStatement: not in any trace: callback errors go to the log only */ {
       // Handle._run catches BaseException (but SystemExit/KeyboardInterrupt) and reports it.
       if (!(e instanceof PyError)) throw e;

@@ -129,3 +129,4 @@ export { Task, TasksModule } from './tasks.ts';
 export { RunnersModule, Runner } from './runners.ts';
 export { ThreadPoolExecutor, ConcurrentFuture } from './executor.ts';
 export { OsModule } from './os.ts';
+export { Context, ContextVar, ContextArg, copy_context, current_context, to_thread } from './contextvars.ts';

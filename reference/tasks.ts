@@ -7,6 +7,7 @@ import type { BaseEventLoop } from './base_events.ts';
 import { Future, _set_result_unless_cancelled, iscoroutine, isfuture, type Coro, type YieldItem } from './futures.ts';
 import type { Runtime } from './index.ts';
 import { ProcessLocal, Wait, type Blocking } from './world.ts';
+import { type Context, copy_context } from './contextvars.ts';
 
 export class Task<T = unknown> extends Future<T> {
   static override pyName = 'Task';
@@ -17,13 +18,17 @@ export class Task<T = unknown> extends Future<T> {
 
   /** TFACT-1.3: made with eager_start on a running loop, its first step is still to run (__eager_start). */
   _eager_pending = false;
+  readonly _context: Context;
 
   constructor(
     readonly _coro: Coro<T>,
     loop: BaseEventLoop,
     eager_start = false,
+    context: Context | null = null,
   ) {
     super(loop);
+    // CTX-1.3: every step runs in this context (CPython: call_soon(self.__step, context=self._context)).
+    this._context = context ?? copy_context(loop._rt.world);
     // Stryker disable next-line StringLiteral: not in any trace: only fresh coroutines are passed
     // Stryker disable next-line ConditionalExpression: not in any trace: every statement passes a fresh coroutine (the killed mutants of this line are ignored with it)
     if (!iscoroutine(_coro)) throw new PyError('TypeError', `a coroutine was expected, got ${String(_coro)}`);
@@ -46,7 +51,7 @@ export class Task<T = unknown> extends Future<T> {
     const mod = this._loop._rt.tasks;
     const prev = mod._swap_current_task(this._loop, this as Task);
     try {
-      yield* this.__step_run_and_handle_result(null);
+      yield* this._context.run(this._loop._rt.world, () => this.__step_run_and_handle_result(null));
     } finally {
       mod._swap_current_task(this._loop, prev);
       if (!this.done()) mod._register_task(this as Task);
@@ -100,7 +105,8 @@ export class Task<T = unknown> extends Future<T> {
     // TASK-3: this task is current on its loop while its coroutine runs.
     mod._enter_task(this._loop, this as Task);
     try {
-      yield* this.__step_run_and_handle_result(exc);
+      // CTX-1.3: the step in the task's context (here entered by __step, not by its Handle).
+      yield* this._context.run(this._loop._rt.world, () => this.__step_run_and_handle_result(exc));
     } finally {
       mod._leave_task(this._loop, this as Task);
     }
@@ -235,9 +241,12 @@ export class TasksModule {
     return [...this._scheduled_tasks.value].filter((t) => t.get_loop() === loop && !t.done());
   }
 
-  *create_task<T>(coro: Coro<T>): Blocking<Task<T>> {
+  /** CTX-1.3: context= from 3.11 (createTaskContext); before, an unexpected keyword argument. */
+  *create_task<T>(coro: Coro<T>, context: Context | null = null): Blocking<Task<T>> {
+    if (context !== null && !this._rt.sw.createTaskContext)
+      throw new PyError('TypeError', "create_task() got an unexpected keyword argument 'context'");
     const loop = this._rt.events.get_running_loop() as BaseEventLoop;
-    return (yield* loop.create_task(coro)) as Task<T>;
+    return (yield* loop.create_task(coro, context)) as Task<T>;
   }
 
   /** TFACT-1.3: `asyncio.eager_task_factory` (3.12+; undefined before: the attribute does not exist). */

@@ -49,18 +49,18 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('shutdown_asyncgens', ['AGEN-1']),
   m('shutdown_default_executor', ['ARUN-2'], EXECUTORS, '3.9'),
   // scheduling and time
-  m('call_soon', ['SCHED-1', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1']),
-  m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1', 'TIME-1']),
+  m('call_soon', ['SCHED-1', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1', 'CTX-1']),
+  m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1', 'TIME-1', 'CTX-1']),
   m('call_at', ['TIME-1']),
   m('time', ['TIME-1']),
-  m('call_soon_threadsafe', ['SCHED-1', 'SCHED-3', 'SCHED-4', 'ERR-1']),
+  m('call_soon_threadsafe', ['SCHED-1', 'SCHED-3', 'SCHED-4', 'ERR-1', 'CTX-1']),
   // futures and tasks
   m('create_future', ['FUT-1']),
-  m('create_task', ['TASK-1', 'LIFE-1', 'TFACT-1']),
+  m('create_task', ['TASK-1', 'LIFE-1', 'TFACT-1', 'CTX-1']),
   m('set_task_factory', ['TFACT-1']),
   m('get_task_factory', ['TFACT-1']),
   // executors
-  m('run_in_executor', ['EXEC-1', 'EXEC-2']),
+  m('run_in_executor', ['EXEC-1', 'EXEC-2', 'CTX-1']),
   m('set_default_executor', [], EXECUTORS),
   // errors
   m('set_exception_handler', ['ERR-1']),
@@ -91,7 +91,7 @@ export const MODULE_FUNCTIONS: ContractEntry[] = [
   f('new_event_loop', ['NEW-1', 'NEW-2']),
   f('get_running_loop', ['RUN-1', 'RUN-3', 'FORK-1']),
   f('_get_running_loop', ['RUN-2', 'RUN-3', 'FORK-1']),
-  f('create_task', ['TASK-1', 'TASK-2', 'TFACT-1', 'CANCEL-1']),
+  f('create_task', ['TASK-1', 'TASK-2', 'TFACT-1', 'CANCEL-1', 'CTX-1']),
   f('current_task', ['TASK-3', 'TASK-4']),
   f('sleep', ['TASK-5']),
   f('run', ['ARUN-1', 'ARUN-2', 'ARUN-3', 'ARUN-4', 'DEBUG-1', 'AGEN-1']),
@@ -99,7 +99,7 @@ export const MODULE_FUNCTIONS: ContractEntry[] = [
   f('Runner', [], RUNNERS, '3.11'),
   f('run_coroutine_threadsafe', [], RUNNERS),
   f('wrap_future', [], RUNNERS),
-  f('to_thread', [], '6. context variables', '3.9'),
+  f('to_thread', ['CTX-1'], undefined, '3.9'),
   f('eager_task_factory', ['TFACT-1'], undefined, '3.12'),
 ];
 

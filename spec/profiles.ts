@@ -69,6 +69,17 @@ export interface Switches {
   cancelledErrorKept: boolean;
   /** Task.cancelling() and Task.uncancel() exist (3.11+); before, AttributeError (CANCEL-1.5). */
   taskCancelling: boolean;
+  /**
+   * asyncio.create_task(coro, context=C) exists (3.11+, tasks.py; Task(context=)): the task
+   * runs in C. Before, create_task() got an unexpected keyword argument 'context' (TypeError,
+   * measured on 3.8.18, 3.9.18, 3.10.13: CTX-1.3).
+   */
+  createTaskContext: boolean;
+  /**
+   * asyncio.to_thread exists (3.9+, threads.py): fn runs in the default executor in a copy of
+   * the caller's context. Before, reading asyncio.to_thread raises AttributeError (CTX-1.4).
+   */
+  toThread: boolean;
 }
 
 export type SwitchName = keyof Switches;
@@ -101,6 +112,8 @@ const base: Switches = {
   cancelMessage: true,
   cancelledErrorKept: true,
   taskCancelling: true,
+  createTaskContext: true,
+  toThread: true,
 };
 /** 3.9 and 3.10: a cancel message, but not kept for an awaiter; no cancelling() (CANCEL-1). */
 const noCancelling = { cancelledErrorKept: false, taskCancelling: false };
@@ -109,19 +122,28 @@ export const PROFILES: Profile[] = [
   {
     name: 'cpython-3.8',
     describes: 'CPython 3.8.18 (measured: fixtures/probes/*.cpython-3.8.18.trace.json)',
-    switches: { ...base, typeCheck: 'assert', runShutsDownExecutor: false, mainThreadByClass: true, ...noCancelling, cancelMessage: false },
+    switches: {
+      ...base,
+      typeCheck: 'assert',
+      runShutsDownExecutor: false,
+      mainThreadByClass: true,
+      ...noCancelling,
+      cancelMessage: false,
+      createTaskContext: false,
+      toThread: false,
+    },
   },
   {
     name: 'cpython-3.9',
     describes: 'CPython 3.9.18 (measured)',
-    switches: { ...base, typeCheck: 'assert', ...noCancelling },
+    switches: { ...base, typeCheck: 'assert', ...noCancelling, createTaskContext: false },
   },
   {
     name: 'cpython-3.10',
     describes:
       'CPython 3.10.13 (measured); 3.10.0 to 3.10.8 warned in get_event_loop whenever no loop was running, and 3.10.9 on ' +
       'creation only (gh-93453, gh-100160), which this profile does not describe',
-    switches: { ...base, typeCheck: 'assert', ...noCancelling },
+    switches: { ...base, typeCheck: 'assert', ...noCancelling, createTaskContext: false },
   },
   {
     name: 'cpython-3.11',

@@ -34,7 +34,8 @@ export type RuleGroup =
   | 'TIME'
   | 'TFACT'
   | 'AGEN'
-  | 'CANCEL';
+  | 'CANCEL'
+  | 'CTX';
 
 export interface Clause {
   /** `GROUP-N.k`: the rule's ID and the clause's position in it, from 1. */
@@ -89,6 +90,7 @@ export const GROUP_TITLES: Record<RuleGroup, string> = {
   TFACT: 'Task factories',
   AGEN: 'Asynchronous generators and shutdown_asyncgens',
   CANCEL: 'Task cancellation and all_tasks',
+  CTX: 'Context variables',
 };
 
 /** Where the measured facts come from: the probe programs and their recorded traces. */
@@ -1122,6 +1124,61 @@ export const RULES: Rule[] = [
       'cancelledErrorKept; 3.9.18 and 3.10.13 give CancelledError()); cancelling() and uncancel() from 3.11 (switch ' +
       'taskCancelling). 3.13.0 uncancel() also withdraws a pending request at 0 (left out). 3.14 (source): as 3.13.',
     dependsOn: ['cancelMessage', 'cancelledErrorKept', 'taskCancelling'],
+  }),
+  // ---- CTX ----------------------------------------------------------------------------------
+  r('CTX-1', 'CTX', 'Context variables: the context each callback, task and executor job runs in', {
+    clauses: [
+      "var.get() MUST return the value var was last set to in the current context, or var's default where it was never set there; var.set(v) MUST return (a token, observed as None) and change var in the current context only. contextvars.copy_context() MUST return a new context with the current context's values: a later set in either is not seen in the other. A thread the program starts MUST start with an empty context (every variable at its default), whatever the starting thread set; the main thread's top level keeps its own context across loop runs (what callbacks and tasks set does not reach it).",
+      'L.call_soon(cb), L.call_later(d, cb) and L.call_soon_threadsafe(cb) MUST run cb in a copy of the context current where and when they were called (in any thread): a set inside cb is not seen by the caller nor by any other callback, and a set by the caller after the call is not seen by cb. With context=C they MUST run cb in C itself: what cb sets stays in C, seen by later callbacks and tasks run in C and by C.run, and cb sees what was set in C before it ran.',
+      'A task MUST run every step of its coroutine in one context: by asyncio.create_task(coro) (and the task of run_until_complete and of asyncio.run), a copy of the context current when the task was created, so that what the task sets is seen by its later steps and by the tasks and callbacks it schedules, but not by its creator, and what the creator sets after create_task is not seen by the task. Where the profile has create_task(context=) (3.11+), asyncio.create_task(coro, context=C) MUST run the task in C itself (shared as in CTX-1.2); before 3.11 it MUST raise TypeError("create_task() got an unexpected keyword argument \'context\'") and make no task.',
+      "loop.run_in_executor(None, fn) MUST NOT carry the caller's context over: fn runs in its worker thread's own context, so a variable that no executor job sets reads its default there, whatever the caller set. Where the profile has asyncio.to_thread (3.9+), await asyncio.to_thread(fn) MUST run fn in the default executor in a copy of the caller's context: fn sees what the caller set, and what fn sets is seen neither by the caller nor by later jobs; in 3.8 reading asyncio.to_thread MUST raise AttributeError(\"module 'asyncio' has no attribute 'to_thread'\").",
+    ],
+    rationale:
+      'contextvars is how asyncio code keeps per-request state (a request id, a database transaction, decimal precision) ' +
+      'without passing it along: each callback and each task gets its own copy, so concurrent tasks do not see each other. ' +
+      "A loop that runs callbacks in the caller's context itself, or in none, leaks state between requests or loses it. " +
+      'The program language has one ContextVar `var` (module level in the driver, default 0), statements to set and get it, ' +
+      'and copy_context() bound to a variable for context=. What the model leaves out, and why: a set in a run_in_executor ' +
+      "job (a worker thread's context persists between jobs, so which later job sees it is which worker runs it: thread " +
+      'timing; the oracle leaves such programs out); context variables in a fork child, in an exception handler (3.12+ call ' +
+      'it in the context of the handle, 3.8 to 3.11 outside it), in a task factory or a done callback (not yet in the ' +
+      'language); one context given to callbacks or tasks of two loops (two threads may enter it at once: RuntimeError ' +
+      '"cannot enter context", a race); create_task(context=) through a task factory (3.11+ call factory(loop, coro, ' +
+      "context=C), which the language's factory does not take) or the eager one (a task made eager in the context it runs " +
+      "in enters it twice); call_at(context=) (call_later's path, not in the language); Context.run and Token.reset.",
+    sources: [
+      cpy(
+        'events.py',
+        'Handle.__init__ (context=None: self._context = contextvars.copy_context()), Handle._run (self._context.run(self._callback, *self._args))',
+      ),
+      cpy('base_events.py', 'call_soon, call_later, call_at, call_soon_threadsafe (context=None passed to Handle and TimerHandle)'),
+      cpy(
+        'tasks.py',
+        'Task.__init__ (context=None: self._context = contextvars.copy_context()), __step (call_soon(self.__step, context=self._context)), create_task(coro, *, name=None, context=None)',
+      ),
+      cpy('tasks.py', 'create_task(coro, *, name=None): no context parameter', '3.10.13'),
+      cpy(
+        'threads.py',
+        'to_thread: ctx = contextvars.copy_context(); loop.run_in_executor(None, functools.partial(ctx.run, func, ...))',
+        '3.9.18',
+      ),
+      cpy('base_events.py', 'run_in_executor: executor.submit(func, *args), no context', '3.12.1'),
+      'CPython 3.12.1 Lib/concurrent/futures/thread.py _worker: one thread runs job after job, in its own context',
+      'CPython 3.12.1 Lib/threading.py Thread: a new thread starts with an empty context (3.8 to 3.13 have no context parameter)',
+      'CPython 3.14 (source, python/cpython#130010, Doc/howto/free-threading-python.rst): Thread(context=None) follows sys.flags.thread_inherit_context, true by default on the free-threaded build and false on the default GIL build: threads start with an empty context there, as before; not measured',
+      'CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: measured with a script (create_task(context=) TypeError before 3.11, to_thread AttributeError in 3.8, the executor reading the default, call_soon(context=C) setting C, a new thread reading the default)',
+      docs('library/asyncio-eventloop.html', 'Scheduling callbacks'),
+      docs('library/asyncio-task.html', 'Creating Tasks'),
+      docs('library/contextvars.html', 'asyncio support'),
+    ],
+    versions:
+      'The same in 3.8.18 to 3.13.0 for callbacks (context= on call_soon, call_later, call_at and call_soon_threadsafe since ' +
+      '3.7), task copies, run_in_executor and new threads. create_task(context=) from 3.11 (switch createTaskContext): ' +
+      '3.8.18 to 3.10.13 raise TypeError("create_task() got an unexpected keyword argument \'context\'"). asyncio.to_thread ' +
+      'from 3.9 (switch toThread): 3.8.18 raises AttributeError. 3.14 (source): threads start empty on the GIL build unless ' +
+      'sys.flags.thread_inherit_context is set (-X thread_inherit_context=1), which the free-threaded build sets by default; ' +
+      'not measured.',
+    dependsOn: ['createTaskContext', 'toThread'],
   }),
 ];
 

@@ -28,6 +28,7 @@ import type { Observation, Outcome, Trace } from '../../language/trace.ts';
 import { cancellation } from './cancellation.ts';
 import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers, TaskFactories } from './handlers.ts';
+import { ProgramContexts } from './contexts.ts';
 import { Timers } from './timers.ts';
 import { attributeError, isObject, tpName, Values } from './values.ts';
 import { agenNext, asyncgenHooks, makeAgen } from './agens.ts';
@@ -63,6 +64,8 @@ class Interpreter {
   private readonly timers: Timers;
   /** The task factories the program made (TFACT-1). */
   private readonly factories: TaskFactories;
+  /** The program's context variable and contexts (CTX-1). */
+  private readonly contexts: ProgramContexts;
 
   constructor(private readonly rt: Runtime) {
     this.handlers = new ExceptionHandlers(rt);
@@ -70,6 +73,7 @@ class Interpreter {
     this.factories = new TaskFactories(rt);
     const w = rt.world;
     this.vars = new Variables(w);
+    this.contexts = new ProgramContexts(rt, this.vars);
     this.threads = new ProcessLocal(
       w,
       () => new Map(),
@@ -217,10 +221,13 @@ class Interpreter {
         return this.factories.name(this.vars.loop(s.loop, 'get_task_factory').get_task_factory());
       // The handle is bound, never observed (as the Python driver does).
       case 'call_soon':
-        this.vars.bindHandle(s.as, this.vars.loop(s.loop, 'call_soon').call_soon(this.callback(s.body)));
+        this.vars.bindHandle(s.as, this.vars.loop(s.loop, 'call_soon').call_soon(this.callback(s.body), ...this.contexts.kw(s.context)));
         return null;
       case 'call_later':
-        this.vars.bindHandle(s.as, this.timers.callLater(this.vars.loop(s.loop, 'call_later'), s.delay, this.callback(s.body)));
+        this.vars.bindHandle(
+          s.as,
+          this.timers.callLater(this.vars.loop(s.loop, 'call_later'), s.delay, this.callback(s.body), ...this.contexts.kw(s.context)),
+        );
         return null;
       case 'call_at':
         this.vars.bindHandle(s.as, this.timers.callAt(this.vars.loop(s.loop, 'call_at'), s.delay, this.callback(s.body)));
@@ -237,7 +244,7 @@ class Interpreter {
       case 'handle_cancelled':
         return this.vars.handle(s.handle, 'cancelled').cancelled();
       case 'call_soon_threadsafe':
-        this.vars.loop(s.loop, 'call_soon_threadsafe').call_soon_threadsafe(this.callback(s.body));
+        this.vars.loop(s.loop, 'call_soon_threadsafe').call_soon_threadsafe(this.callback(s.body), ...this.contexts.kw(s.context));
         return null;
       // The future is bound, never observed (as the Python driver does).
       case 'create_future':
@@ -254,8 +261,11 @@ class Interpreter {
       }
       case 'sleep':
         return yield* rt.tasks.sleep(s.delay);
-      case 'create_task':
-        return yield* rt.tasks.create_task(this.coro(s.body));
+      case 'create_task': {
+        // context=C is read before the call, as the driver reads it (CTX-1.3).
+        const context = this.contexts.context(s.context);
+        return yield* rt.tasks.create_task(this.coro(s.body), context);
+      }
       case 'await': {
         const t = this.vars.lookup(s.task);
         if (!isfuture(t)) throw new PyError('TypeError', `object ${tpName(t)} can't be used in 'await' expression`);
@@ -318,6 +328,14 @@ class Interpreter {
       case 'task_call':
       case 'all_tasks':
         return cancellation(rt, s, (name) => this.vars.lookup(name));
+      case 'ctx_set':
+        return this.contexts.set(s.value);
+      case 'ctx_get':
+        return this.contexts.get();
+      case 'copy_context':
+        return this.contexts.copy(s.as);
+      case 'to_thread':
+        return yield* this.contexts.toThread(ev.get_running_loop() as BaseEventLoop, this.executorFunction(s.id!, s.body));
       case 'return':
       case 'raise':
         throw new Error('unreachable: handled by body()');

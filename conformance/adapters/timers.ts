@@ -24,9 +24,9 @@ export class Timers {
     return last !== undefined && t < last ? 'earlier' : 'not earlier';
   }
 
-  callLater(loop: BaseEventLoop, delay: number, cb: () => unknown): TimerHandle {
+  callLater(loop: BaseEventLoop, delay: number, cb: () => unknown, ...kw: unknown[]): TimerHandle {
     const t0 = loop.time();
-    const h = loop.call_later(delay, cb);
+    const h = loop.call_later(delay, cb, ...kw);
     this.made.set(h, { loop, low: t0 + delay, high: loop.time() + delay });
     return h;
   }

@@ -11,6 +11,7 @@ import type { Callback, Coro, MLoop } from './state.ts';
 import { callbackRaised, callbackStarts } from './errors.ts';
 import { queuedSoon } from './futures.ts';
 import { forkingThread } from './os.ts';
+import { forCallback, inCallback } from './contexts.ts';
 import { makeTask } from './factories.ts';
 import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
 
@@ -134,6 +135,8 @@ export function schedule(
 ): null {
   const m = walk.m;
   const loop = walk.guards.loopVar(s.loop, s.op);
+  // The context the callback runs in, taken now (CTX-1.2).
+  const context = forCallback(walk, s, loop);
   // A job that outlived asyncio.run's coroutine reaches the run's loop open because the
   // shutdown waits for it (ARUN-2.3, 3.9+), unless it did not wait itself (a race).
   const late = m.thread.kind === 'executor' && m.lateJob?.loop === loop;
@@ -157,7 +160,7 @@ export function schedule(
   const deadline = timer ? m.clock + s.delay : undefined;
   const scheduledInDebug = loop.debug; // now, not when it runs
   const own: Where = { loop, via, deadline, scheduledInDebug, ...(at ? { at } : {}) };
-  const cb = () => callback(walk, s.body, own);
+  const cb = inCallback(walk, context, () => callback(walk, s.body, own));
   let handle: Callback;
   if (s.op === 'call_soon') handle = m.callSoon(loop, cb);
   else if (timer) handle = m.callLater(loop, s.delay, cb);

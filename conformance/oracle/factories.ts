@@ -5,13 +5,14 @@
 import type { Stmt } from '../../language/program.ts';
 import { walk as statements } from '../../language/program.ts';
 import { tag } from '../predictions.ts';
+import { taskCoro } from './contexts.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { MLoop, MTask } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
 /** A task over a coroutine body; the walk remembers which task runs that body. */
 export function spawnTask(walk: Walk, loop: MLoop, body: Stmt[]): MTask {
-  const task = walk.m.createTask(loop, walk.coroBody(body));
+  const task = walk.m.createTask(loop, taskCoro(walk, walk.coroBody(body)));
   walk.bodyTask.set(body, task);
   return task;
 }
@@ -66,7 +67,7 @@ export function makeTask(walk: Walk, loop: MLoop, body: Stmt[], next?: Stmt): { 
     // eager_start only where the loop runs: run_until_complete's task starts as TASK-1 says.
     if (loop.thread === null) return { task: spawnTask(walk, loop, body), clause: 'TFACT-1.3' };
     order('TFACT-1.3', body[0]);
-    const task = walk.m.createTask(loop, walk.coroBody(body), true);
+    const task = walk.m.createTask(loop, taskCoro(walk, walk.coroBody(body)), true);
     walk.bodyTask.set(body, task);
     const creator = loop.currentTask;
     walk.m.eagerStart(task);

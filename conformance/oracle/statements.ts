@@ -7,6 +7,7 @@ import type { Op, Stmt } from '../../language/program.ts';
 import * as agens from './agens.ts';
 import * as baseEvents from './base_events.ts';
 import * as cancellation from './cancellation.ts';
+import * as contexts from './contexts.ts';
 import * as errors from './errors.ts';
 import * as events from './events.ts';
 import * as factories from './factories.ts';
@@ -71,6 +72,9 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   cancel_task: cancellation.cancelTask,
   task_call: cancellation.taskCall,
   all_tasks: cancellation.allTasks,
+  ctx_set: contexts.ctxSet,
+  ctx_get: contexts.ctxGet,
+  copy_context: contexts.copyContext,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {
@@ -79,4 +83,5 @@ export const SUSPENDING: { [O in Op]?: Suspend<O> } = {
   run_in_executor: baseEvents.runInExecutor,
   agen_next: agens.agenNext,
   shutdown_asyncgens: agens.shutdownAsyncgens,
+  to_thread: contexts.toThread,
 };

@@ -8,12 +8,15 @@ import { tag } from '../predictions.ts';
 import { contextClauses, noRunningLoop } from './events.ts';
 import { awaitFuture } from './futures.ts';
 import { cancelledClause } from './cancellation.ts';
+import { forTask } from './contexts.ts';
 import { makeTask } from './factories.ts';
 import type { Coro, MFuture, MTask } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
 export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTags): MTask {
   const loop = walk.m.runningLoop();
+  // create_task(context=C): read before the call; a TypeError before 3.11 (CTX-1.3).
+  forTask(walk, s, loop, tags);
   if (!loop) {
     tags.outcome.push('TASK-1.1');
     // Which running loop this thread sees is decided where get_running_loop's is (an executor's thread: EXEC-2.1).

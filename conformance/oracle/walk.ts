@@ -111,7 +111,7 @@ export class Walk {
 
   constructor(
     readonly sw: Switches,
-    private program: Program,
+    readonly program: Program,
   ) {
     this.m = new Machine(sw);
     this.guards = new Determinism(this.m);

@@ -21,6 +21,7 @@ import SCHED from './SCHED.ts';
 import TASK from './TASK.ts';
 import TFACT from './TFACT.ts';
 import CANCEL from './CANCEL.ts';
+import CTX from './CTX.ts';
 import THR from './THR.ts';
 import type { RuleProperty } from './types.ts';
 import AGEN from './AGEN.ts';
@@ -46,6 +47,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...TFACT,
   ...AGEN,
   ...CANCEL,
+  ...CTX,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

@@ -27,11 +27,13 @@ Conventions of this interpreter (where program.ts leaves a choice):
   merged when the child exits and the parent's, if later, overwrites it.
 """
 import asyncio
+import contextvars
 import inspect
 import sys
 
 # ---- the modules beside this file (a reproducer embeds them before this file and drops these lines)
-from loopspec_observers import LoopspecInvalid, LoopspecUnbound, asyncgen_hooks, exception_text, factory_id, handler_id, invalid, make_agen, task_state
+from loopspec_observers import (LoopspecInvalid, LoopspecUnbound, asyncgen_hooks, context_var, exception_text, factory_id,
+                                handler_id, invalid, make_agen, task_state)
 from loopspec_recorder import Recorder, activate
 from loopspec_fork import Forks
 # ---- end of the imports beside this file
@@ -40,7 +42,7 @@ __all__ = ['run_program', 'number_program', 'DRIVER_VERSION']
 
 # the Python driver's version, which `loopspec_driver.py --version` and the server's hello report
 DRIVER_VERSION = '0.2.0'
-CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor', 'agen_next', 'shutdown_asyncgens'])
+CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor', 'agen_next', 'shutdown_asyncgens', 'to_thread'])
 
 
 def number_program(program):
@@ -245,11 +247,11 @@ class _Run(Recorder, Forks):
         # a handle is bound, never observed (the statement observes None)
         if op == 'call_soon':
             loop = self.var(s['loop'])
-            self.bind(s, loop.call_soon(self.make_fn(s.get('body', []))))
+            self.bind(s, loop.call_soon(self.make_fn(s.get('body', [])), **self._context_kw(s)))
             return None
         if op == 'call_later':
             loop = self.var(s['loop'])
-            self.bind(s, self.call_later(loop, s.get('delay', 0), self.make_fn(s.get('body', []))))
+            self.bind(s, self.call_later(loop, s.get('delay', 0), self.make_fn(s.get('body', [])), **self._context_kw(s)))
             return None
         if op == 'call_at':
             loop = self.var(s['loop'])
@@ -267,7 +269,7 @@ class _Run(Recorder, Forks):
             return self.var(s['handle']).cancelled()
         if op == 'call_soon_threadsafe':
             loop = self.var(s['loop'])
-            loop.call_soon_threadsafe(self.make_fn(s.get('body', [])))
+            loop.call_soon_threadsafe(self.make_fn(s.get('body', [])), **self._context_kw(s))
             return None
         # a future is bound, never observed (the statement observes None)
         if op == 'create_future':
@@ -289,7 +291,8 @@ class _Run(Recorder, Forks):
             fn = self.make_fn(s.get('body', []))
             return self.var(s['future']).add_done_callback(lambda fut: fn())
         if op == 'create_task':
-            return self._with_coro(s.get('body', []), asyncio.create_task)
+            kw = self._context_kw(s)
+            return self._with_coro(s.get('body', []), lambda coro: asyncio.create_task(coro, **kw))
         if op == 'current_task':
             return asyncio.current_task()
         if op == 'task_state':
@@ -320,6 +323,15 @@ class _Run(Recorder, Forks):
         if op == 'all_tasks':
             tasks = asyncio.all_tasks(self.var(s['loop'])) if 'loop' in s else asyncio.all_tasks()
             return self.var(s['task']) in tasks if 'task' in s else len(tasks)
+        # context variables (CTX-1); a Token and a Context are never observed
+        if op == 'ctx_set':
+            context_var.set(s.get('value'))
+            return None
+        if op == 'ctx_get':
+            return context_var.get()
+        if op == 'copy_context':
+            self.bind(s, contextvars.copy_context())
+            return None
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     async def eval_await(self, s):
@@ -335,7 +347,14 @@ class _Run(Recorder, Forks):
             return await self.var(s['agen']).__anext__()
         if op == 'shutdown_asyncgens':
             return await self.var(s['loop']).shutdown_asyncgens()
+        if op == 'to_thread':
+            fn = self.in_context('exec:' + s['id'], self.make_fn(s.get('body', [])))
+            return await asyncio.to_thread(fn)
         raise LoopspecInvalid('unknown op %r' % (op,))
+
+    def _context_kw(self, s):
+        """context=C where the statement names a context variable C (CTX-1), else nothing."""
+        return {'context': self.var(s['context'])} if 'context' in s else {}
 
 
 def run_program(program, timeout=None, policy_cls=None, progress=None):

@@ -11,6 +11,7 @@ Observers; every generated Python reproducer embeds this file verbatim, before t
 It imports none of the driver's modules. Stdlib only; CPython 3.8 to 3.14.
 """
 import asyncio
+import contextvars
 import os
 import re
 import threading
@@ -62,6 +63,10 @@ def factory_id(f):
     return getattr(f, 'loopspec_sid', 'other')
 
 
+# The program's one context variable (CTX-1): `var` in a program's Python.
+context_var = contextvars.ContextVar('var', default=0)
+
+
 def task_state(task):
     return 'cancelled' if task.cancelled() else 'done' if task.done() else 'pending'
 
@@ -81,10 +86,10 @@ class Observers(object):
         self.clock_reads[key] = (loop, t)
         return 'earlier' if last is not None and t < last[1] else 'not earlier'
 
-    def call_later(self, loop, delay, fn):
-        """loop.call_later(delay, fn), its TimerHandle remembered with loop.time() around the call."""
+    def call_later(self, loop, delay, fn, **kw):
+        """loop.call_later(delay, fn, **kw) (kw: context=, CTX-1), its TimerHandle remembered with loop.time() around the call."""
         t0 = loop.time()
-        h = loop.call_later(delay, fn)
+        h = loop.call_later(delay, fn, **kw)
         t1 = loop.time()
         self.timers[id(h)] = (h, loop, t0 + delay, t1 + delay)
         return h

@@ -1170,6 +1170,7 @@ export const RULES: Rule[] = [
       docs('library/asyncio-eventloop.html', 'Scheduling callbacks'),
       docs('library/asyncio-task.html', 'Creating Tasks'),
       docs('library/contextvars.html', 'asyncio support'),
+      measured('CTX-1'),
     ],
     versions:
       'The same in 3.8.18 to 3.13.0 for callbacks (context= on call_soon, call_later, call_at and call_soon_threadsafe since ' +

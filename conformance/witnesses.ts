@@ -45,7 +45,7 @@ export function witness(program: Program, profile: Profile): Probed | undefined 
       const inner = bodyOf(s);
       const innerLoop = s.op === 'run_until_complete' ? s.loop : s.op === 'create_task' ? loop : undefined;
       const copy = (inner ? { ...s, body: withWitnesses(inner, innerLoop) } : { ...s }) as Stmt;
-      if (RUNS.has(s.op) && 'loop' in s) return [...queued(s.loop), copy];
+      if (RUNS.has(s.op) && 'loop' in s && s.loop !== undefined) return [...queued(s.loop), copy];
       return loop && STEPS.has(s.op) ? [...queued(loop), copy] : [copy];
     });
   const main = withWitnesses(program.main);

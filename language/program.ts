@@ -191,9 +191,11 @@ export type Stmt =
   | { id?: string; op: 'task_state'; task: Var }
   /**
    * `await asyncio.get_running_loop().run_in_executor(None, fn)` (coro only), fn a function
-   * whose body is `body`: observes fn's return value or its exception.
+   * whose body is `body`: observes fn's return value or its exception. With `loop`, the call
+   * is `L.run_in_executor(...)` on that loop; with `executor`, the executor X made by
+   * new_executor is passed instead of None (EXEC-3).
    */
-  | { id?: string; op: 'run_in_executor'; body: Stmt[] }
+  | { id?: string; op: 'run_in_executor'; body: Stmt[]; loop?: Var; executor?: Var }
   /** ends the body; a coroutine or function returns `value` */
   | { id?: string; op: 'return'; value: Plain }
   /** ends the body by raising `ValueError(message)` */
@@ -215,7 +217,22 @@ export type Stmt =
    */
   | { id?: string; op: 'current_thread' }
   /** observes `tag`: a marker for ordering rules */
-  | { id?: string; op: 'mark'; tag: string };
+  | { id?: string; op: 'mark'; tag: string }
+
+  // ---- executors (EXEC-3) ------------------------------------------------------------------
+  /**
+   * `X = concurrent.futures.ThreadPoolExecutor(thread_name_prefix='loopspec_X')`, X = `as`;
+   * observes None. The driver shuts it down (wait=True) at the end of the program;
+   * `current_thread` in one of its workers observes X.
+   */
+  | { id?: string; op: 'new_executor'; as: Var }
+  /** `L.set_default_executor(X)`, or `L.set_default_executor(None)` when `executor` is null; observes None. */
+  | { id?: string; op: 'set_default_executor'; loop: Var; executor: Var | null }
+  /**
+   * `await asyncio.get_running_loop().shutdown_default_executor()` (coro only), with
+   * `timeout=t` when `timeout` is given; observes None.
+   */
+  | { id?: string; op: 'shutdown_default_executor'; timeout?: number };
 
 export type Op = Stmt['op'];
 
@@ -249,7 +266,7 @@ export function nestingDepth(body: unknown): number {
 }
 
 /** Statements that only make sense inside a coroutine. */
-export const CORO_ONLY: ReadonlySet<Op> = new Set<Op>(['await', 'sleep', 'run_in_executor']);
+export const CORO_ONLY: ReadonlySet<Op> = new Set<Op>(['await', 'sleep', 'run_in_executor', 'shutdown_default_executor']);
 
 export function bodyOf(s: Stmt): Stmt[] | undefined {
   return 'body' in s ? s.body : undefined;

@@ -127,10 +127,13 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return `${as(s.as)}asyncio.current_task()`;
     case 'task_state':
       return `state(${s.task})`;
-    case 'run_in_executor':
+    case 'run_in_executor': {
+      const loop = s.loop ?? (listing ? 'loop' : 'asyncio.get_running_loop()');
+      const ex = s.executor ?? 'None';
       return listing
-        ? 'await loop.run_in_executor(None, lambda:'
-        : `await asyncio.get_running_loop().run_in_executor(None, in_executor(${py(s.id)}, ${fn}))`;
+        ? `await ${loop}.run_in_executor(${ex}, lambda:`
+        : `await ${loop}.run_in_executor(${ex}, in_executor(${py(s.id)}, ${fn}))`;
+    }
     case 'return':
       return `return ${py(s.value)}`;
     case 'raise':
@@ -146,6 +149,14 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return listing ? 'threading.current_thread()' : 'thread_name()';
     case 'mark':
       return `mark(${py(s.tag)})`;
+    case 'new_executor':
+      return listing
+        ? `${s.as} = concurrent.futures.ThreadPoolExecutor(thread_name_prefix=${py(`loopspec_${s.as}`)})`
+        : `new_executor(${py(s.as)})`;
+    case 'set_default_executor':
+      return `${s.loop}.set_default_executor(${s.executor ?? 'None'})`;
+    case 'shutdown_default_executor':
+      return `await asyncio.get_running_loop().shutdown_default_executor(${s.timeout === undefined ? '' : `timeout=${py(s.timeout)}`})`;
   }
 }
 
@@ -208,6 +219,7 @@ const NO_VALUE = new Set<Stmt['op']>([
   'create_future',
   'add_done_callback',
   'call_at',
+  'new_executor',
 ]);
 const CORO_BODY = new Set<Stmt['op']>(['run_until_complete', 'asyncio_run', 'create_task']);
 

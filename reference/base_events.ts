@@ -254,9 +254,14 @@ export class BaseEventLoop extends AbstractEventLoop {
     return handle;
   }
 
-  /** EXEC-1 (base_events_executor.ts) */
-  run_in_executor<T>(executor: null, func: () => T | Blocking<T>): Future<T> {
+  /** EXEC-1, EXEC-3 (base_events_executor.ts) */
+  run_in_executor<T>(executor: ThreadPoolExecutor | null, func: () => T | Blocking<T>): Future<T> {
     return executor_part.run_in_executor(this, executor, func);
+  }
+
+  /** EXEC-3.1, EXEC-3.2 (base_events_executor.ts) */
+  set_default_executor(executor: unknown): void {
+    executor_part.set_default_executor(this, executor);
   }
 
   /** No async generators in the simulation: nothing to finalize. */

@@ -12,13 +12,16 @@ export function _check_default_executor(loop: BaseEventLoop): void {
   if (loop._executor_shutdown_called) throw new PyError('RuntimeError', 'Executor shutdown has been called');
 }
 
-/** EXEC-1: runs `func` on a worker thread of the default executor. */
-export function run_in_executor<T>(loop: BaseEventLoop, executor: null, func: () => T | Blocking<T>): Future<T> {
+/**
+ * EXEC-1: runs `func` on a worker thread of the default executor; EXEC-3.1: of `executor`
+ * when one is given. EXEC-3.4: a closed loop refuses first, executor given or not.
+ */
+export function run_in_executor<T>(loop: BaseEventLoop, executor: ThreadPoolExecutor | null, func: () => T | Blocking<T>): Future<T> {
   loop._check_closed();
   let ex: ThreadPoolExecutor | null = executor;
-  // Stryker disable next-line ConditionalExpression: equivalent: the executor argument is always null (the one caller passes None)
   if (ex === null) {
     ex = loop._default_executor;
+    // EXEC-3.3: only the default executor is refused after shutdown_default_executor.
     loop._check_default_executor();
     // Stryker disable next-line ConditionalExpression: not in any trace: which worker runs a job is thread scheduling (see executor.ts)
     if (ex === null) {
@@ -31,9 +34,26 @@ export function run_in_executor<T>(loop: BaseEventLoop, executor: null, func: ()
 }
 
 /**
- * Joins the default executor's workers from a helper thread, which reports back with
+ * EXEC-3.1, EXEC-3.2: a ThreadPoolExecutor becomes the default; anything else warns and is set
+ * (3.8 to 3.10) or is a TypeError (3.11+, defaultExecutorTypeCheck).
+ */
+export function set_default_executor(loop: BaseEventLoop, executor: unknown): void {
+  if (!(executor instanceof ThreadPoolExecutor)) {
+    if (loop._rt.sw.defaultExecutorTypeCheck === 'TypeError')
+      throw new PyError('TypeError', 'executor must be ThreadPoolExecutor instance');
+    loop._rt.warnings.warn(
+      'DeprecationWarning',
+      'Using the default executor that is not an instance of ThreadPoolExecutor is deprecated and will be prohibited in Python 3.9',
+    );
+  }
+  loop._default_executor = executor as ThreadPoolExecutor | null;
+}
+
+/**
+ * EXEC-3.3. Joins the default executor's workers from a helper thread, which reports back with
  * call_soon_threadsafe. (The 300 s timeout of asyncio.run is left out: in the simulation
- * a worker that never finishes is a hang anyway.)
+ * a worker that never finishes is a hang anyway; so is the `timeout` of 3.12+, whose
+ * warning needs a worker still busy after it: out of the model.)
  */
 export function* shutdown_default_executor(loop: BaseEventLoop): Coro<void> {
   loop._executor_shutdown_called = true;

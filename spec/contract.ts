@@ -47,7 +47,7 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('is_closed', ['LIFE-5', 'LIFE-6']),
   m('close', ['LIFE-5', 'LIFE-2', 'SCHED-4']),
   m('shutdown_asyncgens', [], EXECUTORS),
-  m('shutdown_default_executor', ['ARUN-2'], EXECUTORS, '3.9'),
+  m('shutdown_default_executor', ['ARUN-2', 'EXEC-3'], undefined, '3.9'),
   // scheduling and time
   m('call_soon', ['SCHED-1', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1']),
   m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1', 'TIME-1']),
@@ -60,8 +60,8 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('set_task_factory', ['TFACT-1']),
   m('get_task_factory', ['TFACT-1']),
   // executors
-  m('run_in_executor', ['EXEC-1', 'EXEC-2']),
-  m('set_default_executor', [], EXECUTORS),
+  m('run_in_executor', ['EXEC-1', 'EXEC-2', 'EXEC-3']),
+  m('set_default_executor', ['EXEC-3']),
   // errors
   m('set_exception_handler', ['ERR-1']),
   m('get_exception_handler', ['ERR-1']),

@@ -10,7 +10,6 @@
  * everything; the trace then ends with `{kind: 'hang'}` and the observations made so far.
  */
 import {
-  type BaseEventLoop,
   PyError,
   ProcessLocal,
   SimulationHang,
@@ -25,6 +24,7 @@ import {
 } from '../../reference/index.ts';
 import { CORO_ONLY, type Plain, type Program, type Stmt } from '../../language/program.ts';
 import type { Observation, Outcome, Trace } from '../../language/trace.ts';
+import { ProgramExecutors } from './executors.ts';
 import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers, TaskFactories } from './handlers.ts';
 import { Timers } from './timers.ts';
@@ -61,6 +61,8 @@ class Interpreter {
   private readonly timers: Timers;
   /** The task factories the program made (TFACT-1). */
   private readonly factories: TaskFactories;
+  /** The executors the program made (EXEC-3). */
+  private readonly executors: ProgramExecutors;
 
   constructor(private readonly rt: Runtime) {
     this.handlers = new ExceptionHandlers(rt);
@@ -68,6 +70,7 @@ class Interpreter {
     this.factories = new TaskFactories(rt);
     const w = rt.world;
     this.vars = new Variables(w);
+    this.executors = new ProgramExecutors(rt, this.vars);
     this.threads = new ProcessLocal(
       w,
       () => new Map(),
@@ -267,8 +270,8 @@ class Interpreter {
         return t.cancelled() ? 'cancelled' : t.done() ? 'done' : 'pending';
       }
       case 'run_in_executor': {
-        const loop = ev.get_running_loop() as BaseEventLoop;
-        return yield* loop.run_in_executor(null, this.executorFunction(s.id!, s.body)).await();
+        const { loop, executor } = this.executors.target(s);
+        return yield* loop.run_in_executor(executor, this.executorFunction(s.id!, s.body)).await();
       }
       case 'start_thread': {
         const w = rt.world;
@@ -297,12 +300,18 @@ class Interpreter {
         return null;
       }
       case 'current_thread':
-        return this.programName.get(rt.world.currentThread) ?? 'other';
+        return this.programName.get(rt.world.currentThread) ?? this.executors.nameOf(rt.world.currentThread) ?? 'other';
       case 'mark':
         return s.tag;
       case 'return':
       case 'raise':
         throw new Error('unreachable: handled by body()');
+      case 'new_executor':
+        return this.executors.make(s);
+      case 'set_default_executor':
+        return this.executors.setDefault(s);
+      case 'shutdown_default_executor':
+        return yield* this.executors.shutdownDefault(s);
     }
   }
 

@@ -113,12 +113,15 @@ export class Machine extends LoopMachine {
    * `loop.run_in_executor(None, fn)`: fn runs on a worker thread, which hands its outcome back
    * with call_soon_threadsafe.
    */
-  runInExecutor(loop: MLoop, ctx: string, fn: () => unknown): MFuture {
+  runInExecutor(loop: MLoop, ctx: string, fn: () => unknown, executorVar?: string): MFuture {
     if (loop.closed) throw closedError();
-    if (loop.executorShutdown) throw new PyErr('RuntimeError', 'Executor shutdown has been called');
-    loop.executorUsed = true;
+    // An executor given (EXEC-3.1) is not the loop's default: neither checked nor made.
+    if (executorVar === undefined) {
+      if (loop.executorShutdown) throw new PyErr('RuntimeError', 'Executor shutdown has been called');
+      loop.executorUsed = true;
+    }
     const f = this.newFuture(loop);
-    const worker = this.makeThread('asyncio_0', ctx, false, 'executor', () => {
+    const worker = this.makeThread(executorVar ?? 'asyncio_0', ctx, false, 'executor', () => {
       let o: PyResult;
       try {
         o = { value: fn() };
@@ -134,6 +137,7 @@ export class Machine extends LoopMachine {
       });
     });
     worker.status = 'runnable';
+    if (executorVar !== undefined) worker.executorVar = executorVar;
     return f;
   }
 
@@ -147,6 +151,9 @@ export class Machine extends LoopMachine {
   /** `loop.shutdown_default_executor()`: waits, on a thread of its own, for every worker. */
   *shutdownDefaultExecutor(loop: MLoop): Coro {
     loop.executorShutdown = true;
+    // The program's executor, when it is the default, is shut down with it (EXEC-3.3).
+    if (loop.defaultExecutor && !loop.defaultExecutor.shutdownBy)
+      Object.assign(loop.defaultExecutor, { shutdownBy: 'EXEC-3.3', shutdownFrom: loop });
     if (!loop.executorUsed) return null;
     const f = this.newFuture(loop);
     const shutdown = this.makeThread('Thread-shutdown', 'internal', false, 'internal', () => {

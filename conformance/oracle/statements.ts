@@ -7,6 +7,7 @@ import type { Op, Stmt } from '../../language/program.ts';
 import * as baseEvents from './base_events.ts';
 import * as errors from './errors.ts';
 import * as events from './events.ts';
+import * as executors from './executors.ts';
 import * as factories from './factories.ts';
 import * as futures from './futures.ts';
 import * as os from './os.ts';
@@ -64,10 +65,13 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   join_thread: threading.joinThread,
   current_thread: threading.currentThread,
   fork: os.fork,
+  new_executor: executors.newExecutor,
+  set_default_executor: executors.setDefaultExecutor,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {
   sleep: tasks.sleep,
   await: tasks.awaitTask,
-  run_in_executor: baseEvents.runInExecutor,
+  run_in_executor: executors.runInExecutor,
+  shutdown_default_executor: executors.shutdownDefaultExecutor,
 };

@@ -39,7 +39,7 @@ __all__ = ['run_program', 'number_program', 'DRIVER_VERSION']
 
 # the Python driver's version, which `loopspec_driver.py --version` and the server's hello report
 DRIVER_VERSION = '0.2.0'
-CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor'])
+CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor', 'shutdown_default_executor'])
 
 
 def number_program(program):
@@ -295,6 +295,14 @@ class _Run(Recorder, Forks):
             return self.thread_name()
         if op == 'mark':
             return s.get('tag')
+        if op == 'new_executor':  # bound, never observed
+            ex = self.new_executor(s['as'])
+            with self.lock:
+                self.vars[s['as']] = ex
+            return None
+        if op == 'set_default_executor':
+            ex = s.get('executor')
+            return self.var(s['loop']).set_default_executor(None if ex is None else self.var(ex))
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     async def eval_await(self, s):
@@ -305,7 +313,11 @@ class _Run(Recorder, Forks):
             return await self.var(s['task'])
         if op == 'run_in_executor':
             fn = self.in_context('exec:' + s['id'], self.make_fn(s.get('body', [])))
-            return await asyncio.get_running_loop().run_in_executor(None, fn)
+            loop = self.var(s['loop']) if 'loop' in s else asyncio.get_running_loop()
+            return await loop.run_in_executor(self.var(s['executor']) if 'executor' in s else None, fn)
+        if op == 'shutdown_default_executor':
+            kw = {'timeout': s['timeout']} if 'timeout' in s else {}
+            return await asyncio.get_running_loop().shutdown_default_executor(**kw)
         raise LoopspecInvalid('unknown op %r' % (op,))
 
 

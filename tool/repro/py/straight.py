@@ -16,6 +16,7 @@ call_at = recorder.call_at
 timer_when = recorder.timer_when
 timer_due = recorder.timer_due
 factory = recorder.factory
+new_executor = recorder.new_executor
 state = task_state
 # exception_text is the recorder's own (embedded above)
 

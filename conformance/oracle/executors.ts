@@ -64,6 +64,8 @@ export function* runInExecutor(walk: Walk, s: StmtOf<'run_in_executor'>, tags: C
   const loop = s.loop === undefined ? running : walk.guards.loopVar(s.loop, 'run_in_executor');
   if (loop.closed) {
     tags.outcome.push('EXEC-3.4');
+    // Closed by the end of asyncio.run: ARUN-2.3 says it closes it.
+    if (loop.fromRun) tags.conditions.push('ARUN-2.3');
     throw closedError();
   }
   // Its future would be another loop's: awaited here, a different-loop error while the job runs.
@@ -95,7 +97,7 @@ export function* runInExecutor(walk: Walk, s: StmtOf<'run_in_executor'>, tags: C
       const end = walk.syncBody(s.body);
       return end ? end.returned : null;
     },
-    x.name,
+    { name: x.name, viaDefault: s.executor === undefined },
   );
   const task = loop.currentTask;
   try {

@@ -9,7 +9,7 @@
  */
 import { LoopMachine } from './loop-machine.ts';
 import { cancelled, closedError, PyErr } from './state.ts';
-import type { Coro, MFuture, MLoop, MTask, PyResult } from './state.ts';
+import type { Coro, MFuture, MLoop, MTask, MThread, PyResult } from './state.ts';
 
 export class Machine extends LoopMachine {
   /** Task(coro, loop=loop, eager_start=eager): an eager task on a running loop is not scheduled: eagerStart steps it (TFACT-1.3). */
@@ -113,7 +113,7 @@ export class Machine extends LoopMachine {
    * `loop.run_in_executor(None, fn)`: fn runs on a worker thread, which hands its outcome back
    * with call_soon_threadsafe.
    */
-  runInExecutor(loop: MLoop, ctx: string, fn: () => unknown, executorVar?: string): MFuture {
+  runInExecutor(loop: MLoop, ctx: string, fn: () => unknown, executorVar?: MThread['executorVar']): MFuture {
     if (loop.closed) throw closedError();
     // An executor given (EXEC-3.1) is not the loop's default: neither checked nor made.
     if (executorVar === undefined) {
@@ -121,7 +121,7 @@ export class Machine extends LoopMachine {
       loop.executorUsed = true;
     }
     const f = this.newFuture(loop);
-    const worker = this.makeThread(executorVar ?? 'asyncio_0', ctx, false, 'executor', () => {
+    const worker = this.makeThread(executorVar?.name ?? 'asyncio_0', ctx, false, 'executor', () => {
       let o: PyResult;
       try {
         o = { value: fn() };

@@ -41,8 +41,8 @@ export interface MThread {
   /** Statements this thread has run so far. */
   clock: number;
   kind: 'main' | 'program' | 'executor' | 'internal' | 'fork';
-  /** A worker of the program's executor of that variable (EXEC-3.1); absent: asyncio's own. */
-  executorVar?: string;
+  /** A worker of the program's executor of that variable (EXEC-3.1), its job given by run_in_executor(None) or not; absent: asyncio's own. */
+  executorVar?: { name: string; viaDefault: boolean };
 }
 
 export type SetBy = 'never' | 'loop' | 'implicit' | 'none' | 'bad-type' | 'asyncio.run';

@@ -25,7 +25,9 @@ export function currentThread(walk: Walk, _s: StmtOf<'current_thread'>, tags: Cl
   // A worker of an executor the program made reports its variable (EXEC-3.1).
   if (t.executorVar !== undefined) {
     tags.outcome.push('EXEC-3.1');
-    return t.executorVar;
+    // A job of run_in_executor(None) runs on a worker of the default executor (EXEC-1.2) at all.
+    if (t.executorVar.viaDefault) tags.conditions.push('EXEC-1.2');
+    return t.executorVar.name;
   }
   if (t.kind === 'executor') tags.outcome.push('EXEC-1.2');
   if (where?.via === 'threadsafe') tags.outcome.push('SCHED-3.2');

@@ -696,6 +696,7 @@ export const RULES: Rule[] = [
       cpy('base_events.py', 'set_default_executor: DeprecationWarning; shutdown_default_executor(self) without timeout', '3.10.13'),
       cpy('base_events.py', "set_default_executor: raise TypeError('executor must be ThreadPoolExecutor instance')", '3.11.7'),
       "CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: read in each pyenv install and measured with a script (the messages above, the worker names 'loopspec_X_0', run_in_executor(None) after shutdown_default_executor and after a new set_default_executor, run_in_executor(X) after X was shut down by shutdown_default_executor and by close, run_in_executor on a closed loop with and without an executor)",
+      'python/cpython@ddd5f36971e2 (bpo-43234, GH-24540, 2021-07-01, first in 3.11): set_default_executor prohibits a non-ThreadPoolExecutor (found with the search tool: the commit and its python-checkins mail)',
       "concurrent/futures/thread.py ThreadPoolExecutor.submit: RuntimeError('cannot schedule new futures after shutdown') once shutdown() was called (3.8.18 to 3.13.0)",
       docs('library/asyncio-eventloop.html', 'loop.set_default_executor, loop.shutdown_default_executor'),
       measured('EXEC-3'),
@@ -704,8 +705,8 @@ export const RULES: Rule[] = [
       'set_default_executor of a non-ThreadPoolExecutor warns and sets it in 3.8.18, 3.9.18 and 3.10.13 (the warning says ' +
       "'prohibited in Python 3.9', which 3.9 and 3.10 did not do), and raises TypeError from 3.11.7 (switch " +
       'defaultExecutorTypeCheck). shutdown_default_executor exists from 3.9 (runShutsDownExecutor) and takes timeout from ' +
-      '3.12 (shutdownExecutorTimeout). Otherwise identical in every measured version. 3.14: not measured here; the profile ' +
-      "keeps 3.13's behaviour (not checked against 3.14's source in this session).",
+      '3.12 (shutdownExecutorTimeout). Otherwise identical in every measured version. 3.14: neither measured nor read here ' +
+      "(no 3.14 interpreter, and its base_events.py was not found with the search tool); the profile keeps 3.13's behaviour.",
     dependsOn: ['defaultExecutorTypeCheck', 'runShutsDownExecutor'],
   }),
 

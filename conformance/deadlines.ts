@@ -53,7 +53,8 @@ export function deadlineMs(program: Program, o: DeadlineOptions = {}): number {
   let extra = 0;
   for (const s of walk(program.main))
     if (s.op === 'fork') extra += FORK_MS;
-    else if (s.op === 'start_thread' || s.op === 'run_in_executor' || s.op === 'asyncio_run') extra += THREAD_MS;
+    else if (s.op === 'start_thread' || s.op === 'run_in_executor' || s.op === 'asyncio_run' || s.op === 'shutdown_default_executor')
+      extra += THREAD_MS;
   const base = (o.floorMs ?? DEFAULT_DEADLINE_FLOOR_MS) + extra + Math.ceil(virtualSeconds(program) * 1000 * MARGIN);
   const own = Math.ceil(base * (o.pace?.factor ?? 1) * (o.stretch ?? 1));
   return o.capMs === undefined ? own : Math.min(own, o.capMs);

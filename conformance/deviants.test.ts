@@ -61,6 +61,12 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ['set_task_factory(None) keeps the factory set', { policy: 'deviant_factories:FactoryKeptPolicy' }, ['TFACT-1']],
   // fixtures/python/deviant_contexts.py
   ['call_soon_threadsafe drops context=', { policy: 'deviant_contexts:ThreadsafeContextDroppedPolicy' }, ['CTX-1']],
+  // fixtures/python/deviant_executors.py
+  [
+    'close() forgets the default executor instead of shutting it down',
+    { policy: 'deviant_executors:ExecutorKeptOnClosePolicy' },
+    ['EXEC-3'],
+  ],
 ];
 
 /**

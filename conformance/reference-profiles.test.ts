@@ -48,8 +48,11 @@ describe("the reference under one profile, judged by another profile's suite", (
   // the two profiles set differently, and no other rule fails. One switch is seen one way
   // only: runShutsDownExecutor (3.9+ waits for the executor's jobs, ARUN-2.3), because 3.8's
   // oracle leaves a job outliving asyncio.run out of the model (profiles.ts SWITCH_NOTES).
-  const oneWay = (impl: Profile, judge: Profile): string[] =>
-    judge.switches.runShutsDownExecutor && !impl.switches.runShutsDownExecutor ? ['ARUN-2'] : [];
+  // So is shutdownExecutorTimeout (EXEC-3.3: timeout= is out of the model before 3.12).
+  const oneWay = (impl: Profile, judge: Profile): string[] => [
+    ...(judge.switches.runShutsDownExecutor && !impl.switches.runShutsDownExecutor ? ['ARUN-2'] : []),
+    ...(judge.switches.shutdownExecutorTimeout && !impl.switches.shutdownExecutorTimeout ? ['EXEC-3'] : []),
+  ];
   const pairs = [
     ['cpython-3.11', 'cpython-3.12'],
     ['cpython-3.12', 'cpython-3.14'],

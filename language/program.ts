@@ -197,9 +197,11 @@ export type Stmt =
   | { id?: string; op: 'task_state'; task: Var }
   /**
    * `await asyncio.get_running_loop().run_in_executor(None, fn)` (coro only), fn a function
-   * whose body is `body`: observes fn's return value or its exception.
+   * whose body is `body`: observes fn's return value or its exception. With `loop`, the call
+   * is `L.run_in_executor(...)` on that loop; with `executor`, the executor X made by
+   * new_executor is passed instead of None (EXEC-3).
    */
-  | { id?: string; op: 'run_in_executor'; body: Stmt[] }
+  | { id?: string; op: 'run_in_executor'; body: Stmt[]; loop?: Var; executor?: Var }
   /** ends the body; a coroutine or function returns `value` */
   | { id?: string; op: 'return'; value: Plain }
   /** ends the body by raising `ValueError(message)` */
@@ -260,7 +262,21 @@ export type Stmt =
    * `await asyncio.to_thread(fn)` (coro only; 3.9+, before: reading asyncio.to_thread raises
    * AttributeError), fn a function whose body is `body`: observes fn's return value or its exception.
    */
-  | { id?: string; op: 'to_thread'; body: Stmt[] };
+  | { id?: string; op: 'to_thread'; body: Stmt[] }
+  // ---- executors (EXEC-3) ------------------------------------------------------------------
+  /**
+   * `X = concurrent.futures.ThreadPoolExecutor(thread_name_prefix='loopspec_X')`, X = `as`;
+   * observes None. The driver shuts it down (wait=True) at the end of the program;
+   * `current_thread` in one of its workers observes X.
+   */
+  | { id?: string; op: 'new_executor'; as: Var }
+  /** `L.set_default_executor(X)`, or `L.set_default_executor(None)` when `executor` is null; observes None. */
+  | { id?: string; op: 'set_default_executor'; loop: Var; executor: Var | null }
+  /**
+   * `await asyncio.get_running_loop().shutdown_default_executor()` (coro only), with
+   * `timeout=t` when `timeout` is given; observes None.
+   */
+  | { id?: string; op: 'shutdown_default_executor'; timeout?: number };
 
 export type Op = Stmt['op'];
 
@@ -301,6 +317,7 @@ export const CORO_ONLY: ReadonlySet<Op> = new Set<Op>([
   'agen_next',
   'shutdown_asyncgens',
   'to_thread',
+  'shutdown_default_executor',
 ]);
 
 export function bodyOf(s: Stmt): Stmt[] | undefined {

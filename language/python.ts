@@ -135,10 +135,13 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return `${as(s.as)}asyncio.current_task()`;
     case 'task_state':
       return `state(${s.task})`;
-    case 'run_in_executor':
+    case 'run_in_executor': {
+      const loop = s.loop ?? (listing ? 'loop' : 'asyncio.get_running_loop()');
+      const ex = s.executor ?? 'None';
       return listing
-        ? 'await loop.run_in_executor(None, lambda:'
-        : `await asyncio.get_running_loop().run_in_executor(None, in_executor(${py(s.id)}, ${fn}))`;
+        ? `await ${loop}.run_in_executor(${ex}, lambda:`
+        : `await ${loop}.run_in_executor(${ex}, in_executor(${py(s.id)}, ${fn}))`;
+    }
     case 'ctx_set':
       return `var.set(${py(s.value)})`;
     case 'ctx_get':
@@ -178,6 +181,14 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return `await ${s.loop}.shutdown_asyncgens()`;
     case 'asyncgen_hooks':
       return listing ? 'sys.get_asyncgen_hooks()' : 'asyncgen_hooks(sys.get_asyncgen_hooks())';
+    case 'new_executor':
+      return listing
+        ? `${s.as} = concurrent.futures.ThreadPoolExecutor(thread_name_prefix=${py(`loopspec_${s.as}`)})`
+        : `new_executor(${py(s.as)})`;
+    case 'set_default_executor':
+      return `${s.loop}.set_default_executor(${s.executor ?? 'None'})`;
+    case 'shutdown_default_executor':
+      return `await asyncio.get_running_loop().shutdown_default_executor(${s.timeout === undefined ? '' : `timeout=${py(s.timeout)}`})`;
   }
 }
 
@@ -245,6 +256,7 @@ const NO_VALUE = new Set<Stmt['op']>([
   'async_gen',
   'ctx_set',
   'copy_context',
+  'new_executor',
 ]);
 const CORO_BODY = new Set<Stmt['op']>(['run_until_complete', 'asyncio_run', 'create_task', 'async_gen']);
 

@@ -5,12 +5,13 @@
 import { type AsyncgenHooks, installHooks, restoreHooks, shutdown_asyncgens } from './asyncgens.ts';
 import { PyError, pyStrRepr } from './errors.ts';
 import { AbstractEventLoop, Handle, TimerHandle, type Callback } from './events.ts';
-import { type Future, wrap_future, type Coro } from './futures.ts';
-import { ThreadPoolExecutor } from './executor.ts';
+import * as executor_part from './base_events_executor.ts';
+import type { Future, Coro } from './futures.ts';
+import type { ThreadPoolExecutor } from './executor.ts';
 import type { Runtime } from './index.ts';
 import { heapPop, heapPush } from './heapq.ts';
 import { Selector } from './selector.ts';
-import { Thread, isGenerator, type Blocking } from './world.ts';
+import { isGenerator, type Blocking } from './world.ts';
 import type { Context } from './contextvars.ts';
 
 /** constants.py: select() never blocks longer than a day. */
@@ -97,7 +98,7 @@ export class BaseEventLoop extends AbstractEventLoop {
   }
 
   _check_default_executor(): void {
-    if (this._executor_shutdown_called) throw new PyError('RuntimeError', 'Executor shutdown has been called');
+    executor_part._check_default_executor(this);
   }
 
   _check_running(): void {
@@ -258,22 +259,14 @@ export class BaseEventLoop extends AbstractEventLoop {
     return handle;
   }
 
-  /** EXEC-1: runs `func` on a worker thread of the default executor. */
-  run_in_executor<T>(executor: null, func: () => T | Blocking<T>): Future<T> {
-    this._check_closed();
-    let ex: ThreadPoolExecutor | null = executor;
-    // Stryker disable next-line ConditionalExpression: equivalent: the executor argument is always null (the one caller passes None)
-    if (ex === null) {
-      ex = this._default_executor;
-      this._check_default_executor();
-      // Stryker disable next-line ConditionalExpression: not in any trace: which worker runs a job is thread scheduling (see executor.ts)
-      if (ex === null) {
-        // Stryker disable next-line StringLiteral: not compared: worker thread-name prefix: EXEC-2.2 compares the message prefix only
-        ex = new ThreadPoolExecutor(this._rt, 'asyncio');
-        this._default_executor = ex;
-      }
-    }
-    return wrap_future(ex.submit(func), this);
+  /** EXEC-1, EXEC-3 (base_events_executor.ts) */
+  run_in_executor<T>(executor: ThreadPoolExecutor | null, func: () => T | Blocking<T>): Future<T> {
+    return executor_part.run_in_executor(this, executor, func);
+  }
+
+  /** EXEC-3.1, EXEC-3.2 (base_events_executor.ts) */
+  set_default_executor(executor: unknown): void {
+    executor_part.set_default_executor(this, executor);
   }
 
   /** AGEN-1.3: closes the async generators this loop's firstiter hook kept (asyncgens.ts). */
@@ -281,36 +274,13 @@ export class BaseEventLoop extends AbstractEventLoop {
     yield* shutdown_asyncgens(this._rt, this);
   }
 
-  /**
-   * Joins the default executor's workers from a helper thread, which reports back with
-   * call_soon_threadsafe. (The 300 s timeout of asyncio.run is left out: in the simulation
-   * a worker that never finishes is a hang anyway.)
-   */
-  *shutdown_default_executor(): Coro<void> {
-    this._executor_shutdown_called = true;
-    if (this._default_executor === null) return;
-    const future = this.create_future<null>();
-    const w = this._rt.world;
-    // Stryker disable next-line BooleanLiteral,StringLiteral: equivalent: the _do_shutdown helper runs no program statement
-    const thread = new Thread(w, w.currentProcess, `Thread-${w.nextIdent} (_do_shutdown)`, false, () => this._do_shutdown(future));
-    thread.start();
-    try {
-      yield* future.await();
-    } finally /* Stryker disable next-line BlockStatement: equivalent: the helper thread has finished when the future is resolved */ {
-      yield* thread.join();
-    }
+  /** ARUN-2 (base_events_executor.ts) */
+  shutdown_default_executor(): Coro<void> {
+    return executor_part.shutdown_default_executor(this);
   }
 
-  *_do_shutdown(future: Future<null>): Blocking<void> {
-    try {
-      yield* this._default_executor!.shutdown_and_wait();
-      // Stryker disable next-line ConditionalExpression: equivalent: the loop cannot be closed while its shutdown_default_executor runs (the killed mutants of this line are ignored with it)
-      if (!this.is_closed()) this.call_soon_threadsafe(() => future.set_result(null));
-    } catch (ex) /* Stryker disable next-line BlockStatement: equivalent: shutdown_and_wait never raises (joins started workers only) */ {
-      if (!(ex instanceof PyError)) throw ex;
-      // Stryker disable next-line ArrowFunction,BooleanLiteral,ConditionalExpression: equivalent: shutdown_and_wait never raises
-      if (!this.is_closed()) this.call_soon_threadsafe(() => future.set_exception(ex));
-    }
+  _do_shutdown(future: Future<null>): Blocking<void> {
+    return executor_part._do_shutdown(this, future);
   }
 
   /** DEBUG-1.1 */

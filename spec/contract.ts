@@ -18,7 +18,6 @@ export interface ContractEntry {
   since?: string;
 }
 
-const EXECUTORS = '7. executors and shutdown';
 const SIGNALS = '9. signals';
 const RUNNERS = '10. runners';
 const IO = 'I/O (the next part)';
@@ -47,7 +46,7 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('is_closed', ['LIFE-5', 'LIFE-6']),
   m('close', ['LIFE-5', 'LIFE-2', 'SCHED-4']),
   m('shutdown_asyncgens', ['AGEN-1']),
-  m('shutdown_default_executor', ['ARUN-2'], EXECUTORS, '3.9'),
+  m('shutdown_default_executor', ['ARUN-2', 'EXEC-3'], undefined, '3.9'),
   // scheduling and time
   m('call_soon', ['SCHED-1', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1', 'CTX-1']),
   m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1', 'TIME-1', 'CTX-1']),
@@ -60,8 +59,8 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('set_task_factory', ['TFACT-1']),
   m('get_task_factory', ['TFACT-1']),
   // executors
-  m('run_in_executor', ['EXEC-1', 'EXEC-2', 'CTX-1']),
-  m('set_default_executor', [], EXECUTORS),
+  m('run_in_executor', ['EXEC-1', 'EXEC-2', 'EXEC-3', 'CTX-1']),
+  m('set_default_executor', ['EXEC-3']),
   // errors
   m('set_exception_handler', ['ERR-1']),
   m('get_exception_handler', ['ERR-1']),

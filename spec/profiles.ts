@@ -80,6 +80,16 @@ export interface Switches {
    * the caller's context. Before, reading asyncio.to_thread raises AttributeError (CTX-1.4).
    */
   toThread: boolean;
+  /**
+   * loop.set_default_executor(x), x not a concurrent.futures.ThreadPoolExecutor: 'warn' emits
+   * DeprecationWarning('Using the default executor that is not an instance of ThreadPoolExecutor
+   * is deprecated and will be prohibited in Python 3.9') and sets x (3.8.18, 3.9.18, 3.10.13,
+   * despite the message); 'TypeError' raises TypeError('executor must be ThreadPoolExecutor
+   * instance') (3.11.7+). base_events.py set_default_executor, measured (EXEC-3.2).
+   */
+  defaultExecutorTypeCheck: 'warn' | 'TypeError';
+  /** loop.shutdown_default_executor(timeout=None) takes a timeout (3.12+, base_events.py; EXEC-3.3). */
+  shutdownExecutorTimeout: boolean;
 }
 
 export type SwitchName = keyof Switches;
@@ -90,6 +100,8 @@ export const SWITCH_NOTES: Partial<Record<SwitchName, string>> = {
     "ARUN-2.3 (3.9+) when an executor job outlives asyncio.run's coroutine; 3.8 leaves such programs out (a race), so no program is determined under both",
   failedRunForeverCleansUp:
     'LIFE-2, LIFE-3 and LIFE-4 still hold for the refusal; programs that go on after it inside a running loop are left out of the profile',
+  shutdownExecutorTimeout:
+    "EXEC-3.3: shutdown_default_executor(timeout=) is in the model from 3.12 only; before, its TypeError's text differs between 3.9.18 ('shutdown_default_executor() got ...') and 3.10.13/3.11.7 ('BaseEventLoop.shutdown_default_executor() got ...'), which no switch tells apart, so those programs are left out",
 };
 
 export interface Profile {
@@ -114,6 +126,8 @@ const base: Switches = {
   taskCancelling: true,
   createTaskContext: true,
   toThread: true,
+  defaultExecutorTypeCheck: 'TypeError',
+  shutdownExecutorTimeout: true,
 };
 /** 3.9 and 3.10: a cancel message, but not kept for an awaiter; no cancelling() (CANCEL-1). */
 const noCancelling = { cancelledErrorKept: false, taskCancelling: false };
@@ -131,24 +145,40 @@ export const PROFILES: Profile[] = [
       cancelMessage: false,
       createTaskContext: false,
       toThread: false,
+      defaultExecutorTypeCheck: 'warn',
+      shutdownExecutorTimeout: false,
     },
   },
   {
     name: 'cpython-3.9',
     describes: 'CPython 3.9.18 (measured)',
-    switches: { ...base, typeCheck: 'assert', ...noCancelling, createTaskContext: false },
+    switches: {
+      ...base,
+      typeCheck: 'assert',
+      ...noCancelling,
+      createTaskContext: false,
+      defaultExecutorTypeCheck: 'warn',
+      shutdownExecutorTimeout: false,
+    },
   },
   {
     name: 'cpython-3.10',
     describes:
       'CPython 3.10.13 (measured); 3.10.0 to 3.10.8 warned in get_event_loop whenever no loop was running, and 3.10.9 on ' +
       'creation only (gh-93453, gh-100160), which this profile does not describe',
-    switches: { ...base, typeCheck: 'assert', ...noCancelling, createTaskContext: false },
+    switches: {
+      ...base,
+      typeCheck: 'assert',
+      ...noCancelling,
+      createTaskContext: false,
+      defaultExecutorTypeCheck: 'warn',
+      shutdownExecutorTimeout: false,
+    },
   },
   {
     name: 'cpython-3.11',
     describes: 'CPython 3.11.7 (measured); 3.11.0 and 3.11.1 warned differently (gh-93453, gh-100160) and are not described',
-    switches: { ...base },
+    switches: { ...base, shutdownExecutorTimeout: false },
   },
   {
     name: 'cpython-3.12',

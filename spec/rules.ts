@@ -670,6 +670,52 @@ export const RULES: Rule[] = [
     versions: "Identical in every measured version except the worker thread's name in the message (GET-4).",
   }),
 
+  r('EXEC-3', 'EXEC', "A loop's default executor: set_default_executor, an explicit executor, shutdown_default_executor, a closed loop", {
+    clauses: [
+      "L.set_default_executor(X), X a concurrent.futures.ThreadPoolExecutor, MUST return None; from then on fn of await L.run_in_executor(None, fn) MUST run on a worker thread of X (until the default executor is set again), and fn of await L.run_in_executor(X, fn), X given, MUST run on a worker thread of X whatever L's default executor; the await MUST give fn's value or raise fn's exception (same class and message). Which of X's workers runs fn, and when, is not specified: the language observes only the executor whose worker runs fn (through its thread_name_prefix).",
+      "L.set_default_executor(x), x not a ThreadPoolExecutor (the language passes None): profiles 3.8 to 3.10 (defaultExecutorTypeCheck 'warn') MUST emit DeprecationWarning('Using the default executor that is not an instance of ThreadPoolExecutor is deprecated and will be prohibited in Python 3.9'), return None and make x the default executor (None: the next run_in_executor(None, fn) makes a new default executor, as EXEC-1 says); profiles 3.11+ ('TypeError') MUST raise TypeError('executor must be ThreadPoolExecutor instance') and leave the default executor as it was.",
+      "Profiles 3.9+: await L.shutdown_default_executor() MUST return None once L's default executor, if any, is shut down with its workers joined; from then on L.run_in_executor(None, fn) MUST raise RuntimeError('Executor shutdown has been called') without running fn, also after a new set_default_executor, while run_in_executor with an executor given is not refused by it; an executor X that was L's default MUST be shut down: run_in_executor(X, fn) on an open loop raises RuntimeError('cannot schedule new futures after shutdown') without running fn. Profiles 3.12+ MUST accept shutdown_default_executor(timeout=t), the same when the workers finish within t (switch shutdownExecutorTimeout: before 3.12 such programs are out of the model). Profile 3.8 (runShutsDownExecutor false) has no such method: AttributeError(\"'_UnixSelectorEventLoop' object has no attribute 'shutdown_default_executor'\").",
+      "L.run_in_executor(executor, fn) on a closed loop MUST raise RuntimeError('Event loop is closed') without running fn, with executor None or given. L.close() MUST shut down L's default executor (without waiting): an executor X that was L's default then refuses new jobs, run_in_executor(X, fn) on an open loop raising RuntimeError('cannot schedule new futures after shutdown') without running fn.",
+    ],
+    rationale:
+      "An application that sizes or names its threads sets the loop's default executor; libraries pass their own executor " +
+      'to run_in_executor; asyncio.run (3.9+) shuts the default executor down through shutdown_default_executor, and a loop ' +
+      'that keeps accepting jobs after that, or leaves the executor running after close, leaks threads the process waits ' +
+      "for at exit. The program language makes an executor `X = concurrent.futures.ThreadPoolExecutor(thread_name_prefix='loopspec_X')` " +
+      '(new_executor), which the driver shuts down (wait=True) at the end of the program, and current_thread in a job reports ' +
+      'X for a worker of X. What the model leaves out, and why: which worker runs a job and when (thread timing: never ' +
+      "asserted); shutdown_default_executor(timeout=t) with a worker still busy after t (the RuntimeWarning 'The executor did " +
+      "not finishing joining its threads within t seconds.' depends on real time), and timeout= before 3.12 (its TypeError " +
+      "names 'shutdown_default_executor()' in 3.9.18 and 'BaseEventLoop.shutdown_default_executor()' in 3.10.13 and 3.11.7); " +
+      'a non-ThreadPoolExecutor other than None (3.8 to 3.10 accept it and then call its submit and shutdown); executors ' +
+      'made or used in fork children; run_in_executor on an open loop that is not the running loop of the calling thread.',
+    sources: [
+      cpy(
+        'base_events.py',
+        'BaseEventLoop.run_in_executor, set_default_executor, shutdown_default_executor(timeout=None), _do_shutdown, _check_default_executor, close',
+      ),
+      cpy(
+        'base_events.py',
+        'set_default_executor: warnings.warn(..., DeprecationWarning, 2); run_in_executor without _check_default_executor; no shutdown_default_executor',
+        '3.8.18',
+      ),
+      cpy('base_events.py', 'set_default_executor: DeprecationWarning; shutdown_default_executor(self) without timeout', '3.10.13'),
+      cpy('base_events.py', "set_default_executor: raise TypeError('executor must be ThreadPoolExecutor instance')", '3.11.7'),
+      "CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: read in each pyenv install and measured with a script (the messages above, the worker names 'loopspec_X_0', run_in_executor(None) after shutdown_default_executor and after a new set_default_executor, run_in_executor(X) after X was shut down by shutdown_default_executor and by close, run_in_executor on a closed loop with and without an executor)",
+      'python/cpython@ddd5f36971e2 (bpo-43234, GH-24540, 2021-07-01, first in 3.11): set_default_executor prohibits a non-ThreadPoolExecutor (found with the search tool: the commit and its python-checkins mail)',
+      "concurrent/futures/thread.py ThreadPoolExecutor.submit: RuntimeError('cannot schedule new futures after shutdown') once shutdown() was called (3.8.18 to 3.13.0)",
+      docs('library/asyncio-eventloop.html', 'loop.set_default_executor, loop.shutdown_default_executor'),
+      measured('EXEC-3'),
+    ],
+    versions:
+      'set_default_executor of a non-ThreadPoolExecutor warns and sets it in 3.8.18, 3.9.18 and 3.10.13 (the warning says ' +
+      "'prohibited in Python 3.9', which 3.9 and 3.10 did not do), and raises TypeError from 3.11.7 (switch " +
+      'defaultExecutorTypeCheck). shutdown_default_executor exists from 3.9 (runShutsDownExecutor) and takes timeout from ' +
+      '3.12 (shutdownExecutorTimeout). Otherwise identical in every measured version. 3.14: neither measured nor read here ' +
+      "(no 3.14 interpreter, and its base_events.py was not found with the search tool); the profile keeps 3.13's behaviour.",
+    dependsOn: ['defaultExecutorTypeCheck', 'runShutsDownExecutor'],
+  }),
+
   // ---- ARUN ---------------------------------------------------------------------------------
   r('ARUN-1', 'ARUN', 'asyncio.run runs the coroutine on a new loop', {
     clauses: [

@@ -26,6 +26,7 @@ import {
 import { CORO_ONLY, type Plain, type Program, type Stmt } from '../../language/program.ts';
 import type { Observation, Outcome, Trace } from '../../language/trace.ts';
 import { cancellation } from './cancellation.ts';
+import { ProgramExecutors } from './executors.ts';
 import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers, TaskFactories } from './handlers.ts';
 import { ProgramContexts } from './contexts.ts';
@@ -66,6 +67,8 @@ class Interpreter {
   private readonly factories: TaskFactories;
   /** The program's context variable and contexts (CTX-1). */
   private readonly contexts: ProgramContexts;
+  /** The executors the program made (EXEC-3). */
+  private readonly executors: ProgramExecutors;
 
   constructor(private readonly rt: Runtime) {
     this.handlers = new ExceptionHandlers(rt);
@@ -74,6 +77,7 @@ class Interpreter {
     const w = rt.world;
     this.vars = new Variables(w);
     this.contexts = new ProgramContexts(rt, this.vars);
+    this.executors = new ProgramExecutors(rt, this.vars);
     this.threads = new ProcessLocal(
       w,
       () => new Map(),
@@ -279,8 +283,8 @@ class Interpreter {
         return t.cancelled() ? 'cancelled' : t.done() ? 'done' : 'pending';
       }
       case 'run_in_executor': {
-        const loop = ev.get_running_loop() as BaseEventLoop;
-        return yield* loop.run_in_executor(null, this.executorFunction(s.id!, s.body)).await();
+        const { loop, executor } = this.executors.target(s);
+        return yield* loop.run_in_executor(executor, this.executorFunction(s.id!, s.body)).await();
       }
       case 'start_thread': {
         const w = rt.world;
@@ -309,7 +313,7 @@ class Interpreter {
         return null;
       }
       case 'current_thread':
-        return this.programName.get(rt.world.currentThread) ?? 'other';
+        return this.programName.get(rt.world.currentThread) ?? this.executors.nameOf(rt.world.currentThread) ?? 'other';
       case 'mark':
         return s.tag;
       // AGEN-1: the generator is bound, never observed; the program keeps it
@@ -339,6 +343,12 @@ class Interpreter {
       case 'return':
       case 'raise':
         throw new Error('unreachable: handled by body()');
+      case 'new_executor':
+        return this.executors.make(s);
+      case 'set_default_executor':
+        return this.executors.setDefault(s);
+      case 'shutdown_default_executor':
+        return yield* this.executors.shutdownDefault(s);
     }
   }
 

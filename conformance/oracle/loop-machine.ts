@@ -222,6 +222,10 @@ export class LoopMachine {
     loop.ready = [];
     loop.timers = [];
     loop.executorShutdown = true;
+    // close() shuts the default executor down, without waiting, and forgets it (EXEC-3.4).
+    if (loop.defaultExecutor && !loop.defaultExecutor.shutdownBy)
+      Object.assign(loop.defaultExecutor, { shutdownBy: 'EXEC-3.4', shutdownFrom: loop });
+    loop.defaultExecutor = null;
   }
 
   // ---- futures and tasks ---------------------------------------------------------------------

@@ -9,7 +9,7 @@
  */
 import { LoopMachine } from './loop-machine.ts';
 import { closedError, PyErr } from './state.ts';
-import type { Coro, MFuture, MLoop, MTask, PyResult } from './state.ts';
+import type { Coro, MFuture, MLoop, MTask, MThread, PyResult } from './state.ts';
 
 export class Machine extends LoopMachine {
   /** Task(coro, loop=loop, eager_start=eager): an eager task on a running loop is not scheduled: eagerStart steps it (TFACT-1.3). */
@@ -123,12 +123,15 @@ export class Machine extends LoopMachine {
    * `loop.run_in_executor(None, fn)`: fn runs on a worker thread, which hands its outcome back
    * with call_soon_threadsafe.
    */
-  runInExecutor(loop: MLoop, ctx: string, fn: () => unknown): MFuture {
+  runInExecutor(loop: MLoop, ctx: string, fn: () => unknown, executorVar?: MThread['executorVar']): MFuture {
     if (loop.closed) throw closedError();
-    if (loop.executorShutdown) throw new PyErr('RuntimeError', 'Executor shutdown has been called');
-    loop.executorUsed = true;
+    // An executor given (EXEC-3.1) is not the loop's default: neither checked nor made.
+    if (executorVar === undefined) {
+      if (loop.executorShutdown) throw new PyErr('RuntimeError', 'Executor shutdown has been called');
+      loop.executorUsed = true;
+    }
     const f = this.newFuture(loop);
-    const worker = this.makeThread('asyncio_0', ctx, false, 'executor', () => {
+    const worker = this.makeThread(executorVar?.name ?? 'asyncio_0', ctx, false, 'executor', () => {
       let o: PyResult;
       try {
         o = { value: fn() };
@@ -144,6 +147,7 @@ export class Machine extends LoopMachine {
       });
     });
     worker.status = 'runnable';
+    if (executorVar !== undefined) worker.executorVar = executorVar;
     return f;
   }
 
@@ -157,6 +161,9 @@ export class Machine extends LoopMachine {
   /** `loop.shutdown_default_executor()`: waits, on a thread of its own, for every worker. */
   *shutdownDefaultExecutor(loop: MLoop): Coro {
     loop.executorShutdown = true;
+    // The program's executor, when it is the default, is shut down with it (EXEC-3.3).
+    if (loop.defaultExecutor && !loop.defaultExecutor.shutdownBy)
+      Object.assign(loop.defaultExecutor, { shutdownBy: 'EXEC-3.3', shutdownFrom: loop });
     if (!loop.executorUsed) return null;
     const f = this.newFuture(loop);
     const shutdown = this.makeThread('Thread-shutdown', 'internal', false, 'internal', () => {

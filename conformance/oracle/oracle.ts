@@ -46,7 +46,7 @@ export function capabilitiesNeeded(program: Program): Capability[] {
   for (const s of walk(program.main)) {
     if (s.op === 'start_thread' || s.op === 'join_thread') needs.add('threads');
     if (s.op === 'fork') needs.add('fork');
-    if (s.op === 'run_in_executor') needs.add('executor');
+    if (s.op === 'run_in_executor' || s.op === 'new_executor' || s.op === 'shutdown_default_executor') needs.add('executor');
   }
   return [...needs].sort();
 }

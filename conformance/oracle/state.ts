@@ -41,6 +41,8 @@ export interface MThread {
   /** Statements this thread has run so far. */
   clock: number;
   kind: 'main' | 'program' | 'executor' | 'internal' | 'fork';
+  /** A worker of the program's executor of that variable (EXEC-3.1), its job given by run_in_executor(None) or not; absent: asyncio's own. */
+  executorVar?: { name: string; viaDefault: boolean };
 }
 
 export type SetBy = 'never' | 'loop' | 'implicit' | 'none' | 'bad-type' | 'asyncio.run';
@@ -98,6 +100,10 @@ export interface MLoop {
   woken: boolean;
   executorUsed: boolean;
   executorShutdown: boolean;
+  /** The program's executor set with set_default_executor (EXEC-3.1); absent or null: asyncio's own, made on first use. */
+  defaultExecutor?: MExecutor | null;
+  /** shutdown_default_executor was a statement of the program (EXEC-3.3), not asyncio.run's own (ARUN-2.3). */
+  executorShutdownByProgram?: boolean;
   currentTask: MTask | null;
   /** Created by asyncio.run, which has since returned. */
   runFinished: boolean;
@@ -149,4 +155,14 @@ export interface MTask extends MFuture {
   eagerStepping?: boolean;
   /** Made an eager task in its current step: it is current again by TFACT-1.3 until it suspends. */
   madeEagerTask?: boolean;
+}
+
+/** An executor the program made (EXEC-3): the clause whose shutdown refuses its new jobs, once shut down. */
+export interface MExecutor {
+  kind: 'executor';
+  name: string;
+  pid: number;
+  shutdownBy: 'EXEC-3.3' | 'EXEC-3.4' | null;
+  /** The loop whose shutdown_default_executor or close shut it down. */
+  shutdownFrom?: MLoop;
 }

@@ -10,6 +10,7 @@ import * as cancellation from './cancellation.ts';
 import * as contexts from './contexts.ts';
 import * as errors from './errors.ts';
 import * as events from './events.ts';
+import * as executors from './executors.ts';
 import * as factories from './factories.ts';
 import * as futures from './futures.ts';
 import * as os from './os.ts';
@@ -75,13 +76,16 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   ctx_set: contexts.ctxSet,
   ctx_get: contexts.ctxGet,
   copy_context: contexts.copyContext,
+  new_executor: executors.newExecutor,
+  set_default_executor: executors.setDefaultExecutor,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {
   sleep: tasks.sleep,
   await: tasks.awaitTask,
-  run_in_executor: baseEvents.runInExecutor,
+  run_in_executor: executors.runInExecutor,
   agen_next: agens.agenNext,
   shutdown_asyncgens: agens.shutdownAsyncgens,
   to_thread: contexts.toThread,
+  shutdown_default_executor: executors.shutdownDefaultExecutor,
 };

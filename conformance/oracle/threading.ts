@@ -22,6 +22,13 @@ export function joinThread(walk: Walk, s: StmtOf<'join_thread'>): null {
 /** The current thread by program name: 'main', a started thread's name, or 'other'. */
 export function currentThread(walk: Walk, _s: StmtOf<'current_thread'>, tags: ClauseTags, where?: Where): string {
   const t = walk.m.thread;
+  // A worker of an executor the program made reports its variable (EXEC-3.1).
+  if (t.executorVar !== undefined) {
+    tags.outcome.push('EXEC-3.1');
+    // A job of run_in_executor(None) runs on a worker of the default executor (EXEC-1.2) at all.
+    if (t.executorVar.viaDefault) tags.conditions.push('EXEC-1.2');
+    return t.executorVar.name;
+  }
   if (t.kind === 'executor') tags.outcome.push('EXEC-1.2');
   if (where?.via === 'threadsafe') tags.outcome.push('SCHED-3.2');
   if (t.kind === 'executor' || t.kind === 'internal') return 'other';

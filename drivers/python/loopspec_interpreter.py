@@ -42,7 +42,8 @@ __all__ = ['run_program', 'number_program', 'DRIVER_VERSION']
 
 # the Python driver's version, which `loopspec_driver.py --version` and the server's hello report
 DRIVER_VERSION = '0.2.0'
-CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor', 'agen_next', 'shutdown_asyncgens', 'to_thread'])
+CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor', 'agen_next', 'shutdown_asyncgens', 'to_thread',
+                       'shutdown_default_executor'])
 
 
 def number_program(program):
@@ -332,6 +333,14 @@ class _Run(Recorder, Forks):
         if op == 'copy_context':
             self.bind(s, contextvars.copy_context())
             return None
+        if op == 'new_executor':  # bound, never observed
+            ex = self.new_executor(s['as'])
+            with self.lock:
+                self.vars[s['as']] = ex
+            return None
+        if op == 'set_default_executor':
+            ex = s.get('executor')
+            return self.var(s['loop']).set_default_executor(None if ex is None else self.var(ex))
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     async def eval_await(self, s):
@@ -342,7 +351,8 @@ class _Run(Recorder, Forks):
             return await self.var(s['task'])
         if op == 'run_in_executor':
             fn = self.in_context('exec:' + s['id'], self.make_fn(s.get('body', [])))
-            return await asyncio.get_running_loop().run_in_executor(None, fn)
+            loop = self.var(s['loop']) if 'loop' in s else asyncio.get_running_loop()
+            return await loop.run_in_executor(self.var(s['executor']) if 'executor' in s else None, fn)
         if op == 'agen_next':
             return await self.var(s['agen']).__anext__()
         if op == 'shutdown_asyncgens':
@@ -350,6 +360,9 @@ class _Run(Recorder, Forks):
         if op == 'to_thread':
             fn = self.in_context('exec:' + s['id'], self.make_fn(s.get('body', [])))
             return await asyncio.to_thread(fn)
+        if op == 'shutdown_default_executor':
+            kw = {'timeout': s['timeout']} if 'timeout' in s else {}
+            return await asyncio.get_running_loop().shutdown_default_executor(**kw)
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     def _context_kw(self, s):

@@ -40,6 +40,7 @@ What it records (where language/program.ts leaves a choice):
   observation) when it merges a fork child's trace. Replaying them gives the trace so far.
 """
 import asyncio
+import concurrent.futures
 import contextvars
 import os
 import re
@@ -90,6 +91,7 @@ class Recorder(Observers):
         self.cur = contextvars.ContextVar('loopspec_stmt', default=None)
         self.clock_reads = {}       # (pid, thread ident, id(loop)) -> (loop, its last time())
         self.timers = {}            # id(TimerHandle) -> (handle, loop, low, high) for timer_when
+        self.executors = {}         # thread_name_prefix -> (variable, ThreadPoolExecutor) (EXEC-3)
 
     # ---- contexts -----------------------------------------------------------------------
     def thread_name(self):
@@ -99,7 +101,24 @@ class Recorder(Observers):
             return 'main'
         if t in self.thread_idents:
             return t.name
-        return 'other'
+        # a worker of an executor the program made: named '<prefix>_<n>' (EXEC-3)
+        made = self.executors.get(t.name.rpartition('_')[0])
+        return made[0] if made is not None else 'other'
+
+    def new_executor(self, var):
+        """X = ThreadPoolExecutor(thread_name_prefix='loopspec_X'), shut down at the end of the run (EXEC-3)."""
+        prefix = 'loopspec_' + var
+        ex = concurrent.futures.ThreadPoolExecutor(thread_name_prefix=prefix)
+        with self.lock:
+            self.executors[prefix] = (var, ex)
+        return ex
+
+    def shutdown_executors(self):
+        """The executors the program made: shut down, their workers joined (no stray threads)."""
+        with self.lock:
+            made = list(self.executors.values())
+        for _, ex in made:
+            ex.shutdown(wait=True)
 
     def context(self):
         c = getattr(self.tls, 'ctx', None)
@@ -219,6 +238,7 @@ class Recorder(Observers):
             except BaseException:
                 pass  # `raise` ended the main body
             self.join_all()
+            self.shutdown_executors()
         except Hang:
             end = {'kind': 'hang', 'detail': 'deadline of %gs passed' % timeout}
             with self.lock:

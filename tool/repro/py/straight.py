@@ -17,6 +17,7 @@ timer_when = recorder.timer_when
 timer_due = recorder.timer_due
 factory = recorder.factory
 var = context_var  # the program's one ContextVar (CTX-1), the recorder's own (embedded above)
+new_executor = recorder.new_executor
 state = task_state
 # exception_text is the recorder's own (embedded above)
 

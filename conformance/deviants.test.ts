@@ -61,6 +61,8 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ['set_task_factory(None) keeps the factory set', { policy: 'deviant_factories:FactoryKeptPolicy' }, ['TFACT-1']],
   // fixtures/python/deviant_contexts.py
   ['call_soon_threadsafe drops context=', { policy: 'deviant_contexts:ThreadsafeContextDroppedPolicy' }, ['CTX-1']],
+  // fixtures/python/deviant_asyncgens.py
+  ['run_forever leaves its asyncgen hooks installed', { policy: 'deviant_asyncgens:HooksKeptPolicy' }, ['AGEN-1']],
 ];
 
 /**

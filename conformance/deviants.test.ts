@@ -63,6 +63,8 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ['call_soon_threadsafe drops context=', { policy: 'deviant_contexts:ThreadsafeContextDroppedPolicy' }, ['CTX-1']],
   // fixtures/python/deviant_asyncgens.py
   ['run_forever leaves its asyncgen hooks installed', { policy: 'deviant_asyncgens:HooksKeptPolicy' }, ['AGEN-1']],
+  // fixtures/python/deviant_cancellation.py
+  ['cancelled() is True once a cancellation is requested', { policy: 'deviant_cancellation:CancelledWhenRequestedPolicy' }, ['CANCEL-1']],
 ];
 
 /**

@@ -67,6 +67,10 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
     { policy: 'deviant_executors:ExecutorKeptOnClosePolicy' },
     ['EXEC-3'],
   ],
+  // fixtures/python/deviant_asyncgens.py
+  ['run_forever leaves its asyncgen hooks installed', { policy: 'deviant_asyncgens:HooksKeptPolicy' }, ['AGEN-1']],
+  // fixtures/python/deviant_cancellation.py
+  ['cancelled() is True once a cancellation is requested', { policy: 'deviant_cancellation:CancelledWhenRequestedPolicy' }, ['CANCEL-1']],
 ];
 
 /**

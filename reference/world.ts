@@ -111,7 +111,7 @@ export class Thread {
     // Stryker disable next-line ConditionalExpression: equivalent: every start_thread statement makes a new Thread, started once (the killed mutants of this line are ignored with it)
     if (this.state !== 'initial') throw new PyError('RuntimeError', 'threads can only be started once');
     this.state = 'started';
-    this.world.schedule(this, this.target);
+    this.world.schedule(this, this.world.startTarget(this));
   }
 
   /** `Thread.join()` */
@@ -207,6 +207,14 @@ export class World {
   }
 
   /** Queues work on `thread`; it starts when the scheduler picks the thread. */
+  /**
+   * What `Thread.start()` runs in the new thread: its target, in the thread's own context (empty,
+   * CTX-1.1). A seam for patches (fixtures/mutants): the reference itself adds nothing.
+   */
+  startTarget(thread: Thread): Work {
+    return thread.target;
+  }
+
   schedule(thread: Thread, work: Work): void {
     thread.items.push(work);
     // Stryker disable next-line LogicalOperator: equivalent: schedule() gets only idle, non-runnable, non-current threads

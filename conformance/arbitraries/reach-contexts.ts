@@ -33,11 +33,11 @@ export const contextCallbackPrograms = fc
       // C holds 2, the caller 4 when it schedules, then 5
       ...keep(set(2), copy),
       ...keep(set(4)),
-      cb([...keep(get), set(3), ...keep(get), next]),
+      ...keep(cb([...keep(get), set(3), ...keep(get), next])),
       ...keep(set(5)),
-      { op: 'call_soon', loop: 'L1', body: [get] },
+      ...keep({ op: 'call_soon', loop: 'L1', body: [get] }),
       ...(thread ? [{ op: 'start_thread', thread: 'T1', body: inThread } as Stmt, { op: 'join_thread', thread: 'T1' } as Stmt] : []),
-      { op: 'sleep', delay: 0.01 },
+      ...keep({ op: 'sleep', delay: 0.01 }),
       ...keep(get),
     ];
     return program([

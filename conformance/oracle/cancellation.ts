@@ -16,20 +16,11 @@ const withMessage = new WeakSet<Walk>();
 /** The clauses of a CancelledError a suspending statement observed, not asyncio.run's (CANCEL-1.2; its message CANCEL-1.4). */
 export function cancelledTags(walk: Walk, tags: ClauseTags): void {
   tags.outcome.splice(0, tags.outcome.length, 'CANCEL-1.2', ...(withMessage.has(walk) ? ['CANCEL-1.4'] : []));
-  // Which cancel reached it first, where tasks of its loop slept(0), is the round robin's (TASK-5.2).
-  const loop = walk.m.runningLoop();
-  if (loop && walk.orderings.slept0(loop)) tags.conditions.push('TASK-5.2');
 }
 
-/**
- * A task of the program's, usable from this thread (its loop runs here or nowhere). That K is
- * the task create_task made is TASK-1.2's (what create_task returns): a condition of all it decides.
- */
-function taskOf(walk: Walk, name: string, op: string, tags: ClauseTags): MTask {
+/** A task of the program's, usable from this thread (its loop runs here or nowhere). */
+function taskOf(walk: Walk, name: string, op: string): MTask {
   const t = walk.guards.taskVar(name, op);
-  tags.conditions.push('TASK-1.2');
-  // How far it got where tasks of its loop slept(0) is the round robin's (TASK-5.2).
-  if (walk.orderings.slept0(t.loop)) tags.conditions.push('TASK-5.2');
   if (t.loop.thread !== null && t.loop.thread !== walk.m.thread)
     throw new OutOfModel('a task used from another thread than its running loop (real thread timing)');
   return t;
@@ -37,7 +28,7 @@ function taskOf(walk: Walk, name: string, op: string, tags: ClauseTags): MTask {
 
 /** `K.cancel()` / `K.cancel(msg)`: True on a task not done, False on a done one (CANCEL-1.1); msg from 3.9 (CANCEL-1.4). */
 export function cancelTask(walk: Walk, s: StmtOf<'cancel_task'>, tags: ClauseTags): boolean {
-  const t = taskOf(walk, s.task, 'cancel_task', tags);
+  const t = taskOf(walk, s.task, 'cancel_task');
   if (s.message !== undefined) {
     tags.outcome.push('CANCEL-1.4');
     if (!walk.sw.cancelMessage) throw new PyErr('TypeError', 'cancel() takes no arguments (1 given)');
@@ -50,7 +41,6 @@ export function cancelTask(walk: Walk, s: StmtOf<'cancel_task'>, tags: ClauseTag
     const body = [...walk.bodyTask.entries()].find(([, x]) => x === t)?.[0] ?? [];
     for (const x of statements(body)) {
       walk.exps.push({ ...tag('CANCEL-1.2'), kind: 'ran', stmt: x.id!, expected: false });
-      walk.exps.push({ ...tag('TASK-1.2'), condition: true, kind: 'ran', stmt: x.id!, expected: false });
     }
   }
   t.cancelRequested = true;
@@ -60,7 +50,7 @@ export function cancelTask(walk: Walk, s: StmtOf<'cancel_task'>, tags: ClauseTag
 
 /** `K.cancelled()` (CANCEL-1.1), `K.cancelling()` and `K.uncancel()` (CANCEL-1.5, 3.11+). */
 export function taskCall(walk: Walk, s: StmtOf<'task_call'>, tags: ClauseTags): unknown {
-  const t = taskOf(walk, s.task, 'task_call', tags);
+  const t = taskOf(walk, s.task, 'task_call');
   if (s.method === 'cancelled') {
     tags.outcome.push(cancelledClause(t));
     return t.state === 'cancelled';

@@ -56,6 +56,13 @@ export interface Switches {
    * Before, reading asyncio.eager_task_factory raises AttributeError (TFACT-1.3).
    */
   eagerTaskFactory: boolean;
+  /**
+   * signal.set_wakeup_fd and signal.signal, called from a thread other than the main thread,
+   * raise ValueError('... only works in main thread of the main interpreter') (3.9+; 3.8:
+   * '... only works in main thread'): what loop.add_signal_handler raises there, as a
+   * RuntimeError with that message (SIG-1.1; measured: fixtures/probes/SIG-1.json).
+   */
+  signalMainInterpreter: boolean;
 }
 
 export type SwitchName = keyof Switches;
@@ -85,13 +92,14 @@ const base: Switches = {
   runShutsDownExecutor: true,
   mainThreadByClass: false,
   eagerTaskFactory: false,
+  signalMainInterpreter: true,
 };
 
 export const PROFILES: Profile[] = [
   {
     name: 'cpython-3.8',
     describes: 'CPython 3.8.18 (measured: fixtures/probes/*.cpython-3.8.18.trace.json)',
-    switches: { ...base, typeCheck: 'assert', runShutsDownExecutor: false, mainThreadByClass: true },
+    switches: { ...base, typeCheck: 'assert', runShutsDownExecutor: false, mainThreadByClass: true, signalMainInterpreter: false },
   },
   {
     name: 'cpython-3.9',

@@ -12,6 +12,7 @@
 import {
   type BaseEventLoop,
   PyError,
+  ProcessKilled,
   ProcessLocal,
   SimulationHang,
   Thread,
@@ -27,6 +28,7 @@ import { CORO_ONLY, type Plain, type Program, type Stmt } from '../../language/p
 import type { Observation, Outcome, Trace } from '../../language/trace.ts';
 import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers, TaskFactories } from './handlers.ts';
+import { addSignalHandler, removeSignalHandler, signalSelf } from './signals.ts';
 import { Timers } from './timers.ts';
 import { attributeError, isObject, tpName, Values } from './values.ts';
 import { Variables } from './variables.ts';
@@ -91,6 +93,8 @@ class Interpreter {
       });
     } catch (e) {
       if (e instanceof SimulationHang) return { obs: this.obs, order: this.order, end: { kind: 'hang', detail: e.message } };
+      // A signal at its default action ends the process (SIG-2): the driver's child dies of it.
+      if (e instanceof ProcessKilled) return { obs: this.obs, order: this.order, end: { kind: 'crash', detail: e.message } };
       throw e;
     }
     return { obs: this.obs, order: this.order, end: { kind: 'ok' } };
@@ -250,6 +254,12 @@ class Interpreter {
         f.add_done_callback(this.callback(s.body));
         return null;
       }
+      case 'add_signal_handler':
+        return addSignalHandler(this.vars.loop(s.loop, s.op), s.sig, s.coro, this.callback(s.body));
+      case 'remove_signal_handler':
+        return removeSignalHandler(this.vars.loop(s.loop, s.op), s.sig);
+      case 'signal_self':
+        return signalSelf(rt, s.sig);
       case 'sleep':
         return yield* rt.tasks.sleep(s.delay);
       case 'create_task':

@@ -30,6 +30,8 @@ const MUTATING = new Set([
   'await',
   'future_call',
   'add_done_callback',
+  'add_signal_handler',
+  'remove_signal_handler',
 ]);
 
 interface Binding {

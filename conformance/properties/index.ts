@@ -18,6 +18,7 @@ import NEW from './NEW.ts';
 import POL from './POL.ts';
 import RUN from './RUN.ts';
 import SCHED from './SCHED.ts';
+import SIG from './SIG.ts';
 import TASK from './TASK.ts';
 import TFACT from './TFACT.ts';
 import THR from './THR.ts';
@@ -42,6 +43,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...FUT,
   ...TIME,
   ...TFACT,
+  ...SIG,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

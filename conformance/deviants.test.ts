@@ -59,6 +59,8 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ['add_done_callback on a done future calls the callback at once', { policy: 'deviant_futures:EagerDoneCallbackPolicy' }, ['FUT-1']],
   // fixtures/python/deviant_factories.py
   ['set_task_factory(None) keeps the factory set', { policy: 'deviant_factories:FactoryKeptPolicy' }, ['TFACT-1']],
+  // fixtures/python/deviant_signals.py
+  ['a signal handler runs inside os.kill, from the Python-level handler', { policy: 'deviant_signals:InlineSignalPolicy' }, ['SIG-2']],
 ];
 
 /**

@@ -1080,9 +1080,10 @@ export const RULES: Rule[] = [
       'callbacks is determined, and measured identical on the six CPythons. Left out, and why: a signal sent from another ' +
       'thread, or while another thread of the process is alive (the thread that takes the signal, and a wake-up byte ' +
       'another thread writes to the self-pipe, which makes the reader run an iteration earlier, are real-thread timing); ' +
-      "where a handler falls against a timer that comes due in real time (the language's timers, and a sleep of more than " +
-      "0: the iteration in which a timer comes due is the machine's speed), so that order is asserted only in programs " +
-      'without them; two loops holding handlers at once (one wakeup fd per process: the last add_signal_handler takes it, ' +
+      'where a handler falls among callbacks and task steps where something reaches the loop in real time (a timer, a ' +
+      "sleep of more than 0, an executor job's result, another thread's call_soon_threadsafe: the iteration it comes in " +
+      "is the machine's speed), so that order is asserted only in programs without them; two loops holding handlers at " +
+      'once (one wakeup fd per process: the last add_signal_handler takes it, ' +
       "and the removal of any loop's last handler gives it up, so the other loop's handlers silently stop running, a " +
       "known limitation, python/cpython PR #11145's review); a loop that a fork child inherited (its self-pipe is shared " +
       "with the parent); asyncio.run's loop (how many iterations its shutdown runs is not specified); a handler that " +

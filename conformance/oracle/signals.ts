@@ -68,7 +68,7 @@ export class SignalBook {
   /** Signals sent and not yet matched with a run of their handler: the statement after os.kill (SIG-2.1). */
   readonly sent: Array<{ loop: MLoop; sig: number; next: string }> = [];
   /** The order pairs that say a handler ran after the statement that followed its os.kill (SIG-2.1). */
-  readonly notInline: Array<{ ctx: string; next: string; first: string }> = [];
+  readonly notInline: Array<{ ctx: string; next: string; first: string; loop: MLoop }> = [];
 
   process(pid: number): Process {
     let p = this.procs.get(pid);
@@ -193,6 +193,10 @@ export function signalSelf(walk: Walk, s: StmtOf<'signal_self'>, tags: ClauseTag
   if (owner.fromRun) throw new OutOfModel("a signal to asyncio.run's loop (how many iterations its shutdown runs is not specified)");
   runsElsewhere(walk, owner, 'signal_self');
   tags.outcome.push('SIG-2.1');
+  // Sent from a callback or a task step: that the signal is still caught then (no handler removed
+  // first) is the order in which the loop ran them.
+  const running = m.runningLoop();
+  if (running) tags.conditions.push(timing(walk, running));
   owner.pipe.push(sig);
   const next = walk.nextSibling.get(s.id!);
   if (next && next.op !== 'return' && next.op !== 'raise') walk.signals.sent.push({ loop: owner, sig, next: next.id! });
@@ -209,7 +213,7 @@ function runHandler(walk: Walk, handler: Handler): void {
   const first = body.find((x) => x.op !== 'return' && x.op !== 'raise');
   if (i >= 0) {
     const [sent] = walk.signals.sent.splice(i, 1);
-    if (first) walk.signals.notInline.push({ ctx, next: sent.next, first: first.id! });
+    if (first) walk.signals.notInline.push({ ctx, next: sent.next, first: first.id!, loop });
   }
   const start = (walk.order[ctx] ?? []).length;
   callbackStarts(walk, loop, body);
@@ -232,16 +236,27 @@ function origins(walk: Walk): Map<string, string> {
 }
 
 /**
- * The conditions of a handler's order against a neighbour, by where the neighbour comes from,
- * or undefined where the order is not asserted: the ready queue's FIFO (SCHED-1.2) and the
- * round robin (TASK-5.2) for a callback or a task step; a stop for a statement outside the
- * run (LIFE-7.4 before it: the handler was queued in the previous run's stopping iteration;
- * LIFE-7.2 after it: the run ended with the handler's iteration); none for another handler.
+ * Which iteration a callback or a task step of `loop` runs in, where the handler's does too:
+ * the round robin where its tasks slept(0) (TASK-5.2), else the ready queue's FIFO (SCHED-1.2).
  */
-function conditionsOf(walk: Walk, loop: MLoop, origin: string | undefined, before: boolean): string[] | undefined {
-  if (origin === 'signal') return [];
-  if (origin === 'soon' || origin === 'task') return ['SCHED-1.2', ...(walk.orderings.slept0(loop) ? ['TASK-5.2'] : [])];
-  if (origin === undefined) return [before ? 'LIFE-7.4' : 'LIFE-7.2'];
+const timing = (walk: Walk, loop: MLoop): string => (walk.orderings.slept0(loop) ? 'TASK-5.2' : 'SCHED-1.2');
+
+/**
+ * The conditions of a handler's order against a neighbour, by where the neighbour comes from,
+ * or undefined where the order is not asserted: for another handler, none (the round robin where
+ * tasks slept(0): how often each ran by then is its timing); for a task step, the
+ * iteration it runs in (timing); for a callback, the FIFO (SCHED-1.2), but not where tasks
+ * slept(0) (the round robin and the queue would both decide it); for a statement outside the run
+ * (the handler queued in the previous run's stopping iteration, or run in the run's last one),
+ * none: that is SIG-2.2's queuing (LIFE-7.4 says the same of every callback), but the round robin
+ * where tasks slept(0), which decides the iteration the run stops in.
+ */
+function conditionsOf(walk: Walk, loop: MLoop, origin: string | undefined): string[] | undefined {
+  const slept = walk.orderings.slept0(loop);
+  if (origin === 'signal') return slept ? ['TASK-5.2'] : [];
+  if (origin === 'task') return [timing(walk, loop)];
+  if (origin === 'soon') return slept ? undefined : ['SCHED-1.2'];
+  if (origin === undefined) return slept ? ['TASK-5.2'] : [];
   return undefined;
 }
 
@@ -255,23 +270,28 @@ export function expectations(walk: Walk): Expectation[] {
   for (const h of book.handlers) {
     const first = h.body.find((x) => x.op !== 'return' && x.op !== 'raise');
     if (!first) continue;
+    // Where its loop's tasks slept(0), which iteration reads a signal, against the run's end or a
+    // handler added again or removed, is the round robin's too (TASK-5.2).
+    const slept = walk.orderings.slept0(h.loop) ? [{ ...tag('TASK-5.2'), condition: true as const }] : [];
     if (ran.has(h)) {
       // It runs (SIG-2.1), as often as its signals were read: its first statement, once a run.
-      const slept = walk.orderings.slept0(h.loop) ? { ...tag('TASK-5.2'), condition: true as const } : undefined;
-      out.push({ ...tag('SIG-2.1'), kind: 'ran', stmt: first.id!, expected: true });
-      if (slept) out.push({ ...slept, kind: 'ran', stmt: first.id!, expected: true });
+      for (const t of [tag('SIG-2.1'), ...slept]) out.push({ ...t, kind: 'ran', stmt: first.id!, expected: true });
       const ctx = book.runs.find((r) => r.handler === h)!.ctx;
-      out.push({ ...tag('SIG-2.1'), kind: 'order', context: ctx, expected: (walk.order[ctx] ?? []).filter((id) => id === first.id) });
+      const times = (walk.order[ctx] ?? []).filter((id) => id === first.id);
+      for (const t of [tag('SIG-2.1'), ...slept]) out.push({ ...t, kind: 'order', context: ctx, expected: times });
       continue;
     }
     // Never run: refused (SIG-1.1); no signal for it read while it was the handler (SIG-2.1);
     // or its signal queued it, or waited in the self-pipe, when its loop stopped or closed (SIG-2.2).
     const late = (h.cb?.queued ?? 0) > 0 || h.lost === true;
     const clause = !h.cb ? 'SIG-1.1' : late ? 'SIG-2.2' : 'SIG-2.1';
-    for (const x of statements(h.body)) out.push({ ...tag(clause), kind: 'ran', stmt: x.id!, expected: false });
+    for (const x of statements(h.body))
+      for (const t of [tag(clause), ...(h.cb ? slept : [])]) out.push({ ...t, kind: 'ran', stmt: x.id!, expected: false });
   }
-  // Not inside os.kill, nor inside the callback or step that sent it: after the statement that followed it.
-  for (const { ctx, next, first } of book.notInline) out.push(...pair(walk, 'SIG-2.1', ctx, next, first, []));
+  // Not inside os.kill, nor inside the callback or step that sent it: after the statement that
+  // followed it (how often the handler ran by then is the iteration timing's, as above).
+  for (const { ctx, next, first, loop } of book.notInline)
+    out.push(...pair(walk, 'SIG-2.1', ctx, next, first, walk.orderings.slept0(loop) ? ['TASK-5.2'] : []));
   out.push(...neighbours(walk));
   return out;
 }
@@ -289,14 +309,17 @@ function pair(walk: Walk, clause: string, ctx: string, a: string, b: string, con
   }));
 }
 
+/** What comes in real time: a timer due, a callback or a job's result from another thread (SIG-2 rationale). */
+const REAL_TIME = new Set(['call_later', 'call_at', 'run_in_executor', 'call_soon_threadsafe', 'start_thread']);
+
 /**
  * SIG-2.2: each run of a handler against the statements just before and just after it in its
- * context, where the program has no timer (a timer comes due in real time: where it falls
- * against the iteration that reads the signal is the machine's speed).
+ * context, where nothing comes in real time: a timer comes due, and another thread's callback
+ * or an executor job's result reaches the loop, in an iteration that depends on the machine's
+ * speed, so where it falls against the iteration that reads the signal is not determined.
  */
 function neighbours(walk: Walk): Expectation[] {
-  const timers = walk.statements().some((x) => x.op === 'call_later' || x.op === 'call_at' || (x.op === 'sleep' && x.delay > 0));
-  if (timers) return [];
+  if (walk.statements().some((x) => REAL_TIME.has(x.op) || (x.op === 'sleep' && x.delay > 0))) return [];
   const from = origins(walk);
   const out: Expectation[] = [];
   const seen = new Set<string>();
@@ -309,7 +332,7 @@ function neighbours(walk: Walk): Expectation[] {
     ];
     for (const [other, own, before] of sides) {
       if (other === undefined) continue;
-      const conditions = conditionsOf(walk, handler.loop, from.get(other), before);
+      const conditions = conditionsOf(walk, handler.loop, from.get(other));
       const key = `${ctx} ${[other, own].sort().join(' ')}`;
       if (!conditions || seen.has(key)) continue;
       seen.add(key);

@@ -71,6 +71,8 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ['run_forever leaves its asyncgen hooks installed', { policy: 'deviant_asyncgens:HooksKeptPolicy' }, ['AGEN-1']],
   // fixtures/python/deviant_cancellation.py
   ['cancelled() is True once a cancellation is requested', { policy: 'deviant_cancellation:CancelledWhenRequestedPolicy' }, ['CANCEL-1']],
+  // fixtures/python/deviant_signals.py
+  ['a signal handler runs inside os.kill, from the Python-level handler', { policy: 'deviant_signals:InlineSignalPolicy' }, ['SIG-2']],
 ];
 
 /**

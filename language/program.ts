@@ -177,6 +177,22 @@ export type Stmt =
    */
   | { id?: string; op: 'timer_due'; handle: Var }
 
+  // ---- signals (SIG-1, SIG-2) ---------------------------------------------------------------
+  /**
+   * `L.add_signal_handler(sig, cb)`, sig as `Sig` says; cb a function whose body is `body`, or,
+   * with `coro`, a coroutine function (`async def`) whose body is `body` (refused: TypeError).
+   * Observes None.
+   */
+  | { id?: string; op: 'add_signal_handler'; loop: Var; sig: Sig; body: Stmt[]; coro?: boolean }
+  /** `L.remove_signal_handler(sig)`: observes the bool */
+  | { id?: string; op: 'remove_signal_handler'; loop: Var; sig: Sig }
+  /**
+   * `os.kill(os.getpid(), signal.<sig>)`: the process sends itself the signal; observes None.
+   * Only SIGUSR1 and SIGUSR2: the driver keeps SIGALRM for its deadline, SIGKILL ends the
+   * process, and a signal whose action is the default (no handler for it) ends it too.
+   */
+  | { id?: string; op: 'signal_self'; sig: 'SIGUSR1' | 'SIGUSR2' }
+
   // ---- coroutines and tasks ----------------------------------------------------------------
   /**
    * `await asyncio.sleep(delay)` (coro only). With `catch`, a CancelledError it raises is
@@ -277,6 +293,17 @@ export type Stmt =
    * `timeout=t` when `timeout` is given; observes None.
    */
   | { id?: string; op: 'shutdown_default_executor'; timeout?: number };
+
+/**
+ * A signal as a statement passes it: 'SIGUSR1', 'SIGUSR2' and 'SIGKILL' pass `signal.<name>`
+ * (10, 12 and 9 on Linux); a number passes that int, one that is no signal (at most 0, or 65
+ * and more: the numbers 1 to 64 are signals, or reserved, on Linux, and the language leaves
+ * them to the names); null passes None (not an int).
+ */
+export type Sig = 'SIGUSR1' | 'SIGUSR2' | 'SIGKILL' | number | null;
+
+/** The numbers of the signals the language names (Linux's). */
+export const SIGNAL_NUMBERS = { SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12 } as const;
 
 export type Op = Stmt['op'];
 

@@ -8,7 +8,7 @@
  *   statement that uses it. Program variables are Python globals, as they are global to the
  *   program.
  */
-import type { Program, Stmt } from './program.ts';
+import type { Program, Sig, Stmt } from './program.ts';
 import { CORO_ONLY } from './program.ts';
 
 /** A Python literal of JSON data (JSON's string escapes are Python's too). */
@@ -27,6 +27,9 @@ export function py(v: unknown): string {
 }
 
 type Form = 'listing' | 'script';
+
+/** A signal as Python passes it: `signal.SIGUSR1`, an int, None. */
+const sig = (x: Sig): string => (typeof x === 'string' ? `signal.${x}` : py(x));
 
 /**
  * One statement's Python. A listing shows `X = ` where the statement binds X; a script binds
@@ -125,6 +128,13 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return `${s.future}.${s.method}()`;
     case 'add_done_callback':
       return listing ? `${s.future}.add_done_callback(lambda fut:` : `${s.future}.add_done_callback(lambda fut: ${fn}())`;
+    case 'add_signal_handler':
+      if (listing) return `${s.loop}.add_signal_handler(${sig(s.sig)}, ${s.coro ? 'async ' : ''}lambda:`;
+      return `${s.loop}.add_signal_handler(${sig(s.sig)}, ${fn})`;
+    case 'remove_signal_handler':
+      return `${s.loop}.remove_signal_handler(${sig(s.sig)})`;
+    case 'signal_self':
+      return `os.kill(os.getpid(), ${sig(s.sig)})`;
     case 'sleep':
       return catching(s.catch, `await asyncio.sleep(${py(s.delay)})`, listing);
     case 'create_task':
@@ -236,6 +246,7 @@ const FN_PREFIX: Partial<Record<Stmt['op'], string>> = {
   set_task_factory: 'factory',
   async_gen: 'finally',
   to_thread: 'executor',
+  add_signal_handler: 'signal_handler',
 };
 
 /** A statement with a body that passes an argument instead (the body is empty). */
@@ -271,7 +282,12 @@ function fn(name: string, body: Stmt[], kind: 'sync' | 'coro', indent: string): 
     }
     const nested =
       'body' in s && s.op !== 'fork' && !passesArg(s)
-        ? fn(`${FN_PREFIX[s.op]}_${s.id}`, s.body, CORO_BODY.has(s.op) ? 'coro' : 'sync', inner)
+        ? fn(
+            `${FN_PREFIX[s.op]}_${s.id}`,
+            s.body,
+            CORO_BODY.has(s.op) || (s.op === 'add_signal_handler' && s.coro) ? 'coro' : 'sync',
+            inner,
+          )
         : [];
     lines.push(...nested);
     if ('as' in s && s.as) assigned.add(s.as);

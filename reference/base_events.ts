@@ -380,9 +380,3 @@ export class BaseEventLoop extends AbstractEventLoop {
     }
   }
 }
-
-/** The concrete loop class of the default policy on Unix. */
-export class SelectorEventLoop extends BaseEventLoop {
-  // Stryker disable next-line StringLiteral: not in any trace: no statement makes a message name a loop type
-  static override pyName = '_UnixSelectorEventLoop';
-}

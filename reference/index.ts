@@ -5,7 +5,7 @@
  * switch and the rule it decides (`grep -n 'sw\.' reference/`).
  *
  * `createRuntime()` returns a fresh, pristine runtime: its own world (pid, threads, clock),
- * its own module objects (events, tasks, runners, os) and its own subclasses of the loop, policy,
+ * its own module objects (events, tasks, runners, os, signal) and its own subclasses of the loop, policy,
  * future and task classes. Nothing is global, so a test (or a mutant) can patch one runtime:
  *
  *   rt.events.get_event_loop = function () { ... };            // a module-level function
@@ -29,13 +29,15 @@
  * outside the interpreter: `rt.world.runMain(() => rt.runners.run(coro))`.
  */
 import { defaultProfile, type Profile, type Switches } from '../spec/profiles.ts';
-import { type BaseEventLoop, SelectorEventLoop } from './base_events.ts';
+import type { BaseEventLoop } from './base_events.ts';
 import { Warnings } from './errors.ts';
 import { BaseDefaultEventLoopPolicy, EventsModule, deprecatedPolicyApi } from './events.ts';
 import { Future } from './futures.ts';
 import { OsModule } from './os.ts';
 import { RunnersModule } from './runners.ts';
+import { SignalModule } from './signal.ts';
 import { Task, TasksModule } from './tasks.ts';
+import { SelectorEventLoop } from './unix_events.ts';
 import { World } from './world.ts';
 
 export interface Runtime {
@@ -54,8 +56,10 @@ export interface Runtime {
   tasks: TasksModule;
   /** asyncio.runners: run. */
   runners: RunnersModule;
-  /** os: getpid, fork. */
+  /** os: getpid, fork, kill. */
   os: OsModule;
+  /** signal: dispositions, the wakeup fd, and the C-level handler (SIG-1, SIG-2). */
+  signal: SignalModule;
   /**
    * The `asyncio` package namespace, for the names whose lookup itself has an effect
    * (3.14's module `__getattr__`): `rt.asyncio.DefaultEventLoopPolicy` is what the program
@@ -116,6 +120,7 @@ export function createRuntime(profile: Profile = defaultProfile()): Runtime {
   rt.tasks = new TasksModule(rt);
   rt.runners = new RunnersModule(rt);
   rt.os = new OsModule(rt);
+  rt.signal = new SignalModule(rt);
   rt.asyncio = new AsyncioModule(rt);
   return rt;
 }
@@ -123,7 +128,9 @@ export function createRuntime(profile: Profile = defaultProfile()): Runtime {
 export { PyError, SimulationHang, Warnings, pyStrRepr, pyTypeName, type PyWarning } from './errors.ts';
 export { World, Thread, Process, ThreadLocal, ProcessLocal, Wait, isGenerator, type Blocking, type Work } from './world.ts';
 export { AbstractEventLoop, AbstractEventLoopPolicy, BaseDefaultEventLoopPolicy, EventsModule, Handle, TimerHandle } from './events.ts';
-export { BaseEventLoop, SelectorEventLoop, type ExceptionContext, type ExceptionHandler, type TaskFactory } from './base_events.ts';
+export { BaseEventLoop, type ExceptionContext, type ExceptionHandler, type TaskFactory } from './base_events.ts';
+export { SelectorEventLoop, iscoroutinefunction, markCoroutineFunction } from './unix_events.ts';
+export { SignalModule, ProcessKilled } from './signal.ts';
 export { Future, iscoroutine, isfuture, type Coro, type YieldItem } from './futures.ts';
 export { Task, TasksModule } from './tasks.ts';
 export { RunnersModule, Runner } from './runners.ts';

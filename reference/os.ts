@@ -1,6 +1,7 @@
 /**
- * The `os` module, reduced to what the programs use: getpid and fork.
+ * The `os` module, reduced to what the programs use: getpid, fork and kill.
  */
+import { PyError } from './errors.ts';
 import type { Runtime } from './index.ts';
 import type { Blocking, Work } from './world.ts';
 
@@ -9,6 +10,16 @@ export class OsModule {
 
   getpid(): number {
     return this._rt.world.currentProcess.pid;
+  }
+
+  /**
+   * `os.kill(pid, sig)` of this very process (the language sends signals only to itself, from
+   * its main thread): the signal is delivered before os.kill returns (reference/signal.ts).
+   */
+  kill(pid: number, sig: number): void {
+    // Stryker disable next-line ConditionalExpression,BlockStatement,StringLiteral: not in any trace: the language kills only its own process
+    if (pid !== this.getpid()) throw new PyError('ProcessLookupError', '[Errno 3] No such process');
+    this._rt.signal.deliver(sig);
   }
 
   /**

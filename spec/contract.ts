@@ -18,7 +18,6 @@ export interface ContractEntry {
   since?: string;
 }
 
-const SIGNALS = '9. signals';
 const RUNNERS = '10. runners';
 const IO = 'I/O (the next part)';
 
@@ -44,7 +43,7 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('stop', ['LIFE-7', 'LIFE-8']),
   m('is_running', ['LIFE-6', 'FORK-1']),
   m('is_closed', ['LIFE-5', 'LIFE-6']),
-  m('close', ['LIFE-5', 'LIFE-2', 'SCHED-4']),
+  m('close', ['LIFE-5', 'LIFE-2', 'SCHED-4', 'SIG-1']),
   m('shutdown_asyncgens', ['AGEN-1']),
   m('shutdown_default_executor', ['ARUN-2', 'EXEC-3'], undefined, '3.9'),
   // scheduling and time
@@ -69,8 +68,8 @@ export const LOOP_METHODS: ContractEntry[] = [
   // debug and signals
   m('get_debug', ['DEBUG-1']),
   m('set_debug', ['DEBUG-1']),
-  m('add_signal_handler', [], SIGNALS),
-  m('remove_signal_handler', [], SIGNALS),
+  m('add_signal_handler', ['SIG-1', 'SIG-2']),
+  m('remove_signal_handler', ['SIG-1', 'SIG-2']),
   // I/O
   ...io('add_reader', 'remove_reader', 'add_writer', 'remove_writer'),
   ...io('create_connection', 'create_server', 'create_unix_connection', 'create_unix_server'),

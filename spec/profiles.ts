@@ -90,6 +90,13 @@ export interface Switches {
   defaultExecutorTypeCheck: 'warn' | 'TypeError';
   /** loop.shutdown_default_executor(timeout=None) takes a timeout (3.12+, base_events.py; EXEC-3.3). */
   shutdownExecutorTimeout: boolean;
+  /**
+   * signal.set_wakeup_fd and signal.signal, called from a thread other than the main thread,
+   * raise ValueError('... only works in main thread of the main interpreter') (3.9+; 3.8:
+   * '... only works in main thread'): what loop.add_signal_handler raises there, as a
+   * RuntimeError with that message (SIG-1.1; measured: fixtures/probes/SIG-1.json).
+   */
+  signalMainInterpreter: boolean;
 }
 
 export type SwitchName = keyof Switches;
@@ -128,6 +135,7 @@ const base: Switches = {
   toThread: true,
   defaultExecutorTypeCheck: 'TypeError',
   shutdownExecutorTimeout: true,
+  signalMainInterpreter: true,
 };
 /** 3.9 and 3.10: a cancel message, but not kept for an awaiter; no cancelling() (CANCEL-1). */
 const noCancelling = { cancelledErrorKept: false, taskCancelling: false };
@@ -147,6 +155,7 @@ export const PROFILES: Profile[] = [
       toThread: false,
       defaultExecutorTypeCheck: 'warn',
       shutdownExecutorTimeout: false,
+      signalMainInterpreter: false,
     },
   },
   {

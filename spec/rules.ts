@@ -35,7 +35,8 @@ export type RuleGroup =
   | 'TFACT'
   | 'AGEN'
   | 'CANCEL'
-  | 'CTX';
+  | 'CTX'
+  | 'SIG';
 
 export interface Clause {
   /** `GROUP-N.k`: the rule's ID and the clause's position in it, from 1. */
@@ -91,6 +92,7 @@ export const GROUP_TITLES: Record<RuleGroup, string> = {
   AGEN: 'Asynchronous generators and shutdown_asyncgens',
   CANCEL: 'Task cancellation and all_tasks',
   CTX: 'Context variables',
+  SIG: 'Signals (POSIX)',
 };
 
 /** Where the measured facts come from: the probe programs and their recorded traces. */
@@ -1226,6 +1228,85 @@ export const RULES: Rule[] = [
       'sys.flags.thread_inherit_context is set (-X thread_inherit_context=1), which the free-threaded build sets by default; ' +
       'not measured.',
     dependsOn: ['createTaskContext', 'toThread'],
+  }),
+
+  // ---- SIG ----------------------------------------------------------------------------------
+  r('SIG-1', 'SIG', "add_signal_handler and remove_signal_handler: what they refuse and return; close() removes a loop's handlers", {
+    clauses: [
+      "loop.add_signal_handler(sig, callback) MUST check, in this order, and raise at the first that fails: callback a coroutine function or a coroutine, TypeError('coroutines cannot be used with add_signal_handler()'); sig not an int, TypeError('sig must be an int, not <repr(sig)>') ('not None'); sig not in signal.valid_signals(), ValueError('invalid signal number <sig>'); the loop closed, RuntimeError('Event loop is closed'); the calling thread not the process's main thread (a fork child's one thread is its main thread), RuntimeError('set_wakeup_fd only works in main thread of the main interpreter') (profile 3.8: 'set_wakeup_fd only works in main thread'); a signal that cannot be caught, RuntimeError('sig 9 cannot be caught') for SIGKILL. A refused call MUST leave the loop's handlers as they were. Otherwise it MUST return None, and callback becomes the loop's handler for sig, replacing the one it had.",
+      'loop.remove_signal_handler(sig) MUST check sig as add_signal_handler does (the same TypeError and ValueError); then, if the loop has a handler for sig, it MUST remove it (sig back to its default action) and return True, else return False: for a signal never added, refused (SIG-1.1) or already removed, on a closed loop too, and from any thread.',
+      'loop.close() MUST remove every handler of the loop, as remove_signal_handler does: after it, remove_signal_handler(sig) returns False for each signal the loop had a handler for.',
+    ],
+    rationale:
+      "A loop's signal handlers are how asyncio programs stop cleanly on SIGTERM or reload on SIGHUP; the checks decide " +
+      'whether a program learns at add_signal_handler time that its handler will never run (from a worker thread, for an ' +
+      'uncatchable signal, a coroutine function that would only make a never-awaited coroutine). The order of the checks ' +
+      "is CPython's: a coroutine first, then the signal (_check_signal), then the closed loop, then the main thread, which " +
+      "signal.set_wakeup_fd decides (its ValueError becomes a RuntimeError with its message), then signal.signal's " +
+      'EINVAL for SIGKILL. The language passes SIGUSR1, SIGUSR2 and SIGKILL by name and, for the refusals, None and ints ' +
+      'that are no signal on any platform (at most 0, 65 and more): the numbers of the others differ between platforms, ' +
+      'and the driver keeps SIGALRM for its deadline. Left out, and why: remove_signal_handler of a handler from another ' +
+      "thread than the main thread (CPython deletes the handler, then signal.signal raises ValueError('signal only works " +
+      "in main thread of the main interpreter'): a half-removal, the signal still caught by nobody), and close() of a loop " +
+      "with handlers from such a thread (the same ValueError out of close()); SIGINT (its default handler is Python's " +
+      "KeyboardInterrupt, and asyncio.run installs its own); what the process's signal dispositions are afterwards " +
+      '(signal.getsignal is not in the language: a signal sent after its handler was removed ends the process).',
+    sources: [
+      cpy('unix_events.py', '_UnixSelectorEventLoop.add_signal_handler, remove_signal_handler, _check_signal, close'),
+      'CPython 3.12.1 Modules/signalmodule.c signal_set_wakeup_fd and signal_signal_impl (the main-thread check: "... only works in main thread of the main interpreter"); 3.8.18: "... only works in main thread"',
+      'CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: the same _UnixSelectorEventLoop.add_signal_handler, remove_signal_handler, _check_signal, _handle_signal and close (diffed against 3.12.1 in each pyenv install; 3.13.0 adds _unix_server_sockets to __init__ only); their messages measured with a script in each',
+      docs('library/asyncio-eventloop.html', 'Unix signals'),
+      measured('SIG-1'),
+    ],
+    versions:
+      "Identical in every measured version but the main-thread message, signal.set_wakeup_fd's: 'set_wakeup_fd only " +
+      "works in main thread' in 3.8.18, '... of the main interpreter' from 3.9.18 (switch signalMainInterpreter). 3.14 " +
+      "(pyodide): the WebLoop has no signal handlers (AbstractEventLoop's NotImplementedError); neither measured nor read.",
+    dependsOn: ['signalMainInterpreter'],
+  }),
+  r('SIG-2', 'SIG', "A signal's handler runs as a callback of its loop, queued by the loop's self-pipe reader", {
+    clauses: [
+      "When the process sends itself a signal sig (os.kill(os.getpid(), sig), from its main thread) while loop L has a handler for it (L the loop whose add_signal_handler last took the process's wakeup fd, no other loop holding handlers), os.kill MUST return None without running the handler, and L MUST run its handler for sig once for each such signal, as a callback of L: in L's thread, while L runs, after the statement that followed os.kill (never inside the callback or task step that sent it). The handler that runs is the one L has for sig when it reads the signal (SIG-2.2): one added again before then replaces the old one, which does not run; after remove_signal_handler (or close()) before then, none runs; a handler never runs but for a signal read while it is L's handler.",
+      "When: the signal's number goes to L's self-pipe before os.kill returns. An iteration of L that begins with the self-pipe holding a byte MUST queue L's reader of the self-pipe at the end of the ready queue (behind the callbacks queued before that iteration, before the timers that come due in it). The reader, when it runs, MUST read every byte the self-pipe holds then and queue, for each signal in the order they were sent, the handler L has for it at the end of the ready queue: the handler runs in the next iteration, after the callbacks queued before the reader ran and before those queued after. A signal sent from a callback or a task step thus runs its handler two iterations later (one sent while L does not run, in L's second iteration when it runs again); a handler queued in the iteration in which L stops, or a signal still in the self-pipe then, MUST wait for L's next run (LIFE-7.4), and never run if L is closed first.",
+    ],
+    rationale:
+      "CPython's signal handling is two-staged: the C-level handler only writes the signal's number to the wakeup fd (the " +
+      'self-pipe of the loop that last called add_signal_handler), and the loop reads it as any other event: its ' +
+      'selector finds the self-pipe readable, _process_events queues the reader (_read_from_self) as a callback, and the ' +
+      'reader (_handle_signal) queues the handler (_add_callback_signalsafe, which writes a null byte that the same read ' +
+      'takes too). So a handler is never reentrant with the code it interrupts, and it runs where and when any callback ' +
+      'runs; a loop that calls the handler from its reader, or from the C handler, runs it an iteration early, or inside ' +
+      'the code that sent the signal. os.kill of the process itself from its main thread is synchronous (the kernel ' +
+      "delivers the signal before kill returns, to the calling thread), so where the handler runs among the loop's other " +
+      'callbacks is determined, and measured identical on the six CPythons. Left out, and why: a signal sent from another ' +
+      'thread, or while another thread of the process is alive (the thread that takes the signal, and a wake-up byte ' +
+      'another thread writes to the self-pipe, which makes the reader run an iteration earlier, are real-thread timing); ' +
+      'where a handler falls among callbacks and task steps where something reaches the loop in real time (a timer, a ' +
+      "sleep of more than 0, an executor job's result, another thread's call_soon_threadsafe: the iteration it comes in " +
+      "is the machine's speed), so that order is asserted only in programs without them; two loops holding handlers at " +
+      'once (one wakeup fd per process: the last add_signal_handler takes it, ' +
+      "and the removal of any loop's last handler gives it up, so the other loop's handlers silently stop running, a " +
+      "known limitation, python/cpython PR #11145's review); a loop that a fork child inherited (its self-pipe is shared " +
+      "with the parent); asyncio.run's loop (how many iterations its shutdown runs is not specified); a handler that " +
+      "raises (the exception handler, ERR-1, gets the signal's Handle); a signal at its default action (it ends the process).",
+    sources: [
+      cpy('unix_events.py', '_UnixSelectorEventLoop._process_self_data, _handle_signal (self._add_callback_signalsafe(handle))'),
+      cpy(
+        'selector_events.py',
+        'BaseSelectorEventLoop._make_self_pipe (_add_reader(self._ssock.fileno(), self._read_from_self)), _read_from_self (recv until BlockingIOError), _process_events',
+      ),
+      cpy(
+        'base_events.py',
+        '_run_once (event_list = self._selector.select(timeout); self._process_events(event_list); then the timers due), _add_callback_signalsafe',
+      ),
+      'CPython 3.12.1 Modules/signalmodule.c trip_signal (the signal number written to the wakeup fd by the C-level handler, every signal)',
+      'CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: the same _handle_signal, _read_from_self, _process_events and order in _run_once (diffed against 3.12.1 in each pyenv install); when a handler runs among callbacks, task steps and timers due measured with a script in each (the same order in all six)',
+      docs('library/asyncio-eventloop.html', 'Unix signals'),
+      measured('SIG-2'),
+    ],
+    versions:
+      'Identical in every measured version (3.8.18 to 3.13.0), the iteration in which the handler runs included. 3.14 ' +
+      '(pyodide): no signal handlers in the WebLoop; neither measured nor read.',
   }),
 ];
 

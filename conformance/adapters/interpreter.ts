@@ -12,6 +12,7 @@
 import {
   type BaseEventLoop,
   PyError,
+  ProcessKilled,
   ProcessLocal,
   SimulationHang,
   Thread,
@@ -30,6 +31,7 @@ import { ProgramExecutors } from './executors.ts';
 import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers, TaskFactories } from './handlers.ts';
 import { ProgramContexts } from './contexts.ts';
+import { addSignalHandler, removeSignalHandler, signalSelf } from './signals.ts';
 import { Timers } from './timers.ts';
 import { attributeError, isObject, tpName, Values } from './values.ts';
 import { agenNext, asyncgenHooks, makeAgen } from './agens.ts';
@@ -101,6 +103,8 @@ class Interpreter {
       });
     } catch (e) {
       if (e instanceof SimulationHang) return { obs: this.obs, order: this.order, end: { kind: 'hang', detail: e.message } };
+      // A signal at its default action ends the process (SIG-2): the driver's child dies of it.
+      if (e instanceof ProcessKilled) return { obs: this.obs, order: this.order, end: { kind: 'crash', detail: e.message } };
       throw e;
     }
     return { obs: this.obs, order: this.order, end: { kind: 'ok' } };
@@ -263,6 +267,12 @@ class Interpreter {
         f.add_done_callback(this.callback(s.body));
         return null;
       }
+      case 'add_signal_handler':
+        return addSignalHandler(this.vars.loop(s.loop, s.op), s.sig, s.coro, this.callback(s.body));
+      case 'remove_signal_handler':
+        return removeSignalHandler(this.vars.loop(s.loop, s.op), s.sig);
+      case 'signal_self':
+        return signalSelf(rt, s.sig);
       case 'sleep':
         return yield* rt.tasks.sleep(s.delay);
       case 'create_task': {

@@ -129,6 +129,31 @@ describe('python driver (persistent, CPython 3.12)', () => {
     expect(a.starts()).toBe(1);
   });
 
+  it.for(['fork', 'in-process'] as const)('leaves no signal handler of a program behind (isolation %s)', async (isolation, ctx) => {
+    if (!PY) ctx.skip(NO_PY);
+    const a = await start({ isolation });
+    // A loop never closed keeps its handler (SIGUSR1 caught, the wakeup fd its self-pipe); so does a fork child's loop.
+    const leaves: Program = {
+      version: 1,
+      main: [
+        { op: 'new_event_loop', as: 'L1' },
+        { op: 'add_signal_handler', loop: 'L1', sig: 'SIGUSR1', body: [] },
+        {
+          op: 'fork',
+          body: [
+            { op: 'new_event_loop', as: 'L2' },
+            { op: 'add_signal_handler', loop: 'L2', sig: 'SIGUSR1', body: [] },
+          ],
+        },
+      ],
+    };
+    expect((await a.run(leaves)).end).toEqual({ kind: 'ok' });
+    // The next program's process has SIGUSR1 at its default action again: the signal ends it.
+    const t = await a.run({ version: 1, main: [{ op: 'signal_self', sig: 'SIGUSR1' }] });
+    expect(t.end.kind).toBe('crash');
+    expect((await a.run(getsTheLoop)).end).toEqual({ kind: 'ok' });
+  });
+
   it.for(['fork', 'in-process'] as const)(
     "ends a stuck program itself before the harness's deadline, keeping what it observed (%s)",
     async (isolation, ctx) => {

@@ -13,12 +13,16 @@ import { queuedSoon } from './futures.ts';
 import { forkingThread } from './os.ts';
 import { forCallback, inCallback } from './contexts.ts';
 import { makeTask } from './factories.ts';
+import { closed as closedWithSignals } from './signals.ts';
 import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
 
 export function close(walk: Walk, s: StmtOf<'close'>, tags: ClauseTags): null {
   const loop = walk.guards.loopVar(s.loop, 'close');
   tags.outcome.push(loop.thread ? 'LIFE-5.1' : loop.closed ? 'LIFE-5.3' : 'LIFE-5.2');
+  const pipe = [...loop.pipe];
   walk.m.close(loop);
+  // The Unix loop's close() removes its signal handlers (SIG-1.3).
+  closedWithSignals(walk, loop, pipe);
   return null;
 }
 

@@ -32,6 +32,8 @@ const MUTATING = new Set([
   'add_done_callback',
   'cancel_task',
   'task_call',
+  'add_signal_handler',
+  'remove_signal_handler',
 ]);
 
 interface Binding {

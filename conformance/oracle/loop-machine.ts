@@ -110,6 +110,8 @@ export class LoopMachine {
       ready: [],
       timers: [],
       woken: false,
+      pipe: [],
+      signalHandlers: new Map(),
       executorUsed: false,
       executorShutdown: false,
       currentTask: null,
@@ -140,12 +142,9 @@ export class LoopMachine {
     return cb;
   }
 
-  /** The selector: returns at once if woken or with a zero timeout; else lets threads run. */
+  /** The selector: returns at once if the self-pipe is readable or with a zero timeout; else lets threads run. */
   private select(loop: MLoop, timeout: number | null): void {
-    if (loop.woken || timeout === 0) {
-      loop.woken = false;
-      return;
-    }
+    if (this.readable(loop) || timeout === 0) return;
     for (let t = this.runnableThreads()[0]; t; t = this.runnableThreads()[0]) {
       const before = this.clock;
       this.runThread(t);
@@ -153,13 +152,33 @@ export class LoopMachine {
       // or the timer comes first is real time, which the model does not run.
       if (t.kind === 'executor' && timeout !== null && this.clock > before)
         throw new OutOfModel(`an executor job sleeps while ${loop.id} waits for a timer`);
-      if (loop.woken) {
-        loop.woken = false;
-        return;
-      }
+      if (this.readable(loop)) return;
     }
     if (timeout === null) throw new Hang(`${loop.id} waits for an event that nothing can send`);
     this.clock += timeout;
+  }
+
+  /** The loop's self-pipe holds a byte. */
+  private readable(loop: MLoop): boolean {
+    return loop.woken || loop.pipe.length > 0;
+  }
+
+  /**
+   * The self-pipe's reader (_read_from_self): every byte there when it runs; each signal's
+   * number queues the handler the loop has for it then (SIG-2.2), which writes a null byte
+   * that the same read takes too.
+   */
+  private selfReader(loop: MLoop): Callback {
+    const run = () => {
+      loop.woken = false;
+      for (const sig of loop.pipe.splice(0)) {
+        const handler = loop.signalHandlers.get(sig);
+        if (!handler) continue;
+        handler.queued = (handler.queued ?? 0) + 1;
+        loop.ready.push(handler);
+      }
+    };
+    return { run, cancelled: false };
   }
 
   private runOnce(loop: MLoop): void {
@@ -168,6 +187,8 @@ export class LoopMachine {
     if (loop.ready.length > 0 || loop.stopping) timeout = 0;
     else if (loop.timers.length > 0) timeout = Math.max(0, loop.timers[0].when - this.clock);
     this.select(loop, timeout);
+    // _process_events: a readable self-pipe queues its reader, behind the callbacks ready, before the timers due.
+    if (this.readable(loop)) loop.ready.push(this.selfReader(loop));
     while (loop.timers.length > 0 && loop.timers[0].when <= this.clock) loop.ready.push(loop.timers.shift()!.cb);
     const ntodo = loop.ready.length;
     for (let i = 0; i < ntodo; i++) {
@@ -221,6 +242,9 @@ export class LoopMachine {
     loop.closed = true;
     loop.ready = [];
     loop.timers = [];
+    // The self-pipe closes with it, and what it held is gone.
+    loop.woken = false;
+    loop.pipe = [];
     loop.executorShutdown = true;
     // close() shuts the default executor down, without waiting, and forgets it (EXEC-3.4).
     if (loop.defaultExecutor && !loop.defaultExecutor.shutdownBy)

@@ -132,7 +132,8 @@ export class Orderings {
   /** The expectations, from the predicted order of each context and what ran. */
   expectations(order: Record<string, string[]>, ran: (id: string) => boolean): Expectation[] {
     const out: Expectation[] = [];
-    const inOrder = (ctx: string, ids: string[]) => [...ids].sort((a, b) => (order[ctx] ?? []).indexOf(a) - (order[ctx] ?? []).indexOf(b));
+    // As they ran, as often as each ran (a signal's handler runs its body once a signal, SIG-2).
+    const inOrder = (ctx: string, ids: string[]) => (order[ctx] ?? []).filter((id) => ids.includes(id));
     // SCHED-1: the callbacks of one loop run in the order they were scheduled.
     // TASK-5: the marks of tasks on one loop interleave at sleep(0), round robin.
     const groups = new Map<string, { clause: string; ctx: string; marks: MarkRun[] }>();

@@ -24,6 +24,8 @@ export function fork(walk: Walk, s: StmtOf<'fork'>): null {
   const child = m.makeThread(parent.name, ctx, true, 'fork', () => {});
   m.pid = 1000 + Number(s.id!.slice(1));
   child.pid = m.pid;
+  // The signals left to asyncio's handler and the wakeup fd: the child's are a copy (SIG-2).
+  walk.signals.fork(parentPid, m.pid);
   // The child's thread-local storage is a copy of the forking thread's; 3.12's
   // os.register_at_fork(after_in_child=...) resets it, and the running loop, in the child.
   const policy = m.policy;

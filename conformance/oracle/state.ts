@@ -79,6 +79,8 @@ export interface Callback {
   cancelled: boolean;
   /** The loop took it from its ready queue and ran it (SCHED-5.1: too late to cancel). */
   ran?: boolean;
+  /** How many times a loop's self-pipe reader queued it (a signal's handler, SIG-2.2). */
+  queued?: number;
 }
 
 export interface Timer {
@@ -96,8 +98,12 @@ export interface MLoop {
   stopping: boolean;
   ready: Callback[];
   timers: Timer[];
-  /** The self-pipe has a byte: call_soon_threadsafe was called since the last select. */
+  /** The self-pipe has a null byte (call_soon_threadsafe, a signal's handler queued) its reader has not read yet. */
   woken: boolean;
+  /** The self-pipe's signal numbers its reader has not read yet, in the order they came (SIG-2.2). */
+  pipe: number[];
+  /** The handler of each signal the loop handles (SIG-1.1): the Handle its reader queues, the same one each time. */
+  signalHandlers: Map<number, Callback>;
   executorUsed: boolean;
   executorShutdown: boolean;
   /** The program's executor set with set_default_executor (EXEC-3.1); absent or null: asyncio's own, made on first use. */

@@ -15,6 +15,7 @@ import * as factories from './factories.ts';
 import * as futures from './futures.ts';
 import * as os from './os.ts';
 import * as runners from './runners.ts';
+import * as signals from './signals.ts';
 import * as tasks from './tasks.ts';
 import * as threading from './threading.ts';
 import * as time from './time.ts';
@@ -78,6 +79,9 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   copy_context: contexts.copyContext,
   new_executor: executors.newExecutor,
   set_default_executor: executors.setDefaultExecutor,
+  add_signal_handler: signals.addSignalHandler,
+  remove_signal_handler: signals.removeSignalHandler,
+  signal_self: signals.signalSelf,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {

@@ -31,6 +31,8 @@ export function currentThread(walk: Walk, _s: StmtOf<'current_thread'>, tags: Cl
   }
   if (t.kind === 'executor') tags.outcome.push('EXEC-1.2');
   if (where?.via === 'threadsafe') tags.outcome.push('SCHED-3.2');
+  // A signal's handler runs in its loop's thread (SIG-2.1).
+  if (where?.via === 'signal') tags.outcome.push('SIG-2.1');
   if (t.kind === 'executor' || t.kind === 'internal') return 'other';
   // A fork child's only thread keeps the program name of the thread that forked it.
   const u = forkingThread(t);

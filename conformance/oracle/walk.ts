@@ -18,6 +18,7 @@ import { Machine } from './machine.ts';
 import { type Exec, STATEMENTS, SUSPENDING, type Suspend } from './statements.ts';
 import * as agens from './agens.ts';
 import * as futures from './futures.ts';
+import * as signals from './signals.ts';
 import { Orderings } from './ordering.ts';
 import type { Timeline } from '../attribution.ts';
 import { OutOfModel, PyErr } from './state.ts';
@@ -38,7 +39,8 @@ export interface ClauseTags {
 /** The callback a sync body is, if it is one. */
 export interface Where {
   loop: MLoop;
-  via: 'soon' | 'later' | 'threadsafe';
+  /** How it was scheduled; 'signal': a signal's handler, queued by its loop's self-pipe reader (SIG-2). */
+  via: 'soon' | 'later' | 'threadsafe' | 'signal';
   deadline?: number;
   /** The loop was in debug mode when the callback was scheduled (its handle keeps a source traceback). */
   scheduledInDebug?: boolean;
@@ -49,7 +51,7 @@ export interface Where {
 }
 
 /** The clause by which a callback runs at all, by how it was scheduled. */
-const CALLBACK_RUNS = { soon: 'SCHED-1.2', later: 'SCHED-2.1', threadsafe: 'SCHED-3.1' } as const;
+const CALLBACK_RUNS = { soon: 'SCHED-1.2', later: 'SCHED-2.1', threadsafe: 'SCHED-3.1', signal: 'SIG-2.1' } as const;
 
 export type StmtOf<O extends Op> = Extract<Stmt, { op: O }>;
 type Obj = MLoop | MTask | MPolicy;
@@ -103,6 +105,8 @@ export class Walk {
   readonly handlerRaised = new Set<MLoop>();
   /** The callbacks queued on ready queues, done callbacks among them (FUT-1.2). */
   readonly futures = new futures.FutureBook();
+  /** What the processes keep of signals, and each handler added (SIG-1, SIG-2). */
+  readonly signals = new signals.SignalBook();
   /** The statements of each task created. */
   taskBodies: string[][] = [];
   private sinks: Warning[][] = [];
@@ -122,9 +126,14 @@ export class Walk {
     for (const s of walk(program.main)) if ('body' in s) link(s.body);
   }
 
+  /** Every statement of the program, in pre-order. */
+  statements(): Stmt[] {
+    return [...walk(this.program.main)];
+  }
+
   /** The ops of every statement of the program. */
   programOps(): string[] {
-    return [...walk(this.program.main)].map((s) => s.op);
+    return this.statements().map((s) => s.op);
   }
 
   /** Drops the expectations on these statements' observations: they run again (an exception handler called twice). */
@@ -146,6 +155,7 @@ export class Walk {
       ...this.orderings.expectations(this.order, (id) => id in this.obs),
       ...futures.expectations(this),
       ...agens.expectations(this),
+      ...signals.expectations(this),
     ];
     // That a callback or a task ran at all is how it was scheduled, not what it does: where the
     // model ran a statement of its body that is checked anyway (its outcome), the rule that
@@ -286,7 +296,7 @@ export class Walk {
     this.observe(s, () => s.tag);
     // The first statement of a callback tells when the callback ran: the ordering rules.
     // A call_at timer's place among the other timers is not asserted (TIME-1.3 says it runs).
-    const via = first && where && where.via !== 'threadsafe' && !where.at ? where.via : undefined;
+    const via = first && where && (where.via === 'soon' || where.via === 'later') && !where.at ? where.via : undefined;
     this.orderings.ran({ id: s.id!, ctx: this.m.thread.ctx, ...(via ? { loop: where!.loop, via, deadline: where!.deadline } : {}) });
     if (where?.via === 'threadsafe') this.exps.push({ ...tag('SCHED-3.1'), kind: 'outcome', stmt: s.id!, expected: { value: s.tag } });
   }

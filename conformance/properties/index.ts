@@ -18,6 +18,7 @@ import NEW from './NEW.ts';
 import POL from './POL.ts';
 import RUN from './RUN.ts';
 import SCHED from './SCHED.ts';
+import SIG from './SIG.ts';
 import TASK from './TASK.ts';
 import TFACT from './TFACT.ts';
 import CANCEL from './CANCEL.ts';
@@ -48,6 +49,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...AGEN,
   ...CANCEL,
   ...CTX,
+  ...SIG,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

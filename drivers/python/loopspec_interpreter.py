@@ -33,7 +33,7 @@ import sys
 
 # ---- the modules beside this file (a reproducer embeds them before this file and drops these lines)
 from loopspec_observers import (LoopspecInvalid, LoopspecUnbound, asyncgen_hooks, context_var, exception_text, factory_id,
-                                handler_id, invalid, make_agen, task_state)
+                                handler_id, invalid, make_agen, signal_arg, signal_self, task_state)
 from loopspec_recorder import Recorder, activate
 from loopspec_fork import Forks
 # ---- end of the imports beside this file
@@ -138,6 +138,11 @@ class _Run(Recorder, Forks):
         async def loopspec_coro():
             return await self.run_coro_body(body)
         return loopspec_coro()
+
+    def make_coro_fn(self, body):
+        async def loopspec_coro_fn():
+            return await self.run_coro_body(body)
+        return loopspec_coro_fn
 
     def make_fn(self, body):
         def loopspec_fn():
@@ -272,6 +277,14 @@ class _Run(Recorder, Forks):
             loop = self.var(s['loop'])
             loop.call_soon_threadsafe(self.make_fn(s.get('body', [])), **self._context_kw(s))
             return None
+        if op == 'add_signal_handler':
+            body = s.get('body', [])
+            fn = self.make_coro_fn(body) if s.get('coro') else self.make_fn(body)
+            return self.var(s['loop']).add_signal_handler(signal_arg(s.get('sig')), fn)
+        if op == 'remove_signal_handler':
+            return self.var(s['loop']).remove_signal_handler(signal_arg(s.get('sig')))
+        if op == 'signal_self':
+            return signal_self(s.get('sig'))
         # a future is bound, never observed (the statement observes None)
         if op == 'create_future':
             self.bind(s, self.var(s['loop']).create_future())

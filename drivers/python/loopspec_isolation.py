@@ -31,6 +31,7 @@ import traceback
 import warnings
 
 import loopspec_interpreter  # beside this file
+import loopspec_observers
 import loopspec_recorder
 
 DEFAULT_TIMEOUT_MS = 20000
@@ -345,6 +346,18 @@ class Pool(object):
 
 # ---- in-process isolation ---------------------------------------------------------------
 
+def reset_signals():
+    """What a program's signal handlers (SIG-1) leave in this process, undone: the signals a
+    program can handle back to their default action, and no wakeup fd. A loop that adds a
+    handler sets the process's wakeup fd to its self-pipe; one never closed leaves both behind.
+    (A forked child exits with its program: nothing of it reaches the server.)"""
+    for name in loopspec_observers.SIGNAL_NAMES:
+        sig = getattr(signal, name, None)
+        if sig is not None and sig != getattr(signal, 'SIGKILL', None):
+            signal.signal(sig, signal.SIG_DFL)
+    signal.set_wakeup_fd(-1)
+
+
 class InProcess(object):
     """Runs programs in this process, resetting asyncio's process-global state first. A
     program that hung leaves threads behind, so after one the driver exits (the harness
@@ -366,6 +379,7 @@ class InProcess(object):
                 pass
         events._set_running_loop(None)
         events._event_loop_policy = None
+        reset_signals()
         warnings.filters[:] = self.filters
         warnings.showwarning = self.showwarning
         getattr(warnings, '_filters_mutated', lambda: None)()

@@ -3,8 +3,9 @@
 The recorder's helpers for the calls whose result is not itself the observation: an
 exception handler or a task factory is observed as the id of the statement that set it, an
 exception as '<class name>: <str>', a task as its state, the loop's clock and its timers as
-relations that hold whatever the machine's speed (TIME-1). Also the errors loopspec itself
-raises where the program cannot run as written (LoopspecUnbound, LoopspecInvalid).
+relations that hold whatever the machine's speed (TIME-1); and the signals a program passes
+(SIG-1, SIG-2). Also the errors loopspec itself raises where the program cannot run as written
+(LoopspecUnbound, LoopspecInvalid).
 
 The recorder (loopspec_recorder.py, beside this file) imports it, and its Recorder inherits
 Observers; every generated Python reproducer embeds this file verbatim, before the recorder.
@@ -14,6 +15,7 @@ import asyncio
 import contextvars
 import os
 import re
+import signal
 import threading
 import time
 
@@ -51,6 +53,32 @@ def error_text(e):
     if isinstance(e, RuntimeError) and _OTHER_LOOP_RE.match(text):
         return 'Task <task> got Future <future> attached to a different loop'
     return text
+
+
+# The signals the language names. The driver keeps SIGALRM for its deadline (and its parent
+# SIGKILL for a child past it), so a program never touches another signal: a number passed is
+# one that is no signal (at most 0, or 65 and more), by the language's rule.
+SIGNAL_NAMES = ('SIGUSR1', 'SIGUSR2', 'SIGKILL')
+
+
+def signal_arg(sig):
+    """A statement's `sig` as Python passes it: signal.<name>, an int that is no signal, None."""
+    if sig is None:
+        return None
+    if isinstance(sig, str) and sig in SIGNAL_NAMES:
+        return getattr(signal, sig)
+    if isinstance(sig, float) and sig.is_integer():
+        sig = int(sig)
+    if isinstance(sig, int) and not isinstance(sig, bool) and not 1 <= sig <= 64:
+        return sig
+    raise LoopspecInvalid('signal %r is not one the language passes' % (sig,))
+
+
+def signal_self(sig):
+    """os.kill(os.getpid(), signal.<sig>): SIGUSR1 or SIGUSR2 only (SIG-2)."""
+    if sig not in ('SIGUSR1', 'SIGUSR2'):
+        raise LoopspecInvalid('signal_self of %r: only SIGUSR1 and SIGUSR2' % (sig,))
+    os.kill(os.getpid(), getattr(signal, sig))
 
 
 def factory_id(f):

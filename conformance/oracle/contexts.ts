@@ -164,6 +164,8 @@ export function forTask(walk: Walk, s: StmtOf<'create_task'>, loop: MLoop | null
     for (const x of statements(s.body)) walk.exps.push({ ...tag('CTX-1.3'), kind: 'ran', stmt: x.id!, expected: false });
     throw new PyErr('TypeError', "create_task() got an unexpected keyword argument 'context'");
   }
+  // That create_task takes context= (3.11+) is CTX-1.3's: a condition of the task it returns.
+  tags.conditions.push('CTX-1.3');
   // 3.11+ pass context= on to a task factory (the language's takes no keyword argument); an eager task would enter C twice.
   if (loop!.taskFactory) throw new OutOfModel('create_task(context=) through a task factory');
   state(walk).nextTask = ctx;
@@ -201,6 +203,8 @@ export function* toThread(walk: Walk, s: StmtOf<'to_thread'>, tags: ClauseTags):
   }
   const loop = walk.guards.requireRunning();
   tags.outcome.push('EXEC-1.1');
+  // That asyncio.to_thread exists (3.9+) and hands fn to the executor is CTX-1.4's.
+  tags.conditions.push('CTX-1.4');
   walk.executorUsed = true;
   walk.executorJobs.push([s.id!, s.body[0]?.id]);
   const ctx = fresh(frame(walk).ctx.value);

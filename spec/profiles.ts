@@ -90,6 +90,12 @@ export interface Switches {
   defaultExecutorTypeCheck: 'warn' | 'TypeError';
   /** loop.shutdown_default_executor(timeout=None) takes a timeout (3.12+, base_events.py; EXEC-3.3). */
   shutdownExecutorTimeout: boolean;
+  /**
+   * asyncio.Runner exists (3.11+, runners.py: asyncio.run is written with it). Before, reading
+   * asyncio.Runner raises AttributeError("module 'asyncio' has no attribute 'Runner'")
+   * (measured on 3.8.18, 3.9.18, 3.10.13: RUNNER-1.1).
+   */
+  runner: boolean;
 }
 
 export type SwitchName = keyof Switches;
@@ -128,6 +134,7 @@ const base: Switches = {
   toThread: true,
   defaultExecutorTypeCheck: 'TypeError',
   shutdownExecutorTimeout: true,
+  runner: true,
 };
 /** 3.9 and 3.10: a cancel message, but not kept for an awaiter; no cancelling() (CANCEL-1). */
 const noCancelling = { cancelledErrorKept: false, taskCancelling: false };
@@ -147,6 +154,7 @@ export const PROFILES: Profile[] = [
       toThread: false,
       defaultExecutorTypeCheck: 'warn',
       shutdownExecutorTimeout: false,
+      runner: false,
     },
   },
   {
@@ -159,6 +167,7 @@ export const PROFILES: Profile[] = [
       createTaskContext: false,
       defaultExecutorTypeCheck: 'warn',
       shutdownExecutorTimeout: false,
+      runner: false,
     },
   },
   {
@@ -173,6 +182,7 @@ export const PROFILES: Profile[] = [
       createTaskContext: false,
       defaultExecutorTypeCheck: 'warn',
       shutdownExecutorTimeout: false,
+      runner: false,
     },
   },
   {

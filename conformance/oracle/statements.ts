@@ -14,6 +14,7 @@ import * as executors from './executors.ts';
 import * as factories from './factories.ts';
 import * as futures from './futures.ts';
 import * as os from './os.ts';
+import * as runner from './runner.ts';
 import * as runners from './runners.ts';
 import * as tasks from './tasks.ts';
 import * as threading from './threading.ts';
@@ -78,6 +79,10 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   copy_context: contexts.copyContext,
   new_executor: executors.newExecutor,
   set_default_executor: executors.setDefaultExecutor,
+  runner_new: runner.runnerNew,
+  runner_run: runner.runnerRun,
+  runner_get_loop: runner.runnerGetLoop,
+  runner_close: runner.runnerClose,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {

@@ -331,7 +331,7 @@ export class Walk {
         // sleep(0) still pending then is the round robin's too: had it not yielded, it would
         // have returned (as in LIFE-8.1's early stop).
         if (task?.cancelledByRun) {
-          tags.outcome.splice(0, tags.outcome.length, 'ARUN-2.1');
+          tags.outcome.splice(0, tags.outcome.length, task.cancelledByRunner ? 'RUNNER-1.3' : 'ARUN-2.1');
           if (s.op === 'sleep' && s.delay === 0) tags.conditions.push('TASK-5.2');
         } else cancellation.cancelledTags(this, tags);
         this.record(s, outcome, agens.warnedBy(this, s.id!), tags);

@@ -27,6 +27,11 @@ export class RunnersModule {
     }
   }
 
+  /** `asyncio.Runner(loop_factory=...)`, as a program makes one (RUNNER-1; a seam for mutants). */
+  Runner(loop_factory: (() => BaseEventLoop) | null): Runner {
+    return new Runner(this._rt, null, loop_factory);
+  }
+
   /** ARUN-2: cancel what is left, and let it finish. */
   *_cancel_all_tasks(loop: BaseEventLoop): Blocking<void> {
     const tasks = this._rt.tasks;
@@ -57,7 +62,7 @@ export class Runner {
   private _set_event_loop = false;
 
   constructor(
-    private readonly _rt: Runtime,
+    protected readonly _rt: Runtime,
     private readonly _debug: boolean | null = null,
     private readonly _loop_factory: (() => BaseEventLoop) | null = null,
   ) {}

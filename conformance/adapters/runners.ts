@@ -21,7 +21,7 @@ export class ProgramRunners {
   make(s: StmtOf<'runner_new'>): null {
     if (!this.rt.sw.runner) throw new PyError('AttributeError', "module 'asyncio' has no attribute 'Runner'");
     const factory = s.loop_factory ? () => this.rt.events.new_event_loop() as BaseEventLoop : null;
-    this.vars.set(s.as, new Runner(this.rt, null, factory));
+    this.vars.set(s.as, this.rt.runners.Runner(factory));
     return null;
   }
 

@@ -11,22 +11,28 @@ import type { Stmt } from '../../language/program.ts';
 import { flagged, keeps, program } from './blocks.ts';
 
 const run = (body: Stmt[]): Stmt => ({ op: 'runner_run', runner: 'R', body });
-const leftover = (steps: number): Stmt => ({
+/** K: a few sleep(0), then, when `long`, a sleep no run waits for (close cancels it there, RUNNER-1.3). */
+const leftover = (steps: number, long: boolean): Stmt => ({
   op: 'create_task',
   as: 'K',
-  body: [...Array.from({ length: steps }, (): Stmt => ({ op: 'sleep', delay: 0 })), { op: 'mark', tag: 'k' }, { op: 'return', value: 7 }],
+  body: [
+    ...Array.from({ length: steps }, (): Stmt => ({ op: 'sleep', delay: 0 })),
+    ...(long ? [{ op: 'sleep', delay: 30 } as Stmt] : []),
+    { op: 'mark', tag: 'k' },
+    { op: 'return', value: 7 },
+  ],
 });
 
 /** Runs on one runner, then its close and what a closed runner does. */
 export const runnerRunsPrograms = fc
-  .tuple(fc.boolean(), fc.boolean(), fc.nat(3), fc.constantFrom<'return' | 'raise'>('return', 'return', 'raise'), keeps(14))
-  .map(([factory, getLoopFirst, steps, end, flags]) => {
+  .tuple(fc.boolean(), fc.boolean(), fc.nat(2), fc.boolean(), fc.constantFrom<'return' | 'raise'>('return', 'return', 'raise'), keeps(14))
+  .map(([factory, getLoopFirst, steps, long, end, flags]) => {
     const keep = flagged(flags);
     const last: Stmt = end === 'return' ? { op: 'return', value: 1 } : { op: 'raise', message: 'boom' };
     return program([
       { op: 'runner_new', as: 'R', ...(factory ? { loop_factory: true } : {}) },
       ...(getLoopFirst ? keep({ op: 'runner_get_loop', runner: 'R', as: 'L' }) : []),
-      run([{ op: 'get_running_loop', as: 'L' }, ...keep(leftover(steps)), last]),
+      run([{ op: 'get_running_loop', as: 'L' }, ...keep(leftover(steps, long)), last]),
       ...keep({ op: 'is_running', loop: 'L' }),
       ...keep({ op: 'get_event_loop' }),
       ...keep(run([{ op: 'get_running_loop' }, { op: 'sleep', delay: 0 }, { op: 'return', value: 2 }])),

@@ -8,8 +8,12 @@ import { tag } from '../predictions.ts';
 import { spawnTask } from './factories.ts';
 import { closeRunner } from './runners.ts';
 import { OutOfModel, PyErr } from './state.ts';
-import type { MLoop } from './state.ts';
+import type { MLoop, MTask } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
+
+/** Tasks pending on a runner's loop when a later run of it started (RUNNER-1.1: the same loop goes on). */
+const carried = new WeakSet<MTask>();
+export const carriedOver = (t: MTask): boolean => carried.has(t);
 
 /** A Runner the program made (RUNNER-1.1). */
 export interface MRunner {
@@ -83,6 +87,7 @@ export function runnerRun(walk: Walk, s: StmtOf<'runner_run'>, tags: ClauseTags)
   if (r.state === 'closed') neverRuns(walk, s.body, 'RUNNER-1.4');
   const loop = lazyInit(walk, r, tags);
   tags.outcome.push('RUNNER-1.1');
+  for (const t of m.tasks) if (t.loop === loop && t.state === 'pending') carried.add(t);
   return m.runUntilComplete(loop, spawnTask(walk, loop, s.body));
 }
 

@@ -292,7 +292,19 @@ export type Stmt =
    * `await asyncio.get_running_loop().shutdown_default_executor()` (coro only), with
    * `timeout=t` when `timeout` is given; observes None.
    */
-  | { id?: string; op: 'shutdown_default_executor'; timeout?: number };
+  | { id?: string; op: 'shutdown_default_executor'; timeout?: number }
+  // ---- asyncio.Runner (RUNNER-1) --------------------------------------------------------------
+  /**
+   * `R = asyncio.Runner()`, with `loop_factory=asyncio.new_event_loop` when `loop_factory`;
+   * observes None (`as` binds the Runner). 3.11+; before, AttributeError.
+   */
+  | { id?: string; op: 'runner_new'; as: Var; loop_factory?: boolean }
+  /** `R.run(coro())` where coro's body is `body`: observes the result or the exception */
+  | { id?: string; op: 'runner_run'; runner: Var; body: Stmt[] }
+  /** `R.get_loop()`: observes the loop (`as` binds it) */
+  | { id?: string; op: 'runner_get_loop'; runner: Var; as?: Var }
+  /** `R.close()`: observes None */
+  | { id?: string; op: 'runner_close'; runner: Var };
 
 /**
  * A signal as a statement passes it: 'SIGUSR1', 'SIGUSR2' and 'SIGKILL' pass `signal.<name>`

@@ -199,6 +199,14 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return `${s.loop}.set_default_executor(${s.executor ?? 'None'})`;
     case 'shutdown_default_executor':
       return `await asyncio.get_running_loop().shutdown_default_executor(${s.timeout === undefined ? '' : `timeout=${py(s.timeout)}`})`;
+    case 'runner_new':
+      return `${as(s.as)}asyncio.Runner(${s.loop_factory ? 'loop_factory=asyncio.new_event_loop' : ''})`;
+    case 'runner_run':
+      return coro(`${s.runner}.run(`);
+    case 'runner_get_loop':
+      return `${as(s.as)}${s.runner}.get_loop()`;
+    case 'runner_close':
+      return `${s.runner}.close()`;
   }
 }
 
@@ -247,13 +255,14 @@ const FN_PREFIX: Partial<Record<Stmt['op'], string>> = {
   async_gen: 'finally',
   to_thread: 'executor',
   add_signal_handler: 'signal_handler',
+  runner_run: 'coro',
 };
 
 /** A statement with a body that passes an argument instead (the body is empty). */
 const passesArg = (s: Stmt): boolean => (s.op === 'set_exception_handler' || s.op === 'set_task_factory') && s.arg !== undefined;
 
 /** Ops that always return an object or raise: `as` binds their value directly. */
-const ALWAYS_OBJECT = new Set<Stmt['op']>(['new_event_loop', 'get_event_loop', 'get_running_loop', 'create_task']);
+const ALWAYS_OBJECT = new Set<Stmt['op']>(['new_event_loop', 'get_event_loop', 'get_running_loop', 'create_task', 'runner_get_loop']);
 /** Ops whose value the recorder takes as None, as the driver observes them (call_soon's Handle is not). */
 const NO_VALUE = new Set<Stmt['op']>([
   'call_soon',
@@ -268,8 +277,9 @@ const NO_VALUE = new Set<Stmt['op']>([
   'ctx_set',
   'copy_context',
   'new_executor',
+  'runner_new',
 ]);
-const CORO_BODY = new Set<Stmt['op']>(['run_until_complete', 'asyncio_run', 'create_task', 'async_gen']);
+const CORO_BODY = new Set<Stmt['op']>(['run_until_complete', 'asyncio_run', 'create_task', 'async_gen', 'runner_run']);
 
 function fn(name: string, body: Stmt[], kind: 'sync' | 'coro', indent: string): string[] {
   const inner = `${indent}    `;

@@ -27,6 +27,11 @@ export class RunnersModule {
     }
   }
 
+  /** `asyncio.Runner(loop_factory=...)`, as a program makes one (RUNNER-1; a seam for mutants). */
+  Runner(loop_factory: (() => BaseEventLoop) | null): Runner {
+    return new Runner(this._rt, null, loop_factory);
+  }
+
   /** ARUN-2: cancel what is left, and let it finish. */
   *_cancel_all_tasks(loop: BaseEventLoop): Blocking<void> {
     const tasks = this._rt.tasks;
@@ -47,16 +52,26 @@ export class RunnersModule {
   }
 }
 
-/** asyncio.Runner, as asyncio.run uses it (no loop_factory, no SIGINT handling). */
+/**
+ * asyncio.Runner (3.11+ as a public name, RUNNER-1; asyncio.run's in every version): no SIGINT
+ * handling, no context= (RUNNER-1 leaves both out).
+ */
 export class Runner {
   private _state: 'CREATED' | 'INITIALIZED' | 'CLOSED' = 'CREATED';
   private _loop: BaseEventLoop | null = null;
   private _set_event_loop = false;
 
   constructor(
-    private readonly _rt: Runtime,
+    protected readonly _rt: Runtime,
     private readonly _debug: boolean | null = null,
+    private readonly _loop_factory: (() => BaseEventLoop) | null = null,
   ) {}
+
+  /** RUNNER-1.1: the runner's loop, made by the first call. */
+  get_loop(): BaseEventLoop {
+    this._lazy_init();
+    return this._loop!;
+  }
 
   *run<T>(coro: Coro<T>): Blocking<T> {
     // Stryker disable next-line BlockStatement: equivalent: asyncio.run makes the same check first (ARUN-3)
@@ -99,13 +114,15 @@ export class Runner {
     if (this._state === 'CLOSED') throw new PyError('RuntimeError', 'Runner is closed');
     // Stryker disable next-line ConditionalExpression: equivalent: _lazy_init runs once per Runner (the killed mutants of this line are ignored with it)
     if (this._state === 'INITIALIZED') return;
-    // ARUN-1: a new loop, made current for the duration.
-    this._loop = this._rt.events.new_event_loop() as BaseEventLoop;
-    // Stryker disable next-line ConditionalExpression: equivalent: the flag is false at the one _lazy_init call (the killed mutants of this line are ignored with it)
-    if (!this._set_event_loop) {
-      this._rt.events.set_event_loop(this._loop);
-      this._set_event_loop = true;
-    }
+    // ARUN-1, RUNNER-1.2: a new loop, made current for the duration; with loop_factory, neither.
+    if (this._loop_factory === null) {
+      this._loop = this._rt.events.new_event_loop() as BaseEventLoop;
+      // Stryker disable next-line ConditionalExpression: equivalent: the flag is false at the one _lazy_init call (the killed mutants of this line are ignored with it)
+      if (!this._set_event_loop) {
+        this._rt.events.set_event_loop(this._loop);
+        this._set_event_loop = true;
+      }
+    } else this._loop = this._loop_factory();
     // DEBUG-1.2: `if self._debug is not None: self._loop.set_debug(self._debug)` (3.8 to 3.10: run does it inline).
     if (this._debug !== null) this._loop!.set_debug(this._debug);
     this._state = 'INITIALIZED';

@@ -94,7 +94,7 @@ export const MODULE_FUNCTIONS: ContractEntry[] = [
   f('sleep', ['TASK-5']),
   f('run', ['ARUN-1', 'ARUN-2', 'ARUN-3', 'ARUN-4', 'DEBUG-1', 'AGEN-1']),
   f('all_tasks', ['CANCEL-1']),
-  f('Runner', [], RUNNERS, '3.11'),
+  f('Runner', ['RUNNER-1'], undefined, '3.11'),
   f('run_coroutine_threadsafe', [], RUNNERS),
   f('wrap_future', [], RUNNERS),
   f('to_thread', ['CTX-1'], undefined, '3.9'),

@@ -97,6 +97,12 @@ export interface Switches {
    * RuntimeError with that message (SIG-1.1; measured: fixtures/probes/SIG-1.json).
    */
   signalMainInterpreter: boolean;
+  /**
+   * asyncio.Runner exists (3.11+, runners.py: asyncio.run is written with it). Before, reading
+   * asyncio.Runner raises AttributeError("module 'asyncio' has no attribute 'Runner'")
+   * (measured on 3.8.18, 3.9.18, 3.10.13: RUNNER-1.1).
+   */
+  runner: boolean;
 }
 
 export type SwitchName = keyof Switches;
@@ -136,6 +142,7 @@ const base: Switches = {
   defaultExecutorTypeCheck: 'TypeError',
   shutdownExecutorTimeout: true,
   signalMainInterpreter: true,
+  runner: true,
 };
 /** 3.9 and 3.10: a cancel message, but not kept for an awaiter; no cancelling() (CANCEL-1). */
 const noCancelling = { cancelledErrorKept: false, taskCancelling: false };
@@ -156,6 +163,7 @@ export const PROFILES: Profile[] = [
       defaultExecutorTypeCheck: 'warn',
       shutdownExecutorTimeout: false,
       signalMainInterpreter: false,
+      runner: false,
     },
   },
   {
@@ -168,6 +176,7 @@ export const PROFILES: Profile[] = [
       createTaskContext: false,
       defaultExecutorTypeCheck: 'warn',
       shutdownExecutorTimeout: false,
+      runner: false,
     },
   },
   {
@@ -182,6 +191,7 @@ export const PROFILES: Profile[] = [
       createTaskContext: false,
       defaultExecutorTypeCheck: 'warn',
       shutdownExecutorTimeout: false,
+      runner: false,
     },
   },
   {

@@ -36,7 +36,8 @@ export type RuleGroup =
   | 'AGEN'
   | 'CANCEL'
   | 'CTX'
-  | 'SIG';
+  | 'SIG'
+  | 'RUNNER';
 
 export interface Clause {
   /** `GROUP-N.k`: the rule's ID and the clause's position in it, from 1. */
@@ -93,6 +94,7 @@ export const GROUP_TITLES: Record<RuleGroup, string> = {
   CANCEL: 'Task cancellation and all_tasks',
   CTX: 'Context variables',
   SIG: 'Signals (POSIX)',
+  RUNNER: 'asyncio.Runner',
 };
 
 /** Where the measured facts come from: the probe programs and their recorded traces. */
@@ -1307,6 +1309,53 @@ export const RULES: Rule[] = [
     versions:
       'Identical in every measured version (3.8.18 to 3.13.0), the iteration in which the handler runs included. 3.14 ' +
       '(pyodide): no signal handlers in the WebLoop; neither measured nor read.',
+  }),
+  // ---- RUNNER -------------------------------------------------------------------------------
+  r('RUNNER-1', 'RUNNER', "asyncio.Runner: several runs on one loop, the thread's current loop, close", {
+    clauses: [
+      "Profiles 3.11+ (switch runner): `R = asyncio.Runner()` (with `loop_factory=asyncio.new_event_loop` or not) MUST make a runner without making a loop; R.run(coro) MUST run coro as a task of R's loop and return its result or raise its exception (same class and message); R.get_loop() MUST return R's loop. R's loop is made by R's first run or get_loop, and every later run and get_loop of R MUST use that same loop, open and not running between runs; inside R.run, get_running_loop() is R's loop; a task one run leaves pending stays on that loop and goes on when the next run runs it. R.run where the calling thread has a running loop MUST raise RuntimeError('Runner.run() cannot be called from a running event loop'), and that coroutine MUST NOT run. Profiles 3.8 to 3.10: reading asyncio.Runner MUST raise AttributeError(\"module 'asyncio' has no attribute 'Runner'\").",
+      when(
+        { runner: true },
+        "R's first run or get_loop, without loop_factory, MUST make R's loop the current loop of the calling thread (set_event_loop): get_event_loop() there outside a run returns it; R.close() MUST then leave the thread without a current loop, its \"set called\" flag set (set_event_loop(None): get_event_loop() afterwards raises RuntimeError as in GET-4, also in the main thread). With loop_factory, R MUST neither set nor reset the thread's current loop.",
+      ),
+      when(
+        { runner: true },
+        "R.close() of an initialized R MUST cancel every task of R's loop that is not done and run the loop until they have finished (each sees CancelledError at its current await and ends cancelled; tasks already done stay done), shut down its async generators and (as asyncio.run, ARUN-2) its default executor, then close the loop: R's loop's is_closed() is then True. R.close() MUST return None; it does nothing on a runner already closed, or on one never initialized (no run and no get_loop yet: no loop is made, and R stays usable).",
+      ),
+      when(
+        { runner: true },
+        "Once R.close() closed R, R.run(coro) and R.get_loop() MUST raise RuntimeError('Runner is closed'), and that coroutine MUST NOT run.",
+      ),
+    ],
+    rationale:
+      'asyncio.Runner is what asyncio.run is written with from 3.11, and what a framework uses to run several coroutines on ' +
+      'one loop from sync code (an interactive console, a test runner). The program language makes a runner with ' +
+      'runner_new (optionally `loop_factory=asyncio.new_event_loop`) and calls run, get_loop and close on it. asyncio.run ' +
+      "itself stays ARUN-1 to ARUN-4's; what a Runner's close does to leftover tasks, to its loop and to the thread's current " +
+      "loop is this rule's (one deviation, one rule), the async generators its close shuts down included, while what an " +
+      "executor job observes stays EXEC-1's. What the model leaves out, and why: the SIGINT handler Runner.run installs in the main " +
+      "thread (signals are not in the language); debug= (DEBUG-1 covers asyncio.run's); run(coro, context=) and the runner's " +
+      'own context copy (not modelled yet); a runner whose loop the program runs or closes itself (through get_loop); a ' +
+      "runner used from another thread or a fork child; a non-coroutine given to run (ValueError names the object's repr).",
+    sources: [
+      cpy('runners.py', 'Runner.__init__, close, get_loop, run, _lazy_init; run (with Runner(debug=debug, loop_factory=loop_factory))'),
+      cpy(
+        'runners.py',
+        'Runner (loop_factory=, _lazy_init: set_event_loop once when no loop_factory; close: set_event_loop(None))',
+        '3.11.7',
+      ),
+      cpy('runners.py', 'Runner, as in 3.12.1', '3.13.0'),
+      cpy('runners.py', 'run only (no Runner)', '3.10.13'),
+      "CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: measured with a script (AttributeError before 3.11; get_loop and run on one loop, get_event_loop returning it, close leaving GET-4's RuntimeError, run and get_loop after close, close before any run, loop_factory not setting the current loop, run from a running loop)",
+      docs('library/asyncio-runner.html', 'Runner context manager'),
+      measured('RUNNER-1'),
+    ],
+    versions:
+      'asyncio.Runner exists from 3.11 (switch runner): 3.8.18 to 3.10.13 raise AttributeError. runners.py differs between ' +
+      "3.11.7 and 3.12.1 only in close's shutdown_default_executor(constants.THREAD_JOIN_TIMEOUT) and asyncio.run's " +
+      "loop_factory; 3.13.0's is 3.12.1's. Runner behaves the same on 3.11.7, 3.12.1 and 3.13.0 in everything this rule " +
+      "says. 3.14: not read and not measured here; the profile keeps 3.13's behaviour.",
+    dependsOn: ['runner'],
   }),
 ];
 

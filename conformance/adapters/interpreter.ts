@@ -32,6 +32,7 @@ import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers, TaskFactories } from './handlers.ts';
 import { ProgramContexts } from './contexts.ts';
 import { addSignalHandler, removeSignalHandler, signalSelf } from './signals.ts';
+import { ProgramRunners } from './runners.ts';
 import { Timers } from './timers.ts';
 import { attributeError, isObject, tpName, Values } from './values.ts';
 import { agenNext, asyncgenHooks, makeAgen } from './agens.ts';
@@ -71,6 +72,7 @@ class Interpreter {
   private readonly contexts: ProgramContexts;
   /** The executors the program made (EXEC-3). */
   private readonly executors: ProgramExecutors;
+  private readonly runners: ProgramRunners;
 
   constructor(private readonly rt: Runtime) {
     this.handlers = new ExceptionHandlers(rt);
@@ -80,6 +82,7 @@ class Interpreter {
     this.vars = new Variables(w);
     this.contexts = new ProgramContexts(rt, this.vars);
     this.executors = new ProgramExecutors(rt, this.vars);
+    this.runners = new ProgramRunners(rt, this.vars);
     this.threads = new ProcessLocal(
       w,
       () => new Map(),
@@ -359,6 +362,14 @@ class Interpreter {
         return this.executors.setDefault(s);
       case 'shutdown_default_executor':
         return yield* this.executors.shutdownDefault(s);
+      case 'runner_new':
+        return this.runners.make(s);
+      case 'runner_run':
+        return (yield* this.runners.run(s, this.coro(s.body))) as Plain;
+      case 'runner_get_loop':
+        return this.runners.getLoop(s);
+      case 'runner_close':
+        return yield* this.runners.close(s);
     }
   }
 

@@ -70,7 +70,7 @@ export function taskCall(walk: Walk, s: StmtOf<'task_call'>, tags: ClauseTags): 
 export function cancelledClause(t: MTask): string {
   if (t.caughtCancel) return 'CANCEL-1.3';
   if (t.cancelRequested) return t.state === 'cancelled' ? 'CANCEL-1.2' : 'CANCEL-1.1';
-  return t.cancelledByRun ? 'ARUN-2.2' : 'TASK-2.1';
+  return t.cancelledByRun ? (t.cancelledByRunner ? 'RUNNER-1.3' : 'ARUN-2.2') : 'TASK-2.1';
 }
 
 /** `asyncio.all_tasks()` / `asyncio.all_tasks(L)`: the not-done tasks of that loop (CANCEL-1.6). */

@@ -31,6 +31,7 @@ export function contextClauses(walk: Walk, loop: MLoop | null): string[] {
   if (t.kind === 'fork' && loop) clauses.push('FORK-1.2');
   if (t.kind === 'fork' && !loop && walk.forkParentHadRunning.get(t.ctx)) clauses.push('FORK-1.1');
   if (loop?.fromRun) clauses.push('ARUN-1.2');
+  if (loop?.fromRunner) clauses.push('RUNNER-1.1');
   if (t.kind === 'program' && loop && walk.loopOwner.get(loop) === t) clauses.push('THR-1.1');
   return clauses;
 }
@@ -173,6 +174,7 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
       // Plain set_event_loop is GET-2's ordinary case: NEW-3.2 conditions only a replacement.
       if (local.loopFrom === 'set' && local.replaced) tags.conditions.push('NEW-3.2');
       if (local.setBy === 'bad-type') tags.conditions.push('NEW-5.2');
+      if (local.setBy === 'runner') tags.conditions.push('RUNNER-1.2');
     }
     if (t.kind === 'program' && walk.loopOwner.get(local.loop) === t) tags.conditions.push('THR-1.2');
     return local.loop;
@@ -228,7 +230,12 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
 }
 
 /** The clause that makes a main thread's lookup raise, by the last call that counted as set_event_loop. */
-const CLEARED_BY: Partial<Record<SetBy, string>> = { none: 'NEW-4.2', 'bad-type': 'NEW-5.3', 'asyncio.run': 'ARUN-4.1' };
+const CLEARED_BY: Partial<Record<SetBy, string>> = {
+  none: 'NEW-4.2',
+  'bad-type': 'NEW-5.3',
+  'asyncio.run': 'ARUN-4.1',
+  'runner.close': 'RUNNER-1.2',
+};
 
 /** The type checks of set_event_loop and set_event_loop_policy: an assert before 3.11. */
 function typeError(walk: Walk, message: string): PyErr {

@@ -59,18 +59,22 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
   return result.value;
 }
 
-/** asyncio.Runner.close in 3.12, before the loop closes: cancel leftovers, shut down asyncgens and the executor. */
-function closeRunner(m: Machine, loop: MLoop, walk: Walk, sid: string): void {
+/**
+ * asyncio.Runner.close in 3.12, before the loop closes: cancel leftovers, shut down asyncgens
+ * and the executor. For asyncio.run, ARUN-2's and AGEN-1.4's; for a Runner's close, RUNNER-1.3's.
+ */
+export function closeRunner(m: Machine, loop: MLoop, walk: Walk, sid: string, byRunner = false): void {
   const leftovers = m.tasks.filter((t) => t.loop === loop && t.state === 'pending');
   if (leftovers.length > 0) {
     for (const t of leftovers) {
       m.cancel(t);
       t.cancelledByRun = true;
+      t.cancelledByRunner = byRunner;
     }
     m.runUntilComplete(loop, gather(m, loop, leftovers));
   }
   // AGEN-1.4: the generators its loop kept are closed before asyncio.run returns.
-  m.runUntilComplete(loop, m.createTask(loop, shutdownOf(walk, loop, 'AGEN-1.4', walk.nextSibling.get(sid))));
+  m.runUntilComplete(loop, m.createTask(loop, shutdownOf(walk, loop, byRunner ? 'RUNNER-1.3' : 'AGEN-1.4', walk.nextSibling.get(sid))));
   if (m.sw.runShutsDownExecutor) m.runUntilComplete(loop, m.createTask(loop, m.shutdownDefaultExecutor(loop)));
   // 3.8 does not wait for the default executor (runners.py 3.8.18): a job still running when
   // asyncio.run returns races with the caller's next statements.

@@ -45,7 +45,7 @@ export interface MThread {
   executorVar?: { name: string; viaDefault: boolean };
 }
 
-export type SetBy = 'never' | 'loop' | 'implicit' | 'none' | 'bad-type' | 'asyncio.run';
+export type SetBy = 'never' | 'loop' | 'implicit' | 'none' | 'bad-type' | 'asyncio.run' | 'runner' | 'runner.close';
 
 export interface Local {
   loop: MLoop | null;
@@ -114,6 +114,9 @@ export interface MLoop {
   /** Created by asyncio.run, which has since returned. */
   runFinished: boolean;
   fromRun: boolean;
+  /** Made by an asyncio.Runner (RUNNER-1.1); closed by its close() (RUNNER-1.3). */
+  fromRunner?: boolean;
+  runnerClosed?: boolean;
   /** get_debug(): False when made (DEBUG-1.1), set by set_debug (DEBUG-1.1) or by asyncio.run's debug (DEBUG-1.2). */
   debug: boolean;
   /** The clause that decided `debug` last (absent: the new loop's default, DEBUG-1.1). */
@@ -148,6 +151,8 @@ export interface MTask extends MFuture {
   mustCancel: boolean;
   waiter: MFuture | null;
   cancelledByRun: boolean;
+  /** Cancelled by a Runner's close (RUNNER-1.3), not by asyncio.run (ARUN-2). */
+  cancelledByRunner?: boolean;
   /** `_num_cancels_requested`: cancel() calls on it while not done, less uncancel()s (CANCEL-1.5). */
   numCancels?: number;
   /** Its coroutine was sent or thrown into at least once (a step began). */

@@ -14,6 +14,7 @@ import * as executors from './executors.ts';
 import * as factories from './factories.ts';
 import * as futures from './futures.ts';
 import * as os from './os.ts';
+import * as runner from './runner.ts';
 import * as runners from './runners.ts';
 import * as signals from './signals.ts';
 import * as tasks from './tasks.ts';
@@ -82,6 +83,10 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   add_signal_handler: signals.addSignalHandler,
   remove_signal_handler: signals.removeSignalHandler,
   signal_self: signals.signalSelf,
+  runner_new: runner.runnerNew,
+  runner_run: runner.runnerRun,
+  runner_get_loop: runner.runnerGetLoop,
+  runner_close: runner.runnerClose,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {

@@ -62,7 +62,9 @@ export function taskState(walk: Walk, s: StmtOf<'task_state'>, tags: ClauseTags)
       : task.cancelRequested || task.caughtCancel
         ? cancelledClause(task)
         : task.cancelledByRun
-          ? 'ARUN-2.2'
+          ? task.cancelledByRunner
+            ? 'RUNNER-1.3'
+            : 'ARUN-2.2'
           : walk.orderings.leftPending(task)
             ? 'LIFE-8.2'
             : 'TASK-2.1',

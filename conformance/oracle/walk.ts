@@ -5,6 +5,7 @@
  * what keeps the walk deterministic, to determinism.ts. The walk holds the state that one
  * prediction builds up.
  */
+import { carriedOver } from './runner.ts';
 import type { Op, Program, Stmt } from '../../language/program.ts';
 import { CORO_ONLY, walk } from '../../language/program.ts';
 import type { Observation, Outcome, Value, Warning } from '../../language/trace.ts';
@@ -260,6 +261,9 @@ export class Walk {
     const id = s.id!;
     this.timeline.end[id] = ++this.tick;
     this.obs[id] = { outcome, warnings };
+    // A task a Runner's earlier run left pending goes on in this run because the loop is the same (RUNNER-1.1).
+    const stepping = this.m.runningLoop()?.currentTask;
+    if (stepping && carriedOver(stepping)) tags.conditions.push('RUNNER-1.1');
     const match = tags.match ? { match: tags.match } : {};
     for (const clause of new Set(tags.outcome)) this.exps.push({ ...tag(clause), kind: 'outcome', stmt: id, expected: outcome, ...match });
     for (const clause of new Set(tags.warnings)) this.exps.push({ ...tag(clause), kind: 'warnings', stmt: id, expected: warnings });
@@ -341,7 +345,7 @@ export class Walk {
         // sleep(0) still pending then is the round robin's too: had it not yielded, it would
         // have returned (as in LIFE-8.1's early stop).
         if (task?.cancelledByRun) {
-          tags.outcome.splice(0, tags.outcome.length, 'ARUN-2.1');
+          tags.outcome.splice(0, tags.outcome.length, task.cancelledByRunner ? 'RUNNER-1.3' : 'ARUN-2.1');
           if (s.op === 'sleep' && s.delay === 0) tags.conditions.push('TASK-5.2');
         } else cancellation.cancelledTags(this, tags);
         this.record(s, outcome, agens.warnedBy(this, s.id!), tags);

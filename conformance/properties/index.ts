@@ -23,6 +23,7 @@ import TASK from './TASK.ts';
 import TFACT from './TFACT.ts';
 import CANCEL from './CANCEL.ts';
 import CTX from './CTX.ts';
+import RUNNER from './RUNNER.ts';
 import THR from './THR.ts';
 import type { RuleProperty } from './types.ts';
 import AGEN from './AGEN.ts';
@@ -50,6 +51,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...CANCEL,
   ...CTX,
   ...SIG,
+  ...RUNNER,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

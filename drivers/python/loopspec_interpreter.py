@@ -354,6 +354,17 @@ class _Run(Recorder, Forks):
         if op == 'set_default_executor':
             ex = s.get('executor')
             return self.var(s['loop']).set_default_executor(None if ex is None else self.var(ex))
+        # asyncio.Runner (RUNNER-1): bound, never observed
+        if op == 'runner_new':
+            kw = {'loop_factory': asyncio.new_event_loop} if s.get('loop_factory') else {}
+            self.bind(s, asyncio.Runner(**kw))
+            return None
+        if op == 'runner_run':
+            return self._with_coro(s.get('body', []), self.var(s['runner']).run)
+        if op == 'runner_get_loop':
+            return self.var(s['runner']).get_loop()
+        if op == 'runner_close':
+            return self.var(s['runner']).close()
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     async def eval_await(self, s):

@@ -1,0 +1,46 @@
+/**
+ * asyncio.Runner (RUNNER-1), as the Python driver drives it: `R = asyncio.Runner()` (with
+ * `loop_factory=asyncio.new_event_loop` or not) bound and never observed; R.run, R.get_loop
+ * and R.close on the runner bound to a variable.
+ */
+import type { Stmt } from '../../language/program.ts';
+import { type BaseEventLoop, type Coro, PyError, Runner, type Runtime } from '../../reference/index.ts';
+import type { Blocking } from '../../reference/world.ts';
+import { attributeError } from './values.ts';
+import type { Variables } from './variables.ts';
+
+type StmtOf<O extends Stmt['op']> = Extract<Stmt, { op: O }>;
+
+export class ProgramRunners {
+  constructor(
+    private readonly rt: Runtime,
+    private readonly vars: Variables,
+  ) {}
+
+  /** `R = asyncio.Runner(...)`: 3.11+ (switch runner); before, reading asyncio.Runner raises. */
+  make(s: StmtOf<'runner_new'>): null {
+    if (!this.rt.sw.runner) throw new PyError('AttributeError', "module 'asyncio' has no attribute 'Runner'");
+    const factory = s.loop_factory ? () => this.rt.events.new_event_loop() as BaseEventLoop : null;
+    this.vars.set(s.as, this.rt.runners.Runner(factory));
+    return null;
+  }
+
+  *run(s: StmtOf<'runner_run'>, coro: Coro<unknown>): Blocking<unknown> {
+    return yield* this.runner(s.runner, 'run').run(coro);
+  }
+
+  getLoop(s: StmtOf<'runner_get_loop'>): BaseEventLoop {
+    return this.runner(s.runner, 'get_loop').get_loop();
+  }
+
+  *close(s: StmtOf<'runner_close'>): Blocking<null> {
+    yield* this.runner(s.runner, 'close').close();
+    return null;
+  }
+
+  private runner(name: string, method: string): Runner {
+    const v = this.vars.lookup(name);
+    if (!(v instanceof Runner)) throw attributeError(v, method);
+    return v;
+  }
+}

@@ -31,6 +31,7 @@ export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTag
   // What create_task returns is TASK-1.2's, made by a factory or not: TFACT-1 decides the factory's call and the first step.
   const { task, clause } = makeTask(walk, loop, s.body, next);
   tags.outcome.push('TASK-1.2');
+  if (loop.currentTask) task.createdIn = { by: loop.currentTask, steps: walk.orderings.stepsOf(loop.currentTask) };
   if (clause !== 'TFACT-1.3' && next?.op === 'mark' && s.body[0]?.op === 'mark') walk.orderings.taskCreated(next.id!, s.body[0].id!);
   walk.guards.bind(s.as, task);
   return task;

@@ -5,8 +5,8 @@
  *
  * "First" is in the order the oracle's own run of the program makes its observations: a
  * statement's outcome and warnings when it ends, an ordering where the first statement out of
- * place starts, a statement that must never run where the statement that refused it (its
- * nearest enclosing statement) starts. Statements the implementation never started rank
+ * place starts, a statement that must never run where the statement that refused it (the
+ * one the expectation names, a cancel(); else its nearest enclosing statement) starts. Statements the implementation never started rank
  * after those that ran: what stopped them came first. A hang leaves the statement in flight
  * without an observation: its outcome is broken where the oracle saw it end, which is before
  * anything the program does after it, and a clause that says the program ends (SCHED-3.1,
@@ -52,6 +52,7 @@ function positionOf(m: Mismatch, { trace: actual, started }: Seen, t: Timeline, 
       // Expected to run: where it should have started, or, if it started, where it should have
       // finished (a statement resumed in a later run, LIFE-8.3, is missing only then).
       if (x.expected) return (started.has(x.stmt) ? t.end[x.stmt] : undefined) ?? t.start[x.stmt] ?? Number.POSITIVE_INFINITY;
+      if (x.refusedBy !== undefined && x.refusedBy in t.start) return t.start[x.refusedBy];
       for (let id = up.get(x.stmt); id; id = up.get(id)) if (id in t.start) return t.start[id];
       return Number.POSITIVE_INFINITY;
     }

@@ -32,8 +32,12 @@ export type Expectation = Tag & { condition?: true } & (
     | { kind: 'order'; context: string; expected: string[]; backToBack?: true }
     /** The statement's value is none of the objects that these other statements returned. */
     | { kind: 'not-same'; stmt: string; others: string[] }
-    /** The statement ran (or, with false, never ran). */
-    | { kind: 'ran'; stmt: string; expected: boolean }
+    /**
+     * The statement ran (or, with false, never ran). `refusedBy`: the statement that keeps it
+     * from running (a cancel() before its task's first step), where its break is dated
+     * (attribution.ts); without it, its nearest enclosing statement.
+     */
+    | { kind: 'ran'; stmt: string; expected: boolean; refusedBy?: string }
     /**
      * The program ran to its end (no hang). `jobs`: each executor job as [its run_in_executor
      * statement, the job's first statement]; a condition only while a job submitted (its

@@ -35,7 +35,7 @@ const LOOKS_UP_RUNNING = new Set<Stmt['op']>(['create_task', 'current_task']);
 /** Statements that may make a loop inside: probed with new_event_loop() before them (is a new loop new?). */
 const MAKES_LOOP = new Set<Stmt['op']>(['get_event_loop', 'asyncio_run']);
 /** Statements whose body runs on a thread the rules decide (an executor's, the loop's): probed with current_thread() first. */
-const ON_THREAD = new Set<Stmt['op']>(['run_in_executor', 'call_soon_threadsafe']);
+const ON_THREAD = new Set<Stmt['op']>(['run_in_executor', 'to_thread', 'call_soon_threadsafe']);
 /** Statements after which nothing of their body runs. */
 const ENDS_BODY = new Set<Stmt['op']>(['return', 'raise']);
 
@@ -189,7 +189,7 @@ function withProbes(program: Program, reach: Reach, fresh: boolean): Probed {
       if (LOOKS_UP_RUNNING.has(s.op)) out.push(made({ op: 'get_running_loop' }));
       if (fresh && MAKES_LOOP.has(s.op) && reach !== 'running-only') out.push(made({ op: 'new_event_loop' }));
       const inner = bodyOf(s);
-      const newThread = s.op === 'start_thread' || s.op === 'run_in_executor';
+      const newThread = s.op === 'start_thread' || s.op === 'run_in_executor' || s.op === 'to_thread';
       const innerOwn = newThread && reach !== 'all' ? [] : own;
       const runLoop = s.op === 'asyncio_run' ? `LR${++runs}` : undefined;
       // A fork child's variables are its own: the parent never sees what the child bound. A

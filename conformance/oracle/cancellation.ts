@@ -34,13 +34,22 @@ export function cancelTask(walk: Walk, s: StmtOf<'cancel_task'>, tags: ClauseTag
     if (!walk.sw.cancelMessage) throw new PyErr('TypeError', 'cancel() takes no arguments (1 given)');
   }
   tags.outcome.push('CANCEL-1.1');
-  if (t.state !== 'pending') return false;
+  if (t.state !== 'pending') {
+    // Done already where tasks of its loop slept(0): that it got to its end first is the round robin's (TASK-5.2).
+    if (walk.orderings.slept0(t.loop)) tags.conditions.push('TASK-5.2');
+    return false;
+  }
   if (t.cancelledByRun) throw new OutOfModel("a task cancelled again after asyncio.run's cancellation (ARUN-2)");
-  // Before its first step: the CancelledError is thrown in at its start, none of its body runs (CANCEL-1.2).
+  // Before its first step: the CancelledError is thrown in at its start, none of its body runs
+  // (CANCEL-1.2), a break dated at this cancel, which refuses it. Cancelled by its creator
+  // before that yielded, it has not started by TASK-1.3 (create_task runs none of it): a condition.
   if (!t.stepped && !t.eagerStepping) {
     const body = [...walk.bodyTask.entries()].find(([, x]) => x === t)?.[0] ?? [];
+    const creator = t.createdIn;
+    const unyielded = creator !== undefined && t.loop.currentTask === creator.by && walk.orderings.stepsOf(creator.by) === creator.steps;
     for (const x of statements(body)) {
-      walk.exps.push({ ...tag('CANCEL-1.2'), kind: 'ran', stmt: x.id!, expected: false });
+      walk.exps.push({ ...tag('CANCEL-1.2'), kind: 'ran', stmt: x.id!, expected: false, refusedBy: s.id! });
+      if (unyielded) walk.exps.push({ ...tag('TASK-1.3'), condition: true, kind: 'ran', stmt: x.id!, expected: false, refusedBy: s.id! });
     }
   }
   t.cancelRequested = true;

@@ -166,6 +166,8 @@ export interface MTask extends MFuture {
   eagerStepping?: boolean;
   /** Made an eager task in its current step: it is current again by TFACT-1.3 until it suspends. */
   madeEagerTask?: boolean;
+  /** The task whose step created it, and that task's steps so far then (has the creator yielded since? TASK-1.3). */
+  createdIn?: { by: MTask; steps: number };
 }
 
 /** An executor the program made (EXEC-3): the clause whose shutdown refuses its new jobs, once shut down. */

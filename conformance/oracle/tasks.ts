@@ -31,6 +31,7 @@ export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTag
   // What create_task returns is TASK-1.2's, made by a factory or not: TFACT-1 decides the factory's call and the first step.
   const { task, clause } = makeTask(walk, loop, s.body, next);
   tags.outcome.push('TASK-1.2');
+  if (loop.currentTask) task.createdIn = { by: loop.currentTask, steps: walk.orderings.stepsOf(loop.currentTask) };
   if (clause !== 'TFACT-1.3' && next?.op === 'mark' && s.body[0]?.op === 'mark') walk.orderings.taskCreated(next.id!, s.body[0].id!);
   walk.guards.bind(s.as, task);
   return task;
@@ -44,8 +45,10 @@ export function currentTask(walk: Walk, s: StmtOf<'current_task'>, tags: ClauseT
     throw noRunningLoop();
   }
   const task = loop.currentTask;
-  // After an eager create_task in this step, the creator is current again by TFACT-1.3 (eager_start puts it back).
-  tags.outcome.push(!task ? 'TASK-4.2' : task.madeEagerTask ? 'TFACT-1.3' : walk.orderings.stepsOf(task) > 0 ? 'TASK-3.2' : 'TASK-3.1');
+  tags.outcome.push(!task ? 'TASK-4.2' : walk.orderings.stepsOf(task) > 0 ? 'TASK-3.2' : 'TASK-3.1');
+  // After an eager create_task in this step, the creator is current again by TFACT-1.3 (eager_start
+  // puts back the task TASK-3 made current): a condition, the state the eager step left.
+  if (task?.madeEagerTask) tags.conditions.push('TFACT-1.3');
   // In an eager first step the task is known by what create_task returns after: that value is TASK-1.2's.
   if (task?.eagerStepping) tags.conditions.push('TASK-1.2');
   walk.guards.bind(s.as, loop.currentTask);

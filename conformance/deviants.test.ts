@@ -73,6 +73,8 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ['cancelled() is True once a cancellation is requested', { policy: 'deviant_cancellation:CancelledWhenRequestedPolicy' }, ['CANCEL-1']],
   // fixtures/python/deviant_signals.py
   ['a signal handler runs inside os.kill, from the Python-level handler', { policy: 'deviant_signals:InlineSignalPolicy' }, ['SIG-2']],
+  // fixtures/python/deviant_runners.py
+  ['Runner.close() leaves its closed loop the current loop', { setup: 'deviant_runners:current_loop_kept_runner' }, ['RUNNER-1']],
 ];
 
 /**

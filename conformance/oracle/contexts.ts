@@ -202,6 +202,10 @@ export function* toThread(walk: Walk, s: StmtOf<'to_thread'>, tags: ClauseTags):
     throw new PyErr('AttributeError', "module 'asyncio' has no attribute 'to_thread'");
   }
   const loop = walk.guards.requireRunning();
+  // to_thread is run_in_executor(None, ...): a default executor the program set or shut down
+  // decides where it runs and whether it is refused (EXEC-3), not modelled here.
+  if (loop.defaultExecutor || loop.executorShutdown)
+    throw new OutOfModel('to_thread on a loop whose default executor the program set or shut down');
   tags.outcome.push('EXEC-1.1');
   // That asyncio.to_thread exists (3.9+) and hands fn to the executor is CTX-1.4's.
   tags.conditions.push('CTX-1.4');

@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PROFILES, differingSwitches, profileByName, profileForVersion } from '../spec/profiles.ts';
+import { rulesThatDiffer } from '../spec/differences.ts';
+import { PROFILES, profileByName, profileForVersion } from '../spec/profiles.ts';
 import type { Profile } from '../spec/profiles.ts';
 import { RULES } from '../spec/rules.ts';
 import { referenceAdapter, runOnReference } from './adapters/reference.ts';
@@ -45,14 +46,8 @@ describe("the reference under each profile passes that profile's suite", () => {
 
 describe("the reference under one profile, judged by another profile's suite", () => {
   // Both directions of each pair: the rules that fail are the rules that depend on a switch
-  // the two profiles set differently, and no other rule fails. One switch is seen one way
-  // only: runShutsDownExecutor (3.9+ waits for the executor's jobs, ARUN-2.3), because 3.8's
-  // oracle leaves a job outliving asyncio.run out of the model (profiles.ts SWITCH_NOTES).
-  // So is shutdownExecutorTimeout (EXEC-3.3: timeout= is out of the model before 3.12).
-  const oneWay = (impl: Profile, judge: Profile): string[] => [
-    ...(judge.switches.runShutsDownExecutor && !impl.switches.runShutsDownExecutor ? ['ARUN-2'] : []),
-    ...(judge.switches.shutdownExecutorTimeout && !impl.switches.shutdownExecutorTimeout ? ['EXEC-3'] : []),
-  ];
+  // the two profiles set differently, and no other rule fails; some switches are seen one way
+  // only (spec/differences.ts).
   const pairs = [
     ['cpython-3.11', 'cpython-3.12'],
     ['cpython-3.12', 'cpython-3.14'],
@@ -67,11 +62,7 @@ describe("the reference under one profile, judged by another profile's suite", (
     async (implName, judgeName) => {
       const impl = profile(implName);
       const judge = profile(judgeName);
-      const switches = new Set(differingSwitches(impl, judge));
-      const extra = oneWay(impl, judge);
-      // A rule that sees a switch only through another rule's clauses is that rule's to fail.
-      const direct = (r: (typeof RULES)[number]) => r.dependsOn.some((s) => switches.has(s) && !r.through?.[s]);
-      const declared = RULES.filter((r) => !r.retired && (direct(r) || extra.includes(r.id))).map((r) => r.id);
+      const declared = rulesThatDiffer(impl, judge);
       const v = await verdicts(impl, judge);
       expect(Object.keys(v).filter((rule) => v[rule] === 'fail')).toEqual(declared);
       expect(Object.keys(v).filter((rule) => v[rule] !== 'fail' && v[rule] !== 'pass')).toEqual([]);

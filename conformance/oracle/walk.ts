@@ -261,6 +261,8 @@ export class Walk {
     const id = s.id!;
     this.timeline.end[id] = ++this.tick;
     this.obs[id] = { outcome, warnings };
+    // An executor job that outlived asyncio.run's coroutine finishes because the run's shutdown waits for it (ARUN-2.3, 3.9+).
+    if (this.m.thread.kind === 'executor' && this.m.lateJob) tags.conditions.push('ARUN-2.3');
     // A task a Runner's earlier run left pending goes on in this run because the loop is the same (RUNNER-1.1).
     const stepping = this.m.runningLoop()?.currentTask;
     if (stepping && carriedOver(stepping)) tags.conditions.push('RUNNER-1.1');

@@ -6,12 +6,13 @@
  *     npm run neighbours -- --seed 9915 [--runs 100] [--python /path/to/python3 ...]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rulesThatDiffer } from '../spec/differences.ts';
 import { PROFILES, profileForVersion } from '../spec/profiles.ts';
+import { pyenvInterpreters } from './pyenv.ts';
 
 let values: { seed?: string; runs?: string; python?: string[] };
 try {
@@ -28,15 +29,7 @@ if (!Number.isInteger(seed) || !Number.isInteger(runs) || runs < 1) {
 }
 
 function interpreters(): string[] {
-  if (values.python) return values.python;
-  let root = '';
-  try {
-    root = execFileSync('pyenv', ['root'], { encoding: 'utf8' }).trim();
-  } catch {
-    return [];
-  }
-  const versions = existsSync(`${root}/versions`) ? readdirSync(`${root}/versions`) : [];
-  return versions.filter((v) => /^3\.(8|9|10|11|12|13|14)\.\d+$/.test(v)).map((v) => `${root}/versions/${v}/bin/python3`);
+  return values.python ?? pyenvInterpreters(/^3\.(8|9|10|11|12|13|14)\.\d+$/);
 }
 
 const versionOf = (py: string) =>

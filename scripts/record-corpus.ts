@@ -10,7 +10,7 @@
  * By default it uses every `pyenv` CPython from 3.8 to 3.13 it can find.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { numberProgram } from '../language/program.ts';
@@ -19,6 +19,7 @@ import { CLAUSE_SHAPES } from '../conformance/arbitraries/reach-clauses.ts';
 import { PROPERTIES } from '../conformance/properties/index.ts';
 import { predict } from '../conformance/oracle/oracle.ts';
 import { profileForVersion } from '../spec/profiles.ts';
+import { pyenvInterpreters } from './pyenv.ts';
 
 const { values } = parseArgs({
   options: { 'per-rule': { type: 'string' }, python: { type: 'string', multiple: true }, seed: { type: 'string' } },
@@ -29,15 +30,7 @@ const DIR = 'fixtures/corpus';
 const DRIVER = 'drivers/python/loopspec_driver.py';
 
 function interpreters(): string[] {
-  if (values.python) return values.python;
-  let root = '';
-  try {
-    root = execFileSync('pyenv', ['root'], { encoding: 'utf8' }).trim();
-  } catch {
-    return [];
-  }
-  const versions = existsSync(`${root}/versions`) ? readdirSync(`${root}/versions`) : [];
-  return versions.filter((v) => /^3\.(8|9|10|11|12|13)\.\d+$/.test(v)).map((v) => `${root}/versions/${v}/bin/python3`);
+  return values.python ?? pyenvInterpreters(/^3\.(8|9|10|11|12|13)\.\d+$/);
 }
 
 /** The corpus: probes first, then programs deterministic under every profile we record. */

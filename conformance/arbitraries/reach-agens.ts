@@ -15,12 +15,18 @@ const mark = (t: string): Stmt => ({ op: 'mark', tag: t });
 const hooks: Stmt = { op: 'asyncgen_hooks' };
 const next = (g: string): Stmt => ({ op: 'agen_next', agen: g });
 const shutdown = (loop: string): Stmt => ({ op: 'shutdown_asyncgens', loop });
-/** A finally that observes where it runs (alone), or only marks and its thread (one of several closing at once). */
-const richBody: Stmt[] = [mark('f'), { op: 'current_thread' }, { op: 'peek_running_loop' }, { op: 'current_task' }];
-const plainBody = (t: string): Stmt[] => [mark(t), { op: 'current_thread' }];
+type Keep = (...stmts: Stmt[]) => Stmt[];
+/** A finally that observes where it runs (alone), or only marks and its thread (one of several closing at once): each statement removable. */
+const richBody = (keep: Keep): Stmt[] => [
+  ...keep(mark('f')),
+  ...keep({ op: 'current_thread' }),
+  ...keep({ op: 'peek_running_loop' }),
+  ...keep({ op: 'current_task' }),
+];
+const plainBody = (keep: Keep, t: string): Stmt[] => [...keep(mark(t)), ...keep({ op: 'current_thread' })];
 
 /** AGEN-1.1: the hooks of the main thread around runs, inside a run and its callback. */
-export const hookPrograms = fc.tuple(fc.boolean(), keeps(9)).map(([viaRun, flags]) => {
+export const hookPrograms = fc.tuple(fc.boolean(), keeps(12)).map(([viaRun, flags]) => {
   const keep = flagged(flags);
   return program([
     ...keep(hooks),
@@ -28,34 +34,34 @@ export const hookPrograms = fc.tuple(fc.boolean(), keeps(9)).map(([viaRun, flags
     ...keep({
       op: 'run_until_complete',
       loop: 'L1',
-      body: [...keep(hooks), ...keep({ op: 'call_soon', loop: 'L1', body: [hooks] }), ...keep({ op: 'sleep', delay: 0 })],
+      body: [...keep(hooks), ...keep({ op: 'call_soon', loop: 'L1', body: keep(hooks) }), ...keep({ op: 'sleep', delay: 0 })],
     }),
     ...keep(hooks),
     ...(viaRun
-      ? keep({ op: 'asyncio_run', body: [hooks] })
+      ? keep({ op: 'asyncio_run', body: keep(hooks) })
       : keep({ op: 'call_soon', loop: 'L1', body: [hooks, { op: 'stop', loop: 'L1' }] }, { op: 'run_forever', loop: 'L1' })),
     ...keep(hooks),
   ]);
 });
 
 /** AGEN-1.2, AGEN-1.3: generators first iterated in a run of L1, shut down, one more after the shutdown. */
-export const shutdownPrograms = fc.tuple(fc.boolean(), fc.boolean(), fc.boolean(), keeps(12)).map(([two, exhaust, soon, flags]) => {
+export const shutdownPrograms = fc.tuple(fc.boolean(), fc.boolean(), fc.boolean(), keeps(32)).map(([two, exhaust, soon, flags]) => {
   const keep = flagged(flags);
   return program([
-    { op: 'new_event_loop', as: 'L1' },
-    { op: 'async_gen', as: 'G1', body: two ? plainBody('f') : richBody },
-    ...(two ? [{ op: 'async_gen', as: 'G2', body: plainBody('g') } as Stmt] : []),
-    ...keep({ op: 'async_gen', as: 'G3', body: richBody }),
-    {
+    ...keep({ op: 'new_event_loop', as: 'L1' }),
+    ...keep({ op: 'async_gen', as: 'G1', body: two ? plainBody(keep, 'f') : richBody(keep) }),
+    ...(two ? keep({ op: 'async_gen', as: 'G2', body: plainBody(keep, 'g') }) : []),
+    ...keep({ op: 'async_gen', as: 'G3', body: richBody(keep) }),
+    ...keep({
       op: 'run_until_complete',
       loop: 'L1',
       body: [
         ...keep(hooks),
-        next('G1'),
-        ...(exhaust ? [next('G1'), ...keep(next('G1'))] : []),
-        ...(two ? [next('G2')] : []),
-        ...(soon ? keep({ op: 'call_soon', loop: 'L1', body: [mark('c')] }) : []),
-        shutdown('L1'),
+        ...keep(next('G1')),
+        ...(exhaust ? [...keep(next('G1')), ...keep(next('G1'))] : []),
+        ...(two ? keep(next('G2')) : []),
+        ...(soon ? keep({ op: 'call_soon', loop: 'L1', body: keep(mark('c')) }) : []),
+        ...keep(shutdown('L1')),
         ...keep(mark('a')),
         ...keep(next('G1')),
         ...keep(shutdown('L1')),
@@ -64,29 +70,29 @@ export const shutdownPrograms = fc.tuple(fc.boolean(), fc.boolean(), fc.boolean(
         ...keep(shutdown('L1')),
         ...keep(mark('e')),
       ],
-    },
+    }),
     ...keep(hooks),
   ]);
 });
 
 /** AGEN-1.4: a generator left suspended in asyncio.run (beside a leftover task), one in a loop closed without a shutdown. */
-export const runPrograms = fc.tuple(fc.boolean(), keeps(9)).map(([task, flags]) => {
+export const runPrograms = fc.tuple(fc.boolean(), keeps(22)).map(([task, flags]) => {
   const keep = flagged(flags);
   return program([
-    { op: 'async_gen', as: 'G1', body: richBody },
-    ...keep({ op: 'async_gen', as: 'G2', body: plainBody('g') }),
-    {
+    ...keep({ op: 'async_gen', as: 'G1', body: richBody(keep) }),
+    ...keep({ op: 'async_gen', as: 'G2', body: plainBody(keep, 'g') }),
+    ...keep({
       op: 'asyncio_run',
       body: [
-        next('G1'),
-        ...(task ? keep({ op: 'create_task', as: 'K1', body: [mark('k'), { op: 'sleep', delay: 5 }] }) : []),
+        ...keep(next('G1')),
+        ...(task ? keep({ op: 'create_task', as: 'K1', body: [...keep(mark('k')), ...keep({ op: 'sleep', delay: 5 })] }) : []),
         ...keep(mark('r')),
-        { op: 'return', value: 1 },
+        ...keep({ op: 'return', value: 1 }),
       ],
-    },
+    }),
     ...keep(mark('x')),
     ...keep({ op: 'new_event_loop', as: 'L1' }),
-    ...keep({ op: 'run_until_complete', loop: 'L1', body: [next('G2')] }),
+    ...keep({ op: 'run_until_complete', loop: 'L1', body: keep(next('G2')) }),
     ...keep({ op: 'close', loop: 'L1' }),
     ...keep(mark('y')),
   ]);

@@ -26,6 +26,14 @@ function taskOf(walk: Walk, name: string, op: string): MTask {
   return t;
 }
 
+/**
+ * A task named in its own first step: its variable is bound because create_task returned before
+ * any of it ran (TASK-1.3, not eager): a condition.
+ */
+function selfInFirstStep(walk: Walk, t: MTask, tags: ClauseTags): void {
+  if (t.loop.currentTask === t && !t.eagerStepping && walk.orderings.stepsOf(t) === 0) tags.conditions.push('TASK-1.3');
+}
+
 /** `K.cancel()` / `K.cancel(msg)`: True on a task not done, False on a done one (CANCEL-1.1); msg from 3.9 (CANCEL-1.4). */
 export function cancelTask(walk: Walk, s: StmtOf<'cancel_task'>, tags: ClauseTags): boolean {
   const t = taskOf(walk, s.task, 'cancel_task');
@@ -34,6 +42,7 @@ export function cancelTask(walk: Walk, s: StmtOf<'cancel_task'>, tags: ClauseTag
     if (!walk.sw.cancelMessage) throw new PyErr('TypeError', 'cancel() takes no arguments (1 given)');
   }
   tags.outcome.push('CANCEL-1.1');
+  selfInFirstStep(walk, t, tags);
   if (t.state !== 'pending') {
     // Done already where tasks of its loop slept(0): that it got to its end first is the round robin's (TASK-5.2).
     if (walk.orderings.slept0(t.loop)) tags.conditions.push('TASK-5.2');
@@ -53,6 +62,7 @@ export function cancelTask(walk: Walk, s: StmtOf<'cancel_task'>, tags: ClauseTag
     }
   }
   t.cancelRequested = true;
+  if (walk.orderings.slept0(t.loop) && walk.orderings.stepsOf(t) === 0) t.cancelRaced = true;
   if (s.message !== undefined) withMessage.add(walk);
   return walk.m.cancel(t, s.message ?? null);
 }
@@ -62,10 +72,15 @@ export function taskCall(walk: Walk, s: StmtOf<'task_call'>, tags: ClauseTags): 
   const t = taskOf(walk, s.task, 'task_call');
   if (s.method === 'cancelled') {
     tags.outcome.push(cancelledClause(t));
+    selfInFirstStep(walk, t, tags);
+    if (t.cancelRaced) tags.conditions.push('TASK-5.2');
     return t.state === 'cancelled';
   }
   tags.outcome.push('CANCEL-1.5');
   if (!walk.sw.taskCancelling) throw new PyErr('AttributeError', `'_asyncio.Task' object has no attribute '${s.method}'`);
+  selfInFirstStep(walk, t, tags);
+  // Counting a cancel that raced with a sleep(0) round robin: which cancels it got so far is TASK-5.2's.
+  if (t.cancelRaced) tags.conditions.push('TASK-5.2');
   const n = t.numCancels ?? 0;
   if (s.method === 'cancelling') return n;
   // 3.13 also withdraws a pending request when the count reaches 0 (tasks.py uncancel); 3.11 and 3.12 do not.

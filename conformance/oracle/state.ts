@@ -168,6 +168,11 @@ export interface MTask extends MFuture {
   madeEagerTask?: boolean;
   /** The task whose step created it, and that task's steps so far then (has the creator yielded since? TASK-1.3). */
   createdIn?: { by: MTask; steps: number };
+  /**
+   * Cancelled (while pending) after a task of its loop slept(0), before it resumed from a
+   * suspension: whether this cancel or another reached it first is the round robin's (TASK-5.2).
+   */
+  cancelRaced?: boolean;
 }
 
 /** An executor the program made (EXEC-3): the clause whose shutdown refuses its new jobs, once shut down. */

@@ -25,11 +25,11 @@ export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTag
     for (const x of statements(s.body)) walk.exps.push({ ...tag('TASK-1.1'), kind: 'ran', stmt: x.id!, expected: false });
     throw noRunningLoop();
   }
-  walk.taskBodies.push(s.body.map((x) => x.id!));
   const next = walk.nextSibling.get(s.id!);
   // Through the loop's task factory, if one is set (TFACT-1.2, TFACT-1.3).
   // What create_task returns is TASK-1.2's, made by a factory or not: TFACT-1 decides the factory's call and the first step.
   const { task, clause } = makeTask(walk, loop, s.body, next);
+  walk.taskBodies.push({ body: s.body.map((x) => x.id!), task });
   tags.outcome.push('TASK-1.2');
   if (loop.currentTask) task.createdIn = { by: loop.currentTask, steps: walk.orderings.stepsOf(loop.currentTask) };
   if (clause !== 'TFACT-1.3' && next?.op === 'mark' && s.body[0]?.op === 'mark') walk.orderings.taskCreated(next.id!, s.body[0].id!);
@@ -72,8 +72,9 @@ export function taskState(walk: Walk, s: StmtOf<'task_state'>, tags: ClauseTags)
             ? 'LIFE-8.2'
             : 'TASK-2.1',
   );
-  // Still pending where tasks of its loop slept(0): how far it got is the round robin's (TASK-5.2).
-  if (task.state === 'pending' && walk.orderings.slept0(task.loop)) tags.conditions.push('TASK-5.2');
+  // Still pending where tasks of its loop slept(0): how far it got is the round robin's (TASK-5.2);
+  // cancelled in a race with a sleep(0), where the cancel reached it too.
+  if ((task.state === 'pending' && walk.orderings.slept0(task.loop)) || task.cancelRaced) tags.conditions.push('TASK-5.2');
   return task.state;
 }
 
@@ -99,6 +100,9 @@ export function* awaitTask(walk: Walk, s: StmtOf<'await'>, tags: ClauseTags, bod
   } finally {
     // A task whose cancel the program requested (or whose coroutine caught it) ends as CANCEL-1 says.
     if (task.cancelRequested || task.caughtCancel) tags.outcome.splice(0, tags.outcome.length, cancelledClause(task));
+    // Cancelled after a sleep(0) of its loop before it resumed: which cancel reached it first
+    // (whose message it carries, or none) and where (caught or not) is the round robin's (TASK-5.2).
+    if (task.cancelRaced) tags.conditions.push('TASK-5.2');
   }
 }
 

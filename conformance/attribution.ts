@@ -52,7 +52,8 @@ function positionOf(m: Mismatch, { trace: actual, started }: Seen, t: Timeline, 
       // Expected to run: where it should have started, or, if it started, where it should have
       // finished (a statement resumed in a later run, LIFE-8.3, is missing only then).
       if (x.expected) return (started.has(x.stmt) ? t.end[x.stmt] : undefined) ?? t.start[x.stmt] ?? Number.POSITIVE_INFINITY;
-      if (x.refusedBy !== undefined && x.refusedBy in t.start) return t.start[x.refusedBy];
+      // Refused by a statement (a cancel before its first step): decided when that statement returned.
+      if (x.refusedBy !== undefined && x.refusedBy in t.start) return t.end[x.refusedBy] ?? t.start[x.refusedBy];
       for (let id = up.get(x.stmt); id; id = up.get(id)) if (id in t.start) return t.start[id];
       return Number.POSITIVE_INFINITY;
     }
@@ -106,6 +107,13 @@ export function firstDivergence(mismatches: Mismatch[], program: Program, actual
   const outcomes = new Set(first.flatMap((m) => (m.expectation.kind === 'outcome' ? [m.expectation.stmt] : [])));
   return first.filter(
     (m) =>
-      !(m.expectation.kind === 'ran' && m.expectation.expected && outcomes.has(m.expectation.stmt) && seen.started.has(m.expectation.stmt)),
+      !(
+        m.expectation.kind === 'ran' &&
+        m.expectation.expected &&
+        outcomes.has(m.expectation.stmt) &&
+        seen.started.has(m.expectation.stmt)
+      ) &&
+      // What a statement should have refused ran because the statement itself went otherwise: its outcome's divergence.
+      !(m.expectation.kind === 'ran' && !m.expectation.expected && m.expectation.refusedBy && outcomes.has(m.expectation.refusedBy)),
   );
 }

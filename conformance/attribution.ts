@@ -6,7 +6,7 @@
  * "First" is in the order the oracle's own run of the program makes its observations: a
  * statement's outcome and warnings when it ends, an ordering where the first statement out of
  * place starts, a statement that must never run where the statement that refused it (the
- * one the expectation names, a cancel(); else its nearest enclosing statement) starts. Statements the implementation never started rank
+ * one the expectation names, a cancel(), when it returns; else its nearest enclosing statement, when it starts). Statements the implementation never started rank
  * after those that ran: what stopped them came first. A hang leaves the statement in flight
  * without an observation: its outcome is broken where the oracle saw it end, which is before
  * anything the program does after it, and a clause that says the program ends (SCHED-3.1,

@@ -115,6 +115,12 @@ export async function checkProgram(
  * whatever else the statement's own clauses expected of it (a new loop and its warning, GET-3).
  */
 function mostSpecific(first: Mismatch[]): Mismatch[] {
+  // A hang (the program never ended: a terminates expectation broke) leaves a statement in
+  // flight: which state that statement saw (its conditions) is not what went wrong.
+  if (first.some((m) => m.expectation.kind === 'terminates'))
+    first = first.filter(
+      (m) => !(m.expectation.condition && m.expectation.kind === 'outcome' && m.actual.startsWith('(started, never finished')),
+    );
   // Only where it returned that loop: a lookup that never finished (a crash in it) is its own clauses'.
   const same = new Set(first.flatMap((m) => (m.expectation.kind === 'not-same' && m.got === 'same' ? [m.expectation.stmt] : [])));
   return first.filter((m) => m.expectation.kind === 'not-same' || !('stmt' in m.expectation) || !same.has(m.expectation.stmt));

@@ -52,8 +52,14 @@ function positionOf(m: Mismatch, { trace: actual, started }: Seen, t: Timeline, 
       // Expected to run: where it should have started, or, if it started, where it should have
       // finished (a statement resumed in a later run, LIFE-8.3, is missing only then).
       if (x.expected) return (started.has(x.stmt) ? t.end[x.stmt] : undefined) ?? t.start[x.stmt] ?? Number.POSITIVE_INFINITY;
-      // Refused by a statement (a cancel before its first step): decided when that statement returned.
-      if (x.refusedBy !== undefined && x.refusedBy in t.start) return t.end[x.refusedBy] ?? t.start[x.refusedBy];
+      // Refused by a statement (a cancel before its first step): decided when that statement
+      // returned, unless it ran before that statement even started (then it broke first).
+      if (x.refusedBy !== undefined && x.refusedBy in t.start) {
+        const by = x.refusedBy;
+        const ids = Object.values(actual.order).find((o) => o.includes(x.stmt) && o.includes(by));
+        const ranBefore = ids !== undefined && ids.indexOf(x.stmt) < ids.indexOf(by);
+        return ranBefore ? t.start[by] : (t.end[by] ?? t.start[by]);
+      }
       for (let id = up.get(x.stmt); id; id = up.get(id)) if (id in t.start) return t.start[id];
       return Number.POSITIVE_INFINITY;
     }

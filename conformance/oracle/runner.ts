@@ -11,9 +11,23 @@ import { OutOfModel, PyErr } from './state.ts';
 import type { MLoop, MTask } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
-/** Tasks pending on a runner's loop when a later run of it started (RUNNER-1.1: the same loop goes on). */
-const carried = new WeakSet<MTask>();
-export const carriedOver = (t: MTask): boolean => carried.has(t);
+/**
+ * Tasks pending on a runner's loop when a later run of it started (RUNNER-1.1: the same loop
+ * goes on), and whether the statement each was suspended in has ended in that run since.
+ */
+const carried = new WeakMap<MTask, { resumed: boolean }>();
+/**
+ * The condition of what a carried task observes in a later run: that the statement it was
+ * suspended in ends is the same loop's (RUNNER-1.1); how far it gets after is the ready
+ * queue's (SCHED-1.2), as for any task.
+ */
+export function carriedOver(t: MTask): string | undefined {
+  const c = carried.get(t);
+  if (!c) return undefined;
+  if (c.resumed) return 'SCHED-1.2';
+  c.resumed = true;
+  return 'RUNNER-1.1';
+}
 
 /** A Runner the program made (RUNNER-1.1). */
 export interface MRunner {
@@ -62,6 +76,8 @@ function lazyInit(walk: Walk, r: MRunner, tags: ClauseTags): MLoop {
   if (r.loop) return r.loop;
   const m = walk.m;
   m.getPolicy();
+  // Made by new_event_loop (with or without loop_factory): that it is a new, open loop is NEW-1's.
+  tags.conditions.push('NEW-1.1');
   const loop = m.newLoop();
   loop.fromRunner = true;
   if (!r.factory) {
@@ -92,8 +108,17 @@ export function runnerRun(walk: Walk, s: StmtOf<'runner_run'>, tags: ClauseTags)
   if (r.state === 'closed') neverRuns(walk, s.body, 'RUNNER-1.4');
   const loop = lazyInit(walk, r, tags);
   tags.outcome.push('RUNNER-1.1');
-  for (const t of m.tasks) if (t.loop === loop && t.state === 'pending') carried.add(t);
-  return m.runUntilComplete(loop, spawnTask(walk, loop, s.body));
+  for (const t of m.tasks) if (t.loop === loop && t.state === 'pending') carried.set(t, { resumed: false });
+  const task = spawnTask(walk, loop, s.body);
+  try {
+    return m.runUntilComplete(loop, task);
+  } catch (e) {
+    // The coroutine's own exception, raised by run_until_complete of its task (LIFE-1.2).
+    // That it raised that, not a refusal of a loop made afresh, is not NEW-1's: LIFE-1.2 in its place.
+    if (task.state === 'done' && task.result && 'error' in task.result && task.result.error === e)
+      tags.conditions.splice(0, tags.conditions.length, ...tags.conditions.filter((c) => c !== 'NEW-1.1'), 'LIFE-1.2');
+    throw e;
+  }
 }
 
 /** `R.get_loop()` (RUNNER-1.1): R's loop, made on first use. */

@@ -265,9 +265,11 @@ export class Walk {
     this.obs[id] = { outcome, warnings };
     // An executor job that outlived asyncio.run's coroutine finishes because the run's shutdown waits for it (ARUN-2.3, 3.9+).
     if (this.m.thread.kind === 'executor' && this.m.lateJob) tags.conditions.push('ARUN-2.3');
-    // A task a Runner's earlier run left pending goes on in this run because the loop is the same (RUNNER-1.1).
+    // A task a Runner's earlier run left pending goes on in this run because the loop is the same
+    // (RUNNER-1.1), then as far as the ready queue takes it (SCHED-1.2).
     const stepping = this.m.runningLoop()?.currentTask;
-    if (stepping && carriedOver(stepping)) tags.conditions.push('RUNNER-1.1');
+    const carried = stepping && carriedOver(stepping);
+    if (carried) tags.conditions.push(carried);
     const match = tags.match ? { match: tags.match } : {};
     for (const clause of new Set(tags.outcome)) this.exps.push({ ...tag(clause), kind: 'outcome', stmt: id, expected: outcome, ...match });
     for (const clause of new Set(tags.warnings)) this.exps.push({ ...tag(clause), kind: 'warnings', stmt: id, expected: warnings });

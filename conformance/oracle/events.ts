@@ -158,6 +158,10 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
   };
   // NEW-2: whatever get_event_loop returns, it is not a loop new_event_loop made since.
   if (local.newSince?.length) walk.exps.push({ ...tag('NEW-2.1'), kind: 'not-same', stmt: walk.current!, others: local.newSince });
+  // RUNNER-1.2: after a Runner's close took its loop away, no lookup returns that loop; whether
+  // its set_event_loop(None) counts as a call is NEW-4.2's (CLEARED_BY).
+  if (local.setBy === 'runner.close' && local.runnerLoopSeen?.length)
+    walk.exps.push({ ...tag('RUNNER-1.2'), kind: 'not-same', stmt: walk.current!, others: local.runnerLoopSeen });
   // GET-1.2: lookups while a loop ran in this thread changed nothing: the next lookup without
   // one finds what it would have found (not in a fork child, whose state FORK-2 decides).
   if (walk.lookedUpRunning.delete(t) && t.kind !== 'fork') tags.conditions.push('GET-1.2');
@@ -234,7 +238,8 @@ const CLEARED_BY: Partial<Record<SetBy, string>> = {
   none: 'NEW-4.2',
   'bad-type': 'NEW-5.3',
   'asyncio.run': 'ARUN-4.1',
-  'runner.close': 'RUNNER-1.2',
+  // Runner.close calls set_event_loop(None): that it counts is NEW-4.2's; that it is called, RUNNER-1.2's (the not-same above).
+  'runner.close': 'NEW-4.2',
 };
 
 /** The type checks of set_event_loop and set_event_loop_policy: an assert before 3.11. */

@@ -146,6 +146,7 @@ export function runnerClose(walk: Walk, s: StmtOf<'runner_close'>, tags: ClauseT
       l.setCalled = true;
       l.setBy = 'runner.close';
       l.newSince = [];
+      l.runnerLoopSeen = walk.observedAs(loop);
     }
     m.close(loop);
     loop.runnerClosed = true;

@@ -58,6 +58,8 @@ export interface Local {
   setBy: SetBy;
   /** The new_event_loop statements of this thread since the current loop last changed (NEW-2). */
   newSince?: string[];
+  /** The statements that observed the loop a Runner's close took from this thread: no lookup after returns it (RUNNER-1.2). */
+  runnerLoopSeen?: string[];
   /**
    * In a fork child: false once the child changed its state (set_event_loop, an implicit
    * creation, asyncio.run); until then the state is what the fork left (FORK-2).

@@ -211,6 +211,15 @@ export class Walk {
     return { obj: kind, id };
   }
 
+  /** The statements observed so far whose value is `o`. */
+  observedAs(o: MLoop): string[] {
+    const ref = this.toValue(o) as { id: string };
+    return Object.keys(this.obs).filter((id) => {
+      const out = this.obs[id].outcome;
+      return 'value' in out && out.value !== null && typeof out.value === 'object' && (out.value as { id?: string }).id === ref.id;
+    });
+  }
+
   private toValue(v: unknown): Value {
     if (v === null || v === undefined) return null;
     if (typeof v === 'object') {

@@ -20,7 +20,14 @@ export interface Tag {
  */
 export type Expectation = Tag & { condition?: true } & (
     | /** The statement executed with this outcome (value, or error class and message). */
-    { kind: 'outcome'; stmt: string; expected: Outcome; match?: 'exact' | 'prefix' }
+    {
+        kind: 'outcome';
+        stmt: string;
+        expected: Outcome;
+        match?: 'exact' | 'prefix';
+        /** A condition about the state a call read: broken only where the call returned (an error is the call's own, not the state's). */
+        valueOnly?: true;
+      }
     /** The statement raised exactly these warnings (none, if empty). */
     | { kind: 'warnings'; stmt: string; expected: Warning[] }
     /**
@@ -198,6 +205,7 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
   switch (x.kind) {
     case 'outcome': {
       const act = trace.obs[x.stmt]?.outcome;
+      if (x.valueOnly && act && 'error' in act) return undefined;
       const match = x.match ?? 'exact';
       if (!outcomeProblem(x.expected, act, match, x.stmt, ids)) return undefined;
       const prefix = match === 'prefix' ? ' (message prefix)' : '';

@@ -7,7 +7,7 @@ import { walk as statements } from '../../language/program.ts';
 import { tag } from '../predictions.ts';
 import { contextClauses, noRunningLoop } from './events.ts';
 import { awaitFuture } from './futures.ts';
-import { cancelledClause } from './cancellation.ts';
+import { cancelledClause, cancelsOf } from './cancellation.ts';
 import { forTask } from './contexts.ts';
 import { makeTask } from './factories.ts';
 import type { Coro, MFuture, MTask } from './state.ts';
@@ -102,7 +102,8 @@ export function* awaitTask(walk: Walk, s: StmtOf<'await'>, tags: ClauseTags, bod
     if (task.cancelRequested || task.caughtCancel) tags.outcome.splice(0, tags.outcome.length, cancelledClause(task));
     // Cancelled after a sleep(0) of its loop before it resumed: which cancel reached it first
     // (whose message it carries, or none) and where (caught or not) is the round robin's (TASK-5.2).
-    if (task.cancelRaced) tags.conditions.push('TASK-5.2');
+    // Only where cancels of it from two bodies (or a catch) could race: else its message is CANCEL-1.4's (and a version's).
+    if (task.cancelRaced && (cancelsOf(walk, s.task) > 1 || task.caughtCancel)) tags.conditions.push('TASK-5.2');
   }
 }
 

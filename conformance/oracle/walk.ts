@@ -35,6 +35,8 @@ export interface ClauseTags {
   /** Conditions whose text speaks of the statement's warnings too (a fork child's fresh state warns as GET-3 does). */
   warnedConditions: string[];
   match?: 'prefix';
+  /** The conditions are about the state the call read: they hold only where it returned a value (a missing method is the outcome's alone). */
+  conditionsOnValue?: true;
 }
 
 /** The callback a sync body is, if it is one. */
@@ -285,7 +287,15 @@ export class Walk {
     // A condition checks the same observation, for the clause that decided the state it saw.
     const decided = new Set([...tags.outcome, ...tags.warnings]);
     for (const clause of new Set([...tags.conditions, ...tags.warnedConditions].filter((c) => !decided.has(c))))
-      this.exps.push({ ...tag(clause), condition: true, kind: 'outcome', stmt: id, expected: outcome, ...match });
+      this.exps.push({
+        ...tag(clause),
+        condition: true,
+        kind: 'outcome',
+        stmt: id,
+        expected: outcome,
+        ...match,
+        ...(tags.conditionsOnValue ? { valueOnly: true as const } : {}),
+      });
     for (const clause of new Set(tags.warnedConditions.filter((c) => !decided.has(c))))
       this.exps.push({ ...tag(clause), condition: true, kind: 'warnings', stmt: id, expected: warnings });
   }

@@ -144,55 +144,46 @@ const base: Switches = {
   signalMainInterpreter: true,
   runner: true,
 };
-/** 3.9 and 3.10: a cancel message, but not kept for an awaiter; no cancelling() (CANCEL-1). */
-const noCancelling = { cancelledErrorKept: false, taskCancelling: false };
+/**
+ * 3.9 and 3.10 (3.8 differs further): the assert of set_event_loop; a cancel message, but not
+ * kept for an awaiter, no cancelling() (CANCEL-1); no create_task(context=) (CTX-1); a
+ * non-ThreadPoolExecutor default executor only warns, no shutdown timeout (EXEC-3); no Runner.
+ */
+const before311: Switches = {
+  ...base,
+  typeCheck: 'assert',
+  cancelledErrorKept: false,
+  taskCancelling: false,
+  createTaskContext: false,
+  defaultExecutorTypeCheck: 'warn',
+  shutdownExecutorTimeout: false,
+  runner: false,
+};
 
 export const PROFILES: Profile[] = [
   {
     name: 'cpython-3.8',
     describes: 'CPython 3.8.18 (measured: fixtures/probes/*.cpython-3.8.18.trace.json)',
     switches: {
-      ...base,
-      typeCheck: 'assert',
+      ...before311,
       runShutsDownExecutor: false,
       mainThreadByClass: true,
-      ...noCancelling,
       cancelMessage: false,
-      createTaskContext: false,
       toThread: false,
-      defaultExecutorTypeCheck: 'warn',
-      shutdownExecutorTimeout: false,
       signalMainInterpreter: false,
-      runner: false,
     },
   },
   {
     name: 'cpython-3.9',
     describes: 'CPython 3.9.18 (measured)',
-    switches: {
-      ...base,
-      typeCheck: 'assert',
-      ...noCancelling,
-      createTaskContext: false,
-      defaultExecutorTypeCheck: 'warn',
-      shutdownExecutorTimeout: false,
-      runner: false,
-    },
+    switches: before311,
   },
   {
     name: 'cpython-3.10',
     describes:
       'CPython 3.10.13 (measured); 3.10.0 to 3.10.8 warned in get_event_loop whenever no loop was running, and 3.10.9 on ' +
       'creation only (gh-93453, gh-100160), which this profile does not describe',
-    switches: {
-      ...base,
-      typeCheck: 'assert',
-      ...noCancelling,
-      createTaskContext: false,
-      defaultExecutorTypeCheck: 'warn',
-      shutdownExecutorTimeout: false,
-      runner: false,
-    },
+    switches: before311,
   },
   {
     name: 'cpython-3.11',

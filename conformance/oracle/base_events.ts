@@ -278,16 +278,5 @@ function callback(walk: Walk, body: Stmt[], where: Where): void {
 export function* runInExecutor(walk: Walk, s: StmtOf<'run_in_executor'>, tags: ClauseTags): Coro {
   const loop = walk.guards.requireRunning();
   tags.outcome.push('EXEC-1.1');
-  walk.executorUsed = true;
-  walk.executorJobs.push([s.id!, s.body[0]?.id]);
-  const f = walk.m.runInExecutor(loop, `exec:${s.id}`, () => {
-    const end = walk.syncBody(s.body);
-    return end ? end.returned : null;
-  });
-  const task = loop.currentTask;
-  try {
-    return yield* walk.m.await(f);
-  } finally {
-    if (task) walk.orderings.resumed(task);
-  }
+  return yield* walk.executorJob(loop, s);
 }

@@ -209,19 +209,6 @@ export function* toThread(walk: Walk, s: StmtOf<'to_thread'>, tags: ClauseTags):
   tags.outcome.push('EXEC-1.1');
   // That asyncio.to_thread exists (3.9+) and hands fn to the executor is CTX-1.4's.
   tags.conditions.push('CTX-1.4');
-  walk.executorUsed = true;
-  walk.executorJobs.push([s.id!, s.body[0]?.id]);
   const ctx = fresh(frame(walk).ctx.value);
-  const f = walk.m.runInExecutor(loop, `exec:${s.id}`, () =>
-    enter(walk, ctx, 'CTX-1.4', () => {
-      const end = walk.syncBody(s.body);
-      return end ? end.returned : null;
-    }),
-  );
-  const task = loop.currentTask;
-  try {
-    return yield* walk.m.await(f);
-  } finally {
-    if (task) walk.orderings.resumed(task);
-  }
+  return yield* walk.executorJob(loop, s, (job) => enter(walk, ctx, 'CTX-1.4', job));
 }

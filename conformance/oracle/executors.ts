@@ -88,23 +88,7 @@ export function* runInExecutor(walk: Walk, s: StmtOf<'run_in_executor'>, tags: C
     throw new PyErr('RuntimeError', 'cannot schedule new futures after shutdown');
   }
   tags.outcome.push('EXEC-3.1');
-  walk.executorUsed = true;
-  walk.executorJobs.push([s.id!, s.body[0]?.id]);
-  const f = walk.m.runInExecutor(
-    loop,
-    `exec:${s.id}`,
-    () => {
-      const end = walk.syncBody(s.body);
-      return end ? end.returned : null;
-    },
-    { name: x.name, viaDefault: s.executor === undefined },
-  );
-  const task = loop.currentTask;
-  try {
-    return yield* walk.m.await(f);
-  } finally {
-    if (task) walk.orderings.resumed(task);
-  }
+  return yield* walk.executorJob(loop, s, undefined, { name: x.name, viaDefault: s.executor === undefined });
 }
 
 /** `await asyncio.get_running_loop().shutdown_default_executor(timeout=t)` (EXEC-3.3). */

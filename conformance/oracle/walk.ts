@@ -302,6 +302,31 @@ export class Walk {
 
   // ---- bodies ------------------------------------------------------------------------------------
 
+  /**
+   * A job running `s`'s body on an executor worker of `loop` (through `run`: in a context, for
+   * to_thread), awaited by the calling task: run_in_executor, to_thread.
+   */
+  *executorJob(
+    loop: MLoop,
+    s: { id?: string; body: Stmt[] },
+    run: (job: () => unknown) => unknown = (job) => job(),
+    executorVar?: MThread['executorVar'],
+  ): Coro {
+    this.executorUsed = true;
+    this.executorJobs.push([s.id!, s.body[0]?.id]);
+    const job = () => {
+      const end = this.syncBody(s.body);
+      return end ? end.returned : null;
+    };
+    const f = this.m.runInExecutor(loop, `exec:${s.id}`, () => run(job), executorVar);
+    const task = loop.currentTask;
+    try {
+      return yield* this.m.await(f);
+    } finally {
+      if (task) this.orderings.resumed(task);
+    }
+  }
+
   /** Runs a sync body (main, thread, callback, executor function, fork child). */
   syncBody(body: Stmt[], where?: Where): BodyEnd {
     for (const [i, s] of body.entries()) {

@@ -54,12 +54,14 @@ function neverRuns(walk: Walk, body: StmtOf<'runner_run'>['body'], clause: strin
 }
 
 /** `R = asyncio.Runner(...)` (RUNNER-1.1): bound, observes None; AttributeError before 3.11. */
+/** Statements that read or carry a context (CTX-1). */
+const CONTEXT_OPS = new Set(['ctx_set', 'ctx_get', 'copy_context', 'to_thread']);
+
 export function runnerNew(walk: Walk, s: StmtOf<'runner_new'>, tags: ClauseTags): null {
   tags.outcome.push('RUNNER-1.1');
   if (!walk.sw.runner) throw new PyErr('AttributeError', "module 'asyncio' has no attribute 'Runner'");
   // Runner._lazy_init copies the context once, and every run's task runs in that one copy
   // (runners.py, 3.11+): not modelled, so context statements beside a Runner are out.
-  const CONTEXT_OPS = new Set(['ctx_set', 'ctx_get', 'copy_context', 'to_thread']);
   if ([...statements(walk.program.main)].some((x) => CONTEXT_OPS.has(x.op)))
     throw new OutOfModel('context variables beside an asyncio.Runner (its runs share the context it copied on first use)');
   const r: MRunner = { kind: 'runner', state: 'created', loop: null, factory: s.loop_factory === true, thread: walk.m.thread };

@@ -81,12 +81,28 @@ const num = (id: string) => Number(id.slice(1));
  * the anchors computed here: a standalone script has no Node to run this one.
  */
 
+/**
+ * Whether statement `a` comes before `b` in the prediction: by when they start where one
+ * context runs both (a generator's finally is numbered before asyncio.run's body but runs
+ * after it), else by statement number.
+ */
+function startsBefore(predicted: Trace, a: string, b: string): boolean {
+  for (const ids of Object.values(predicted.order)) {
+    const i = ids.indexOf(a);
+    const j = ids.indexOf(b);
+    if (i >= 0 && j >= 0) return i < j;
+  }
+  return num(a) < num(b);
+}
+
 /** Where the prediction first shows each object: canonical name -> statement id. */
 export function firstSeen(predicted: Trace): Map<string, string> {
   const first = new Map<string, string>();
   for (const id of idsInOrder(predicted.obs)) {
     const o = predicted.obs[id].outcome;
-    if ('value' in o && isObjRef(o.value) && !first.has(o.value.id)) first.set(o.value.id, id);
+    if (!('value' in o) || !isObjRef(o.value)) continue;
+    const seen = first.get(o.value.id);
+    if (seen === undefined || startsBefore(predicted, id, seen)) first.set(o.value.id, id);
   }
   return first;
 }

@@ -17,7 +17,10 @@ const ONE_WAY: Array<{ [K in SwitchName]: { switch: K; judge: Switches[K]; impl:
   // shutdown_default_executor(timeout=) is in the model from 3.12 only (EXEC-3.3).
   { switch: 'shutdownExecutorTimeout', judge: true, impl: false, rule: 'EXEC-3' },
   // 3.13.0's failed run_forever leaves the loop inconsistent (python/cpython#130145); its own
-  // profile leaves programs that go on after it out, the others see a loop run inside another.
+  // profile leaves programs that go on after it out. The others see it in what the run does
+  // after a refusal, which has the refusal as condition: of a running loop (LIFE-3.2) or of
+  // another loop (LIFE-4.2).
+  { switch: 'failedRunForeverCleansUp', judge: false, impl: true, rule: 'LIFE-3' },
   { switch: 'failedRunForeverCleansUp', judge: false, impl: true, rule: 'LIFE-4' },
 ];
 

@@ -103,6 +103,9 @@ export function runForever(walk: Walk, s: StmtOf<'run_forever'>, tags: ClauseTag
     m.runForever(loop);
   } catch (e) {
     if (e instanceof PyErr && refused) tags.outcome.push(refused.forever);
+    // That the refusal left the running loop undisturbed is a condition of what its run sees next.
+    const running = m.runningLoop();
+    if (e instanceof PyErr && refused && running) running.disturbedBy = refused.forever;
     // 3.13.0 (python/cpython#130145): the refused call still clears the running loop,
     // leaving the loop inconsistent. The profile specifies the refusal, not what follows.
     if (e instanceof PyErr && refused && (refused !== REFUSALS.closed || inRunningLoop) && walk.sw.failedRunForeverCleansUp) {

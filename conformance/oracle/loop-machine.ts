@@ -216,6 +216,7 @@ export class LoopMachine {
       }
     } finally {
       loop.stopping = false;
+      loop.disturbedBy = undefined;
       loop.thread = null;
       this.running.delete(this.thread);
     }

@@ -116,6 +116,12 @@ export interface MLoop {
   /** Created by asyncio.run, which has since returned. */
   runFinished: boolean;
   fromRun: boolean;
+  /**
+   * The refusal clause of a run_forever refused while this loop ran (LIFE-2.2, LIFE-3.2,
+   * LIFE-4.2), until the run ends: 3.13.0's refusal disturbs the running loop
+   * (python/cpython#130145), so what the rest of the run sees has that refusal as condition.
+   */
+  disturbedBy?: string;
   /** Made by an asyncio.Runner (RUNNER-1.1); closed by its close() (RUNNER-1.3). */
   fromRunner?: boolean;
   runnerClosed?: boolean;

@@ -21,6 +21,12 @@
  *
  * No threads, no fork, no thread pool in this build: those capabilities are false (the
  * WebLoop's run_in_executor calls the function inline on the main thread).
+ *
+ * No POSIX signals either: the WebLoop's add_signal_handler raises NotImplementedError, so a
+ * signal a program sends itself (signal_self, os.kill(os.getpid(), ...)) meets its default
+ * action, which ends Pyodide's WebAssembly runtime (exit(128 + the signal)) and every later
+ * program with it; such a program is skipped, saying so. Should Pyodide exit all the same, the
+ * program that ended it says so, and every later one is an adapter error naming that exit.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,6 +47,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const OWN_DEADLINE = 0.8;
 /** Statements that block until a coroutine is done: they need stack switching in Pyodide. */
 export const BLOCKING: ReadonlySet<Op> = new Set<Op>(['run_until_complete', 'asyncio_run']);
+/** Statements that send the process a signal: at its default action it ends Pyodide. */
+export const SIGNALLING: ReadonlySet<Op> = new Set<Op>(['signal_self']);
 
 /** Pyodide could not be found or loaded. */
 export class PyodideStartError extends Error {}
@@ -79,6 +87,40 @@ interface Queued {
 }
 
 const isPromise = (v: unknown): v is Promise<unknown> => typeof (v as Promise<unknown> | null)?.then === 'function';
+
+/**
+ * What a value thrown into JavaScript says, in one line of a trace's detail, never
+ * '[object Object]': an Error's message (Pyodide's PythonError; its Exit, "Program terminated
+ * with exit(138)"), else the message of an object that has one, else, for Emscripten's
+ * FS.ErrnoError (no message, not an Error: what Pyodide's runtime throws once it has exited),
+ * its name and errno, with the errno's name when `errnoNames` (Pyodide's ERRNO_CODES) has it.
+ */
+export function describeThrown(e: unknown, errnoNames: Readonly<Record<string, number>> = {}): string {
+  if (e instanceof Error) return e.message || e.name;
+  if (typeof e !== 'object' || e === null) return String(e);
+  const o = e as { name?: unknown; message?: unknown; errno?: unknown; status?: unknown };
+  if (typeof o.message === 'string' && o.message !== '') return o.message;
+  const name = typeof o.name === 'string' && o.name !== '' ? o.name : (e.constructor?.name ?? 'Object');
+  if (typeof o.errno === 'number') {
+    const code = Object.keys(errnoNames).find((k) => errnoNames[k] === o.errno);
+    return `${name}: errno ${o.errno}${code ? ` (${code})` : ''}`;
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(e);
+  } catch {
+    // cyclic, or a BigInt in it
+  }
+  return json && json !== '{}' ? `${name} ${json}` : name;
+}
+
+/** Emscripten's exit of the runtime (Pyodide's Exit, an ExitStatus): after it Pyodide runs nothing more. */
+function exitOf(e: unknown): string | undefined {
+  const o = e as { status?: unknown; message?: unknown } | null;
+  return typeof o === 'object' && o !== null && typeof o.status === 'number' && /^Program terminated with exit\(/.test(String(o.message))
+    ? String(o.message)
+    : undefined;
+}
 
 /** Releases a callback Pyodide made for one call (a once-callable) that will not be called now. */
 function release(callback: PyCallable): void {
@@ -125,8 +167,13 @@ class Callbacks {
   private waiters: Array<() => void> = [];
   /** What went wrong in a callback that Pyodide let out into JavaScript, for the program's trace. */
   failure: string | undefined;
+  /** The exit of Pyodide's runtime a callback let out, if one did (whichever program's it was). */
+  exit: string | undefined;
 
-  constructor(private original: Schedule) {}
+  constructor(
+    private original: Schedule,
+    private errnoNames: Readonly<Record<string, number>> = {},
+  ) {}
 
   readonly schedule: Schedule = (callback, delayMs) => {
     const q: Queued = { generation: this.generation, clear: () => {}, callback, fired: false };
@@ -136,7 +183,8 @@ class Callbacks {
       if (this.live.size === 0) for (const w of this.waiters.splice(0)) w();
     };
     const failed = (how: string, e: unknown) => {
-      if (q.generation === this.generation) this.failure ??= `a WebLoop callback ${how}: ${e instanceof Error ? e.message : String(e)}`;
+      this.exit ??= exitOf(e);
+      if (q.generation === this.generation) this.failure ??= `a WebLoop callback ${how}: ${describeThrown(e, this.errnoNames)}`;
       done();
     };
     const fire = () => {
@@ -221,6 +269,11 @@ function locate(path?: string): { dir: string; module: string } {
 const skipped = (detail: string): Trace => ({ obs: {}, order: {}, end: { kind: 'skipped', detail } });
 const failed = (detail: string): Trace => ({ obs: {}, order: {}, end: { kind: 'error', detail } });
 
+export const NO_SIGNALS =
+  "sends its process a signal (os.kill(os.getpid(), ...)): Pyodide has no POSIX signals, its WebLoop's add_signal_handler raises " +
+  'NotImplementedError, so the signal meets its default action, which ends the WebAssembly runtime (exit(138) for SIGUSR1) and ' +
+  'Pyodide with it';
+
 export const NO_JSPI =
   "needs run_until_complete to block, which Pyodide's WebLoop does only with WebAssembly stack switching (JSPI); " +
   "without it run_until_complete and asyncio.run raise RuntimeError('WebAssembly stack switching not supported in this " +
@@ -259,7 +312,8 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
   const original = helper._SCHEDULE as Schedule | undefined;
   if (typeof original !== 'function')
     throw new PyodideStartError(`Pyodide ${py.version}'s WebLoop has no pyodide.webloop.scheduleCallback to follow its callbacks by`);
-  const callbacks = new Callbacks(original);
+  const errnoNames = (py.ERRNO_CODES ?? {}) as Record<string, number>;
+  const callbacks = new Callbacks(original, errnoNames);
   fn('track')(callbacks.schedule);
   // JSPI: can_run_sync() is true in a call entered through callPromising, where the runtime has stack switching
   const probe = py.runPython('from pyodide.ffi import can_run_sync\ncan_run_sync') as PyCallable;
@@ -269,11 +323,27 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
   const loadMs = performance.now() - started;
   const cap = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let closed = false;
+  /** How Pyodide's runtime exited, once it has: it runs no program after that. */
+  let exited: string | undefined;
+  const describe = (e: unknown) => describeThrown(e, errnoNames);
 
   const run = async (program: Program, limits?: RunLimits): Promise<Trace> => {
     if (closed) return failed('the adapter is closed');
+    exited ??= callbacks.exit;
+    if (exited) return failed(`Pyodide's runtime exited during an earlier program (${exited}): it runs no program any more`);
     const numbered = ensureNumbered(program);
-    if (!jspi && [...walk(numbered.main)].some((s) => BLOCKING.has(s.op))) return skipped(NO_JSPI);
+    const ops = [...walk(numbered.main)].map((s) => s.op);
+    if (ops.some((op) => SIGNALLING.has(op))) return skipped(NO_SIGNALS);
+    if (!jspi && ops.some((op) => BLOCKING.has(op))) return skipped(NO_JSPI);
+    try {
+      return await runOne(numbered, limits);
+    } catch (e) {
+      exited ??= exitOf(e);
+      return failed(`the adapter's Python side failed: ${describe(e)}`);
+    }
+  };
+
+  const runOne = async (numbered: Program, limits?: RunLimits): Promise<Trace> => {
     const ms = Math.min(limits?.deadlineMs ?? cap, cap) * OWN_DEADLINE;
     callbacks.next();
     const problems = JSON.parse(String(reset())) as string[];
@@ -290,7 +360,10 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
     const outcome = await Promise.race([
       main.then(
         (r) => ({ kind: 'done' as const, problems: JSON.parse(String(r)) as string[] }),
-        (e: unknown) => ({ kind: 'threw' as const, message: e instanceof Error ? e.message : String(e) }),
+        (e: unknown) => {
+          exited ??= exitOf(e);
+          return { kind: 'threw' as const, message: describe(e) };
+        },
       ),
       new Promise<{ kind: 'late' }>((r) => {
         timer = setTimeout(() => r({ kind: 'late' }), Math.max(0, deadline - performance.now()));
@@ -303,8 +376,10 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
     const idle = outcome.kind === 'done' && (await callbacks.idle(deadline));
     const hang = `the program did not finish within ${Math.round(ms)} ms: ${
       outcome.kind === 'late' ? 'its main body was still running' : `${callbacks.pending()} WebLoop callbacks were still queued or running`
-    }`;
-    const end = idle ? (callbacks.failure ? { kind: 'error', detail: callbacks.failure } : '') : { kind: 'hang', detail: hang };
+    }${callbacks.failure ? ` (${callbacks.failure})` : ''}`;
+    // Pyodide's runtime exited in a callback (the main body may still be suspended): an error, not a hang
+    const exit = callbacks.exit && callbacks.failure ? { kind: 'error', detail: callbacks.failure } : undefined;
+    const end = exit ?? (idle ? (callbacks.failure ? { kind: 'error', detail: callbacks.failure } : '') : { kind: 'hang', detail: hang });
     const trace = JSON.parse(String(finish(end === '' ? '' : JSON.stringify(end)))) as Trace;
     callbacks.next(); // nothing of this program runs while no program does
     return trace;

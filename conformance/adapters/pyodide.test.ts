@@ -13,7 +13,7 @@ import { loadAdapter, UsageError } from '../load-adapter.ts';
 import { numberProgram, type Program, type Stmt } from '../../language/program.ts';
 import { canonicalize, type Trace } from '../../language/trace.ts';
 import { profileByName } from '../../spec/profiles.ts';
-import { NO_JSPI, type PyodideAdapter } from './pyodide.ts';
+import { describeThrown, NO_JSPI, NO_SIGNALS, type PyodideAdapter } from './pyodide.ts';
 
 const P = (main: Stmt[]): Program => numberProgram({ version: 1, main });
 const PROFILE = profileByName('cpython-3.14')!;
@@ -259,6 +259,19 @@ describe('the Pyodide adapter (--impl pyodide)', () => {
     expect(Object.keys(trace.obs)).toEqual(['s1', 's2', 's3']);
   });
 
+  it('runs one program at a time, even when a caller starts the next before the last has ended', async () => {
+    // withDeadline gives up on a run at the harness's deadline and the pool starts the next one;
+    // the run given up on must not clear the next one's callbacks or take its trace
+    const timer = (tag: string, delay: number) =>
+      P([newLoop(L1), { op: 'call_later', loop: L1, delay, body: [mark(tag)] }, { op: 'get_policy' }]);
+    const traces = await Promise.all([a.run(timer('first', 0.2)), a.run(timer('second', 0.05))]);
+    for (const [i, tag] of ['first', 'second'].entries()) {
+      expect(traces[i].end, tag).toEqual({ kind: 'ok' });
+      expect(traces[i].obs.s3.outcome, tag).toEqual({ value: tag });
+      expect(traces[i].order, tag).toEqual({ main: ['s1', 's2', 's4', 's3'] });
+    }
+  });
+
   it("starts every program from Pyodide's start-up state: what one leaves behind, the next does not see", async () => {
     const probe = P([
       { op: 'get_policy' },
@@ -313,6 +326,41 @@ sys.set_asyncgen_hooks(firstiter=print)`);
     expect((await a.run(P([mark('a')]))).end).toEqual({ kind: 'ok' });
   });
 
+  it('skips a program that signals itself, saying why: with no handler (no POSIX signals) the signal would end Pyodide', async () => {
+    // SIG-2's programs: add_signal_handler raises NotImplementedError in the WebLoop (SIG-1), so
+    // os.kill(os.getpid(), SIGUSR1) met its default action and Pyodide's runtime exited
+    // (exit(138)), failing every later program ('[object Object]', Cannot enter a promising task...)
+    const kill: Stmt = { op: 'signal_self', sig: 'SIGUSR1' };
+    const handled = { op: 'add_signal_handler', loop: L1, sig: 'SIGUSR1', body: [mark('h')] } as Stmt;
+    for (const main of [
+      [newLoop(L1), handled, kill],
+      [newLoop(L1), handled, { op: 'call_soon', loop: L1, body: [mark('a'), kill] }],
+    ] as Stmt[][])
+      expect(await a.run(P(main))).toEqual({ obs: {}, order: {}, end: { kind: 'skipped', detail: NO_SIGNALS } });
+    expect(NO_SIGNALS).toMatch(/^sends its process a signal .*NotImplementedError.*exit\(138\)/);
+    expect((await a.run(P([mark('after')]))).end).toEqual({ kind: 'ok' });
+  });
+
+  it("says what Pyodide threw into JavaScript, whatever it is: an Emscripten FS error's errno, never '[object Object]'", () => {
+    // what the runtime threw at the next program once a signal had ended it: no Error, no message
+    const FS = a.runPython('import pyodide_js\npyodide_js.FS') as { stat(path: string): unknown };
+    const codes = a.runPython('pyodide_js.ERRNO_CODES') as Record<string, number>;
+    let thrown: unknown;
+    try {
+      FS.stat('/no/such/file');
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).not.toBeInstanceOf(Error);
+    expect(String(thrown)).toBe('[object Object]');
+    expect(describeThrown(thrown, codes)).toBe(`ErrnoError: errno ${codes.ENOENT} (ENOENT)`);
+    expect(describeThrown(thrown)).toBe(`ErrnoError: errno ${codes.ENOENT}`);
+    expect(describeThrown(new Error('m'))).toBe('m');
+    expect(describeThrown({ message: 'Program terminated with exit(138)', status: 138 })).toBe('Program terminated with exit(138)');
+    expect(describeThrown({ a: 1 })).toBe('Object {"a":1}');
+    expect(describeThrown(7)).toBe('7');
+  });
+
   it('replays the WebLoop facts of spec/FACTS.md that need no blocking: each program breaks its clause', async () => {
     for (const f of FACTS.filter((x) => !x.jspi)) {
       const program = P(f.main);
@@ -360,6 +408,29 @@ describe('--impl pyodide:<folder>', () => {
         order: { main: ['s1'] },
         end: { kind: 'ok' },
       });
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+
+  it("ends a program whose statement ends Pyodide's runtime with that exit, and every later one with an error naming it", async () => {
+    const other = (await loadAdapter(`pyodide:${PYODIDE_DIR}`)) as PyodideAdapter;
+    try {
+      // a statement made to do what signal_self did in SIG-2's programs before they were skipped
+      other.runPython('import loopspec_interpreter as li, os, signal\nli.task_state = lambda t: os.kill(os.getpid(), signal.SIGUSR1)');
+      const program = P([
+        { op: 'create_task', as: 'K1', body: [] },
+        { op: 'task_state', task: 'K1' },
+      ]);
+      expect((await other.run(program)).end).toEqual({
+        kind: 'error',
+        detail: "the adapter's Python side failed: Program terminated with exit(138)",
+      });
+      for (let i = 0; i < 2; i++)
+        expect((await other.run(P([mark('x')]))).end).toEqual({
+          kind: 'error',
+          detail: "Pyodide's runtime exited during an earlier program (Program terminated with exit(138)): it runs no program any more",
+        });
     } finally {
       await other.close();
     }

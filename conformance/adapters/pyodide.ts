@@ -326,8 +326,16 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
   /** How Pyodide's runtime exited, once it has: it runs no program after that. */
   let exited: string | undefined;
   const describe = (e: unknown) => describeThrown(e, errnoNames);
+  /** The run in progress: one Pyodide runs one program at a time (a caller that gave up on a run, as withDeadline does, may start the next before it ends). */
+  let busy: Promise<unknown> = Promise.resolve();
 
-  const run = async (program: Program, limits?: RunLimits): Promise<Trace> => {
+  const run = (program: Program, limits?: RunLimits): Promise<Trace> => {
+    const mine = busy.then(() => runAlone(program, limits));
+    busy = mine.catch(() => {});
+    return mine;
+  };
+
+  const runAlone = async (program: Program, limits?: RunLimits): Promise<Trace> => {
     if (closed) return failed('the adapter is closed');
     exited ??= callbacks.exit;
     if (exited) return failed(`Pyodide's runtime exited during an earlier program (${exited}): it runs no program any more`);

@@ -242,6 +242,8 @@ describe('the Pyodide adapter (--impl pyodide)', () => {
       for (const main of [
         [newLoop(L1), { op: 'run_until_complete', loop: L1, body: [] }],
         [newLoop(L1), { op: 'call_soon', loop: L1, body: [{ op: 'asyncio_run', body: [] }] }],
+        // Runner.close() runs its loop's shutdown_asyncgens through run_until_complete
+        [{ op: 'runner_new', as: 'R' }, { op: 'runner_get_loop', runner: 'R' }, { op: 'runner_close', runner: 'R' }],
       ] as Stmt[][])
         expect(await a.run(P(main))).toEqual({ obs: {}, order: {}, end: { kind: 'skipped', detail: NO_JSPI } });
       expect(NO_JSPI).toMatch(/^needs run_until_complete to block.*--experimental-wasm-stack-switching/);

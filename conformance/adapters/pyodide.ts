@@ -16,8 +16,8 @@
  * blocks only through WebAssembly stack switching (JSPI): Node 20 has it behind
  * `--experimental-wasm-stack-switching`, Node 22 and later behind `--experimental-wasm-jspi`.
  * With it, the main body is entered through callPromising; without it, Pyodide's
- * run_until_complete raises RuntimeError, and a program that uses run_until_complete or
- * asyncio_run anywhere is skipped, saying so, never passed.
+ * run_until_complete raises RuntimeError, and a program that uses run_until_complete,
+ * asyncio_run or an asyncio.Runner's run or close anywhere is skipped, saying so, never passed.
  *
  * No threads, no fork, no thread pool in this build: those capabilities are false (the
  * WebLoop's run_in_executor calls the function inline on the main thread).
@@ -45,8 +45,12 @@ const HOME = '/loopspec';
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** The share of the harness's deadline a program gets before the adapter ends it with 'hang'. */
 export const OWN_DEADLINE = 0.8;
-/** Statements that block until a coroutine is done: they need stack switching in Pyodide. */
-export const BLOCKING: ReadonlySet<Op> = new Set<Op>(['run_until_complete', 'asyncio_run']);
+/**
+ * Statements that block until a coroutine is done: they need stack switching in Pyodide. An
+ * asyncio.Runner's run() and close() call its loop's run_until_complete (close(): for
+ * shutdown_asyncgens and shutdown_default_executor), a WebLoop's, as the policy makes it.
+ */
+export const BLOCKING: ReadonlySet<Op> = new Set<Op>(['run_until_complete', 'asyncio_run', 'runner_run', 'runner_close']);
 /** Statements that send the process a signal: at its default action it ends Pyodide. */
 export const SIGNALLING: ReadonlySet<Op> = new Set<Op>(['signal_self']);
 

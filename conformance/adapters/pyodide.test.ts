@@ -162,6 +162,15 @@ const FACTS: Array<{ clause: string; jspi?: true; main: Stmt[] }> = [
     ],
   },
   {
+    // W1 again: asyncio.Runner.run refuses to run where _get_running_loop() is not None (runners.py)
+    clause: 'RUNNER-1.1',
+    jspi: true,
+    main: [
+      { op: 'runner_new', as: 'R' },
+      { op: 'runner_run', runner: 'R', body: [mark('a')] },
+    ],
+  },
+  {
     clause: 'ARUN-3.1',
     jspi: true,
     main: [newLoop(L1), { op: 'run_until_complete', loop: L1, body: [{ op: 'asyncio_run', body: [mark('a')] }] }],
@@ -243,7 +252,11 @@ describe('the Pyodide adapter (--impl pyodide)', () => {
         [newLoop(L1), { op: 'run_until_complete', loop: L1, body: [] }],
         [newLoop(L1), { op: 'call_soon', loop: L1, body: [{ op: 'asyncio_run', body: [] }] }],
         // Runner.close() runs its loop's shutdown_asyncgens through run_until_complete
-        [{ op: 'runner_new', as: 'R' }, { op: 'runner_get_loop', runner: 'R' }, { op: 'runner_close', runner: 'R' }],
+        [
+          { op: 'runner_new', as: 'R' },
+          { op: 'runner_get_loop', runner: 'R' },
+          { op: 'runner_close', runner: 'R' },
+        ],
       ] as Stmt[][])
         expect(await a.run(P(main))).toEqual({ obs: {}, order: {}, end: { kind: 'skipped', detail: NO_JSPI } });
       expect(NO_JSPI).toMatch(/^needs run_until_complete to block.*--experimental-wasm-stack-switching/);
@@ -415,24 +428,33 @@ describe('--impl pyodide:<folder>', () => {
     }
   }, 60_000);
 
-  it("ends a program whose statement ends Pyodide's runtime with that exit, and every later one with an error naming it", async () => {
+  it("ends a program whose statement ends Pyodide's runtime with that end, and runs the next in a new Pyodide", async () => {
     const other = (await loadAdapter(`pyodide:${PYODIDE_DIR}`)) as PyodideAdapter;
     try {
-      // a statement made to do what signal_self did in SIG-2's programs before they were skipped
-      other.runPython('import loopspec_interpreter as li, os, signal\nli.task_state = lambda t: os.kill(os.getpid(), signal.SIGUSR1)');
-      const program = P([
-        { op: 'create_task', as: 'K1', body: [] },
-        { op: 'task_state', task: 'K1' },
-      ]);
-      expect((await other.run(program)).end).toEqual({
+      // a statement made to do what signal_self did in SIG-2's programs before they were skipped:
+      // Pyodide exits, and every later call into it threw (PythonError, or an FS.ErrnoError)
+      const killing = 'import loopspec_interpreter as li, os, signal\nli.task_state = lambda t: os.kill(os.getpid(), signal.SIGUSR1)';
+      const task = { op: 'create_task', as: 'K1', body: [] } as Stmt;
+      const state = { op: 'task_state', task: 'K1' } as Stmt;
+      const ended = 'Pyodide ended (Program terminated with exit(138)): it can no longer be used, the next program runs in a new one';
+      other.runPython(killing);
+      expect((await other.run(P([task, state]))).end).toEqual({
         kind: 'error',
-        detail: "the adapter's Python side failed: Program terminated with exit(138)",
+        detail: `the adapter's Python side failed: Program terminated with exit(138); ${ended}`,
       });
-      for (let i = 0; i < 2; i++)
-        expect((await other.run(P([mark('x')]))).end).toEqual({
-          kind: 'error',
-          detail: "Pyodide's runtime exited during an earlier program (Program terminated with exit(138)): it runs no program any more",
-        });
+      expect(await other.run(P([mark('x')]))).toEqual({
+        obs: { s1: { outcome: { value: 'x' }, warnings: [] } },
+        order: { main: ['s1'] },
+        end: { kind: 'ok' },
+      });
+      // in a WebLoop callback, from Node's event loop
+      other.runPython(killing);
+      const inCallback = P([task, newLoop(L1), { op: 'call_soon', loop: L1, body: [state] }]);
+      expect((await other.run(inCallback)).end).toEqual({
+        kind: 'error',
+        detail: `a WebLoop callback failed: Program terminated with exit(138); ${ended}`,
+      });
+      expect((await other.run(P([mark('x')]))).end).toEqual({ kind: 'ok' });
     } finally {
       await other.close();
     }

@@ -24,9 +24,11 @@
  *
  * No POSIX signals either: the WebLoop's add_signal_handler raises NotImplementedError, so a
  * signal a program sends itself (signal_self, os.kill(os.getpid(), ...)) meets its default
- * action, which ends Pyodide's WebAssembly runtime (exit(128 + the signal)) and every later
- * program with it; such a program is skipped, saying so. Should Pyodide exit all the same, the
- * program that ended it says so, and every later one is an adapter error naming that exit.
+ * action, which ends Pyodide's WebAssembly runtime (exit(128 + the signal)); such a program is
+ * skipped, saying so. Should Pyodide's runtime exit or fail fatally all the same (after which
+ * Pyodide "can no longer be used": a WebAssembly trap, or its /dev/capture_stderr left behind,
+ * makes every later call throw), the program it happened in is an adapter error saying so, and
+ * Pyodide is loaded again before the next one.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -118,12 +120,17 @@ export function describeThrown(e: unknown, errnoNames: Readonly<Record<string, n
   return json && json !== '{}' ? `${name} ${json}` : name;
 }
 
-/** Emscripten's exit of the runtime (Pyodide's Exit, an ExitStatus): after it Pyodide runs nothing more. */
-function exitOf(e: unknown): string | undefined {
-  const o = e as { status?: unknown; message?: unknown } | null;
-  return typeof o === 'object' && o !== null && typeof o.status === 'number' && /^Program terminated with exit\(/.test(String(o.message))
-    ? String(o.message)
-    : undefined;
+/**
+ * Pyodide's end, when `e` is one: Emscripten's exit of the runtime (an ExitStatus, "Program
+ * terminated with exit(138)") or a fatal error (a WebAssembly trap...), which Pyodide marks
+ * `pyodide_fatal_error`; after either it can no longer be used.
+ */
+function fatalOf(e: unknown): string | undefined {
+  const o = e as { status?: unknown; message?: unknown; pyodide_fatal_error?: unknown } | null;
+  if (typeof o !== 'object' || o === null) return undefined;
+  if (o.pyodide_fatal_error || (typeof o.status === 'number' && /^Program terminated with exit\(/.test(String(o.message))))
+    return describeThrown(e);
+  return undefined;
 }
 
 /** Releases a callback Pyodide made for one call (a once-callable) that will not be called now. */
@@ -171,8 +178,8 @@ class Callbacks {
   private waiters: Array<() => void> = [];
   /** What went wrong in a callback that Pyodide let out into JavaScript, for the program's trace. */
   failure: string | undefined;
-  /** The exit of Pyodide's runtime a callback let out, if one did (whichever program's it was). */
-  exit: string | undefined;
+  /** Pyodide's end (its runtime's exit, a fatal error) a callback let out, if one did (whichever program's it was). */
+  fatal: string | undefined;
 
   constructor(
     private original: Schedule,
@@ -187,7 +194,7 @@ class Callbacks {
       if (this.live.size === 0) for (const w of this.waiters.splice(0)) w();
     };
     const failed = (how: string, e: unknown) => {
-      this.exit ??= exitOf(e);
+      this.fatal ??= fatalOf(e);
       if (q.generation === this.generation) this.failure ??= `a WebLoop callback ${how}: ${describeThrown(e, this.errnoNames)}`;
       done();
     };
@@ -292,33 +299,41 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
     output.push(line);
     if (output.length > 200) output.splice(0, output.length - 200);
   };
-  // biome-ignore lint/suspicious/noExplicitAny: Pyodide's API object, whatever its version
-  let py: any;
-  try {
-    const { loadPyodide } = (await import(pathToFileURL(module).href)) as { loadPyodide: (o: object) => Promise<unknown> };
-    py = await loadPyodide({ indexURL: `${dir}/`, stdout: keep, stderr: keep });
-  } catch (e) {
-    throw new PyodideStartError(`Pyodide in ${dir} failed to load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-  }
-  py.FS.mkdirTree(HOME);
-  for (const [from, file] of [
-    [PYTHON_DRIVER, 'loopspec_interpreter.py'],
-    [PYTHON_DRIVER, 'loopspec_fork.py'],
-    [PYTHON_DRIVER, 'loopspec_recorder.py'],
-    [PYTHON_DRIVER, 'loopspec_observers.py'],
-    [PYODIDE_DRIVER, 'loopspec_pyodide.py'],
-  ])
-    py.FS.writeFile(`${HOME}/${file}`, readFileSync(join(from, file), 'utf8'));
-  py.runPython(`import sys; sys.path.insert(0, '${HOME}')`);
-  const helper = py.pyimport('loopspec_pyodide');
-  const fn = (name: string) => helper[name] as PyCallable;
-  const [reset, begin, finish] = [fn('reset'), fn('begin'), fn('finish')];
-  const original = helper._SCHEDULE as Schedule | undefined;
-  if (typeof original !== 'function')
-    throw new PyodideStartError(`Pyodide ${py.version}'s WebLoop has no pyodide.webloop.scheduleCallback to follow its callbacks by`);
-  const errnoNames = (py.ERRNO_CODES ?? {}) as Record<string, number>;
-  const callbacks = new Callbacks(original, errnoNames);
-  fn('track')(callbacks.schedule);
+  /** One Pyodide, loaded and set up: a new one replaces it when it can no longer be used. */
+  const boot = async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: Pyodide's API object, whatever its version
+    let py: any;
+    try {
+      const { loadPyodide } = (await import(pathToFileURL(module).href)) as { loadPyodide: (o: object) => Promise<unknown> };
+      py = await loadPyodide({ indexURL: `${dir}/`, stdout: keep, stderr: keep });
+    } catch (e) {
+      throw new PyodideStartError(`Pyodide in ${dir} failed to load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
+    py.FS.mkdirTree(HOME);
+    for (const [from, file] of [
+      [PYTHON_DRIVER, 'loopspec_interpreter.py'],
+      [PYTHON_DRIVER, 'loopspec_fork.py'],
+      [PYTHON_DRIVER, 'loopspec_recorder.py'],
+      [PYTHON_DRIVER, 'loopspec_observers.py'],
+      [PYODIDE_DRIVER, 'loopspec_pyodide.py'],
+    ])
+      py.FS.writeFile(`${HOME}/${file}`, readFileSync(join(from, file), 'utf8'));
+    py.runPython(`import sys; sys.path.insert(0, '${HOME}')`);
+    const helper = py.pyimport('loopspec_pyodide');
+    const fn = (name: string) => helper[name] as PyCallable;
+    const [reset, begin, finish] = [fn('reset'), fn('begin'), fn('finish')];
+    const original = helper._SCHEDULE as Schedule | undefined;
+    if (typeof original !== 'function')
+      throw new PyodideStartError(`Pyodide ${py.version}'s WebLoop has no pyodide.webloop.scheduleCallback to follow its callbacks by`);
+    const errnoNames = (py.ERRNO_CODES ?? {}) as Record<string, number>;
+    const callbacks = new Callbacks(original, errnoNames);
+    fn('track')(callbacks.schedule);
+    /** Pyodide's end, once it has come (see fatalOf). */
+    const fatal: { why?: string } = {};
+    return { py, fn, reset, begin, finish, errnoNames, callbacks, fatal };
+  };
+  let inst = await boot();
+  const { py, fn } = inst;
   // JSPI: can_run_sync() is true in a call entered through callPromising, where the runtime has stack switching
   const probe = py.runPython('from pyodide.ffi import can_run_sync\ncan_run_sync') as PyCallable;
   const jspi = Boolean(await probe.callPromising().catch(() => false));
@@ -327,9 +342,9 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
   const loadMs = performance.now() - started;
   const cap = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let closed = false;
-  /** How Pyodide's runtime exited, once it has: it runs no program after that. */
-  let exited: string | undefined;
-  const describe = (e: unknown) => describeThrown(e, errnoNames);
+  /** Why no Pyodide could be loaded again, once one could not. */
+  let dead: string | undefined;
+  const describe = (e: unknown) => describeThrown(e, inst.errnoNames);
   /** The run in progress: one Pyodide runs one program at a time (a caller that gave up on a run, as withDeadline does, may start the next before it ends). */
   let busy: Promise<unknown> = Promise.resolve();
 
@@ -341,21 +356,37 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
 
   const runAlone = async (program: Program, limits?: RunLimits): Promise<Trace> => {
     if (closed) return failed('the adapter is closed');
-    exited ??= callbacks.exit;
-    if (exited) return failed(`Pyodide's runtime exited during an earlier program (${exited}): it runs no program any more`);
+    if (dead) return failed(dead);
     const numbered = ensureNumbered(program);
     const ops = [...walk(numbered.main)].map((s) => s.op);
     if (ops.some((op) => SIGNALLING.has(op))) return skipped(NO_SIGNALS);
     if (!jspi && ops.some((op) => BLOCKING.has(op))) return skipped(NO_JSPI);
+    let trace: Trace;
     try {
-      return await runOne(numbered, limits);
+      trace = await runOne(numbered, limits);
     } catch (e) {
-      exited ??= exitOf(e);
-      return failed(`the adapter's Python side failed: ${describe(e)}`);
+      inst.fatal.why ??= fatalOf(e);
+      trace = failed(`the adapter's Python side failed: ${describe(e)}`);
     }
+    inst.fatal.why ??= inst.callbacks.fatal;
+    if (inst.fatal.why === undefined) return trace;
+    // Pyodide can no longer be used: this program's end says so, and the next runs in a new one
+    const why = inst.fatal.why;
+    inst.callbacks.next();
+    try {
+      inst = await boot();
+    } catch (e) {
+      dead = `Pyodide ended during an earlier program (${why}) and could not be loaded again: ${describe(e)}`;
+    }
+    const detail = trace.end.kind === 'error' || trace.end.kind === 'hang' ? `${trace.end.detail}; ` : '';
+    return {
+      ...trace,
+      end: { kind: 'error', detail: `${detail}Pyodide ended (${why}): it can no longer be used, the next program runs in a new one` },
+    };
   };
 
   const runOne = async (numbered: Program, limits?: RunLimits): Promise<Trace> => {
+    const { reset, begin, finish, callbacks, fatal } = inst;
     const ms = Math.min(limits?.deadlineMs ?? cap, cap) * OWN_DEADLINE;
     callbacks.next();
     const problems = JSON.parse(String(reset())) as string[];
@@ -373,7 +404,7 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
       main.then(
         (r) => ({ kind: 'done' as const, problems: JSON.parse(String(r)) as string[] }),
         (e: unknown) => {
-          exited ??= exitOf(e);
+          fatal.why ??= fatalOf(e);
           return { kind: 'threw' as const, message: describe(e) };
         },
       ),
@@ -389,9 +420,7 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
     const hang = `the program did not finish within ${Math.round(ms)} ms: ${
       outcome.kind === 'late' ? 'its main body was still running' : `${callbacks.pending()} WebLoop callbacks were still queued or running`
     }${callbacks.failure ? ` (${callbacks.failure})` : ''}`;
-    // Pyodide's runtime exited in a callback (the main body may still be suspended): an error, not a hang
-    const exit = callbacks.exit && callbacks.failure ? { kind: 'error', detail: callbacks.failure } : undefined;
-    const end = exit ?? (idle ? (callbacks.failure ? { kind: 'error', detail: callbacks.failure } : '') : { kind: 'hang', detail: hang });
+    const end = idle ? (callbacks.failure ? { kind: 'error', detail: callbacks.failure } : '') : { kind: 'hang', detail: hang };
     const trace = JSON.parse(String(finish(end === '' ? '' : JSON.stringify(end)))) as Trace;
     callbacks.next(); // nothing of this program runs while no program does
     return trace;
@@ -407,11 +436,11 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
     pythonVersion,
     loadMs,
     output: () => [...output],
-    runPython: (code) => py.runPython(code),
+    runPython: (code) => inst.py.runPython(code),
     run,
     close: async () => {
       closed = true;
-      callbacks.next();
+      inst.callbacks.next();
     },
   };
 }

@@ -98,8 +98,9 @@ const isPromise = (v: unknown): v is Promise<unknown> => typeof (v as Promise<un
  * What a value thrown into JavaScript says, in one line of a trace's detail, never
  * '[object Object]': an Error's message (Pyodide's PythonError; its Exit, "Program terminated
  * with exit(138)"), else the message of an object that has one, else, for Emscripten's
- * FS.ErrnoError (no message, not an Error: what Pyodide's runtime throws once it has exited),
- * its name and errno, with the errno's name when `errnoNames` (Pyodide's ERRNO_CODES) has it.
+ * FS.ErrnoError (no message, not an Error: what every call that formats a Python error threw
+ * once a fatal error had left Pyodide's /dev/capture_stderr behind, errno 20, EEXIST), its name
+ * and errno, with the errno's name when `errnoNames` (Pyodide's ERRNO_CODES) has it.
  */
 export function describeThrown(e: unknown, errnoNames: Readonly<Record<string, number>> = {}): string {
   if (e instanceof Error) return e.message || e.name;

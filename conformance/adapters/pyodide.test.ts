@@ -13,7 +13,7 @@ import { loadAdapter, UsageError } from '../load-adapter.ts';
 import { numberProgram, type Program, type Stmt } from '../../language/program.ts';
 import { canonicalize, type Trace } from '../../language/trace.ts';
 import { profileByName } from '../../spec/profiles.ts';
-import { NO_JSPI, type PyodideAdapter } from './pyodide.ts';
+import { describeThrown, NO_JSPI, NO_SIGNALS, type PyodideAdapter } from './pyodide.ts';
 
 const P = (main: Stmt[]): Program => numberProgram({ version: 1, main });
 const PROFILE = profileByName('cpython-3.14')!;
@@ -162,6 +162,15 @@ const FACTS: Array<{ clause: string; jspi?: true; main: Stmt[] }> = [
     ],
   },
   {
+    // W1 again: asyncio.Runner.run refuses to run where _get_running_loop() is not None (runners.py)
+    clause: 'RUNNER-1.1',
+    jspi: true,
+    main: [
+      { op: 'runner_new', as: 'R' },
+      { op: 'runner_run', runner: 'R', body: [mark('a')] },
+    ],
+  },
+  {
     clause: 'ARUN-3.1',
     jspi: true,
     main: [newLoop(L1), { op: 'run_until_complete', loop: L1, body: [{ op: 'asyncio_run', body: [mark('a')] }] }],
@@ -242,6 +251,12 @@ describe('the Pyodide adapter (--impl pyodide)', () => {
       for (const main of [
         [newLoop(L1), { op: 'run_until_complete', loop: L1, body: [] }],
         [newLoop(L1), { op: 'call_soon', loop: L1, body: [{ op: 'asyncio_run', body: [] }] }],
+        // Runner.close() runs its loop's shutdown_asyncgens through run_until_complete
+        [
+          { op: 'runner_new', as: 'R' },
+          { op: 'runner_get_loop', runner: 'R' },
+          { op: 'runner_close', runner: 'R' },
+        ],
       ] as Stmt[][])
         expect(await a.run(P(main))).toEqual({ obs: {}, order: {}, end: { kind: 'skipped', detail: NO_JSPI } });
       expect(NO_JSPI).toMatch(/^needs run_until_complete to block.*--experimental-wasm-stack-switching/);
@@ -257,6 +272,19 @@ describe('the Pyodide adapter (--impl pyodide)', () => {
       detail: 'the program did not finish within 240 ms: 1 WebLoop callbacks were still queued or running',
     });
     expect(Object.keys(trace.obs)).toEqual(['s1', 's2', 's3']);
+  });
+
+  it('runs one program at a time, even when a caller starts the next before the last has ended', async () => {
+    // withDeadline gives up on a run at the harness's deadline and the pool starts the next one;
+    // the run given up on must not clear the next one's callbacks or take its trace
+    const timer = (tag: string, delay: number) =>
+      P([newLoop(L1), { op: 'call_later', loop: L1, delay, body: [mark(tag)] }, { op: 'get_policy' }]);
+    const traces = await Promise.all([a.run(timer('first', 0.2)), a.run(timer('second', 0.05))]);
+    for (const [i, tag] of ['first', 'second'].entries()) {
+      expect(traces[i].end, tag).toEqual({ kind: 'ok' });
+      expect(traces[i].obs.s3.outcome, tag).toEqual({ value: tag });
+      expect(traces[i].order, tag).toEqual({ main: ['s1', 's2', 's4', 's3'] });
+    }
   });
 
   it("starts every program from Pyodide's start-up state: what one leaves behind, the next does not see", async () => {
@@ -313,6 +341,41 @@ sys.set_asyncgen_hooks(firstiter=print)`);
     expect((await a.run(P([mark('a')]))).end).toEqual({ kind: 'ok' });
   });
 
+  it('skips a program that signals itself, saying why: with no handler (no POSIX signals) the signal would end Pyodide', async () => {
+    // SIG-2's programs: add_signal_handler raises NotImplementedError in the WebLoop (SIG-1), so
+    // os.kill(os.getpid(), SIGUSR1) met its default action and Pyodide's runtime exited
+    // (exit(138)), failing every later program ('[object Object]', Cannot enter a promising task...)
+    const kill: Stmt = { op: 'signal_self', sig: 'SIGUSR1' };
+    const handled = { op: 'add_signal_handler', loop: L1, sig: 'SIGUSR1', body: [mark('h')] } as Stmt;
+    for (const main of [
+      [newLoop(L1), handled, kill],
+      [newLoop(L1), handled, { op: 'call_soon', loop: L1, body: [mark('a'), kill] }],
+    ] as Stmt[][])
+      expect(await a.run(P(main))).toEqual({ obs: {}, order: {}, end: { kind: 'skipped', detail: NO_SIGNALS } });
+    expect(NO_SIGNALS).toMatch(/^sends its process a signal .*NotImplementedError.*exit\(138\)/);
+    expect((await a.run(P([mark('after')]))).end).toEqual({ kind: 'ok' });
+  });
+
+  it("says what Pyodide threw into JavaScript, whatever it is: an Emscripten FS error's errno, never '[object Object]'", () => {
+    // what the runtime threw at the next program once a signal had ended it: no Error, no message
+    const FS = a.runPython('import pyodide_js\npyodide_js.FS') as { stat(path: string): unknown };
+    const codes = a.runPython('pyodide_js.ERRNO_CODES') as Record<string, number>;
+    let thrown: unknown;
+    try {
+      FS.stat('/no/such/file');
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).not.toBeInstanceOf(Error);
+    expect(String(thrown)).toBe('[object Object]');
+    expect(describeThrown(thrown, codes)).toBe(`ErrnoError: errno ${codes.ENOENT} (ENOENT)`);
+    expect(describeThrown(thrown)).toBe(`ErrnoError: errno ${codes.ENOENT}`);
+    expect(describeThrown(new Error('m'))).toBe('m');
+    expect(describeThrown({ message: 'Program terminated with exit(138)', status: 138 })).toBe('Program terminated with exit(138)');
+    expect(describeThrown({ a: 1 })).toBe('Object {"a":1}');
+    expect(describeThrown(7)).toBe('7');
+  });
+
   it('replays the WebLoop facts of spec/FACTS.md that need no blocking: each program breaks its clause', async () => {
     for (const f of FACTS.filter((x) => !x.jspi)) {
       const program = P(f.main);
@@ -360,6 +423,38 @@ describe('--impl pyodide:<folder>', () => {
         order: { main: ['s1'] },
         end: { kind: 'ok' },
       });
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+
+  it("ends a program whose statement ends Pyodide's runtime with that end, and runs the next in a new Pyodide", async () => {
+    const other = (await loadAdapter(`pyodide:${PYODIDE_DIR}`)) as PyodideAdapter;
+    try {
+      // a statement made to do what signal_self did in SIG-2's programs before they were skipped:
+      // Pyodide exits, and every later call into it threw (PythonError, or an FS.ErrnoError)
+      const killing = 'import loopspec_interpreter as li, os, signal\nli.task_state = lambda t: os.kill(os.getpid(), signal.SIGUSR1)';
+      const task = { op: 'create_task', as: 'K1', body: [] } as Stmt;
+      const state = { op: 'task_state', task: 'K1' } as Stmt;
+      const ended = 'Pyodide ended (Program terminated with exit(138)): it can no longer be used, the next program runs in a new one';
+      other.runPython(killing);
+      expect((await other.run(P([task, state]))).end).toEqual({
+        kind: 'error',
+        detail: `the adapter's Python side failed: Program terminated with exit(138); ${ended}`,
+      });
+      expect(await other.run(P([mark('x')]))).toEqual({
+        obs: { s1: { outcome: { value: 'x' }, warnings: [] } },
+        order: { main: ['s1'] },
+        end: { kind: 'ok' },
+      });
+      // in a WebLoop callback, from Node's event loop
+      other.runPython(killing);
+      const inCallback = P([task, newLoop(L1), { op: 'call_soon', loop: L1, body: [state] }]);
+      expect((await other.run(inCallback)).end).toEqual({
+        kind: 'error',
+        detail: `a WebLoop callback failed: Program terminated with exit(138); ${ended}`,
+      });
+      expect((await other.run(P([mark('x')]))).end).toEqual({ kind: 'ok' });
     } finally {
       await other.close();
     }

@@ -16,11 +16,19 @@
  * blocks only through WebAssembly stack switching (JSPI): Node 20 has it behind
  * `--experimental-wasm-stack-switching`, Node 22 and later behind `--experimental-wasm-jspi`.
  * With it, the main body is entered through callPromising; without it, Pyodide's
- * run_until_complete raises RuntimeError, and a program that uses run_until_complete or
- * asyncio_run anywhere is skipped, saying so, never passed.
+ * run_until_complete raises RuntimeError, and a program that uses run_until_complete,
+ * asyncio_run or an asyncio.Runner's run or close anywhere is skipped, saying so, never passed.
  *
  * No threads, no fork, no thread pool in this build: those capabilities are false (the
  * WebLoop's run_in_executor calls the function inline on the main thread).
+ *
+ * No POSIX signals either: the WebLoop's add_signal_handler raises NotImplementedError, so a
+ * signal a program sends itself (signal_self, os.kill(os.getpid(), ...)) meets its default
+ * action, which ends Pyodide's WebAssembly runtime (exit(128 + the signal)); such a program is
+ * skipped, saying so. Should Pyodide's runtime exit or fail fatally all the same (after which
+ * Pyodide "can no longer be used": a WebAssembly trap, or its /dev/capture_stderr left behind,
+ * makes every later call throw), the program it happened in is an adapter error saying so, and
+ * Pyodide is loaded again before the next one.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -39,8 +47,14 @@ const HOME = '/loopspec';
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** The share of the harness's deadline a program gets before the adapter ends it with 'hang'. */
 export const OWN_DEADLINE = 0.8;
-/** Statements that block until a coroutine is done: they need stack switching in Pyodide. */
-export const BLOCKING: ReadonlySet<Op> = new Set<Op>(['run_until_complete', 'asyncio_run']);
+/**
+ * Statements that block until a coroutine is done: they need stack switching in Pyodide. An
+ * asyncio.Runner's run() and close() call its loop's run_until_complete (close(): for
+ * shutdown_asyncgens and shutdown_default_executor), a WebLoop's, as the policy makes it.
+ */
+export const BLOCKING: ReadonlySet<Op> = new Set<Op>(['run_until_complete', 'asyncio_run', 'runner_run', 'runner_close']);
+/** Statements that send the process a signal: at its default action it ends Pyodide. */
+export const SIGNALLING: ReadonlySet<Op> = new Set<Op>(['signal_self']);
 
 /** Pyodide could not be found or loaded. */
 export class PyodideStartError extends Error {}
@@ -79,6 +93,46 @@ interface Queued {
 }
 
 const isPromise = (v: unknown): v is Promise<unknown> => typeof (v as Promise<unknown> | null)?.then === 'function';
+
+/**
+ * What a value thrown into JavaScript says, in one line of a trace's detail, never
+ * '[object Object]': an Error's message (Pyodide's PythonError; its Exit, "Program terminated
+ * with exit(138)"), else the message of an object that has one, else, for Emscripten's
+ * FS.ErrnoError (no message, not an Error: what every call that formats a Python error threw
+ * once a fatal error had left Pyodide's /dev/capture_stderr behind, errno 20, EEXIST), its name
+ * and errno, with the errno's name when `errnoNames` (Pyodide's ERRNO_CODES) has it.
+ */
+export function describeThrown(e: unknown, errnoNames: Readonly<Record<string, number>> = {}): string {
+  if (e instanceof Error) return e.message || e.name;
+  if (typeof e !== 'object' || e === null) return String(e);
+  const o = e as { name?: unknown; message?: unknown; errno?: unknown; status?: unknown };
+  if (typeof o.message === 'string' && o.message !== '') return o.message;
+  const name = typeof o.name === 'string' && o.name !== '' ? o.name : (e.constructor?.name ?? 'Object');
+  if (typeof o.errno === 'number') {
+    const code = Object.keys(errnoNames).find((k) => errnoNames[k] === o.errno);
+    return `${name}: errno ${o.errno}${code ? ` (${code})` : ''}`;
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(e);
+  } catch {
+    // cyclic, or a BigInt in it
+  }
+  return json && json !== '{}' ? `${name} ${json}` : name;
+}
+
+/**
+ * Pyodide's end, when `e` is one: Emscripten's exit of the runtime (an ExitStatus, "Program
+ * terminated with exit(138)") or a fatal error (a WebAssembly trap...), which Pyodide marks
+ * `pyodide_fatal_error`; after either it can no longer be used.
+ */
+function fatalOf(e: unknown): string | undefined {
+  const o = e as { status?: unknown; message?: unknown; pyodide_fatal_error?: unknown } | null;
+  if (typeof o !== 'object' || o === null) return undefined;
+  if (o.pyodide_fatal_error || (typeof o.status === 'number' && /^Program terminated with exit\(/.test(String(o.message))))
+    return describeThrown(e);
+  return undefined;
+}
 
 /** Releases a callback Pyodide made for one call (a once-callable) that will not be called now. */
 function release(callback: PyCallable): void {
@@ -125,8 +179,13 @@ class Callbacks {
   private waiters: Array<() => void> = [];
   /** What went wrong in a callback that Pyodide let out into JavaScript, for the program's trace. */
   failure: string | undefined;
+  /** Pyodide's end (its runtime's exit, a fatal error) a callback let out, if one did (whichever program's it was). */
+  fatal: string | undefined;
 
-  constructor(private original: Schedule) {}
+  constructor(
+    private original: Schedule,
+    private errnoNames: Readonly<Record<string, number>> = {},
+  ) {}
 
   readonly schedule: Schedule = (callback, delayMs) => {
     const q: Queued = { generation: this.generation, clear: () => {}, callback, fired: false };
@@ -136,7 +195,8 @@ class Callbacks {
       if (this.live.size === 0) for (const w of this.waiters.splice(0)) w();
     };
     const failed = (how: string, e: unknown) => {
-      if (q.generation === this.generation) this.failure ??= `a WebLoop callback ${how}: ${e instanceof Error ? e.message : String(e)}`;
+      this.fatal ??= fatalOf(e);
+      if (q.generation === this.generation) this.failure ??= `a WebLoop callback ${how}: ${describeThrown(e, this.errnoNames)}`;
       done();
     };
     const fire = () => {
@@ -221,6 +281,11 @@ function locate(path?: string): { dir: string; module: string } {
 const skipped = (detail: string): Trace => ({ obs: {}, order: {}, end: { kind: 'skipped', detail } });
 const failed = (detail: string): Trace => ({ obs: {}, order: {}, end: { kind: 'error', detail } });
 
+export const NO_SIGNALS =
+  "sends its process a signal (os.kill(os.getpid(), ...)): Pyodide has no POSIX signals, its WebLoop's add_signal_handler raises " +
+  'NotImplementedError, so the signal meets its default action, which ends the WebAssembly runtime (exit(138) for SIGUSR1) and ' +
+  'Pyodide with it';
+
 export const NO_JSPI =
   "needs run_until_complete to block, which Pyodide's WebLoop does only with WebAssembly stack switching (JSPI); " +
   "without it run_until_complete and asyncio.run raise RuntimeError('WebAssembly stack switching not supported in this " +
@@ -235,32 +300,41 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
     output.push(line);
     if (output.length > 200) output.splice(0, output.length - 200);
   };
-  // biome-ignore lint/suspicious/noExplicitAny: Pyodide's API object, whatever its version
-  let py: any;
-  try {
-    const { loadPyodide } = (await import(pathToFileURL(module).href)) as { loadPyodide: (o: object) => Promise<unknown> };
-    py = await loadPyodide({ indexURL: `${dir}/`, stdout: keep, stderr: keep });
-  } catch (e) {
-    throw new PyodideStartError(`Pyodide in ${dir} failed to load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-  }
-  py.FS.mkdirTree(HOME);
-  for (const [from, file] of [
-    [PYTHON_DRIVER, 'loopspec_interpreter.py'],
-    [PYTHON_DRIVER, 'loopspec_fork.py'],
-    [PYTHON_DRIVER, 'loopspec_recorder.py'],
-    [PYTHON_DRIVER, 'loopspec_observers.py'],
-    [PYODIDE_DRIVER, 'loopspec_pyodide.py'],
-  ])
-    py.FS.writeFile(`${HOME}/${file}`, readFileSync(join(from, file), 'utf8'));
-  py.runPython(`import sys; sys.path.insert(0, '${HOME}')`);
-  const helper = py.pyimport('loopspec_pyodide');
-  const fn = (name: string) => helper[name] as PyCallable;
-  const [reset, begin, finish] = [fn('reset'), fn('begin'), fn('finish')];
-  const original = helper._SCHEDULE as Schedule | undefined;
-  if (typeof original !== 'function')
-    throw new PyodideStartError(`Pyodide ${py.version}'s WebLoop has no pyodide.webloop.scheduleCallback to follow its callbacks by`);
-  const callbacks = new Callbacks(original);
-  fn('track')(callbacks.schedule);
+  /** One Pyodide, loaded and set up: a new one replaces it when it can no longer be used. */
+  const boot = async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: Pyodide's API object, whatever its version
+    let py: any;
+    try {
+      const { loadPyodide } = (await import(pathToFileURL(module).href)) as { loadPyodide: (o: object) => Promise<unknown> };
+      py = await loadPyodide({ indexURL: `${dir}/`, stdout: keep, stderr: keep });
+    } catch (e) {
+      throw new PyodideStartError(`Pyodide in ${dir} failed to load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
+    py.FS.mkdirTree(HOME);
+    for (const [from, file] of [
+      [PYTHON_DRIVER, 'loopspec_interpreter.py'],
+      [PYTHON_DRIVER, 'loopspec_fork.py'],
+      [PYTHON_DRIVER, 'loopspec_recorder.py'],
+      [PYTHON_DRIVER, 'loopspec_observers.py'],
+      [PYODIDE_DRIVER, 'loopspec_pyodide.py'],
+    ])
+      py.FS.writeFile(`${HOME}/${file}`, readFileSync(join(from, file), 'utf8'));
+    py.runPython(`import sys; sys.path.insert(0, '${HOME}')`);
+    const helper = py.pyimport('loopspec_pyodide');
+    const fn = (name: string) => helper[name] as PyCallable;
+    const [reset, begin, finish] = [fn('reset'), fn('begin'), fn('finish')];
+    const original = helper._SCHEDULE as Schedule | undefined;
+    if (typeof original !== 'function')
+      throw new PyodideStartError(`Pyodide ${py.version}'s WebLoop has no pyodide.webloop.scheduleCallback to follow its callbacks by`);
+    const errnoNames = (py.ERRNO_CODES ?? {}) as Record<string, number>;
+    const callbacks = new Callbacks(original, errnoNames);
+    fn('track')(callbacks.schedule);
+    /** Pyodide's end, once it has come (see fatalOf). */
+    const fatal: { why?: string } = {};
+    return { py, fn, reset, begin, finish, errnoNames, callbacks, fatal };
+  };
+  let inst = await boot();
+  const { py, fn } = inst;
   // JSPI: can_run_sync() is true in a call entered through callPromising, where the runtime has stack switching
   const probe = py.runPython('from pyodide.ffi import can_run_sync\ncan_run_sync') as PyCallable;
   const jspi = Boolean(await probe.callPromising().catch(() => false));
@@ -269,11 +343,51 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
   const loadMs = performance.now() - started;
   const cap = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let closed = false;
+  /** Why no Pyodide could be loaded again, once one could not. */
+  let dead: string | undefined;
+  const describe = (e: unknown) => describeThrown(e, inst.errnoNames);
+  /** The run in progress: one Pyodide runs one program at a time (a caller that gave up on a run, as withDeadline does, may start the next before it ends). */
+  let busy: Promise<unknown> = Promise.resolve();
 
-  const run = async (program: Program, limits?: RunLimits): Promise<Trace> => {
+  const run = (program: Program, limits?: RunLimits): Promise<Trace> => {
+    const mine = busy.then(() => runAlone(program, limits));
+    busy = mine.catch(() => {});
+    return mine;
+  };
+
+  const runAlone = async (program: Program, limits?: RunLimits): Promise<Trace> => {
     if (closed) return failed('the adapter is closed');
+    if (dead) return failed(dead);
     const numbered = ensureNumbered(program);
-    if (!jspi && [...walk(numbered.main)].some((s) => BLOCKING.has(s.op))) return skipped(NO_JSPI);
+    const ops = [...walk(numbered.main)].map((s) => s.op);
+    if (ops.some((op) => SIGNALLING.has(op))) return skipped(NO_SIGNALS);
+    if (!jspi && ops.some((op) => BLOCKING.has(op))) return skipped(NO_JSPI);
+    let trace: Trace;
+    try {
+      trace = await runOne(numbered, limits);
+    } catch (e) {
+      inst.fatal.why ??= fatalOf(e);
+      trace = failed(`the adapter's Python side failed: ${describe(e)}`);
+    }
+    inst.fatal.why ??= inst.callbacks.fatal;
+    if (inst.fatal.why === undefined) return trace;
+    // Pyodide can no longer be used: this program's end says so, and the next runs in a new one
+    const why = inst.fatal.why;
+    inst.callbacks.next();
+    try {
+      inst = await boot();
+    } catch (e) {
+      dead = `Pyodide ended during an earlier program (${why}) and could not be loaded again: ${describe(e)}`;
+    }
+    const detail = trace.end.kind === 'error' || trace.end.kind === 'hang' ? `${trace.end.detail}; ` : '';
+    return {
+      ...trace,
+      end: { kind: 'error', detail: `${detail}Pyodide ended (${why}): it can no longer be used, the next program runs in a new one` },
+    };
+  };
+
+  const runOne = async (numbered: Program, limits?: RunLimits): Promise<Trace> => {
+    const { reset, begin, finish, callbacks, fatal } = inst;
     const ms = Math.min(limits?.deadlineMs ?? cap, cap) * OWN_DEADLINE;
     callbacks.next();
     const problems = JSON.parse(String(reset())) as string[];
@@ -290,7 +404,10 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
     const outcome = await Promise.race([
       main.then(
         (r) => ({ kind: 'done' as const, problems: JSON.parse(String(r)) as string[] }),
-        (e: unknown) => ({ kind: 'threw' as const, message: e instanceof Error ? e.message : String(e) }),
+        (e: unknown) => {
+          fatal.why ??= fatalOf(e);
+          return { kind: 'threw' as const, message: describe(e) };
+        },
       ),
       new Promise<{ kind: 'late' }>((r) => {
         timer = setTimeout(() => r({ kind: 'late' }), Math.max(0, deadline - performance.now()));
@@ -303,7 +420,7 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
     const idle = outcome.kind === 'done' && (await callbacks.idle(deadline));
     const hang = `the program did not finish within ${Math.round(ms)} ms: ${
       outcome.kind === 'late' ? 'its main body was still running' : `${callbacks.pending()} WebLoop callbacks were still queued or running`
-    }`;
+    }${callbacks.failure ? ` (${callbacks.failure})` : ''}`;
     const end = idle ? (callbacks.failure ? { kind: 'error', detail: callbacks.failure } : '') : { kind: 'hang', detail: hang };
     const trace = JSON.parse(String(finish(end === '' ? '' : JSON.stringify(end)))) as Trace;
     callbacks.next(); // nothing of this program runs while no program does
@@ -320,11 +437,11 @@ export async function startPyodideAdapter(o: PyodideAdapterOptions = {}): Promis
     pythonVersion,
     loadMs,
     output: () => [...output],
-    runPython: (code) => py.runPython(code),
+    runPython: (code) => inst.py.runPython(code),
     run,
     close: async () => {
       closed = true;
-      callbacks.next();
+      inst.callbacks.next();
     },
   };
 }

@@ -134,6 +134,6 @@ export { SignalModule, ProcessKilled } from './signal.ts';
 export { Future, iscoroutine, isfuture, type Coro, type YieldItem } from './futures.ts';
 export { Task, TasksModule } from './tasks.ts';
 export { RunnersModule, Runner } from './runners.ts';
-export { ThreadPoolExecutor, ConcurrentFuture } from './executor.ts';
+export { ThreadPoolExecutor, ConcurrentFuture, ConcurrentCancelledError } from './executor.ts';
 export { OsModule } from './os.ts';
 export { Context, ContextVar, ContextArg, copy_context, current_context, to_thread } from './contextvars.ts';

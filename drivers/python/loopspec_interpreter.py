@@ -365,6 +365,29 @@ class _Run(Recorder, Forks):
             return self.var(s['runner']).get_loop()
         if op == 'runner_close':
             return self.var(s['runner']).close()
+        # run_coroutine_threadsafe and wrap_future (RCT-1): a concurrent future is bound, never observed
+        if op == 'run_coroutine_threadsafe':
+            loop = self.var(s['loop'])
+            if 'arg' in s:
+                self.bind(s, asyncio.run_coroutine_threadsafe(self._arg(s['arg']), loop))
+                return None
+            self.bind(s, self._with_coro(s.get('body', []), lambda coro: asyncio.run_coroutine_threadsafe(coro, loop)))
+            return None
+        if op == 'cfuture_call':
+            cf = self.var(s['future'])
+            method = s.get('method')
+            if method == 'result':
+                return cf.result(timeout=0)
+            if method == 'exception':
+                return exception_text(cf.exception(timeout=0))
+            if method in ('done', 'cancelled', 'cancel'):
+                return getattr(cf, method)()
+            raise LoopspecInvalid('unknown concurrent future method %r' % (method,))
+        if op == 'wrap_future':
+            given = self._arg(s['arg']) if 'arg' in s else self.var(s['future'])
+            wrapped = asyncio.wrap_future(given, loop=self.var(s['loop']))
+            self.bind(s, wrapped)
+            return 'same' if wrapped is given else None
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     async def eval_await(self, s):

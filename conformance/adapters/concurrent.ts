@@ -5,7 +5,6 @@
  */
 import type { Plain, Stmt } from '../../language/program.ts';
 import { type BaseEventLoop, ConcurrentFuture, PyError, type Runtime } from '../../reference/index.ts';
-import { wrap_future } from '../../reference/futures.ts';
 
 type StmtOf<O extends Stmt['op']> = Extract<Stmt, { op: O }>;
 
@@ -35,8 +34,8 @@ export function cfutureCall(cf: unknown, s: StmtOf<'cfuture_call'>, attributeErr
 }
 
 /** `F = asyncio.wrap_future(X, loop=L)`: 'same' when X itself comes back, else None; binds F. */
-export function wrapFuture(given: unknown, loop: BaseEventLoop, bind: (f: unknown) => void): string | null {
-  const f = wrap_future(given as ConcurrentFuture, loop);
+export function wrapFuture(rt: Runtime, given: unknown, loop: BaseEventLoop, bind: (f: unknown) => void): string | null {
+  const f = rt.asyncio.wrap_future(given as ConcurrentFuture, loop);
   bind(f);
   return f === given ? 'same' : null;
 }

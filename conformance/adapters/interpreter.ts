@@ -383,7 +383,7 @@ class Interpreter {
       case 'wrap_future': {
         const given = s.arg !== undefined ? s.arg : s.future !== undefined ? this.vars.lookup(s.future) : null;
         const bind = (f: unknown) => (s.as !== undefined ? this.vars.set(s.as, f) : undefined);
-        return wrapFuture(given, this.vars.loop(s.loop, 'create_future'), bind);
+        return wrapFuture(rt, given, this.vars.loop(s.loop, 'create_future'), bind);
       }
     }
   }

@@ -14,19 +14,22 @@ import type { Stmt } from '../../language/program.ts';
 import { flagged, keeps, program } from './blocks.ts';
 
 const sleep0: Stmt = { op: 'sleep', delay: 0 };
-const sleeps = (n: number): Stmt[] => Array.from({ length: n }, () => sleep0);
 const call = (method: 'done' | 'cancelled' | 'cancel' | 'result' | 'exception'): Stmt => ({ op: 'cfuture_call', future: 'CF', method });
 
 type End = 'return' | 'raise' | 'long';
-/** The coroutine: a mark, a few sleep(0), then a result, an exception, or a sleep nothing waits for. */
-const coroutine = (steps: number, end: End): Stmt[] => [
-  { op: 'mark', tag: 'c' },
-  ...sleeps(steps),
-  ...(end === 'long' ? [{ op: 'sleep', delay: 30 } as Stmt, { op: 'mark', tag: 'never' } as Stmt] : []),
+/** The coroutine: a mark, a few sleep(0), then a result, an exception, or a sleep nothing waits for (each but the end removable). */
+const coroutine = (keep: (...s: Stmt[]) => Stmt[], steps: number, end: End): Stmt[] => [
+  ...keep({ op: 'mark', tag: 'c' }),
+  ...Array.from({ length: steps }, () => keep(sleep0)).flat(),
+  ...(end === 'long' ? [{ op: 'sleep', delay: 30 } as Stmt, ...keep({ op: 'mark', tag: 'never' })] : []),
   end === 'raise' ? { op: 'raise', message: 'boom' } : { op: 'return', value: 5 },
 ];
 
-/** In the loop's thread: CF pending, cancelled or not, wrapped or not, then done. */
+/**
+ * In the loop's thread: CF pending, cancelled or not, wrapped or not, then done. Between the
+ * iterations that follow the call, CF (or F, where wrapped) is read after each sleep(0), so
+ * that the iteration in which each becomes done is seen (RCT-1.2, RCT-1.4).
+ */
 export const ownThreadPrograms = fc
   .tuple(
     fc.nat(2),
@@ -34,39 +37,42 @@ export const ownThreadPrograms = fc
     fc.constantFrom<'none' | 'early' | 'late'>('none', 'none', 'early', 'late'),
     fc.boolean(),
     fc.nat(3),
-    keeps(16),
+    keeps(48),
   )
-  .map(([steps, end, cancel, wrap, waits, flags]) => {
+  .map(([steps, end, cancel, wrap, when, flags]) => {
     const keep = flagged(flags);
     // A long coroutine is cancelled (or left to asyncio.run's cancellation) rather than awaited.
     const awaitF = wrap && cancel === 'none' && end !== 'long';
+    const watch = (i: number): Stmt[] => [
+      ...keep(sleep0),
+      ...(cancel === 'late' && i === when ? keep(call('cancel')) : []),
+      ...(wrap ? keep({ op: 'future_call', future: 'F', method: 'done' }) : keep(call('done'))),
+    ];
     return program([
       {
         op: 'asyncio_run',
         body: [
           { op: 'get_running_loop', as: 'L' },
-          { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(steps, end) },
+          { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(keep, steps, end) },
           ...keep(call('done')),
           ...keep(call('result')),
           ...(cancel === 'early' ? keep(call('cancel')) : []),
           ...keep({ op: 'mark', tag: 'after' }),
           ...(wrap ? [{ op: 'wrap_future', future: 'CF', loop: 'L', as: 'F' } as Stmt] : []),
-          ...sleeps(waits),
-          ...(cancel === 'late' ? keep(call('cancel')) : []),
-          ...(wrap ? keep({ op: 'future_call', future: 'F', method: 'done' }) : []),
+          ...Array.from({ length: steps + 4 }, (_, i) => watch(i)).flat(),
           ...(awaitF ? keep({ op: 'await', task: 'F' }) : []),
-          ...sleeps(steps + 4),
+          ...keep(sleep0),
+          ...keep(sleep0),
           ...keep(call('done')),
           ...keep(call('cancelled')),
           ...keep(call('result')),
           ...keep(call('exception')),
           ...keep(call('cancel')),
-          ...(wrap ? keep({ op: 'future_call', future: 'F', method: 'done' }) : []),
           ...keep({ op: 'wrap_future', arg: 5, loop: 'L' }),
           ...keep({ op: 'run_coroutine_threadsafe', loop: 'L', arg: 7, body: [] }),
           ...keep({ op: 'create_future', loop: 'L', as: 'G' }),
           ...keep({ op: 'wrap_future', future: 'G', loop: 'L' }),
-          { op: 'return', value: 1 },
+          ...keep({ op: 'return', value: 1 }),
         ],
       },
     ]);
@@ -74,16 +80,20 @@ export const ownThreadPrograms = fc
 
 /** Before the loop runs (the main thread): CF pending, then run_until_complete runs its coroutine. */
 export const idleLoopPrograms = fc
-  .tuple(fc.nat(2), fc.constantFrom<End>('return', 'raise'), fc.boolean(), fc.nat(3), keeps(8))
+  .tuple(fc.nat(2), fc.constantFrom<End>('return', 'raise'), fc.boolean(), fc.nat(3), keeps(16))
   .map(([steps, end, cancel, waits, flags]) => {
     const keep = flagged(flags);
     return program([
       { op: 'new_event_loop', as: 'L' },
-      { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(steps, end) },
+      { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(keep, steps, end) },
       ...keep(call('done')),
       ...keep(call('exception')),
       ...(cancel ? keep(call('cancel')) : []),
-      { op: 'run_until_complete', loop: 'L', body: [{ op: 'mark', tag: 'm' }, ...sleeps(waits + steps + 3)] },
+      {
+        op: 'run_until_complete',
+        loop: 'L',
+        body: [...keep({ op: 'mark', tag: 'm' }), ...Array.from({ length: waits + steps + 3 }, () => keep(sleep0)).flat()],
+      },
       ...keep(call('done')),
       ...keep(call('cancelled')),
       ...keep(call('result')),
@@ -94,7 +104,7 @@ export const idleLoopPrograms = fc
 
 /** From an executor job (run_in_executor, or to_thread) while the loop runs: the coroutine runs in the loop's thread. */
 export const workerPrograms = fc
-  .tuple(fc.boolean(), fc.constantFrom<'return' | 'raise'>('return', 'raise'), keeps(6))
+  .tuple(fc.boolean(), fc.constantFrom<'return' | 'raise'>('return', 'raise'), keeps(10))
   .map(([toThread, end, flags]) => {
     const keep = flagged(flags);
     const job: Stmt[] = [
@@ -117,7 +127,9 @@ export const workerPrograms = fc
         body: [
           { op: 'get_running_loop', as: 'L' },
           toThread ? { op: 'to_thread', body: job } : { op: 'run_in_executor', body: job },
-          ...sleeps(3),
+          ...keep(sleep0),
+          ...keep(sleep0),
+          ...keep(sleep0),
           ...keep({ op: 'return', value: 1 }),
         ],
       },

@@ -61,6 +61,8 @@ export function futureCall(walk: Walk, s: StmtOf<'future_call'>, tags: ClauseTag
   if (f.state === 'cancelled' && (s.method === 'result' || s.method === 'exception'))
     throw new OutOfModel('a cancelled future read: its CancelledError ends the reading coroutine');
   tags.outcome.push(s.method === 'get_loop' || (s.method === 'done' && pending) ? 'FUT-1.1' : 'FUT-1.3');
+  // The state of a future of wrap_future is copied from its concurrent future by RCT-1.4: a condition.
+  if (f.wrappedBy && s.method !== 'get_loop') tags.conditions.push(f.wrappedBy);
   switch (s.method) {
     case 'get_loop':
       return f.loop;

@@ -214,7 +214,8 @@ function python(s: Stmt, form: Form, fn = ''): string {
         : `asyncio.run_coroutine_threadsafe(${fn}(), ${s.loop})`;
     case 'cfuture_call':
       if (s.method === 'result') return `${s.future}.result(timeout=0)`;
-      if (s.method === 'exception') return listing ? `${s.future}.exception(timeout=0)` : `exception_text(${s.future}.exception(timeout=0))`;
+      if (s.method === 'exception')
+        return listing ? `${s.future}.exception(timeout=0)` : `exception_text(${s.future}.exception(timeout=0))`;
       return `${s.future}.${s.method}()`;
     case 'wrap_future':
       return `${as(s.as)}asyncio.wrap_future(${s.arg !== undefined ? py(s.arg) : s.future}, loop=${s.loop})`;
@@ -292,7 +293,14 @@ const NO_VALUE = new Set<Stmt['op']>([
   'runner_new',
   'run_coroutine_threadsafe',
 ]);
-const CORO_BODY = new Set<Stmt['op']>(['run_until_complete', 'asyncio_run', 'create_task', 'async_gen', 'runner_run', 'run_coroutine_threadsafe']);
+const CORO_BODY = new Set<Stmt['op']>([
+  'run_until_complete',
+  'asyncio_run',
+  'create_task',
+  'async_gen',
+  'runner_run',
+  'run_coroutine_threadsafe',
+]);
 
 function fn(name: string, body: Stmt[], kind: 'sync' | 'coro', indent: string): string[] {
   const inner = `${indent}    `;

@@ -4,7 +4,7 @@
  * (`result(timeout=0)`); `wrap_future` observes 'same' when it returns its argument itself.
  */
 import type { Plain, Stmt } from '../../language/program.ts';
-import { type BaseEventLoop, ConcurrentFuture, PyError, type Runtime } from '../../reference/index.ts';
+import { type BaseEventLoop, ConcurrentFuture, type PyError, type Runtime } from '../../reference/index.ts';
 
 type StmtOf<O extends Stmt['op']> = Extract<Stmt, { op: O }>;
 

@@ -102,10 +102,13 @@ export const idleLoopPrograms = fc
     ]);
   });
 
-/** From an executor job (run_in_executor, or to_thread) while the loop runs: the coroutine runs in the loop's thread. */
+/**
+ * From an executor job (run_in_executor, on the default executor or on L given) while the loop runs: the coroutine runs
+ * in the loop's thread (to_thread would add 3.8's AttributeError, CTX-1.4's, to this rule's programs).
+ */
 export const workerPrograms = fc
   .tuple(fc.boolean(), fc.constantFrom<'return' | 'raise'>('return', 'raise'), keeps(10))
-  .map(([toThread, end, flags]) => {
+  .map(([onL, end, flags]) => {
     const keep = flagged(flags);
     const job: Stmt[] = [
       {
@@ -126,7 +129,7 @@ export const workerPrograms = fc
         op: 'asyncio_run',
         body: [
           { op: 'get_running_loop', as: 'L' },
-          toThread ? { op: 'to_thread', body: job } : { op: 'run_in_executor', body: job },
+          { op: 'run_in_executor', body: job, ...(onL ? { loop: 'L' } : {}) },
           ...keep(sleep0),
           ...keep(sleep0),
           ...keep(sleep0),

@@ -39,7 +39,9 @@ function pendingOf(walk: Walk): Set<MConcurrent> {
     walk.m.closeHooks.push((loop) => {
       for (const cf of set!)
         if (cf.loop === loop)
-          throw new OutOfModel('a loop closed before the callback of run_coroutine_threadsafe ran (a coroutine never awaited warns when collected)');
+          throw new OutOfModel(
+            'a loop closed before the callback of run_coroutine_threadsafe ran (a coroutine never awaited warns when collected)',
+          );
     });
   }
   return set;
@@ -101,7 +103,8 @@ export function runCoroutineThreadsafe(walk: Walk, s: StmtOf<'run_coroutine_thre
   const callback = inCallback(walk, ctx, () => {
     pending.delete(cf);
     cf.started = true;
-    if (loop.taskFactory || loop.debug) throw new OutOfModel('a task factory or debug mode set before the callback of run_coroutine_threadsafe ran');
+    if (loop.taskFactory || loop.debug)
+      throw new OutOfModel('a task factory or debug mode set before the callback of run_coroutine_threadsafe ran');
     // ensure_future(coro, loop=loop): loop.create_task, its first step queued by call_soon (TASK-1.3)
     const task = m.createTask(loop, taskCoro(walk, started(walk, s.body, walk.coroBody(s.body))));
     walk.bodyTask.set(s.body, task);

@@ -4,7 +4,9 @@
  * (`result(timeout=0)`); `wrap_future` observes 'same' when it returns its argument itself.
  */
 import type { Plain, Stmt } from '../../language/program.ts';
-import { type BaseEventLoop, ConcurrentFuture, type PyError, type Runtime } from '../../reference/index.ts';
+import { type BaseEventLoop, type Coro, ConcurrentFuture, type PyError, type Runtime } from '../../reference/index.ts';
+import { attributeError } from './values.ts';
+import type { Variables } from './variables.ts';
 
 type StmtOf<O extends Stmt['op']> = Extract<Stmt, { op: O }>;
 
@@ -38,4 +40,24 @@ export function wrapFuture(rt: Runtime, given: unknown, loop: BaseEventLoop, bin
   const f = rt.asyncio.wrap_future(given as ConcurrentFuture, loop);
   bind(f);
   return f === given ? 'same' : null;
+}
+
+/** One RCT-1 statement: run_coroutine_threadsafe, cfuture_call or wrap_future. */
+export function threadsafeStatement(
+  rt: Runtime,
+  vars: Variables,
+  s: StmtOf<'run_coroutine_threadsafe' | 'cfuture_call' | 'wrap_future'>,
+  coro: (body: Stmt[]) => Coro<Plain>,
+): unknown {
+  const bind = (x: unknown) => ('as' in s && s.as !== undefined ? vars.set(s.as, x) : undefined);
+  switch (s.op) {
+    case 'run_coroutine_threadsafe':
+      return runCoroutineThreadsafe(rt, vars.loop(s.loop, 'call_soon_threadsafe'), s.arg !== undefined ? s.arg : coro(s.body), bind);
+    case 'cfuture_call':
+      return cfutureCall(vars.lookup(s.future), s, (x) => attributeError(x, s.method));
+    case 'wrap_future': {
+      const given = s.arg !== undefined ? s.arg : s.future !== undefined ? vars.lookup(s.future) : null;
+      return wrapFuture(rt, given, vars.loop(s.loop, 'create_future'), bind);
+    }
+  }
 }

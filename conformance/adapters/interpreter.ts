@@ -28,7 +28,7 @@ import {
 import { CORO_ONLY, type Plain, type Program, type Stmt } from '../../language/program.ts';
 import type { Observation, Outcome, Trace } from '../../language/trace.ts';
 import { cancellation } from './cancellation.ts';
-import { cfutureCall, runCoroutineThreadsafe, wrapFuture } from './concurrent.ts';
+import { threadsafeStatement } from './concurrent.ts';
 import { ProgramExecutors } from './executors.ts';
 import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers, TaskFactories } from './handlers.ts';
@@ -373,18 +373,10 @@ class Interpreter {
         return this.runners.getLoop(s);
       case 'runner_close':
         return yield* this.runners.close(s);
-      case 'run_coroutine_threadsafe': {
-        const loop = this.vars.loop(s.loop, 'call_soon_threadsafe');
-        const bind = (cf: unknown) => (s.as !== undefined ? this.vars.set(s.as, cf) : undefined);
-        return runCoroutineThreadsafe(rt, loop, s.arg !== undefined ? s.arg : this.coro(s.body), bind);
-      }
+      case 'run_coroutine_threadsafe':
       case 'cfuture_call':
-        return cfutureCall(this.vars.lookup(s.future), s, (x) => attributeError(x, s.method));
-      case 'wrap_future': {
-        const given = s.arg !== undefined ? s.arg : s.future !== undefined ? this.vars.lookup(s.future) : null;
-        const bind = (f: unknown) => (s.as !== undefined ? this.vars.set(s.as, f) : undefined);
-        return wrapFuture(rt, given, this.vars.loop(s.loop, 'create_future'), bind);
-      }
+      case 'wrap_future':
+        return threadsafeStatement(rt, this.vars, s, (body) => this.coro(body));
     }
   }
 

@@ -33,7 +33,8 @@ import sys
 
 # ---- the modules beside this file (a reproducer embeds them before this file and drops these lines)
 from loopspec_observers import (LoopspecInvalid, LoopspecUnbound, asyncgen_hooks, context_var, exception_text, factory_id,
-                                handler_id, invalid, make_agen, signal_arg, signal_self, task_state)
+                                handler_id, invalid, make_agen, signal_arg, signal_self, task_state, THREADSAFE_OPS,
+                                threadsafe_statement)
 from loopspec_recorder import Recorder, activate
 from loopspec_fork import Forks
 # ---- end of the imports beside this file
@@ -365,29 +366,8 @@ class _Run(Recorder, Forks):
             return self.var(s['runner']).get_loop()
         if op == 'runner_close':
             return self.var(s['runner']).close()
-        # run_coroutine_threadsafe and wrap_future (RCT-1): a concurrent future is bound, never observed
-        if op == 'run_coroutine_threadsafe':
-            loop = self.var(s['loop'])
-            if 'arg' in s:
-                self.bind(s, asyncio.run_coroutine_threadsafe(self._arg(s['arg']), loop))
-                return None
-            self.bind(s, self._with_coro(s.get('body', []), lambda coro: asyncio.run_coroutine_threadsafe(coro, loop)))
-            return None
-        if op == 'cfuture_call':
-            cf = self.var(s['future'])
-            method = s.get('method')
-            if method == 'result':
-                return cf.result(timeout=0)
-            if method == 'exception':
-                return exception_text(cf.exception(timeout=0))
-            if method in ('done', 'cancelled', 'cancel'):
-                return getattr(cf, method)()
-            raise LoopspecInvalid('unknown concurrent future method %r' % (method,))
-        if op == 'wrap_future':
-            given = self._arg(s['arg']) if 'arg' in s else self.var(s['future'])
-            wrapped = asyncio.wrap_future(given, loop=self.var(s['loop']))
-            self.bind(s, wrapped)
-            return 'same' if wrapped is given else None
+        if op in THREADSAFE_OPS:  # run_coroutine_threadsafe, cfuture_call, wrap_future (RCT-1)
+            return threadsafe_statement(self, s)
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     async def eval_await(self, s):

@@ -1379,7 +1379,10 @@ export const RULES: Rule[] = [
         'the chaining of states breaks every program that crosses threads this way. The language calls ' +
         'run_coroutine_threadsafe from any body (binding CF), reads CF without waiting (done, cancelled, cancel, ' +
         'result(timeout=0), exception(timeout=0)), and wraps CF (or an asyncio future or task, or an int) with ' +
-        'wrap_future(loop=L). What the model leaves out, and why: what another thread observes of CF while L runs elsewhere ' +
+        'wrap_future(loop=L). From another thread the generators call it in an executor job awaited by the only task of L, ' +
+        "so L is idle while the job runs and the coroutine's place among L's callbacks is determined (a program thread " +
+        'calling it while L runs other work is in the language, but where its coroutine lands among that work is real ' +
+        'timing: not generated). What the model leaves out, and why: what another thread observes of CF while L runs elsewhere ' +
         "(CF.done() or CF.result(timeout=0) in a worker thread depend on how far L's thread got: real thread timing; the " +
         "language reads CF only in L's own thread, or where L is not running and no other thread could run it); a " +
         'blocking CF.result() in a worker while L runs (the model runs threads as sequential code: it cannot block one on ' +

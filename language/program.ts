@@ -304,7 +304,27 @@ export type Stmt =
   /** `R.get_loop()`: observes the loop (`as` binds it) */
   | { id?: string; op: 'runner_get_loop'; runner: Var; as?: Var }
   /** `R.close()`: observes None */
-  | { id?: string; op: 'runner_close'; runner: Var };
+  | { id?: string; op: 'runner_close'; runner: Var }
+  // ---- run_coroutine_threadsafe and wrap_future (RCT-1) ---------------------------------------
+  /**
+   * `CF = asyncio.run_coroutine_threadsafe(coro(), L)` where coro's body is `body` (a coroutine
+   * body); with `arg`, that int is passed instead of a coroutine (TypeError). Observes None (`as`
+   * binds the concurrent.futures.Future CF).
+   */
+  | { id?: string; op: 'run_coroutine_threadsafe'; loop: Var; body: Stmt[]; as?: Var; arg?: number }
+  /**
+   * A method of the concurrent.futures.Future bound to `future`, never waiting: 'done',
+   * 'cancelled' and 'cancel' observe the bool; 'result' is `CF.result(timeout=0)`: the result or
+   * the exception it raises (TimeoutError while pending, CancelledError when cancelled);
+   * 'exception' is `CF.exception(timeout=0)`: None or `'<class name>: <str>'` (raising as result does).
+   */
+  | { id?: string; op: 'cfuture_call'; future: Var; method: 'done' | 'cancelled' | 'cancel' | 'result' | 'exception' }
+  /**
+   * `F = asyncio.wrap_future(X, loop=L)`: X the future bound to `future` (a concurrent future of
+   * run_coroutine_threadsafe, an asyncio future or a task), or, with `arg`, that int (not a
+   * future). Observes 'same' when it returns X itself, else None (`as` binds F).
+   */
+  | { id?: string; op: 'wrap_future'; future?: Var; arg?: number; loop: Var; as?: Var };
 
 /**
  * A signal as a statement passes it: 'SIGUSR1', 'SIGUSR2' and 'SIGKILL' pass `signal.<name>`

@@ -207,6 +207,18 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return `${as(s.as)}${s.runner}.get_loop()`;
     case 'runner_close':
       return `${s.runner}.close()`;
+    case 'run_coroutine_threadsafe':
+      if (s.arg !== undefined) return `${as(s.as)}asyncio.run_coroutine_threadsafe(${py(s.arg)}, ${s.loop})`;
+      return listing
+        ? `${as(s.as)}asyncio.run_coroutine_threadsafe(${s.loop}, coro():`
+        : `asyncio.run_coroutine_threadsafe(${fn}(), ${s.loop})`;
+    case 'cfuture_call':
+      if (s.method === 'result') return `${s.future}.result(timeout=0)`;
+      if (s.method === 'exception')
+        return listing ? `${s.future}.exception(timeout=0)` : `exception_text(${s.future}.exception(timeout=0))`;
+      return `${s.future}.${s.method}()`;
+    case 'wrap_future':
+      return `${as(s.as)}asyncio.wrap_future(${s.arg !== undefined ? py(s.arg) : s.future}, loop=${s.loop})`;
   }
 }
 
@@ -256,6 +268,7 @@ const FN_PREFIX: Partial<Record<Stmt['op'], string>> = {
   to_thread: 'executor',
   add_signal_handler: 'signal_handler',
   runner_run: 'coro',
+  run_coroutine_threadsafe: 'coro',
 };
 
 /** A statement with a body that passes an argument instead (the body is empty). */
@@ -278,8 +291,16 @@ const NO_VALUE = new Set<Stmt['op']>([
   'copy_context',
   'new_executor',
   'runner_new',
+  'run_coroutine_threadsafe',
 ]);
-const CORO_BODY = new Set<Stmt['op']>(['run_until_complete', 'asyncio_run', 'create_task', 'async_gen', 'runner_run']);
+const CORO_BODY = new Set<Stmt['op']>([
+  'run_until_complete',
+  'asyncio_run',
+  'create_task',
+  'async_gen',
+  'runner_run',
+  'run_coroutine_threadsafe',
+]);
 
 function fn(name: string, body: Stmt[], kind: 'sync' | 'coro', indent: string): string[] {
   const inner = `${indent}    `;
@@ -319,6 +340,11 @@ function statement(s: Stmt, kind: 'sync' | 'coro'): string[] {
   const as = 'as' in s ? s.as : undefined;
   // A handle is bound, never observed.
   if (NO_VALUE.has(s.op)) return [as ? `${as} = ${expr}` : expr];
+  // wrap_future observes whether it returned its argument itself (RCT-1.4)
+  if (s.op === 'wrap_future') {
+    const given = s.arg !== undefined ? py(s.arg) : s.future;
+    return [`${as ?? '_wrapped'} = ${expr}`, `s.value = 'same' if ${as ?? '_wrapped'} is ${given} else None`];
+  }
   if (!as) return [`s.value = ${expr}`];
   if (ALWAYS_OBJECT.has(s.op)) return [`s.value = ${as} = ${expr}`];
   // Only objects are bound, as the driver binds them (current_task may return None).

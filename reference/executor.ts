@@ -7,6 +7,13 @@ import { PyError } from './errors.ts';
 import type { Runtime } from './index.ts';
 import { Thread, isGenerator, type Blocking } from './world.ts';
 
+/** concurrent.futures.CancelledError: named CancelledError, but not asyncio's (since 3.8): it ends no coroutine (RCT-1.2). */
+export class ConcurrentCancelledError extends PyError {
+  constructor() {
+    super('CancelledError', '');
+  }
+}
+
 export class ConcurrentFuture<T = unknown> {
   _state: 'PENDING' | 'RUNNING' | 'CANCELLED' | 'CANCELLED_AND_NOTIFIED' | 'FINISHED' = 'PENDING';
   _result: T | undefined = undefined;
@@ -45,18 +52,21 @@ export class ConcurrentFuture<T = unknown> {
     // Stryker disable next-line BooleanLiteral: equivalent: the result of set_running_or_notify_cancel is ignored
     return true;
   }
-  result(): T {
+  /** RCT-1.1: with a timeout (the language passes 0), a future not done raises TimeoutError instead of waiting. */
+  result(timeout?: number): T {
+    if (timeout !== undefined && !this.done()) throw new PyError('TimeoutError', '');
     // Stryker disable next-line StringLiteral: equivalent: a concurrent future is never cancelled (submit marks it RUNNING at once)
     // Stryker disable next-line ConditionalExpression: equivalent: a ConcurrentFuture is never cancelled (the killed mutants of this line are ignored with it)
-    if (this.cancelled()) throw new PyError('CancelledError', '');
+    if (this.cancelled()) throw new ConcurrentCancelledError();
     // Stryker disable next-line ConditionalExpression: equivalent: result() is called only when exception() is None (the killed mutants of this line are ignored with it)
     if (this._exception) throw this._exception;
     return this._result as T;
   }
-  exception(): PyError | null {
+  exception(timeout?: number): PyError | null {
+    if (timeout !== undefined && !this.done()) throw new PyError('TimeoutError', '');
     // Stryker disable next-line StringLiteral: equivalent: a concurrent future is never cancelled (submit marks it RUNNING at once)
     // Stryker disable next-line ConditionalExpression: equivalent: a ConcurrentFuture is never cancelled (the killed mutants of this line are ignored with it)
-    if (this.cancelled()) throw new PyError('CancelledError', '');
+    if (this.cancelled()) throw new ConcurrentCancelledError();
     return this._exception;
   }
   set_result(result: T): void {

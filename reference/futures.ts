@@ -7,7 +7,7 @@
  */
 import { PyError } from './errors.ts';
 import type { BaseEventLoop } from './base_events.ts';
-import type { ConcurrentFuture } from './executor.ts';
+import { ConcurrentFuture } from './executor.ts';
 import type { Wait } from './world.ts';
 
 /**
@@ -174,7 +174,12 @@ function _copy_future_state<T>(source: ConcurrentFuture<T>, dest: Future<T>): vo
  * `wrap_future(concurrent_future, loop=loop)` (with `_chain_future`): the outcome reaches the
  * loop through call_soon_threadsafe from the thread that completed the concurrent future.
  */
-export function wrap_future<T>(source: ConcurrentFuture<T>, loop: BaseEventLoop): Future<T> {
+export function wrap_future<T>(future: ConcurrentFuture<T> | Future<T>, loop: BaseEventLoop): Future<T> {
+  // RCT-1.4: an asyncio future is returned as is; anything but a concurrent future fails the assert.
+  if (isfuture<T>(future)) return future;
+  if (!(future instanceof ConcurrentFuture))
+    throw new PyError('AssertionError', `concurrent.futures.Future is expected, got ${String(future)}`);
+  const source = future as ConcurrentFuture<T>;
   const destination = loop.create_future() as Future<T>;
   // Stryker disable next-line BlockStatement: equivalent: source.cancel() is a no-op: submit marks the job RUNNING at once
   const _call_check_cancel = (dest: Future<T>): void => {

@@ -32,7 +32,8 @@ import { defaultProfile, type Profile, type Switches } from '../spec/profiles.ts
 import type { BaseEventLoop } from './base_events.ts';
 import { Warnings } from './errors.ts';
 import { BaseDefaultEventLoopPolicy, EventsModule, deprecatedPolicyApi } from './events.ts';
-import { Future } from './futures.ts';
+import { Future, wrap_future } from './futures.ts';
+import type { ConcurrentFuture } from './executor.ts';
 import { OsModule } from './os.ts';
 import { RunnersModule } from './runners.ts';
 import { SignalModule } from './signal.ts';
@@ -80,6 +81,9 @@ export interface Runtime {
  */
 export class AsyncioModule {
   constructor(readonly _rt: Runtime) {}
+
+  /** `asyncio.wrap_future` (futures.py), as the program text names it (RCT-1.4); asyncio's own calls use futures.ts's. */
+  wrap_future: <T>(future: ConcurrentFuture<T> | Future<T>, loop: BaseEventLoop) => Future<T> = wrap_future;
 
   /** `asyncio.DefaultEventLoopPolicy` (the runtime's class, patches included). */
   get DefaultEventLoopPolicy(): new () => BaseDefaultEventLoopPolicy {
@@ -134,6 +138,6 @@ export { SignalModule, ProcessKilled } from './signal.ts';
 export { Future, iscoroutine, isfuture, type Coro, type YieldItem } from './futures.ts';
 export { Task, TasksModule } from './tasks.ts';
 export { RunnersModule, Runner } from './runners.ts';
-export { ThreadPoolExecutor, ConcurrentFuture } from './executor.ts';
+export { ThreadPoolExecutor, ConcurrentFuture, ConcurrentCancelledError } from './executor.ts';
 export { OsModule } from './os.ts';
 export { Context, ContextVar, ContextArg, copy_context, current_context, to_thread } from './contextvars.ts';

@@ -8,6 +8,7 @@ import { Future, _set_result_unless_cancelled, iscoroutine, isfuture, type Coro,
 import type { Runtime } from './index.ts';
 import { ProcessLocal, Wait, type Blocking } from './world.ts';
 import { type Context, copy_context } from './contextvars.ts';
+import { ConcurrentFuture } from './executor.ts';
 
 export class Task<T = unknown> extends Future<T> {
   static override pyName = 'Task';
@@ -198,6 +199,23 @@ export class Task<T = unknown> extends Future<T> {
   };
 }
 
+/** futures._chain_future(source, destination), source a task of `loop`, destination a concurrent future (RCT-1.2, RCT-1.3). */
+function _chain_to_concurrent<T>(source: Task<T>, destination: ConcurrentFuture<T>, loop: BaseEventLoop): void {
+  const _call_check_cancel = (dest: ConcurrentFuture<T>): void => {
+    if (dest.cancelled()) loop.call_soon_threadsafe(() => source.cancel());
+  };
+  // _set_concurrent_future_state, called in the loop's thread (the destination has no loop)
+  const _call_set_state = (src: Future<T>): void => {
+    if (src.cancelled()) destination.cancel();
+    if (!destination.set_running_or_notify_cancel()) return;
+    const exception = src.exception();
+    if (exception !== null) destination.set_exception(exception);
+    else destination.set_result(src.result());
+  };
+  destination.add_done_callback(_call_check_cancel);
+  source.add_done_callback(_call_set_state);
+}
+
 /** TFACT-1.3: `asyncio.eager_task_factory` (3.12+): a Task made with eager_start=True, its first step run now on a running loop. */
 function* eager_task_factory(loop: BaseEventLoop, coro: Coro<unknown>): Blocking<Task> {
   const task = new loop._rt.Task(coro, loop, true) as Task;
@@ -274,6 +292,29 @@ export class TasksModule {
     // Stryker disable next-line ConditionalExpression,StringLiteral: not in any trace: only coroutines and futures are passed
     if (!iscoroutine(coro_or_future)) throw new PyError('TypeError', 'An asyncio.Future, a coroutine or an awaitable is required');
     return yield* loop.create_task(coro_or_future);
+  }
+
+  /**
+   * RCT-1.1 to RCT-1.3: `run_coroutine_threadsafe(coro, loop)`: a concurrent future, and a
+   * callback queued with call_soon_threadsafe that makes coro a task of loop and chains the two
+   * (futures._chain_future(task, future): the task's outcome copied in the loop's thread; a
+   * cancel of the future cancels the task through call_soon_threadsafe).
+   */
+  run_coroutine_threadsafe<T>(coro: unknown, loop: BaseEventLoop): ConcurrentFuture<T> {
+    if (!iscoroutine(coro)) throw new PyError('TypeError', 'A coroutine object is required');
+    const future = new ConcurrentFuture<T>();
+    const self = this;
+    function* callback(): Blocking<void> {
+      try {
+        const task = (yield* self.ensure_future(coro as Coro<T>, loop)) as Task<T>;
+        _chain_to_concurrent(task, future, loop);
+      } catch (e) {
+        if (e instanceof PyError && future.set_running_or_notify_cancel()) future.set_exception(e);
+        throw e;
+      }
+    }
+    loop.call_soon_threadsafe(callback);
+    return future;
   }
 
   /** `await asyncio.sleep(delay)` */

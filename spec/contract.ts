@@ -18,7 +18,6 @@ export interface ContractEntry {
   since?: string;
 }
 
-const RUNNERS = '10. runners';
 const IO = 'I/O (the next part)';
 
 const m = (name: string, rules: string[], planned?: string, since?: string): ContractEntry => ({
@@ -95,8 +94,8 @@ export const MODULE_FUNCTIONS: ContractEntry[] = [
   f('run', ['ARUN-1', 'ARUN-2', 'ARUN-3', 'ARUN-4', 'DEBUG-1', 'AGEN-1']),
   f('all_tasks', ['CANCEL-1']),
   f('Runner', ['RUNNER-1'], undefined, '3.11'),
-  f('run_coroutine_threadsafe', [], RUNNERS),
-  f('wrap_future', [], RUNNERS),
+  f('run_coroutine_threadsafe', ['RCT-1']),
+  f('wrap_future', ['RCT-1']),
   f('to_thread', ['CTX-1'], undefined, '3.9'),
   f('eager_task_factory', ['TFACT-1'], undefined, '3.12'),
 ];

@@ -37,7 +37,8 @@ export type RuleGroup =
   | 'CANCEL'
   | 'CTX'
   | 'SIG'
-  | 'RUNNER';
+  | 'RUNNER'
+  | 'RCT';
 
 export interface Clause {
   /** `GROUP-N.k`: the rule's ID and the clause's position in it, from 1. */
@@ -95,6 +96,7 @@ export const GROUP_TITLES: Record<RuleGroup, string> = {
   CTX: 'Context variables',
   SIG: 'Signals (POSIX)',
   RUNNER: 'asyncio.Runner',
+  RCT: 'run_coroutine_threadsafe and wrap_future',
 };
 
 /** Where the measured facts come from: the probe programs and their recorded traces. */
@@ -1359,6 +1361,65 @@ export const RULES: Rule[] = [
       "says. 3.14: not read and not measured here; the profile keeps 3.13's behaviour.",
     dependsOn: ['runner'],
   }),
+  // ---- RCT ----------------------------------------------------------------------------------
+  r(
+    'RCT-1',
+    'RCT',
+    'run_coroutine_threadsafe and wrap_future: a coroutine run on a loop from any thread, its outcome in a concurrent future',
+    {
+      clauses: [
+        "`CF = asyncio.run_coroutine_threadsafe(coro, L)` MUST return a concurrent.futures.Future at once, in the calling thread (L's own thread included), without running any of coro: it MUST queue one callback on L by L.call_soon_threadsafe (behind the callbacks already ready, SCHED-1; waking L, SCHED-3), and that callback MUST make coro a task of L (ensure_future: L.create_task), whose first step is queued by call_soon as TASK-1.3 says: coro starts no earlier than the loop iteration after the one in which the callback ran, and never within the call. Until that task is done CF is pending (done() and cancelled() False; result(timeout=0) and exception(timeout=0) raise TimeoutError). A coro that is not a coroutine object MUST raise TypeError('A coroutine object is required') in the calling thread and queue nothing.",
+        "When the task is done, CF MUST get its outcome, in L's thread, from the task's done callback (queued by call_soon when the task ends): its result (CF.result() returns it, CF.exception() is None), or its exception (CF.result() raises it, CF.exception() returns it: same class and message), or, where the task ended cancelled, CF cancelled (CF.cancelled() True; CF.result() and CF.exception() raise concurrent.futures.CancelledError). CF.done() is True from then on.",
+        "CF.cancel() of a pending CF MUST return True and cancel CF at once (CF.done() and CF.cancelled() True when it returns), and MUST cancel the task through L.call_soon_threadsafe(task.cancel): the task sees CancelledError at the await it is suspended in and ends cancelled. Where CF is cancelled before the callback of RCT-1.1 ran, that callback MUST still make the task, and queue its cancel behind the task's first step: coro runs until its first suspension, then sees CancelledError there (a coro that ends in its first step ends as it would). CF.cancel() of a CF that has a result or an exception MUST return False and change nothing; of a cancelled CF it MUST return True (concurrent.futures).",
+        "`F = asyncio.wrap_future(CF, loop=L)` of a concurrent future MUST return a new pending asyncio future of L; once CF is done, F MUST get CF's state (its result, its exception, or cancelled) through L.call_soon_threadsafe: a callback queued when CF becomes done (at once when CF was done at the call), so F is done one callback after CF, never in the same call; `await F` gives that result or raises that exception. wrap_future(X) of an asyncio future or task MUST return X itself; of anything else MUST raise AssertionError('concurrent.futures.Future is expected, got <repr>') (the int's repr in the language).",
+      ],
+      rationale:
+        'run_coroutine_threadsafe is how a thread without a loop (a worker, a GUI or server thread) hands a coroutine to a ' +
+        'loop running elsewhere and gets its outcome back, and wrap_future is how a coroutine awaits such a concurrent future. ' +
+        'Both are written in asyncio (tasks.py, futures.py _chain_future) on top of call_soon_threadsafe, create_task and done ' +
+        'callbacks, and a loop implementation that schedules the callback in the call, runs the coroutine at once, or drops ' +
+        'the chaining of states breaks every program that crosses threads this way. The language calls ' +
+        'run_coroutine_threadsafe from any body (binding CF), reads CF without waiting (done, cancelled, cancel, ' +
+        'result(timeout=0), exception(timeout=0)), and wraps CF (or an asyncio future or task, or an int) with ' +
+        'wrap_future(loop=L). From another thread the generators call it in an executor job awaited by the only task of L, ' +
+        "so L is idle while the job runs and the coroutine's place among L's callbacks is determined (a program thread " +
+        'calling it while L runs other work is in the language, but where its coroutine lands among that work is real ' +
+        'timing: not generated). What the model leaves out, and why: what another thread observes of CF while L runs elsewhere ' +
+        "(CF.done() or CF.result(timeout=0) in a worker thread depend on how far L's thread got: real thread timing; the " +
+        "language reads CF only in L's own thread, or where L is not running and no other thread could run it); a " +
+        'blocking CF.result() in a worker while L runs (the model runs threads as sequential code: it cannot block one on ' +
+        'another; CF.result(timeout=0) after the loop thread set it is what the language observes instead); ' +
+        "wrap_future of a concurrent future whose state is set in another thread than F's loop's (the order of the copy " +
+        "against L's own callbacks is real timing); wrap_future without loop= (get_event_loop(), with 3.10 and 3.11's " +
+        'deprecation warnings outside a running loop); run_coroutine_threadsafe on a closed loop, or a coroutine whose ' +
+        'callback never runs (the coroutine is never awaited: a RuntimeWarning when it is collected, a garbage-collector ' +
+        "fact); a loop with a task factory or in debug mode (the factory is called in the callback; debug's slow-callback " +
+        'log); a task whose exception nobody retrieves because CF was cancelled first (logged when collected); cancelling F ' +
+        '(the language has no Future.cancel); a cancelled F read or awaited after the program cancelled CF where the ' +
+        "CancelledError would end the reading coroutine (CANCEL-1's, not this rule's).",
+      sources: [
+        cpy(
+          'tasks.py',
+          'run_coroutine_threadsafe (coroutines.iscoroutine check, concurrent.futures.Future(), loop.call_soon_threadsafe(callback), callback: _chain_future(ensure_future(coro, loop=loop), future))',
+        ),
+        cpy(
+          'futures.py',
+          '_chain_future (_call_check_cancel: source_loop.call_soon_threadsafe(source.cancel); _call_set_state: dest_loop.call_soon_threadsafe(_set_state, ...) unless dest_loop is source_loop or None), _set_concurrent_future_state, _copy_future_state, wrap_future (isfuture: returned as is; assert isinstance(future, concurrent.futures.Future))',
+        ),
+        'CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.13.0: run_coroutine_threadsafe identical to 3.12.1 (diffed in each pyenv install); futures.py _chain_future and wrap_future identical but for 3.8.18 and 3.9.18 (no dest_loop.is_closed() check before call_soon_threadsafe in _call_set_state: the closed check of call_soon_threadsafe raises in the done callback instead) and 3.10.13 and 3.11.7 (wrap_future without loop calls events._get_event_loop())',
+        'CPython 3.14.2 Lib/asyncio/tasks.py run_coroutine_threadsafe and futures.py _chain_future, wrap_future, as shipped in python_stdlib.zip of the pyodide 314.0.7 npm package: identical to 3.12.1',
+        "CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: measured with a script (the callback and the task's first step an iteration apart; result, exception and cancellation copied to CF; CF cancelled before the callback: the first step still runs; cancel of a done CF False; TypeError and AssertionError messages; wrap_future's F done one callback after CF; TimeoutError of a pending result(timeout=0): concurrent.futures._base.TimeoutError in 3.8 to 3.10, the builtin from 3.11, named TimeoutError in each)",
+        docs('library/asyncio-task.html', 'Scheduling From Other Threads'),
+        docs('library/asyncio-future.html', 'asyncio.wrap_future'),
+        measured('RCT-1'),
+      ],
+      versions:
+        'Identical in every measured version (3.8.18 to 3.13.0) in everything this rule says, and in 3.14 by its source. ' +
+        "3.8.18 and 3.9.18 lack _call_set_state's closed check for the destination loop (a wrapped future of a loop closed " +
+        'before CF is done: left out). The TimeoutError of a pending CF is concurrent.futures.TimeoutError (3.8 to 3.10) or ' +
+        'the builtin TimeoutError (3.11+, its alias): the same name, no switch.',
+    },
+  ),
 ];
 
 /** A clause as written above: its text, or its text with the switch values it applies under. */

@@ -11,6 +11,7 @@
  */
 import {
   type BaseEventLoop,
+  ConcurrentCancelledError,
   PyError,
   ProcessKilled,
   ProcessLocal,
@@ -27,6 +28,7 @@ import {
 import { CORO_ONLY, type Plain, type Program, type Stmt } from '../../language/program.ts';
 import type { Observation, Outcome, Trace } from '../../language/trace.ts';
 import { cancellation } from './cancellation.ts';
+import { threadsafeStatement } from './concurrent.ts';
 import { ProgramExecutors } from './executors.ts';
 import { errorText, futureCall } from './futures.ts';
 import { ExceptionHandlers, TaskFactories } from './handlers.ts';
@@ -150,7 +152,8 @@ class Interpreter {
       outcome = { error: { type: e.type, message: errorText(e) } };
       this.obs[s.id!] = { outcome, warnings };
       // CancelledError ends a coroutine (that is how cancellation works), unless caught (CANCEL-1.3).
-      if (kind === 'coro' && e.type === 'CancelledError' && !('catch' in s && s.catch)) throw e;
+      // concurrent.futures.CancelledError (RCT-1.2) is another class of that name: it ends nothing.
+      if (kind === 'coro' && e.type === 'CancelledError' && !(e instanceof ConcurrentCancelledError) && !('catch' in s && s.catch)) throw e;
       return;
     }
     this.obs[s.id!] = { outcome, warnings };
@@ -370,6 +373,10 @@ class Interpreter {
         return this.runners.getLoop(s);
       case 'runner_close':
         return yield* this.runners.close(s);
+      case 'run_coroutine_threadsafe':
+      case 'cfuture_call':
+      case 'wrap_future':
+        return threadsafeStatement(rt, this.vars, s, (body) => this.coro(body));
     }
   }
 

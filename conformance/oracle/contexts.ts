@@ -148,6 +148,11 @@ export function forCallback(walk: Walk, s: StmtOf<'call_soon' | 'call_later' | '
 }
 
 /** Handle._run: the callback in its context (CTX-1.2). */
+/** The context a callback queued now runs in: a copy of the caller's (call_soon_threadsafe without context=, RCT-1.1). */
+export function callbackContext(walk: Walk): MCtx {
+  return fresh(frame(walk).ctx.value);
+}
+
 export function inCallback(walk: Walk, ctx: MCtx, cb: () => void): () => void {
   return () => enter(walk, ctx, 'CTX-1.2', cb);
 }

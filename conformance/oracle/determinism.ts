@@ -34,6 +34,9 @@ const MUTATING = new Set([
   'task_call',
   'add_signal_handler',
   'remove_signal_handler',
+  'run_coroutine_threadsafe',
+  'cfuture_call',
+  'wrap_future',
 ]);
 
 interface Binding {
@@ -66,7 +69,7 @@ export class Determinism {
     const b = this.vars.get(name);
     if (!b) throw new PyErr('LoopspecUnbound', name);
     const cur = this.m.thread;
-    if (b.binder === cur || op === 'call_soon_threadsafe') return b.obj;
+    if (b.binder === cur || op === 'call_soon_threadsafe' || op === 'run_coroutine_threadsafe') return b.obj;
     if (b.binder.pid !== cur.pid) {
       if (MUTATING.has(op)) throw new OutOfModel(`a fork child changes ${name}, which it inherited`);
       return b.obj;

@@ -27,7 +27,7 @@ export interface HandlerCall {
  * destroyed but it is pending!", "Future exception was never retrieved"), or that leave a task
  * to it: with a handler whose body observes, the program is out of the model (ERR-1 rationale).
  */
-const GC_REPORTED = new Set(['create_task', 'run_in_executor', 'stop', 'run_forever', 'fork', 'create_future']);
+const GC_REPORTED = new Set(['create_task', 'run_in_executor', 'stop', 'run_forever', 'fork', 'create_future', 'run_coroutine_threadsafe']);
 
 /** `L.set_exception_handler(h)` (ERR-1.1). */
 export function setExceptionHandler(walk: Walk, s: StmtOf<'set_exception_handler'>, tags: ClauseTags): null {

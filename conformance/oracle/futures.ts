@@ -57,7 +57,12 @@ export function futureCall(walk: Walk, s: StmtOf<'future_call'>, tags: ClauseTag
   const setting = s.method === 'set_result' || s.method === 'set_exception';
   const f = futureVar(walk, s.future, 'future_call', setting);
   const pending = f.state === 'pending';
+  // A cancelled future's result() raises CancelledError, which ends a coroutine body in the driver (RCT-1.4's F).
+  if (f.state === 'cancelled' && (s.method === 'result' || s.method === 'exception'))
+    throw new OutOfModel('a cancelled future read: its CancelledError ends the reading coroutine');
   tags.outcome.push(s.method === 'get_loop' || (s.method === 'done' && pending) ? 'FUT-1.1' : 'FUT-1.3');
+  // The state of a future of wrap_future is copied from its concurrent future by RCT-1.4: a condition.
+  if (f.wrappedBy && s.method !== 'get_loop') tags.conditions.push(f.wrappedBy);
   switch (s.method) {
     case 'get_loop':
       return f.loop;
@@ -133,7 +138,7 @@ function doneQueued(walk: Walk, loop: MLoop, cb: Callback, by: string): void {
 export function* awaitFuture(walk: Walk, f: MFuture, tags: ClauseTags, body: Stmt[]): Coro {
   const task = walk.bodyTask.get(body);
   if (!task) throw new OutOfModel('await outside a task');
-  tags.outcome.push('FUT-1.4');
+  tags.outcome.push(f.wrappedBy ?? 'FUT-1.4');
   if (f.state !== 'pending') return walk.m.result(f);
   try {
     if (f.loop === task.loop) return yield* walk.m.await(f);

@@ -237,9 +237,13 @@ export class LoopMachine {
     return this.result(fut);
   }
 
+  /** Called as a loop closes, before its queues are dropped (RCT-1: a coroutine never run). */
+  readonly closeHooks: Array<(loop: MLoop) => void> = [];
+
   close(loop: MLoop): void {
     if (loop.thread) throw new PyErr('RuntimeError', 'Cannot close a running event loop');
     if (loop.closed) return;
+    for (const hook of this.closeHooks) hook(loop);
     loop.closed = true;
     loop.ready = [];
     loop.timers = [];

@@ -148,6 +148,8 @@ export interface MFuture {
   cancelMessage?: string | null;
   /** `_cancelled_exc`: the CancelledError a task's coroutine raised, given (once) to the first result() (3.11+, CANCEL-1.4). */
   keptExc?: PyErr | null;
+  /** Made by asyncio.wrap_future of a concurrent future: the clause that decides its state and its await (RCT-1.4). */
+  wrappedBy?: string;
 }
 
 export type Coro = Generator<MFuture | null, unknown, void>;
@@ -181,6 +183,8 @@ export interface MTask extends MFuture {
    * suspension: whether this cancel or another reached it first is the round robin's (TASK-5.2).
    */
   cancelRaced?: boolean;
+  /** Cancelled through a concurrent future (run_coroutine_threadsafe's CF.cancel(), RCT-1.3): the clause of its CancelledError. */
+  cancelClause?: string;
 }
 
 /** An executor the program made (EXEC-3): the clause whose shutdown refuses its new jobs, once shut down. */

@@ -7,6 +7,7 @@ import type { Op, Stmt } from '../../language/program.ts';
 import * as agens from './agens.ts';
 import * as baseEvents from './base_events.ts';
 import * as cancellation from './cancellation.ts';
+import * as concurrent from './concurrent.ts';
 import * as contexts from './contexts.ts';
 import * as errors from './errors.ts';
 import * as events from './events.ts';
@@ -87,6 +88,9 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   runner_run: runner.runnerRun,
   runner_get_loop: runner.runnerGetLoop,
   runner_close: runner.runnerClose,
+  run_coroutine_threadsafe: concurrent.runCoroutineThreadsafe,
+  cfuture_call: concurrent.cfutureCall,
+  wrap_future: concurrent.wrapFuture,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {

@@ -443,7 +443,8 @@ export class Walk {
         if (task?.cancelledByRun) {
           tags.outcome.splice(0, tags.outcome.length, task.cancelledByRunner ? 'RUNNER-1.3' : 'ARUN-2.1');
           if (s.op === 'sleep' && s.delay === 0) tags.conditions.push('TASK-5.2');
-        } else cancellation.cancelledTags(this, tags);
+        } else if (task?.cancelClause) tags.outcome.splice(0, tags.outcome.length, task.cancelClause);
+        else cancellation.cancelledTags(this, tags);
         this.record(s, outcome, agens.warnedBy(this, s.id!), tags);
         if (cancellation.caught(this, s, task)) return null;
         throw e;

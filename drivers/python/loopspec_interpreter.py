@@ -33,7 +33,8 @@ import sys
 
 # ---- the modules beside this file (a reproducer embeds them before this file and drops these lines)
 from loopspec_observers import (LoopspecInvalid, LoopspecUnbound, asyncgen_hooks, context_var, exception_text, factory_id,
-                                handler_id, invalid, make_agen, signal_arg, signal_self, task_state)
+                                handler_id, invalid, make_agen, signal_arg, signal_self, task_state, THREADSAFE_OPS,
+                                threadsafe_statement)
 from loopspec_recorder import Recorder, activate
 from loopspec_fork import Forks
 # ---- end of the imports beside this file
@@ -365,6 +366,8 @@ class _Run(Recorder, Forks):
             return self.var(s['runner']).get_loop()
         if op == 'runner_close':
             return self.var(s['runner']).close()
+        if op in THREADSAFE_OPS:  # run_coroutine_threadsafe, cfuture_call, wrap_future (RCT-1)
+            return threadsafe_statement(self, s)
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     async def eval_await(self, s):

@@ -224,3 +224,31 @@ def asyncgen_hooks(hooks):
     if isinstance(loop, asyncio.AbstractEventLoop) and getattr(finalizer, '__self__', None) is loop:
         return loop
     return 'other'
+
+
+# ---- run_coroutine_threadsafe and wrap_future (RCT-1) ---------------------------------------
+THREADSAFE_OPS = frozenset(['run_coroutine_threadsafe', 'cfuture_call', 'wrap_future'])
+
+
+def threadsafe_statement(run, s):
+    """One RCT-1 statement for the interpreter `run`: a concurrent future is bound, never
+    observed; it is read without waiting (result and exception with timeout=0); wrap_future
+    observes 'same' when it returns its argument itself."""
+    op = s.get('op')
+    if op == 'run_coroutine_threadsafe':
+        loop = run.var(s['loop'])
+        start = lambda coro: asyncio.run_coroutine_threadsafe(coro, loop)  # noqa: E731
+        run.bind(s, start(run._arg(s['arg'])) if 'arg' in s else run._with_coro(s.get('body', []), start))
+        return None
+    if op == 'wrap_future':
+        given = run._arg(s['arg']) if 'arg' in s else run.var(s['future'])
+        wrapped = asyncio.wrap_future(given, loop=run.var(s['loop']))
+        run.bind(s, wrapped)
+        return 'same' if wrapped is given else None
+    cf, method = run.var(s['future']), s.get('method')
+    if method in ('result', 'exception'):
+        value = getattr(cf, method)(timeout=0)
+        return value if method == 'result' else exception_text(value)
+    if method in ('done', 'cancelled', 'cancel'):
+        return getattr(cf, method)()
+    raise LoopspecInvalid('unknown concurrent future method %r' % (method,))

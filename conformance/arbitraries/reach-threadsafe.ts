@@ -1,0 +1,147 @@
+/**
+ * RCT-1: run_coroutine_threadsafe and wrap_future. Three shapes. In the loop's own thread
+ * (asyncio.run's coroutine): a coroutine handed to the running loop, CF read while pending
+ * (RCT-1.1) and after its task ended (RCT-1.2), cancelled before its callback ran or while its
+ * task sleeps, or once done (RCT-1.3), wrapped and awaited (RCT-1.4), with the refusals of a
+ * non-coroutine and a non-future and the asyncio future wrap_future returns as is. From a loop
+ * not running yet (the main thread, before run_until_complete). From an executor job while
+ * the loop runs: the coroutine runs as a task of that loop, in its thread (what the job could
+ * observe of CF is real thread timing: not generated). Every statement but the call and the
+ * loop can be left out by the shrinker.
+ */
+import fc from 'fast-check';
+import type { Stmt } from '../../language/program.ts';
+import { flagged, keeps, program } from './blocks.ts';
+
+const sleep0: Stmt = { op: 'sleep', delay: 0 };
+const call = (method: 'done' | 'cancelled' | 'cancel' | 'result' | 'exception'): Stmt => ({ op: 'cfuture_call', future: 'CF', method });
+
+type End = 'return' | 'raise' | 'long';
+/** The coroutine: a mark, a few sleep(0), then a result, an exception, or a sleep nothing waits for (each but the end removable). */
+const coroutine = (keep: (...s: Stmt[]) => Stmt[], steps: number, end: End): Stmt[] => [
+  ...keep({ op: 'mark', tag: 'c' }),
+  ...Array.from({ length: steps }, () => keep(sleep0)).flat(),
+  ...(end === 'long' ? [{ op: 'sleep', delay: 30 } as Stmt, ...keep({ op: 'mark', tag: 'never' })] : []),
+  end === 'raise' ? { op: 'raise', message: 'boom' } : { op: 'return', value: 5 },
+];
+
+/**
+ * In the loop's thread: CF pending, cancelled or not, wrapped or not, then done. Between the
+ * iterations that follow the call, CF (or F, where wrapped) is read after each sleep(0), so
+ * that the iteration in which each becomes done is seen (RCT-1.2, RCT-1.4).
+ */
+export const ownThreadPrograms = fc
+  .tuple(
+    fc.nat(2),
+    fc.constantFrom<End>('return', 'return', 'raise', 'long'),
+    fc.constantFrom<'none' | 'early' | 'late'>('none', 'none', 'early', 'late'),
+    fc.boolean(),
+    fc.nat(3),
+    keeps(48),
+  )
+  .map(([steps, end, cancel, wrap, when, flags]) => {
+    const keep = flagged(flags);
+    // A long coroutine is cancelled (or left to asyncio.run's cancellation) rather than awaited.
+    const awaitF = wrap && cancel === 'none' && end !== 'long';
+    const watch = (i: number): Stmt[] => [
+      ...keep(sleep0),
+      ...(cancel === 'late' && i === when ? keep(call('cancel')) : []),
+      ...(wrap ? keep({ op: 'future_call', future: 'F', method: 'done' }) : keep(call('done'))),
+    ];
+    return program([
+      {
+        op: 'asyncio_run',
+        body: [
+          { op: 'get_running_loop', as: 'L' },
+          { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(keep, steps, end) },
+          ...keep(call('done')),
+          ...keep(call('result')),
+          ...(cancel === 'early' ? keep(call('cancel')) : []),
+          ...keep({ op: 'mark', tag: 'after' }),
+          ...(wrap ? [{ op: 'wrap_future', future: 'CF', loop: 'L', as: 'F' } as Stmt] : []),
+          ...Array.from({ length: steps + 4 }, (_, i) => watch(i)).flat(),
+          ...(awaitF ? keep({ op: 'await', task: 'F' }) : []),
+          ...keep(sleep0),
+          ...keep(sleep0),
+          ...keep(call('done')),
+          ...keep(call('cancelled')),
+          ...keep(call('result')),
+          ...keep(call('exception')),
+          ...keep(call('cancel')),
+          ...keep({ op: 'wrap_future', arg: 5, loop: 'L' }),
+          ...keep({ op: 'run_coroutine_threadsafe', loop: 'L', arg: 7, body: [] }),
+          ...keep({ op: 'create_future', loop: 'L', as: 'G' }),
+          ...keep({ op: 'wrap_future', future: 'G', loop: 'L' }),
+          ...keep({ op: 'return', value: 1 }),
+        ],
+      },
+    ]);
+  });
+
+/** Before the loop runs (the main thread): CF pending, then run_until_complete runs its coroutine. */
+export const idleLoopPrograms = fc
+  .tuple(fc.nat(2), fc.constantFrom<End>('return', 'raise'), fc.boolean(), fc.nat(3), keeps(16))
+  .map(([steps, end, cancel, waits, flags]) => {
+    const keep = flagged(flags);
+    return program([
+      { op: 'new_event_loop', as: 'L' },
+      { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(keep, steps, end) },
+      ...keep(call('done')),
+      ...keep(call('exception')),
+      ...(cancel ? keep(call('cancel')) : []),
+      {
+        op: 'run_until_complete',
+        loop: 'L',
+        body: [...keep({ op: 'mark', tag: 'm' }), ...Array.from({ length: waits + steps + 3 }, () => keep(sleep0)).flat()],
+      },
+      ...keep(call('done')),
+      ...keep(call('cancelled')),
+      ...keep(call('result')),
+      ...keep(call('exception')),
+      ...keep({ op: 'close', loop: 'L' }),
+    ]);
+  });
+
+/**
+ * From an executor job (run_in_executor, on the default executor or on L given) while the loop runs: the coroutine runs
+ * in the loop's thread (to_thread would add 3.8's AttributeError, CTX-1.4's, to this rule's programs).
+ */
+export const workerPrograms = fc
+  .tuple(fc.boolean(), fc.constantFrom<'return' | 'raise'>('return', 'raise'), keeps(10))
+  .map(([onL, end, flags]) => {
+    const keep = flagged(flags);
+    const job: Stmt[] = [
+      {
+        op: 'run_coroutine_threadsafe',
+        loop: 'L',
+        body: [
+          ...keep({ op: 'current_thread' }),
+          ...keep({ op: 'get_running_loop' }),
+          ...keep({ op: 'current_task' }),
+          end === 'raise' ? { op: 'raise', message: 'boom' } : { op: 'return', value: 3 },
+        ],
+      },
+      ...keep({ op: 'run_coroutine_threadsafe', loop: 'L', arg: 7, body: [] }),
+      { op: 'return', value: 'job' },
+    ];
+    return program([
+      {
+        op: 'asyncio_run',
+        body: [
+          { op: 'get_running_loop', as: 'L' },
+          { op: 'run_in_executor', body: job, ...(onL ? { loop: 'L' } : {}) },
+          ...keep(sleep0),
+          ...keep(sleep0),
+          ...keep(sleep0),
+          ...keep({ op: 'return', value: 1 }),
+        ],
+      },
+    ]);
+  });
+
+/** Every shape of RCT-1. */
+export const threadsafePrograms = fc.oneof(
+  { weight: 5, arbitrary: ownThreadPrograms },
+  { weight: 2, arbitrary: idleLoopPrograms },
+  { weight: 2, arbitrary: workerPrograms },
+);

@@ -38,6 +38,13 @@ import { attributeError, isObject, tpName, Values } from './values.ts';
 import { agenNext, asyncgenHooks, makeAgen } from './agens.ts';
 import { Variables } from './variables.ts';
 import { withWarnings } from './warnings.ts';
+import { Task } from '../../reference/tasks.ts';
+
+/** `K.get_name()` (TASK-6): the reference's counter starts with the program, so its names need no offset. */
+function taskName(t: unknown): string {
+  if (!(t instanceof Task)) throw attributeError(t, 'get_name');
+  return t.get_name();
+}
 
 type Kind = 'sync' | 'coro';
 type Step = Generator<YieldItem, unknown, unknown>;
@@ -281,7 +288,10 @@ class Interpreter {
       case 'create_task': {
         // context=C is read before the call, as the driver reads it (CTX-1.3).
         const context = this.contexts.context(s.context);
-        return yield* rt.tasks.create_task(this.coro(s.body), context);
+        // TASK-6: name=N, and the running loop's own create_task
+        const kwargs = s.name === undefined ? {} : { name: s.name };
+        if (s.loop_method) return yield* (rt.events.get_running_loop() as BaseEventLoop).create_task(this.coro(s.body), context, kwargs);
+        return yield* rt.tasks.create_task(this.coro(s.body), context, kwargs);
       }
       case 'await': {
         const t = this.vars.lookup(s.task);
@@ -370,6 +380,15 @@ class Interpreter {
         return this.runners.getLoop(s);
       case 'runner_close':
         return yield* this.runners.close(s);
+      // task names (TASK-6)
+      case 'task_name':
+        return taskName(this.vars.lookup(s.task));
+      case 'set_task_name': {
+        const t = this.vars.lookup(s.task);
+        if (!(t instanceof Task)) throw attributeError(t, 'set_name');
+        t.set_name(s.value);
+        return null;
+      }
     }
   }
 

@@ -175,6 +175,12 @@ export interface MTask extends MFuture {
    * suspension: whether this cancel or another reached it first is the round robin's (TASK-5.2).
    */
   cancelRaced?: boolean;
+  /** Its name, where given or set (TASK-6.1, TASK-6.3); else `Task-<nameNumber>` (TASK-6.2). */
+  name?: string;
+  /** The clause that gave it its name (TASK-6). */
+  nameClause?: string;
+  /** The process-wide counter's number in its default name, counted from the program's start (TASK-6.2). */
+  nameNumber?: number;
 }
 
 /** An executor the program made (EXEC-3): the clause whose shutdown refuses its new jobs, once shut down. */

@@ -14,6 +14,7 @@ import * as executors from './executors.ts';
 import * as factories from './factories.ts';
 import * as futures from './futures.ts';
 import * as os from './os.ts';
+import * as names from './names.ts';
 import * as runner from './runner.ts';
 import * as runners from './runners.ts';
 import * as signals from './signals.ts';
@@ -87,6 +88,8 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   runner_run: runner.runnerRun,
   runner_get_loop: runner.runnerGetLoop,
   runner_close: runner.runnerClose,
+  task_name: names.taskName,
+  set_task_name: names.setTaskName,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {

@@ -24,6 +24,7 @@ import TFACT from './TFACT.ts';
 import CANCEL from './CANCEL.ts';
 import CTX from './CTX.ts';
 import RUNNER from './RUNNER.ts';
+import NAMES from './NAMES.ts';
 import THR from './THR.ts';
 import type { RuleProperty } from './types.ts';
 import AGEN from './AGEN.ts';
@@ -52,6 +53,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...CTX,
   ...SIG,
   ...RUNNER,
+  ...NAMES,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

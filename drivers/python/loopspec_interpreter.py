@@ -27,6 +27,7 @@ Conventions of this interpreter (where program.ts leaves a choice):
   merged when the child exits and the parent's, if later, overwrites it.
 """
 import asyncio
+import re
 import contextvars
 import inspect
 import sys
@@ -306,6 +307,10 @@ class _Run(Recorder, Forks):
             return self.var(s['future']).add_done_callback(lambda fut: fn())
         if op == 'create_task':
             kw = self._context_kw(s)
+            if 'name' in s:  # TASK-6
+                kw['name'] = self._name_arg(s['name'])
+            if s.get('loop_method'):
+                return self._with_coro(s.get('body', []), lambda coro: asyncio.get_running_loop().create_task(coro, **kw))
             return self._with_coro(s.get('body', []), lambda coro: asyncio.create_task(coro, **kw))
         if op == 'current_task':
             return asyncio.current_task()
@@ -365,7 +370,18 @@ class _Run(Recorder, Forks):
             return self.var(s['runner']).get_loop()
         if op == 'runner_close':
             return self.var(s['runner']).close()
+        # task names (TASK-6)
+        if op == 'task_name':
+            return _relative_task_name(self.var(s['task']).get_name(), self.task_name_base)
+        if op == 'set_task_name':
+            return self.var(s['task']).set_name(self._name_arg(s.get('value')))
         raise LoopspecInvalid('unknown op %r' % (op,))
+
+    def _name_arg(self, v):
+        """A task name as the statement passes it (TASK-6): a str, an int, or None."""
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        return v
 
     async def eval_await(self, s):
         op = s.get('op')
@@ -394,6 +410,49 @@ class _Run(Recorder, Forks):
         return {'context': self.var(s['context'])} if 'context' in s else {}
 
 
+# ---- task names (TASK-6) ----------------------------------------------------------------
+_DEFAULT_TASK_NAME = re.compile(r'Task-([0-9]+)')
+
+
+def _task_name_counter_now():
+    """The number in the default name of a Task made now: the process-wide counter of Task
+    names (the C Task's, advanced by the warmed-up parent this process forked from) after one
+    more task. The task is made on a stub loop, never scheduled, registered with no loop the
+    program has (all_tasks filters by loop), and dropped at once; its coroutine is closed."""
+
+    class _StubLoop(object):
+        def get_debug(self):
+            return False
+
+        def call_soon(self, *args, **kwargs):
+            return None
+
+        def is_running(self):
+            return False
+
+        def call_exception_handler(self, context):
+            return None
+
+    async def _nothing():
+        return None
+
+    coro = _nothing()
+    try:
+        task = asyncio.Task(coro, loop=_StubLoop())
+    finally:
+        coro.close()
+    task._log_destroy_pending = False
+    m = _DEFAULT_TASK_NAME.fullmatch(task.get_name())
+    del task
+    return int(m.group(1)) if m else 0
+
+
+def _relative_task_name(name, base):
+    """get_name()'s observation: 'Task-<n>' as 'Task-<n - base>' (TASK-6.2), any other name as is."""
+    m = _DEFAULT_TASK_NAME.fullmatch(name) if isinstance(name, str) else None
+    return 'Task-%d' % (int(m.group(1)) - base) if m else name
+
+
 def run_program(program, timeout=None, policy_cls=None, progress=None):
     """Interprets `program` (a dict per language/program.ts) in this process and returns
     its trace (a dict per language/trace.ts). Meant to be called once per fresh process.
@@ -404,6 +463,7 @@ def run_program(program, timeout=None, policy_cls=None, progress=None):
     if not _has_ids(program.get('main', [])):
         program = number_program(program)
     run = _Run(program, policy_cls)
+    run.task_name_base = _task_name_counter_now()
     run.progress = progress
     activate(run)
     if policy_cls is not None:

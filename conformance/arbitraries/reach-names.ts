@@ -11,6 +11,13 @@ import type { Stmt, TaskName } from '../../language/program.ts';
 import { flagged, keeps, program, removable } from './blocks.ts';
 
 const task = fc.constantFrom('K1', 'K2', 'K3');
+/** set_task_factory on asyncio.run's loop: a function (its Task takes a default name), eager_task_factory, None. */
+const factory = fc.constantFrom<Stmt>(
+  { op: 'set_task_factory', loop: 'L1', body: [] },
+  { op: 'set_task_factory', loop: 'L1', body: [] },
+  { op: 'set_task_factory', loop: 'L1', body: [], arg: 'eager' },
+  { op: 'set_task_factory', loop: 'L1', body: [], arg: null },
+);
 const self = (k: string): string => `S${k.slice(1)}`;
 /** name=: absent (twice as likely), a str, an int, None. */
 const nameArg = fc.constantFrom<TaskName | undefined>(undefined, undefined, 'alpha', 'beta', 7, null);
@@ -37,40 +44,45 @@ const create: fc.Arbitrary<Stmt> = fc
     } as Stmt;
   });
 
-const step: fc.Arbitrary<Stmt> = fc.oneof(
-  { weight: 4, arbitrary: create },
-  { weight: 4, arbitrary: task.map((k): Stmt => ({ op: 'task_name', task: k })) },
+/** A step: a task made and its name read at once, a name set and read, a factory set, a name read, an await, a sleep(0). */
+const step: fc.Arbitrary<Stmt[]> = fc.oneof(
+  { weight: 4, arbitrary: create.map((c): Stmt[] => [c, { op: 'task_name', task: (c as { as: string }).as }]) },
+  { weight: 1, arbitrary: create.map((c): Stmt[] => [c]) },
+  { weight: 2, arbitrary: task.map((k): Stmt[] => [{ op: 'task_name', task: k }]) },
   {
     weight: 2,
-    arbitrary: fc
-      .tuple(task, fc.constantFrom<TaskName>('gamma', 3, null))
-      .map(([k, value]): Stmt => ({ op: 'set_task_name', task: k, value })),
+    arbitrary: fc.tuple(task, fc.constantFrom<TaskName>('gamma', 3, null)).map(([k, value]): Stmt[] => [
+      { op: 'set_task_name', task: k, value },
+      { op: 'task_name', task: k },
+    ]),
   },
-  {
-    weight: 2,
-    arbitrary: fc.constantFrom<Stmt>(
-      { op: 'set_task_factory', loop: 'L1', body: [] },
-      { op: 'set_task_factory', loop: 'L1', body: [], arg: 'eager' },
-      { op: 'set_task_factory', loop: 'L1', body: [], arg: null },
-    ),
-  },
-  { weight: 1, arbitrary: task.map((k): Stmt => ({ op: 'await', task: k })) },
-  { weight: 1, arbitrary: fc.constant<Stmt>({ op: 'sleep', delay: 0 }) },
+  { weight: 1, arbitrary: factory.map((f): Stmt[] => [f]) },
+  { weight: 1, arbitrary: task.map((k): Stmt[] => [{ op: 'await', task: k }]) },
+  { weight: 1, arbitrary: fc.constant<Stmt[]>([{ op: 'sleep', delay: 0 }]) },
 );
 
-const steps = fc.array(removable(step), { minLength: 1, maxLength: 8 }).map((xs) => xs.filter((x): x is Stmt => x !== null));
+const steps = (max: number) => fc.array(removable(step), { maxLength: max }).map((xs) => xs.filter((x): x is Stmt[] => x !== null).flat());
 
-/** TASK-6.1 to TASK-6.5 in asyncio.run, then a second loop's own task (TASK-6.2 across asyncio.run's shutdown). */
-export const namePrograms = fc.tuple(steps, keeps(6)).map(([body, flags]) => {
+/**
+ * TASK-6.1 to TASK-6.5 in asyncio.run: steps, then a factory set on its loop and a task made
+ * through it (its name read), more steps; then a second loop's own task (TASK-6.2 across
+ * asyncio.run's shutdown).
+ */
+export const namePrograms = fc.tuple(steps(5), factory, create, steps(3), keeps(10)).map(([before, f, made, after, flags]) => {
   const keep = flagged(flags);
+  const k = (made as { as: string }).as;
   return program([
     {
       op: 'asyncio_run',
       body: [
-        { op: 'get_running_loop', as: 'L1' },
+        ...keep({ op: 'get_running_loop', as: 'L1' }),
         ...keep({ op: 'current_task', as: 'S0' }),
         ...keep({ op: 'task_name', task: 'S0' }),
-        ...body,
+        ...before,
+        ...keep(f),
+        ...keep(made),
+        ...keep({ op: 'task_name', task: k }),
+        ...after,
       ],
     },
     ...keep({ op: 'new_event_loop', as: 'L2' }),

@@ -27,14 +27,14 @@ Conventions of this interpreter (where program.ts leaves a choice):
   merged when the child exits and the parent's, if later, overwrites it.
 """
 import asyncio
-import re
 import contextvars
 import inspect
 import sys
 
 # ---- the modules beside this file (a reproducer embeds them before this file and drops these lines)
 from loopspec_observers import (LoopspecInvalid, LoopspecUnbound, asyncgen_hooks, context_var, exception_text, factory_id,
-                                handler_id, invalid, make_agen, signal_arg, signal_self, task_state)
+                                handler_id, invalid, make_agen, signal_arg, signal_self, task_name_counter_now,
+                                task_state)
 from loopspec_recorder import Recorder, activate
 from loopspec_fork import Forks
 # ---- end of the imports beside this file
@@ -372,7 +372,7 @@ class _Run(Recorder, Forks):
             return self.var(s['runner']).close()
         # task names (TASK-6)
         if op == 'task_name':
-            return _relative_task_name(self.var(s['task']).get_name(), self.task_name_base)
+            return self.task_name(self.var(s['task']))
         if op == 'set_task_name':
             return self.var(s['task']).set_name(self._name_arg(s.get('value')))
         raise LoopspecInvalid('unknown op %r' % (op,))
@@ -410,49 +410,6 @@ class _Run(Recorder, Forks):
         return {'context': self.var(s['context'])} if 'context' in s else {}
 
 
-# ---- task names (TASK-6) ----------------------------------------------------------------
-_DEFAULT_TASK_NAME = re.compile(r'Task-([0-9]+)')
-
-
-def _task_name_counter_now():
-    """The number in the default name of a Task made now: the process-wide counter of Task
-    names (the C Task's, advanced by the warmed-up parent this process forked from) after one
-    more task. The task is made on a stub loop, never scheduled, registered with no loop the
-    program has (all_tasks filters by loop), and dropped at once; its coroutine is closed."""
-
-    class _StubLoop(object):
-        def get_debug(self):
-            return False
-
-        def call_soon(self, *args, **kwargs):
-            return None
-
-        def is_running(self):
-            return False
-
-        def call_exception_handler(self, context):
-            return None
-
-    async def _nothing():
-        return None
-
-    coro = _nothing()
-    try:
-        task = asyncio.Task(coro, loop=_StubLoop())
-    finally:
-        coro.close()
-    task._log_destroy_pending = False
-    m = _DEFAULT_TASK_NAME.fullmatch(task.get_name())
-    del task
-    return int(m.group(1)) if m else 0
-
-
-def _relative_task_name(name, base):
-    """get_name()'s observation: 'Task-<n>' as 'Task-<n - base>' (TASK-6.2), any other name as is."""
-    m = _DEFAULT_TASK_NAME.fullmatch(name) if isinstance(name, str) else None
-    return 'Task-%d' % (int(m.group(1)) - base) if m else name
-
-
 def run_program(program, timeout=None, policy_cls=None, progress=None):
     """Interprets `program` (a dict per language/program.ts) in this process and returns
     its trace (a dict per language/trace.ts). Meant to be called once per fresh process.
@@ -463,7 +420,7 @@ def run_program(program, timeout=None, policy_cls=None, progress=None):
     if not _has_ids(program.get('main', [])):
         program = number_program(program)
     run = _Run(program, policy_cls)
-    run.task_name_base = _task_name_counter_now()
+    run.task_name_base = task_name_counter_now()
     run.progress = progress
     activate(run)
     if policy_cls is not None:

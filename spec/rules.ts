@@ -622,6 +622,7 @@ export const RULES: Rule[] = [
       'CPython Modules/_asynciomodule.c _asyncio_Task___init___impl: name None takes ++task_name_counter (3.12+: kept as an int, formatted at TaskObj_get_name), else PyObject_Str unless an exact str; _asyncio_Task_set_name_impl: PyObject_Str unless an exact str (the C Task is asyncio.Task in every measured version)',
       "CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: measured with a script: name=5 gives '5', set_name(3.5) '3.5', set_name(None) 'None'; numbers relative to asyncio.run's main task: create_task 1, create_task(name='x') takes 2 on 3.8 to 3.12 (the next is 3) and none on 3.13.0 (the next is 2), loop.create_task(name=5) none; a factory's task keeps 'fac' (3.8.18 to 3.12.1) or is renamed 'None' (3.13.0); eager_task_factory takes a number with name='e' (3.12.1); the next asyncio.run's main task after the shutdown tasks: +2 on 3.8.18 (shutdown_asyncgens), +3 from 3.9.18 (and shutdown_default_executor)",
       docs('library/asyncio-task.html', 'Task.get_name'),
+      measured('TASK-6'),
     ],
     versions:
       "get_name, set_name and str conversion are identical in every measured version. asyncio.create_task(name=N) takes a number from the counter on 3.8.18 to 3.12.1 and none on 3.13.0 (switch createTaskPassesName). Under a task factory (switch factoryTaskName): 3.8.18 to 3.12.1 rename to N only when N is given; 3.13.0 renames always ('None' without a name; later 3.13 releases are not measured); 3.14 passes name= to the factory (source only).",
@@ -1107,8 +1108,8 @@ export const RULES: Rule[] = [
       'factory `def factory(loop, coro)` that runs its statements, then returns asyncio.Task(coro, loop=loop) (no **kwargs: ' +
       'a keyword argument passed to it would be a TypeError), or passes asyncio.eager_task_factory. What the model leaves ' +
       "out, and why: the task's name (3.13.0 calls task.set_name(name) after the factory whatever name is, so a factory's " +
-      "task is renamed 'None' through asyncio.create_task; 3.8.18 to 3.12.1 keep the factory's name: measured, not yet in the " +
-      'language, which has no task names); create_task(name=, context=) (the language passes neither: with context, 3.11+ ' +
+      "task is renamed 'None' through asyncio.create_task; 3.8.18 to 3.12.1 keep the factory's name: TASK-6.3 to TASK-6.5 " +
+      "say it, TASK-6's programs pass name=); create_task(name=, context=) (this rule's programs pass neither: with context, 3.11+ " +
       'call f(loop, coro, context=context)); a factory that raises (the coroutine is never awaited: the "never awaited" ' +
       'RuntimeWarning comes when the garbage collector reclaims it) and one with marks or nested bodies called twice (the ' +
       "trace keeps one observation a statement); a factory with statements on asyncio.run's loop (its shutdown makes the tasks " +
@@ -1218,8 +1219,7 @@ export const RULES: Rule[] = [
       "asyncio.run's (ARUN-3); uncancel() bringing the count to 0 while a cancellation is still pending (3.13 withdraws the " +
       'request, tasks.py uncancel `self._must_cancel = False`; 3.11 and 3.12 do not: not yet a switch); cancel from another ' +
       "thread (real thread timing); cancelling a program's future (the Python driver ends a body at CancelledError, FUT-1); " +
-      "task names (get_name, set_name, create_task(name=), 'Task-<n>' from a process-wide counter that the driver's warmed-up " +
-      "parent has already advanced; 3.13.0 renames a factory's task 'None': TFACT-1): not yet in the language.",
+      "task names (get_name, set_name, create_task(name=), 'Task-<n>' from a process-wide counter): TASK-6's.",
     sources: [
       cpy(
         'tasks.py',

@@ -68,32 +68,34 @@ const steps = (max: number) => fc.array(removable(step), { maxLength: max }).map
  * through it (its name read), more steps; then a second loop's own task (TASK-6.2 across
  * asyncio.run's shutdown).
  */
-export const namePrograms = fc.tuple(steps(5), factory, create, steps(3), keeps(10)).map(([before, f, made, after, flags]) => {
-  const keep = flagged(flags);
-  const k = (made as { as: string }).as;
-  return program([
-    {
-      op: 'asyncio_run',
-      body: [
-        ...keep({ op: 'get_running_loop', as: 'L1' }),
-        ...keep({ op: 'current_task', as: 'S0' }),
-        ...keep({ op: 'task_name', task: 'S0' }),
-        ...before,
-        ...keep(f),
-        ...keep(made),
-        ...keep({ op: 'task_name', task: k }),
-        ...after,
-      ],
-    },
-    ...keep({ op: 'new_event_loop', as: 'L2' }),
-    ...keep({
+export const namePrograms = fc
+  .tuple(steps(5), factory, create, steps(3), fc.boolean(), keeps(12))
+  .map(([before, f, made, after, early, flags]) => {
+    const keep = flagged(flags);
+    const k = (made as { as: string }).as;
+    // A second loop's own task, before asyncio.run (its main task's number counts it) or after (it counts the shutdown's tasks).
+    const other: Stmt[] = keep({
       op: 'run_until_complete',
       loop: 'L2',
-      body: [
-        { op: 'current_task', as: 'S9' },
-        { op: 'task_name', task: 'S9' },
-      ],
-    }),
-    ...keep({ op: 'close', loop: 'L2' }),
-  ]);
-});
+      body: [...keep({ op: 'current_task', as: 'S9' }), ...keep({ op: 'task_name', task: 'S9' })],
+    });
+    return program([
+      ...keep({ op: 'new_event_loop', as: 'L2' }),
+      ...(early ? other : []),
+      {
+        op: 'asyncio_run',
+        body: [
+          ...keep({ op: 'get_running_loop', as: 'L1' }),
+          ...keep({ op: 'current_task', as: 'S0' }),
+          ...keep({ op: 'task_name', task: 'S0' }),
+          ...before,
+          ...keep(f),
+          ...keep(made),
+          ...keep({ op: 'task_name', task: k }),
+          ...after,
+        ],
+      },
+      ...(early ? [] : other),
+      ...keep({ op: 'close', loop: 'L2' }),
+    ]);
+  });

@@ -84,6 +84,8 @@ class _Run(Recorder, Forks):
         # the class `set_policy new` instantiates: a --policy plug-in replaces the default
         self.policy_cls = policy_cls
         self.vars = {}
+        # TASK-6.2: default task names are observed counted from here, just before the program
+        self.task_name_base = task_name_counter_now()
 
     # ---- variables ----------------------------------------------------------------------
     def var(self, name):
@@ -420,7 +422,6 @@ def run_program(program, timeout=None, policy_cls=None, progress=None):
     if not _has_ids(program.get('main', [])):
         program = number_program(program)
     run = _Run(program, policy_cls)
-    run.task_name_base = task_name_counter_now()
     run.progress = progress
     activate(run)
     if policy_cls is not None:

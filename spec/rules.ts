@@ -627,6 +627,8 @@ export const RULES: Rule[] = [
     versions:
       "get_name, set_name and str conversion are identical in every measured version. asyncio.create_task(name=N) takes a number from the counter on 3.8.18 to 3.12.1 and none on 3.13.0 (switch createTaskPassesName). Under a task factory (switch factoryTaskName): 3.8.18 to 3.12.1 rename to N only when N is given; 3.13.0 renames always ('None' without a name; later 3.13 releases are not measured); 3.14 passes name= to the factory (source only).",
     dependsOn: ['createTaskPassesName', 'factoryTaskName', 'eagerTaskFactory', 'runShutsDownExecutor'],
+    // Without eager_task_factory (3.8 to 3.11) set_task_factory(asyncio.eager_task_factory) fails first: TFACT-1.1's.
+    through: { eagerTaskFactory: 'TFACT-1' },
   }),
 
   // ---- SCHED --------------------------------------------------------------------------------

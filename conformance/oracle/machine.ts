@@ -16,11 +16,6 @@ export class Machine extends LoopMachine {
   taskNameCounter = 0;
   /** TASK-6.2: a thread other than a process's main thread made a task: which numbers it took is a race. */
   tasksInThreads = false;
-  /**
-   * TASK-6.2: the clauses under which asyncio made tasks of its own in this process so far (the
-   * shutdown tasks of asyncio.run and a Runner's close), each taking a number: conditions of a later default name.
-   */
-  taskMakers = new Set<string>();
 
   /**
    * Task(coro, loop=loop, eager_start=eager, name=name): an eager task on a running loop is not
@@ -40,7 +35,6 @@ export class Machine extends LoopMachine {
     };
     if (name === undefined) t.nameNumber = ++this.taskNameCounter;
     else t.name = name;
-    if (this.taskMakers.size > 0) t.numberedAfter = [...this.taskMakers];
     if (this.thread.kind !== 'main' && this.thread.kind !== 'fork') this.tasksInThreads = true;
     this.tasks.push(t);
     if (!(eager && loop.thread !== null)) this.callSoon(loop, () => this.step(t));

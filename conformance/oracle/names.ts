@@ -71,8 +71,8 @@ export function taskName(walk: Walk, s: StmtOf<'task_name'>, tags: ClauseTags): 
   if (walk.m.tasksInThreads) throw new OutOfModel("a default task name where other threads made tasks (the process's counter)");
   tags.outcome.push(t.nameClause ?? 'TASK-6.2');
   if (t.nameClause !== undefined && t.nameClause !== 'TASK-6.2') tags.conditions.push('TASK-6.2');
-  // Its number counts the tasks of asyncio.run's or a Runner's shutdown before it: theirs to make.
-  if (t.numberedAfter) tags.conditions.push(...t.numberedAfter);
+  // Its number counts the tasks of asyncio.run's or a Runner's shutdown before it: no condition, the count is this
+  // rule's (TASK-6.2 names them), so that 3.8's shutdown without an executor task differs in TASK-6 (runShutsDownExecutor).
   return `Task-${t.nameNumber}`;
 }
 

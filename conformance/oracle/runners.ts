@@ -74,13 +74,8 @@ export function closeRunner(m: Machine, loop: MLoop, walk: Walk, sid: string, by
     m.runUntilComplete(loop, gather(m, loop, leftovers));
   }
   // AGEN-1.4: the generators its loop kept are closed before asyncio.run returns.
-  // The shutdown's tasks take numbers of the process's counter of task names (TASK-6.2's condition).
-  m.taskMakers.add(byRunner ? 'RUNNER-1.3' : 'AGEN-1.4');
   m.runUntilComplete(loop, m.createTask(loop, shutdownOf(walk, loop, byRunner ? 'RUNNER-1.3' : 'AGEN-1.4', walk.nextSibling.get(sid))));
-  if (m.sw.runShutsDownExecutor) {
-    m.taskMakers.add(byRunner ? 'RUNNER-1.3' : 'ARUN-2.3');
-    m.runUntilComplete(loop, m.createTask(loop, m.shutdownDefaultExecutor(loop)));
-  }
+  if (m.sw.runShutsDownExecutor) m.runUntilComplete(loop, m.createTask(loop, m.shutdownDefaultExecutor(loop)));
   // 3.8 does not wait for the default executor (runners.py 3.8.18): a job still running when
   // asyncio.run returns races with the caller's next statements.
   else if (m.runnableThreads().some((t) => t.kind === 'executor'))

@@ -181,8 +181,6 @@ export interface MTask extends MFuture {
   nameClause?: string;
   /** The process-wide counter's number in its default name, counted from the program's start (TASK-6.2). */
   nameNumber?: number;
-  /** The clauses that made asyncio's own tasks before it (Machine.taskMakers): its number counts them. */
-  numberedAfter?: string[];
 }
 
 /** An executor the program made (EXEC-3): the clause whose shutdown refuses its new jobs, once shut down. */

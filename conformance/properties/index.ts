@@ -39,6 +39,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...LIFE,
   ...THR,
   ...TASK,
+  ...NAMES,
   ...SCHED,
   ...EXEC,
   ...ARUN,
@@ -53,7 +54,6 @@ export const PROPERTIES: RuleProperty[] = [
   ...CTX,
   ...SIG,
   ...RUNNER,
-  ...NAMES,
 ].map((p) => ({
   rule: p.rule,
   programs: withShapes(ruleById(p.rule)?.clauses.map((c) => c.id) ?? [], p.programs),

@@ -579,7 +579,7 @@ export const RULES: Rule[] = [
       ),
       when(
         { factoryTaskName: 'keyword' },
-        "Profile 3.14: while L has a task factory, create_task(coro, name=N) MUST pass name=N to the factory as a keyword argument and name nothing afterwards (the program's factory, def factory(loop, coro), refuses it with TypeError); without a name the factory is called as TFACT-1.2 says and its task keeps its name; asyncio.eager_task_factory makes the task named str(N) (no number taken) before its eager first step.",
+        "Profile 3.14: while L has a task factory, create_task(coro, name=N) MUST pass name=N to the factory as a keyword argument and name nothing afterwards (the program's factory, def factory(loop, coro), would refuse it with TypeError: not in the model, not measured); without a name the factory is called as TFACT-1.2 says and its task keeps its name; asyncio.eager_task_factory makes the task named str(N) (no number taken) before its eager first step.",
       ),
     ],
     rationale:

@@ -81,6 +81,8 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
     { setup: 'deviant_threadsafe:one_way_run_coroutine_threadsafe' },
     ['RCT-1'],
   ],
+  // fixtures/python/deviant_names.py
+  ['loop.create_task drops name=', { policy: 'deviant_names:NameDroppedPolicy' }, ['TASK-6']],
 ];
 
 /**

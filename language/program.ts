@@ -199,8 +199,12 @@ export type Stmt =
    * observed and caught (`except asyncio.CancelledError: pass`), and the body goes on (CANCEL-1.3).
    */
   | { id?: string; op: 'sleep'; delay: number; catch?: boolean }
-  /** `K = asyncio.create_task(coro())`: observes the task; with `context`, `context=C` (3.11+, CTX-1.3) */
-  | { id?: string; op: 'create_task'; as: Var; body: Stmt[]; context?: Var }
+  /**
+   * `K = asyncio.create_task(coro())`: observes the task; with `context`, `context=C` (3.11+, CTX-1.3);
+   * with `name`, `name=N` (a string passes that str, a number that int, null passes None: TASK-6);
+   * with `loop_method`, `asyncio.get_running_loop().create_task(coro(), ...)` instead (TASK-6).
+   */
+  | { id?: string; op: 'create_task'; as: Var; body: Stmt[]; context?: Var; name?: TaskName; loop_method?: boolean }
   /**
    * `await K` (coro only), K a task or a future: observes its result or its exception. A
    * RuntimeError 'Task <repr> got Future <repr> attached to a different loop' is observed with
@@ -324,7 +328,22 @@ export type Stmt =
    * run_coroutine_threadsafe, an asyncio future or a task), or, with `arg`, that int (not a
    * future). Observes 'same' when it returns X itself, else None (`as` binds F).
    */
-  | { id?: string; op: 'wrap_future'; future?: Var; arg?: number; loop: Var; as?: Var };
+  | { id?: string; op: 'wrap_future'; future?: Var; arg?: number; loop: Var; as?: Var }
+  // ---- task names (TASK-6) ------------------------------------------------------------------
+  /**
+   * `K.get_name()`: observes the name, except that a name 'Task-<n>' (n decimal digits) is
+   * observed as 'Task-<n - b>', b the number in the name of a task the driver makes (and
+   * drops) just before the program starts: the process-wide counter's value then (TASK-6.2).
+   */
+  | { id?: string; op: 'task_name'; task: Var }
+  /** `K.set_name(value)` (a string passes that str, a number that int, null passes None): observes None */
+  | { id?: string; op: 'set_task_name'; task: Var; value: TaskName };
+
+/**
+ * A task name as a statement passes it: a string of lowercase letters (never 'Task-<n>': a
+ * default name's number is observed relative to the program's start), an integer, or null (None).
+ */
+export type TaskName = string | number | null;
 
 /**
  * A signal as a statement passes it: 'SIGUSR1', 'SIGUSR2' and 'SIGKILL' pass `signal.<name>`

@@ -137,8 +137,13 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return `os.kill(os.getpid(), ${sig(s.sig)})`;
     case 'sleep':
       return catching(s.catch, `await asyncio.sleep(${py(s.delay)})`, listing);
-    case 'create_task':
-      return coro(`${as(s.as)}asyncio.create_task(`);
+    case 'create_task': {
+      // TASK-6: name=N (before the body in a listing, after it in a script), and loop.create_task
+      const fnName = s.loop_method ? 'asyncio.get_running_loop().create_task(' : 'asyncio.create_task(';
+      if (s.name === undefined) return coro(`${as(s.as)}${fnName}`);
+      const name = `name=${py(s.name)}`;
+      return listing ? `${as(s.as)}${fnName}${pre}${name}, coro():` : `${fnName}${fn}()${post}, ${name})`;
+    }
     case 'await':
       return catching(s.catch, `await ${s.task}`, listing);
     case 'current_task':
@@ -177,6 +182,10 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return `${s.task}.cancel(${s.message === undefined ? '' : py(s.message)})`;
     case 'task_call':
       return `${s.task}.${s.method}()`;
+    case 'task_name':
+      return listing ? `${s.task}.get_name()` : `task_name(${s.task})`;
+    case 'set_task_name':
+      return `${s.task}.set_name(${py(s.value)})`;
     case 'all_tasks': {
       const all = `asyncio.all_tasks(${s.loop ?? ''})`;
       return s.task === undefined ? `len(${all})` : `${s.task} in ${all}`;

@@ -13,6 +13,7 @@ import { heapPop, heapPush } from './heapq.ts';
 import { Selector } from './selector.ts';
 import { isGenerator, type Blocking } from './world.ts';
 import type { Context } from './contextvars.ts';
+import type { Task, TaskKwargs } from './tasks.ts';
 
 /** constants.py: select() never blocks longer than a day. */
 // Stryker disable next-line ArithmeticOperator: not in any trace: a 24/3600 s cap only adds idle select() rounds at the same virtual time
@@ -31,7 +32,7 @@ export interface ExceptionContext {
  */
 export type ExceptionHandler = (loop: BaseEventLoop, context: ExceptionContext) => unknown;
 /** A task factory, `factory(loop, coro)` (TFACT-1): it returns a future, or blocks (a generator) and then returns one. */
-export type TaskFactory = (loop: BaseEventLoop, coro: Coro<unknown>) => unknown;
+export type TaskFactory = (loop: BaseEventLoop, coro: Coro<unknown>, kwargs?: TaskKwargs) => unknown;
 
 function _run_until_complete_cb<T>(fut: Future<T>): void {
   // (SystemExit/KeyboardInterrupt do not exist in the simulation.)
@@ -70,11 +71,21 @@ export class BaseEventLoop extends AbstractEventLoop {
   }
 
   /** TFACT-1.2: the factory, when one is set, makes the task, called as factory(loop, coro); what it returns is returned. */
-  *create_task<T>(coro: Coro<T>, context: Context | null = null): Blocking<Future<T>> {
+  *create_task<T>(coro: Coro<T>, context: Context | null = null, kwargs: TaskKwargs = {}): Blocking<Future<T>> {
     this._check_closed();
-    if (this._task_factory === null) return new this._rt.Task(coro, this, false, context);
-    const r = this._task_factory(this, coro as Coro<unknown>);
-    return (isGenerator(r) ? yield* r as Blocking<unknown> : r) as Future<T>;
+    if (this._task_factory === null) return new this._rt.Task(coro, this, false, context, kwargs.name ?? null);
+    // TASK-6.5: 3.14 passes name= to the factory; before, the factory gets (loop, coro) and the task is named after.
+    const byKeyword = this._rt.sw.factoryTaskName === 'keyword';
+    const r =
+      byKeyword && 'name' in kwargs
+        ? this._task_factory(this, coro as Coro<unknown>, kwargs)
+        : this._task_factory(this, coro as Coro<unknown>);
+    const task = (isGenerator(r) ? yield* r as Blocking<unknown> : r) as Future<T>;
+    // TASK-6.3: set_name(name) when a name is given (3.8 to 3.12); TASK-6.4: always, 'None' without one (3.13.0).
+    const naming = this._rt.sw.factoryTaskName;
+    const name = kwargs.name ?? null;
+    if ((naming === 'ifGiven' && name !== null) || naming === 'always') (task as unknown as Task).set_name(name);
+    return task;
   }
 
   /** TFACT-1.1 */

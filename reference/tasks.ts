@@ -15,7 +15,8 @@ export class Task<T = unknown> extends Future<T> {
   _must_cancel = false;
   _fut_waiter: Future<unknown> | null = null;
   _num_cancels_requested = 0;
-  readonly _name: string;
+  /** TASK-6: get_name()'s value: str(name=), or 'Task-<n>' from the process's counter. */
+  _name: string;
 
   /** TFACT-1.3: made with eager_start on a running loop, its first step is still to run (__eager_start). */
   _eager_pending = false;
@@ -26,6 +27,7 @@ export class Task<T = unknown> extends Future<T> {
     loop: BaseEventLoop,
     eager_start = false,
     context: Context | null = null,
+    name: unknown = null,
   ) {
     super(loop);
     // CTX-1.3: every step runs in this context (CPython: call_soon(self.__step, context=self._context)).
@@ -34,8 +36,8 @@ export class Task<T = unknown> extends Future<T> {
     // Stryker disable next-line ConditionalExpression: not in any trace: every statement passes a fresh coroutine (the killed mutants of this line are ignored with it)
     if (!iscoroutine(_coro)) throw new PyError('TypeError', `a coroutine was expected, got ${String(_coro)}`);
     const mod = loop._rt.tasks;
-    // Stryker disable next-line StringLiteral,UpdateOperator: not in any trace: task names only in errors the guards exclude
-    this._name = `Task-${mod._task_name_counter.value++}`;
+    // TASK-6.2: without a name, the process's counter's next number; TASK-6.1: else str(name).
+    this._name = name === null ? `Task-${mod._task_name_counter.value++}` : _str(name);
     // TFACT-1.3: eager_start on a running loop: the first step runs now (__eager_start), not from the loop.
     if (eager_start && this._loop.is_running()) {
       this._eager_pending = true;
@@ -57,6 +59,16 @@ export class Task<T = unknown> extends Future<T> {
       mod._swap_current_task(this._loop, prev);
       if (!this.done()) mod._register_task(this as Task);
     }
+  }
+
+  /** TASK-6.1 */
+  get_name(): string {
+    return this._name;
+  }
+
+  /** TASK-6.1: str(value). */
+  set_name(value: unknown): void {
+    this._name = _str(value);
   }
 
   override repr(): string {
@@ -216,9 +228,21 @@ function _chain_to_concurrent<T>(source: Task<T>, destination: ConcurrentFuture<
   source.add_done_callback(_call_set_state);
 }
 
+/** str(x) of the values a program passes as a task name (TASK-6.1). */
+export function _str(x: unknown): string {
+  if (x === null || x === undefined) return 'None';
+  if (typeof x === 'boolean') return x ? 'True' : 'False';
+  return String(x);
+}
+
+/** create_task's keyword arguments for the factory (TASK-6.5: 3.14 passes name=). */
+export interface TaskKwargs {
+  name?: unknown;
+}
+
 /** TFACT-1.3: `asyncio.eager_task_factory` (3.12+): a Task made with eager_start=True, its first step run now on a running loop. */
-function* eager_task_factory(loop: BaseEventLoop, coro: Coro<unknown>): Blocking<Task> {
-  const task = new loop._rt.Task(coro, loop, true) as Task;
+function* eager_task_factory(loop: BaseEventLoop, coro: Coro<unknown>, kwargs: TaskKwargs = {}): Blocking<Task> {
+  const task = new loop._rt.Task(coro, loop, true, null, kwargs.name ?? null) as Task;
   if (task._eager_pending) yield* task.__eager_start();
   return task;
 }
@@ -260,15 +284,19 @@ export class TasksModule {
   }
 
   /** CTX-1.3: context= from 3.11 (createTaskContext); before, an unexpected keyword argument. */
-  *create_task<T>(coro: Coro<T>, context: Context | null = null): Blocking<Task<T>> {
+  *create_task<T>(coro: Coro<T>, context: Context | null = null, kwargs: TaskKwargs = {}): Blocking<Task<T>> {
     if (context !== null && !this._rt.sw.createTaskContext)
       throw new PyError('TypeError', "create_task() got an unexpected keyword argument 'context'");
     const loop = this._rt.events.get_running_loop() as BaseEventLoop;
-    return (yield* loop.create_task(coro, context)) as Task<T>;
+    // TASK-6.2: 3.13+ pass name= on to loop.create_task; 3.8 to 3.12 name the task afterwards (_set_task_name).
+    if (this._rt.sw.createTaskPassesName) return (yield* loop.create_task(coro, context, kwargs)) as Task<T>;
+    const task = (yield* loop.create_task(coro, context)) as Task<T>;
+    if (kwargs.name !== undefined && kwargs.name !== null) task.set_name(kwargs.name);
+    return task;
   }
 
   /** TFACT-1.3: `asyncio.eager_task_factory` (3.12+; undefined before: the attribute does not exist). */
-  get eager_task_factory(): ((loop: BaseEventLoop, coro: Coro<unknown>) => Blocking<Task>) | undefined {
+  get eager_task_factory(): ((loop: BaseEventLoop, coro: Coro<unknown>, kwargs?: TaskKwargs) => Blocking<Task>) | undefined {
     return this._rt.sw.eagerTaskFactory ? eager_task_factory : undefined;
   }
 

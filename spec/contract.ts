@@ -53,7 +53,7 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('call_soon_threadsafe', ['SCHED-1', 'SCHED-3', 'SCHED-4', 'ERR-1', 'CTX-1']),
   // futures and tasks
   m('create_future', ['FUT-1']),
-  m('create_task', ['TASK-1', 'LIFE-1', 'TFACT-1', 'CTX-1']),
+  m('create_task', ['TASK-1', 'LIFE-1', 'TFACT-1', 'CTX-1', 'TASK-6']),
   m('set_task_factory', ['TFACT-1']),
   m('get_task_factory', ['TFACT-1']),
   // executors
@@ -88,7 +88,7 @@ export const MODULE_FUNCTIONS: ContractEntry[] = [
   f('new_event_loop', ['NEW-1', 'NEW-2']),
   f('get_running_loop', ['RUN-1', 'RUN-3', 'FORK-1']),
   f('_get_running_loop', ['RUN-2', 'RUN-3', 'FORK-1']),
-  f('create_task', ['TASK-1', 'TASK-2', 'TFACT-1', 'CANCEL-1', 'CTX-1']),
+  f('create_task', ['TASK-1', 'TASK-2', 'TFACT-1', 'CANCEL-1', 'CTX-1', 'TASK-6']),
   f('current_task', ['TASK-3', 'TASK-4']),
   f('sleep', ['TASK-5']),
   f('run', ['ARUN-1', 'ARUN-2', 'ARUN-3', 'ARUN-4', 'DEBUG-1', 'AGEN-1']),

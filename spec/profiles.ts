@@ -103,6 +103,22 @@ export interface Switches {
    * (measured on 3.8.18, 3.9.18, 3.10.13: RUNNER-1.1).
    */
   runner: boolean;
+  /**
+   * asyncio.create_task(coro, name=N) passes name=N on to loop.create_task (3.13+, tasks.py), so
+   * the Task is made with its name and takes no number from the counter of default names;
+   * 3.8 to 3.12 make the task with a default name (a number taken) and then set_name(N)
+   * (_set_task_name). Measured on 3.8.18 to 3.13.0 (TASK-6.2).
+   */
+  createTaskPassesName: boolean;
+  /**
+   * What loop.create_task(coro, name=N) does with N while the loop has a task factory (TASK-6.3):
+   * 'ifGiven' calls task.set_name(N) after the factory when N is not None (3.8 to 3.12,
+   * _set_task_name); 'always' calls task.set_name(N) after the factory whatever N is, so a
+   * task made without a name is renamed 'None' (3.13.0, base_events.py); 'keyword' passes
+   * name=N to the factory as a keyword argument only when N is given, and never renames (3.14,
+   * create_task(coro, **kwargs), from its source).
+   */
+  factoryTaskName: 'ifGiven' | 'always' | 'keyword';
 }
 
 export type SwitchName = keyof Switches;
@@ -143,6 +159,8 @@ const base: Switches = {
   shutdownExecutorTimeout: true,
   signalMainInterpreter: true,
   runner: true,
+  createTaskPassesName: false,
+  factoryTaskName: 'ifGiven',
 };
 /**
  * 3.9 and 3.10 (3.8 differs further): the assert of set_event_loop; a cancel message, but not
@@ -199,7 +217,15 @@ export const PROFILES: Profile[] = [
     name: 'cpython-3.13',
     describes:
       'CPython 3.13.0 (measured), including python/cpython#130145 (a failed run_forever clears the running loop), fixed in later 3.13 releases',
-    switches: { ...base, implicitCreationWarns: true, forkHook: true, failedRunForeverCleansUp: true, eagerTaskFactory: true },
+    switches: {
+      ...base,
+      implicitCreationWarns: true,
+      forkHook: true,
+      failedRunForeverCleansUp: true,
+      eagerTaskFactory: true,
+      createTaskPassesName: true,
+      factoryTaskName: 'always',
+    },
   },
   {
     name: 'cpython-3.14',
@@ -207,7 +233,15 @@ export const PROFILES: Profile[] = [
       'CPython 3.14.2: from its source (Lib/asyncio/events.py, __init__.py, runners.py as shipped in the pyodide 314.0.7 npm ' +
       'package), and measured in that Pyodide build for the policy-level part of the language (fixtures/corpus/pyodide/: ' +
       '200 programs, a stub loop class; the build has no threads, fork or selector loop)',
-    switches: { ...base, implicitCreation: false, forkHook: true, policyDeprecated: true, eagerTaskFactory: true },
+    switches: {
+      ...base,
+      implicitCreation: false,
+      forkHook: true,
+      policyDeprecated: true,
+      eagerTaskFactory: true,
+      createTaskPassesName: true,
+      factoryTaskName: 'keyword',
+    },
   },
 ];
 

@@ -568,6 +568,73 @@ export const RULES: Rule[] = [
     versions: 'Identical in every measured version.',
   }),
 
+  // ---- TASK-6: task names (its own block) ----------------------------------------------------
+  r('TASK-6', 'TASK', "A task's name: create_task(name=), set_name, get_name, the default 'Task-<n>'", {
+    clauses: [
+      "A task made by asyncio.create_task(coro, name=N) or loop.create_task(coro, name=N) with N not None, on a loop without a task factory, MUST have the name str(N): get_name() MUST return that str (an int N gives its decimal digits). K.set_name(x) MUST return None, and get_name() MUST then return str(x) ('None' for None): a name is any str, kept until the next set_name, also after the task is done.",
+      "A task made without a name (no name=, or name=None, on a loop without a task factory; asyncio.Task(coro, loop=L) in a factory) MUST be named 'Task-<n>', n the next value of one counter of the process (the C Task's task_name_counter): every Task made without a name takes the next number, and numbers are never reused, whoever makes the task: the program's create_task and run_until_complete, asyncio.run's main task and the tasks of its shutdown (shutdown_asyncgens: one, and one per asynchronous generator it closes; shutdown_default_executor from 3.9: one), a Runner's run and close likewise, await L.shutdown_asyncgens() (one a generator), a task factory's Task. A fork child goes on from its parent's counter. Profiles 3.8 to 3.12 (switch createTaskPassesName off): asyncio.create_task(coro, name=N) makes its task without a name and then names it N, so it takes a number too; profiles 3.13+: it takes none (loop.create_task(coro, name=N) takes none in every version). The absolute value of n is not specified (the language observes n less the counter's value when the program starts).",
+      when(
+        { factoryTaskName: 'ifGiven' },
+        "Profiles 3.8 to 3.12: while L has a task factory, create_task(coro, name=N) (asyncio's or L's) MUST call the factory as TFACT-1.2 says, then name the task it returned str(N) when N is not None; without a name the task keeps the name the factory gave it (a default 'Task-<n>' for asyncio.Task(coro, loop=loop)). With asyncio.eager_task_factory (3.12) the task is made with a default name (a number taken) and its eager first step runs under that name, before the rename.",
+      ),
+      when(
+        { factoryTaskName: 'always' },
+        "Profile 3.13 (3.13.0): while L has a task factory, create_task(coro, name=N) MUST call the factory as TFACT-1.2 says, then call set_name(N) on the task it returned whatever N is: a task made without a name (or name=None) MUST be renamed 'None'; with asyncio.eager_task_factory the task is made with a default name (a number taken), its eager first step runs under that name, and it is renamed afterwards (to 'None' without a name).",
+      ),
+      when(
+        { factoryTaskName: 'keyword' },
+        "Profile 3.14: while L has a task factory, create_task(coro, name=N) MUST pass name=N to the factory as a keyword argument and name nothing afterwards (the program's factory, def factory(loop, coro), would refuse it with TypeError: not in the model, not measured); without a name the factory is called as TFACT-1.2 says and its task keeps its name; asyncio.eager_task_factory makes the task named str(N) (no number taken) before its eager first step.",
+      ),
+    ],
+    rationale:
+      'Task names are what debuggers, logs and asyncio.all_tasks() dumps show, and libraries name tasks to find them again ' +
+      "(a TaskGroup's children, aiohttp's handlers); an implementation whose tasks lose their name under a factory, or whose " +
+      "default names collide, breaks that silently. The language passes name= to create_task (asyncio's or the running loop's), " +
+      "calls set_name, and observes get_name(). The default name's number comes from a counter of the whole process: the " +
+      'Python driver forks each program from a warmed-up parent that has already made tasks, and other implementations ' +
+      '(the reference, another loop) start elsewhere, so the driver makes one Task on a stub loop just before the program ' +
+      "(never scheduled; its coroutine closed) and observes every 'Task-<n>' as 'Task-<n - b>', b that task's number: " +
+      "the program's first task without a name is 'Task-1'. What the model leaves out, and why: explicit names of the form " +
+      "'Task-<digits>' (the language's names are lowercase letters or ints, so a default name is never confused with one); " +
+      'a default name read where another thread of the process makes tasks (the counter is shared: which thread takes which ' +
+      "number is a race; the oracle leaves such programs out) and tasks made by the garbage collector's finalization of an " +
+      "asynchronous generator (loop.create_task(agen.aclose()): when is the collector's); asyncio.Task(coro, name=) called " +
+      "directly (the language makes tasks by create_task only; the factory's Task takes no name); 3.12+'s lazily formatted " +
+      "names (the C Task keeps the number and formats 'Task-<n>' at the first get_name: the number is taken at creation all " +
+      "the same, so nothing observable differs); the name in a task's repr (reprs carry addresses); a factory with a " +
+      'name on 3.14 beyond the TypeError (not measured).',
+    sources: [
+      cpy(
+        'tasks.py',
+        "_task_name_counter, Task.__init__ (name None: f'Task-{_task_name_counter()}', else str(name)), get_name, set_name (str(value)), create_task, _set_task_name",
+        '3.8.18',
+      ),
+      cpy('tasks.py', 'create_task: loop.create_task(coro) (context=context from 3.11), then _set_task_name(task, name)', '3.12.1'),
+      cpy('tasks.py', 'create_task: loop.create_task(coro, name=name) (no _set_task_name)', '3.13.0'),
+      cpy(
+        'base_events.py',
+        'create_task: tasks.Task(coro, loop=self, name=name) without a factory; with one, self._task_factory(self, coro) then tasks._set_task_name(task, name)',
+        '3.8.18',
+      ),
+      cpy('base_events.py', 'create_task: with a factory, task.set_name(name) whatever name is', '3.13.0'),
+      cpy(
+        'tasks.py',
+        'create_eager_task_factory: factory(loop, coro, *, name=None, context=None) (base_events.create_task passes no name)',
+        '3.12.1',
+      ),
+      "CPython 3.14.2 Lib/asyncio/base_events.py create_task(self, coro, **kwargs): return self._task_factory(self, coro, **kwargs), else tasks.Task(coro, loop=self, **kwargs); tasks.py create_task(coro, **kwargs): loop.create_task(coro, **kwargs) (read in the pyodide 314.0.7 npm package's python_stdlib.zip, as the 3.14 profile); not measured",
+      'CPython Modules/_asynciomodule.c _asyncio_Task___init___impl: name None takes ++task_name_counter (3.12+: kept as an int, formatted at TaskObj_get_name), else PyObject_Str unless an exact str; _asyncio_Task_set_name_impl: PyObject_Str unless an exact str (the C Task is asyncio.Task in every measured version)',
+      "CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: measured with a script: name=5 gives '5', set_name(3.5) '3.5', set_name(None) 'None'; numbers relative to asyncio.run's main task: create_task 1, create_task(name='x') takes 2 on 3.8 to 3.12 (the next is 3) and none on 3.13.0 (the next is 2), loop.create_task(name=5) none; a factory's task keeps 'fac' (3.8.18 to 3.12.1) or is renamed 'None' (3.13.0); eager_task_factory takes a number with name='e' (3.12.1); the next asyncio.run's main task after the shutdown tasks: +2 on 3.8.18 (shutdown_asyncgens), +3 from 3.9.18 (and shutdown_default_executor)",
+      docs('library/asyncio-task.html', 'Task.get_name'),
+      measured('TASK-6'),
+    ],
+    versions:
+      "get_name, set_name and str conversion are identical in every measured version. asyncio.create_task(name=N) takes a number from the counter on 3.8.18 to 3.12.1 and none on 3.13.0 (switch createTaskPassesName). Under a task factory (switch factoryTaskName): 3.8.18 to 3.12.1 rename to N only when N is given; 3.13.0 renames always ('None' without a name; later 3.13 releases are not measured); 3.14 passes name= to the factory (source only).",
+    dependsOn: ['createTaskPassesName', 'factoryTaskName', 'eagerTaskFactory', 'runShutsDownExecutor'],
+    // Without eager_task_factory (3.8 to 3.11) set_task_factory(asyncio.eager_task_factory) fails first: TFACT-1.1's.
+    through: { eagerTaskFactory: 'TFACT-1' },
+  }),
+
   // ---- SCHED --------------------------------------------------------------------------------
   r('SCHED-1', 'SCHED', 'call_soon callbacks run in FIFO order', {
     clauses: [
@@ -1047,8 +1114,8 @@ export const RULES: Rule[] = [
       'factory `def factory(loop, coro)` that runs its statements, then returns asyncio.Task(coro, loop=loop) (no **kwargs: ' +
       'a keyword argument passed to it would be a TypeError), or passes asyncio.eager_task_factory. What the model leaves ' +
       "out, and why: the task's name (3.13.0 calls task.set_name(name) after the factory whatever name is, so a factory's " +
-      "task is renamed 'None' through asyncio.create_task; 3.8.18 to 3.12.1 keep the factory's name: measured, not yet in the " +
-      'language, which has no task names); create_task(name=, context=) (the language passes neither: with context, 3.11+ ' +
+      "task is renamed 'None' through asyncio.create_task; 3.8.18 to 3.12.1 keep the factory's name: TASK-6.3 to TASK-6.5 " +
+      "say it, TASK-6's programs pass name=); create_task(name=, context=) (this rule's programs pass neither: with context, 3.11+ " +
       'call f(loop, coro, context=context)); a factory that raises (the coroutine is never awaited: the "never awaited" ' +
       'RuntimeWarning comes when the garbage collector reclaims it) and one with marks or nested bodies called twice (the ' +
       "trace keeps one observation a statement); a factory with statements on asyncio.run's loop (its shutdown makes the tasks " +
@@ -1158,8 +1225,7 @@ export const RULES: Rule[] = [
       "asyncio.run's (ARUN-3); uncancel() bringing the count to 0 while a cancellation is still pending (3.13 withdraws the " +
       'request, tasks.py uncancel `self._must_cancel = False`; 3.11 and 3.12 do not: not yet a switch); cancel from another ' +
       "thread (real thread timing); cancelling a program's future (the Python driver ends a body at CancelledError, FUT-1); " +
-      "task names (get_name, set_name, create_task(name=), 'Task-<n>' from a process-wide counter that the driver's warmed-up " +
-      "parent has already advanced; 3.13.0 renames a factory's task 'None': TFACT-1): not yet in the language.",
+      "task names (get_name, set_name, create_task(name=), 'Task-<n>' from a process-wide counter): TASK-6's.",
     sources: [
       cpy(
         'tasks.py',

@@ -79,7 +79,9 @@ export class TaskFactories {
   /** The factory of statement `id`, whose body `run` runs. */
   make(id: string, run: () => Blocking<Plain>): TaskFactory {
     const rt = this.rt;
-    const f = function* (loop: BaseEventLoop, coro: Coro<unknown>): Blocking<unknown> {
+    const f = function* (loop: BaseEventLoop, coro: Coro<unknown>, kwargs?: object): Blocking<unknown> {
+      // def factory(loop, coro): a keyword argument (3.14's name=, TASK-6.5) is refused before its body runs.
+      if (kwargs !== undefined) throw new PyError('TypeError', `factory() got an unexpected keyword argument '${Object.keys(kwargs)[0]}'`);
       yield* run();
       return new rt.Task(coro, loop);
     };

@@ -40,6 +40,7 @@ import { attributeError, isObject, tpName, Values } from './values.ts';
 import { agenNext, asyncgenHooks, makeAgen } from './agens.ts';
 import { Variables } from './variables.ts';
 import { withWarnings } from './warnings.ts';
+import { nameStatement } from './names.ts';
 
 type Kind = 'sync' | 'coro';
 type Step = Generator<YieldItem, unknown, unknown>;
@@ -282,9 +283,11 @@ class Interpreter {
       case 'sleep':
         return yield* rt.tasks.sleep(s.delay);
       case 'create_task': {
-        // context=C is read before the call, as the driver reads it (CTX-1.3).
+        // context=C is read before the call, as the driver reads it (CTX-1.3); name= and the loop's method: TASK-6.
         const context = this.contexts.context(s.context);
-        return yield* rt.tasks.create_task(this.coro(s.body), context);
+        const kwargs = s.name === undefined ? {} : { name: s.name };
+        if (s.loop_method) return yield* (rt.events.get_running_loop() as BaseEventLoop).create_task(this.coro(s.body), context, kwargs);
+        return yield* rt.tasks.create_task(this.coro(s.body), context, kwargs);
       }
       case 'await': {
         const t = this.vars.lookup(s.task);
@@ -377,6 +380,9 @@ class Interpreter {
       case 'cfuture_call':
       case 'wrap_future':
         return threadsafeStatement(rt, this.vars, s, (body) => this.coro(body));
+      case 'task_name':
+      case 'set_task_name':
+        return nameStatement(this.vars, s);
     }
   }
 

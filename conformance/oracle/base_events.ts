@@ -13,6 +13,7 @@ import { queuedSoon } from './futures.ts';
 import { forkingThread } from './os.ts';
 import { forCallback, inCallback } from './contexts.ts';
 import { makeTask } from './factories.ts';
+import { nameMade } from './names.ts';
 import { closed as closedWithSignals } from './signals.ts';
 import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
 
@@ -64,6 +65,8 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
   walk.hasRun.add(loop);
   // ensure_future: loop.create_task, through the loop's task factory if one is set (TFACT-1.2).
   const { task, clause } = makeTask(walk, loop, s.body);
+  // 3.13.0's create_task renames a factory's task whatever the name: 'None' here (TASK-6.4).
+  if (loop.taskFactory && walk.sw.factoryTaskName === 'always') nameMade(task, { after: 'None', clause: 'TASK-6.4' });
   walk.orderings.runStarted(loop);
   try {
     const value = walk.m.runUntilComplete(loop, task);

@@ -32,6 +32,7 @@ const MUTATING = new Set([
   'add_done_callback',
   'cancel_task',
   'task_call',
+  'set_task_name',
   'add_signal_handler',
   'remove_signal_handler',
   'run_coroutine_threadsafe',

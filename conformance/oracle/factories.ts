@@ -11,8 +11,8 @@ import type { MLoop, MTask } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
 /** A task over a coroutine body; the walk remembers which task runs that body. */
-export function spawnTask(walk: Walk, loop: MLoop, body: Stmt[]): MTask {
-  const task = walk.m.createTask(loop, taskCoro(walk, walk.coroBody(body)));
+export function spawnTask(walk: Walk, loop: MLoop, body: Stmt[], name?: string): MTask {
+  const task = walk.m.createTask(loop, taskCoro(walk, walk.coroBody(body)), false, name);
   walk.bodyTask.set(body, task);
   return task;
 }
@@ -55,9 +55,10 @@ export function getTaskFactory(walk: Walk, s: StmtOf<'get_task_factory'>, tags: 
  * from run_until_complete: through the loop's factory, if one is set (TFACT-1.2, TFACT-1.3).
  * Returns the task and the clause that decided how it was made (null: no factory, TASK-1).
  */
-export function makeTask(walk: Walk, loop: MLoop, body: Stmt[], next?: Stmt): { task: MTask; clause: string | null } {
+export function makeTask(walk: Walk, loop: MLoop, body: Stmt[], next?: Stmt, name?: string): { task: MTask; clause: string | null } {
   const f = loop.taskFactory ?? null;
-  if (f === null) return { task: spawnTask(walk, loop, body), clause: null };
+  // name: what Task(name=) gets (TASK-6): create_task's name without a factory, eager_task_factory's on 3.14.
+  if (f === null) return { task: spawnTask(walk, loop, body, name), clause: null };
   const ctx = walk.m.thread.ctx;
   const order = (clause: string, first: Stmt | undefined) => {
     if (first?.op === 'mark' && next?.op === 'mark')
@@ -67,7 +68,7 @@ export function makeTask(walk: Walk, loop: MLoop, body: Stmt[], next?: Stmt): { 
     // eager_start only where the loop runs: run_until_complete's task starts as TASK-1 says.
     if (loop.thread === null) return { task: spawnTask(walk, loop, body), clause: 'TFACT-1.3' };
     order('TFACT-1.3', body[0]);
-    const task = walk.m.createTask(loop, taskCoro(walk, walk.coroBody(body)), true);
+    const task = walk.m.createTask(loop, taskCoro(walk, walk.coroBody(body)), true, name);
     walk.bodyTask.set(body, task);
     const creator = loop.currentTask;
     walk.m.eagerStart(task);

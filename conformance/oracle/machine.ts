@@ -12,8 +12,16 @@ import { closedError, PyErr } from './state.ts';
 import type { Coro, MFuture, MLoop, MTask, MThread, PyResult } from './state.ts';
 
 export class Machine extends LoopMachine {
-  /** Task(coro, loop=loop, eager_start=eager): an eager task on a running loop is not scheduled: eagerStart steps it (TFACT-1.3). */
-  createTask(loop: MLoop, coro: Coro, eager = false): MTask {
+  /** TASK-6.2: the process's counter of default task names, from the program's start (a fork child goes on from its parent's). */
+  taskNameCounter = 0;
+  /** TASK-6.2: a thread other than a process's main thread made a task: which numbers it took is a race. */
+  tasksInThreads = false;
+
+  /**
+   * Task(coro, loop=loop, eager_start=eager, name=name): an eager task on a running loop is not
+   * scheduled: eagerStart steps it (TFACT-1.3). Without a name it takes the counter's next number (TASK-6.2).
+   */
+  createTask(loop: MLoop, coro: Coro, eager = false, name?: string): MTask {
     const t: MTask = {
       kind: 'task',
       id: this.newId('task'),
@@ -25,6 +33,9 @@ export class Machine extends LoopMachine {
       waiter: null,
       cancelledByRun: false,
     };
+    if (name === undefined) t.nameNumber = ++this.taskNameCounter;
+    else t.name = name;
+    if (this.thread.kind !== 'main' && this.thread.kind !== 'fork') this.tasksInThreads = true;
     this.tasks.push(t);
     if (!(eager && loop.thread !== null)) this.callSoon(loop, () => this.step(t));
     return t;

@@ -45,6 +45,8 @@ export function fork(walk: Walk, s: StmtOf<'fork'>): null {
   // and so does what the walk knows of its changes (POL-2).
   const savedPolicy = m.policy;
   const { policyChanged, lastPolicySet } = walk;
+  // The counter of task names is the process's: the child goes on from it, the parent keeps its own (TASK-6.2).
+  const savedTaskNames = m.taskNameCounter;
   m.thread = child;
   child.status = 'running';
   try {
@@ -56,6 +58,7 @@ export function fork(walk: Walk, s: StmtOf<'fork'>): null {
     m.thread = savedThread;
     m.pid = parentPid;
     m.policy = savedPolicy;
+    m.taskNameCounter = savedTaskNames;
     walk.policyChanged = policyChanged;
     walk.lastPolicySet = lastPolicySet;
   }

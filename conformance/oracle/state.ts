@@ -185,6 +185,12 @@ export interface MTask extends MFuture {
   cancelRaced?: boolean;
   /** Cancelled through a concurrent future (run_coroutine_threadsafe's CF.cancel(), RCT-1.3): the clause of its CancelledError. */
   cancelClause?: string;
+  /** Its name, where given or set (TASK-6.1, TASK-6.3); else `Task-<nameNumber>` (TASK-6.2). */
+  name?: string;
+  /** The clause that gave it its name (TASK-6). */
+  nameClause?: string;
+  /** The process-wide counter's number in its default name, counted from the program's start (TASK-6.2). */
+  nameNumber?: number;
 }
 
 /** An executor the program made (EXEC-3): the clause whose shutdown refuses its new jobs, once shut down. */

@@ -15,6 +15,7 @@ import * as executors from './executors.ts';
 import * as factories from './factories.ts';
 import * as futures from './futures.ts';
 import * as os from './os.ts';
+import * as names from './names.ts';
 import * as runner from './runner.ts';
 import * as runners from './runners.ts';
 import * as signals from './signals.ts';
@@ -91,6 +92,8 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   run_coroutine_threadsafe: concurrent.runCoroutineThreadsafe,
   cfuture_call: concurrent.cfutureCall,
   wrap_future: concurrent.wrapFuture,
+  task_name: names.taskName,
+  set_task_name: names.setTaskName,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {

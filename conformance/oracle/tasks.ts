@@ -10,6 +10,7 @@ import { awaitFuture } from './futures.ts';
 import { cancelledClause, cancelsOf } from './cancellation.ts';
 import { forTask } from './contexts.ts';
 import { makeTask } from './factories.ts';
+import { nameMade, taskNaming } from './names.ts';
 import type { Coro, MFuture, MTask } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
@@ -28,7 +29,10 @@ export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTag
   const next = walk.nextSibling.get(s.id!);
   // Through the loop's task factory, if one is set (TFACT-1.2, TFACT-1.3).
   // What create_task returns is TASK-1.2's, made by a factory or not: TFACT-1 decides the factory's call and the first step.
-  const { task, clause } = makeTask(walk, loop, s.body, next);
+  // Its name (TASK-6): what Task() gets, and what set_name gives it after.
+  const naming = taskNaming(walk, s, loop);
+  const { task, clause } = makeTask(walk, loop, s.body, next, naming.atCreation);
+  nameMade(task, naming);
   walk.taskBodies.push({ body: s.body.map((x) => x.id!), task });
   tags.outcome.push('TASK-1.2');
   if (loop.currentTask) task.createdIn = { by: loop.currentTask, steps: walk.orderings.stepsOf(loop.currentTask) };

@@ -25,6 +25,7 @@ import CANCEL from './CANCEL.ts';
 import CTX from './CTX.ts';
 import RUNNER from './RUNNER.ts';
 import RCT from './RCT.ts';
+import NAMES from './NAMES.ts';
 import THR from './THR.ts';
 import type { RuleProperty } from './types.ts';
 import AGEN from './AGEN.ts';
@@ -39,6 +40,7 @@ export const PROPERTIES: RuleProperty[] = [
   ...LIFE,
   ...THR,
   ...TASK,
+  ...NAMES,
   ...SCHED,
   ...EXEC,
   ...ARUN,

@@ -33,8 +33,9 @@ import sys
 
 # ---- the modules beside this file (a reproducer embeds them before this file and drops these lines)
 from loopspec_observers import (LoopspecInvalid, LoopspecUnbound, asyncgen_hooks, context_var, exception_text, factory_id,
-                                handler_id, invalid, make_agen, signal_arg, signal_self, task_state, THREADSAFE_OPS,
-                                threadsafe_statement)
+                                handler_id, invalid, make_agen, signal_arg, signal_self, task_name_counter_now,
+                                task_state, THREADSAFE_OPS, threadsafe_statement, NAME_OPS, name_statement,
+                                name_arg)
 from loopspec_recorder import Recorder, activate
 from loopspec_fork import Forks
 # ---- end of the imports beside this file
@@ -66,12 +67,7 @@ def number_program(program):
 
 
 def _has_ids(body):
-    for s in body:
-        if 'id' not in s:
-            return False
-        if 'body' in s and not _has_ids(s['body']):
-            return False
-    return True
+    return all('id' in s and _has_ids(s.get('body', [])) for s in body)
 
 
 class _Run(Recorder, Forks):
@@ -84,6 +80,8 @@ class _Run(Recorder, Forks):
         # the class `set_policy new` instantiates: a --policy plug-in replaces the default
         self.policy_cls = policy_cls
         self.vars = {}
+        # TASK-6.2: default task names are observed counted from here, just before the program
+        self.task_name_base = task_name_counter_now()
 
     # ---- variables ----------------------------------------------------------------------
     def var(self, name):
@@ -307,6 +305,10 @@ class _Run(Recorder, Forks):
             return self.var(s['future']).add_done_callback(lambda fut: fn())
         if op == 'create_task':
             kw = self._context_kw(s)
+            if 'name' in s:  # TASK-6
+                kw['name'] = name_arg(s['name'])
+            if s.get('loop_method'):
+                return self._with_coro(s.get('body', []), lambda coro: asyncio.get_running_loop().create_task(coro, **kw))
             return self._with_coro(s.get('body', []), lambda coro: asyncio.create_task(coro, **kw))
         if op == 'current_task':
             return asyncio.current_task()
@@ -368,6 +370,8 @@ class _Run(Recorder, Forks):
             return self.var(s['runner']).close()
         if op in THREADSAFE_OPS:  # run_coroutine_threadsafe, cfuture_call, wrap_future (RCT-1)
             return threadsafe_statement(self, s)
+        if op in NAME_OPS:  # task_name, set_task_name (TASK-6)
+            return name_statement(self, s)
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     async def eval_await(self, s):

@@ -99,10 +99,61 @@ def task_state(task):
     return 'cancelled' if task.cancelled() else 'done' if task.done() else 'pending'
 
 
+# ---- task names (TASK-6) ----------------------------------------------------------------
+DEFAULT_TASK_NAME = re.compile(r'Task-([0-9]+)')
+
+
+def task_name_counter_now():
+    """The number in the default name of a Task made now: the process-wide counter of Task
+    names (the C Task's, advanced by the warmed-up parent this process forked from) after one
+    more task. The task is made on a stub loop, never scheduled, registered with no loop the
+    program has (all_tasks filters by loop), and dropped at once; its coroutine is closed."""
+
+    class _StubLoop(object):
+        def get_debug(self):
+            return False
+
+        def call_soon(self, *args, **kwargs):
+            return None
+
+        def is_running(self):
+            return False
+
+        def call_exception_handler(self, context):
+            return None
+
+    async def _nothing():
+        return None
+
+    coro = _nothing()
+    try:
+        task = asyncio.Task(coro, loop=_StubLoop())
+    finally:
+        coro.close()
+    task._log_destroy_pending = False
+    m = DEFAULT_TASK_NAME.fullmatch(task.get_name())
+    del task
+    return int(m.group(1)) if m else 0
+
+
+def relative_task_name(name, base):
+    """get_name()'s observation: 'Task-<n>' as 'Task-<n - base>' (TASK-6.2), any other name as is."""
+    m = DEFAULT_TASK_NAME.fullmatch(name) if isinstance(name, str) else None
+    return 'Task-%d' % (int(m.group(1)) - base) if m else name
+
+
 class Observers(object):
     """The Recorder's methods that observe the loop's clock and timers, exception handlers and
     task factories. They use the Recorder's state: `tls` (per thread), `clock_reads` and
     `timers` (see Recorder.__init__)."""
+
+    # ---- task names (TASK-6) -----------------------------------------------------------------
+    # The counter's value when the program started (task_name_counter_now), set by whoever runs it.
+    task_name_base = 0
+
+    def task_name(self, task):
+        """K.get_name(), a default 'Task-<n>' counted from the program's start (TASK-6.2)."""
+        return relative_task_name(task.get_name(), self.task_name_base)
 
     # ---- the loop's clock (TIME-1) ---------------------------------------------------------
     # Observations of real time are relations that hold whatever the machine's speed.
@@ -252,3 +303,22 @@ def threadsafe_statement(run, s):
     if method in ('done', 'cancelled', 'cancel'):
         return getattr(cf, method)()
     raise LoopspecInvalid('unknown concurrent future method %r' % (method,))
+
+
+NAME_OPS = frozenset(['task_name', 'set_task_name'])
+
+
+def name_arg(v):
+    """A task name as the statement passes it (TASK-6): a str, an int, or None."""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def name_statement(run, s):
+    """One TASK-6 statement for the interpreter `run`: get_name (a default name observed
+    relative to the program's start) or set_name."""
+    task = run.var(s['task'])
+    if s.get('op') == 'task_name':
+        return run.task_name(task)
+    return task.set_name(name_arg(s.get('value')))

@@ -19,6 +19,8 @@ factory = recorder.factory
 var = context_var  # the program's one ContextVar (CTX-1), the recorder's own (embedded above)
 new_executor = recorder.new_executor
 state = task_state
+recorder.task_name_base = task_name_counter_now()  # TASK-6.2: default names counted from here
+task_name = recorder.task_name
 # exception_text is the recorder's own (embedded above)
 
 

@@ -87,6 +87,7 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   runner_run: runner.runnerRun,
   runner_get_loop: runner.runnerGetLoop,
   runner_close: runner.runnerClose,
+  runner_with: runner.runnerWith,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {

@@ -202,7 +202,11 @@ class Interpreter {
       }
       case 'asyncio_run':
         // loop_factory=asyncio.new_event_loop (RUNNER-2.3): the module's function, read at the call.
-        return yield* rt.runners.run(this.coro(s.body), s.debug ?? null, s.loop_factory ? () => ev.new_event_loop() as BaseEventLoop : null);
+        return yield* rt.runners.run(
+          this.coro(s.body),
+          s.debug ?? null,
+          s.loop_factory ? () => ev.new_event_loop() as BaseEventLoop : null,
+        );
       case 'get_debug':
         return this.vars.loop(s.loop, 'get_debug').get_debug();
       case 'set_debug':

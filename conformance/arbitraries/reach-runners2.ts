@@ -91,12 +91,7 @@ export const runnerContextPrograms = fc
 export const runFactoryPrograms = fc.tuple(fc.boolean(), keeps(8)).map(([setFirst, flags]) => {
   const keep = flagged(flags);
   return program([
-    ...(setFirst
-      ? [
-          { op: 'new_event_loop', as: 'L0' } as Stmt,
-          ...keep({ op: 'set_event_loop', arg: 'L0' }),
-        ]
-      : []),
+    ...(setFirst ? [{ op: 'new_event_loop', as: 'L0' } as Stmt, ...keep({ op: 'set_event_loop', arg: 'L0' })] : []),
     {
       op: 'asyncio_run',
       loop_factory: true,
@@ -117,5 +112,5 @@ export const runFactoryPrograms = fc.tuple(fc.boolean(), keeps(8)).map(([setFirs
 export const runner2Programs = fc.oneof(
   { weight: 2, arbitrary: runnerWithPrograms },
   { weight: 2, arbitrary: runnerContextPrograms },
-  { weight: 1, arbitrary: runFactoryPrograms },
+  { weight: 2, arbitrary: runFactoryPrograms },
 );

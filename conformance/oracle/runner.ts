@@ -211,8 +211,8 @@ export function runnerWith(walk: Walk, s: StmtOf<'runner_with'>, tags: ClauseTag
   lazyInit(walk, r, { outcome: [], warnings: [], conditions: [], warnedConditions: [] });
   if (s.as !== undefined) {
     walk.guards.bind(s.as, r);
-    let names = enteredAs.get(walk);
-    if (!names) enteredAs.set(walk, (names = new Set()));
+    const names = enteredAs.get(walk) ?? new Set<string>();
+    enteredAs.set(walk, names);
     names.add(s.as);
   }
   let end: ReturnType<Walk['syncBody']>;

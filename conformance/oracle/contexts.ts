@@ -20,6 +20,8 @@ export interface MCtx {
   entered: boolean;
   /** Given by context= to a callback or task: frames that share it see each other's sets. */
   shared: boolean;
+  /** A Runner's context (RUNNER-2.2) a task made in one of its runs copied (CTX-1.3): that the copy was a copy is CTX-1's. */
+  copiedByTask?: boolean;
 }
 
 /** One entered context, and the clause that says this code runs in it. */
@@ -128,6 +130,8 @@ export function ctxGet(walk: Walk, s: StmtOf<'ctx_get'>, tags: ClauseTags): numb
   // (In a context shared by context=, a set by another callback or task is seen in the order the
   // queue ran them: the model runs the queue in its order; CTX-1's programs order them causally.)
   tags.outcome.push(f.clause);
+  // A Runner's context a task made in a run copied: that the task's sets stayed in its copy is CTX-1.3's.
+  if (f.clause === 'RUNNER-2.2' && f.ctx.copiedByTask) tags.conditions.push('CTX-1.3');
   // Where a Runner's runs ran, that they ran in the Runner's copy, not here, is RUNNER-2.2's.
   if (f.base && walk.m.thread.kind === 'main' && state(walk).runnerRan) tags.conditions.push('RUNNER-2.2');
   return f.ctx.value ?? 0;
@@ -180,7 +184,9 @@ export function forTask(walk: Walk, s: StmtOf<'create_task'>, loop: MLoop | null
 /** Task.__init__'s context (the one given, or a copy of the current one), and every step of the task in it (CTX-1.3). */
 export function taskCoro(walk: Walk, coro: Coro): Coro {
   const st = state(walk);
-  const ctx = st.nextTask ?? fresh(frame(walk).ctx.value);
+  const current = frame(walk);
+  if (!st.nextTask && current.clause === 'RUNNER-2.2') current.ctx.copiedByTask = true;
+  const ctx = st.nextTask ?? fresh(current.ctx.value);
   const clause = st.nextClause ?? 'CTX-1.3';
   st.nextTask = undefined;
   st.nextClause = undefined;

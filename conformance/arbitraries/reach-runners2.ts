@@ -19,39 +19,41 @@ import { flagged, keeps, program } from './blocks.ts';
 const leftover: Stmt = {
   op: 'create_task',
   as: 'K',
-  body: [{ op: 'sleep', delay: 30 }, { op: 'mark', tag: 'k' }, { op: 'return', value: 7 }],
+  body: [
+    { op: 'sleep', delay: 30 },
+    { op: 'mark', tag: 'k' },
+    { op: 'return', value: 7 },
+  ],
 };
 
 /** `with R as W:` and what a closed R does after it (RUNNER-2.1). */
-export const runnerWithPrograms = fc
-  .tuple(fc.boolean(), fc.boolean(), fc.boolean(), keeps(12))
-  .map(([factory, getLoop, raises, flags]) => {
-    const keep = flagged(flags);
-    return program([
-      { op: 'runner_new', as: 'R', ...(factory ? { loop_factory: true } : {}) },
-      {
-        op: 'runner_with',
-        runner: 'R',
-        as: 'W',
-        body: [
-          ...(factory ? [] : keep({ op: 'get_event_loop' })),
-          ...(getLoop ? keep({ op: 'runner_get_loop', runner: 'W', as: 'L' }) : []),
-          {
-            op: 'runner_run',
-            runner: 'W',
-            body: [{ op: 'get_running_loop', as: 'L' }, ...keep(leftover), { op: 'return', value: 1 }],
-          },
-          ...keep({ op: 'task_state', task: 'K' }),
-          raises ? { op: 'raise', message: 'boom' } : { op: 'return', value: 2 },
-        ],
-      },
-      ...keep({ op: 'task_state', task: 'K' }),
-      ...keep({ op: 'is_closed', loop: 'L' }),
-      ...(factory ? [] : keep({ op: 'get_event_loop' })),
-      ...keep({ op: 'runner_with', runner: 'R', body: [{ op: 'mark', tag: 'a' }] }),
-      ...keep({ op: 'runner_run', runner: 'R', body: [{ op: 'mark', tag: 'b' }] }),
-    ]);
-  });
+export const runnerWithPrograms = fc.tuple(fc.boolean(), fc.boolean(), fc.boolean(), keeps(15)).map(([factory, getLoop, raises, flags]) => {
+  const keep = flagged(flags);
+  return program([
+    { op: 'runner_new', as: 'R', ...(factory ? { loop_factory: true } : {}) },
+    {
+      op: 'runner_with',
+      runner: 'R',
+      as: 'W',
+      body: [
+        ...(factory ? [] : keep({ op: 'get_event_loop' })),
+        ...(getLoop ? keep({ op: 'runner_get_loop', runner: 'W', as: 'L' }) : []),
+        ...keep({
+          op: 'runner_run',
+          runner: 'W',
+          body: [...keep({ op: 'get_running_loop', as: 'L' }), ...keep(leftover), { op: 'return', value: 1 }],
+        }),
+        ...keep({ op: 'task_state', task: 'K' }),
+        ...(raises ? [{ op: 'raise', message: 'boom' } as Stmt] : keep({ op: 'return', value: 2 })),
+      ],
+    },
+    ...keep({ op: 'task_state', task: 'K' }),
+    ...keep({ op: 'is_closed', loop: 'L' }),
+    ...(factory ? [] : keep({ op: 'get_event_loop' })),
+    ...keep({ op: 'runner_with', runner: 'R', body: [{ op: 'mark', tag: 'a' }] }),
+    ...keep({ op: 'runner_run', runner: 'R', body: [{ op: 'mark', tag: 'b' }] }),
+  ]);
+});
 
 /** The runs' context (RUNNER-2.2). */
 export const runnerContextPrograms = fc
@@ -91,18 +93,19 @@ export const runnerContextPrograms = fc
   });
 
 /** asyncio.run(loop_factory=) (RUNNER-2.3). */
-export const runFactoryPrograms = fc.tuple(fc.boolean(), keeps(8)).map(([setFirst, flags]) => {
+export const runFactoryPrograms = fc.tuple(fc.boolean(), keeps(9)).map(([setFirst, flags]) => {
   const keep = flagged(flags);
   return program([
-    ...(setFirst ? [{ op: 'new_event_loop', as: 'L0' } as Stmt, ...keep({ op: 'set_event_loop', arg: 'L0' })] : []),
+    // The loop set before stays current (kept, not removable: without it the lookup after is an implicit creation, GET-3's and NEW-1's).
+    ...(setFirst ? [{ op: 'new_event_loop', as: 'L0' } as Stmt, { op: 'set_event_loop', arg: 'L0' } as Stmt] : []),
     {
       op: 'asyncio_run',
       loop_factory: true,
       body: [
-        { op: 'get_running_loop', as: 'L' },
+        ...keep({ op: 'get_running_loop', as: 'L' }),
         ...keep({ op: 'get_event_loop' }),
         ...keep({ op: 'sleep', delay: 0 }),
-        { op: 'return', value: 5 },
+        ...keep({ op: 'return', value: 5 }),
       ],
     },
     // Only where a loop was set: an implicit creation after it would be GET-3's (and NEW-1's) loop.

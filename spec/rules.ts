@@ -1406,6 +1406,8 @@ export const RULES: Rule[] = [
       "asyncio.run's loop_factory= from 3.12 (switch runLoopFactory; 3.11.7's run has only debug=). runners.py's " +
       '__enter__, __exit__, run(context=) and _lazy_init are the same in 3.11.7, 3.12.1, 3.13.0 and 3.14.2.',
     dependsOn: ['runner', 'runLoopFactory'],
+    // Before 3.11 `R = asyncio.Runner()` is refused by RUNNER-1.1: every with and run of R after it is that clause's consequence.
+    through: { runner: 'RUNNER-1' },
   }),
 ];
 

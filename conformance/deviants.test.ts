@@ -75,7 +75,7 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ['a signal handler runs inside os.kill, from the Python-level handler', { policy: 'deviant_signals:InlineSignalPolicy' }, ['SIG-2']],
   // fixtures/python/deviant_runners.py
   ['Runner.close() leaves its closed loop the current loop', { setup: 'deviant_runners:current_loop_kept_runner' }, ['RUNNER-1']],
-  ['Runner.run runs each task in a new copy of the caller\'s context', { setup: 'deviant_runners:per_run_context_runner' }, ['RUNNER-2']],
+  ["Runner.run runs each task in a new copy of the caller's context", { setup: 'deviant_runners:per_run_context_runner' }, ['RUNNER-2']],
 ];
 
 /**

@@ -1335,7 +1335,7 @@ export const RULES: Rule[] = [
       "loop is this rule's (one deviation, one rule), the async generators its close shuts down included, while what an " +
       "executor job observes stays EXEC-1's. What the model leaves out, and why: the SIGINT handler Runner.run installs in the main " +
       "thread (signals are not in the language); debug= (DEBUG-1 covers asyncio.run's); run(coro, context=) and the runner's " +
-      'own context copy (not modelled yet); a runner whose loop the program runs or closes itself (through get_loop); a ' +
+      'own context copy (RUNNER-2); a runner whose loop the program runs or closes itself (through get_loop); a ' +
       "runner used from another thread or a fork child; a non-coroutine given to run (ValueError names the object's repr).",
     sources: [
       cpy('runners.py', 'Runner.__init__, close, get_loop, run, _lazy_init; run (with Runner(debug=debug, loop_factory=loop_factory))'),

@@ -83,6 +83,7 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
   ],
   // fixtures/python/deviant_names.py
   ['loop.create_task drops name=', { policy: 'deviant_names:NameDroppedPolicy' }, ['TASK-6']],
+  ["Runner.run runs each task in a new copy of the caller's context", { setup: 'deviant_runners:per_run_context_runner' }, ['RUNNER-2']],
 ];
 
 /**

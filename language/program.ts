@@ -72,8 +72,11 @@ export type Stmt =
   | { id?: string; op: 'run_until_complete'; loop: Var; body: Stmt[] }
   /** `L.run_forever()` */
   | { id?: string; op: 'run_forever'; loop: Var }
-  /** `asyncio.run(coro())`, with `debug=D` when `debug` is given: observes the result */
-  | { id?: string; op: 'asyncio_run'; body: Stmt[]; debug?: boolean }
+  /**
+   * `asyncio.run(coro())`, with `debug=D` when `debug` is given and
+   * `loop_factory=asyncio.new_event_loop` when `loop_factory` (RUNNER-2.3): observes the result
+   */
+  | { id?: string; op: 'asyncio_run'; body: Stmt[]; debug?: boolean; loop_factory?: boolean }
   /** `L.get_debug()`: observes the bool */
   | { id?: string; op: 'get_debug'; loop: Var }
   /** `L.set_debug(value)`: observes None */
@@ -303,8 +306,11 @@ export type Stmt =
    * observes None (`as` binds the Runner). 3.11+; before, AttributeError.
    */
   | { id?: string; op: 'runner_new'; as: Var; loop_factory?: boolean }
-  /** `R.run(coro())` where coro's body is `body`: observes the result or the exception */
-  | { id?: string; op: 'runner_run'; runner: Var; body: Stmt[] }
+  /**
+   * `R.run(coro())` where coro's body is `body`, with `context=C` when `context` names a
+   * context (RUNNER-2.2): observes the result or the exception
+   */
+  | { id?: string; op: 'runner_run'; runner: Var; body: Stmt[]; context?: Var }
   /** `R.get_loop()`: observes the loop (`as` binds it) */
   | { id?: string; op: 'runner_get_loop'; runner: Var; as?: Var }
   /** `R.close()`: observes None */
@@ -337,7 +343,14 @@ export type Stmt =
    */
   | { id?: string; op: 'task_name'; task: Var }
   /** `K.set_name(value)` (a string passes that str, a number that int, null passes None): observes None */
-  | { id?: string; op: 'set_task_name'; task: Var; value: TaskName };
+  | { id?: string; op: 'set_task_name'; task: Var; value: TaskName }
+  // ---- asyncio.Runner as a context manager (RUNNER-2) -----------------------------------------
+  /**
+   * `with R as W:` (`with R:` without `as`) around the sync body `body`: W is what
+   * R.__enter__ returned. Observes the body's `return` value (None without one), or the
+   * exception that left the with statement (the body's `raise`, or __enter__'s).
+   */
+  | { id?: string; op: 'runner_with'; runner: Var; as?: Var; body: Stmt[] };
 
 /**
  * A task name as a statement passes it: a string of lowercase letters (never 'Task-<n>': a

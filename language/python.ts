@@ -72,9 +72,15 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return `${s.loop}.${s.op}()`;
     case 'run_until_complete':
       return coro(`${s.loop}.run_until_complete(`);
-    case 'asyncio_run':
-      if (s.debug === undefined) return coro('asyncio.run(');
-      return listing ? `asyncio.run(debug=${py(s.debug)}, main=coro():` : `asyncio.run(${fn}(), debug=${py(s.debug)})`;
+    case 'asyncio_run': {
+      // debug= and loop_factory= (RUNNER-2.3), before the nested body in a listing, after it in a script
+      const kws = [
+        ...(s.debug === undefined ? [] : [`debug=${py(s.debug)}`]),
+        ...(s.loop_factory ? ['loop_factory=asyncio.new_event_loop'] : []),
+      ];
+      if (kws.length === 0) return coro('asyncio.run(');
+      return listing ? `asyncio.run(${kws.join(', ')}, main=coro():` : `asyncio.run(${fn}(), ${kws.join(', ')})`;
+    }
     case 'get_debug':
       return `${s.loop}.get_debug()`;
     case 'set_debug':
@@ -228,6 +234,10 @@ function python(s: Stmt, form: Form, fn = ''): string {
       return `${s.future}.${s.method}()`;
     case 'wrap_future':
       return `${as(s.as)}asyncio.wrap_future(${s.arg !== undefined ? py(s.arg) : s.future}, loop=${s.loop})`;
+    case 'runner_with':
+      // A block, not a call: a listing only (tool/repro's straightLineProblem sends it to the embedded style).
+      if (!listing) throw new Error('runner_with has no straight-line form');
+      return `with ${s.runner}${s.as ? ` as ${s.as}` : ''}:`;
   }
 }
 
@@ -242,7 +252,7 @@ function lines(body: Stmt[], indent: string): string[] {
     if ('body' in s && !passesArg(s)) {
       out.push(...lines(s.body, `${indent}    `));
       if (s.op === 'start_thread') out.push(`     ${indent}).start()`);
-      else if (s.op !== 'fork') out.push(`     ${indent})`);
+      else if (s.op !== 'fork' && s.op !== 'runner_with') out.push(`     ${indent})`);
     }
   }
   return out;

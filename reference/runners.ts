@@ -8,18 +8,23 @@
 import { PyError } from './errors.ts';
 import type { BaseEventLoop } from './base_events.ts';
 import type { Coro } from './futures.ts';
+import { type Context, copy_context } from './contextvars.ts';
 import type { Runtime } from './index.ts';
 import type { Blocking } from './world.ts';
 
 export class RunnersModule {
   constructor(readonly _rt: Runtime) {}
 
-  *run<T>(main: Coro<T>, debug: boolean | null = null): Blocking<T> {
+  *run<T>(main: Coro<T>, debug: boolean | null = null, loop_factory: (() => BaseEventLoop) | null = null): Blocking<T> {
+    // RUNNER-2.3: `run(main, *, debug=None)` before 3.12: the keyword is refused at the call.
+    if (loop_factory !== null && !this._rt.sw.runLoopFactory)
+      throw new PyError('TypeError', "run() got an unexpected keyword argument 'loop_factory'");
     // ARUN-3: fail fast inside a running loop.
     if (this._rt.events._get_running_loop() !== null) {
       throw new PyError('RuntimeError', 'asyncio.run() cannot be called from a running event loop');
     }
-    const runner = new Runner(this._rt, debug);
+    // 3.11+: `with Runner(debug=debug, loop_factory=loop_factory) as runner: return runner.run(main)`.
+    const runner = new Runner(this._rt, debug, loop_factory);
     try {
       return yield* runner.run(main);
     } finally {
@@ -53,13 +58,15 @@ export class RunnersModule {
 }
 
 /**
- * asyncio.Runner (3.11+ as a public name, RUNNER-1; asyncio.run's in every version): no SIGINT
- * handling, no context= (RUNNER-1 leaves both out).
+ * asyncio.Runner (3.11+ as a public name, RUNNER-1 and RUNNER-2; asyncio.run's in every
+ * version): no SIGINT handling (left out of both rules).
  */
 export class Runner {
   private _state: 'CREATED' | 'INITIALIZED' | 'CLOSED' = 'CREATED';
   private _loop: BaseEventLoop | null = null;
   private _set_event_loop = false;
+  /** RUNNER-2.2: the context copied by _lazy_init, every run's without context=. */
+  private _context: Context | null = null;
 
   constructor(
     protected readonly _rt: Runtime,
@@ -67,13 +74,24 @@ export class Runner {
     private readonly _loop_factory: (() => BaseEventLoop) | null = null,
   ) {}
 
+  /** RUNNER-2.1: `with R as W`: initialized on entry, W is R. */
+  __enter__(): this {
+    this._lazy_init();
+    return this;
+  }
+
+  /** RUNNER-2.1: closed on leaving the block, however it is left (the exception goes on: returns None). */
+  *__exit__(): Blocking<void> {
+    yield* this.close();
+  }
+
   /** RUNNER-1.1: the runner's loop, made by the first call. */
   get_loop(): BaseEventLoop {
     this._lazy_init();
     return this._loop!;
   }
 
-  *run<T>(coro: Coro<T>): Blocking<T> {
+  *run<T>(coro: Coro<T>, context: Context | null = null): Blocking<T> {
     // Stryker disable next-line BlockStatement: equivalent: asyncio.run makes the same check first (ARUN-3)
     // Stryker disable next-line ConditionalExpression: equivalent: asyncio.run makes the same check first (ARUN-3) (the killed mutants of this line are ignored with it)
     if (this._rt.events._get_running_loop() !== null) {
@@ -81,7 +99,8 @@ export class Runner {
       throw new PyError('RuntimeError', 'Runner.run() cannot be called from a running event loop');
     }
     this._lazy_init();
-    const task = yield* this._loop!.create_task(coro);
+    // RUNNER-2.2: `if context is None: context = self._context`.
+    const task = yield* this._loop!.create_task(coro, context ?? this._context);
     return yield* this._loop!.run_until_complete(task);
   }
 
@@ -125,6 +144,8 @@ export class Runner {
     } else this._loop = this._loop_factory();
     // DEBUG-1.2: `if self._debug is not None: self._loop.set_debug(self._debug)` (3.8 to 3.10: run does it inline).
     if (this._debug !== null) this._loop!.set_debug(this._debug);
+    // RUNNER-2.2: `self._context = contextvars.copy_context()`, once.
+    this._context = copy_context(this._rt.world);
     this._state = 'INITIALIZED';
   }
 }

@@ -119,6 +119,12 @@ export interface Switches {
    * create_task(coro, **kwargs), from its source).
    */
   factoryTaskName: 'ifGiven' | 'always' | 'keyword';
+  /**
+   * asyncio.run takes loop_factory= (3.12+, runners.py: `run(main, *, debug=None,
+   * loop_factory=None)`). Before, the keyword raises TypeError("run() got an unexpected keyword
+   * argument 'loop_factory'") (measured on 3.8.18, 3.10.13, 3.11.7: RUNNER-2.3).
+   */
+  runLoopFactory: boolean;
 }
 
 export type SwitchName = keyof Switches;
@@ -161,6 +167,7 @@ const base: Switches = {
   runner: true,
   createTaskPassesName: false,
   factoryTaskName: 'ifGiven',
+  runLoopFactory: true,
 };
 /**
  * 3.9 and 3.10 (3.8 differs further): the assert of set_event_loop; a cancel message, but not
@@ -176,6 +183,7 @@ const before311: Switches = {
   defaultExecutorTypeCheck: 'warn',
   shutdownExecutorTimeout: false,
   runner: false,
+  runLoopFactory: false,
 };
 
 export const PROFILES: Profile[] = [
@@ -206,7 +214,7 @@ export const PROFILES: Profile[] = [
   {
     name: 'cpython-3.11',
     describes: 'CPython 3.11.7 (measured); 3.11.0 and 3.11.1 warned differently (gh-93453, gh-100160) and are not described',
-    switches: { ...base, shutdownExecutorTimeout: false },
+    switches: { ...base, shutdownExecutorTimeout: false, runLoopFactory: false },
   },
   {
     name: 'cpython-3.12',

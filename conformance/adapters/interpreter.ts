@@ -205,7 +205,12 @@ class Interpreter {
         return yield* loop.run_until_complete(this.coro(s.body));
       }
       case 'asyncio_run':
-        return yield* rt.runners.run(this.coro(s.body), s.debug ?? null);
+        // loop_factory=asyncio.new_event_loop (RUNNER-2.3): the module's function, read at the call.
+        return yield* rt.runners.run(
+          this.coro(s.body),
+          s.debug ?? null,
+          s.loop_factory ? () => ev.new_event_loop() as BaseEventLoop : null,
+        );
       case 'get_debug':
         return this.vars.loop(s.loop, 'get_debug').get_debug();
       case 'set_debug':
@@ -371,7 +376,7 @@ class Interpreter {
       case 'runner_new':
         return this.runners.make(s);
       case 'runner_run':
-        return (yield* this.runners.run(s, this.coro(s.body))) as Plain;
+        return (yield* this.runners.run(s, this.coro(s.body), this.contexts.context(s.context))) as Plain;
       case 'runner_get_loop':
         return this.runners.getLoop(s);
       case 'runner_close':
@@ -383,6 +388,8 @@ class Interpreter {
       case 'task_name':
       case 'set_task_name':
         return nameStatement(this.vars, s);
+      case 'runner_with':
+        return yield* this.runners.with(s, () => this.runSync(s.body));
     }
   }
 

@@ -4,7 +4,8 @@
  * and R.close on the runner bound to a variable.
  */
 import type { Stmt } from '../../language/program.ts';
-import { type BaseEventLoop, type Coro, PyError, Runner, type Runtime } from '../../reference/index.ts';
+import type { Plain } from '../../language/program.ts';
+import { type BaseEventLoop, type Context, type Coro, PyError, Runner, type Runtime } from '../../reference/index.ts';
 import type { Blocking } from '../../reference/world.ts';
 import { attributeError } from './values.ts';
 import type { Variables } from './variables.ts';
@@ -25,8 +26,21 @@ export class ProgramRunners {
     return null;
   }
 
-  *run(s: StmtOf<'runner_run'>, coro: Coro<unknown>): Blocking<unknown> {
-    return yield* this.runner(s.runner, 'run').run(coro);
+  /** `R.run(coro())`, with context=C where the statement names one (RUNNER-2.2; read before the call). */
+  *run(s: StmtOf<'runner_run'>, coro: Coro<unknown>, context: Context | null): Blocking<unknown> {
+    return yield* this.runner(s.runner, 'run').run(coro, context);
+  }
+
+  /** `with R as W:` around the body (RUNNER-2.1): __exit__ however the body ends; its exception goes on. */
+  *with(s: StmtOf<'runner_with'>, body: () => Blocking<Plain>): Blocking<Plain> {
+    const r = this.runner(s.runner, '__enter__');
+    const entered = r.__enter__();
+    if (s.as !== undefined) this.vars.set(s.as, entered);
+    try {
+      return yield* body();
+    } finally {
+      yield* r.__exit__();
+    }
   }
 
   getLoop(s: StmtOf<'runner_get_loop'>): BaseEventLoop {

@@ -36,7 +36,7 @@ export function isClosedOrRunning(walk: Walk, s: StmtOf<'is_closed' | 'is_runnin
   else tags.outcome.push(parentsRunning ? 'FORK-1.3' : loop.thread ? 'LIFE-6.1' : 'LIFE-6.2');
   // Conditions: what left the loop in this state (asyncio.run closing it, its thread's end).
   if (loop.runFinished) tags.conditions.push('ARUN-2.3');
-  if (loop.runnerClosed) tags.conditions.push('RUNNER-1.3');
+  if (loop.runnerClosed) tags.conditions.push(loop.runnerExited ? 'RUNNER-2.1' : 'RUNNER-1.3');
   const owner = walk.loopOwner.get(loop);
   if (owner && owner.kind === 'program' && owner.joined && owner !== m.thread) tags.conditions.push('THR-1.3');
   return s.op === 'is_closed' ? loop.closed : loop.thread !== null;

@@ -20,12 +20,14 @@ export interface MCtx {
   entered: boolean;
   /** Given by context= to a callback or task: frames that share it see each other's sets. */
   shared: boolean;
+  /** A Runner's context (RUNNER-2.2) a task made in one of its runs copied (CTX-1.3): that the copy was a copy is CTX-1's. */
+  copiedByTask?: boolean;
 }
 
 /** One entered context, and the clause that says this code runs in it. */
 interface Frame {
   ctx: MCtx;
-  clause: 'CTX-1.1' | 'CTX-1.2' | 'CTX-1.3' | 'CTX-1.4';
+  clause: 'CTX-1.1' | 'CTX-1.2' | 'CTX-1.3' | 'CTX-1.4' | 'RUNNER-2.2';
   /** The thread's own context, none entered. */
   base?: boolean;
 }
@@ -35,6 +37,10 @@ interface State {
   frames: Map<MThread, Frame>;
   /** A context given by context= to the next task made (create_task(context=C)). */
   nextTask?: MCtx;
+  /** The clause that says the next task runs in nextTask (a Runner's run: RUNNER-2.2). */
+  nextClause?: Frame['clause'];
+  /** A Runner's run ran its task in the Runner's copy here (RUNNER-2.2): the thread's own context is not it. */
+  runnerRan?: boolean;
   /** Statements in bodies where the model does not say which context runs them. */
   outside: Set<string>;
 }
@@ -124,6 +130,10 @@ export function ctxGet(walk: Walk, s: StmtOf<'ctx_get'>, tags: ClauseTags): numb
   // (In a context shared by context=, a set by another callback or task is seen in the order the
   // queue ran them: the model runs the queue in its order; CTX-1's programs order them causally.)
   tags.outcome.push(f.clause);
+  // A Runner's context a task made in a run copied: that the task's sets stayed in its copy is CTX-1.3's.
+  if (f.clause === 'RUNNER-2.2' && f.ctx.copiedByTask) tags.conditions.push('CTX-1.3');
+  // Where a Runner's runs ran, that they ran in the Runner's copy, not here, is RUNNER-2.2's.
+  if (f.base && walk.m.thread.kind === 'main' && state(walk).runnerRan) tags.conditions.push('RUNNER-2.2');
   return f.ctx.value ?? 0;
 }
 
@@ -179,16 +189,20 @@ export function forTask(walk: Walk, s: StmtOf<'create_task'>, loop: MLoop | null
 /** Task.__init__'s context (the one given, or a copy of the current one), and every step of the task in it (CTX-1.3). */
 export function taskCoro(walk: Walk, coro: Coro): Coro {
   const st = state(walk);
-  const ctx = st.nextTask ?? fresh(frame(walk).ctx.value);
+  const current = frame(walk);
+  if (!st.nextTask && current.clause === 'RUNNER-2.2') current.ctx.copiedByTask = true;
+  const ctx = st.nextTask ?? fresh(current.ctx.value);
+  const clause = st.nextClause ?? 'CTX-1.3';
   st.nextTask = undefined;
-  return stepsIn(walk, ctx, coro);
+  st.nextClause = undefined;
+  return stepsIn(walk, ctx, coro, clause);
 }
 
-function* stepsIn(walk: Walk, ctx: MCtx, coro: Coro): Coro {
+function* stepsIn(walk: Walk, ctx: MCtx, coro: Coro, clause: Frame['clause'] = 'CTX-1.3'): Coro {
   let thrown: { e: unknown } | undefined;
   for (;;) {
     const exc = thrown;
-    const r = enter(walk, ctx, 'CTX-1.3', () => (exc ? coro.throw(exc.e) : coro.next()));
+    const r = enter(walk, ctx, clause, () => (exc ? coro.throw(exc.e) : coro.next()));
     if (r.done) return r.value;
     thrown = undefined;
     try {
@@ -197,6 +211,31 @@ function* stepsIn(walk: Walk, ctx: MCtx, coro: Coro): Coro {
       thrown = { e };
     }
   }
+}
+
+// ---- asyncio.Runner's context (RUNNER-2.2) ----------------------------------------------------
+
+/** Runner._lazy_init's `contextvars.copy_context()` (RUNNER-2.2): a copy of the calling thread's current context. */
+export function runnerContext(walk: Walk, loop: MLoop): MCtx {
+  return { value: frame(walk).ctx.value, entered: false, shared: true, loop };
+}
+
+/** The context bound to `name` (R.run(coro, context=C), RUNNER-2.2), read before the call. */
+export function contextVar(walk: Walk, name: string): MCtx {
+  const ctx = walk.guards.useVar(name, 'runner_run') as unknown as MCtx;
+  if (!('entered' in ctx)) throw new OutOfModel(`${name} is not a context`);
+  return ctx;
+}
+
+/** R.run's task runs in `ctx`: the Runner's copy, or C given to R.run on R's `loop` (RUNNER-2.2). */
+export function forRunnerTask(walk: Walk, ctx: MCtx, loop: MLoop): void {
+  if (ctx.loop !== undefined && ctx.loop !== loop) throw new OutOfModel('one context given to two loops');
+  ctx.loop = loop;
+  ctx.shared = true;
+  const st = state(walk);
+  st.nextTask = ctx;
+  st.nextClause = 'RUNNER-2.2';
+  st.runnerRan = true;
 }
 
 /** `await asyncio.to_thread(fn)` (CTX-1.4): run_in_executor(None, ctx.run(fn)), ctx a copy of the caller's context; 3.8 has none. */

@@ -97,6 +97,7 @@ export function setEventLoop(walk: Walk, s: StmtOf<'set_event_loop'>, tags: Clau
   local.forked = false;
   local.setCalled = true;
   local.setBy = loop ? 'loop' : 'none';
+  local.keptByRunFactory = false;
   local.replaced = local.loop !== null && local.loop !== loop;
   local.loop = loop;
   local.loopFrom = 'set';
@@ -160,8 +161,14 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
   if (local.newSince?.length) walk.exps.push({ ...tag('NEW-2.1'), kind: 'not-same', stmt: walk.current!, others: local.newSince });
   // RUNNER-1.2: after a Runner's close took its loop away, no lookup returns that loop; whether
   // its set_event_loop(None) counts as a call is NEW-4.2's (CLEARED_BY).
-  if (local.setBy === 'runner.close' && local.runnerLoopSeen?.length)
+  if (local.setBy === 'runner.close' && local.runnerLoopSeen?.length) {
     walk.exps.push({ ...tag('RUNNER-1.2'), kind: 'not-same', stmt: walk.current!, others: local.runnerLoopSeen });
+    // A close by `with R`'s __exit__: that __exit__ closed R at all is RUNNER-2.1's.
+    if (local.clearedByExit)
+      walk.exps.push({ ...tag('RUNNER-2.1'), condition: true, kind: 'not-same', stmt: walk.current!, others: local.runnerLoopSeen });
+  }
+  // asyncio.run(loop_factory=) left the thread's loop and flag as they were (RUNNER-2.3).
+  if (local.keptByRunFactory) tags.conditions.push('RUNNER-2.3');
   // GET-1.2: lookups while a loop ran in this thread changed nothing: the next lookup without
   // one finds what it would have found (not in a fork child, whose state FORK-2 decides).
   if (walk.lookedUpRunning.delete(t) && t.kind !== 'fork') tags.conditions.push('GET-1.2');

@@ -7,6 +7,8 @@ import { walk as statements } from '../../language/program.ts';
 import { tag } from '../predictions.ts';
 import { spawnTask } from './factories.ts';
 import { closeRunner } from './runners.ts';
+import { contextVar, forRunnerTask, runnerContext } from './contexts.ts';
+import type { MCtx } from './contexts.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { MLoop, MTask } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
@@ -38,10 +40,19 @@ export interface MRunner {
   factory: boolean;
   /** The thread whose current loop its first use set (the runner's thread). */
   thread: unknown;
+  /** The context _lazy_init copied, every run's without context= (RUNNER-2.2). */
+  context: MCtx | null;
+  /** Closed by the __exit__ of `with R` (RUNNER-2.1). */
+  exited?: boolean;
 }
 
-function runnerVar(walk: Walk, name: string, op: string): MRunner {
+/** The variables `with R as W` bound (RUNNER-2.1: W is what __enter__ returned). */
+const enteredAs = new WeakMap<Walk, Set<string>>();
+
+function runnerVar(walk: Walk, name: string, op: string, tags?: ClauseTags): MRunner {
   const r = walk.guards.useVar(name, op) as unknown as MRunner;
+  // W of `with R as W`: that it is R is RUNNER-2.1's.
+  if (tags && enteredAs.get(walk)?.has(name)) tags.conditions.push('RUNNER-2.1');
   if (!('kind' in r) || r.kind !== 'runner') throw new OutOfModel(`${name} is not a runner`);
   // Only the thread that made it uses it (one thread's current loop; no fork child).
   if (r.thread !== walk.m.thread) throw new OutOfModel('a runner used from another thread or a fork child');
@@ -49,22 +60,23 @@ function runnerVar(walk: Walk, name: string, op: string): MRunner {
 }
 
 /** The body of a coroutine that never runs (refused before it is wrapped in a task). */
-function neverRuns(walk: Walk, body: StmtOf<'runner_run'>['body'], clause: string): void {
-  for (const x of statements(body)) walk.exps.push({ ...tag(clause), kind: 'ran', stmt: x.id!, expected: false });
+function neverRuns(walk: Walk, body: StmtOf<'runner_run'>['body'], clause: string, condition = false): void {
+  for (const x of statements(body))
+    walk.exps.push({ ...tag(clause), ...(condition ? { condition: true } : {}), kind: 'ran', stmt: x.id!, expected: false });
 }
 
 /** `R = asyncio.Runner(...)` (RUNNER-1.1): bound, observes None; AttributeError before 3.11. */
-/** Statements that read or carry a context (CTX-1). */
-const CONTEXT_OPS = new Set(['ctx_set', 'ctx_get', 'copy_context', 'to_thread']);
-
 export function runnerNew(walk: Walk, s: StmtOf<'runner_new'>, tags: ClauseTags): null {
   tags.outcome.push('RUNNER-1.1');
   if (!walk.sw.runner) throw new PyErr('AttributeError', "module 'asyncio' has no attribute 'Runner'");
-  // Runner._lazy_init copies the context once, and every run's task runs in that one copy
-  // (runners.py, 3.11+): not modelled, so context statements beside a Runner are out.
-  if ([...statements(walk.program.main)].some((x) => CONTEXT_OPS.has(x.op)))
-    throw new OutOfModel('context variables beside an asyncio.Runner (its runs share the context it copied on first use)');
-  const r: MRunner = { kind: 'runner', state: 'created', loop: null, factory: s.loop_factory === true, thread: walk.m.thread };
+  const r: MRunner = {
+    kind: 'runner',
+    state: 'created',
+    loop: null,
+    factory: s.loop_factory === true,
+    thread: walk.m.thread,
+    context: null,
+  };
   walk.guards.bind(s.as, r);
   return null;
 }
@@ -73,6 +85,8 @@ export function runnerNew(walk: Walk, s: StmtOf<'runner_new'>, tags: ClauseTags)
 function lazyInit(walk: Walk, r: MRunner, tags: ClauseTags): MLoop {
   if (r.state === 'closed') {
     tags.outcome.push('RUNNER-1.4');
+    // Closed by `with R`'s __exit__: that it closed R is RUNNER-2.1's.
+    if (r.exited) tags.conditions.push('RUNNER-2.1');
     throw new PyErr('RuntimeError', 'Runner is closed');
   }
   if (r.loop) return r.loop;
@@ -92,7 +106,10 @@ function lazyInit(walk: Walk, r: MRunner, tags: ClauseTags): MLoop {
     local.replaced = false;
     local.forked = false;
     local.newSince = [];
+    local.keptByRunFactory = false;
   }
+  // `self._context = contextvars.copy_context()` (RUNNER-2.2), after the loop.
+  r.context = runnerContext(walk, loop);
   r.loop = loop;
   r.state = 'initialized';
   return loop;
@@ -100,17 +117,26 @@ function lazyInit(walk: Walk, r: MRunner, tags: ClauseTags): MLoop {
 
 /** `R.run(coro())` (RUNNER-1.1): coro as a task of R's loop. */
 export function runnerRun(walk: Walk, s: StmtOf<'runner_run'>, tags: ClauseTags): unknown {
-  const r = runnerVar(walk, s.runner, 'run');
+  const r = runnerVar(walk, s.runner, 'run', tags);
+  // context=C is read before the call, as the driver reads it (RUNNER-2.2).
+  const given = s.context !== undefined ? contextVar(walk, s.context) : null;
   const m = walk.m;
   if (m.runningLoop()) {
     tags.outcome.push('RUNNER-1.1');
     neverRuns(walk, s.body, 'RUNNER-1.1');
     throw new PyErr('RuntimeError', 'Runner.run() cannot be called from a running event loop');
   }
-  if (r.state === 'closed') neverRuns(walk, s.body, 'RUNNER-1.4');
+  if (r.state === 'closed') {
+    neverRuns(walk, s.body, 'RUNNER-1.4');
+    if (r.exited) neverRuns(walk, s.body, 'RUNNER-2.1', true);
+  }
   const loop = lazyInit(walk, r, tags);
   tags.outcome.push('RUNNER-1.1');
+  // 3.11+ pass context= on to a task factory (the language's takes no keyword argument).
+  if (loop.taskFactory) throw new OutOfModel("R.run on a loop with a task factory (it is given the runner's context=)");
   for (const t of m.tasks) if (t.loop === loop && t.state === 'pending') carried.set(t, { resumed: false });
+  // `create_task(coro, context=context or self._context)` (RUNNER-2.2).
+  forRunnerTask(walk, given ?? r.context!, loop);
   const task = spawnTask(walk, loop, s.body);
   try {
     return m.runUntilComplete(loop, task);
@@ -125,7 +151,7 @@ export function runnerRun(walk: Walk, s: StmtOf<'runner_run'>, tags: ClauseTags)
 
 /** `R.get_loop()` (RUNNER-1.1): R's loop, made on first use. */
 export function runnerGetLoop(walk: Walk, s: StmtOf<'runner_get_loop'>, tags: ClauseTags): MLoop {
-  const r = runnerVar(walk, s.runner, 'get_loop');
+  const r = runnerVar(walk, s.runner, 'get_loop', tags);
   const loop = lazyInit(walk, r, tags);
   tags.outcome.push('RUNNER-1.1');
   walk.guards.bind(s.as, loop);
@@ -134,13 +160,19 @@ export function runnerGetLoop(walk: Walk, s: StmtOf<'runner_get_loop'>, tags: Cl
 
 /** `R.close()` (RUNNER-1.3): cancel leftovers, shut down, reset the current loop (RUNNER-1.2), close. */
 export function runnerClose(walk: Walk, s: StmtOf<'runner_close'>, tags: ClauseTags): null {
-  const r = runnerVar(walk, s.runner, 'close');
+  const r = runnerVar(walk, s.runner, 'close', tags);
   tags.outcome.push('RUNNER-1.3');
-  if (r.state !== 'initialized') return null;
+  close(walk, r, s.id!, false);
+  return null;
+}
+
+/** Runner.close (RUNNER-1.3, RUNNER-1.2), called by R.close() or by `with R`'s __exit__ (`byExit`, RUNNER-2.1). */
+function close(walk: Walk, r: MRunner, sid: string, byExit: boolean): void {
+  if (r.state !== 'initialized') return;
   const m = walk.m;
   const loop = r.loop!;
   try {
-    closeRunner(m, loop, walk, s.id!, true);
+    closeRunner(m, loop, walk, sid, true, byExit);
   } finally {
     if (!r.factory) {
       const l = m.local();
@@ -149,11 +181,48 @@ export function runnerClose(walk: Walk, s: StmtOf<'runner_close'>, tags: ClauseT
       l.setBy = 'runner.close';
       l.newSince = [];
       l.runnerLoopSeen = walk.observedAs(loop);
+      l.clearedByExit = byExit;
+      l.keptByRunFactory = false;
     }
     m.close(loop);
     loop.runnerClosed = true;
+    loop.runnerExited = byExit;
     r.loop = null;
     r.state = 'closed';
+    r.exited = byExit;
   }
-  return null;
+}
+
+/**
+ * `with R as W:` (RUNNER-2.1): __enter__ is _lazy_init (refused on a closed R, the body never
+ * running) and returns R; __exit__ closes R however the body ends, the body's exception going on.
+ * Observes the body's `return` value.
+ */
+export function runnerWith(walk: Walk, s: StmtOf<'runner_with'>, tags: ClauseTags): unknown {
+  const r = runnerVar(walk, s.runner, '__enter__', tags);
+  // Entered where a loop runs, its close would run a loop inside another: not modelled.
+  if (walk.m.runningLoop()) throw new OutOfModel('with R where a loop is running');
+  tags.outcome.push('RUNNER-2.1');
+  if (r.state === 'closed') {
+    neverRuns(walk, s.body, 'RUNNER-2.1');
+    throw new PyErr('RuntimeError', 'Runner is closed');
+  }
+  // Initialized as by a first get_loop: the loop's making is NEW-1.1's, as there (a condition of the body's statements, not of this one).
+  lazyInit(walk, r, { outcome: [], warnings: [], conditions: [], warnedConditions: [] });
+  if (s.as !== undefined) {
+    walk.guards.bind(s.as, r);
+    const names = enteredAs.get(walk) ?? new Set<string>();
+    enteredAs.set(walk, names);
+    names.add(s.as);
+  }
+  let end: ReturnType<Walk['syncBody']>;
+  try {
+    end = walk.syncBody(s.body);
+  } catch (e) {
+    // The body's exception: closed, then it goes on. A hang or a step outside the model ends the prediction here.
+    if (e instanceof PyErr) close(walk, r, s.id!, true);
+    throw e;
+  }
+  close(walk, r, s.id!, true);
+  return end ? end.returned : null;
 }

@@ -14,6 +14,12 @@ import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 /** asyncio.run in 3.12. */
 export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTags): unknown {
   const m = walk.m;
+  // RUNNER-2.3: `run(main, *, debug=None)` before 3.12 refuses the keyword at the call, before any check.
+  if (s.loop_factory && !walk.sw.runLoopFactory) {
+    tags.outcome.push('RUNNER-2.3');
+    for (const x of statements(s.body)) walk.exps.push({ ...tag('RUNNER-2.3'), kind: 'ran', stmt: x.id!, expected: false });
+    throw new PyErr('TypeError', "run() got an unexpected keyword argument 'loop_factory'");
+  }
   if (m.runningLoop()) {
     tags.outcome.push('ARUN-3.1');
     // Refused before the coroutine is wrapped in a task: none of it ever runs.
@@ -24,13 +30,20 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
   m.getPolicy();
   const loop = m.newLoop();
   loop.fromRun = true;
+  // RUNNER-2.3: with loop_factory, set_event_loop is never called: the thread's state stays.
+  const factory = s.loop_factory === true;
+  // What it returns stays ARUN-1.1's; that the keyword is taken (3.12+) is RUNNER-2.3's.
+  if (factory) tags.conditions.push('RUNNER-2.3');
   const local = m.local();
-  local.setCalled = true;
-  local.setBy = 'loop';
-  local.forked = false;
-  local.loop = loop;
-  local.loopFrom = 'run';
-  local.newSince = [];
+  if (!factory) {
+    local.setCalled = true;
+    local.setBy = 'loop';
+    local.forked = false;
+    local.loop = loop;
+    local.loopFrom = 'run';
+    local.newSince = [];
+    local.keptByRunFactory = false;
+  }
   // `if debug is not None: loop.set_debug(debug)`, after set_event_loop (DEBUG-1.2).
   if (s.debug !== undefined) {
     loop.debug = s.debug;
@@ -48,10 +61,12 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
     closeRunner(m, loop, walk, s.id!);
   } finally {
     const l = m.local();
-    l.loop = null;
-    l.setCalled = true;
-    l.setBy = 'asyncio.run';
-    l.newSince = [];
+    if (!factory) {
+      l.loop = null;
+      l.setCalled = true;
+      l.setBy = 'asyncio.run';
+      l.newSince = [];
+    } else l.keptByRunFactory = true;
     m.close(loop);
     loop.runFinished = true;
   }
@@ -63,13 +78,14 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
  * asyncio.Runner.close in 3.12, before the loop closes: cancel leftovers, shut down asyncgens
  * and the executor. For asyncio.run, ARUN-2's and AGEN-1.4's; for a Runner's close, RUNNER-1.3's.
  */
-export function closeRunner(m: Machine, loop: MLoop, walk: Walk, sid: string, byRunner = false): void {
+export function closeRunner(m: Machine, loop: MLoop, walk: Walk, sid: string, byRunner = false, byExit = false): void {
   const leftovers = m.tasks.filter((t) => t.loop === loop && t.state === 'pending');
   if (leftovers.length > 0) {
     for (const t of leftovers) {
       m.cancel(t);
       t.cancelledByRun = true;
       t.cancelledByRunner = byRunner;
+      t.cancelledByExit = byExit;
     }
     m.runUntilComplete(loop, gather(m, loop, leftovers));
   }

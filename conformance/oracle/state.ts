@@ -60,6 +60,10 @@ export interface Local {
   newSince?: string[];
   /** The statements that observed the loop a Runner's close took from this thread: no lookup after returns it (RUNNER-1.2). */
   runnerLoopSeen?: string[];
+  /** The Runner's set_event_loop(None) was its __exit__'s close (RUNNER-2.1: that it was called). */
+  clearedByExit?: boolean;
+  /** asyncio.run(loop_factory=) ran since the last set_event_loop: it left this state alone (RUNNER-2.3). */
+  keptByRunFactory?: boolean;
   /**
    * In a fork child: false once the child changed its state (set_event_loop, an implicit
    * creation, asyncio.run); until then the state is what the fork left (FORK-2).
@@ -125,6 +129,8 @@ export interface MLoop {
   /** Made by an asyncio.Runner (RUNNER-1.1); closed by its close() (RUNNER-1.3). */
   fromRunner?: boolean;
   runnerClosed?: boolean;
+  /** Closed by the __exit__ of `with R` (RUNNER-2.1): that it was closed at all is that clause's. */
+  runnerExited?: boolean;
   /** get_debug(): False when made (DEBUG-1.1), set by set_debug (DEBUG-1.1) or by asyncio.run's debug (DEBUG-1.2). */
   debug: boolean;
   /** The clause that decided `debug` last (absent: the new loop's default, DEBUG-1.1). */
@@ -163,6 +169,8 @@ export interface MTask extends MFuture {
   cancelledByRun: boolean;
   /** Cancelled by a Runner's close (RUNNER-1.3), not by asyncio.run (ARUN-2). */
   cancelledByRunner?: boolean;
+  /** ... by the close of `with R`'s __exit__ (RUNNER-2.1). */
+  cancelledByExit?: boolean;
   /** `_num_cancels_requested`: cancel() calls on it while not done, less uncancel()s (CANCEL-1.5). */
   numCancels?: number;
   /** Its coroutine was sent or thrown into at least once (a step began). */

@@ -94,6 +94,7 @@ export const STATEMENTS: { [O in Op]?: Exec<O> } = {
   wrap_future: concurrent.wrapFuture,
   task_name: names.taskName,
   set_task_name: names.setTaskName,
+  runner_with: runner.runnerWith,
 };
 
 export const SUSPENDING: { [O in Op]?: Suspend<O> } = {

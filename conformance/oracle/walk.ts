@@ -442,6 +442,8 @@ export class Walk {
         // have returned (as in LIFE-8.1's early stop).
         if (task?.cancelledByRun) {
           tags.outcome.splice(0, tags.outcome.length, task.cancelledByRunner ? 'RUNNER-1.3' : 'ARUN-2.1');
+          // Cancelled by the close of `with R`'s __exit__: that __exit__ closed R is RUNNER-2.1's.
+          if (task.cancelledByExit) tags.conditions.push('RUNNER-2.1');
           if (s.op === 'sleep' && s.delay === 0) tags.conditions.push('TASK-5.2');
         } else if (task?.cancelClause) tags.outcome.splice(0, tags.outcome.length, task.cancelClause);
         else cancellation.cancelledTags(this, tags);

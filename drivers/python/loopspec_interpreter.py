@@ -219,9 +219,12 @@ class _Run(Recorder, Forks):
         if op == 'run_until_complete':
             return self._with_coro(s.get('body', []), self.var(s['loop']).run_until_complete)
         if op == 'asyncio_run':
-            if 'debug' not in s:
+            kw = {'debug': s['debug']} if 'debug' in s else {}
+            if s.get('loop_factory'):  # RUNNER-2.3 (3.12+; TypeError before)
+                kw['loop_factory'] = asyncio.new_event_loop
+            if not kw:
                 return self._with_coro(s.get('body', []), asyncio.run)
-            return self._with_coro(s.get('body', []), lambda coro: asyncio.run(coro, debug=s['debug']))
+            return self._with_coro(s.get('body', []), lambda coro: asyncio.run(coro, **kw))
         if op == 'get_debug':
             return self.var(s['loop']).get_debug()
         if op == 'set_debug':
@@ -363,7 +366,9 @@ class _Run(Recorder, Forks):
             self.bind(s, asyncio.Runner(**kw))
             return None
         if op == 'runner_run':
-            return self._with_coro(s.get('body', []), self.var(s['runner']).run)
+            runner = self.var(s['runner'])
+            kw = self._context_kw(s)  # context=C (RUNNER-2.2)
+            return self._with_coro(s.get('body', []), lambda coro: runner.run(coro, **kw))
         if op == 'runner_get_loop':
             return self.var(s['runner']).get_loop()
         if op == 'runner_close':
@@ -372,6 +377,12 @@ class _Run(Recorder, Forks):
             return threadsafe_statement(self, s)
         if op in NAME_OPS:  # task_name, set_task_name (TASK-6)
             return name_statement(self, s)
+        # with R as W: (RUNNER-2.1): W is what __enter__ returned; the body's value or exception
+        if op == 'runner_with':
+            with self.var(s['runner']) as entered:
+                if s.get('as'):
+                    self.bind(s, entered)
+                return self.run_sync_body(s.get('body', []))
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     async def eval_await(self, s):

@@ -40,6 +40,7 @@ export interface ReproPythonOptions {
 export function straightLineProblem(main: Stmt[]): string | undefined {
   for (const s of walk(main)) {
     if (s.op === 'fork') return 'it forks';
+    if (s.op === 'runner_with') return 'it enters a Runner with a with statement';
     // Capitals only: they cannot clash with the recorder's, the script's or Python's names.
     const names = [
       'as' in s ? s.as : undefined,

@@ -17,7 +17,6 @@ import {
   ProcessLocal,
   SimulationHang,
   Thread,
-  isfuture,
   type Blocking,
   type Coro,
   type ExceptionContext,
@@ -30,13 +29,13 @@ import type { Observation, Outcome, Trace } from '../../language/trace.ts';
 import { cancellation } from './cancellation.ts';
 import { threadsafeStatement } from './concurrent.ts';
 import { ProgramExecutors } from './executors.ts';
-import { errorText, futureCall } from './futures.ts';
+import { addDoneCallback, awaitable, errorText, futureCall, taskState } from './futures.ts';
 import { ExceptionHandlers, TaskFactories } from './handlers.ts';
 import { ProgramContexts } from './contexts.ts';
 import { addSignalHandler, removeSignalHandler, signalSelf } from './signals.ts';
 import { ProgramRunners } from './runners.ts';
 import { Timers } from './timers.ts';
-import { attributeError, isObject, tpName, Values } from './values.ts';
+import { attributeError, isObject, Values } from './values.ts';
 import { agenNext, asyncgenHooks, makeAgen } from './agens.ts';
 import { Variables } from './variables.ts';
 import { withWarnings } from './warnings.ts';
@@ -273,12 +272,8 @@ class Interpreter {
         return null;
       case 'future_call':
         return futureCall(this.vars.lookup(s.future), s, (x) => attributeError(x, s.method));
-      case 'add_done_callback': {
-        const f = this.vars.lookup(s.future);
-        if (!isfuture(f)) throw attributeError(f, 'add_done_callback');
-        f.add_done_callback(this.callback(s.body));
-        return null;
-      }
+      case 'add_done_callback':
+        return addDoneCallback(this.vars.lookup(s.future), this.callback(s.body));
       case 'add_signal_handler':
         return addSignalHandler(this.vars.loop(s.loop, s.op), s.sig, s.coro, this.callback(s.body));
       case 'remove_signal_handler':
@@ -294,18 +289,12 @@ class Interpreter {
         if (s.loop_method) return yield* (rt.events.get_running_loop() as BaseEventLoop).create_task(this.coro(s.body), context, kwargs);
         return yield* rt.tasks.create_task(this.coro(s.body), context, kwargs);
       }
-      case 'await': {
-        const t = this.vars.lookup(s.task);
-        if (!isfuture(t)) throw new PyError('TypeError', `object ${tpName(t)} can't be used in 'await' expression`);
-        return yield* t.await();
-      }
+      case 'await':
+        return yield* awaitable(this.vars.lookup(s.task)).await();
       case 'current_task':
         return rt.tasks.current_task();
-      case 'task_state': {
-        const t = this.vars.lookup(s.task);
-        if (!isfuture(t)) throw attributeError(t, 'cancelled');
-        return t.cancelled() ? 'cancelled' : t.done() ? 'done' : 'pending';
-      }
+      case 'task_state':
+        return taskState(this.vars.lookup(s.task));
       case 'run_in_executor': {
         const { loop, executor } = this.executors.target(s);
         return yield* loop.run_in_executor(executor, this.executorFunction(s.id!, s.body)).await();

@@ -13,7 +13,8 @@ import { loadAdapter, UsageError } from '../load-adapter.ts';
 import { numberProgram, type Program, type Stmt } from '../../language/program.ts';
 import { canonicalize, type Trace } from '../../language/trace.ts';
 import { profileByName } from '../../spec/profiles.ts';
-import { describeThrown, NO_JSPI, NO_SIGNALS, type PyodideAdapter } from './pyodide.ts';
+import { NO_JSPI, NO_SIGNALS, type PyodideAdapter } from './pyodide.ts';
+import { describeThrown } from './pyodide-errors.ts';
 
 const P = (main: Stmt[]): Program => numberProgram({ version: 1, main });
 const PROFILE = profileByName('cpython-3.14')!;

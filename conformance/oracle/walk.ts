@@ -21,6 +21,8 @@ import * as agens from './agens.ts';
 import * as futures from './futures.ts';
 import * as signals from './signals.ts';
 import { Orderings } from './ordering.ts';
+import { disturbedConditions, READS_RUNNING } from './disturbance.ts';
+import { runsAndEnds } from './runs.ts';
 import type { Timeline } from '../attribution.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { Callback, Coro, MLoop, MPolicy, MTask, MThread } from './state.ts';
@@ -53,36 +55,9 @@ export interface Where {
   handle?: Callback;
 }
 
-/** The clause by which a callback runs at all, by how it was scheduled. */
-const CALLBACK_RUNS = { soon: 'SCHED-1.2', later: 'SCHED-2.1', threadsafe: 'SCHED-3.1', signal: 'SIG-2.1' } as const;
-
 export type StmtOf<O extends Op> = Extract<Stmt, { op: O }>;
 type Obj = MLoop | MTask | MPolicy;
 
-/**
- * Statements whose outcome reads the thread's running loop or a loop's running thread, which
- * 3.13.0's refused run_forever clears (python/cpython#130145): lookups, is_running, the
- * module functions that find the running loop, runs and their refusals, close (refused on a
- * running loop), the asyncgen hooks the cleanup puts back.
- */
-const READS_RUNNING = new Set<Op>([
-  'get_running_loop',
-  'peek_running_loop',
-  'get_event_loop',
-  'is_running',
-  'current_task',
-  'all_tasks',
-  'create_task',
-  'sleep',
-  'to_thread',
-  'asyncio_run',
-  'run_until_complete',
-  'run_forever',
-  'runner_run',
-  'close',
-  'agen_next',
-  'asyncgen_hooks',
-]);
 type BodyEnd = { returned: unknown } | undefined;
 const noTags = (): ClauseTags => ({ outcome: [], warnings: [], conditions: [], warnedConditions: [] });
 
@@ -96,18 +71,13 @@ export class Walk {
   readonly timeline: Timeline = { start: {}, end: {} };
   private tick = 0;
   /**
-   * Expectations made as the walk goes (the ordering rules' come at the end). While a run is
-   * disturbed by a refused run_forever (MLoop.disturbedBy), each also has that refusal as its
-   * condition: 3.13.0's refusal leaves the running loop inconsistent (python/cpython#130145),
-   * and what goes wrong after it is the refusal's deviation, not the rule that sees it. Only
-   * for statements that read the thread's running loop or the loop's thread (READS_RUNNING):
-   * a broader condition would take the blame of other rules' deviations in the same run.
+   * Expectations made as the walk goes (the ordering rules' come at the end); while a run is
+   * disturbed by a refused run_forever, with that refusal as condition too (disturbance.ts).
    */
   readonly exps: Expectation[] = Object.assign([] as Expectation[], {
     push: (...xs: Expectation[]): number => {
       const by = this.readsRunning ? this.m.runningLoop()?.disturbedBy : undefined;
-      const also = by ? xs.filter((x) => !x.condition && x.clause !== by).map((x) => ({ ...x, ...tag(by), condition: true as const })) : [];
-      return Array.prototype.push.call(this.exps, ...xs, ...also);
+      return Array.prototype.push.call(this.exps, ...xs, ...disturbedConditions(xs, by));
     },
   });
   /** The statement being observed. */
@@ -200,44 +170,7 @@ export class Walk {
       ...agens.expectations(this),
       ...signals.expectations(this),
     ];
-    // That a callback or a task ran at all is how it was scheduled, not what it does: where the
-    // model ran a statement of its body that is checked anyway (its outcome), the rule that
-    // queued it says it runs, so that one never run blames the queue, not that statement's rule.
-    // A mark whose order is checked counts too.
-    const checked = new Set(all.flatMap((x) => (x.kind === 'outcome' ? [x.stmt] : x.kind === 'order' ? x.expected : [])));
-    const firstChecked = (body: string[]) => body.find((id) => checked.has(id) && id in this.timeline.start);
-    for (const { body, via, loop, at } of this.callbacksRun) {
-      const stmt = firstChecked(body);
-      if (!stmt) continue;
-      all.push({ ...tag(at ? 'TIME-1.3' : CALLBACK_RUNS[via]), kind: 'ran', stmt, expected: true });
-      // Before its loop stopped or not: which iteration queued it is the round robin's where tasks slept(0).
-      if (this.orderings.slept0(loop)) all.push({ ...tag('TASK-5.2'), condition: true, kind: 'ran', stmt, expected: true });
-      // A due timer runs from the ready queue: whether it got there in time is the queue's (SCHED-1).
-      if (via === 'later') all.push({ ...tag('SCHED-1.2'), condition: true, kind: 'ran', stmt, expected: true });
-    }
-    // A task's first step is queued like a call_soon callback (TASK-1.3, with the queue as its condition).
-    for (const { body, task } of this.taskBodies) {
-      const stmt = firstChecked(body);
-      if (!stmt) continue;
-      all.push({ ...tag('TASK-1.3'), kind: 'ran', stmt, expected: true });
-      // Cancelled in a race with a sleep(0) (cancellation.ts): that its first step came before the cancel is the round robin's.
-      const queue = task.cancelRaced ? 'TASK-5.2' : 'SCHED-1.2';
-      all.push({ ...tag(queue), condition: true, kind: 'ran', stmt, expected: true });
-    }
-    // That the program ends is a condition of the statement a hang leaves in flight: a loop
-    // that waits for a wake-up from another thread (a callback sent, an executor job done)
-    // hangs in whatever statement ran it, and the wake-up is to blame unless that statement's
-    // rule hangs on its own.
-    // An executor job's result comes back the same way: asyncio.futures._chain_future calls
-    // the loop's call_soon_threadsafe (CPython 3.8 to 3.14).
-    if (this.threadsafeFromOtherThread || this.executorUsed) all.push({ ...tag('SCHED-3.1'), condition: true, kind: 'terminates' });
-    // A job that never runs hangs whatever awaits it; one seen to start ran (its result comes
-    // back through call_soon_threadsafe, above). An empty job shows nothing of its run.
-    if (this.executorUsed) {
-      const jobs = this.executorJobs.flatMap(([submit, first]): Array<[string, string]> => (first === undefined ? [] : [[submit, first]]));
-      const seen = jobs.length === this.executorJobs.length ? { jobs } : {};
-      all.push({ ...tag('EXEC-1.1'), condition: true, kind: 'terminates', ...seen });
-    }
+    all.push(...runsAndEnds(this, all));
     return all;
   }
 

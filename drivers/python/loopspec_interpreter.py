@@ -35,7 +35,7 @@ import sys
 from loopspec_observers import (LoopspecInvalid, LoopspecUnbound, asyncgen_hooks, context_var, exception_text, factory_id,
                                 handler_id, invalid, make_agen, signal_arg, signal_self, task_name_counter_now,
                                 task_state, THREADSAFE_OPS, threadsafe_statement, NAME_OPS, name_statement,
-                                name_arg)
+                                name_arg, RUNNER_OPS, runner_statement)
 from loopspec_recorder import Recorder, activate
 from loopspec_fork import Forks
 # ---- end of the imports beside this file
@@ -360,29 +360,12 @@ class _Run(Recorder, Forks):
         if op == 'set_default_executor':
             ex = s.get('executor')
             return self.var(s['loop']).set_default_executor(None if ex is None else self.var(ex))
-        # asyncio.Runner (RUNNER-1): bound, never observed
-        if op == 'runner_new':
-            kw = {'loop_factory': asyncio.new_event_loop} if s.get('loop_factory') else {}
-            self.bind(s, asyncio.Runner(**kw))
-            return None
-        if op == 'runner_run':
-            runner = self.var(s['runner'])
-            kw = self._context_kw(s)  # context=C (RUNNER-2.2)
-            return self._with_coro(s.get('body', []), lambda coro: runner.run(coro, **kw))
-        if op == 'runner_get_loop':
-            return self.var(s['runner']).get_loop()
-        if op == 'runner_close':
-            return self.var(s['runner']).close()
+        if op in RUNNER_OPS:  # asyncio.Runner (RUNNER-1, RUNNER-2)
+            return runner_statement(self, s)
         if op in THREADSAFE_OPS:  # run_coroutine_threadsafe, cfuture_call, wrap_future (RCT-1)
             return threadsafe_statement(self, s)
         if op in NAME_OPS:  # task_name, set_task_name (TASK-6)
             return name_statement(self, s)
-        # with R as W: (RUNNER-2.1): W is what __enter__ returned; the body's value or exception
-        if op == 'runner_with':
-            with self.var(s['runner']) as entered:
-                if s.get('as'):
-                    self.bind(s, entered)
-                return self.run_sync_body(s.get('body', []))
         raise LoopspecInvalid('unknown op %r' % (op,))
 
     async def eval_await(self, s):

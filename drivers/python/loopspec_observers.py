@@ -322,3 +322,29 @@ def name_statement(run, s):
     if s.get('op') == 'task_name':
         return run.task_name(task)
     return task.set_name(name_arg(s.get('value')))
+
+
+RUNNER_OPS = frozenset(['runner_new', 'runner_run', 'runner_get_loop', 'runner_close', 'runner_with'])
+
+
+def runner_statement(run, s):
+    """One asyncio.Runner statement for the interpreter `run` (RUNNER-1, RUNNER-2): the runner
+    is bound, never observed; `with R as W:` binds what __enter__ returned and observes the
+    body's value or the exception that left the with statement."""
+    op = s.get('op')
+    if op == 'runner_new':
+        kw = {'loop_factory': asyncio.new_event_loop} if s.get('loop_factory') else {}
+        run.bind(s, asyncio.Runner(**kw))
+        return None
+    runner = run.var(s['runner'])
+    if op == 'runner_run':
+        kw = run._context_kw(s)  # context=C (RUNNER-2.2)
+        return run._with_coro(s.get('body', []), lambda coro: runner.run(coro, **kw))
+    if op == 'runner_get_loop':
+        return runner.get_loop()
+    if op == 'runner_close':
+        return runner.close()
+    with runner as entered:  # runner_with (RUNNER-2.1)
+        if s.get('as'):
+            run.bind(s, entered)
+        return run.run_sync_body(s.get('body', []))

@@ -9,6 +9,7 @@ import { OutOfModel, PyErr } from './state.ts';
 import type { MFuture, MLoop, MTask, PyResult } from './state.ts';
 import { spawnTask } from './factories.ts';
 import { shutdownOf } from './agens.ts';
+import { cleaningUp, runnerEscaped } from './escapes.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
 /** asyncio.run in 3.12. */
@@ -55,7 +56,10 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
     m.close(loop);
     loop.runFinished = true;
   }
-  if ('error' in result) throw result.error;
+  if ('error' in result) {
+    runnerEscaped(result.error, tags);
+    throw result.error;
+  }
   return result.value;
 }
 
@@ -64,6 +68,10 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
  * and the executor. For asyncio.run, ARUN-2's and AGEN-1.4's; for a Runner's close, RUNNER-1.3's.
  */
 export function closeRunner(m: Machine, loop: MLoop, walk: Walk, sid: string, byRunner = false): void {
+  cleaningUp(() => closeRunnerSteps(m, loop, walk, sid, byRunner));
+}
+
+function closeRunnerSteps(m: Machine, loop: MLoop, walk: Walk, sid: string, byRunner: boolean): void {
   const leftovers = m.tasks.filter((t) => t.loop === loop && t.state === 'pending');
   if (leftovers.length > 0) {
     for (const t of leftovers) {

@@ -6,6 +6,7 @@
  * prediction builds up.
  */
 import { carriedOver } from './runner.ts';
+import { raisedInCoro, raisedInSync } from './escapes.ts';
 import type { Op, Program, Stmt } from '../../language/program.ts';
 import { CORO_ONLY, walk } from '../../language/program.ts';
 import type { Observation, Outcome, Value, Warning } from '../../language/trace.ts';
@@ -51,6 +52,8 @@ export interface Where {
   at?: boolean;
   /** Its handle (timer_due in its own callback, TIME-1.3). */
   handle?: Callback;
+  /** A callback of call_soon, call_later or call_at run by its loop: a KeyboardInterrupt or SystemExit may escape it (ERR-2.1). */
+  escapable?: boolean;
 }
 
 /** The clause by which a callback runs at all, by how it was scheduled. */
@@ -331,7 +334,7 @@ export class Walk {
   syncBody(body: Stmt[], where?: Where): BodyEnd {
     for (const [i, s] of body.entries()) {
       if (s.op === 'return') return { returned: s.value };
-      if (s.op === 'raise') throw new PyErr('ValueError', s.message);
+      if (s.op === 'raise') throw raisedInSync(this, s, body, where);
       if (CORO_ONLY.has(s.op)) {
         this.started(s);
         this.record(s, { error: { type: 'LoopspecInvalid', message: `${s.op} outside a coroutine` } }, [], noTags());
@@ -359,7 +362,7 @@ export class Walk {
   *coroBody(body: Stmt[]): Coro {
     for (const s of body) {
       if (s.op === 'return') return s.value;
-      if (s.op === 'raise') throw new PyErr('ValueError', s.message);
+      if (s.op === 'raise') throw raisedInCoro(s, this.bodyTask.get(body));
       if (s.op === 'mark') {
         this.observe(s, () => s.tag);
         const task = this.bodyTask.get(body);

@@ -20,7 +20,7 @@ describe('toMarkdown', () => {
   it('starts with a header line: implementation, version, profile, seed, verdict counts', () => {
     const first = toMarkdown(failing).split('\n')[0];
     expect(first).toBe(
-      '**loopspec 0.1.0** · `silent-oracle` cpython-3.12 · profile `cpython-3.12` · seed 9 · 53 rules: 51 pass, 2 fail, 0 error, 0 not exercised, 0 skipped; 144 of 144 clauses exercised',
+      '**loopspec 0.1.0** · `silent-oracle` cpython-3.12 · profile `cpython-3.12` · seed 9 · 54 rules: 52 pass, 2 fail, 0 error, 0 not exercised, 0 skipped; 147 of 147 clauses exercised',
     );
   });
 

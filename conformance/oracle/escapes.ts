@@ -71,13 +71,29 @@ export function runEscaped(loop: MLoop, e: unknown, tags: ClauseTags): void {
   if (!escapes(e)) return;
   const clause = via.get(e) ?? 'ERR-2.1';
   ended.set(loop, clause);
-  tags.conditions.push(...tags.outcome.splice(0, tags.outcome.length, clause));
+  // The run did not end by its own rule (LIFE-1.2, LIFE-7.2): the escape decides it.
+  tags.outcome.splice(0, tags.outcome.length, clause);
 }
 
 /** asyncio.run's (or Runner.run's) statement: the exception escapes after the cleanup (ERR-2.3). */
 export function runnerEscaped(e: unknown, tags: ClauseTags): void {
   if (!escapes(e)) return;
-  tags.conditions.push(via.get(e) ?? 'ERR-2.1', ...tags.outcome.splice(0, tags.outcome.length, 'ERR-2.3'));
+  tags.outcome.splice(0, tags.outcome.length, 'ERR-2.3');
+  tags.conditions.splice(0, tags.conditions.length, via.get(e) ?? 'ERR-2.1');
+}
+
+/** The tasks asyncio.run's cleanup cancels after an escape ended its run: that they were still pending is the escape's. */
+const cancelledAfter = new WeakMap<MTask, string>();
+
+/** asyncio.run's run ended by `e`: the tasks its cleanup will cancel. */
+export function cleanupAfter(tasks: MTask[], loop: MLoop, e: unknown): void {
+  if (!escapes(e)) return;
+  for (const t of tasks) if (t.loop === loop && t.state === 'pending') cancelledAfter.set(t, via.get(e) ?? 'ERR-2.1');
+}
+
+/** The escape whose run's cleanup cancelled this task, if any (a condition of what it observes then). */
+export function cancelledAfterEscape(t: MTask | undefined): string | undefined {
+  return t ? cancelledAfter.get(t) : undefined;
 }
 
 /** The clause by which an escape last ended a run of `loop` (a condition of its state seen later). */

@@ -9,7 +9,7 @@ import { OutOfModel, PyErr } from './state.ts';
 import type { MFuture, MLoop, MTask, PyResult } from './state.ts';
 import { spawnTask } from './factories.ts';
 import { shutdownOf } from './agens.ts';
-import { cleaningUp, runnerEscaped } from './escapes.ts';
+import { cleaningUp, cleanupAfter, runnerEscaped } from './escapes.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
 /** asyncio.run in 3.12. */
@@ -45,6 +45,7 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
     if (!(e instanceof PyErr)) throw e;
     result = { error: e };
   }
+  if ('error' in result) cleanupAfter(m.tasks, loop, result.error);
   try {
     closeRunner(m, loop, walk, s.id!);
   } finally {

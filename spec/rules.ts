@@ -968,11 +968,14 @@ export const RULES: Rule[] = [
       cpy('runners.py', 'Runner.run (the SIGINT handler only for a real signal: _interrupt_count), Runner.close, run (with Runner(...) as runner)'),
       'CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: the same re-raise in events.py Handle._run, tasks.py (and the C Task of _asyncio), base_events.py _run_until_complete_cb and run_forever\'s cleanup (3.13.0: _run_forever_cleanup); measured with a script: a callback\'s KeyboardInterrupt escaping run_forever with the handler not called, the queue going on in the next run, a task\'s SystemExit stored and escaping, a run_until_complete done callback left queued by an escape stopping the next run (LIFE-8.1), asyncio.run cancelling the other tasks and raising it',
       measured('ERR-2'),
+      'CPython 3.14.2 Lib/asyncio/events.py Handle._run, tasks.py Task.__step_run_and_handle_result, base_events.py ' +
+        '_run_until_complete_cb, run_forever and _run_forever_cleanup, as shipped in python_stdlib.zip of the pyodide 314.0.7 npm ' +
+        'package: the same re-raises and cleanup as 3.13.0',
     ],
     versions:
       'Identical in every measured version (3.8.18 to 3.13.0), except that asyncio.Runner exists from 3.11 (switch runner, ' +
-      'RUNNER-1). 3.14: not read here (the search tool gave no 3.14 asyncio source) and not measured; the profile keeps ' +
-      "3.13's behaviour.",
+      'RUNNER-1). 3.14 (read in CPython 3.14.2 as Pyodide ships it): the same source; not measured on a CPython 3.14 ' +
+      "(Pyodide's WebLoop runs callbacks from the JavaScript event loop, where they escape to: not judged there).",
   }),
   r('FUT-1', 'FUT', "A loop's futures: create_future, their state, their done callbacks, awaiting them", {
     clauses: [

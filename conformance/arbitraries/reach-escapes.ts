@@ -24,15 +24,7 @@ const callback = fc.tuple(fc.boolean(), fc.boolean(), fc.nat(99)).map(([later, s
 
 /** ERR-2.1: callbacks, one of them raising, run by run_forever or run_until_complete, then run again. */
 export const callbackEscapePrograms = fc
-  .tuple(
-    exc,
-    fc.array(callback, { minLength: 1, maxLength: 4 }),
-    fc.nat(3),
-    fc.boolean(),
-    fc.boolean(),
-    fc.boolean(),
-    keeps(12),
-  )
+  .tuple(exc, fc.array(callback, { minLength: 1, maxLength: 4 }), fc.nat(3), fc.boolean(), fc.boolean(), fc.boolean(), keeps(12))
   .map(([e, cbs, at, forever, handler, laterRaises, flags]) => {
     const keep = flagged(flags);
     const where = at % (cbs.length + 1);
@@ -45,7 +37,10 @@ export const callbackEscapePrograms = fc
     });
     if (where === cbs.length) queued.push(schedule([mark('x'), raise(e, 'cb')], laterRaises));
     const run: Stmt[] = forever
-      ? [{ op: 'call_soon', loop: 'L', body: [{ op: 'stop', loop: 'L' }] }, { op: 'run_forever', loop: 'L' }]
+      ? [
+          { op: 'call_soon', loop: 'L', body: [{ op: 'stop', loop: 'L' }] },
+          { op: 'run_forever', loop: 'L' },
+        ]
       : [{ op: 'run_until_complete', loop: 'L', body: [...sleeps(2), mark('main'), { op: 'return', value: 1 }] }];
     return program([
       { op: 'new_event_loop', as: 'L' },
@@ -82,12 +77,7 @@ export const taskEscapePrograms = fc
       ...keep({
         op: 'run_until_complete',
         loop: 'L',
-        body: [
-          ...keep({ op: 'await', task: 'K1' }),
-          ...keep({ op: 'await', task: 'K2' }),
-          ...sleeps(1),
-          { op: 'return', value: 3 },
-        ],
+        body: [...keep({ op: 'await', task: 'K1' }), ...keep({ op: 'await', task: 'K2' }), ...sleeps(1), { op: 'return', value: 3 }],
       }),
       ...keep({ op: 'task_state', task: 'K2' }),
       ...keep({ op: 'run_until_complete', loop: 'L', body: [...sleeps(2), { op: 'return', value: 4 }] }),
@@ -100,7 +90,11 @@ export const runEscapePrograms = fc
   .tuple(exc, fc.constantFrom(false, false, true), fc.boolean(), fc.boolean(), fc.nat(2), keeps(10))
   .map(([e, runner, viaCallback, long, n, flags]) => {
     const keep = flagged(flags);
-    const task: Stmt = { op: 'create_task', as: 'K', body: [...sleeps(n), ...(long ? [{ op: 'sleep', delay: 30 } as Stmt] : []), mark('k')] };
+    const task: Stmt = {
+      op: 'create_task',
+      as: 'K',
+      body: [...sleeps(n), ...(long ? [{ op: 'sleep', delay: 30 } as Stmt] : []), mark('k')],
+    };
     const body: Stmt[] = [
       { op: 'get_running_loop', as: 'L' },
       ...keep(task),

@@ -91,9 +91,10 @@ export function cleanupAfter(tasks: MTask[], loop: MLoop, e: unknown): void {
   for (const t of tasks) if (t.loop === loop && t.state === 'pending') cancelledAfter.set(t, via.get(e) ?? 'ERR-2.1');
 }
 
-/** The escape whose run's cleanup cancelled this task, if any (a condition of what it observes then). */
-export function cancelledAfterEscape(t: MTask | undefined): string | undefined {
-  return t ? cancelledAfter.get(t) : undefined;
+/** The escape whose run's cleanup cancelled this task, if any: a condition of what it observes then. */
+export function cancelledAfterEscape(t: MTask | undefined): string[] {
+  const clause = t && cancelledAfter.get(t);
+  return clause ? [clause] : [];
 }
 
 /** The clause by which an escape last ended a run of `loop` (a condition of its state seen later). */

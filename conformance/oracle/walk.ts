@@ -400,9 +400,7 @@ export class Walk {
         if (task?.cancelledByRun) {
           tags.outcome.splice(0, tags.outcome.length, task.cancelledByRunner ? 'RUNNER-1.3' : 'ARUN-2.1');
           if (s.op === 'sleep' && s.delay === 0) tags.conditions.push('TASK-5.2');
-          // Still pending because a KeyboardInterrupt or SystemExit ended the run (ERR-2).
-          const escaped = cancelledAfterEscape(task);
-          if (escaped) tags.conditions.push(escaped);
+          tags.conditions.push(...cancelledAfterEscape(task)); // still pending because an escape ended the run (ERR-2)
         } else cancellation.cancelledTags(this, tags);
         this.record(s, outcome, agens.warnedBy(this, s.id!), tags);
         if (cancellation.caught(this, s, task)) return null;

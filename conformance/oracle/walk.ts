@@ -52,8 +52,7 @@ export interface Where {
   at?: boolean;
   /** Its handle (timer_due in its own callback, TIME-1.3). */
   handle?: Callback;
-  /** A callback of call_soon, call_later or call_at run by its loop: a KeyboardInterrupt or SystemExit may escape it (ERR-2.1). */
-  escapable?: boolean;
+  escapable?: boolean; // call_soon's, call_later's, call_at's: a KeyboardInterrupt or SystemExit may escape it (ERR-2.1)
 }
 
 /** The clause by which a callback runs at all, by how it was scheduled. */

@@ -982,6 +982,8 @@ export const RULES: Rule[] = [
       'Identical in every measured version (3.8.18 to 3.13.0), except that asyncio.Runner exists from 3.11 (switch runner, ' +
       'RUNNER-1). 3.14 (read in CPython 3.14.2 as Pyodide ships it): the same source; not measured on a CPython 3.14 ' +
       "(Pyodide's WebLoop runs callbacks from the JavaScript event loop, where they escape to: not judged there).",
+    dependsOn: ['runner'],
+    through: { runner: 'RUNNER-1' },
   }),
   r('FUT-1', 'FUT', "A loop's futures: create_future, their state, their done callbacks, awaiting them", {
     clauses: [

@@ -41,7 +41,7 @@ export const callbackEscapePrograms = fc
           { op: 'call_soon', loop: 'L', body: [{ op: 'stop', loop: 'L' }] },
           { op: 'run_forever', loop: 'L' },
         ]
-      : [{ op: 'run_until_complete', loop: 'L', body: [...sleeps(2), mark('main'), { op: 'return', value: 1 }] }];
+      : [{ op: 'run_until_complete', loop: 'L', body: [mark('main'), { op: 'sleep', delay: 30 }, { op: 'return', value: 1 }] }];
     return program([
       { op: 'new_event_loop', as: 'L' },
       ...(handler && forever ? keep({ op: 'set_exception_handler', loop: 'L', body: [mark('handler')] }) : []),
@@ -67,7 +67,7 @@ export const taskEscapePrograms = fc
     const other: Stmt = { op: 'create_task', as: 'K2', body: [...sleeps(b), mark('k2'), { op: 'return', value: 2 }] };
     const main: Stmt[] = own
       ? [...keep(other), ...sleeps(c), mark('main'), raise(e, 'own')]
-      : [raiser, ...keep(other), ...sleeps(c), mark('main'), ...sleeps(a + 1), { op: 'return', value: 1 }];
+      : [raiser, ...keep(other), ...sleeps(c), mark('main'), { op: 'await', task: 'K1' }, { op: 'return', value: 1 }];
     return program([
       { op: 'new_event_loop', as: 'L' },
       { op: 'run_until_complete', loop: 'L', body: main },

@@ -9,7 +9,7 @@ import { tag } from '../predictions.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { Callback, Coro, MLoop } from './state.ts';
 import { callbackRaised, callbackStarts } from './errors.ts';
-import { endedBy, escapes, escaping, leftBehindStarts, runEscaped } from './escapes.ts';
+import { endedBy, escapes, escaping, escapingCallbackRan, leftBehindStarts, runEscaped } from './escapes.ts';
 import { queuedSoon } from './futures.ts';
 import { forkingThread } from './os.ts';
 import { forCallback, inCallback } from './contexts.ts';
@@ -37,9 +37,9 @@ export function isClosedOrRunning(walk: Walk, s: StmtOf<'is_closed' | 'is_runnin
   // Conditions: what left the loop in this state (asyncio.run closing it, its thread's end).
   if (loop.runFinished) tags.conditions.push('ARUN-2.3');
   if (loop.runnerClosed) tags.conditions.push('RUNNER-1.3');
-  // ERR-2: an escape ended its last run, leaving it open and not running.
+  // ERR-2: an escape ended its last run, leaving it open and not running (until a close).
   const escaped = endedBy(loop);
-  if (escaped) tags.conditions.push(escaped);
+  if (escaped && !loop.closed) tags.conditions.push(escaped);
   const owner = walk.loopOwner.get(loop);
   if (owner && owner.kind === 'program' && owner.joined && owner !== m.thread) tags.conditions.push('THR-1.3');
   return s.op === 'is_closed' ? loop.closed : loop.thread !== null;
@@ -90,7 +90,7 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
         new Set(Object.keys(walk.obs)),
       );
     } else if (e instanceof PyErr) tags.outcome.push('LIFE-1.2');
-    runEscaped(loop, e, tags);
+    runEscaped(walk, loop, e, tags, task.result === undefined || !('error' in task.result) || task.result.error !== e);
     throw e;
   } finally {
     // The task run is the one the factory returned: TFACT-1.2 decides, the run's own clause is its condition.
@@ -113,7 +113,7 @@ export function runForever(walk: Walk, s: StmtOf<'run_forever'>, tags: ClauseTag
     if (e instanceof PyErr && refused && (refused !== REFUSALS.closed || inRunningLoop) && walk.sw.failedRunForeverCleansUp) {
       walk.guards.leaveAfterThis('a refused run_forever leaves 3.13.0 inconsistent (python/cpython#130145)');
     }
-    runEscaped(loop, e, tags);
+    runEscaped(walk, loop, e, tags);
     throw e;
   }
   walk.hasRun.add(loop);
@@ -272,6 +272,7 @@ function callback(walk: Walk, body: Stmt[], where: Where): void {
   walk.callbacksRun.push({ body: body.map((x) => x.id!), via: where.via, loop: where.loop, at: where.at });
   callbackStarts(walk, where.loop, body);
   leftBehindStarts(walk, where.handle, body);
+  escapingCallbackRan(walk, body, where.via);
   try {
     walk.syncBody(body, where);
   } catch (e) {

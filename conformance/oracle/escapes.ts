@@ -11,6 +11,7 @@
  * async generator, an eager first step, asyncio.run's cleanup) is out of it.
  */
 import type { Stmt } from '../../language/program.ts';
+import type { Outcome } from '../../language/trace.ts';
 import { tag } from '../predictions.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { Callback, MLoop, MTask } from './state.ts';
@@ -52,6 +53,13 @@ export function raisedInCoro(s: Extract<Stmt, { op: 'raise' }>, task: MTask | un
   return e;
 }
 
+/** A callback that raises one starts: that it ran in this run is the ready queue's (SCHED-1.2). */
+export function escapingCallbackRan(walk: Walk, body: Stmt[], via: Where['via']): void {
+  const first = body[0];
+  if (via === 'soon' && first && first.op !== 'return' && first.op !== 'raise' && body.some((x) => x.op === 'raise' && x.exc))
+    walk.exps.push({ ...tag('SCHED-1.2'), kind: 'ran', stmt: first.id!, expected: true });
+}
+
 /** The loop's ready queue as an escape leaves it: what is still there runs in its next run. */
 export function escaping(loop: MLoop, e: PyErr): void {
   for (const cb of loop.ready) leftBehind.add(cb);
@@ -66,13 +74,18 @@ export function leftBehindStarts(walk: Walk, handle: Callback | undefined, body:
   if (first) walk.exps.push({ ...tag('ERR-2.1'), kind: 'ran', stmt: first.id!, expected: true });
 }
 
-/** A run statement (run_forever, run_until_complete) that an escape ended: its clause decides the outcome. */
-export function runEscaped(loop: MLoop, e: unknown, tags: ClauseTags): void {
+/**
+ * A run statement (run_forever, run_until_complete) that an escape ended: its clause decides the
+ * outcome. For run_until_complete, that a callback's escape came before its future finished is
+ * the round robin's where tasks slept(0) (TASK-5.2, a condition).
+ */
+export function runEscaped(walk: Walk, loop: MLoop, e: unknown, tags: ClauseTags, untilComplete = false): void {
   if (!escapes(e)) return;
   const clause = via.get(e) ?? 'ERR-2.1';
   ended.set(loop, clause);
   // The run did not end by its own rule (LIFE-1.2, LIFE-7.2): the escape decides it.
   tags.outcome.splice(0, tags.outcome.length, clause);
+  if (untilComplete && clause === 'ERR-2.1' && walk.orderings.slept0(loop)) tags.conditions.push('TASK-5.2');
 }
 
 /** asyncio.run's (or Runner.run's) statement: the exception escapes after the cleanup (ERR-2.3). */
@@ -91,10 +104,16 @@ export function cleanupAfter(tasks: MTask[], loop: MLoop, e: unknown): void {
   for (const t of tasks) if (t.loop === loop && t.state === 'pending') cancelledAfter.set(t, via.get(e) ?? 'ERR-2.1');
 }
 
-/** The escape whose run's cleanup cancelled this task, if any: a condition of what it observes then. */
-export function cancelledAfterEscape(t: MTask | undefined): string[] {
+/**
+ * A statement of a task asyncio.run's cleanup cancelled after an escape: that it was still
+ * pending is the escape's (a condition), but only where it returned instead: one that never
+ * ended was not cancelled at all, the cleanup's deviation (ARUN-2), not the escape's. Not at a
+ * sleep(0): where the task had got to by then is the round robin's (TASK-5.2's condition).
+ */
+export function cleanupCondition(walk: Walk, s: Stmt, expected: Outcome, t: MTask | undefined): void {
   const clause = t && cancelledAfter.get(t);
-  return clause ? [clause] : [];
+  if (!clause || (s.op === 'sleep' && s.delay === 0)) return;
+  walk.exps.push({ ...tag(clause), condition: true, kind: 'outcome', stmt: s.id!, expected, returned: true });
 }
 
 /** The clause by which an escape last ended a run of `loop` (a condition of its state seen later). */

@@ -6,7 +6,7 @@
  * prediction builds up.
  */
 import { carriedOver } from './runner.ts';
-import { cancelledAfterEscape, raisedInCoro, raisedInSync } from './escapes.ts';
+import { cleanupCondition, raisedInCoro, raisedInSync } from './escapes.ts';
 import type { Op, Program, Stmt } from '../../language/program.ts';
 import { CORO_ONLY, walk } from '../../language/program.ts';
 import type { Observation, Outcome, Value, Warning } from '../../language/trace.ts';
@@ -399,7 +399,7 @@ export class Walk {
         if (task?.cancelledByRun) {
           tags.outcome.splice(0, tags.outcome.length, task.cancelledByRunner ? 'RUNNER-1.3' : 'ARUN-2.1');
           if (s.op === 'sleep' && s.delay === 0) tags.conditions.push('TASK-5.2');
-          tags.conditions.push(...cancelledAfterEscape(task)); // still pending because an escape ended the run (ERR-2)
+          cleanupCondition(this, s, outcome, task); // still pending because an escape ended the run (ERR-2)
         } else cancellation.cancelledTags(this, tags);
         this.record(s, outcome, agens.warnedBy(this, s.id!), tags);
         if (cancellation.caught(this, s, task)) return null;

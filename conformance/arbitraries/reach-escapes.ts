@@ -2,13 +2,17 @@
  * ERR-2: KeyboardInterrupt and SystemExit escape the loop. Three shapes. Callbacks (ERR-2.1):
  * a few call_soon and call_later(0) callbacks on a loop with an exception handler or none, one
  * of them raising, maybe after a stop(); the run (run_forever, ended by a stop queued last, or
- * run_until_complete) raises it; the loop's state after; a second run in which the callbacks
- * left queued run first. Tasks (ERR-2.2): a task, or run_until_complete's own coroutine, raising
- * after a few sleep(0), beside a task that does not; the tasks' states; a later run awaiting
+ * run_until_complete of a coroutine that waits at a sleep(30)) raises it; the loop's state
+ * after; a second run in which the callbacks left queued run first. Tasks (ERR-2.2): a task
+ * raising after a few sleep(0) (run_until_complete's coroutine awaits it), or run_until_complete's
+ * own coroutine raising, beside a task that does not; the tasks' states; a later run awaiting
  * them; a run after that (not stopped by run_until_complete's done callback). asyncio.run and a
  * Runner (ERR-2.3): the coroutine or a callback of its loop raising, a task cancelled by the
- * cleanup, the loop closed; a Runner left open and run again. Every delay is 0 (a timer's turn
- * never depends on real time); every statement but the one raising is removable.
+ * cleanup, the loop closed; a Runner left open and run again. No run waits for a timer that is
+ * not due at once (call_later(0); the sleep(30) and sleep(1) are cancelled or left pending), so
+ * no turn depends on real time; whether the escape comes before run_until_complete's coroutine
+ * ends does not depend on the order of the ready queue or the sleep(0) round robin either (their
+ * mutants stay theirs). Every statement but the one raising is removable.
  */
 import fc from 'fast-check';
 import type { Escape, Stmt } from '../../language/program.ts';

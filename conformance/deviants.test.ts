@@ -55,6 +55,8 @@ const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [
     { policy: 'deviant_errors:CallbackErrorsLoggedPolicy' },
     ['ERR-1'],
   ],
+  // fixtures/python/deviant_escapes.py
+  ["run_forever ends quietly on a callback's or a task's KeyboardInterrupt", { policy: 'deviant_escapes:QuietInterruptPolicy' }, ['ERR-2']],
   // fixtures/python/deviant_futures.py
   ['add_done_callback on a done future calls the callback at once', { policy: 'deviant_futures:EagerDoneCallbackPolicy' }, ['FUT-1']],
   // fixtures/python/deviant_factories.py

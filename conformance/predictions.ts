@@ -27,6 +27,8 @@ export type Expectation = Tag & { condition?: true } & (
         match?: 'exact' | 'prefix';
         /** A condition about the state a call read: broken only where the call returned (an error is the call's own, not the state's). */
         valueOnly?: true;
+        /** A condition broken only where the call returned a value: not where it raised, nor where it never ended (ERR-2's cleanup condition). */
+        returned?: true;
       }
     /** The statement raised exactly these warnings (none, if empty). */
     | { kind: 'warnings'; stmt: string; expected: Warning[] }
@@ -222,6 +224,7 @@ function check(x: Expectation, trace: Trace, ids: Identities): Mismatch | undefi
     case 'outcome': {
       const act = trace.obs[x.stmt]?.outcome;
       if (x.valueOnly && act && 'error' in act) return undefined;
+      if (x.returned && (!act || 'error' in act)) return undefined;
       const match = x.match ?? 'exact';
       if (!outcomeProblem(x.expected, act, match, x.stmt, ids)) return undefined;
       const prefix = match === 'prefix' ? ' (message prefix)' : '';

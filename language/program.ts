@@ -229,8 +229,11 @@ export type Stmt =
   | { id?: string; op: 'run_in_executor'; body: Stmt[]; loop?: Var; executor?: Var }
   /** ends the body; a coroutine or function returns `value` */
   | { id?: string; op: 'return'; value: Plain }
-  /** ends the body by raising `ValueError(message)` */
-  | { id?: string; op: 'raise'; message: string }
+  /**
+   * ends the body by raising `ValueError(message)`; with `exc`, `KeyboardInterrupt(message)` or
+   * `SystemExit(message)` (ERR-2: they escape a loop's callbacks and task steps)
+   */
+  | { id?: string; op: 'raise'; message: string; exc?: Escape }
 
   // ---- threads and processes ---------------------------------------------------------------
   /** `threading.Thread(target=fn, name=thread).start()`; observes None. Names are printable ASCII. */
@@ -319,6 +322,9 @@ export type Stmt =
  * default name's number is observed relative to the program's start), an integer, or null (None).
  */
 export type TaskName = string | number | null;
+
+/** The BaseExceptions that asyncio lets escape its callbacks and task steps (ERR-2). */
+export type Escape = 'KeyboardInterrupt' | 'SystemExit';
 
 /**
  * A signal as a statement passes it: 'SIGUSR1', 'SIGUSR2' and 'SIGKILL' pass `signal.<name>`

@@ -174,7 +174,7 @@ function python(s: Stmt, form: Form, fn = ''): string {
     case 'return':
       return `return ${py(s.value)}`;
     case 'raise':
-      return `raise ValueError(${py(s.message)})`;
+      return `raise ${s.exc ?? 'ValueError'}(${py(s.message)})`;
     case 'start_thread':
       return listing ? `${s.thread} = threading.Thread(name=${py(s.thread)}, target=lambda:` : `start_thread(${py(s.thread)}, ${fn})`;
     case 'join_thread':

@@ -3,7 +3,7 @@
  * which is the only place callbacks are called.
  */
 import { type AsyncgenHooks, installHooks, restoreHooks, shutdown_asyncgens } from './asyncgens.ts';
-import { PyError, pyStrRepr } from './errors.ts';
+import { escapes, PyError, pyStrRepr } from './errors.ts';
 import { AbstractEventLoop, Handle, TimerHandle, type Callback } from './events.ts';
 import * as executor_part from './base_events_executor.ts';
 import type { Future, Coro } from './futures.ts';
@@ -35,7 +35,8 @@ export type ExceptionHandler = (loop: BaseEventLoop, context: ExceptionContext) 
 export type TaskFactory = (loop: BaseEventLoop, coro: Coro<unknown>, kwargs?: TaskKwargs) => unknown;
 
 function _run_until_complete_cb<T>(fut: Future<T>): void {
-  // (SystemExit/KeyboardInterrupt do not exist in the simulation.)
+  // ERR-2.2: run_forever already finished: it raised the task's SystemExit/KeyboardInterrupt (Issue #22429).
+  if (!fut.cancelled() && escapes(fut.exception())) return;
   fut.get_loop().stop();
 }
 

@@ -18,6 +18,14 @@ export class PyError extends Error {
   }
 }
 
+/**
+ * ERR-2: SystemExit and KeyboardInterrupt, the BaseExceptions asyncio re-raises where it catches
+ * the others (`except (SystemExit, KeyboardInterrupt): raise` in Handle._run, Task.__step).
+ */
+export function escapes(e: unknown): e is PyError {
+  return e instanceof PyError && (e.type === 'KeyboardInterrupt' || e.type === 'SystemExit');
+}
+
 /** The simulated program cannot make progress: a deadlock (it would hang forever). */
 export class SimulationHang extends Error {
   constructor(detail: string) {

@@ -6,7 +6,7 @@
  * through `this`, so a mutant can replace one of them (`rt.events.get_event_loop = ...`)
  * and every caller sees the replacement, as with monkey-patching a Python module.
  */
-import { PyError, pyStrRepr, pyTypeName } from './errors.ts';
+import { escapes, PyError, pyStrRepr, pyTypeName } from './errors.ts';
 import type { Runtime } from './index.ts';
 import { ProcessLocal, ThreadLocal, type Blocking } from './world.ts';
 import type { BaseEventLoop } from './base_events.ts';
@@ -48,6 +48,8 @@ export class Handle {
     } catch (e) /* Stryker disable next-line BlockStatement: not in any trace: callback errors go to the log only */ {
       // Handle._run catches BaseException (but SystemExit/KeyboardInterrupt) and reports it.
       if (!(e instanceof PyError)) throw e;
+      // ERR-2.1: `except (SystemExit, KeyboardInterrupt): raise`: out of _run_once and run_forever.
+      if (escapes(e)) throw e;
       // ERR-1.2: the handler is called with the exception and this handle.
       yield* this._loop.call_exception_handler({
         // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: not in any trace: the message after 'Exception in callback ' (ERR-1.2 observes that prefix only; the killed mutant of the prefix is ignored with it)

@@ -129,7 +129,7 @@ export function createRuntime(profile: Profile = defaultProfile()): Runtime {
   return rt;
 }
 
-export { PyError, SimulationHang, Warnings, pyStrRepr, pyTypeName, type PyWarning } from './errors.ts';
+export { escapes, PyError, SimulationHang, Warnings, pyStrRepr, pyTypeName, type PyWarning } from './errors.ts';
 export { World, Thread, Process, ThreadLocal, ProcessLocal, Wait, isGenerator, type Blocking, type Work } from './world.ts';
 export { AbstractEventLoop, AbstractEventLoopPolicy, BaseDefaultEventLoopPolicy, EventsModule, Handle, TimerHandle } from './events.ts';
 export { BaseEventLoop, type ExceptionContext, type ExceptionHandler, type TaskFactory } from './base_events.ts';

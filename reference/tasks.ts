@@ -2,7 +2,7 @@
  * asyncio/tasks.py: Task (a coroutine stepped by the loop), and the module functions
  * current_task, create_task, sleep, all_tasks, gather, ensure_future.
  */
-import { PyError } from './errors.ts';
+import { escapes, PyError } from './errors.ts';
 import type { BaseEventLoop } from './base_events.ts';
 import { Future, _set_result_unless_cancelled, iscoroutine, isfuture, type Coro, type YieldItem } from './futures.ts';
 import type { Runtime } from './index.ts';
@@ -142,6 +142,8 @@ export class Task<T = unknown> extends Future<T> {
         super.cancel();
       } else {
         super.set_exception(e);
+        // ERR-2.2: `except (KeyboardInterrupt, SystemExit) as exc: super().set_exception(exc); raise`
+        if (escapes(e)) throw e;
       }
       return;
     }

@@ -37,8 +37,8 @@ const io = (...names: string[]) => names.map((n) => m(n, [], IO));
 /** The public methods of AbstractEventLoop, CPython 3.12.1 (`dir(asyncio.AbstractEventLoop)`), and those of other versions. */
 export const LOOP_METHODS: ContractEntry[] = [
   // running and stopping
-  m('run_forever', ['LIFE-2', 'LIFE-3', 'LIFE-4', 'LIFE-6', 'LIFE-7']),
-  m('run_until_complete', ['LIFE-1', 'LIFE-2', 'LIFE-3', 'LIFE-4', 'LIFE-6', 'LIFE-8', 'THR-1']),
+  m('run_forever', ['LIFE-2', 'LIFE-3', 'LIFE-4', 'LIFE-6', 'LIFE-7', 'ERR-2']),
+  m('run_until_complete', ['LIFE-1', 'LIFE-2', 'LIFE-3', 'LIFE-4', 'LIFE-6', 'LIFE-8', 'THR-1', 'ERR-2']),
   m('stop', ['LIFE-7', 'LIFE-8']),
   m('is_running', ['LIFE-6', 'FORK-1']),
   m('is_closed', ['LIFE-5', 'LIFE-6']),
@@ -46,9 +46,9 @@ export const LOOP_METHODS: ContractEntry[] = [
   m('shutdown_asyncgens', ['AGEN-1']),
   m('shutdown_default_executor', ['ARUN-2', 'EXEC-3'], undefined, '3.9'),
   // scheduling and time
-  m('call_soon', ['SCHED-1', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1', 'CTX-1']),
-  m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1', 'TIME-1', 'CTX-1']),
-  m('call_at', ['TIME-1']),
+  m('call_soon', ['SCHED-1', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1', 'CTX-1', 'ERR-2']),
+  m('call_later', ['SCHED-1', 'SCHED-2', 'SCHED-4', 'SCHED-5', 'DEBUG-1', 'ERR-1', 'TIME-1', 'CTX-1', 'ERR-2']),
+  m('call_at', ['TIME-1', 'ERR-2']),
   m('time', ['TIME-1']),
   m('call_soon_threadsafe', ['SCHED-1', 'SCHED-3', 'SCHED-4', 'ERR-1', 'CTX-1']),
   // futures and tasks
@@ -88,12 +88,12 @@ export const MODULE_FUNCTIONS: ContractEntry[] = [
   f('new_event_loop', ['NEW-1', 'NEW-2']),
   f('get_running_loop', ['RUN-1', 'RUN-3', 'FORK-1']),
   f('_get_running_loop', ['RUN-2', 'RUN-3', 'FORK-1']),
-  f('create_task', ['TASK-1', 'TASK-2', 'TFACT-1', 'CANCEL-1', 'CTX-1', 'TASK-6']),
+  f('create_task', ['TASK-1', 'TASK-2', 'TFACT-1', 'CANCEL-1', 'CTX-1', 'TASK-6', 'ERR-2']),
   f('current_task', ['TASK-3', 'TASK-4']),
   f('sleep', ['TASK-5']),
-  f('run', ['ARUN-1', 'ARUN-2', 'ARUN-3', 'ARUN-4', 'DEBUG-1', 'AGEN-1', 'RUNNER-2']),
+  f('run', ['ARUN-1', 'ARUN-2', 'ARUN-3', 'ARUN-4', 'DEBUG-1', 'AGEN-1', 'RUNNER-2', 'ERR-2']),
   f('all_tasks', ['CANCEL-1']),
-  f('Runner', ['RUNNER-1', 'RUNNER-2'], undefined, '3.11'),
+  f('Runner', ['RUNNER-1', 'RUNNER-2', 'ERR-2'], undefined, '3.11'),
   f('run_coroutine_threadsafe', ['RCT-1']),
   f('wrap_future', ['RCT-1']),
   f('to_thread', ['CTX-1'], undefined, '3.9'),

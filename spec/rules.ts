@@ -974,8 +974,8 @@ export const RULES: Rule[] = [
       'handler for them when the garbage collector reclaims the object ("Task exception was never retrieved", "Task was ' +
       'destroyed but it is pending!"), so a program with a handler that observes and a task, an executor job, a stop, ' +
       "run_forever or a fork is out of the model (a task's exception is stored in the task and given to whoever awaits it, " +
-      'TASK rules); KeyboardInterrupt and SystemExit escaping run_forever (Handle._run re-raises them: the language raises ' +
-      'ValueError only); set_exception_handler on a loop running in another thread (a race with its callbacks); the context ' +
+      'TASK rules); KeyboardInterrupt and SystemExit, which Handle._run re-raises instead of calling the handler (ERR-2); ' +
+      'set_exception_handler on a loop running in another thread (a race with its callbacks); the context ' +
       "the handler runs in (3.12+ runs it in the handle's contextvars context: the language has no context variables yet).",
     sources: [
       cpy(
@@ -1006,6 +1006,56 @@ export const RULES: Rule[] = [
   }),
 
   // ---- FUT ----------------------------------------------------------------------------------
+  r('ERR-2', 'ERR', 'KeyboardInterrupt and SystemExit escape the loop: a callback, a task, asyncio.run', {
+    clauses: [
+      "When a callback scheduled with call_soon, call_later or call_at raises KeyboardInterrupt or SystemExit, the loop MUST NOT call its exception handler (unlike an Exception, ERR-1.2): the exception MUST escape the run_forever or run_until_complete running the loop, at once (the callbacks after it in that iteration do not run in it), the same exception (class and message). The run MUST end as a run ends (run_forever's cleanup): the loop is then open and not running (is_running() False, get_running_loop() raises RuntimeError('no running event loop') and _get_running_loop() returns None in that thread), and a stop() made earlier in the run is forgotten. It can be run again: every callback still queued, and every timer, MUST stay scheduled and run in the loop's next run, the ready ones first and in their order (SCHED-1, SCHED-2); a task run_until_complete was running stays pending and goes on in a later run. asyncio's own callbacks stay queued too: where run_until_complete's future finished in the iteration a callback then escaped, its done callback (which stops the loop) runs in the loop's next run and ends it after that iteration (a run_until_complete then raises LIFE-8's RuntimeError if its coroutine needs more).",
+      "When a task's coroutine raises KeyboardInterrupt or SystemExit in a step its loop runs, the task MUST end done with that exception (task_state 'done'; `await K` raises it, with its class and message, in the awaiting coroutine, also in a later run), and the exception MUST then escape the run as ERR-2.1 says (Task.__step re-raises it). run_until_complete of a coroutine that raises it MUST raise it; run_until_complete's done callback MUST NOT stop the loop for it, so a later run is not ended by it.",
+      "asyncio.run(coro), where coro's task or a callback of its loop raises KeyboardInterrupt or SystemExit, MUST raise that exception after its cleanup, as for any exception (ARUN-2: every task of its loop still pending, coro's own task included, cancelled and run to its end, the loop closed). Profiles 3.11+ (switch runner): R.run(coro) of an asyncio.Runner MUST raise it too, and leave R open (RUNNER-1.1: its loop neither closed nor its tasks cancelled, a task left pending goes on in R's next run).",
+    ],
+    rationale:
+      "A KeyboardInterrupt (Ctrl-C, outside asyncio.run's own SIGINT handler) or a SystemExit (sys.exit()) raised by a callback " +
+      'or a task must reach the code that runs the loop, not vanish into the exception handler: asyncio catches BaseException ' +
+      'around callbacks and task steps but re-raises these two. An implementation that treats them as any other exception ' +
+      '(gives them to the handler, stores them in the task and goes on) keeps a program running that was asked to stop; one ' +
+      "that lets them escape without run_forever's cleanup leaves the loop marked running. Language: `raise` with exc " +
+      'raises KeyboardInterrupt(message) or SystemExit(message), and every statement observes them like an Exception (the ' +
+      'Python driver tells its own deadline, a SystemExit of its class Hang, from them by class). What the model leaves ' +
+      "out, and why: real signals (a SIGINT delivered to the process, and asyncio.run's SIGINT handler from 3.11, which " +
+      'cancels the main task and raises KeyboardInterrupt after it: real signal timing); either exception raised in an ' +
+      "exception handler, a task factory, a future's done callback, a signal handler, call_soon_threadsafe's callback, a " +
+      "thread, an executor job, a fork child, an async generator's finally, an eager task's first step (it escapes " +
+      "create_task) or during asyncio.run's or a Runner's cleanup (each goes through other code: out of the model, the " +
+      'oracle says so); what the default handler or the garbage collector logs for a task holding the exception ("Task ' +
+      'exception was never retrieved": GC timing).',
+    sources: [
+      cpy('events.py', 'Handle._run: except (SystemExit, KeyboardInterrupt): raise, before except BaseException (call_exception_handler)'),
+      cpy(
+        'base_events.py',
+        '_run_once (ntodo = len(self._ready); handle = self._ready.popleft(); handle._run(): the rest of the ready queue stays), run_forever (try/finally: _stopping = False, _thread_id = None, _set_running_loop(None)), run_until_complete, _run_until_complete_cb (returns without stop() for SystemExit/KeyboardInterrupt, Issue #22429)',
+      ),
+      cpy(
+        'tasks.py',
+        'Task.__step_run_and_handle_result: except (KeyboardInterrupt, SystemExit) as exc: super().set_exception(exc); raise',
+      ),
+      cpy('tasks.py', 'Task.__step: except (KeyboardInterrupt, SystemExit) as exc: super().set_exception(exc); raise', '3.8.18'),
+      cpy('runners.py', 'run: try: return loop.run_until_complete(main) finally: _cancel_all_tasks, shutdown_asyncgens, close', '3.8.18'),
+      cpy(
+        'runners.py',
+        'Runner.run (the SIGINT handler only for a real signal: _interrupt_count), Runner.close, run (with Runner(...) as runner)',
+      ),
+      "CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: the same re-raise in events.py Handle._run, tasks.py (and the C Task of _asyncio), base_events.py _run_until_complete_cb and run_forever's cleanup (3.13.0: _run_forever_cleanup); measured with a script: a callback's KeyboardInterrupt escaping run_forever with the handler not called, the queue going on in the next run, a task's SystemExit stored and escaping, a run_until_complete done callback left queued by an escape stopping the next run (LIFE-8.1), asyncio.run cancelling the other tasks and raising it",
+      measured('ERR-2'),
+      'CPython 3.14.2 Lib/asyncio/events.py Handle._run, tasks.py Task.__step_run_and_handle_result, base_events.py ' +
+        '_run_until_complete_cb, run_forever and _run_forever_cleanup, as shipped in python_stdlib.zip of the pyodide 314.0.7 npm ' +
+        'package: the same re-raises and cleanup as 3.13.0',
+    ],
+    versions:
+      'Identical in every measured version (3.8.18 to 3.13.0), except that asyncio.Runner exists from 3.11 (switch runner, ' +
+      'RUNNER-1). 3.14 (read in CPython 3.14.2 as Pyodide ships it): the same source; not measured on a CPython 3.14 ' +
+      "(Pyodide's WebLoop runs callbacks from the JavaScript event loop, where they escape to: not judged there).",
+    dependsOn: ['runner'],
+    through: { runner: 'RUNNER-1' },
+  }),
   r('FUT-1', 'FUT', "A loop's futures: create_future, their state, their done callbacks, awaiting them", {
     clauses: [
       'loop.create_future() MUST return a new pending Future bound to that loop, on a closed loop too: its get_loop() MUST return that loop, and its done() MUST return False until set_result or set_exception is called on it.',

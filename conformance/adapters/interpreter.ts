@@ -133,7 +133,7 @@ class Interpreter {
       // `return` and `raise` yield no observation and take no place in `order` (as in the
       // Python driver).
       if (s.op === 'return') return s.value;
-      if (s.op === 'raise') throw new PyError('ValueError', s.message);
+      if (s.op === 'raise') throw new PyError(s.exc ?? 'ValueError', s.message);
       this.record(s);
       yield* this.statement(s, kind);
     }

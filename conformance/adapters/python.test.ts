@@ -176,6 +176,33 @@ describe('python driver (persistent, CPython 3.12)', () => {
     },
   );
 
+  it.for(['fork', 'in-process'] as const)(
+    "observes a program's own KeyboardInterrupt and SystemExit, and still ends a stuck program at its deadline (%s)",
+    async (isolation, ctx) => {
+      if (!PY) ctx.skip(NO_PY);
+      const a = await start({ timeoutMs: 1000, isolation });
+      // ERR-2: the deadline is the driver's Hang (a SystemExit), told from the program's own by its class.
+      const t = await a.run({
+        version: 1,
+        main: [
+          { op: 'new_event_loop', as: 'L1' },
+          { op: 'call_soon', loop: 'L1', body: [{ op: 'raise', message: 'k', exc: 'KeyboardInterrupt' }] },
+          { op: 'run_forever', loop: 'L1' },
+          { op: 'run_until_complete', loop: 'L1', body: [{ op: 'raise', message: 's', exc: 'SystemExit' }] },
+          { op: 'mark', tag: 'after' },
+          { op: 'run_forever', loop: 'L1' },
+          { op: 'mark', tag: 'never' },
+        ],
+      });
+      expect(t.obs.s4?.outcome).toEqual({ error: { type: 'KeyboardInterrupt', message: 'k' } });
+      expect(t.obs.s5?.outcome).toEqual({ error: { type: 'SystemExit', message: 's' } });
+      expect(t.obs.s7?.outcome).toEqual({ value: 'after' });
+      expect(t.end.kind).toBe('hang');
+      expect(t.obs.s8).toBeUndefined();
+      expect(t.obs.s9).toBeUndefined();
+    },
+  );
+
   describe('plug-ins', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loopspec-plugins-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,6 +9,7 @@ import { tag } from '../predictions.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { Callback, Coro, MLoop } from './state.ts';
 import { callbackRaised, callbackStarts } from './errors.ts';
+import { endedBy, escapes, escaping, escapingCallbackRan, leftBehindStarts, runEscaped } from './escapes.ts';
 import { queuedSoon } from './futures.ts';
 import { forkingThread } from './os.ts';
 import { forCallback, inCallback } from './contexts.ts';
@@ -37,6 +38,9 @@ export function isClosedOrRunning(walk: Walk, s: StmtOf<'is_closed' | 'is_runnin
   // Conditions: what left the loop in this state (asyncio.run closing it, its thread's end).
   if (loop.runFinished) tags.conditions.push('ARUN-2.3');
   if (loop.runnerClosed) tags.conditions.push(loop.runnerExited ? 'RUNNER-2.1' : 'RUNNER-1.3');
+  // ERR-2: an escape ended its last run, leaving it open and not running (until a close).
+  const escaped = endedBy(loop);
+  if (escaped && !loop.closed) tags.conditions.push(escaped);
   const owner = walk.loopOwner.get(loop);
   if (owner && owner.kind === 'program' && owner.joined && owner !== m.thread) tags.conditions.push('THR-1.3');
   return s.op === 'is_closed' ? loop.closed : loop.thread !== null;
@@ -89,6 +93,7 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
         new Set(Object.keys(walk.obs)),
       );
     } else if (e instanceof PyErr) tags.outcome.push('LIFE-1.2');
+    runEscaped(walk, loop, e, tags, task.result === undefined || !('error' in task.result) || task.result.error !== e);
     throw e;
   } finally {
     // The task run is the one the factory returned: TFACT-1.2 decides, the run's own clause is its condition.
@@ -114,6 +119,7 @@ export function runForever(walk: Walk, s: StmtOf<'run_forever'>, tags: ClauseTag
     if (e instanceof PyErr && refused && (refused !== REFUSALS.closed || inRunningLoop) && walk.sw.failedRunForeverCleansUp) {
       walk.guards.leaveAfterThis('a refused run_forever leaves 3.13.0 inconsistent (python/cpython#130145)');
     }
+    runEscaped(walk, loop, e, tags);
     throw e;
   }
   walk.hasRun.add(loop);
@@ -170,7 +176,7 @@ export function schedule(
   const via = s.op === 'call_soon' ? 'soon' : timer ? 'later' : 'threadsafe';
   const deadline = timer ? m.clock + s.delay : undefined;
   const scheduledInDebug = loop.debug; // now, not when it runs
-  const own: Where = { loop, via, deadline, scheduledInDebug, ...(at ? { at } : {}) };
+  const own: Where = { loop, via, deadline, scheduledInDebug, ...(at ? { at } : {}), escapable: via !== 'threadsafe' };
   const cb = inCallback(walk, context, () => callback(walk, s.body, own));
   let handle: Callback;
   if (s.op === 'call_soon') handle = m.callSoon(loop, cb);
@@ -271,11 +277,18 @@ function segment(walk: Walk, loop: MLoop, where?: Where): unknown {
 function callback(walk: Walk, body: Stmt[], where: Where): void {
   walk.callbacksRun.push({ body: body.map((x) => x.id!), via: where.via, loop: where.loop, at: where.at });
   callbackStarts(walk, where.loop, body);
+  leftBehindStarts(walk, where.handle, body);
+  escapingCallbackRan(walk, body, where.via);
   try {
     walk.syncBody(body, where);
   } catch (e) {
     // An exception escaping a callback goes to the loop's exception handler (ERR-1.2; the default logs it).
     if (!(e instanceof PyErr)) throw e;
+    // ERR-2.1: but a KeyboardInterrupt or SystemExit escapes the loop, its ready queue left as it is.
+    if (escapes(e)) {
+      escaping(where.loop, e);
+      throw e;
+    }
     callbackRaised(walk, where, e);
   }
 }

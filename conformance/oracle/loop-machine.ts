@@ -8,6 +8,7 @@
  */
 import type { Switches } from '../../spec/profiles.ts';
 import { closedError, Hang, OutOfModel, PyErr } from './state.ts';
+import { escapes } from './escapes.ts';
 import type { Callback, Local, MFuture, MLoop, MPolicy, MTask, MThread, PyResult } from './state.ts';
 
 export class LoopMachine {
@@ -225,6 +226,8 @@ export class LoopMachine {
   runUntilComplete(loop: MLoop, fut: MFuture): unknown {
     this.checkCanRun(loop);
     const stop = () => {
+      // _run_until_complete_cb: a future done with SystemExit/KeyboardInterrupt already ended the run (ERR-2.2).
+      if (fut.state === 'done' && 'error' in fut.result! && escapes(fut.result.error)) return;
       loop.stopping = true;
     };
     this.addDoneCallback(fut, stop);

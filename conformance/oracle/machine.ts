@@ -9,6 +9,7 @@
  */
 import { LoopMachine } from './loop-machine.ts';
 import { closedError, PyErr } from './state.ts';
+import { escapes, escaping } from './escapes.ts';
 import type { Coro, MFuture, MLoop, MTask, MThread, PyResult } from './state.ts';
 
 export class Machine extends LoopMachine {
@@ -74,7 +75,14 @@ export class Machine extends LoopMachine {
         if (e.type === 'CancelledError') {
           t.keptExc = e;
           this.settleCancelled(t, null);
-        } else this.setException(t, e);
+        } else {
+          this.setException(t, e);
+          // ERR-2.2: `except (KeyboardInterrupt, SystemExit) as exc: super().set_exception(exc); raise`
+          if (escapes(e)) {
+            escaping(t.loop, e);
+            throw e;
+          }
+        }
         return;
       }
       if (r.done) {

@@ -9,6 +9,7 @@ import { spawnTask } from './factories.ts';
 import { closeRunner } from './runners.ts';
 import { contextVar, forRunnerTask, runnerContext } from './contexts.ts';
 import type { MCtx } from './contexts.ts';
+import { runnerEscaped } from './escapes.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { MLoop, MTask } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
@@ -145,6 +146,8 @@ export function runnerRun(walk: Walk, s: StmtOf<'runner_run'>, tags: ClauseTags)
     // That it raised that, not a refusal of a loop made afresh, is not NEW-1's: LIFE-1.2 in its place.
     if (task.state === 'done' && task.result && 'error' in task.result && task.result.error === e)
       tags.conditions.splice(0, tags.conditions.length, ...tags.conditions.filter((c) => c !== 'NEW-1.1'), 'LIFE-1.2');
+    // ERR-2.3: a KeyboardInterrupt or SystemExit escapes Runner.run, the runner left open.
+    runnerEscaped(e, tags);
     throw e;
   }
 }

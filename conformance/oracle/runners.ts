@@ -9,6 +9,7 @@ import { OutOfModel, PyErr } from './state.ts';
 import type { MFuture, MLoop, MTask, PyResult } from './state.ts';
 import { spawnTask } from './factories.ts';
 import { shutdownOf } from './agens.ts';
+import { cleaningUp, cleanupAfter, runnerEscaped } from './escapes.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
 
 /** asyncio.run in 3.12. */
@@ -57,6 +58,7 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
     if (!(e instanceof PyErr)) throw e;
     result = { error: e };
   }
+  if ('error' in result) cleanupAfter(m.tasks, loop, result.error);
   try {
     closeRunner(m, loop, walk, s.id!);
   } finally {
@@ -70,7 +72,10 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
     m.close(loop);
     loop.runFinished = true;
   }
-  if ('error' in result) throw result.error;
+  if ('error' in result) {
+    runnerEscaped(result.error, tags);
+    throw result.error;
+  }
   return result.value;
 }
 
@@ -79,6 +84,10 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
  * and the executor. For asyncio.run, ARUN-2's and AGEN-1.4's; for a Runner's close, RUNNER-1.3's.
  */
 export function closeRunner(m: Machine, loop: MLoop, walk: Walk, sid: string, byRunner = false, byExit = false): void {
+  cleaningUp(() => closeRunnerSteps(m, loop, walk, sid, byRunner, byExit));
+}
+
+function closeRunnerSteps(m: Machine, loop: MLoop, walk: Walk, sid: string, byRunner: boolean, byExit: boolean): void {
   const leftovers = m.tasks.filter((t) => t.loop === loop && t.state === 'pending');
   if (leftovers.length > 0) {
     for (const t of leftovers) {

@@ -6,6 +6,7 @@
  * prediction builds up.
  */
 import { carriedOver } from './runner.ts';
+import { cleanupCondition, raisedInCoro, raisedInSync } from './escapes.ts';
 import type { Op, Program, Stmt } from '../../language/program.ts';
 import { CORO_ONLY, walk } from '../../language/program.ts';
 import type { Observation, Outcome, Value, Warning } from '../../language/trace.ts';
@@ -53,6 +54,7 @@ export interface Where {
   at?: boolean;
   /** Its handle (timer_due in its own callback, TIME-1.3). */
   handle?: Callback;
+  escapable?: boolean; // call_soon's, call_later's, call_at's: a KeyboardInterrupt or SystemExit may escape it (ERR-2.1)
 }
 
 export type StmtOf<O extends Op> = Extract<Stmt, { op: O }>;
@@ -310,7 +312,7 @@ export class Walk {
   syncBody(body: Stmt[], where?: Where): BodyEnd {
     for (const [i, s] of body.entries()) {
       if (s.op === 'return') return { returned: s.value };
-      if (s.op === 'raise') throw new PyErr('ValueError', s.message);
+      if (s.op === 'raise') throw raisedInSync(this, s, body, where);
       if (CORO_ONLY.has(s.op)) {
         this.started(s);
         this.record(s, { error: { type: 'LoopspecInvalid', message: `${s.op} outside a coroutine` } }, [], noTags());
@@ -338,7 +340,7 @@ export class Walk {
   *coroBody(body: Stmt[]): Coro {
     for (const s of body) {
       if (s.op === 'return') return s.value;
-      if (s.op === 'raise') throw new PyErr('ValueError', s.message);
+      if (s.op === 'raise') throw raisedInCoro(s, this.bodyTask.get(body));
       if (s.op === 'mark') {
         this.observe(s, () => s.tag);
         const task = this.bodyTask.get(body);
@@ -378,6 +380,7 @@ export class Walk {
           // Cancelled by the close of `with R`'s __exit__: that __exit__ closed R is RUNNER-2.1's.
           if (task.cancelledByExit) tags.conditions.push('RUNNER-2.1');
           if (s.op === 'sleep' && s.delay === 0) tags.conditions.push('TASK-5.2');
+          cleanupCondition(this, s, outcome, task); // still pending because an escape ended the run (ERR-2)
         } else if (task?.cancelClause) tags.outcome.splice(0, tags.outcome.length, task.cancelClause);
         else cancellation.cancelledTags(this, tags);
         this.record(s, outcome, agens.warnedBy(this, s.id!), tags);

@@ -48,6 +48,12 @@ CORO_ONLY = frozenset(['await', 'sleep', 'run_in_executor', 'agen_next', 'shutdo
                        'shutdown_default_executor'])
 
 
+def raised(s):
+    """The exception a `raise` statement raises: ValueError, or with `exc` KeyboardInterrupt or SystemExit (ERR-2)."""
+    exc = {'KeyboardInterrupt': KeyboardInterrupt, 'SystemExit': SystemExit}.get(s.get('exc'), ValueError)
+    return exc(s.get('message', ''))
+
+
 def number_program(program):
     """Numbers statements s1, s2, ... in pre-order, like numberProgram in program.ts."""
     n = [0]
@@ -113,7 +119,7 @@ class _Run(Recorder, Forks):
             if op == 'return':
                 return s.get('value')
             if op == 'raise':
-                raise ValueError(s.get('message', ''))
+                raise raised(s)
             try:
                 self.exec_stmt(s)
             except asyncio.CancelledError:
@@ -126,7 +132,7 @@ class _Run(Recorder, Forks):
             if op == 'return':
                 return s.get('value')
             if op == 'raise':
-                raise ValueError(s.get('message', ''))
+                raise raised(s)
             if op in CORO_ONLY:
                 await self.exec_await_stmt(s)
             else:

@@ -18,7 +18,10 @@ What it records (where language/program.ts leaves a choice):
 - outcomes: the statement's value, or the Exception it raised (the body goes on).
   `asyncio.CancelledError` is a BaseException since 3.8, so `except Exception` would not
   catch it: it is observed as the statement's error, then re-raised (it ends the coroutine,
-  as in Python). A SystemExit (the deadline) or KeyboardInterrupt is no observation.
+  as in Python). The deadline (`Hang`, a SystemExit of the recorder's own class) is no
+  observation: it unwinds the whole run. A program's own KeyboardInterrupt or SystemExit
+  (`raise` with `exc`, ERR-2) is observed like an Exception (the body goes on); the
+  deadline is told from it by its class, `Hang`, never by its base.
 - identities: "<pid>:<n>" from a registry that keeps every reported object alive (the
   interpreter registers objects before a fork, so a child reports them under the parent's
   identities; an object first reported in a child gets the child's pid).
@@ -60,7 +63,9 @@ POLICY_BASE = getattr(asyncio.events, '_AbstractEventLoopPolicy', None) or async
 
 class Hang(SystemExit):
     """Raised in the main thread when the deadline passes (a SystemExit, so that asyncio's
-    Task.__step and Handle._run propagate it instead of storing or logging it)."""
+    Task.__step and Handle._run propagate it instead of storing or logging it). Told from a
+    program's own SystemExit or KeyboardInterrupt (ERR-2) by this class alone: a statement
+    observes those, and lets only a Hang through."""
 
 
 class Recorder(Observers):
@@ -295,8 +300,8 @@ class _Statement(object):
             if rec.unbound_names and isinstance(e, NameError) and not isinstance(e, UnboundLocalError):
                 text = str(e)
                 e = LoopspecUnbound(text.split("'")[1] if "'" in text else text)
-            elif not isinstance(e, (Exception, asyncio.CancelledError)):
-                return False  # the deadline (SystemExit) or KeyboardInterrupt: no observation
+            elif isinstance(e, Hang) or not isinstance(e, (Exception, asyncio.CancelledError, KeyboardInterrupt, SystemExit)):
+                return False  # the deadline (Hang), or GeneratorExit: no observation
             rec.observe(self.sid, {'error': {'type': type(e).__name__, 'message': error_text(e)}})
             return not isinstance(e, asyncio.CancelledError)
         finally:

@@ -70,7 +70,7 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
   // ensure_future: loop.create_task, through the loop's task factory if one is set (TFACT-1.2).
   const { task, clause } = makeTask(walk, loop, s.body);
   // 3.13.0's create_task renames a factory's task whatever the name: 'None' here (TASK-6.4).
-  if (loop.taskFactory && walk.sw.factoryTaskName === 'always') nameMade(task, { after: 'None', clause: 'TASK-6.4' });
+  if (loop.taskFactory && walk.sw.factoryTaskName === 'always') nameMade(walk, task, { after: 'None', clause: 'TASK-6.4' });
   walk.orderings.runStarted(loop);
   try {
     const value = walk.m.runUntilComplete(loop, task);

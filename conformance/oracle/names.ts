@@ -4,6 +4,7 @@
  * create_task; the C Task's task_name_counter).
  */
 import type { TaskName } from '../../language/program.ts';
+import { tag } from '../predictions.ts';
 import { OutOfModel } from './state.ts';
 import type { MLoop, MTask } from './state.ts';
 import type { ClauseTags, StmtOf, Walk } from './walk.ts';
@@ -55,14 +56,47 @@ export function taskNaming(walk: Walk, s: StmtOf<'create_task'>, loop: MLoop): N
 }
 
 /** After the Task is made (and an eager first step ran): set_name, where create_task calls it. */
-export function nameMade(task: MTask, naming: Naming): void {
-  if (naming.after !== undefined) task.name = naming.after;
+export function nameMade(walk: Walk, task: MTask, naming: Naming): void {
+  if (naming.after !== undefined) renamed(walk, task, naming.after, true);
   task.nameClause = naming.clause;
+}
+
+/**
+ * A name set on a task after it was made (`byCreateTask`: create_task's own set_name). Set before its first step
+ * began, that step sees it because it runs later (TASK-1.3). Set after an eager first step that read the name
+ * before, by create_task or by its creator before it yields, that read saw the old name because the step ran
+ * inside create_task (TFACT-1.3): a plain first step would have seen this one. A condition of those reads.
+ */
+function renamed(walk: Walk, t: MTask, name: string, byCreateTask = false): void {
+  t.name = name;
+  if (!t.stepped) t.renamedBeforeStart = true;
+  const c = t.createdIn;
+  const unyielded = byCreateTask || (c !== undefined && t.loop.currentTask === c.by && walk.orderings.stepsOf(c.by) === c.steps);
+  if (!unyielded || !t.eagerNameReads) return;
+  for (const stmt of t.eagerNameReads) {
+    const seen = walk.obs[stmt];
+    if (seen) walk.exps.push({ ...tag('TFACT-1.3'), condition: true, kind: 'outcome', stmt, expected: seen.outcome });
+  }
+  t.eagerNameReads = undefined;
+}
+
+/**
+ * A task reading its own name in its first step, where the name it sees is decided by when that step ran: a plain
+ * one (TASK-1.3) sees every rename made before it began; an eager one's reads are kept, a condition once a rename
+ * follows (TFACT-1.3, in `renamed`).
+ */
+function firstStepConditions(walk: Walk, s: StmtOf<'task_name'>, t: MTask, tags: ClauseTags): void {
+  if (t.loop.currentTask !== t) return;
+  if (t.eagerStepping) {
+    t.eagerNameReads ??= [];
+    t.eagerNameReads.push(s.id!);
+  } else if (t.renamedBeforeStart && walk.orderings.stepsOf(t) === 0) tags.conditions.push('TASK-1.3');
 }
 
 /** `K.get_name()`: the name, a default one as 'Task-<n>' counted from the program's start (TASK-6.2). */
 export function taskName(walk: Walk, s: StmtOf<'task_name'>, tags: ClauseTags): string {
   const t = walk.guards.taskVar(s.task, 'task_name');
+  firstStepConditions(walk, s, t, tags);
   if (t.name !== undefined) {
     tags.outcome.push(t.nameClause ?? 'TASK-6.1');
     return t.name;
@@ -80,7 +114,7 @@ export function taskName(walk: Walk, s: StmtOf<'task_name'>, tags: ClauseTags): 
 export function setTaskName(walk: Walk, s: StmtOf<'set_task_name'>, tags: ClauseTags): null {
   const t = walk.guards.taskVar(s.task, 'set_task_name');
   tags.outcome.push('TASK-6.1');
-  t.name = pyStr(s.value);
+  renamed(walk, t, pyStr(s.value));
   t.nameClause = 'TASK-6.1';
   return null;
 }

@@ -199,6 +199,10 @@ export interface MTask extends MFuture {
   nameClause?: string;
   /** The process-wide counter's number in its default name, counted from the program's start (TASK-6.2). */
   nameNumber?: number;
+  /** Named after it was made and before any step of it began (create_task's set_name, K.set_name): its first step sees that name because it runs later (TASK-1.3). */
+  renamedBeforeStart?: boolean;
+  /** What it read of its own name in its eager first step (TFACT-1.3): a rename before its creator yields makes that a condition. */
+  eagerNameReads?: string[];
 }
 
 /** An executor the program made (EXEC-3): the clause whose shutdown refuses its new jobs, once shut down. */

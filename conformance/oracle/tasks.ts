@@ -32,7 +32,7 @@ export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTag
   // Its name (TASK-6): what Task() gets, and what set_name gives it after.
   const naming = taskNaming(walk, s, loop);
   const { task, clause } = makeTask(walk, loop, s.body, next, naming.atCreation);
-  nameMade(task, naming);
+  nameMade(walk, task, naming);
   walk.taskBodies.push({ body: s.body.map((x) => x.id!), task });
   tags.outcome.push('TASK-1.2');
   if (loop.currentTask) task.createdIn = { by: loop.currentTask, steps: walk.orderings.stepsOf(loop.currentTask) };

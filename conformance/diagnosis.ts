@@ -116,13 +116,16 @@ async function tryRewrite(rule: string, program: Program, how: Rewrite, check: D
 }
 
 /**
- * A statement that ran and read something wrong: its outcome. One that never ran, or whose
+ * A statement that ran and read something wrong: its outcome, or the very loop it must not
+ * return (a not-same broken: a lookup that returned the loop a probe bound, asyncio.run's
+ * with loop_factory, which new_event_loop made). One that never ran, or whose
  * loop variable was never bound (the statement binding it ran late or not at all), says when
  * things ran, not what state they left; a probe's warnings (get_event_loop_policy() is
  * deprecated in 3.14) say which version, not which state.
  */
 const readState = (m: Mismatch): boolean =>
-  m.expectation.kind === 'outcome' && m.got !== undefined && m.got !== 'missing' && m.got !== 'error LoopspecUnbound';
+  (m.expectation.kind === 'outcome' && m.got !== undefined && m.got !== 'missing' && m.got !== 'error LoopspecUnbound') ||
+  (m.expectation.kind === 'not-same' && m.got === 'same');
 
 /**
  * An order the witnesses broke among themselves: all of them ran, in another order than they
@@ -161,9 +164,10 @@ const blamed = (c: Divergent): string => JSON.stringify(blameOf(c.first));
 
 /**
  * The probed program with as few probes as still show the finding (`holds`), judged again for
- * `rule`: the counterexample as the implementer reads it. The probes of the first divergence,
- * and of the probes that change state (get_event_loop_policy() installs the default policy)
- * those the divergence needs; undefined when no such program holds.
+ * `rule`: the counterexample as the implementer reads it. The probes of the first divergence
+ * (a not-same's: the probes that saw the loop it must not return), and of the probes that
+ * change state (get_event_loop_policy() installs the default policy) those the divergence
+ * needs; undefined when no such program holds.
  */
 export async function leanest(
   rule: string,
@@ -180,7 +184,11 @@ export async function leanest(
   const stmts = [...walk(probed.program.main)];
   const at = new Set(
     check.first
-      .flatMap((m) => ('stmt' in m.expectation ? [m.expectation.stmt] : m.expectation.kind === 'order' ? m.expectation.expected : []))
+      .flatMap((m) => {
+        const x = m.expectation;
+        // A not-same's other statements too: the probes that saw the loop it returned.
+        return x.kind === 'not-same' ? [x.stmt, ...x.others] : 'stmt' in x ? [x.stmt] : x.kind === 'order' ? x.expected : [];
+      })
       .filter((id) => probed.probes.has(id)),
   );
   let best = await judge(at);

@@ -11,8 +11,8 @@
  * statement that looks the running loop up inside (create_task, current_task);
  * with `fresh`, `new_event_loop()` before one that may make a loop inside (get_event_loop,
  * asyncio.run): it makes a loop, and sets nothing where the rules hold (where they do not, it
- * is the probe that shows it, diagnosis.ts). `get_running_loop()` also binds asyncio.run's loop at the
- * start of its coroutine, so that probes after the run can read it; an executor job and a
+ * is the probe that shows it, diagnosis.ts). `get_running_loop()` also binds asyncio.run's loop, and a
+ * Runner's, at the start of its coroutine, so that probes after the run can read it; an executor job and a
  * callback sent from another thread start with `current_thread()`. The oracle predicts the
  * probed program like any other, so a probe can only move the blame to a real, earlier
  * divergence.
@@ -36,6 +36,8 @@ const LOOKS_UP_RUNNING = new Set<Stmt['op']>(['create_task', 'current_task']);
 const MAKES_LOOP = new Set<Stmt['op']>(['get_event_loop', 'asyncio_run']);
 /** Statements whose body runs on a thread the rules decide (an executor's, the loop's): probed with current_thread() first. */
 const ON_THREAD = new Set<Stmt['op']>(['run_in_executor', 'to_thread', 'call_soon_threadsafe']);
+/** Statements whose coroutine runs on a loop no variable names (asyncio.run's, a Runner's): the probe at its start binds it. */
+const RUNS_LOOP = new Set<Stmt['op']>(['asyncio_run', 'runner_run']);
 /** Statements after which nothing of their body runs. */
 const ENDS_BODY = new Set<Stmt['op']>(['return', 'raise']);
 
@@ -175,7 +177,7 @@ function withProbes(program: Program, reach: Reach, fresh: boolean): Probed {
   let runs = 0;
   const probeBody = (body: Stmt[], own: Var[], runLoop?: Var, onThread = false, top = false): Stmt[] => {
     const visible = () => (reach === 'all' ? [...bound] : own);
-    // asyncio.run's loop has no variable: the probe binds one, so that later probes can read it.
+    // asyncio.run's loop, and a Runner's, has no variable: the probe binds one, so that later probes can read it.
     if (runLoop && reach !== 'running-only') {
       bound.push(runLoop);
       own = [...own, runLoop];
@@ -191,7 +193,7 @@ function withProbes(program: Program, reach: Reach, fresh: boolean): Probed {
       const inner = bodyOf(s);
       const newThread = s.op === 'start_thread' || s.op === 'run_in_executor' || s.op === 'to_thread';
       const innerOwn = newThread && reach !== 'all' ? [] : own;
-      const runLoop = s.op === 'asyncio_run' ? `LR${++runs}` : undefined;
+      const runLoop = RUNS_LOOP.has(s.op) ? `LR${++runs}` : undefined;
       // A fork child's variables are its own: the parent never sees what the child bound. A
       // thread's, the starter sees once it joined the thread (before, a read would race the binding).
       const parentSees = s.op === 'fork' || s.op === 'start_thread' ? [...bound] : undefined;

@@ -36,6 +36,11 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
   // What it returns stays ARUN-1.1's; that the keyword is taken (3.12+) is RUNNER-2.3's.
   if (factory) tags.conditions.push('RUNNER-2.3');
   const local = m.local();
+  // NEW-2.1: the factory is asyncio.new_event_loop, so no lookup after the run returns its loop
+  // while the thread's current loop stays as it was: marked here, the statements that saw the
+  // loop stand for it once the run is over (below); a set_event_loop in between drops the mark.
+  const made = `${s.id}:loop_factory`;
+  if (factory) local.newSince = [...(local.newSince ?? []), made];
   if (!factory) {
     local.setCalled = true;
     local.setBy = 'loop';
@@ -68,7 +73,10 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
       l.setCalled = true;
       l.setBy = 'asyncio.run';
       l.newSince = [];
-    } else l.keptByRunFactory = true;
+    } else {
+      l.keptByRunFactory = true;
+      if (l.newSince?.includes(made)) l.newSince = [...l.newSince.filter((x) => x !== made), ...walk.observedAs(loop)];
+    }
     m.close(loop);
     loop.runFinished = true;
   }

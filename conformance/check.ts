@@ -136,8 +136,25 @@ function proven(first: Mismatch[], broken: Mismatch[]): Mismatch[] {
   const deciding = first.filter((m) => !m.expectation.condition);
   if (deciding.length === first.length || deciding.length === 0) return first;
   const own = new Set(broken.flatMap((m) => (m.expectation.kind === 'order' && m.expectation.backToBack ? [m.expectation.rule] : [])));
-  return deciding.every((m) => own.has(m.expectation.rule)) ? deciding : first;
+  if (deciding.every((m) => own.has(m.expectation.rule))) return deciding;
+  // The other way round: a condition whose rule breaks plainly there too (a task's mark never
+  // ran, out of the round robin's order, TASK-5.2) decided the state the observation it
+  // conditions saw (that the task's first statement ran, RCT-1.1): that observation is its.
+  const plainly = new Set(deciding.map((m) => m.expectation.rule));
+  const explainedBy = (m: Mismatch) =>
+    first.some(
+      (c) =>
+        c.expectation.condition &&
+        c.expectation.rule !== m.expectation.rule &&
+        plainly.has(c.expectation.rule) &&
+        observed(c.expectation) === observed(m.expectation),
+    );
+  return first.filter((m) => m.expectation.condition || !explainedBy(m));
 }
+
+/** The observation an expectation is about: of a statement (its outcome, warnings, whether it ran), or an order. */
+const observed = (x: Expectation): string =>
+  x.kind === 'order' ? `order ${x.context} ${x.expected.join(' ')}` : x.kind === 'terminates' ? 'terminates' : `${x.kind} ${x.stmt}`;
 
 /**
  * Who a first divergence blames: its rules, or, where some of them decide the observation

@@ -268,6 +268,26 @@ describe('diagnosis', () => {
     expect(d!.check.first.some((m) => m.expectation.condition)).toBe(false);
   });
 
+  it("queues witnesses in asyncio.run's coroutine once it binds its running loop: a stack that starves run_coroutine_threadsafe's callback shows as SCHED-1, not as the round robin (TASK-5)", async () => {
+    const starved = program([
+      {
+        op: 'asyncio_run',
+        body: [
+          { op: 'get_running_loop', as: 'L' },
+          { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: [{ op: 'return', value: 5 }] },
+          { op: 'sleep', delay: 0 },
+          { op: 'sleep', delay: 0 },
+          { op: 'sleep', delay: 0 },
+          { op: 'cfuture_call', future: 'CF', method: 'cancel' },
+        ],
+      },
+    ]);
+    const { c, d } = await judged('RCT-1', starved, callbacksLifo.adapter);
+    expect(c.status).toBe('tie');
+    expect(d!.how).toBe('fifo');
+    expect(blameOf(d!.check.first)).toEqual({ rules: ['SCHED-1'], unless: [] });
+  });
+
   it('leaves a failure no probe explains with its rule', async () => {
     // A closed loop that runs anyway (one iteration: it was stopped): every probe reads what the oracle says, up to the run itself.
     const closedRun = program([

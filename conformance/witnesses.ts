@@ -29,7 +29,7 @@ const WITNESS_TAG = 'w';
  * The program with two marking call_soon callbacks before each run of a loop, and in the
  * coroutines run by run_until_complete (and their tasks) before each task created, await and
  * sleep; or undefined when it has none of these or leaves the model. asyncio.run's coroutine
- * gets none (its loop has no variable to queue on).
+ * gets them once it binds its running loop to a variable (get_running_loop), to queue on.
  */
 export function witness(program: Program, profile: Profile): Probed | undefined {
   const added = new Set<Stmt>();
@@ -39,14 +39,22 @@ export function witness(program: Program, profile: Profile): Probed | undefined 
   };
   const queued = (loop: string): Stmt[] =>
     [1, 2].map(() => made({ op: 'call_soon', loop, body: [made({ op: 'mark', tag: WITNESS_TAG })] }));
-  // `loop`: the loop a coroutine body runs on, by its variable (asyncio.run's has none).
-  const withWitnesses = (body: Stmt[], loop?: string): Stmt[] =>
+  // `loop`: the loop a coroutine body runs on, by its variable. asyncio.run's has none until
+  // its coroutine binds one (`L = asyncio.get_running_loop()`): from there on, while L stays that loop.
+  const withWitnesses = (body: Stmt[], loop?: string, running = false): Stmt[] =>
     body.flatMap((s): Stmt[] => {
       const inner = bodyOf(s);
       const innerLoop = s.op === 'run_until_complete' ? s.loop : s.op === 'create_task' ? loop : undefined;
-      const copy = (inner ? { ...s, body: withWitnesses(inner, innerLoop) } : { ...s }) as Stmt;
-      if (RUNS.has(s.op) && 'loop' in s && s.loop !== undefined) return [...queued(s.loop), copy];
-      return loop && STEPS.has(s.op) ? [...queued(loop), copy] : [copy];
+      const copy = (inner ? { ...s, body: withWitnesses(inner, innerLoop, s.op === 'asyncio_run') } : { ...s }) as Stmt;
+      const out =
+        RUNS.has(s.op) && 'loop' in s && s.loop !== undefined
+          ? [...queued(s.loop), copy]
+          : loop && STEPS.has(s.op)
+            ? [...queued(loop), copy]
+            : [copy];
+      if (running && s.op === 'get_running_loop' && s.as) loop = s.as;
+      else if (running && 'as' in s && s.as === loop) loop = undefined;
+      return out;
     });
   const main = withWitnesses(program.main);
   if (added.size === 0) return undefined;

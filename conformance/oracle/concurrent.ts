@@ -74,10 +74,17 @@ function addDoneCallback(cf: MConcurrent, cb: () => void): void {
   else cb();
 }
 
-/** A coroutine that tells the walk its first step ran (RCT-1.1): the body's first statement must run. */
-function* started(walk: Walk, body: Stmt[], coro: Coro): Coro {
+/**
+ * A coroutine that tells the walk its first step ran (RCT-1.1): the body's first statement must
+ * run. Where tasks of its loop slept(0) by then, that the callback and the first step came
+ * before the loop stopped is the round robin's too (TASK-5.2, a condition, as runs.ts says of callbacks).
+ */
+function* started(walk: Walk, loop: MLoop, body: Stmt[], coro: Coro): Coro {
   const first = body.find((x) => x.op !== 'return' && x.op !== 'raise');
-  if (first) walk.exps.push({ ...tag('RCT-1.1'), kind: 'ran', stmt: first.id!, expected: true });
+  if (first) {
+    walk.exps.push({ ...tag('RCT-1.1'), kind: 'ran', stmt: first.id!, expected: true });
+    if (walk.orderings.slept0(loop)) walk.exps.push({ ...tag('TASK-5.2'), condition: true, kind: 'ran', stmt: first.id!, expected: true });
+  }
   return yield* coro;
 }
 
@@ -106,7 +113,7 @@ export function runCoroutineThreadsafe(walk: Walk, s: StmtOf<'run_coroutine_thre
     if (loop.taskFactory || loop.debug)
       throw new OutOfModel('a task factory or debug mode set before the callback of run_coroutine_threadsafe ran');
     // ensure_future(coro, loop=loop): loop.create_task, its first step queued by call_soon (TASK-1.3)
-    const task = m.createTask(loop, taskCoro(walk, started(walk, s.body, walk.coroBody(s.body))));
+    const task = m.createTask(loop, taskCoro(walk, started(walk, loop, s.body, walk.coroBody(s.body))));
     walk.bodyTask.set(s.body, task);
     cf.task = task;
     // _chain_future(task, cf): cf's done callback first (at once where cf is cancelled already), then the task's.
@@ -139,6 +146,10 @@ export function runCoroutineThreadsafe(walk: Walk, s: StmtOf<'run_coroutine_thre
 export function cfutureCall(walk: Walk, s: StmtOf<'cfuture_call'>, tags: ClauseTags): unknown {
   const cf = cfutureVar(walk, s.future, 'cfuture_call');
   const pending = cf.state === 'pending';
+  // Done by now where tasks of its loop slept(0): that the iterations its callback, its task and
+  // the copy of the task's state needed came is the round robin's (TASK-5.2), whatever the method
+  // reads or does; a chain run early shows where it is still pending (RCT-1.1).
+  if (!pending && walk.orderings.slept0(cf.loop)) tags.conditions.push('TASK-5.2');
   if (s.method === 'cancel') {
     tags.outcome.push('RCT-1.3');
     // concurrent.futures.Future.cancel: True on a cancelled future, False on a finished one.

@@ -62,7 +62,10 @@ export function futureCall(walk: Walk, s: StmtOf<'future_call'>, tags: ClauseTag
     throw new OutOfModel('a cancelled future read: its CancelledError ends the reading coroutine');
   tags.outcome.push(s.method === 'get_loop' || (s.method === 'done' && pending) ? 'FUT-1.1' : 'FUT-1.3');
   // The state of a future of wrap_future is copied from its concurrent future by RCT-1.4: a condition.
-  if (f.wrappedBy && s.method !== 'get_loop') tags.conditions.push(f.wrappedBy);
+  // Done by now where tasks of its loop slept(0): that the iterations its copy needed came is the
+  // round robin's (TASK-5.2); a copy made early shows where it is still pending (RCT-1.4).
+  if (f.wrappedBy && s.method === 'done' && !pending && walk.orderings.slept0(f.loop)) tags.conditions.push('TASK-5.2');
+  else if (f.wrappedBy && s.method !== 'get_loop') tags.conditions.push(f.wrappedBy);
   switch (s.method) {
     case 'get_loop':
       return f.loop;

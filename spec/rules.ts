@@ -1477,6 +1477,58 @@ export const RULES: Rule[] = [
       "says. 3.14: not read and not measured here; the profile keeps 3.13's behaviour.",
     dependsOn: ['runner'],
   }),
+  r('RUNNER-2', 'RUNNER', "asyncio.Runner as a context manager, its runs' context, asyncio.run(loop_factory=)", {
+    clauses: [
+      when(
+        { runner: true },
+        "`with R as W:` MUST initialize R on entry as R's first run or get_loop would (R.__enter__ is R._lazy_init: R's loop is made, and without loop_factory set as the thread's current loop, RUNNER-1.2) and bind W to R itself; on leaving the block, normally or by an exception, it MUST close R as R.close() does (RUNNER-1.3, RUNNER-1.2) and let the body's exception propagate unchanged. `with R:` on a closed R MUST raise RuntimeError('Runner is closed') from __enter__, and the body MUST NOT run.",
+      ),
+      when(
+        { runner: true },
+        "R's initialization (its first run, get_loop or __enter__) MUST take a copy of the calling thread's current context (contextvars.copy_context()), and every R.run(coro) without context= MUST run its task in that one copy: a context variable set in one run is seen by R's next runs, a set by the calling thread after R's initialization is not, and the thread's own context is untouched by the runs. R.run(coro, context=C) MUST run the task in C (its sets stay in C, the runner's copy is untouched).",
+      ),
+      'Profiles 3.12+ (switch runLoopFactory): `asyncio.run(coro, loop_factory=asyncio.new_event_loop)` MUST run coro as asyncio.run does (ARUN-1 to ARUN-4) on a loop the factory makes, except that it MUST neither set that loop as the thread\'s current loop nor reset the current loop afterwards (set_event_loop is not called): get_event_loop() inside coro returns the running loop; after it the thread\'s current loop and its "set called" flag are what they were before; the loop is closed when asyncio.run returns. Profiles 3.8 to 3.11: the keyword MUST raise TypeError("run() got an unexpected keyword argument \'loop_factory\'"), and coro MUST NOT run.',
+    ],
+    rationale:
+      'What is left of asyncio.Runner after RUNNER-1: the with statement (how asyncio.run itself uses a Runner from 3.11, and ' +
+      "how the docs say to use one), the contextvars.Context all of a runner's runs share (runners.py copies it once, in " +
+      "_lazy_init, so a value one run sets is there for the next: an application's request-scoped state carried across " +
+      "runs), and asyncio.run's own loop_factory= (3.12). What __exit__'s close then does is RUNNER-1.3's and RUNNER-1.2's " +
+      "(one deviation, one rule: a close that leaves a task is RUNNER-1's wherever it is called from); this rule says that " +
+      "__enter__ initializes and returns the runner and that __exit__ closes it. The language's one ContextVar is CTX-1's: " +
+      "what a task made inside a run copies, a callback's and to_thread's context stay CTX-1's, the runner's copy being " +
+      'the context those copies are taken from. What the model leaves out, and why: Runner(debug=) (DEBUG-1.2 covers the ' +
+      'same `set_debug` step through asyncio.run(debug=); no second statement is worth its switch); a loop_factory other than ' +
+      'asyncio.new_event_loop (a policy or a loop class of the program is not in the language); a context given by context= ' +
+      "to runs of two runners or to another loop's callbacks (one context entered from two loops: CTX-1 keeps a context to " +
+      'one loop); with-blocks nested on one runner (__enter__ of an initialized runner is a no-op, but the inner __exit__ ' +
+      'closes it under the outer: no generator makes them); the SIGINT handling of Runner.run (signals are not sent to the ' +
+      "main thread by the language while a run waits); 3.14's Runner.run accepting any awaitable (the language gives run " +
+      'a coroutine only).',
+    sources: [
+      cpy(
+        'runners.py',
+        'Runner.__enter__ (self._lazy_init(); return self), __exit__ (self.close()), run (if context is None: context = self._context; self._loop.create_task(coro, context=context)), _lazy_init (self._context = contextvars.copy_context()); run(main, *, debug=None, loop_factory=None): with Runner(debug=debug, loop_factory=loop_factory)',
+      ),
+      cpy(
+        'runners.py',
+        'Runner as in 3.12.1 (__enter__, __exit__, run(context=), _lazy_init); run(main, *, debug=None): no loop_factory',
+        '3.11.7',
+      ),
+      cpy('runners.py', 'as in 3.12.1', '3.13.0'),
+      'CPython 3.14.2 Lib/asyncio/runners.py as shipped in the pyodide 314.0.7 npm package (python_stdlib.zip): __enter__, __exit__, _lazy_init and run(loop_factory=) as in 3.13.0; Runner.run also wraps an awaitable that is not a coroutine (not in the language)',
+      "CPython 3.8.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: measured with a script (TypeError on asyncio.run(loop_factory=) before 3.12; `with Runner() as w` returning the runner and setting its loop current; a run's set seen by the next run, a set of the caller after __enter__ not seen, run(context=C) in C; re-entering a closed runner; the loop closed when the body raised; asyncio.run(loop_factory=) leaving the loop set before current)",
+      docs('library/asyncio-runner.html', 'Runner context manager; asyncio.run'),
+      measured('RUNNER-2'),
+    ],
+    versions:
+      "asyncio.Runner from 3.11 (switch runner: before, RUNNER-1.1's AttributeError, so clauses 1 and 2 are 3.11+); " +
+      "asyncio.run's loop_factory= from 3.12 (switch runLoopFactory; 3.11.7's run has only debug=). runners.py's " +
+      '__enter__, __exit__, run(context=) and _lazy_init are the same in 3.11.7, 3.12.1, 3.13.0 and 3.14.2.',
+    dependsOn: ['runner', 'runLoopFactory'],
+    // Before 3.11 `R = asyncio.Runner()` is refused by RUNNER-1.1: every with and run of R after it is that clause's consequence.
+    through: { runner: 'RUNNER-1' },
+  }),
   // ---- RCT ----------------------------------------------------------------------------------
   r(
     'RCT-1',
@@ -1536,58 +1588,6 @@ export const RULES: Rule[] = [
         'the builtin TimeoutError (3.11+, its alias): the same name, no switch.',
     },
   ),
-  r('RUNNER-2', 'RUNNER', "asyncio.Runner as a context manager, its runs' context, asyncio.run(loop_factory=)", {
-    clauses: [
-      when(
-        { runner: true },
-        "`with R as W:` MUST initialize R on entry as R's first run or get_loop would (R.__enter__ is R._lazy_init: R's loop is made, and without loop_factory set as the thread's current loop, RUNNER-1.2) and bind W to R itself; on leaving the block, normally or by an exception, it MUST close R as R.close() does (RUNNER-1.3, RUNNER-1.2) and let the body's exception propagate unchanged. `with R:` on a closed R MUST raise RuntimeError('Runner is closed') from __enter__, and the body MUST NOT run.",
-      ),
-      when(
-        { runner: true },
-        "R's initialization (its first run, get_loop or __enter__) MUST take a copy of the calling thread's current context (contextvars.copy_context()), and every R.run(coro) without context= MUST run its task in that one copy: a context variable set in one run is seen by R's next runs, a set by the calling thread after R's initialization is not, and the thread's own context is untouched by the runs. R.run(coro, context=C) MUST run the task in C (its sets stay in C, the runner's copy is untouched).",
-      ),
-      'Profiles 3.12+ (switch runLoopFactory): `asyncio.run(coro, loop_factory=asyncio.new_event_loop)` MUST run coro as asyncio.run does (ARUN-1 to ARUN-4) on a loop the factory makes, except that it MUST neither set that loop as the thread\'s current loop nor reset the current loop afterwards (set_event_loop is not called): get_event_loop() inside coro returns the running loop; after it the thread\'s current loop and its "set called" flag are what they were before; the loop is closed when asyncio.run returns. Profiles 3.8 to 3.11: the keyword MUST raise TypeError("run() got an unexpected keyword argument \'loop_factory\'"), and coro MUST NOT run.',
-    ],
-    rationale:
-      'What is left of asyncio.Runner after RUNNER-1: the with statement (how asyncio.run itself uses a Runner from 3.11, and ' +
-      "how the docs say to use one), the contextvars.Context all of a runner's runs share (runners.py copies it once, in " +
-      "_lazy_init, so a value one run sets is there for the next: an application's request-scoped state carried across " +
-      "runs), and asyncio.run's own loop_factory= (3.12). What __exit__'s close then does is RUNNER-1.3's and RUNNER-1.2's " +
-      "(one deviation, one rule: a close that leaves a task is RUNNER-1's wherever it is called from); this rule says that " +
-      "__enter__ initializes and returns the runner and that __exit__ closes it. The language's one ContextVar is CTX-1's: " +
-      "what a task made inside a run copies, a callback's and to_thread's context stay CTX-1's, the runner's copy being " +
-      'the context those copies are taken from. What the model leaves out, and why: Runner(debug=) (DEBUG-1.2 covers the ' +
-      'same `set_debug` step through asyncio.run(debug=); no second statement is worth its switch); a loop_factory other than ' +
-      'asyncio.new_event_loop (a policy or a loop class of the program is not in the language); a context given by context= ' +
-      "to runs of two runners or to another loop's callbacks (one context entered from two loops: CTX-1 keeps a context to " +
-      'one loop); with-blocks nested on one runner (__enter__ of an initialized runner is a no-op, but the inner __exit__ ' +
-      'closes it under the outer: no generator makes them); the SIGINT handling of Runner.run (signals are not sent to the ' +
-      "main thread by the language while a run waits); 3.14's Runner.run accepting any awaitable (the language gives run " +
-      'a coroutine only).',
-    sources: [
-      cpy(
-        'runners.py',
-        'Runner.__enter__ (self._lazy_init(); return self), __exit__ (self.close()), run (if context is None: context = self._context; self._loop.create_task(coro, context=context)), _lazy_init (self._context = contextvars.copy_context()); run(main, *, debug=None, loop_factory=None): with Runner(debug=debug, loop_factory=loop_factory)',
-      ),
-      cpy(
-        'runners.py',
-        'Runner as in 3.12.1 (__enter__, __exit__, run(context=), _lazy_init); run(main, *, debug=None): no loop_factory',
-        '3.11.7',
-      ),
-      cpy('runners.py', 'as in 3.12.1', '3.13.0'),
-      'CPython 3.14.2 Lib/asyncio/runners.py as shipped in the pyodide 314.0.7 npm package (python_stdlib.zip): __enter__, __exit__, _lazy_init and run(loop_factory=) as in 3.13.0; Runner.run also wraps an awaitable that is not a coroutine (not in the language)',
-      "CPython 3.8.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: measured with a script (TypeError on asyncio.run(loop_factory=) before 3.12; `with Runner() as w` returning the runner and setting its loop current; a run's set seen by the next run, a set of the caller after __enter__ not seen, run(context=C) in C; re-entering a closed runner; the loop closed when the body raised; asyncio.run(loop_factory=) leaving the loop set before current)",
-      docs('library/asyncio-runner.html', 'Runner context manager; asyncio.run'),
-      measured('RUNNER-2'),
-    ],
-    versions:
-      "asyncio.Runner from 3.11 (switch runner: before, RUNNER-1.1's AttributeError, so clauses 1 and 2 are 3.11+); " +
-      "asyncio.run's loop_factory= from 3.12 (switch runLoopFactory; 3.11.7's run has only debug=). runners.py's " +
-      '__enter__, __exit__, run(context=) and _lazy_init are the same in 3.11.7, 3.12.1, 3.13.0 and 3.14.2.',
-    dependsOn: ['runner', 'runLoopFactory'],
-    // Before 3.11 `R = asyncio.Runner()` is refused by RUNNER-1.1: every with and run of R after it is that clause's consequence.
-    through: { runner: 'RUNNER-1' },
-  }),
 ];
 
 /** A clause as written above: its text, or its text with the switch values it applies under. */

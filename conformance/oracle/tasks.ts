@@ -35,6 +35,8 @@ export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTag
   nameMade(walk, task, naming);
   walk.taskBodies.push({ body: s.body.map((x) => x.id!), task });
   tags.outcome.push('TASK-1.2');
+  // A name given through a program's factory: whether the call passes it to the factory (3.14) is TASK-6's.
+  if (s.name !== undefined && loop.taskFactory && loop.taskFactory !== 'eager') tags.conditions.push(naming.clause);
   if (loop.currentTask) task.createdIn = { by: loop.currentTask, steps: walk.orderings.stepsOf(loop.currentTask) };
   if (clause !== 'TFACT-1.3' && next?.op === 'mark' && s.body[0]?.op === 'mark') walk.orderings.taskCreated(next.id!, s.body[0].id!);
   walk.guards.bind(s.as, task);

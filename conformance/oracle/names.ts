@@ -71,6 +71,16 @@ function renamed(walk: Walk, t: MTask, name: string, byCreateTask = false): void
   t.name = name;
   if (!t.stepped) t.renamedBeforeStart = true;
   const c = t.createdIn;
+  // Renamed after its plain first step read the name: that the step ran first is how the creator yielded,
+  // by the sleep(0) round robin (TASK-5.2) or the ready queue (TASK-1.3).
+  if (!byCreateTask && t.firstNameReads) {
+    const clause = walk.orderings.slept0(t.loop) ? 'TASK-5.2' : 'TASK-1.3';
+    for (const stmt of t.firstNameReads) {
+      const seen = walk.obs[stmt];
+      if (seen) walk.exps.push({ ...tag(clause), condition: true, kind: 'outcome', stmt, expected: seen.outcome });
+    }
+    t.firstNameReads = undefined;
+  }
   const unyielded = byCreateTask || (c !== undefined && t.loop.currentTask === c.by && walk.orderings.stepsOf(c.by) === c.steps);
   if (!unyielded || !t.eagerNameReads) return;
   for (const stmt of t.eagerNameReads) {
@@ -90,7 +100,10 @@ function firstStepConditions(walk: Walk, s: StmtOf<'task_name'>, t: MTask, tags:
   if (t.eagerStepping) {
     t.eagerNameReads ??= [];
     t.eagerNameReads.push(s.id!);
-  } else if (t.renamedBeforeStart && walk.orderings.stepsOf(t) === 0) tags.conditions.push('TASK-1.3');
+  } else if (walk.orderings.stepsOf(t) === 0) {
+    if (t.renamedBeforeStart) tags.conditions.push('TASK-1.3');
+    else (t.firstNameReads ??= []).push(s.id!);
+  }
 }
 
 /** `K.get_name()`: the name, a default one as 'Task-<n>' counted from the program's start (TASK-6.2). */

@@ -203,6 +203,8 @@ export interface MTask extends MFuture {
   renamedBeforeStart?: boolean;
   /** What it read of its own name in its eager first step (TFACT-1.3): a rename before its creator yields makes that a condition. */
   eagerNameReads?: string[];
+  /** Reads of its own name in its plain first step, before any rename (TASK-6): a condition once another body renames it (names.ts `renamed`). */
+  firstNameReads?: string[];
 }
 
 /** An executor the program made (EXEC-3): the clause whose shutdown refuses its new jobs, once shut down. */

@@ -102,7 +102,10 @@ function firstStepConditions(walk: Walk, s: StmtOf<'task_name'>, t: MTask, tags:
     t.eagerNameReads.push(s.id!);
   } else if (walk.orderings.stepsOf(t) === 0) {
     if (t.renamedBeforeStart) tags.conditions.push('TASK-1.3');
-    else (t.firstNameReads ??= []).push(s.id!);
+    else {
+      t.firstNameReads ??= [];
+      t.firstNameReads.push(s.id!);
+    }
   }
 }
 

@@ -132,7 +132,7 @@ function mostSpecific(first: Mismatch[]): Mismatch[] {
  * `backToBack`): those rules deviate on their own, and the tie is theirs (as `explains` finds
  * across a run), without the conditions.
  */
-function proven(first: Mismatch[], broken: Mismatch[]): Mismatch[] {
+export function proven(first: Mismatch[], broken: Mismatch[]): Mismatch[] {
   const deciding = first.filter((m) => !m.expectation.condition);
   if (deciding.length === first.length || deciding.length === 0) return first;
   const own = new Set(broken.flatMap((m) => (m.expectation.kind === 'order' && m.expectation.backToBack ? [m.expectation.rule] : [])));
@@ -149,7 +149,10 @@ function proven(first: Mismatch[], broken: Mismatch[]): Mismatch[] {
         plainly.has(c.expectation.rule) &&
         observed(c.expectation) === observed(m.expectation),
     );
-  return first.filter((m) => m.expectation.condition || !explainedBy(m));
+  const kept = first.filter((m) => m.expectation.condition || !explainedBy(m));
+  // Two rules whose conditions cross (each conditions the other's deciding observation) would
+  // explain each other away, leaving no deciding mismatch to blame: then neither is explained.
+  return kept.some((m) => !m.expectation.condition) ? kept : first;
 }
 
 /** The observation an expectation is about: of a statement (its outcome, warnings, whether it ran), or an order. */

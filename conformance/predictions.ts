@@ -97,26 +97,42 @@ function startsBefore(predicted: Trace, a: string, b: string): boolean {
   return num(a) < num(b);
 }
 
-/** Where the prediction first shows each object: canonical name -> statement id. */
-export function firstSeen(predicted: Trace): Map<string, string> {
-  const first = new Map<string, string>();
-  for (const id of idsInOrder(predicted.obs)) {
-    const o = predicted.obs[id].outcome;
-    if (!('value' in o) || !isObjRef(o.value)) continue;
-    const seen = first.get(o.value.id);
-    if (seen === undefined || startsBefore(predicted, id, seen)) first.set(o.value.id, id);
+/** Where the prediction first shows each object, and which statements start before which. */
+export class FirstSeen {
+  /** Canonical name -> the statement that first shows it. */
+  readonly at = new Map<string, string>();
+  constructor(private readonly predicted: Trace) {
+    for (const id of idsInOrder(predicted.obs)) {
+      const o = predicted.obs[id].outcome;
+      if (!('value' in o) || !isObjRef(o.value)) continue;
+      const seen = this.at.get(o.value.id);
+      if (seen === undefined || this.before(id, seen)) this.at.set(o.value.id, id);
+    }
   }
-  return first;
+
+  /** Whether statement `a` starts before `b` in the prediction (startsBefore). */
+  before(a: string, b: string): boolean {
+    return startsBefore(this.predicted, a, b);
+  }
+}
+
+/** Where the prediction first shows each object. */
+export function firstSeen(predicted: Trace): FirstSeen {
+  return new FirstSeen(predicted);
 }
 
 /** The identity an object-valued outcome must have: that of another statement's object, or none seen before. */
 export type Anchor = { kind: ObjRef['obj'] } & ({ sameAs: string } | { newNot: string[] });
 
-/** The anchor of the object expected at `stmt`. */
-export function anchorOf(stmt: string, expected: ObjRef, first: Map<string, string>): Anchor {
-  const at = first.get(expected.id);
+/**
+ * The anchor of the object expected at `stmt`: the statement that first shows it, or, for a
+ * new object, the statements that first show the others and start before `stmt` (by the same
+ * order as firstSeen, so that a finally numbered before its run's body still counts as after it).
+ */
+export function anchorOf(stmt: string, expected: ObjRef, first: FirstSeen): Anchor {
+  const at = first.at.get(expected.id);
   if (at && at !== stmt) return { kind: expected.obj, sameAs: at };
-  const newNot = [...first].filter(([name, s]) => name !== expected.id && num(s) < num(stmt)).map(([, s]) => s);
+  const newNot = [...first.at].filter(([name, s]) => name !== expected.id && first.before(s, stmt)).map(([, s]) => s);
   return { kind: expected.obj, newNot };
 }
 
@@ -126,7 +142,7 @@ export function describeAnchored(expected: ObjRef, a: Anchor): string {
 }
 
 class Identities {
-  private first: Map<string, string>;
+  private first: FirstSeen;
   constructor(
     predicted: Trace,
     private actual: Trace,

@@ -327,15 +327,16 @@ export type TaskName = string | number | null;
 export type Escape = 'KeyboardInterrupt' | 'SystemExit';
 
 /**
- * A signal as a statement passes it: 'SIGUSR1', 'SIGUSR2' and 'SIGKILL' pass `signal.<name>`
- * (10, 12 and 9 on Linux); a number passes that int, one that is no signal (at most 0, or 65
- * and more: the numbers 1 to 64 are signals, or reserved, on Linux, and the language leaves
- * them to the names); null passes None (not an int).
+ * A signal as a statement passes it: 'SIGUSR1', 'SIGUSR2', 'SIGKILL' and 'SIGSTOP' pass
+ * `signal.<name>` (10, 12, 9 and 19 on Linux; the last two cannot be caught); a number
+ * passes that int, one that is no signal (at most 0, or 65 and more: the numbers 1 to 64 are
+ * signals, or reserved, on Linux, and the language leaves them to the names); null passes
+ * None (not an int).
  */
-export type Sig = 'SIGUSR1' | 'SIGUSR2' | 'SIGKILL' | number | null;
+export type Sig = 'SIGUSR1' | 'SIGUSR2' | 'SIGKILL' | 'SIGSTOP' | number | null;
 
 /** The numbers of the signals the language names (Linux's). */
-export const SIGNAL_NUMBERS = { SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12 } as const;
+export const SIGNAL_NUMBERS = { SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGSTOP: 19 } as const;
 
 export type Op = Stmt['op'];
 

@@ -23,7 +23,6 @@ export function run_in_executor<T>(loop: BaseEventLoop, executor: ThreadPoolExec
     ex = loop._default_executor;
     // EXEC-3.3: only the default executor is refused after shutdown_default_executor.
     loop._check_default_executor();
-    // Stryker disable next-line ConditionalExpression: not in any trace: which worker runs a job is thread scheduling (see executor.ts)
     if (ex === null) {
       // Stryker disable next-line StringLiteral: not compared: worker thread-name prefix: EXEC-2.2 compares the message prefix only
       ex = new ThreadPoolExecutor(loop._rt, 'asyncio');

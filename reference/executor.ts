@@ -21,51 +21,40 @@ export class ConcurrentFuture<T = unknown> {
   private _done_callbacks: Array<(f: ConcurrentFuture<T>) => void> = [];
 
   cancel(): boolean {
-    // Stryker disable next-line BooleanLiteral,ConditionalExpression: equivalent: cancel() never meets a PENDING job; result unused
+    // Stryker disable next-line ConditionalExpression: equivalent: a RUNNING future is cancelled only through its asyncio future, cancelled already, so its callbacks copy nothing (run_coroutine_threadsafe's goes RUNNING and FINISHED in one step; the killed mutants of this line are ignored with it)
     if (this._state === 'RUNNING' || this._state === 'FINISHED') return false;
-    // Stryker disable next-line BooleanLiteral,ConditionalExpression,EqualityOperator: equivalent: no PENDING job here; result unused
+    // Stryker disable next-line ConditionalExpression: equivalent: a second cancel() returns True either way, its callbacks ran already, and nothing reads the NOTIFIED half of the state after (the killed mutants of this line are ignored with it)
     if (this._state === 'CANCELLED' || this._state === 'CANCELLED_AND_NOTIFIED') return true;
     this._state = 'CANCELLED';
     this._invoke_callbacks();
-    // Stryker disable next-line BooleanLiteral: equivalent: cancel() never meets a PENDING job; result unused
     return true;
   }
   cancelled(): boolean {
-    // Stryker disable next-line ConditionalExpression: equivalent: a ConcurrentFuture is never cancelled (the killed mutants of this line are ignored with it)
     return this._state === 'CANCELLED' || this._state === 'CANCELLED_AND_NOTIFIED';
   }
   done(): boolean {
-    // Stryker disable next-line LogicalOperator: equivalent: done() is read only by add_done_callback, before the job can finish
-    // Stryker disable next-line ConditionalExpression: equivalent: done() is only asked of a future whose state settles it (the killed mutants of this line are ignored with it)
     return this.cancelled() || this._state === 'FINISHED';
   }
   /** False if the future was cancelled before a worker picked it up: the call is skipped. */
   set_running_or_notify_cancel(): boolean {
-    // Stryker disable next-line BlockStatement: equivalent: called right after construction, never on a cancelled future
-    // Stryker disable next-line ConditionalExpression: equivalent: a ConcurrentFuture is never cancelled (the killed mutants of this line are ignored with it)
     if (this._state === 'CANCELLED') {
       this._state = 'CANCELLED_AND_NOTIFIED';
-      // Stryker disable next-line BooleanLiteral: equivalent: the result of set_running_or_notify_cancel is ignored
       return false;
     }
     this._state = 'RUNNING';
-    // Stryker disable next-line BooleanLiteral: equivalent: the result of set_running_or_notify_cancel is ignored
     return true;
   }
   /** RCT-1.1: with a timeout (the language passes 0), a future not done raises TimeoutError instead of waiting. */
   result(timeout?: number): T {
+    // Stryker disable next-line ConditionalExpression: equivalent: without a timeout it is called only on a done future (_copy_future_state); the language's CF calls pass 0 (the killed mutants of this line are ignored with it)
     if (timeout !== undefined && !this.done()) throw new PyError('TimeoutError', '');
-    // Stryker disable next-line StringLiteral: equivalent: a concurrent future is never cancelled (submit marks it RUNNING at once)
-    // Stryker disable next-line ConditionalExpression: equivalent: a ConcurrentFuture is never cancelled (the killed mutants of this line are ignored with it)
     if (this.cancelled()) throw new ConcurrentCancelledError();
-    // Stryker disable next-line ConditionalExpression: equivalent: result() is called only when exception() is None (the killed mutants of this line are ignored with it)
     if (this._exception) throw this._exception;
     return this._result as T;
   }
   exception(timeout?: number): PyError | null {
+    // Stryker disable next-line ConditionalExpression: equivalent: without a timeout it is called only on a done future (_copy_future_state); the language's CF calls pass 0 (the killed mutants of this line are ignored with it)
     if (timeout !== undefined && !this.done()) throw new PyError('TimeoutError', '');
-    // Stryker disable next-line StringLiteral: equivalent: a concurrent future is never cancelled (submit marks it RUNNING at once)
-    // Stryker disable next-line ConditionalExpression: equivalent: a ConcurrentFuture is never cancelled (the killed mutants of this line are ignored with it)
     if (this.cancelled()) throw new ConcurrentCancelledError();
     return this._exception;
   }
@@ -80,7 +69,6 @@ export class ConcurrentFuture<T = unknown> {
     this._invoke_callbacks();
   }
   add_done_callback(fn: (f: ConcurrentFuture<T>) => void): void {
-    // Stryker disable next-line ConditionalExpression: equivalent: callbacks are added before the future is done (the killed mutants of this line are ignored with it)
     if (!this.done()) this._done_callbacks.push(fn);
     else fn(this);
   }
@@ -88,8 +76,7 @@ export class ConcurrentFuture<T = unknown> {
     for (const cb of this._done_callbacks.splice(0)) {
       try {
         cb(this);
-      } catch (e) /* Stryker disable next-line BlockStatement: equivalent: _call_set_state never throws */ {
-        // Stryker disable next-line BooleanLiteral,ConditionalExpression: equivalent: _call_set_state never throws (checks is_closed first)
+      } catch (e) {
         if (!(e instanceof PyError)) throw e; // logged by concurrent.futures
       }
     }

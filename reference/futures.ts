@@ -1,5 +1,6 @@
 /**
- * asyncio/futures.py: Future, and wrap_future (a concurrent future seen from a loop).
+ * asyncio/futures.py: Future, the chaining of two futures (_chain_future), and wrap_future (a
+ * concurrent future seen from a loop).
  *
  * Coroutines are JS generator functions. Awaiting a future is `yield* fut.await()`; the task
  * stepping the coroutine receives the future (with `_asyncio_future_blocking` set) and waits
@@ -8,6 +9,7 @@
 import { PyError } from './errors.ts';
 import type { BaseEventLoop } from './base_events.ts';
 import { ConcurrentFuture } from './executor.ts';
+import type { Runtime } from './index.ts';
 import type { Wait } from './world.ts';
 
 /**
@@ -157,44 +159,105 @@ export function _set_result_unless_cancelled<T>(fut: Future<T>, result: T): void
   fut.set_result(result);
 }
 
-function _copy_future_state<T>(source: ConcurrentFuture<T>, dest: Future<T>): void {
-  // Stryker disable next-line ConditionalExpression: not in any trace: the failing set_result raises in a callback: only the log
-  if (dest.cancelled()) return;
-  // Stryker disable next-line BlockStatement,ConditionalExpression: equivalent: the source is never cancelled (jobs are RUNNING at once)
-  if (source.cancelled()) {
-    dest.cancel();
-  } else {
+/** Either kind of future _chain_future links: an asyncio future (of a loop) or a concurrent one (of none). */
+type AnyFuture<T> = Future<T> | ConcurrentFuture<T>;
+
+/**
+ * What `_chain_future`'s closures see: the two futures it links and their loops (None for a
+ * concurrent future). CPython's closures are one chain's; here they are the module's methods,
+ * given the chain, so that a patch of one of them acts on every chain of the runtime.
+ */
+export interface Chain<T> {
+  readonly source: AnyFuture<T>;
+  readonly destination: AnyFuture<T>;
+  readonly source_loop: BaseEventLoop | null;
+  readonly dest_loop: BaseEventLoop | null;
+}
+
+/** The module-level functions of futures.py that link two futures (RCT-1): run_coroutine_threadsafe's and wrap_future's. */
+export class FuturesModule {
+  constructor(readonly _rt: Runtime) {}
+
+  /** `_set_concurrent_future_state(concurrent, source)`: a done asyncio future's state copied to a concurrent future. */
+  _set_concurrent_future_state<T>(concurrent: ConcurrentFuture<T>, source: Future<T>): void {
+    if (source.cancelled()) concurrent.cancel();
+    // False when the concurrent future was cancelled first: it keeps that state.
+    if (!concurrent.set_running_or_notify_cancel()) return;
     const exception = source.exception();
-    if (exception !== null) dest.set_exception(exception);
-    else dest.set_result(source.result());
+    if (exception !== null) concurrent.set_exception(exception);
+    else concurrent.set_result(source.result());
+  }
+
+  /** `_copy_future_state(source, dest)`: a done future's state copied to an asyncio future, unless that was cancelled. */
+  _copy_future_state<T>(source: AnyFuture<T>, dest: Future<T>): void {
+    // Stryker disable next-line ConditionalExpression: not in any trace: the failing set_result raises in a callback: only the log
+    if (dest.cancelled()) return;
+    if (source.cancelled()) {
+      dest.cancel();
+    } else {
+      const exception = source.exception();
+      if (exception !== null) dest.set_exception(exception);
+      else dest.set_result(source.result());
+    }
+  }
+
+  /**
+   * `_chain_future(source, destination)`: once source is done its state is copied to
+   * destination (_call_set_state); once destination is cancelled, source is cancelled too
+   * (_call_check_cancel).
+   */
+  _chain_future<T>(source: AnyFuture<T>, destination: AnyFuture<T>): void {
+    const chain: Chain<T> = {
+      source,
+      destination,
+      source_loop: isfuture<T>(source) ? source.get_loop() : null,
+      dest_loop: isfuture<T>(destination) ? destination.get_loop() : null,
+    };
+    destination.add_done_callback(() => this._call_check_cancel(chain));
+    source.add_done_callback(() => this._call_set_state(chain));
+  }
+
+  /** `_set_state(future, other)`: other's state copied to future, by the copy that fits future's kind. */
+  _set_state<T>(future: AnyFuture<T>, other: AnyFuture<T>): void {
+    if (isfuture<T>(future)) this._copy_future_state(other, future);
+    else this._set_concurrent_future_state(future, other as Future<T>);
+  }
+
+  /** Destination's done callback: a cancel goes back to source, in source's loop's thread when that is another loop. */
+  _call_check_cancel<T>({ source, destination, source_loop, dest_loop }: Chain<T>): void {
+    if (!destination.cancelled()) return;
+    // Stryker disable next-line ConditionalExpression: equivalent: no chain links two futures of one loop (a task and a concurrent future, or a concurrent future and an asyncio one) (the killed mutants of this line are ignored with it)
+    if (source_loop === null || source_loop === dest_loop) source.cancel();
+    else source_loop.call_soon_threadsafe(() => source.cancel());
+  }
+
+  /** Source's done callback: its state goes to destination, in destination's loop's thread when that is another loop. */
+  _call_set_state<T>({ source, destination, source_loop, dest_loop }: Chain<T>): void {
+    // Stryker disable next-line LogicalOperator: equivalent: closed loop: the check below returns; cancelled dest: skipped later
+    // Stryker disable next-line ConditionalExpression: equivalent: the check below returns on a closed loop; a cancelled destination is skipped later (the killed mutants of this line are ignored with it)
+    if (destination.cancelled() && dest_loop?.is_closed()) return;
+    // Stryker disable next-line ConditionalExpression: equivalent: no chain links two futures of one loop (a task and a concurrent future, or a concurrent future and an asyncio one) (the killed mutants of this line are ignored with it)
+    if (dest_loop === null || dest_loop === source_loop) {
+      this._set_state(destination, source);
+      return;
+    }
+    // Stryker disable next-line ConditionalExpression: not in any trace: the refused call_soon_threadsafe is swallowed into the log (the killed mutants of this line are ignored with it)
+    if (dest_loop.is_closed()) return;
+    dest_loop.call_soon_threadsafe((dest: AnyFuture<T>, src: AnyFuture<T>) => this._set_state(dest, src), destination, source);
   }
 }
 
 /**
- * `wrap_future(concurrent_future, loop=loop)` (with `_chain_future`): the outcome reaches the
- * loop through call_soon_threadsafe from the thread that completed the concurrent future.
+ * `wrap_future(concurrent_future, loop=loop)`: a new future of loop, chained to the concurrent
+ * one (its outcome reaches the loop through call_soon_threadsafe, from the thread that
+ * completed the concurrent future).
  */
 export function wrap_future<T>(future: ConcurrentFuture<T> | Future<T>, loop: BaseEventLoop): Future<T> {
   // RCT-1.4: an asyncio future is returned as is; anything but a concurrent future fails the assert.
   if (isfuture<T>(future)) return future;
   if (!(future instanceof ConcurrentFuture))
     throw new PyError('AssertionError', `concurrent.futures.Future is expected, got ${String(future)}`);
-  const source = future as ConcurrentFuture<T>;
-  const destination = loop.create_future() as Future<T>;
-  // Stryker disable next-line BlockStatement: equivalent: source.cancel() is a no-op: submit marks the job RUNNING at once
-  const _call_check_cancel = (dest: Future<T>): void => {
-    // Stryker disable next-line ConditionalExpression: equivalent: source.cancel() is a no-op: submit marks the job RUNNING at once
-    if (dest.cancelled()) source.cancel();
-  };
-  const _call_set_state = (src: ConcurrentFuture<T>): void => {
-    // Stryker disable next-line LogicalOperator: equivalent: closed loop: next line returns; cancelled dest: skipped later
-    // Stryker disable next-line ConditionalExpression: equivalent: the next line returns on a closed loop; a cancelled destination is skipped later (the killed mutants of this line are ignored with it)
-    if (destination.cancelled() && loop.is_closed()) return;
-    // Stryker disable next-line ConditionalExpression: not in any trace: the refused call_soon_threadsafe is swallowed into the log (the killed mutants of this line are ignored with it)
-    if (loop.is_closed()) return;
-    loop.call_soon_threadsafe(_copy_future_state, src, destination);
-  };
-  destination.add_done_callback(_call_check_cancel);
-  source.add_done_callback(_call_set_state);
-  return destination;
+  const new_future = loop.create_future() as Future<T>;
+  loop._rt.futures._chain_future(future, new_future);
+  return new_future;
 }

@@ -5,7 +5,7 @@
  * switch and the rule it decides (`grep -n 'sw\.' reference/`).
  *
  * `createRuntime()` returns a fresh, pristine runtime: its own world (pid, threads, clock),
- * its own module objects (events, tasks, runners, os, signal) and its own subclasses of the loop, policy,
+ * its own module objects (events, futures, tasks, runners, os, signal) and its own subclasses of the loop, policy,
  * future and task classes. Nothing is global, so a test (or a mutant) can patch one runtime:
  *
  *   rt.events.get_event_loop = function () { ... };            // a module-level function
@@ -32,7 +32,7 @@ import { defaultProfile, type Profile, type Switches } from '../spec/profiles.ts
 import type { BaseEventLoop } from './base_events.ts';
 import { Warnings } from './errors.ts';
 import { BaseDefaultEventLoopPolicy, EventsModule, deprecatedPolicyApi } from './events.ts';
-import { Future, wrap_future } from './futures.ts';
+import { Future, FuturesModule, wrap_future } from './futures.ts';
 import type { ConcurrentFuture } from './executor.ts';
 import { OsModule } from './os.ts';
 import { RunnersModule } from './runners.ts';
@@ -53,6 +53,8 @@ export interface Runtime {
   readonly log: string[];
   /** asyncio.events: policy slot, get/set_event_loop, running loop, at-fork hook. */
   events: EventsModule;
+  /** asyncio.futures: the chaining of two futures (_chain_future and its pieces). */
+  futures: FuturesModule;
   /** asyncio.tasks: current_task, create_task, sleep, ... */
   tasks: TasksModule;
   /** asyncio.runners: run. */
@@ -121,6 +123,7 @@ export function createRuntime(profile: Profile = defaultProfile()): Runtime {
   rt.Future = class RtFuture<T> extends Future<T> {};
   rt.Task = class RtTask<T> extends Task<T> {};
   rt.events = new EventsModule(rt);
+  rt.futures = new FuturesModule(rt);
   rt.tasks = new TasksModule(rt);
   rt.runners = new RunnersModule(rt);
   rt.os = new OsModule(rt);
@@ -135,7 +138,7 @@ export { AbstractEventLoop, AbstractEventLoopPolicy, BaseDefaultEventLoopPolicy,
 export { BaseEventLoop, type ExceptionContext, type ExceptionHandler, type TaskFactory } from './base_events.ts';
 export { SelectorEventLoop, iscoroutinefunction, markCoroutineFunction } from './unix_events.ts';
 export { SignalModule, ProcessKilled } from './signal.ts';
-export { Future, iscoroutine, isfuture, type Coro, type YieldItem } from './futures.ts';
+export { Future, FuturesModule, iscoroutine, isfuture, type Chain, type Coro, type YieldItem } from './futures.ts';
 export { Task, TasksModule } from './tasks.ts';
 export { RunnersModule, Runner } from './runners.ts';
 export { ThreadPoolExecutor, ConcurrentFuture, ConcurrentCancelledError } from './executor.ts';

@@ -92,10 +92,7 @@ export class Runner {
   }
 
   *run<T>(coro: Coro<T>, context: Context | null = null): Blocking<T> {
-    // Stryker disable next-line BlockStatement: equivalent: asyncio.run makes the same check first (ARUN-3)
-    // Stryker disable next-line ConditionalExpression: equivalent: asyncio.run makes the same check first (ARUN-3) (the killed mutants of this line are ignored with it)
     if (this._rt.events._get_running_loop() !== null) {
-      // Stryker disable next-line StringLiteral: equivalent: asyncio.run makes the same check first (ARUN-3)
       throw new PyError('RuntimeError', 'Runner.run() cannot be called from a running event loop');
     }
     this._lazy_init();
@@ -105,7 +102,6 @@ export class Runner {
   }
 
   *close(): Blocking<void> {
-    // Stryker disable next-line ConditionalExpression: equivalent: close runs only after run initialized the Runner (the killed mutants of this line are ignored with it)
     if (this._state !== 'INITIALIZED') return;
     const loop = this._loop!;
     try {
@@ -119,7 +115,6 @@ export class Runner {
     } finally {
       // ARUN-4: the thread is left without a current loop (set_event_loop(None) counts as a
       // call, so get_event_loop no longer creates one implicitly).
-      // Stryker disable next-line ConditionalExpression: equivalent: close runs only after _lazy_init set the flag (the killed mutants of this line are ignored with it)
       if (this._set_event_loop) this._rt.events.set_event_loop(null);
       loop.close();
       this._loop = null;
@@ -128,10 +123,7 @@ export class Runner {
   }
 
   private _lazy_init(): void {
-    // Stryker disable next-line StringLiteral: equivalent: each asyncio.run makes a new Runner and runs it once
-    // Stryker disable next-line ConditionalExpression: equivalent: each asyncio.run makes a new Runner and runs it once (the killed mutants of this line are ignored with it)
     if (this._state === 'CLOSED') throw new PyError('RuntimeError', 'Runner is closed');
-    // Stryker disable next-line ConditionalExpression: equivalent: _lazy_init runs once per Runner (the killed mutants of this line are ignored with it)
     if (this._state === 'INITIALIZED') return;
     // ARUN-1, RUNNER-1.2: a new loop, made current for the duration; with loop_factory, neither.
     if (this._loop_factory === null) {

@@ -31,6 +31,7 @@ export const iscoroutinefunction = (f: unknown): boolean => typeof f === 'functi
 
 /** repr() of what a statement passes as a signal: None, a str, an int. */
 const sigRepr = (sig: unknown): string =>
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: a statement's None is null, never undefined (conformance/adapters/signals.ts sigArg) (the killed mutants of this line are ignored with it)
   sig === null || sig === undefined ? 'None' : typeof sig === 'string' ? pyStrRepr(sig) : String(sig);
 
 /** The Python-level handler the loop installs: a no-op, the self-pipe does the work. */
@@ -49,6 +50,7 @@ export class SelectorEventLoop extends BaseEventLoop {
 
   /** selector_events: the self-pipe's reader is _read_from_self, a Handle of this loop. */
   _make_self_pipe(): void {
+    // Stryker disable next-line ArrayDeclaration: equivalent: the reader's function takes no argument, and its Handle is shown nowhere (the reader never raises)
     const reader = new Handle(() => this._read_from_self(), [], this);
     this._selector.add_reader(() => this._add_callback(reader));
   }
@@ -72,6 +74,7 @@ export class SelectorEventLoop extends BaseEventLoop {
 
   /** Each signal's number, in the order they came (SIG-2.2); the null bytes of _write_to_self are nothing. */
   _process_self_data(data: number[]): void {
+    // Stryker disable next-line ConditionalExpression: equivalent: no loop has a handler for 0 (_check_signal refuses it), so _handle_signal(0) does nothing
     for (const signum of data) if (signum) this._handle_signal(signum);
   }
 
@@ -106,10 +109,12 @@ export class SelectorEventLoop extends BaseEventLoop {
     this._signal_handlers.set(signum, handle);
     try {
       signal.signal(signum, _sighandler_noop);
+      // Stryker disable next-line BooleanLiteral: equivalent: siginterrupt is a no-op here (SA_RESTART: the simulation has no interrupted system call)
       signal.siginterrupt(signum, false);
     } catch (exc) {
       if (!(exc instanceof OSError)) throw exc;
       this._signal_handlers.delete(signum);
+      // Stryker disable next-line ConditionalExpression: not compared: `→ false` leaves the wakeup fd to a loop that holds no handler, which shows only through another loop's handlers (they silently stop when a loop gives the fd up), the two loops holding handlers SIG-2 leaves out (the killed `→ true` of this line is ignored with it)
       if (this._signal_handlers.size === 0) signal.set_wakeup_fd(null);
       // Stryker disable next-line ConditionalExpression: equivalent: signal.signal raises only EINVAL (an uncatchable signal)
       if (exc.errno === EINVAL) throw new PyError('RuntimeError', `sig ${signum} cannot be caught`);
@@ -126,7 +131,9 @@ export class SelectorEventLoop extends BaseEventLoop {
     if (!this._signal_handlers.delete(signum)) return false;
     const signal = this._rt.signal;
     // Stryker disable next-line ConditionalExpression,StringLiteral: not in any trace: the language handles no SIGINT
+    // Stryker disable next-line EqualityOperator: not compared: a removed signal's disposition shows only when the signal is sent again (at its default action it ends the process), which SIG-2 leaves out
     signal.signal(signum, signum === SIGINT ? 'default_int_handler' : 'SIG_DFL');
+    // Stryker disable next-line ConditionalExpression: not compared: `→ false` leaves the wakeup fd to a loop that holds no handler, which shows only through another loop's handlers (they silently stop when a loop gives the fd up), the two loops holding handlers SIG-2 leaves out (the killed `→ true` of this line is ignored with it)
     if (this._signal_handlers.size === 0) signal.set_wakeup_fd(null);
     return true;
   }
@@ -138,10 +145,15 @@ export class SelectorEventLoop extends BaseEventLoop {
     return sig;
   }
 
-  /** selector_events: the self-pipe closed with the loop; then SIG-1.3: every handler removed. */
+  /**
+   * selector_events.BaseSelectorEventLoop.close (3.8.18, 3.12.1): a running loop refused before
+   * anything changes, a closed one left as it is, else the self-pipe closed with the loop; then
+   * SIG-1.3: every handler removed.
+   */
   override close(): void {
-    // Stryker disable next-line ConditionalExpression: equivalent: a running loop's close() raises in BaseEventLoop.close before anything changes; a closed one's self-pipe is closed already
-    if (!this.is_running() && !this._closed) this._selector.close();
+    if (this.is_running()) throw new PyError('RuntimeError', 'Cannot close a running event loop');
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral: equivalent: the self-pipe of a closed loop, left open or closed again, is never read: a closed loop never runs again, and close() removed its handlers, so the wakeup fd left it
+    if (!this._closed) this._selector.close();
     super.close();
     for (const sig of [...this._signal_handlers.keys()]) this.remove_signal_handler(sig);
   }

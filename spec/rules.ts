@@ -480,7 +480,8 @@ export const RULES: Rule[] = [
       'On a loop that was stopped, the callbacks that were in the ready queue when the stopping iteration began MUST all run in it, also those queued after the one that called stop().',
       'Callbacks scheduled during the stopping iteration MUST NOT run in it: they stay queued and run first when the loop next runs (never, if it does not run again).',
     ],
-    rationale: 'stop is a request honoured between iterations, never in the middle of one.',
+    rationale:
+      'stop is a request honoured between iterations, never in the middle of one. Which timers are in the ready queue when the stopping iteration begins is real time where deadlines fall close together: a timer with a deadline within 0.1 s of the one that woke the loop, due in the model, may come due in real time only after the iteration began (it was scheduled later: after a first run, or on a loaded machine), and then waits for a run that may never come; such programs are out of the model (conformance/oracle/base_events.ts tiedAfterStop; measured: CPython 3.8.18 under load, a tied call_later(0.2, stop) made after a first run never ran). Conversely, no timer due within 0.25 s after a stop made while the loop ran is said never to run (ordering.ts STOP_GAP, 3.11.7 under load).',
     sources: [
       cpy('base_events.py', 'BaseEventLoop.stop, run_forever, _run_once (ntodo = len(self._ready))'),
       docs('library/asyncio-eventloop.html', 'loop.run_forever'),
@@ -1263,7 +1264,7 @@ export const RULES: Rule[] = [
       'A coroutine that catches the CancelledError (`except asyncio.CancelledError`) MUST go on with its next statement: its task is not cancelled by it and ends as its coroutine does (a return: done, with that result, which an await of it returns).',
       "K.cancel(msg): profiles 3.9+ MUST accept the message and the CancelledError raised in K's coroutine MUST carry it (str(e) == msg); profile 3.8 MUST raise TypeError('cancel() takes no arguments (1 given)') (switch cancelMessage). Where K ended cancelled by a CancelledError its coroutine raised, the first result() of K (the first await of it) MUST raise that very CancelledError, message and all, and later ones CancelledError() (profiles 3.11+, switch cancelledErrorKept); profiles 3.9 and 3.10 MUST raise CancelledError() (no message) for every one. A task cancelled as its own last step returns MUST carry the message to every awaiter (3.9+).",
       "Profiles 3.11+ (switch taskCancelling): K.cancelling() MUST return the number of K.cancel() calls made while K was not done (each counts, a repeated one too, and K.cancel() of a task T that K awaits counts on T), less the uncancel() calls; K.uncancel() MUST decrement it, never below 0, and return the new count. Profiles 3.8 to 3.10 MUST raise AttributeError(\"'_asyncio.Task' object has no attribute 'cancelling'\") (and 'uncancel').",
-      "asyncio.all_tasks() MUST raise RuntimeError('no running event loop') where no loop runs (the running-loop lookup of GET and EXEC decides which loop a thread sees); in a running loop it MUST return the set of that loop's tasks that are not done (the task running run_until_complete's coroutine among them), and asyncio.all_tasks(L) those of L, running or not.",
+      "asyncio.all_tasks() MUST raise RuntimeError('no running event loop') where no loop runs (the running-loop lookup of GET and EXEC decides which loop a thread sees); in a running loop it MUST return the set of that loop's tasks that are not done (the task running run_until_complete's coroutine among them, and, profiles 3.12+, a task of asyncio.eager_task_factory while its first step runs inside create_task), and asyncio.all_tasks(L) those of L, running or not.",
     ],
     rationale:
       "Cancellation is how asyncio stops work: timeouts, TaskGroup, asyncio.run's shutdown all call Task.cancel and rely on " +
@@ -1285,6 +1286,11 @@ export const RULES: Rule[] = [
       cpy('futures.py', '_make_cancelled_error: CancelledError(self._cancel_message), __context__ = _cancelled_exc', '3.10.13'),
       cpy('tasks.py', 'Task.cancel(self) with no msg; the C Task likewise', '3.8.18'),
       cpy('tasks.py', 'uncancel: if self._num_cancels_requested == 0: self._must_cancel = False', '3.13.0'),
+      cpy(
+        'tasks.py',
+        'all_tasks: itertools.chain(_scheduled_tasks, _eager_tasks); Task.__eager_start: _register_eager_task(self) around the first step, then _register_task(self) unless done (3.12.1 and 3.13.0 alike)',
+      ),
+      'CPython 3.12.1, 3.13.0: measured with a script (an eager task counted by all_tasks() in its first step, and in it after a first step that suspended)',
       "CPython 3.8.18 to 3.13.0 all run the C Task (asyncio.Task is asyncio.tasks._CTask, type 'type' in each): measured with a script in each pyenv install (cancel on pending and done tasks, cancel(msg) TypeError on 3.8.18, the message caught in the coroutine from 3.9.18, the awaiter's CancelledError empty on 3.9.18 and 3.10.13 and carrying the message from 3.11.7, cancelling/uncancel from 3.11.7, all_tasks outside a loop and with a loop argument)",
       docs('library/asyncio-task.html', 'Task Cancellation'),
       measured('CANCEL-1'),
@@ -1293,7 +1299,9 @@ export const RULES: Rule[] = [
       'cancel(msg) from 3.9 (switch cancelMessage; 3.8.18 TypeError); the awaiter sees the message from 3.11 (switch ' +
       'cancelledErrorKept; 3.9.18 and 3.10.13 give CancelledError()); cancelling() and uncancel() from 3.11 (switch ' +
       'taskCancelling). 3.13.0 uncancel() also withdraws a pending request at 0 (left out). 3.14 (source): as 3.13.',
-    dependsOn: ['cancelMessage', 'cancelledErrorKept', 'taskCancelling'],
+    dependsOn: ['cancelMessage', 'cancelledErrorKept', 'taskCancelling', 'eagerTaskFactory'],
+    // An eager task in all_tasks() (3.12+): without eager_task_factory (3.8 to 3.11) set_task_factory(asyncio.eager_task_factory) fails first: TFACT-1.1's.
+    through: { eagerTaskFactory: 'TFACT-1' },
   }),
   // ---- CTX ----------------------------------------------------------------------------------
   r('CTX-1', 'CTX', 'Context variables: the context each callback, task and executor job runs in', {
@@ -1355,7 +1363,7 @@ export const RULES: Rule[] = [
   // ---- SIG ----------------------------------------------------------------------------------
   r('SIG-1', 'SIG', "add_signal_handler and remove_signal_handler: what they refuse and return; close() removes a loop's handlers", {
     clauses: [
-      "loop.add_signal_handler(sig, callback) MUST check, in this order, and raise at the first that fails: callback a coroutine function or a coroutine, TypeError('coroutines cannot be used with add_signal_handler()'); sig not an int, TypeError('sig must be an int, not <repr(sig)>') ('not None'); sig not in signal.valid_signals(), ValueError('invalid signal number <sig>'); the loop closed, RuntimeError('Event loop is closed'); the calling thread not the process's main thread (a fork child's one thread is its main thread), RuntimeError('set_wakeup_fd only works in main thread of the main interpreter') (profile 3.8: 'set_wakeup_fd only works in main thread'); a signal that cannot be caught, RuntimeError('sig 9 cannot be caught') for SIGKILL. A refused call MUST leave the loop's handlers as they were. Otherwise it MUST return None, and callback becomes the loop's handler for sig, replacing the one it had.",
+      "loop.add_signal_handler(sig, callback) MUST check, in this order, and raise at the first that fails: callback a coroutine function or a coroutine, TypeError('coroutines cannot be used with add_signal_handler()'); sig not an int, TypeError('sig must be an int, not <repr(sig)>') ('not None'); sig not in signal.valid_signals(), ValueError('invalid signal number <sig>'); the loop closed, RuntimeError('Event loop is closed'); the calling thread not the process's main thread (a fork child's one thread is its main thread), RuntimeError('set_wakeup_fd only works in main thread of the main interpreter') (profile 3.8: 'set_wakeup_fd only works in main thread'); a signal that cannot be caught, RuntimeError('sig <sig> cannot be caught') for SIGKILL and SIGSTOP ('sig 9', 'sig 19' on Linux). A refused call MUST leave the loop's handlers as they were. Otherwise it MUST return None, and callback becomes the loop's handler for sig, replacing the one it had.",
       'loop.remove_signal_handler(sig) MUST check sig as add_signal_handler does (the same TypeError and ValueError); then, if the loop has a handler for sig, it MUST remove it (sig back to its default action) and return True, else return False: for a signal never added, refused (SIG-1.1) or already removed, on a closed loop too, and from any thread.',
       'loop.close() MUST remove every handler of the loop, as remove_signal_handler does: after it, remove_signal_handler(sig) returns False for each signal the loop had a handler for.',
     ],
@@ -1365,7 +1373,7 @@ export const RULES: Rule[] = [
       'uncatchable signal, a coroutine function that would only make a never-awaited coroutine). The order of the checks ' +
       "is CPython's: a coroutine first, then the signal (_check_signal), then the closed loop, then the main thread, which " +
       "signal.set_wakeup_fd decides (its ValueError becomes a RuntimeError with its message), then signal.signal's " +
-      'EINVAL for SIGKILL. The language passes SIGUSR1, SIGUSR2 and SIGKILL by name and, for the refusals, None and ints ' +
+      'EINVAL for SIGKILL and SIGSTOP. The language passes SIGUSR1, SIGUSR2, SIGKILL and SIGSTOP by name and, for the refusals, None and ints ' +
       'that are no signal on any platform (at most 0, 65 and more): the numbers of the others differ between platforms, ' +
       'and the driver keeps SIGALRM for its deadline. Left out, and why: remove_signal_handler of a handler from another ' +
       "thread than the main thread (CPython deletes the handler, then signal.signal raises ValueError('signal only works " +
@@ -1377,6 +1385,7 @@ export const RULES: Rule[] = [
       cpy('unix_events.py', '_UnixSelectorEventLoop.add_signal_handler, remove_signal_handler, _check_signal, close'),
       'CPython 3.12.1 Modules/signalmodule.c signal_set_wakeup_fd and signal_signal_impl (the main-thread check: "... only works in main thread of the main interpreter"); 3.8.18: "... only works in main thread"',
       'CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0: the same _UnixSelectorEventLoop.add_signal_handler, remove_signal_handler, _check_signal, _handle_signal and close (diffed against 3.12.1 in each pyenv install; 3.13.0 adds _unix_server_sockets to __init__ only); their messages measured with a script in each',
+      "CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0 (script, 2026-12-01): add_signal_handler(signal.SIGSTOP, cb) raises RuntimeError('sig 19 cannot be caught') as SIGKILL's 'sig 9 ...', and remove_signal_handler(signal.SIGSTOP) returns False; a handler held before a refused SIGKILL or SIGSTOP still runs (the wakeup fd is given up only with no handler left)",
       docs('library/asyncio-eventloop.html', 'Unix signals'),
       measured('SIG-1'),
     ],

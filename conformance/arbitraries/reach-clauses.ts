@@ -24,6 +24,7 @@ export const CLAUSE_SHAPES: ReadonlyArray<{ clause: string; shape: Arb<Program>;
   { clause: 'ARUN-1.1', shape: endings.otherLoopPending },
   { clause: 'ARUN-2.2', shape: endings.leftoverWaitsOnDone },
   { clause: 'ARUN-2.2', shape: endings.leftoverTimerDue },
+  { clause: 'CANCEL-1.6', shape: loops.eagerAllTasks },
   { clause: 'EXEC-1.1', shape: endings.executorAtRunEnd },
   { clause: 'FORK-1.1', shape: endings.secondForkInLoop },
   { clause: 'FORK-2.1', shape: endings.forkRaises },

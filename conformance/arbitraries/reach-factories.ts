@@ -4,8 +4,8 @@
  * during and after a run of one, and after it closes (TFACT-1.1); a factory set on the running
  * loop (or on the other one, or before the run, where run_until_complete calls it too) and
  * tasks created through it, then with the factory reset to None (TFACT-1.2); and
- * asyncio.eager_task_factory on the running loop, tasks that suspend or not, state and order
- * asked right after create_task (TFACT-1.3). Every statement is removable.
+ * asyncio.eager_task_factory on the running loop, tasks that suspend or not, return or raise,
+ * state and order asked right after create_task (TFACT-1.3). Every statement is removable.
  */
 import fc from 'fast-check';
 import type { Stmt } from '../../language/program.ts';
@@ -71,17 +71,20 @@ export const factoryCallPrograms = fc
     ]);
   });
 
+/** An eager task's end, one time in four: the exception is the task's, even from its first step, run inside create_task. */
+const raise: Stmt = { op: 'raise', message: 'boom' };
+
 /** What an eager task's coroutine does first: nothing that suspends, a sleep(0), a sleep for a time. */
 type First = 'none' | 'sleep0' | 'sleep';
 
 /**
  * TFACT-1.3: asyncio.eager_task_factory set on the running loop (or before the run: the run's
- * own task is not eager); tasks whose first step ends at once, or at a sleep; the creator's
- * next mark, the task's state right after create_task, then awaited.
+ * own task is not eager); tasks whose first step ends at once, or at a sleep, that return or
+ * raise; the creator's next mark, the task's state right after create_task, then awaited.
  */
 export const eagerPrograms = fc
-  .tuple(fc.constantFrom<First>('none', 'none', 'sleep0', 'sleep'), fc.boolean(), fc.boolean(), keeps(10))
-  .map(([first, before, nested, flags]) => {
+  .tuple(fc.constantFrom<First>('none', 'none', 'sleep0', 'sleep'), fc.boolean(), fc.boolean(), fc.nat(3), keeps(10))
+  .map(([first, before, nested, ends, flags]) => {
     const keep = flagged(flags);
     const suspend: Stmt[] = first === 'none' ? [] : [{ op: 'sleep', delay: first === 'sleep0' ? 0 : 0.05 }];
     const inner: Stmt[] = nested ? keep({ op: 'create_task', as: 'K2', body: [mark('e'), { op: 'return', value: 2 }] }) : [];
@@ -90,7 +93,14 @@ export const eagerPrograms = fc
       ...keep({
         op: 'create_task',
         as: 'K1',
-        body: [...keep(mark('a')), ...keep({ op: 'current_task' }), ...inner, ...suspend, ...keep(mark('c')), { op: 'return', value: 1 }],
+        body: [
+          ...keep(mark('a')),
+          ...keep({ op: 'current_task' }),
+          ...inner,
+          ...suspend,
+          ...keep(mark('c')),
+          ends === 3 ? raise : { op: 'return', value: 1 },
+        ],
       }),
       ...keep(mark('b')),
       ...keep({ op: 'task_state', task: 'K1' }),

@@ -3,12 +3,15 @@
  * remove_signal_handler of SIGUSR1, SIGUSR2, SIGKILL, None and ints that are no signal, with
  * coroutine functions now and then, from the main thread, from a thread started and joined at
  * once, from a coroutine the loop runs, and on the loop closed (SIG-1.1, SIG-1.2); handlers
- * added, the loop closed, then removed and added again (SIG-1.3); signals the process sends
- * itself from callbacks, from the coroutine of a run and from the main body between runs, among
- * callbacks and task steps, handlers added again and removed, the loop run again and closed
- * (SIG-2.1, SIG-2.2); a signal sent while the loop is idle, the loop then run in a thread
- * started and joined at once (SIG-2.1). No timer and no sleep of more than 0: where a handler
- * falls against a timer is real time (SIG-2 rationale). Every statement is removable.
+ * added (SIGSTOP or SIGKILL refused among them), the loop closed, then removed and added again
+ * (SIG-1.3); signals the process sends itself from callbacks, from the coroutine of a run and
+ * from the main body between runs, among callbacks and task steps, handlers added again and
+ * removed, a close() the running loop refuses, the loop run again and closed (SIG-2.1,
+ * SIG-2.2), now and then after SIGKILL refused while the loop holds handlers (the wakeup fd
+ * stays its self-pipe: unix_events.py gives it up only with the last handler); a signal sent
+ * while the loop is idle, the loop then run in a thread started and joined at once (SIG-2.1).
+ * No timer and no sleep of more than 0: where a handler falls against a timer is real time
+ * (SIG-2 rationale). Every statement is removable.
  */
 import fc from 'fast-check';
 import type { Sig, Stmt } from '../../language/program.ts';
@@ -63,12 +66,16 @@ export const closePrograms = fc
     fc.subarray(['SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const, { minLength: 1 }),
     fc.boolean(),
     keeps(4),
+    // Last, so that the draws before it stay those of the shape without it (shrunk counterexamples).
+    fc.option(fc.constantFrom<Sig>('SIGSTOP', 'SIGKILL'), { nil: undefined }),
   )
-  .map(([added, removed, twice, flags]) => {
+  .map(([added, removed, twice, flags, uncatchable]) => {
     const keep = flagged(flags);
     return program([
       { op: 'new_event_loop', as: 'L1' },
       ...added.map((sig, i) => add(sig, [mark(`h${i}`)])),
+      // SIGSTOP or SIGKILL refused while the loop holds handlers (SIG-1.1).
+      ...(uncatchable === undefined ? [] : [add(uncatchable, [mark('u')])]),
       ...keep(run([mark('r0'), sleep0])),
       ...keep({ op: 'close', loop: 'L1' }),
       ...removed.map(remove),
@@ -84,10 +91,14 @@ const callback = fc.tuple(tag, fc.option(userSig, { nil: undefined }), fc.intege
   return { op: 'call_soon', loop: 'L1', body: [mark(`${t}0`), ...(sig ? [kill(sig)] : []), ...chain] };
 });
 
-/** A statement of the run's coroutine: marks and sleep(0)s mostly, signals, a handler added again or removed, a callback. */
+/**
+ * A statement of the run's coroutine: marks and sleep(0)s mostly, signals, a handler added again
+ * or removed, a callback, a close() the running loop refuses (its self-pipe stays open: LIFE-5).
+ */
 const coroStep = fc
-  .tuple(fc.constantFrom('mark', 'mark', 'sleep', 'sleep', 'sleep', 'kill', 'kill', 'add', 'remove', 'soon'), userSig, tag)
+  .tuple(fc.constantFrom('mark', 'mark', 'sleep', 'sleep', 'sleep', 'kill', 'kill', 'add', 'remove', 'soon', 'close'), userSig, tag)
   .map(([what, sig, t]): Stmt => {
+    if (what === 'close') return { op: 'close', loop: 'L1' };
     if (what === 'mark') return mark(t);
     if (what === 'sleep') return sleep0;
     if (what === 'kill') return kill(sig);
@@ -115,8 +126,9 @@ export const deliveryPrograms = fc
     some(coroStep, 4),
     fc.boolean(),
     keeps(6),
+    fc.boolean(),
   )
-  .map(([h1, callbacks, withSleeps, between, withSleepsAgain, sleeps, flags]) => {
+  .map(([h1, callbacks, withSleeps, between, withSleepsAgain, sleeps, flags, refused]) => {
     const keep = flagged(flags);
     // Half the programs never sleep: where tasks sleep(0), which iteration reads a signal is the
     // round robin's too (TASK-5.2), so a handler's timing is judged on its own only without.
@@ -126,6 +138,8 @@ export const deliveryPrograms = fc
       { op: 'new_event_loop', as: 'L1' },
       add('SIGUSR1', h1),
       ...keep(add('SIGUSR2', [mark('h2')])),
+      // SIGKILL refused (SIG-1.1) while the loop holds a handler: the wakeup fd stays its self-pipe.
+      ...(refused ? [add('SIGKILL', [mark('hk')])] : []),
       ...callbacks,
       run([mark('t'), ...steps]),
       ...keep(mark('between')),

@@ -2,9 +2,11 @@
  * RCT-1: run_coroutine_threadsafe and wrap_future. Three shapes. In the loop's own thread
  * (asyncio.run's coroutine): a coroutine handed to the running loop, CF read while pending
  * (RCT-1.1) and after its task ended (RCT-1.2), cancelled before its callback ran or while its
- * task sleeps, or once done (RCT-1.3), wrapped and awaited (RCT-1.4), with the refusals of a
- * non-coroutine and a non-future and the asyncio future wrap_future returns as is. From a loop
- * not running yet (the main thread, before run_until_complete). From an executor job while
+ * task sleeps, or once done (RCT-1.3), or left to asyncio.run, which cancels its task (CF read
+ * after the run), wrapped and awaited (RCT-1.4) by the coroutine or a task (cancelled with its
+ * wait for F by asyncio.run, where the coroutine is long), with the refusals of a non-coroutine
+ * and a non-future and the asyncio future wrap_future returns as is. From a loop not running
+ * yet (the main thread, before run_until_complete). From an executor job while
  * the loop runs: the coroutine runs as a task of that loop, in its thread (what the job could
  * observe of CF is real thread timing: not generated). Every statement but the call and the
  * loop can be left out by the shrinker.
@@ -37,7 +39,7 @@ export const ownThreadPrograms = fc
     fc.constantFrom<'none' | 'early' | 'late'>('none', 'none', 'early', 'late'),
     fc.boolean(),
     fc.nat(3),
-    keeps(48),
+    keeps(52),
   )
   .map(([steps, end, cancel, wrap, when, flags]) => {
     const keep = flagged(flags);
@@ -59,6 +61,8 @@ export const ownThreadPrograms = fc
           ...(cancel === 'early' ? keep(call('cancel')) : []),
           ...keep({ op: 'mark', tag: 'after' }),
           ...(wrap ? [{ op: 'wrap_future', future: 'CF', loop: 'L', as: 'F' } as Stmt] : []),
+          // A task waiting for F: where it is cancelled (asyncio.run's shutdown, a long coroutine), so is F, and F cancels CF.
+          ...(wrap ? keep({ op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] }) : []),
           ...Array.from({ length: steps + 4 }, (_, i) => watch(i)).flat(),
           ...(awaitF ? keep({ op: 'await', task: 'F' }) : []),
           ...keep(sleep0),
@@ -67,7 +71,8 @@ export const ownThreadPrograms = fc
           ...keep(call('cancelled')),
           ...keep(call('result')),
           ...keep(call('exception')),
-          ...keep(call('cancel')),
+          // A long coroutine not cancelled yet is left to asyncio.run (CF read after the run).
+          ...(end === 'long' && cancel === 'none' ? [] : keep(call('cancel'))),
           ...keep({ op: 'wrap_future', arg: 5, loop: 'L' }),
           ...keep({ op: 'run_coroutine_threadsafe', loop: 'L', arg: 7, body: [] }),
           ...keep({ op: 'create_future', loop: 'L', as: 'G' }),
@@ -75,6 +80,10 @@ export const ownThreadPrograms = fc
           ...keep({ op: 'return', value: 1 }),
         ],
       },
+      // After the run: a long coroutine's task, cancelled by asyncio.run, cancelled CF too (RCT-1.2).
+      ...keep(call('done')),
+      ...keep(call('cancelled')),
+      ...keep(call('exception')),
     ]);
   });
 

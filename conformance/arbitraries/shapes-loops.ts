@@ -313,3 +313,34 @@ export const timersByDeadline = fc
     ),
   )
   .map(program);
+
+/**
+ * CANCEL-1.6: all_tasks() in and after the first step of a task that asyncio.eager_task_factory
+ * (3.12+; an AttributeError before) starts inside create_task: the task is among them while that
+ * step runs (tasks.py _eager_tasks) and after it, where it suspended (__eager_start's _register_task).
+ */
+export const eagerAllTasks = fc
+  .tuple(fc.constantFrom<Stmt[]>([], [{ op: 'sleep', delay: 0 }], [{ op: 'sleep', delay: 0.05 }]), keeps(7))
+  .map(([suspend, flags]) => {
+    const keep = flagged(flags);
+    return program([
+      { op: 'new_event_loop', as: 'L1' },
+      {
+        op: 'run_until_complete',
+        loop: 'L1',
+        body: [
+          { op: 'set_task_factory', loop: 'L1', body: [], arg: 'eager' },
+          {
+            op: 'create_task',
+            as: 'K1',
+            body: [...keep({ op: 'all_tasks' }), ...keep({ op: 'all_tasks', loop: 'L1' }), ...suspend, { op: 'return', value: 1 }],
+          },
+          ...keep({ op: 'all_tasks', task: 'K1' }),
+          ...keep({ op: 'all_tasks' }),
+          ...keep({ op: 'await', task: 'K1' }),
+          ...keep({ op: 'all_tasks', task: 'K1' }),
+          ...keep({ op: 'all_tasks' }),
+        ],
+      },
+    ]);
+  });

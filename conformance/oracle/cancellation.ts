@@ -57,8 +57,8 @@ export function cancelTask(walk: Walk, s: StmtOf<'cancel_task'>, tags: ClauseTag
     const creator = t.createdIn;
     const unyielded = creator !== undefined && t.loop.currentTask === creator.by && walk.orderings.stepsOf(creator.by) === creator.steps;
     for (const x of statements(body)) {
-      walk.exps.push({ ...tag('CANCEL-1.2'), kind: 'ran', stmt: x.id!, expected: false, refusedBy: s.id! });
-      if (unyielded) walk.exps.push({ ...tag('TASK-1.3'), condition: true, kind: 'ran', stmt: x.id!, expected: false, refusedBy: s.id! });
+      walk.expect({ ...tag('CANCEL-1.2'), kind: 'ran', stmt: x.id!, expected: false, refusedBy: s.id! });
+      if (unyielded) walk.expect({ ...tag('TASK-1.3'), condition: true, kind: 'ran', stmt: x.id!, expected: false, refusedBy: s.id! });
     }
   }
   t.cancelRequested = true;
@@ -127,6 +127,8 @@ export function allTasks(walk: Walk, s: StmtOf<'all_tasks'>, tags: ClauseTags): 
   const all = walk.m.tasks.filter((t) => t.loop === loop && t.state === 'pending');
   // Which tasks are still pending where they sleep(0) is the round robin's (TASK-5.2).
   if (walk.orderings.slept0(loop)) tags.conditions.push('TASK-5.2');
+  // A task done in its eager first step, inside create_task, is not pending by TFACT-1.3: a condition.
+  if (walk.m.tasks.some((t) => t.loop === loop && t.eagerDone)) tags.conditions.push('TFACT-1.3');
   if (s.task === undefined) return all.length;
   return all.includes(walk.guards.taskVar(s.task, 'all_tasks'));
 }
@@ -142,6 +144,6 @@ export function caught(walk: Walk, s: Stmt, task: MTask | undefined): boolean {
   task.caughtCancel = true;
   const next = walk.nextSibling.get(s.id!);
   if (next && next.op !== 'return' && next.op !== 'raise')
-    walk.exps.push({ ...tag('CANCEL-1.3'), kind: 'ran', stmt: next.id!, expected: true });
+    walk.expect({ ...tag('CANCEL-1.3'), kind: 'ran', stmt: next.id!, expected: true });
   return true;
 }

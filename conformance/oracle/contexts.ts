@@ -176,7 +176,7 @@ export function forTask(walk: Walk, s: StmtOf<'create_task'>, loop: MLoop | null
   const ctx = given(walk, s.context, 'create_task', loop);
   if (!walk.sw.createTaskContext) {
     tags.outcome.push('CTX-1.3');
-    for (const x of statements(s.body)) walk.exps.push({ ...tag('CTX-1.3'), kind: 'ran', stmt: x.id!, expected: false });
+    for (const x of statements(s.body)) walk.expect({ ...tag('CTX-1.3'), kind: 'ran', stmt: x.id!, expected: false });
     throw new PyErr('TypeError', "create_task() got an unexpected keyword argument 'context'");
   }
   // That create_task takes context= (3.11+) is CTX-1.3's: a condition of the task it returns.
@@ -242,7 +242,7 @@ export function forRunnerTask(walk: Walk, ctx: MCtx, loop: MLoop): void {
 export function* toThread(walk: Walk, s: StmtOf<'to_thread'>, tags: ClauseTags): Coro {
   if (!walk.sw.toThread) {
     tags.outcome.push('CTX-1.4');
-    for (const x of statements(s.body)) walk.exps.push({ ...tag('CTX-1.4'), kind: 'ran', stmt: x.id!, expected: false });
+    for (const x of statements(s.body)) walk.expect({ ...tag('CTX-1.4'), kind: 'ran', stmt: x.id!, expected: false });
     throw new PyErr('AttributeError', "module 'asyncio' has no attribute 'to_thread'");
   }
   const loop = walk.guards.requireRunning();

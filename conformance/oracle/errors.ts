@@ -94,7 +94,7 @@ export function callbackRaised(walk: Walk, { loop, scheduledInDebug }: Where, e:
 export function callbackStarts(walk: Walk, loop: MLoop, body: Stmt[]): void {
   if (!walk.handlerRaised.delete(loop)) return;
   const first = body.find((x) => x.op !== 'return' && x.op !== 'raise');
-  if (first) walk.exps.push({ ...tag('ERR-1.4'), kind: 'ran', stmt: first.id!, expected: true });
+  if (first) walk.expect({ ...tag('ERR-1.4'), kind: 'ran', stmt: first.id!, expected: true });
 }
 
 /**
@@ -113,7 +113,7 @@ function callHandler(walk: Walk, loop: MLoop, call: Omit<HandlerCall, 'thread' |
     walk.forget(new Set(body.map((x) => x.id!)));
   }
   const first = handler.body.find((x) => x.op !== 'return' && x.op !== 'raise');
-  if (first) walk.exps.push({ ...tag(call.clause), kind: 'ran', stmt: first.id!, expected: true });
+  if (first) walk.expect({ ...tag(call.clause), kind: 'ran', stmt: first.id!, expected: true });
   walk.handlerCalls.push({ ...call, thread: walk.m.thread, loop });
   try {
     walk.syncBody(handler.body);

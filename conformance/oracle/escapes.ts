@@ -57,7 +57,7 @@ export function raisedInCoro(s: Extract<Stmt, { op: 'raise' }>, task: MTask | un
 export function escapingCallbackRan(walk: Walk, body: Stmt[], via: Where['via']): void {
   const first = body[0];
   if (via === 'soon' && first && first.op !== 'return' && first.op !== 'raise' && body.some((x) => x.op === 'raise' && x.exc))
-    walk.exps.push({ ...tag('SCHED-1.2'), kind: 'ran', stmt: first.id!, expected: true });
+    walk.expect({ ...tag('SCHED-1.2'), kind: 'ran', stmt: first.id!, expected: true });
 }
 
 /** The loop's ready queue as an escape leaves it: what is still there runs in its next run. */
@@ -71,7 +71,7 @@ export function leftBehindStarts(walk: Walk, handle: Callback | undefined, body:
   if (!handle || !leftBehind.has(handle)) return;
   leftBehind.delete(handle);
   const first = body.find((x) => x.op !== 'return' && x.op !== 'raise');
-  if (first) walk.exps.push({ ...tag('ERR-2.1'), kind: 'ran', stmt: first.id!, expected: true });
+  if (first) walk.expect({ ...tag('ERR-2.1'), kind: 'ran', stmt: first.id!, expected: true });
 }
 
 /**
@@ -113,7 +113,7 @@ export function cleanupAfter(tasks: MTask[], loop: MLoop, e: unknown): void {
 export function cleanupCondition(walk: Walk, s: Stmt, expected: Outcome, t: MTask | undefined): void {
   const clause = t && cancelledAfter.get(t);
   if (!clause || (s.op === 'sleep' && s.delay === 0)) return;
-  walk.exps.push({ ...tag(clause), condition: true, kind: 'outcome', stmt: s.id!, expected, returned: true });
+  walk.expect({ ...tag(clause), condition: true, kind: 'outcome', stmt: s.id!, expected, returned: true });
 }
 
 /** The clause by which an escape last ended a run of `loop` (a condition of its state seen later). */

@@ -158,14 +158,14 @@ function policyGetEventLoop(walk: Walk, tags: ClauseTags): MLoop {
     tags.warnedConditions.push(...conditions);
   };
   // NEW-2: whatever get_event_loop returns, it is not a loop new_event_loop made since.
-  if (local.newSince?.length) walk.exps.push({ ...tag('NEW-2.1'), kind: 'not-same', stmt: walk.current!, others: local.newSince });
+  if (local.newSince?.length) walk.expect({ ...tag('NEW-2.1'), kind: 'not-same', stmt: walk.current!, others: local.newSince });
   // RUNNER-1.2: after a Runner's close took its loop away, no lookup returns that loop; whether
   // its set_event_loop(None) counts as a call is NEW-4.2's (CLEARED_BY).
   if (local.setBy === 'runner.close' && local.runnerLoopSeen?.length) {
-    walk.exps.push({ ...tag('RUNNER-1.2'), kind: 'not-same', stmt: walk.current!, others: local.runnerLoopSeen });
+    walk.expect({ ...tag('RUNNER-1.2'), kind: 'not-same', stmt: walk.current!, others: local.runnerLoopSeen });
     // A close by `with R`'s __exit__: that __exit__ closed R at all is RUNNER-2.1's.
     if (local.clearedByExit)
-      walk.exps.push({ ...tag('RUNNER-2.1'), condition: true, kind: 'not-same', stmt: walk.current!, others: local.runnerLoopSeen });
+      walk.expect({ ...tag('RUNNER-2.1'), condition: true, kind: 'not-same', stmt: walk.current!, others: local.runnerLoopSeen });
   }
   // asyncio.run(loop_factory=) left the thread's loop and flag as they were (RUNNER-2.3).
   if (local.keptByRunFactory) tags.conditions.push('RUNNER-2.3');

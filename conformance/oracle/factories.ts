@@ -62,7 +62,7 @@ export function makeTask(walk: Walk, loop: MLoop, body: Stmt[], next?: Stmt, nam
   const ctx = walk.m.thread.ctx;
   const order = (clause: string, first: Stmt | undefined) => {
     if (first?.op === 'mark' && next?.op === 'mark')
-      walk.exps.push({ ...tag(clause), kind: 'order', context: ctx, expected: [first.id!, next.id!] });
+      walk.expect({ ...tag(clause), kind: 'order', context: ctx, expected: [first.id!, next.id!] });
   };
   if (f === 'eager') {
     // eager_start only where the loop runs: run_until_complete's task starts as TASK-1 says.
@@ -91,6 +91,6 @@ function callFactory(walk: Walk, fbody: Stmt[]): void {
     walk.forget(new Set(all.map((x) => x.id!)));
   }
   const first = fbody.find((x) => x.op !== 'return' && x.op !== 'raise');
-  if (first) walk.exps.push({ ...tag('TFACT-1.2'), kind: 'ran', stmt: first.id!, expected: true });
+  if (first) walk.expect({ ...tag('TFACT-1.2'), kind: 'ran', stmt: first.id!, expected: true });
   walk.syncBody(fbody);
 }

@@ -217,6 +217,7 @@ export class LoopMachine {
       }
     } finally {
       loop.stopping = false;
+      loop.stoppedInRun = false;
       loop.disturbedBy = undefined;
       loop.thread = null;
       this.running.delete(this.thread);
@@ -229,6 +230,7 @@ export class LoopMachine {
       // _run_until_complete_cb: a future done with SystemExit/KeyboardInterrupt already ended the run (ERR-2.2).
       if (fut.state === 'done' && 'error' in fut.result! && escapes(fut.result.error)) return;
       loop.stopping = true;
+      loop.stoppedInRun = true;
     };
     this.addDoneCallback(fut, stop);
     try {

@@ -77,7 +77,7 @@ function renamed(walk: Walk, t: MTask, name: string, byCreateTask = false): void
     const clause = walk.orderings.slept0(t.loop) ? 'TASK-5.2' : 'TASK-1.3';
     for (const stmt of t.firstNameReads) {
       const seen = walk.obs[stmt];
-      if (seen) walk.exps.push({ ...tag(clause), condition: true, kind: 'outcome', stmt, expected: seen.outcome });
+      if (seen) walk.expect({ ...tag(clause), condition: true, kind: 'outcome', stmt, expected: seen.outcome });
     }
     t.firstNameReads = undefined;
   }
@@ -85,7 +85,7 @@ function renamed(walk: Walk, t: MTask, name: string, byCreateTask = false): void
   if (!unyielded || !t.eagerNameReads) return;
   for (const stmt of t.eagerNameReads) {
     const seen = walk.obs[stmt];
-    if (seen) walk.exps.push({ ...tag('TFACT-1.3'), condition: true, kind: 'outcome', stmt, expected: seen.outcome });
+    if (seen) walk.expect({ ...tag('TFACT-1.3'), condition: true, kind: 'outcome', stmt, expected: seen.outcome });
   }
   t.eagerNameReads = undefined;
 }

@@ -45,7 +45,7 @@ export interface Scheduled {
 const STOP_GAP = 0.25;
 
 /** Seconds by which a later-scheduled timer's deadline must come first for the order to be asserted. */
-const INVERTED_GAP = 0.1 - 1e-9;
+export const INVERTED_GAP = 0.1 - 1e-9;
 
 export class Orderings {
   private marks: MarkRun[] = [];

@@ -63,7 +63,7 @@ function runnerVar(walk: Walk, name: string, op: string, tags?: ClauseTags): MRu
 /** The body of a coroutine that never runs (refused before it is wrapped in a task). */
 function neverRuns(walk: Walk, body: StmtOf<'runner_run'>['body'], clause: string, condition = false): void {
   for (const x of statements(body))
-    walk.exps.push({ ...tag(clause), ...(condition ? { condition: true } : {}), kind: 'ran', stmt: x.id!, expected: false });
+    walk.expect({ ...tag(clause), ...(condition ? { condition: true } : {}), kind: 'ran', stmt: x.id!, expected: false });
 }
 
 /** `R = asyncio.Runner(...)` (RUNNER-1.1): bound, observes None; AttributeError before 3.11. */

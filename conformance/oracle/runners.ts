@@ -18,13 +18,13 @@ export function asyncioRun(walk: Walk, s: StmtOf<'asyncio_run'>, tags: ClauseTag
   // RUNNER-2.3: `run(main, *, debug=None)` before 3.12 refuses the keyword at the call, before any check.
   if (s.loop_factory && !walk.sw.runLoopFactory) {
     tags.outcome.push('RUNNER-2.3');
-    for (const x of statements(s.body)) walk.exps.push({ ...tag('RUNNER-2.3'), kind: 'ran', stmt: x.id!, expected: false });
+    for (const x of statements(s.body)) walk.expect({ ...tag('RUNNER-2.3'), kind: 'ran', stmt: x.id!, expected: false });
     throw new PyErr('TypeError', "run() got an unexpected keyword argument 'loop_factory'");
   }
   if (m.runningLoop()) {
     tags.outcome.push('ARUN-3.1');
     // Refused before the coroutine is wrapped in a task: none of it ever runs.
-    for (const x of statements(s.body)) walk.exps.push({ ...tag('ARUN-3.2'), kind: 'ran', stmt: x.id!, expected: false });
+    for (const x of statements(s.body)) walk.expect({ ...tag('ARUN-3.2'), kind: 'ran', stmt: x.id!, expected: false });
     throw new PyErr('RuntimeError', 'asyncio.run() cannot be called from a running event loop');
   }
   tags.outcome.push('ARUN-1.1');

@@ -27,7 +27,8 @@ import { closedError, OutOfModel, PyErr } from './state.ts';
 import type { Callback, MLoop } from './state.ts';
 import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
 
-const SIGKILL = SIGNAL_NUMBERS.SIGKILL;
+/** The signals signal.signal refuses (sigaction's EINVAL): add_signal_handler raises RuntimeError (SIG-1.1). */
+const UNCATCHABLE = new Set<number>([SIGNAL_NUMBERS.SIGKILL, SIGNAL_NUMBERS.SIGSTOP]);
 
 /** A handler the program added (or tried to): its body, its loop, what became of it. */
 interface Handler {
@@ -117,7 +118,7 @@ export function addSignalHandler(walk: Walk, s: StmtOf<'add_signal_handler'>, ta
   if (!m.thread.isMain) throw notMainThread(walk);
   const proc = walk.signals.process(m.pid);
   proc.owner = loop;
-  if (sig === SIGKILL) {
+  if (UNCATCHABLE.has(sig)) {
     // signal.signal refuses it; the loop gives the wakeup fd up when it holds no other handler.
     if (loop.signalHandlers.size === 0) proc.owner = null;
     throw new PyErr('RuntimeError', `sig ${sig} cannot be caught`);

@@ -102,6 +102,8 @@ export interface MLoop {
   /** The thread it runs in, while it runs. */
   thread: MThread | null;
   stopping: boolean;
+  /** The stop under way was made by a callback or a task of the run (not before the run). */
+  stoppedInRun?: boolean;
   ready: Callback[];
   timers: Timer[];
   /** The self-pipe has a null byte (call_soon_threadsafe, a signal's handler queued) its reader has not read yet. */

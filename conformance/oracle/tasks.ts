@@ -23,7 +23,7 @@ export function createTask(walk: Walk, s: StmtOf<'create_task'>, tags: ClauseTag
     // Which running loop this thread sees is decided where get_running_loop's is (an executor's thread: EXEC-2.1).
     tags.conditions.push(...contextClauses(walk, null));
     // Refused before the coroutine is wrapped in a task: none of it ever runs.
-    for (const x of statements(s.body)) walk.exps.push({ ...tag('TASK-1.1'), kind: 'ran', stmt: x.id!, expected: false });
+    for (const x of statements(s.body)) walk.expect({ ...tag('TASK-1.1'), kind: 'ran', stmt: x.id!, expected: false });
     throw noRunningLoop();
   }
   const next = walk.nextSibling.get(s.id!);

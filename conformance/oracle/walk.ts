@@ -72,16 +72,8 @@ export class Walk {
   /** When each statement started and ended, on one counter over every context (attribution.ts). */
   readonly timeline: Timeline = { start: {}, end: {} };
   private tick = 0;
-  /**
-   * Expectations made as the walk goes (the ordering rules' come at the end); while a run is
-   * disturbed by a refused run_forever, with that refusal as condition too (disturbance.ts).
-   */
-  readonly exps: Expectation[] = Object.assign([] as Expectation[], {
-    push: (...xs: Expectation[]): number => {
-      const by = this.readsRunning ? this.m.runningLoop()?.disturbedBy : undefined;
-      return Array.prototype.push.call(this.exps, ...xs, ...disturbedConditions(xs, by));
-    },
-  });
+  /** Expectations made as the walk goes (the ordering rules' come at the end): see expect(). */
+  private readonly exps: Expectation[] = [];
   /** The statement being observed. */
   current: string | undefined;
   /** The statement being observed reads the thread's running loop or its loop's thread (READS_RUNNING). */
@@ -209,6 +201,16 @@ export class Walk {
     return v as Value;
   }
 
+  /**
+   * Records expectations. While the running loop's run is disturbed by a refused run_forever
+   * and the statement observed reads that loop, each comes with the refusal's clause as a
+   * condition too (disturbance.ts).
+   */
+  expect(...xs: Expectation[]): void {
+    const by = this.readsRunning ? this.m.runningLoop()?.disturbedBy : undefined;
+    this.exps.push(...xs, ...disturbedConditions(xs, by));
+  }
+
   /** A Python warning, raised by the statement being observed. */
   warn(category: string, message: string): void {
     this.sinks[this.sinks.length - 1]?.push({ category, message });
@@ -263,12 +265,12 @@ export class Walk {
     const carried = stepping && carriedOver(stepping);
     if (carried) tags.conditions.push(carried);
     const match = tags.match ? { match: tags.match } : {};
-    for (const clause of new Set(tags.outcome)) this.exps.push({ ...tag(clause), kind: 'outcome', stmt: id, expected: outcome, ...match });
-    for (const clause of new Set(tags.warnings)) this.exps.push({ ...tag(clause), kind: 'warnings', stmt: id, expected: warnings });
+    for (const clause of new Set(tags.outcome)) this.expect({ ...tag(clause), kind: 'outcome', stmt: id, expected: outcome, ...match });
+    for (const clause of new Set(tags.warnings)) this.expect({ ...tag(clause), kind: 'warnings', stmt: id, expected: warnings });
     // A condition checks the same observation, for the clause that decided the state it saw.
     const decided = new Set([...tags.outcome, ...tags.warnings]);
     for (const clause of new Set([...tags.conditions, ...tags.warnedConditions].filter((c) => !decided.has(c))))
-      this.exps.push({
+      this.expect({
         ...tag(clause),
         condition: true,
         kind: 'outcome',
@@ -278,7 +280,7 @@ export class Walk {
         ...(tags.conditionsOnValue ? { valueOnly: true as const } : {}),
       });
     for (const clause of new Set(tags.warnedConditions.filter((c) => !decided.has(c))))
-      this.exps.push({ ...tag(clause), condition: true, kind: 'warnings', stmt: id, expected: warnings });
+      this.expect({ ...tag(clause), condition: true, kind: 'warnings', stmt: id, expected: warnings });
   }
 
   // ---- bodies ------------------------------------------------------------------------------------
@@ -333,7 +335,7 @@ export class Walk {
     // A call_at timer's place among the other timers is not asserted (TIME-1.3 says it runs).
     const via = first && where && (where.via === 'soon' || where.via === 'later') && !where.at ? where.via : undefined;
     this.orderings.ran({ id: s.id!, ctx: this.m.thread.ctx, ...(via ? { loop: where!.loop, via, deadline: where!.deadline } : {}) });
-    if (where?.via === 'threadsafe') this.exps.push({ ...tag('SCHED-3.1'), kind: 'outcome', stmt: s.id!, expected: { value: s.tag } });
+    if (where?.via === 'threadsafe') this.expect({ ...tag('SCHED-3.1'), kind: 'outcome', stmt: s.id!, expected: { value: s.tag } });
   }
 
   /** A coroutine over a body: the statements that suspend yield to the task stepping it. */

@@ -22,7 +22,17 @@ export default [
       { arbitrary: plainThreadOfferPrograms, weight: 1 },
     ),
   },
-  { rule: 'SCHED-2', programs: fc.oneof(callbackOrderPrograms, schedulingPrograms, crossQueuePrograms, timerHeapPrograms) },
+  {
+    rule: 'SCHED-2',
+    // The cross-queue offers twice: a timer tied with the iteration its loop stops in is out of
+    // the model (real time), which costs SCHED-2.3 some of its programs.
+    programs: fc.oneof(
+      { arbitrary: callbackOrderPrograms, weight: 1 },
+      { arbitrary: schedulingPrograms, weight: 1 },
+      { arbitrary: crossQueuePrograms, weight: 2 },
+      { arbitrary: timerHeapPrograms, weight: 1 },
+    ),
+  },
   { rule: 'SCHED-3', programs: crossThreadPrograms },
   { rule: 'SCHED-4', programs: fc.oneof(schedulingPrograms, lifecyclePrograms, closedSchedulePrograms) },
   { rule: 'SCHED-5', programs: cancelPrograms },

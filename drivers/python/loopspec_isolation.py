@@ -353,7 +353,7 @@ def reset_signals():
     (A forked child exits with its program: nothing of it reaches the server.)"""
     for name in loopspec_observers.SIGNAL_NAMES:
         sig = getattr(signal, name, None)
-        if sig is not None and sig != getattr(signal, 'SIGKILL', None):
+        if sig is not None and name not in loopspec_observers.UNCATCHABLE_NAMES:
             signal.signal(sig, signal.SIG_DFL)
     signal.set_wakeup_fd(-1)
 

@@ -57,8 +57,10 @@ def error_text(e):
 
 # The signals the language names. The driver keeps SIGALRM for its deadline (and its parent
 # SIGKILL for a child past it), so a program never touches another signal: a number passed is
-# one that is no signal (at most 0, or 65 and more), by the language's rule.
-SIGNAL_NAMES = ('SIGUSR1', 'SIGUSR2', 'SIGKILL')
+# one that is no signal (at most 0, or 65 and more), by the language's rule. SIGKILL and
+# SIGSTOP cannot be caught: add_signal_handler refuses them (SIG-1.1).
+SIGNAL_NAMES = ('SIGUSR1', 'SIGUSR2', 'SIGKILL', 'SIGSTOP')
+UNCATCHABLE_NAMES = ('SIGKILL', 'SIGSTOP')
 
 
 def signal_arg(sig):

@@ -79,6 +79,12 @@ describe('checkExpectations, verdict by entry', () => {
     ['fail', 'skip', 'regression', false],
     ['error', null, 'regression', false],
     ['error', 'fail', 'matched', true],
+    ['error', 'error', 'matched', true],
+    ['error', 'skip', 'regression', false],
+    ['fail', 'error', 'regression', false],
+    ['unexercised', 'error', 'regression', false],
+    ['skipped', 'error', 'unexpected skip', false],
+    ['pass', 'error', 'unexpected pass', false],
     ['unexercised', null, 'regression', false],
     ['unexercised', 'fail', 'matched', true],
     ['unexercised', 'skip', 'regression', false],
@@ -101,6 +107,21 @@ describe('checkExpectations, verdict by entry', () => {
 
   it('shows a known deviation that showed up as another verdict', () => {
     expect(formatExpectationsCheck(one('error', 'fail'))).toMatch(/1 known deviation: GET-3 \(error\)/);
+  });
+
+  it('warns where an error is matched by a fail entry, and only there', () => {
+    const c = one('error', 'fail');
+    expect(c.errorsAsFail.map((m) => m.entry.line)).toEqual([2]);
+    expect(formatExpectationsCheck(c)).toMatch(/warning: impl\.expect:2: GET-3 is listed as fail but its verdict is error/);
+    for (const [verdict, entry] of [
+      ['error', 'error'],
+      ['fail', 'fail'],
+      ['unexercised', 'fail'],
+    ] as const) {
+      expect(one(verdict, entry).errorsAsFail).toEqual([]);
+      expect(formatExpectationsCheck(one(verdict, entry))).not.toMatch(/warning/);
+    }
+    expect(formatExpectationsCheck(one('error', 'error'))).toMatch(/1 known deviation: GET-3\)/);
   });
 
   it('does not check entries for rules the run did not include, but says so', () => {
@@ -139,10 +160,10 @@ describe('writeExpectations', () => {
     expect(lines[at - 1]).toMatch(/^# {3}at .+: expected .*DeprecationWarning.*, actual /);
   });
 
-  it('writes skip for skipped rules and fail for the other verdicts that do not pass', () => {
+  it('writes skip for skipped rules, error for errors and fail for the other verdicts that do not pass', () => {
     const report = fakeReport({ 'GET-1': 'pass', 'GET-2': 'error', 'GET-3': 'fail', 'THR-1': 'skipped', 'TASK-2': 'unexercised' });
     const x = parseExpectations(writeExpectations(report), 'w');
-    expect(x.entries.map((e) => `${e.rule} ${e.status}`)).toEqual(['GET-2 fail', 'GET-3 fail', 'THR-1 skip', 'TASK-2 fail']);
+    expect(x.entries.map((e) => `${e.rule} ${e.status}`)).toEqual(['GET-2 error', 'GET-3 fail', 'THR-1 skip', 'TASK-2 fail']);
     expect(checkExpectations(report, x).ok).toBe(true);
   });
 

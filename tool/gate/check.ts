@@ -3,10 +3,15 @@
  * the file says (listed rules deviate as listed, all others pass) and fails on any surprise,
  * naming it, so a CI failure always says what to fix: the code, or a line of the file.
  *
- *   verdict \ entry   none              fail                    skip
- *   pass              ok                unexpected pass (stale) unexpected pass (stale)
- *   fail/error/unex.  regression        matched                 regression
- *   skipped           unexpected skip   unexpected skip         matched
+ *   verdict \ entry   none              fail                    error         skip
+ *   pass              ok                unexpected pass (stale) unexp. pass   unexpected pass (stale)
+ *   fail/unexercised  regression        matched                 regression    regression
+ *   error             regression        matched, with a warning matched       regression
+ *   skipped           unexpected skip   unexpected skip         unexp. skip   matched
+ *
+ * An error listed as `fail` still matches (files written before the `error` status said
+ * `fail` for every verdict that does not hold), but is warned about: it hides that the
+ * adapter or the run failed, which is not the deviation the line describes.
  */
 import type { Report, ReportRule } from '../../conformance/report.ts';
 import type { Verdict } from '../../conformance/verdicts.ts';
@@ -42,6 +47,8 @@ export interface ExpectationsCheck {
   staleLines: number[];
   /** Entries for rules this report does not contain (a shard or a --rule run): not checked. */
   notRun: ExpectationEntry[];
+  /** Entries listed as fail whose verdict is error: matched, and a warning (say `error`). */
+  errorsAsFail: Matched[];
   /** Entries whose reason is still the placeholder writeExpectations leaves: a warning only. */
   unexplained: ExpectationEntry[];
   /** An interrupted run proves nothing about the rules it did not finish: never ok. */
@@ -61,6 +68,7 @@ export function checkExpectations(report: Report, expectations: Expectations): E
     matched: [],
     staleLines: [],
     notRun: [],
+    errorsAsFail: [],
     unexplained: expectations.entries.filter((e) => e.reason.startsWith(PLACEHOLDER_PREFIX)),
     interrupted: report.interrupted,
   };
@@ -78,8 +86,11 @@ function classify(r: ReportRule, entry: ExpectationEntry | null, out: Expectatio
   if (cls === 'pass') {
     if (entry) out.unexpectedPasses.push({ ...surprise, entry, detail: 'passes' });
   } else if (cls === 'bad') {
-    if (entry?.status === 'fail') out.matched.push({ rule: r.id, verdict: r.verdict, entry });
-    else out.regressions.push(surprise);
+    const error = r.verdict === 'error';
+    if (entry?.status === 'fail' || (error && entry?.status === 'error')) {
+      out.matched.push({ rule: r.id, verdict: r.verdict, entry });
+      if (error && entry.status === 'fail') out.errorsAsFail.push({ rule: r.id, verdict: r.verdict, entry });
+    } else out.regressions.push(surprise);
   } else if (entry?.status === 'skip') out.matched.push({ rule: r.id, verdict: r.verdict, entry });
   else out.unexpectedSkips.push(surprise);
 }
@@ -92,6 +103,10 @@ export function formatExpectationsCheck(c: ExpectationsCheck): string {
   for (const s of c.unexpectedPasses) out.push(`UNEXPECTED PASS  ${s.rule} (${listed(s)}): delete line ${s.entry.line}`);
   if (c.staleLines.length > 0) out.push(`${c.file} is stale: delete line${c.staleLines.length > 1 ? 's' : ''} ${c.staleLines.join(', ')}`);
   if (c.interrupted) out.push('the run was interrupted: rules that did not finish are not checked, so the gate fails');
+  for (const m of c.errorsAsFail)
+    out.push(
+      `warning: ${c.file}:${m.entry.line}: ${m.rule} is listed as fail but its verdict is error (the adapter or the run failed, not the rule): list it as error if that is known`,
+    );
   for (const e of c.unexplained) out.push(`warning: ${c.file}:${e.line}: ${e.rule} still has the placeholder reason: say why it deviates`);
   if (c.notRun.length > 0) out.push(`note: not in this run, not checked: ${c.notRun.map((e) => `${e.rule} (line ${e.line})`).join(', ')}`);
   const n = (k: number, what: string, plural = 's') => `${k} ${what}${k === 1 ? '' : plural}`;

@@ -11,8 +11,12 @@
  * - Every other line is blank, a comment (first non-blank character `#`), or an entry:
  *   `<RULE-ID> <status> <reason>`, separated by spaces or tabs. The reason is the rest of the
  *   line and must not be empty. There are no trailing comments: a reason may contain `#`.
- * - status `fail`: the rule does not hold; it matches verdicts fail, error and unexercised
- *   (the verdicts `loopspec run` exits 1 on). status `skip`: it matches verdict skipped.
+ * - status `fail`: the rule does not hold; it matches verdicts fail and unexercised, and error
+ *   too (the verdicts `loopspec run` exits 1 on), but an error matched by `fail` is reported
+ *   as a warning: an adapter error or a fault is not the deviation the line describes.
+ *   status `error`: the rule's programs end in an error of the adapter or of the run (a
+ *   runtime that cannot express them); it matches verdict error only.
+ *   status `skip`: it matches verdict skipped.
  * - A rule appears at most once and must be a current (not retired) rule of spec/rules.ts.
  *
  * Parsing stops at the first problem with an ExpectationsError naming the file and line.
@@ -22,7 +26,7 @@ import { RULE_IDS, ruleById } from '../../spec/rules.ts';
 import { GateError } from './errors.ts';
 
 export const EXPECTATIONS_HEADER = '# loopspec expectations v1';
-export const STATUSES = ['fail', 'skip'] as const;
+export const STATUSES = ['fail', 'error', 'skip'] as const;
 export type ExpectedStatus = (typeof STATUSES)[number];
 
 export interface ExpectationEntry {
@@ -54,7 +58,7 @@ export class ExpectationsError extends GateError {
 
 const ENTRY = /^(\S+)(?:[ \t]+(\S+))?(?:[ \t]+(.*))?$/;
 const RULE_SHAPE = /^[A-Za-z]+-\d+$/;
-const USAGE = '`<RULE-ID> fail|skip <reason>`';
+const USAGE = '`<RULE-ID> fail|error|skip <reason>`';
 
 export function parseExpectations(text: string, fileName: string): Expectations {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -84,7 +88,7 @@ export function parseExpectations(text: string, fileName: string): Expectations 
     if (!RULE_IDS.has(rule)) fail('unknown-rule', line, unknownRule(rule));
     if (status === undefined) fail('malformed', line, `${rule}: expected ${USAGE}, the status and reason are missing`);
     if (!(STATUSES as readonly string[]).includes(status))
-      fail('unknown-status', line, `${rule}: unknown status '${status}', use fail or skip`);
+      fail('unknown-status', line, `${rule}: unknown status '${status}', use fail, error or skip`);
     if (!reason?.trim())
       fail('missing-reason', line, `${rule} ${status}: give a reason after the status (why this implementation deviates)`);
     const first = seen.get(rule);

@@ -15,14 +15,15 @@ export function writeExpectations(report: Report): string {
   const out = [
     EXPECTATIONS_HEADER,
     `# Known deviations of ${oneLine(impl)}: written from a run with profile ${report.profile}, seed ${report.seed}, ${report.runs} runs per rule.`,
-    '# One entry a line: <RULE-ID> fail|skip <reason>. fail covers verdicts fail, error and unexercised;',
-    '# skip covers skipped. Replace each placeholder reason with why the implementation deviates.',
+    '# One entry a line: <RULE-ID> fail|error|skip <reason>. fail covers verdicts fail and unexercised,',
+    '# error covers error (the adapter or the run failed), skip covers skipped.',
+    '# Replace each placeholder reason with why the implementation deviates.',
   ];
   if (report.interrupted) out.push('# WARNING: the run was interrupted; rules it did not finish are missing here.');
   const deviating = report.rules.filter((r) => verdictClass(r.verdict) !== 'pass');
   if (deviating.length === 0) out.push('', '# No known deviations: every rule passed.');
   for (const r of deviating) {
-    const status = r.verdict === 'skipped' ? 'skip' : 'fail';
+    const status = r.verdict === 'skipped' ? 'skip' : r.verdict === 'error' ? 'error' : 'fail';
     out.push('', `# ${r.id} ${r.verdict}${r.title ? `: ${oneLine(r.title)}` : ''}`, `#   ${problemLine(r, 'gate')}`);
     if (r.verdict === 'unexercised') out.push('#   (better: raise --runs until it is exercised than list it here)');
     out.push(`${r.id} ${status} ${PLACEHOLDER_REASON}`);

@@ -4,7 +4,7 @@
  * its identity anchor ("the same object as at s3" / "a new object, not those of s1, s3")
  * by conformance/predictions.ts, which checks it.
  */
-import type { Anchor, Expectation } from '../../conformance/predictions.ts';
+import type { Anchor, Expectation, FirstSeen } from '../../conformance/predictions.ts';
 import { anchorOf, describeAnchored, endsText } from '../../conformance/predictions.ts';
 import { predict } from '../../conformance/oracle/oracle.ts';
 import type { Prediction } from '../../conformance/oracle/oracle.ts';
@@ -15,13 +15,13 @@ import type { SavedCounterexample } from './counterexample.ts';
 import { CounterexampleError, profileOf } from './counterexample.ts';
 
 /** The identity anchor of an object-valued outcome expectation (undefined for any other). */
-export function objectAnchor(x: Expectation, first: Map<string, string>): Anchor | undefined {
+export function objectAnchor(x: Expectation, first: FirstSeen): Anchor | undefined {
   if (x.kind !== 'outcome' || !('value' in x.expected) || !isObjRef(x.expected.value)) return undefined;
   return anchorOf(x.stmt, x.expected.value, first);
 }
 
 /** The expected side of an expectation, in words. */
-export function describeExpected(x: Expectation, first: Map<string, string>): string {
+export function describeExpected(x: Expectation, first: FirstSeen): string {
   switch (x.kind) {
     case 'outcome': {
       if ('value' in x.expected && isObjRef(x.expected.value))

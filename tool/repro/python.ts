@@ -16,7 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Expectation } from '../../conformance/predictions.ts';
-import { firstSeen } from '../../conformance/predictions.ts';
+import { type FirstSeen, firstSeen } from '../../conformance/predictions.ts';
 import { formatProgram, py, straightLine } from '../../language/python.ts';
 import type { Stmt } from '../../language/program.ts';
 import { walk } from '../../language/program.ts';
@@ -208,7 +208,7 @@ function driverSource(): string[] {
   return [...embed('loopspec_fork.py', 'fork statement'), '', '', ...interpreter];
 }
 
-function checkCall(x: Expectation, first: Map<string, string>): string {
+function checkCall(x: Expectation, first: FirstSeen): string {
   switch (x.kind) {
     case 'outcome': {
       const a = objectAnchor(x, first);

@@ -1,5 +1,5 @@
 /**
- * RCT-1: run_coroutine_threadsafe and wrap_future. Three shapes. In the loop's own thread
+ * RCT-1: run_coroutine_threadsafe and wrap_future. Four shapes. In the loop's own thread
  * (asyncio.run's coroutine): a coroutine handed to the running loop, CF read while pending
  * (RCT-1.1) and after its task ended (RCT-1.2), cancelled before its callback ran or while its
  * task sleeps, or once done (RCT-1.3), or left to asyncio.run, which cancels its task (CF read
@@ -8,8 +8,9 @@
  * and a non-future and the asyncio future wrap_future returns as is. From a loop not running
  * yet (the main thread, before run_until_complete). From an executor job while
  * the loop runs: the coroutine runs as a task of that loop, in its thread (what the job could
- * observe of CF is real thread timing: not generated). Every statement but the call and the
- * loop can be left out by the shrinker.
+ * observe of CF is real thread timing: not generated). And CF cancelled before the loop runs,
+ * its task cancelled at a timer's sleep, not a sleep(0) (cancelAtTimerPrograms). Every statement
+ * but the call and the loop can be left out by the shrinker.
  */
 import fc from 'fast-check';
 import type { Stmt } from '../../language/program.ts';
@@ -112,6 +113,42 @@ export const idleLoopPrograms = fc
   });
 
 /**
+ * RCT-1.3 away from the round robin: CF cancelled before its callback ran, the coroutine's first
+ * suspension a sleep(0.05), run_until_complete's coroutine waiting at a sleep(0.15) (0.1 s
+ * beyond it, against stalls of a loaded machine). The forwarded cancel reaches the task in the
+ * iteration after its first step, at that sleep, which raises CancelledError long before the
+ * run ends; a cancel not forwarded lets the sleep return None. No sleep(0) decides it, so a loop
+ * whose sleep(0) does not yield passes here (TASK-5.2 conditions the sleep(0) programs above).
+ */
+export const cancelAtTimerPrograms = keeps(8).map((flags) => {
+  const keep = flagged(flags);
+  return program([
+    { op: 'new_event_loop', as: 'L' },
+    {
+      op: 'run_coroutine_threadsafe',
+      loop: 'L',
+      as: 'CF',
+      body: [
+        ...keep({ op: 'mark', tag: 'c' }),
+        { op: 'sleep', delay: 0.05 },
+        ...keep({ op: 'mark', tag: 'never' }),
+        { op: 'return', value: 5 },
+      ],
+    },
+    ...keep(call('done')),
+    call('cancel'),
+    {
+      op: 'run_until_complete',
+      loop: 'L',
+      body: [...keep({ op: 'mark', tag: 'm' }), { op: 'sleep', delay: 0.15 }, ...keep({ op: 'mark', tag: 'end' })],
+    },
+    ...keep(call('cancelled')),
+    ...keep(call('exception')),
+    ...keep({ op: 'close', loop: 'L' }),
+  ]);
+});
+
+/**
  * From an executor job (run_in_executor, on the default executor or on L given) while the loop runs: the coroutine runs
  * in the loop's thread (to_thread would add 3.8's AttributeError, CTX-1.4's, to this rule's programs).
  */
@@ -153,4 +190,5 @@ export const threadsafePrograms = fc.oneof(
   { weight: 5, arbitrary: ownThreadPrograms },
   { weight: 2, arbitrary: idleLoopPrograms },
   { weight: 2, arbitrary: workerPrograms },
+  { weight: 1, arbitrary: cancelAtTimerPrograms },
 );

@@ -384,7 +384,7 @@ export class Walk {
           if (s.op === 'sleep' && s.delay === 0) tags.conditions.push('TASK-5.2');
           cleanupCondition(this, s, outcome, task); // still pending because an escape ended the run (ERR-2)
         } else if (task?.cancelClause) tags.outcome.splice(0, tags.outcome.length, task.cancelClause);
-        else cancellation.cancelledTags(this, tags);
+        else if (!futures.raisedByCancelledFuture(e)) cancellation.cancelledTags(this, tags);
         this.record(s, outcome, agens.warnedBy(this, s.id!), tags);
         if (cancellation.caught(this, s, task)) return null;
         throw e;

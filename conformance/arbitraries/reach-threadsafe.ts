@@ -39,16 +39,19 @@ export const ownThreadPrograms = fc
     fc.constantFrom<'none' | 'early' | 'late'>('none', 'none', 'early', 'late'),
     fc.boolean(),
     fc.nat(3),
-    keeps(52),
+    keeps(56),
+    fc.boolean(),
   )
-  .map(([steps, end, cancel, wrap, when, flags]) => {
+  .map(([steps, end, cancel, wrap, when, flags, setF]) => {
     const keep = flagged(flags);
     // A long coroutine is cancelled (or left to asyncio.run's cancellation) rather than awaited.
     const awaitF = wrap && cancel === 'none' && end !== 'long';
+    // F set by the program while CF is pending: CF is not cancelled (RCT-1.4), and is read, not F, from then on.
+    const set = wrap && cancel === 'none' && setF;
     const watch = (i: number): Stmt[] => [
       ...keep(sleep0),
       ...(cancel === 'late' && i === when ? keep(call('cancel')) : []),
-      ...(wrap ? keep({ op: 'future_call', future: 'F', method: 'done' }) : keep(call('done'))),
+      ...(wrap && !set ? keep({ op: 'future_call', future: 'F', method: 'done' }) : keep(call('done'))),
     ];
     return program([
       {
@@ -61,6 +64,16 @@ export const ownThreadPrograms = fc
           ...(cancel === 'early' ? keep(call('cancel')) : []),
           ...keep({ op: 'mark', tag: 'after' }),
           ...(wrap ? [{ op: 'wrap_future', future: 'CF', loop: 'L', as: 'F' } as Stmt] : []),
+          // CF cancelled before its callback ran: F is cancelled by the copy, so a callback's F.set_result(2) queued
+          // behind the copy is refused (InvalidStateError) and F's await raises CancelledError (caught); where F is
+          // left pending, that callback sets it and the await returns 2 (no hang: the two are kept or left out together).
+          ...(wrap && cancel === 'early'
+            ? keep(
+                { op: 'call_soon', loop: 'L', body: [{ op: 'future_call', future: 'F', method: 'set_result', value: 2 }] },
+                { op: 'await', task: 'F', catch: true },
+              )
+            : []),
+          ...(set ? [...keep({ op: 'future_call', future: 'F', method: 'set_result', value: 1 }), ...keep(call('done'))] : []),
           // A task waiting for F: where it is cancelled (asyncio.run's shutdown, a long coroutine), so is F, and F cancels CF.
           ...(wrap ? keep({ op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] }) : []),
           ...Array.from({ length: steps + 4 }, (_, i) => watch(i)).flat(),
@@ -80,16 +93,20 @@ export const ownThreadPrograms = fc
           ...keep({ op: 'return', value: 1 }),
         ],
       },
-      // After the run: a long coroutine's task, cancelled by asyncio.run, cancelled CF too (RCT-1.2).
-      ...keep(call('done')),
-      ...keep(call('cancelled')),
-      ...keep(call('exception')),
+      // After the run: a long coroutine's task, cancelled by asyncio.run, cancelled CF too (RCT-1.2). Not where F was
+      // set: what the set did to CF is read in the run (a shrunk counterexample keeps that read, not one after).
+      ...(set ? [] : [...keep(call('done')), ...keep(call('cancelled')), ...keep(call('exception'))]),
     ]);
   });
 
-/** Before the loop runs (the main thread): CF pending, then run_until_complete runs its coroutine. */
+/**
+ * Before the loop runs (the main thread): CF pending, then run_until_complete runs its coroutine;
+ * a long one is left pending in its sleep, CF with it, and CF is cancelled after the loop closed
+ * (True: the cancel it forwards to the task is refused, call_soon_threadsafe on a closed loop, in
+ * a done callback, which concurrent.futures logs).
+ */
 export const idleLoopPrograms = fc
-  .tuple(fc.nat(2), fc.constantFrom<End>('return', 'raise'), fc.boolean(), fc.nat(3), keeps(16))
+  .tuple(fc.nat(2), fc.constantFrom<End>('return', 'raise', 'return', 'long'), fc.boolean(), fc.nat(3), keeps(19))
   .map(([steps, end, cancel, waits, flags]) => {
     const keep = flagged(flags);
     return program([
@@ -108,6 +125,9 @@ export const idleLoopPrograms = fc
       ...keep(call('result')),
       ...keep(call('exception')),
       ...keep({ op: 'close', loop: 'L' }),
+      ...keep(call('cancel')),
+      ...keep(call('cancelled')),
+      ...keep(call('done')),
     ]);
   });
 

@@ -4,9 +4,12 @@
  * (RCT-1.1) and after its task ended (RCT-1.2), cancelled before its callback ran or while its
  * task sleeps, or once done (RCT-1.3), or left to asyncio.run, which cancels its task (CF read
  * after the run), wrapped and awaited (RCT-1.4) by the coroutine or a task (cancelled with its
- * wait for F by asyncio.run, where the coroutine is long), with the refusals of a non-coroutine
- * and a non-future and the asyncio future wrap_future returns as is. From a loop not running
- * yet (the main thread, before run_until_complete). From an executor job while
+ * wait for F by asyncio.run, where the coroutine is long; where CF was cancelled before its
+ * callback ran, F is awaited, its CancelledError caught, behind a callback's refused set_result;
+ * or F set by the program while CF pends, which leaves CF alone), with the refusals of a
+ * non-coroutine and a non-future and the asyncio future wrap_future returns as is. From a loop
+ * not running yet (the main thread, before run_until_complete; a long coroutine left pending
+ * there, CF cancelled after the loop closed). From an executor job while
  * the loop runs: the coroutine runs as a task of that loop, in its thread (what the job could
  * observe of CF is real thread timing: not generated). Every statement but the call and the
  * loop can be left out by the shrinker.

@@ -1573,7 +1573,7 @@ export const RULES: Rule[] = [
         "fact); a loop with a task factory or in debug mode (the factory is called in the callback; debug's slow-callback " +
         'log); a task whose exception nobody retrieves because CF was cancelled first (logged when collected); cancelling F ' +
         '(the language has no Future.cancel); result() or exception() of a cancelled F (its CancelledError would end the ' +
-        "reading coroutine; an await of it, the CancelledError caught or ending a task, is in).",
+        'reading coroutine; an await of it, the CancelledError caught or ending a task, is in).',
       sources: [
         cpy(
           'tasks.py',

@@ -16,18 +16,21 @@
  */
 import fc from 'fast-check';
 import type { Stmt } from '../../language/program.ts';
-import { flagged, keeps, program } from './blocks.ts';
+import { flagged, kept, keeps, program } from './blocks.ts';
 
 const sleep0: Stmt = { op: 'sleep', delay: 0 };
 const call = (method: 'done' | 'cancelled' | 'cancel' | 'result' | 'exception'): Stmt => ({ op: 'cfuture_call', future: 'CF', method });
 
 type End = 'return' | 'raise' | 'long';
-/** The coroutine: a mark, a few sleep(0), then a result, an exception, or a sleep nothing waits for (each but the end removable). */
-const coroutine = (keep: (...s: Stmt[]) => Stmt[], steps: number, end: End): Stmt[] => [
+/**
+ * The coroutine: a mark, a few sleep(0), then a result, an exception, or a sleep nothing waits for (each but the end
+ * removable; with `returns` false, the return of a result is left out too: it returns None).
+ */
+const coroutine = (keep: (...s: Stmt[]) => Stmt[], steps: number, end: End, returns = true): Stmt[] => [
   ...keep({ op: 'mark', tag: 'c' }),
   ...Array.from({ length: steps }, () => keep(sleep0)).flat(),
   ...(end === 'long' ? [{ op: 'sleep', delay: 30 } as Stmt, ...keep({ op: 'mark', tag: 'never' })] : []),
-  end === 'raise' ? { op: 'raise', message: 'boom' } : { op: 'return', value: 5 },
+  ...(end === 'raise' ? [{ op: 'raise', message: 'boom' } as Stmt] : returns || end === 'long' ? [{ op: 'return', value: 5 } as Stmt] : []),
 ];
 
 /**
@@ -44,13 +47,16 @@ export const ownThreadPrograms = fc
     fc.nat(3),
     keeps(56),
     fc.boolean(),
+    // The coroutine's `return 5`, drawn last (a flag of its own, shrunk last): left out, CF's result is None.
+    kept,
   )
-  .map(([steps, end, cancel, wrap, when, flags, setF]) => {
+  .map(([steps, end, cancel, wrap, when, flags, setF, returns]) => {
     const keep = flagged(flags);
-    // A long coroutine is cancelled (or left to asyncio.run's cancellation) rather than awaited.
-    const awaitF = wrap && cancel === 'none' && end !== 'long';
-    // F set by the program while CF is pending: CF is not cancelled (RCT-1.4), and is read, not F, from then on.
+    // F set by the program while CF is pending: CF is not cancelled (RCT-1.4), and is read, not F, from then on
+    // (F is not awaited: what it holds once CF is done, the copy refused, is what set_result keeps, FUT-1's).
     const set = wrap && cancel === 'none' && setF;
+    // A long coroutine is cancelled (or left to asyncio.run's cancellation) rather than awaited.
+    const awaitF = wrap && cancel === 'none' && end !== 'long' && !set;
     const watch = (i: number): Stmt[] => [
       ...keep(sleep0),
       ...(cancel === 'late' && i === when ? keep(call('cancel')) : []),
@@ -61,24 +67,25 @@ export const ownThreadPrograms = fc
         op: 'asyncio_run',
         body: [
           { op: 'get_running_loop', as: 'L' },
-          { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(keep, steps, end) },
+          { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(keep, steps, end, returns) },
           ...keep(call('done')),
           ...keep(call('result')),
           ...(cancel === 'early' ? keep(call('cancel')) : []),
           ...keep({ op: 'mark', tag: 'after' }),
           ...(wrap ? [{ op: 'wrap_future', future: 'CF', loop: 'L', as: 'F' } as Stmt] : []),
-          // CF cancelled before its callback ran: F is cancelled by the copy, so a callback's F.set_result(2) queued
-          // behind the copy is refused (InvalidStateError) and F's await raises CancelledError (caught); where F is
-          // left pending, that callback sets it and the await returns 2 (no hang: the two are kept or left out together).
-          ...(wrap && cancel === 'early'
-            ? keep(
-                { op: 'call_soon', loop: 'L', body: [{ op: 'future_call', future: 'F', method: 'set_result', value: 2 }] },
-                { op: 'await', task: 'F', catch: true },
-              )
-            : []),
           ...(set ? [...keep({ op: 'future_call', future: 'F', method: 'set_result', value: 1 }), ...keep(call('done'))] : []),
           // A task waiting for F: where it is cancelled (asyncio.run's shutdown, a long coroutine), so is F, and F cancels CF.
-          ...(wrap ? keep({ op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] }) : []),
+          ...(wrap && !set && cancel !== 'early' ? keep({ op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] }) : []),
+          // CF cancelled before its callback ran: the copy cancels F, so K1's await raises CancelledError at once, and
+          // a timer's F.set_result(2) is refused (InvalidStateError) while the coroutine sleeps past it; where F is left
+          // pending, that timer sets it and K1's await returns 2 (the three are kept or left out together).
+          ...(wrap && cancel === 'early'
+            ? keep(
+                { op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] },
+                { op: 'call_later', loop: 'L', delay: 0.05, body: [{ op: 'future_call', future: 'F', method: 'set_result', value: 2 }] },
+                { op: 'sleep', delay: 0.1 },
+              )
+            : []),
           ...Array.from({ length: steps + 4 }, (_, i) => watch(i)).flat(),
           ...(awaitF ? keep({ op: 'await', task: 'F' }) : []),
           ...keep(sleep0),

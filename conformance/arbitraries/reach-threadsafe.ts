@@ -78,13 +78,18 @@ export const ownThreadPrograms = fc
           ...(wrap && !set && cancel !== 'early' ? keep({ op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] }) : []),
           // CF cancelled before its callback ran: the copy cancels F, so K1's await raises CancelledError at once, and
           // a timer's F.set_result(2) is refused (InvalidStateError) while the coroutine sleeps past it; where F is left
-          // pending, that timer sets it and K1's await returns 2 (the three are kept or left out together).
+          // pending, that timer sets it and K1's await returns 2 (nothing in the coroutine awaits F: no hang).
           ...(wrap && cancel === 'early'
-            ? keep(
-                { op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] },
-                { op: 'call_later', loop: 'L', delay: 0.05, body: [{ op: 'future_call', future: 'F', method: 'set_result', value: 2 }] },
-                { op: 'sleep', delay: 0.1 },
-              )
+            ? [
+                ...keep({ op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] }),
+                ...keep({
+                  op: 'call_later',
+                  loop: 'L',
+                  delay: 0.05,
+                  body: [{ op: 'future_call', future: 'F', method: 'set_result', value: 2 }],
+                }),
+                ...keep({ op: 'sleep', delay: 0.1 }),
+              ]
             : []),
           ...Array.from({ length: steps + 4 }, (_, i) => watch(i)).flat(),
           ...(awaitF ? keep({ op: 'await', task: 'F' }) : []),
@@ -116,12 +121,12 @@ export const ownThreadPrograms = fc
  * a done callback, which concurrent.futures logs).
  */
 export const idleLoopPrograms = fc
-  .tuple(fc.nat(2), fc.constantFrom<End>('return', 'raise', 'return', 'long'), fc.boolean(), fc.nat(3), keeps(19))
-  .map(([steps, end, cancel, waits, flags]) => {
+  .tuple(fc.nat(2), fc.constantFrom<End>('return', 'raise', 'return', 'long'), fc.boolean(), fc.nat(3), keeps(19), kept)
+  .map(([steps, end, cancel, waits, flags, returns]) => {
     const keep = flagged(flags);
     return program([
       { op: 'new_event_loop', as: 'L' },
-      { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(keep, steps, end) },
+      { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(keep, steps, end, returns) },
       ...keep(call('done')),
       ...keep(call('exception')),
       ...(cancel ? keep(call('cancel')) : []),

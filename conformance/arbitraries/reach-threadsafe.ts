@@ -4,9 +4,12 @@
  * (RCT-1.1) and after its task ended (RCT-1.2), cancelled before its callback ran or while its
  * task sleeps, or once done (RCT-1.3), or left to asyncio.run, which cancels its task (CF read
  * after the run), wrapped and awaited (RCT-1.4) by the coroutine or a task (cancelled with its
- * wait for F by asyncio.run, where the coroutine is long), with the refusals of a non-coroutine
- * and a non-future and the asyncio future wrap_future returns as is. From a loop not running
- * yet (the main thread, before run_until_complete). From an executor job while
+ * wait for F by asyncio.run, where the coroutine is long; where CF was cancelled before its
+ * callback ran, F is awaited, its CancelledError caught, behind a callback's refused set_result;
+ * or F set by the program while CF pends, which leaves CF alone), with the refusals of a
+ * non-coroutine and a non-future and the asyncio future wrap_future returns as is. From a loop
+ * not running yet (the main thread, before run_until_complete; a long coroutine left pending
+ * there, CF cancelled after the loop closed). From an executor job while
  * the loop runs: the coroutine runs as a task of that loop, in its thread (what the job could
  * observe of CF is real thread timing: not generated). And CF cancelled before the loop runs,
  * its task cancelled at a timer's sleep, not a sleep(0) (cancelAtTimerPrograms). Every statement
@@ -14,18 +17,21 @@
  */
 import fc from 'fast-check';
 import type { Stmt } from '../../language/program.ts';
-import { flagged, keeps, program } from './blocks.ts';
+import { flagged, kept, keeps, program } from './blocks.ts';
 
 const sleep0: Stmt = { op: 'sleep', delay: 0 };
 const call = (method: 'done' | 'cancelled' | 'cancel' | 'result' | 'exception'): Stmt => ({ op: 'cfuture_call', future: 'CF', method });
 
 type End = 'return' | 'raise' | 'long';
-/** The coroutine: a mark, a few sleep(0), then a result, an exception, or a sleep nothing waits for (each but the end removable). */
-const coroutine = (keep: (...s: Stmt[]) => Stmt[], steps: number, end: End): Stmt[] => [
+/**
+ * The coroutine: a mark, a few sleep(0), then a result, an exception, or a sleep nothing waits for (each but the end
+ * removable; with `returns` false, the return of a result is left out too: it returns None).
+ */
+const coroutine = (keep: (...s: Stmt[]) => Stmt[], steps: number, end: End, returns = true): Stmt[] => [
   ...keep({ op: 'mark', tag: 'c' }),
   ...Array.from({ length: steps }, () => keep(sleep0)).flat(),
   ...(end === 'long' ? [{ op: 'sleep', delay: 30 } as Stmt, ...keep({ op: 'mark', tag: 'never' })] : []),
-  end === 'raise' ? { op: 'raise', message: 'boom' } : { op: 'return', value: 5 },
+  ...(end === 'raise' ? [{ op: 'raise', message: 'boom' } as Stmt] : returns || end === 'long' ? [{ op: 'return', value: 5 } as Stmt] : []),
 ];
 
 /**
@@ -40,30 +46,52 @@ export const ownThreadPrograms = fc
     fc.constantFrom<'none' | 'early' | 'late'>('none', 'none', 'early', 'late'),
     fc.boolean(),
     fc.nat(3),
-    keeps(52),
+    keeps(56),
+    fc.boolean(),
+    // The coroutine's `return 5`, drawn last (a flag of its own, shrunk last): left out, CF's result is None.
+    kept,
   )
-  .map(([steps, end, cancel, wrap, when, flags]) => {
+  .map(([steps, end, cancel, wrap, when, flags, setF, returns]) => {
     const keep = flagged(flags);
+    // F set by the program while CF is pending: CF is not cancelled (RCT-1.4), and is read, not F, from then on
+    // (F is not awaited: what it holds once CF is done, the copy refused, is what set_result keeps, FUT-1's).
+    const set = wrap && cancel === 'none' && setF;
     // A long coroutine is cancelled (or left to asyncio.run's cancellation) rather than awaited.
-    const awaitF = wrap && cancel === 'none' && end !== 'long';
+    const awaitF = wrap && cancel === 'none' && end !== 'long' && !set;
     const watch = (i: number): Stmt[] => [
       ...keep(sleep0),
       ...(cancel === 'late' && i === when ? keep(call('cancel')) : []),
-      ...(wrap ? keep({ op: 'future_call', future: 'F', method: 'done' }) : keep(call('done'))),
+      ...(wrap && !set ? keep({ op: 'future_call', future: 'F', method: 'done' }) : keep(call('done'))),
     ];
     return program([
       {
         op: 'asyncio_run',
         body: [
           { op: 'get_running_loop', as: 'L' },
-          { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(keep, steps, end) },
+          { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(keep, steps, end, returns) },
           ...keep(call('done')),
           ...keep(call('result')),
           ...(cancel === 'early' ? keep(call('cancel')) : []),
           ...keep({ op: 'mark', tag: 'after' }),
           ...(wrap ? [{ op: 'wrap_future', future: 'CF', loop: 'L', as: 'F' } as Stmt] : []),
+          ...(set ? [...keep({ op: 'future_call', future: 'F', method: 'set_result', value: 1 }), ...keep(call('done'))] : []),
           // A task waiting for F: where it is cancelled (asyncio.run's shutdown, a long coroutine), so is F, and F cancels CF.
-          ...(wrap ? keep({ op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] }) : []),
+          ...(wrap && !set && cancel !== 'early' ? keep({ op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] }) : []),
+          // CF cancelled before its callback ran: the copy cancels F, so K1's await raises CancelledError at once, and
+          // a timer's F.set_result(2) is refused (InvalidStateError) while the coroutine sleeps past it; where F is left
+          // pending, that timer sets it and K1's await returns 2 (nothing in the coroutine awaits F: no hang).
+          ...(wrap && cancel === 'early'
+            ? [
+                ...keep({ op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] }),
+                ...keep({
+                  op: 'call_later',
+                  loop: 'L',
+                  delay: 0.05,
+                  body: [{ op: 'future_call', future: 'F', method: 'set_result', value: 2 }],
+                }),
+                ...keep({ op: 'sleep', delay: 0.1 }),
+              ]
+            : []),
           ...Array.from({ length: steps + 4 }, (_, i) => watch(i)).flat(),
           ...(awaitF ? keep({ op: 'await', task: 'F' }) : []),
           ...keep(sleep0),
@@ -81,21 +109,25 @@ export const ownThreadPrograms = fc
           ...keep({ op: 'return', value: 1 }),
         ],
       },
-      // After the run: a long coroutine's task, cancelled by asyncio.run, cancelled CF too (RCT-1.2).
-      ...keep(call('done')),
-      ...keep(call('cancelled')),
-      ...keep(call('exception')),
+      // After the run: a long coroutine's task, cancelled by asyncio.run, cancelled CF too (RCT-1.2). Not where F was
+      // set: what the set did to CF is read in the run (a shrunk counterexample keeps that read, not one after).
+      ...(set ? [] : [...keep(call('done')), ...keep(call('cancelled')), ...keep(call('exception'))]),
     ]);
   });
 
-/** Before the loop runs (the main thread): CF pending, then run_until_complete runs its coroutine. */
+/**
+ * Before the loop runs (the main thread): CF pending, then run_until_complete runs its coroutine;
+ * a long one is left pending in its sleep, CF with it, and CF is cancelled after the loop closed
+ * (True: the cancel it forwards to the task is refused, call_soon_threadsafe on a closed loop, in
+ * a done callback, which concurrent.futures logs).
+ */
 export const idleLoopPrograms = fc
-  .tuple(fc.nat(2), fc.constantFrom<End>('return', 'raise'), fc.boolean(), fc.nat(3), keeps(16))
-  .map(([steps, end, cancel, waits, flags]) => {
+  .tuple(fc.nat(2), fc.constantFrom<End>('return', 'raise', 'return', 'long'), fc.boolean(), fc.nat(3), keeps(19), kept)
+  .map(([steps, end, cancel, waits, flags, returns]) => {
     const keep = flagged(flags);
     return program([
       { op: 'new_event_loop', as: 'L' },
-      { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(keep, steps, end) },
+      { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(keep, steps, end, returns) },
       ...keep(call('done')),
       ...keep(call('exception')),
       ...(cancel ? keep(call('cancel')) : []),
@@ -109,6 +141,9 @@ export const idleLoopPrograms = fc
       ...keep(call('result')),
       ...keep(call('exception')),
       ...keep({ op: 'close', loop: 'L' }),
+      ...keep(call('cancel')),
+      ...keep(call('cancelled')),
+      ...keep(call('done')),
     ]);
   });
 

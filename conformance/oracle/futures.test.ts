@@ -103,4 +103,68 @@ describe('concurrent futures', () => {
     const reference = canonicalize(runOnReference(program, undefined, profile));
     expect(p.expectations.map(checker(p.trace, reference)).filter(Boolean)).toEqual([]);
   });
+
+  it("F of a CF cancelled before its callback ran: F's cancellation, a callback's refused set_result and F's await are RCT-1.4's", () => {
+    // Measured on 3.8.18 and 3.13.0: the set_result queued behind the copy raises InvalidStateError, the await
+    // raises CancelledError (caught), F is done. The await's CancelledError is F's (its task was not cancelled):
+    // RCT-1.4 decides it, not CANCEL-1.2 (a reference that leaves F pending fails RCT-1 first, not CANCEL-1).
+    const program = numbered([
+      {
+        op: 'asyncio_run',
+        body: [
+          { op: 'get_running_loop', as: 'L' },
+          { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: [{ op: 'return', value: 5 }] },
+          { op: 'cfuture_call', future: 'CF', method: 'cancel' },
+          { op: 'wrap_future', future: 'CF', loop: 'L', as: 'F' },
+          { op: 'call_soon', loop: 'L', body: [{ op: 'future_call', future: 'F', method: 'set_result', value: 2 }] },
+          { op: 'await', task: 'F', catch: true },
+          { op: 'future_call', future: 'F', method: 'done' },
+        ],
+      },
+    ]);
+    const p = predict(program, profile);
+    expect(p.deterministic).toBe(true);
+    expect(p.trace.obs.s8.outcome).toMatchObject({ error: { type: 'InvalidStateError' } });
+    expect(p.trace.obs.s9.outcome).toEqual({ error: { type: 'CancelledError', message: '' } });
+    expect(p.trace.obs.s10.outcome).toEqual({ value: true });
+    const of = (stmt: string) => p.expectations.filter((x) => 'stmt' in x && x.stmt === stmt && x.kind === 'outcome' && !x.condition);
+    expect(of('s9').map((x) => x.clause)).toEqual(['RCT-1.4']);
+    const reference = canonicalize(runOnReference(program, undefined, profile));
+    expect(p.expectations.map(checker(p.trace, reference)).filter(Boolean)).toEqual([]);
+  });
+
+  it("F.set_result on a wrapped future while CF is pending leaves CF alone: CF gets its task's result", () => {
+    // Measured on 3.8.18 and 3.13.0 (and 3.12.1, per reference/MUTATION.md): CF pending after a sleep(0), then done with 5.
+    const program = numbered([
+      {
+        op: 'asyncio_run',
+        body: [
+          { op: 'get_running_loop', as: 'L' },
+          {
+            op: 'run_coroutine_threadsafe',
+            loop: 'L',
+            as: 'CF',
+            body: [
+              { op: 'sleep', delay: 0 },
+              { op: 'return', value: 5 },
+            ],
+          },
+          { op: 'wrap_future', future: 'CF', loop: 'L', as: 'F' },
+          { op: 'future_call', future: 'F', method: 'set_result', value: 1 },
+          { op: 'sleep', delay: 0 },
+          { op: 'cfuture_call', future: 'CF', method: 'cancelled' },
+          { op: 'await', task: 'F' },
+          { op: 'sleep', delay: 0 },
+          { op: 'sleep', delay: 0 },
+          { op: 'sleep', delay: 0 },
+          { op: 'cfuture_call', future: 'CF', method: 'result' },
+        ],
+      },
+    ]);
+    const p = predict(program, profile);
+    expect(p.deterministic).toBe(true);
+    expect(p.trace.obs.s9.outcome).toEqual({ value: false });
+    expect(p.trace.obs.s10.outcome).toEqual({ value: 1 });
+    expect(p.trace.obs.s14.outcome).toEqual({ value: 5 });
+  });
 });

@@ -142,15 +142,28 @@ export function* awaitFuture(walk: Walk, f: MFuture, tags: ClauseTags, body: Stm
   const task = walk.bodyTask.get(body);
   if (!task) throw new OutOfModel('await outside a task');
   tags.outcome.push(f.wrappedBy ?? 'FUT-1.4');
-  if (f.state !== 'pending') return walk.m.result(f);
   try {
-    if (f.loop === task.loop) return yield* walk.m.await(f);
-    yield null;
-    throw new PyErr('RuntimeError', 'Task <task> got Future <future> attached to a different loop');
-  } finally {
-    walk.orderings.resumed(task);
+    if (f.state !== 'pending') return walk.m.result(f);
+    try {
+      if (f.loop === task.loop) return yield* walk.m.await(f);
+      yield null;
+      throw new PyErr('RuntimeError', 'Task <task> got Future <future> attached to a different loop');
+    } finally {
+      walk.orderings.resumed(task);
+    }
+  } catch (e) {
+    // F cancelled by the copy of its concurrent future's state, the task not cancelled: F's rule decides the error.
+    if (e instanceof PyErr && f.wrappedBy && f.state === 'cancelled' && !task.cancelRequested && !task.cancelledByRun && !task.cancelClause)
+      ofCancelledFuture.add(e);
+    throw e;
   }
 }
+
+/** CancelledErrors an await raised because the future it awaited was cancelled, not its task (RCT-1.4's F). */
+const ofCancelledFuture = new WeakSet<PyErr>();
+
+/** Whether `e` is the CancelledError of a cancelled future awaited (its clause stays the await's), not of a cancelled task. */
+export const raisedByCancelledFuture = (e: PyErr): boolean => ofCancelledFuture.has(e);
 
 /**
  * FUT-1.2's expectations: each done callback the model ran did run (before its loop stopped:

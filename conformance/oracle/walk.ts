@@ -387,7 +387,7 @@ export class Walk {
           tags.outcome.splice(0, tags.outcome.length, task.cancelClause);
           // A forwarded cancel seen at a sleep(0) (RCT-1.3): had the sleep not yielded, the coroutine would have gone on past it.
           if (s.op === 'sleep' && s.delay === 0) tags.conditions.push('TASK-5.2');
-        } else cancellation.cancelledTags(this, tags);
+        } else if (!futures.raisedByCancelledFuture(e)) cancellation.cancelledTags(this, tags);
         this.record(s, outcome, agens.warnedBy(this, s.id!), tags);
         if (cancellation.caught(this, s, task)) return null;
         throw e;

@@ -43,24 +43,40 @@ export const ownThreadPrograms = fc
   .tuple(
     fc.nat(2),
     fc.constantFrom<End>('return', 'return', 'raise', 'long'),
-    fc.constantFrom<'none' | 'early' | 'late'>('none', 'none', 'early', 'late'),
+    // CF cancelled (early, late) or not; or F set while CF pends ('set', where F is made). One draw, so that a
+    // failure found with one shrinks to 'none', every statement kept: with the await of F the others lack.
+    fc.constantFrom<'none' | 'early' | 'late' | 'set'>('none', 'none', 'early', 'late', 'set'),
     fc.boolean(),
     fc.nat(3),
-    keeps(56),
-    fc.boolean(),
+    // Every statement's flag, at most: 4 in the coroutine, 45 in the run and after it (6 watches of 3).
+    keeps(49),
     // The coroutine's `return 5`, drawn last (a flag of its own, shrunk last): left out, CF's result is None.
     kept,
   )
-  .map(([steps, end, cancel, wrap, when, flags, setF, returns]) => {
+  .map(([steps, end, mode, wrap, when, flags, returns]) => {
     const keep = flagged(flags);
+    // A statement of one drawn case only still reads its flag in every case: where a draw shrinks (cancel 'late' to
+    // 'none', say), no other statement's flag moves, and the smaller program keeps what the failing one kept.
+    const keepIf = (cond: boolean, ...stmts: Stmt[]): Stmt[] => {
+      const kept = keep(...stmts);
+      return cond ? kept : [];
+    };
+    // K1, the task that awaits F, where it is made (and kept): awaited later on.
+    let k1 = false;
+    const task1 = (cond: boolean): Stmt[] => {
+      const made = keepIf(cond, { op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] });
+      k1 ||= made.length > 0;
+      return made;
+    };
     // F set by the program while CF is pending: CF is not cancelled (RCT-1.4), and is read, not F, from then on
     // (F is not awaited: what it holds once CF is done, the copy refused, is what set_result keeps, FUT-1's).
-    const set = wrap && cancel === 'none' && setF;
+    const set = wrap && mode === 'set';
+    const cancel = mode === 'set' ? 'none' : mode;
     // A long coroutine is cancelled (or left to asyncio.run's cancellation) rather than awaited.
     const awaitF = wrap && cancel === 'none' && end !== 'long' && !set;
     const watch = (i: number): Stmt[] => [
       ...keep(sleep0),
-      ...(cancel === 'late' && i === when ? keep(call('cancel')) : []),
+      ...keepIf(cancel === 'late' && i === when, call('cancel')),
       ...(wrap && !set ? keep({ op: 'future_call', future: 'F', method: 'done' }) : keep(call('done'))),
     ];
     return program([
@@ -71,29 +87,30 @@ export const ownThreadPrograms = fc
           { op: 'run_coroutine_threadsafe', loop: 'L', as: 'CF', body: coroutine(keep, steps, end, returns) },
           ...keep(call('done')),
           ...keep(call('result')),
-          ...(cancel === 'early' ? keep(call('cancel')) : []),
+          ...keepIf(cancel === 'early', call('cancel')),
           ...keep({ op: 'mark', tag: 'after' }),
           ...(wrap ? [{ op: 'wrap_future', future: 'CF', loop: 'L', as: 'F' } as Stmt] : []),
-          ...(set ? [...keep({ op: 'future_call', future: 'F', method: 'set_result', value: 1 }), ...keep(call('done'))] : []),
+          ...keepIf(set, { op: 'future_call', future: 'F', method: 'set_result', value: 1 }),
+          ...keepIf(set, call('done')),
           // A task waiting for F: where it is cancelled (asyncio.run's shutdown, a long coroutine), so is F, and F cancels CF.
-          ...(wrap && !set && cancel !== 'early' ? keep({ op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] }) : []),
+          ...task1(wrap && !set && cancel !== 'early'),
           // CF cancelled before its callback ran: the copy cancels F, so K1's await raises CancelledError at once, and
           // a timer's F.set_result(2) is refused (InvalidStateError) while the coroutine sleeps past it; where F is left
           // pending, that timer sets it and K1's await returns 2 (nothing in the coroutine awaits F: no hang).
-          ...(wrap && cancel === 'early'
-            ? [
-                ...keep({ op: 'create_task', as: 'K1', body: [{ op: 'await', task: 'F' }] }),
-                ...keep({
-                  op: 'call_later',
-                  loop: 'L',
-                  delay: 0.05,
-                  body: [{ op: 'future_call', future: 'F', method: 'set_result', value: 2 }],
-                }),
-                ...keep({ op: 'sleep', delay: 0.1 }),
-              ]
-            : []),
+          ...task1(wrap && cancel === 'early'),
+          ...keepIf(wrap && cancel === 'early', {
+            op: 'call_later',
+            loop: 'L',
+            delay: 0.05,
+            body: [{ op: 'future_call', future: 'F', method: 'set_result', value: 2 }],
+          }),
+          ...keepIf(wrap && cancel === 'early', { op: 'sleep', delay: 0.1 }),
           ...Array.from({ length: steps + 4 }, (_, i) => watch(i)).flat(),
-          ...(awaitF ? keep({ op: 'await', task: 'F' }) : []),
+          ...keepIf(awaitF, { op: 'await', task: 'F' }),
+          // K1 awaited, so that its await of F is seen without the sleeps before it: a shrunk counterexample keeps this
+          // await, not a row of sleep(0)s. Only where F ends whatever the copy does (not cancelled, not long): where F
+          // is done by a cancel alone, an implementation that drops it would hang here, and a hang stops the shrinking.
+          ...keepIf(k1 && awaitF, { op: 'await', task: 'K1', catch: true }),
           ...keep(sleep0),
           ...keep(sleep0),
           ...keep(call('done')),
@@ -101,7 +118,7 @@ export const ownThreadPrograms = fc
           ...keep(call('result')),
           ...keep(call('exception')),
           // A long coroutine not cancelled yet is left to asyncio.run (CF read after the run).
-          ...(end === 'long' && cancel === 'none' ? [] : keep(call('cancel'))),
+          ...keepIf(end !== 'long' || cancel !== 'none', call('cancel')),
           ...keep({ op: 'wrap_future', arg: 5, loop: 'L' }),
           ...keep({ op: 'run_coroutine_threadsafe', loop: 'L', arg: 7, body: [] }),
           ...keep({ op: 'create_future', loop: 'L', as: 'G' }),
@@ -111,7 +128,9 @@ export const ownThreadPrograms = fc
       },
       // After the run: a long coroutine's task, cancelled by asyncio.run, cancelled CF too (RCT-1.2). Not where F was
       // set: what the set did to CF is read in the run (a shrunk counterexample keeps that read, not one after).
-      ...(set ? [] : [...keep(call('done')), ...keep(call('cancelled')), ...keep(call('exception'))]),
+      ...keepIf(!set, call('done')),
+      ...keepIf(!set, call('cancelled')),
+      ...keepIf(!set, call('exception')),
     ]);
   });
 

@@ -21,26 +21,34 @@ async function failingRules(python: string, profile: string, o: PythonDriverOpti
 }
 
 describe.concurrent('fork and thread deviants on CPython 3.12.1', () => {
-  it('a policy that recognises the main thread by its name fails GET-4 and FORK-2', async (ctx) => {
-    const py = cpython('3.12.1');
-    if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
-    // A worker named 'MainThread' gets a loop (GET-4); a child forked from worker T1 gets none (FORK-2).
-    expect(await failingRules(py, 'cpython-3.12', { policy: 'deviant_main_by_name:MainByNamePolicy' }, 100, 5)).toEqual([
-      'GET-4',
-      'FORK-2',
-    ]);
-  }, DEVIANT_TIMEOUT);
+  it(
+    'a policy that recognises the main thread by its name fails GET-4 and FORK-2',
+    async (ctx) => {
+      const py = cpython('3.12.1');
+      if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
+      // A worker named 'MainThread' gets a loop (GET-4); a child forked from worker T1 gets none (FORK-2).
+      expect(await failingRules(py, 'cpython-3.12', { policy: 'deviant_main_by_name:MainByNamePolicy' }, 100, 5)).toEqual([
+        'GET-4',
+        'FORK-2',
+      ]);
+    },
+    DEVIANT_TIMEOUT,
+  );
 
-  it('the at-fork reset registered for the parent too fails the parent lookups after a fork', async (ctx) => {
-    const py = cpython('3.12.1');
-    if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
-    // After os.fork() returns, the parent has lost its running loop (RUN-2: a probe of
-    // _get_running_loop() right after the fork reads None, before any get_running_loop() or
-    // get_event_loop() inside the run shows it, GET-1's and RUN-1's) and its set loop (GET-2);
-    // the loss of its implicitly created loop (GET-3) comes after another rule's divergence in
-    // every program that shows it, so GET-3 is not blamed.
-    expect(await failingRules(py, 'cpython-3.12', { setup: 'deviant_fork_parent:setup' }, 100, 5)).toEqual(['GET-2', 'RUN-2']);
-  }, DEVIANT_TIMEOUT);
+  it(
+    'the at-fork reset registered for the parent too fails the parent lookups after a fork',
+    async (ctx) => {
+      const py = cpython('3.12.1');
+      if (!py) return ctx.skip('CPython 3.12.1 is not installed here (pyenv prefix 3.12.1)');
+      // After os.fork() returns, the parent has lost its running loop (RUN-2: a probe of
+      // _get_running_loop() right after the fork reads None, before any get_running_loop() or
+      // get_event_loop() inside the run shows it, GET-1's and RUN-1's) and its set loop (GET-2);
+      // the loss of its implicitly created loop (GET-3) comes after another rule's divergence in
+      // every program that shows it, so GET-3 is not blamed.
+      expect(await failingRules(py, 'cpython-3.12', { setup: 'deviant_fork_parent:setup' }, 100, 5)).toEqual(['GET-2', 'RUN-2']);
+    },
+    DEVIANT_TIMEOUT,
+  );
 });
 
 const SCHEDULING_DEVIANTS: Array<[string, PythonDriverOptions, string[]]> = [

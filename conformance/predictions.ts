@@ -67,7 +67,7 @@ export interface Mismatch {
   expected: string;
   /**
    * For an outcome: what kind of thing the implementation gave (`error RuntimeError`, `new
-   * loop`, `earlier loop`, `value`, `missing`), so that two mismatches of one clause can be
+   * loop`, `earlier loop`, `value`, `missing`, `missing, in flight`), so that two mismatches of one clause can be
    * told apart by how they are wrong (runner.ts, blame.ts `brokenAs`).
    */
   got?: string;
@@ -194,7 +194,7 @@ export function checker(predicted: Trace, actual: Trace): (x: Expectation) => Mi
 
 /** What kind of outcome the implementation gave at `stmt`: an error class, a new or an earlier object, a plain value. */
 function kindOf(o: Outcome | undefined, stmt: string, trace: Trace): string {
-  if (!o) return 'missing';
+  if (!o) return started(stmt, trace) ? 'missing, in flight' : 'missing';
   if ('error' in o) return `error ${o.error.type}`;
   if (!isObjRef(o.value)) return 'value';
   const v = o.value;
@@ -208,9 +208,10 @@ function kindOf(o: Outcome | undefined, stmt: string, trace: Trace): string {
 
 /** A statement without an observation: never started, or started and in flight when the run ended. */
 function missing(stmt: string, trace: Trace): string {
-  const started = Object.values(trace.order).some((ids) => ids.includes(stmt));
-  return started ? `(started, never finished: ${trace.end.kind})` : '(not executed)';
+  return started(stmt, trace) ? `(started, never finished: ${trace.end.kind})` : '(not executed)';
 }
+
+const started = (stmt: string, trace: Trace): boolean => Object.values(trace.order).some((ids) => ids.includes(stmt));
 
 /**
  * An order expectation against a trace: the statements it expects, in order (of a back-to-back

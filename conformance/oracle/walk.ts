@@ -387,8 +387,10 @@ export class Walk {
           cleanupCondition(this, s, outcome, task); // still pending because an escape ended the run (ERR-2)
         } else if (task?.cancelClause) {
           tags.outcome.splice(0, tags.outcome.length, task.cancelClause);
-          // A forwarded cancel seen at a sleep(0) (RCT-1.3): had the sleep not yielded, the coroutine would have gone on past it.
-          if (s.op === 'sleep' && s.delay === 0) tags.conditions.push('TASK-5.2');
+          // A forwarded cancel seen at a sleep(0) (RCT-1.3): had the sleep not yielded, the coroutine would have gone on past
+          // it. Where tasks of its loop slept(0), whether the loop still ran when the cancel came is the round robin's too
+          // (a run_until_complete whose sleep(0) does not yield stops the loop before the cancel reaches a sleep(30)).
+          if ((s.op === 'sleep' && s.delay === 0) || this.orderings.slept0(task.loop)) tags.conditions.push('TASK-5.2');
         } else if (!futures.raisedByCancelledFuture(e)) cancellation.cancelledTags(this, tags);
         this.record(s, outcome, agens.warnedBy(this, s.id!), tags);
         if (cancellation.caught(this, s, task)) return null;

@@ -8,6 +8,8 @@ import type { Program, Stmt } from '../language/program.ts';
 import type { Trace } from '../language/trace.ts';
 import { predict } from './oracle/oracle.ts';
 import { blameOf } from './check.ts';
+import type { Blame } from './blame.ts';
+import { explainedByAnother } from './blame.ts';
 import { checkProgram } from './runner.ts';
 import callbacksLifo from '../fixtures/mutants/callbacks-lifo.ts';
 
@@ -111,6 +113,24 @@ describe('first-divergence attribution', () => {
     expect(blameOf([x('GET-3', 'GET-3.1'), x('LIFE-6', 'LIFE-6.1')])).toEqual({ rules: ['GET-3', 'LIFE-6'], unless: [] });
     // A condition of the deciding rule's own is no condition.
     expect(blameOf([x('GET-2', 'GET-2.1'), x('GET-2', 'GET-2.2', true)])).toEqual({ rules: ['GET-2'], unless: [] });
+  });
+
+  it("clears a tie's condition rule where another of its conditions broke plainly in the run", () => {
+    const x = (rule: string, clause: string, condition?: true) =>
+      ({
+        expectation: { rule, clause, kind: 'outcome', stmt: 's4', expected: { value: null }, ...(condition ? { condition } : {}) },
+        expected: '',
+        actual: '',
+      }) as const;
+    // A task's sleep(0) returned where asyncio.run's cleanup should have cancelled it: it did not yield (TASK-5.2), or
+    // the escape that ended the run did not stop the loop (ERR-2.1), unless the cleanup itself is wrong (ARUN-2.1).
+    const first = [x('ARUN-2', 'ARUN-2.1'), x('TASK-5', 'TASK-5.2', true), x('ERR-2', 'ERR-2.1', true)];
+    const b = { check: { first }, unless: blameOf(first).unless } as unknown as Blame;
+    expect(explainedByAnother('TASK-5', b, new Map([['ERR-2', new Set<string>()]]))).toBe(true);
+    expect(explainedByAnother('ERR-2', b, new Map([['ERR-2', new Set<string>()]]))).toBe(false);
+    expect(explainedByAnother('TASK-5', b, new Map())).toBe(false);
+    // A plain find is no tie: nothing clears it.
+    expect(explainedByAnother('TASK-5', { ...b, unless: [] }, new Map([['ERR-2', new Set<string>()]]))).toBe(false);
   });
 
   it('ranks what never ran after a wrong observation that stopped it', async () => {

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { Adapter } from './adapter.ts';
 import type { Failure, ProgramCheck } from './check.ts';
-import { asFailureOf, checkProgram, isStuck, programsOf } from './check.ts';
+import { asFailureOf, blameOf, checkProgram, isStuck, programsOf } from './check.ts';
 import type { DeadlineOptions } from './deadlines.ts';
 import { belowCap } from './deadlines.ts';
 import type { Rewrite } from './diagnosis.ts';
@@ -121,6 +121,16 @@ export function explains(rule: string, b: Blame, plain: Map<string, Set<string>>
   const own = plain.get(rule);
   if (!own) return false;
   return b.check.first.filter((m) => m.expectation.rule === rule && !m.expectation.condition).every((m) => own.has(brokenAs(m)));
+}
+
+/**
+ * Whether another condition of a tie explains it for `rule`: a tie's conditions are each blamed
+ * (the states it saw), but where one of the others broke plainly somewhere in the run, that
+ * deviation is the likelier cause (an escape that does not stop the loop lets a task's sleep(0)
+ * return, as a sleep(0) that does not yield would), and `rule` is not blamed for it.
+ */
+export function explainedByAnother(rule: string, b: Blame, plain: Map<string, Set<string>>): boolean {
+  return b.unless.length > 0 && blameOf(b.check.first).rules.some((r) => r !== rule && plain.has(r));
 }
 
 /** Which of two finds of one rule's deviation it gets: a plain blame over a conditional one, then registry order. */

@@ -38,6 +38,7 @@ import { generated, runAhead } from './prefetch.ts';
 import {
   addBlame,
   confirmedStuck,
+  explainedByAnother,
   explains,
   SHRINK_FAULT_BUDGET,
   SHRINK_STOPPED,
@@ -370,7 +371,9 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   const plainFirst = [...blames].sort(([, [x]], [, [y]]) => x.unless.length - y.unless.length);
   for (const [rule, bs] of plainFirst) {
     // A plain find first; among conditional ones, its own property's (judged alone, it shrinks with its own programs).
-    const unexplained = bs.filter((x) => !x.unless.some((u) => explains(u, x, judging.plain!)));
+    const unexplained = bs.filter(
+      (x) => !x.unless.some((u) => explains(u, x, judging.plain!)) && !explainedByAnother(rule, x, judging.plain!),
+    );
     const b = unexplained.find((x) => x.unless.length === 0) ?? unexplained.find((x) => x.foundBy === rule) ?? unexplained[0];
     if (!b || !(await confirmedStuck(rule, b, judging))) continue;
     const blamed = rules[at(rule)];

@@ -107,12 +107,14 @@ export function cleanupAfter(tasks: MTask[], loop: MLoop, e: unknown): void {
 /**
  * A statement of a task asyncio.run's cleanup cancelled after an escape: that it was still
  * pending is the escape's (a condition), but only where it returned instead: one that never
- * ended was not cancelled at all, the cleanup's deviation (ARUN-2), not the escape's. Not at a
- * sleep(0): where the task had got to by then is the round robin's (TASK-5.2's condition).
+ * ended was not cancelled at all, the cleanup's deviation (ARUN-2), not the escape's. At a
+ * sleep(0), where the task had got to by then is the round robin's too (TASK-5.2, a condition
+ * beside this one): of two conditions, one that breaks plainly elsewhere in the run clears the
+ * other (blame.ts `explainedByAnother`).
  */
 export function cleanupCondition(walk: Walk, s: Stmt, expected: Outcome, t: MTask | undefined): void {
   const clause = t && cancelledAfter.get(t);
-  if (!clause || (s.op === 'sleep' && s.delay === 0)) return;
+  if (!clause) return;
   walk.expect({ ...tag(clause), condition: true, kind: 'outcome', stmt: s.id!, expected, returned: true });
 }
 

@@ -51,6 +51,14 @@ const reentrant: Program = numberProgram({
   ],
 });
 
+/** A mismatch of an outcome at s3, of that clause (a condition, or deciding it). */
+const mismatch = (rule: string, clause: string, condition?: true) =>
+  ({
+    expectation: { rule, clause, kind: 'outcome', stmt: 's3', expected: { value: null }, ...(condition ? { condition } : {}) },
+    expected: '',
+    actual: '',
+  }) as const;
+
 describe('first-divergence attribution', () => {
   it('blames a hang on the rule of the statement in flight, and only that rule', async () => {
     const hangs = stopsAt('s3', { kind: 'hang', detail: 'run_forever never returns' });
@@ -103,28 +111,16 @@ describe('first-divergence attribution', () => {
   });
 
   it('blames a tie with conditions on whom blameOf says: the conditions, unless the deciding rule explains it', () => {
-    const x = (rule: string, clause: string, condition?: true) =>
-      ({
-        expectation: { rule, clause, kind: 'outcome', stmt: 's3', expected: { value: null }, ...(condition ? { condition } : {}) },
-        expected: '',
-        actual: '',
-      }) as const;
-    expect(blameOf([x('GET-3', 'GET-3.1'), x('FORK-2', 'FORK-2.1', true)])).toEqual({ rules: ['FORK-2'], unless: ['GET-3'] });
-    expect(blameOf([x('GET-3', 'GET-3.1'), x('LIFE-6', 'LIFE-6.1')])).toEqual({ rules: ['GET-3', 'LIFE-6'], unless: [] });
+    expect(blameOf([mismatch('GET-3', 'GET-3.1'), mismatch('FORK-2', 'FORK-2.1', true)])).toEqual({ rules: ['FORK-2'], unless: ['GET-3'] });
+    expect(blameOf([mismatch('GET-3', 'GET-3.1'), mismatch('LIFE-6', 'LIFE-6.1')])).toEqual({ rules: ['GET-3', 'LIFE-6'], unless: [] });
     // A condition of the deciding rule's own is no condition.
-    expect(blameOf([x('GET-2', 'GET-2.1'), x('GET-2', 'GET-2.2', true)])).toEqual({ rules: ['GET-2'], unless: [] });
+    expect(blameOf([mismatch('GET-2', 'GET-2.1'), mismatch('GET-2', 'GET-2.2', true)])).toEqual({ rules: ['GET-2'], unless: [] });
   });
 
   it("clears a tie's condition rule where another of its conditions broke plainly in the run", () => {
-    const x = (rule: string, clause: string, condition?: true) =>
-      ({
-        expectation: { rule, clause, kind: 'outcome', stmt: 's4', expected: { value: null }, ...(condition ? { condition } : {}) },
-        expected: '',
-        actual: '',
-      }) as const;
     // A task's sleep(0) returned where asyncio.run's cleanup should have cancelled it: it did not yield (TASK-5.2), or
     // the escape that ended the run did not stop the loop (ERR-2.1), unless the cleanup itself is wrong (ARUN-2.1).
-    const first = [x('ARUN-2', 'ARUN-2.1'), x('TASK-5', 'TASK-5.2', true), x('ERR-2', 'ERR-2.1', true)];
+    const first = [mismatch('ARUN-2', 'ARUN-2.1'), mismatch('TASK-5', 'TASK-5.2', true), mismatch('ERR-2', 'ERR-2.1', true)];
     const b = { check: { first }, unless: blameOf(first).unless } as unknown as Blame;
     expect(explainedByAnother('TASK-5', b, new Map([['ERR-2', new Set<string>()]]))).toBe(true);
     expect(explainedByAnother('ERR-2', b, new Map([['ERR-2', new Set<string>()]]))).toBe(false);

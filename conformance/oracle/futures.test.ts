@@ -12,6 +12,10 @@ import { predict } from './oracle.ts';
 const profile = profileByName('cpython-3.12')!;
 const numbered = (main: Program['main']) => numberProgram({ version: 1, main });
 
+/** The expectations of prediction `p` that the reference's run of the program breaks. */
+const referenceMismatches = (program: Program, p: ReturnType<typeof predict>) =>
+  p.expectations.map(checker(p.trace, canonicalize(runOnReference(program, undefined, profile)))).filter(Boolean);
+
 describe('futures beside timers, forks and cancellation', () => {
   it("does not put a call_at timer in the ready queue's order against a done callback (it waits in the heap)", () => {
     const program = numbered([
@@ -32,8 +36,7 @@ describe('futures beside timers, forks and cancellation', () => {
     const p = predict(program, profile);
     expect(p.deterministic).toBe(true);
     // CPython 3.12.1 runs the done callback first; so does the reference, and nothing is expected otherwise.
-    const actual = canonicalize(runOnReference(program, undefined, profile));
-    expect(p.expectations.map(checker(p.trace, actual)).filter(Boolean)).toEqual([]);
+    expect(referenceMismatches(program, p)).toEqual([]);
   });
 
   it("leaves out a fork child's call_at on a loop it inherited (the timer is the child's)", () => {
@@ -100,8 +103,7 @@ describe('concurrent futures', () => {
     const p = predict(program, profile);
     expect(p.trace.obs.s10.outcome).toEqual({ value: true });
     expect(p.trace.obs.s11.outcome).toEqual({ value: true });
-    const reference = canonicalize(runOnReference(program, undefined, profile));
-    expect(p.expectations.map(checker(p.trace, reference)).filter(Boolean)).toEqual([]);
+    expect(referenceMismatches(program, p)).toEqual([]);
   });
 
   it("F of a CF cancelled before its callback ran: F's cancellation, a callback's refused set_result and F's await are RCT-1.4's", () => {
@@ -129,8 +131,7 @@ describe('concurrent futures', () => {
     expect(p.trace.obs.s10.outcome).toEqual({ value: true });
     const of = (stmt: string) => p.expectations.filter((x) => 'stmt' in x && x.stmt === stmt && x.kind === 'outcome' && !x.condition);
     expect(of('s9').map((x) => x.clause)).toEqual(['RCT-1.4']);
-    const reference = canonicalize(runOnReference(program, undefined, profile));
-    expect(p.expectations.map(checker(p.trace, reference)).filter(Boolean)).toEqual([]);
+    expect(referenceMismatches(program, p)).toEqual([]);
   });
 
   it("F.set_result on a wrapped future while CF is pending leaves CF alone: CF gets its task's result", () => {
@@ -186,7 +187,6 @@ describe('concurrent futures', () => {
     ]);
     const p = predict(program, profile);
     expect(p.expectations.filter((x) => x.kind === 'ran' && x.expected)).toEqual([]);
-    const actual = canonicalize(runOnReference(program, undefined, profile));
-    expect(p.expectations.map(checker(p.trace, actual)).filter(Boolean)).toEqual([]);
+    expect(referenceMismatches(program, p)).toEqual([]);
   });
 });

@@ -67,6 +67,7 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
   walk.m.checkCanRun(loop);
   // A stop() made before the run ends it after one iteration (LIFE-7.2): the state the run starts in.
   const stoppedBefore = loop.stopping;
+  const leftQueued = [...(loop.leftByEarlyStop ?? [])].filter((cb) => !cb.ran);
   if (walk.hasRun.has(loop)) tags.conditions.push('LIFE-1.3');
   walk.hasRun.add(loop);
   // ensure_future: loop.create_task, through the loop's task factory if one is set (TFACT-1.2).
@@ -86,7 +87,8 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
       tags.conditions.splice(
         0,
         tags.conditions.length,
-        ...(stoppedBefore ? ['LIFE-7.2'] : []),
+        // Stopped by a callback an earlier run_forever left queued, ended after one iteration by a stop before it.
+        ...(stoppedBefore || leftQueued.some((cb) => cb.ran) ? ['LIFE-7.2'] : []),
         ...(walk.orderings.slept0(loop) ? ['TASK-5.2'] : []),
       );
       walk.orderings.stoppedEarly(
@@ -108,9 +110,11 @@ export function runForever(walk: Walk, s: StmtOf<'run_forever'>, tags: ClauseTag
   const loop = walk.guards.loopVar(s.loop, 'run_forever');
   const refused = refusal(walk, loop);
   const inRunningLoop = m.runningLoop() !== null;
+  const stoppedBefore = loop.stopping;
   walk.orderings.runStarted(loop);
   try {
     m.runForever(loop);
+    if (stoppedBefore) loop.leftByEarlyStop = new Set([...loop.ready, ...loop.timers.map((t) => t.cb)]);
   } catch (e) {
     if (e instanceof PyErr && refused) tags.outcome.push(refused.forever);
     // That the refusal left the running loop undisturbed is a condition of what its run sees next.

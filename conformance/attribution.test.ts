@@ -9,7 +9,7 @@ import type { Trace } from '../language/trace.ts';
 import { predict } from './oracle/oracle.ts';
 import { blameOf } from './check.ts';
 import type { Blame } from './blame.ts';
-import { explainedByAnother } from './blame.ts';
+import { explainedByAnother, likelierDeciding } from './blame.ts';
 import { checkProgram } from './runner.ts';
 import callbacksLifo from '../fixtures/mutants/callbacks-lifo.ts';
 import sleepZeroNoYield from '../fixtures/mutants/sleep-zero-no-yield.ts';
@@ -129,6 +129,22 @@ describe('first-divergence attribution', () => {
     expect(explainedByAnother('TASK-5', b, new Map())).toBe(false);
     // A plain find is no tie: nothing clears it.
     expect(explainedByAnother('TASK-5', { ...b, unless: [] }, new Map([['ERR-2', new Set<string>()]]))).toBe(false);
+  });
+
+  it("does not blame a tie's condition rule that broke plainly nowhere where a deciding rule did", () => {
+    // A due timer never ran: its timers' order decides it (SCHED-2.1); the ready queue it runs from is a condition (SCHED-1.2).
+    const first = [mismatch('SCHED-2', 'SCHED-2.1'), mismatch('SCHED-1', 'SCHED-1.2', true)];
+    const b = { check: { first }, unless: blameOf(first).unless } as unknown as Blame;
+    // SCHED-2 broke plainly elsewhere (in another way: an order), SCHED-1 nowhere: the tie is SCHED-2's.
+    expect(likelierDeciding('SCHED-1', b, new Map([['SCHED-2', new Set(['SCHED-2 order s3 < s5'])]]))).toBe(true);
+    // The queue broke plainly too: it is blamed as before (unless SCHED-2 explains the tie the same way).
+    const both = new Map([
+      ['SCHED-2', new Set(['SCHED-2 order s3 < s5'])],
+      ['SCHED-1', new Set(['SCHED-1 order s7 < s5'])],
+    ]);
+    expect(likelierDeciding('SCHED-1', b, both)).toBe(false);
+    // No deciding rule broke plainly: the condition is the one to blame.
+    expect(likelierDeciding('SCHED-1', b, new Map())).toBe(false);
   });
 
   it('ranks what never ran after a wrong observation that stopped it', async () => {

@@ -12,6 +12,8 @@ import type { Blame } from './blame.ts';
 import { explainedByAnother, likelierDeciding } from './blame.ts';
 import { checkProgram } from './runner.ts';
 import callbacksLifo from '../fixtures/mutants/callbacks-lifo.ts';
+import callSoonOnRunningLoop from '../fixtures/mutants/call-soon-on-running-loop.ts';
+import nestedRunAllowed from '../fixtures/mutants/nested-run-allowed.ts';
 import sleepZeroNoYield from '../fixtures/mutants/sleep-zero-no-yield.ts';
 import stopBeforeRunIgnored from '../fixtures/mutants/stop-before-run-ignored.ts';
 
@@ -313,5 +315,39 @@ describe('first-divergence attribution', () => {
     });
     const c = await checkProgram('LIFE-8', leftover, stopBeforeRunIgnored.adapter);
     expect(blameOf((c as Extract<typeof c, { first: unknown }>).first)).toEqual({ rules: ['LIFE-7'], unless: ['LIFE-8'] });
+  });
+
+  it("blames the refusal of a run that would have run a callback, and a callback's own loop where it ran in another", async () => {
+    // s1 L1 = new_event_loop(); s2 L1.call_soon(lambda: s3 mark a); s4 asyncio.run(coro(): s5 L1.run_until_complete(coro(): ));
+    // s6 asyncio.run(coro(): s7 L1.stop())
+    // s5 must be refused (another loop runs: LIFE-4.1), so s3 never runs; a loop that runs there runs s3 inside s5,
+    // before s5's outcome shows the refusal missing. That s3 never ran is LIFE-7's; that no run of L1 ran it, LIFE-4's.
+    const refused = numberProgram({
+      version: 1,
+      main: [
+        { op: 'new_event_loop', as: 'L1' },
+        { op: 'call_soon', loop: 'L1', body: [{ op: 'mark', tag: 'a' }] },
+        { op: 'asyncio_run', body: [{ op: 'run_until_complete', loop: 'L1', body: [] }] },
+        { op: 'asyncio_run', body: [{ op: 'stop', loop: 'L1' }] },
+      ],
+    });
+    const r = await checkProgram('LIFE-7', refused, nestedRunAllowed.adapter);
+    expect(blameOf((r as Extract<typeof r, { first: unknown }>).first)).toEqual({ rules: ['LIFE-4'], unless: ['LIFE-7'] });
+    // s1 L2 = new_event_loop(); s2 LU1 = new_event_loop(); s3 LU1.run_until_complete(coro(): s4 L2.call_soon(lambda:
+    // s5 _get_running_loop())); s6 LU1.close(); s7 L2.run_until_complete(coro(): )
+    // Queued on L2 from LU1's run, s5 runs in L2's run and sees L2 (RUN-2.1); a loop that runs it in LU1's run
+    // shows LU1 there first: which loop runs a callback is SCHED-1.3's.
+    const foreign = numberProgram({
+      version: 1,
+      main: [
+        { op: 'new_event_loop', as: 'L2' },
+        { op: 'new_event_loop', as: 'LU1' },
+        { op: 'run_until_complete', loop: 'LU1', body: [{ op: 'call_soon', loop: 'L2', body: [{ op: 'peek_running_loop' }] }] },
+        { op: 'close', loop: 'LU1' },
+        { op: 'run_until_complete', loop: 'L2', body: [] },
+      ],
+    });
+    const f = await checkProgram('RUN-2', foreign, callSoonOnRunningLoop.adapter);
+    expect(blameOf((f as Extract<typeof f, { first: unknown }>).first)).toEqual({ rules: ['SCHED-1'], unless: ['RUN-2'] });
   });
 });

@@ -61,6 +61,7 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
   const refused = refusal(walk, loop);
   if (refused) {
     tags.outcome.push(refused.untilComplete);
+    walk.orderings.refused(loop, refused.untilComplete);
     // The refusal comes before the coroutine is wrapped in a task: none of it ever runs.
     for (const x of statements(s.body)) walk.expect({ ...tag(refused.neverRuns), kind: 'ran', stmt: x.id!, expected: false });
   }
@@ -116,7 +117,10 @@ export function runForever(walk: Walk, s: StmtOf<'run_forever'>, tags: ClauseTag
     m.runForever(loop);
     if (stoppedBefore) loop.leftByEarlyStop = new Set([...loop.ready, ...loop.timers.map((t) => t.cb)]);
   } catch (e) {
-    if (e instanceof PyErr && refused) tags.outcome.push(refused.forever);
+    if (e instanceof PyErr && refused) {
+      tags.outcome.push(refused.forever);
+      walk.orderings.refused(loop, refused.forever);
+    }
     // That the refusal left the running loop undisturbed is a condition of what its run sees next.
     const running = m.runningLoop();
     if (e instanceof PyErr && refused && running) running.disturbedBy = refused.forever;
@@ -182,7 +186,16 @@ export function schedule(
   const via = s.op === 'call_soon' ? 'soon' : timer ? 'later' : 'threadsafe';
   const deadline = timer ? m.clock + s.delay : undefined;
   const scheduledInDebug = loop.debug; // now, not when it runs
-  const own: Where = { loop, via, deadline, scheduledInDebug, ...(at ? { at } : {}), escapable: via !== 'threadsafe' };
+  const running = m.runningLoop();
+  const own: Where = {
+    loop,
+    via,
+    deadline,
+    scheduledInDebug,
+    ...(at ? { at } : {}),
+    escapable: via !== 'threadsafe',
+    ...(running && running !== loop ? { fromOtherLoop: true } : {}),
+  };
   const cb = inCallback(walk, context, () => callback(walk, s.body, own));
   let handle: Callback;
   if (s.op === 'call_soon') handle = m.callSoon(loop, cb);

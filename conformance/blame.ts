@@ -133,18 +133,6 @@ export function explainedByAnother(rule: string, b: Blame, plain: Map<string, Se
   return b.unless.length > 0 && blameOf(b.check.first).rules.some((r) => r !== rule && plain.has(r));
 }
 
-/**
- * Whether a tie is likelier its deciding rules' deviation than `rule`'s, one of its conditions:
- * `rule` broke plainly nowhere in the run, and a deciding rule did, if in another way than in the
- * tie (`explains` asks the same way). Timers kept as a list leave a due timer unrun in an
- * iteration a stop ends: SCHED-2 decides that it runs, and broke plainly elsewhere as an order;
- * the ready queue, its condition, never did. A rule that deviates breaks plainly in its own
- * programs, so a condition is still blamed where it does.
- */
-export function likelierDeciding(rule: string, b: Blame, plain: Map<string, Set<string>>): boolean {
-  return !plain.has(rule) && b.unless.some((u) => plain.has(u));
-}
-
 /** Which of two finds of one rule's deviation it gets: a plain blame over a conditional one, then registry order. */
 const prefer = (b: Blame, than: Blame): boolean =>
   b.unless.length !== than.unless.length ? b.unless.length < than.unless.length : precedes(b.foundBy, than.foundBy);

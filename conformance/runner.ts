@@ -40,7 +40,6 @@ import {
   confirmedStuck,
   explainedByAnother,
   explains,
-  likelierDeciding,
   SHRINK_FAULT_BUDGET,
   SHRINK_STOPPED,
   shrinkBlame,
@@ -373,10 +372,7 @@ export async function runSuite(opts: SuiteOptions): Promise<Report> {
   for (const [rule, bs] of plainFirst) {
     // A plain find first; among conditional ones, its own property's (judged alone, it shrinks with its own programs).
     const unexplained = bs.filter(
-      (x) =>
-        !x.unless.some((u) => explains(u, x, judging.plain!)) &&
-        !explainedByAnother(rule, x, judging.plain!) &&
-        !likelierDeciding(rule, x, judging.plain!),
+      (x) => !x.unless.some((u) => explains(u, x, judging.plain!)) && !explainedByAnother(rule, x, judging.plain!),
     );
     const b = unexplained.find((x) => x.unless.length === 0) ?? unexplained.find((x) => x.foundBy === rule) ?? unexplained[0];
     if (!b || !(await confirmedStuck(rule, b, judging))) continue;

@@ -12,6 +12,10 @@ import type { Blame } from './blame.ts';
 import { explainedByAnother } from './blame.ts';
 import { checkProgram } from './runner.ts';
 import callbacksLifo from '../fixtures/mutants/callbacks-lifo.ts';
+import callSoonOnRunningLoop from '../fixtures/mutants/call-soon-on-running-loop.ts';
+import nestedRunAllowed from '../fixtures/mutants/nested-run-allowed.ts';
+import sleepZeroNoYield from '../fixtures/mutants/sleep-zero-no-yield.ts';
+import stopBeforeRunIgnored from '../fixtures/mutants/stop-before-run-ignored.ts';
 
 /** The oracle, except that the program stops at statement `at` (in flight) with this ending. */
 function stopsAt(at: string, end: Trace['end']): Adapter {
@@ -193,5 +197,141 @@ describe('first-divergence attribution', () => {
     expect(t.status).toBe('consequence');
     // A task's first step is queued like a callback: TASK-1.3 decides it, the queue (SCHED-1.2) is its condition.
     expect(blameOf((t as Extract<typeof t, { first: unknown }>).first)).toEqual({ rules: ['SCHED-1'], unless: ['TASK-1'] });
+  });
+
+  it("blames the queue where a callback's order decides whether a task or a handler ran before the run stopped", async () => {
+    // s1 asyncio.run(coro(): s2 K1 = create_task(coro(): s3 K1 = create_task(coro(): )); s4 await K1); s5 state(K1)
+    // The outer task queues the inner one's first step, then its end wakes the main task: in
+    // FIFO order the inner task is done before the run stops; last in, first out it is still
+    // pending, and asyncio.run cancels it. The state is TASK-2's; that it got there, the queue's.
+    const raced = numberProgram({
+      version: 1,
+      main: [
+        {
+          op: 'asyncio_run',
+          body: [
+            { op: 'create_task', as: 'K1', body: [{ op: 'create_task', as: 'K1', body: [] }] },
+            { op: 'await', task: 'K1' },
+          ],
+        },
+        { op: 'task_state', task: 'K1' },
+      ],
+    });
+    const t = await checkProgram('TASK-2', raced, callbacksLifo.adapter);
+    expect(t.status).toBe('tie');
+    expect(blameOf((t as Extract<typeof t, { first: unknown }>).first)).toEqual({ rules: ['SCHED-1'], unless: ['TASK-2'] });
+    // A handler queued by the self-pipe's reader in the iteration that also runs the stop: in
+    // FIFO order it runs before the loop stops (after the stop's callback); last in, first out it
+    // never runs. That it runs is SIG-2's; that it did before the end, the queue's.
+    const handled = numberProgram({
+      version: 1,
+      main: [
+        { op: 'new_event_loop', as: 'L1' },
+        { op: 'add_signal_handler', loop: 'L1', sig: 'SIGUSR1', body: [{ op: 'mark', tag: 'h1' }] },
+        { op: 'run_until_complete', loop: 'L1', body: [{ op: 'mark', tag: 't' }] },
+        { op: 'signal_self', sig: 'SIGUSR1' },
+        {
+          op: 'run_until_complete',
+          loop: 'L1',
+          body: [
+            { op: 'mark', tag: 'u' },
+            { op: 'call_soon', loop: 'L1', body: [{ op: 'mark', tag: 'sa' }] },
+            { op: 'mark', tag: 'v' },
+          ],
+        },
+        { op: 'close', loop: 'L1' },
+      ],
+    });
+    const h = await checkProgram('SIG-2', handled, callbacksLifo.adapter);
+    expect(blameOf((h as Extract<typeof h, { first: unknown }>).first)).toEqual({ rules: ['SCHED-1'], unless: ['SIG-2'] });
+  });
+
+  it("names the creator's sleep(0) where a task's first step read its name before a later rename", async () => {
+    // s1 asyncio.run(coro(): s2 L1 = get_running_loop(); s3 L1.set_task_factory(...); s4 K3 = create_task(name=7,
+    // coro(): s5 S3 = current_task(); s6 S3.get_name(); s7 return 1); s8 sleep(0); s9 K3.set_name("gamma"); s10 K3.get_name())
+    // create_task names K3 after the factory made it (TASK-6.3); its first step reads "7" because the
+    // creator's sleep(0) let it run before s9's rename. A sleep(0) that does not yield shows "gamma"
+    // there: the round robin (TASK-5.2) is a condition of that read, beside its step's queuing (TASK-1.3).
+    const renamed = numberProgram({
+      version: 1,
+      main: [
+        {
+          op: 'asyncio_run',
+          body: [
+            { op: 'get_running_loop', as: 'L1' },
+            { op: 'set_task_factory', loop: 'L1', body: [] },
+            {
+              op: 'create_task',
+              as: 'K3',
+              name: 7,
+              body: [
+                { op: 'current_task', as: 'S3' },
+                { op: 'task_name', task: 'S3' },
+                { op: 'return', value: 1 },
+              ],
+            },
+            { op: 'sleep', delay: 0 },
+            { op: 'set_task_name', task: 'K3', value: 'gamma' },
+            { op: 'task_name', task: 'K3' },
+          ],
+        },
+      ],
+    });
+    const c = await checkProgram('TASK-6', renamed, sleepZeroNoYield.adapter);
+    expect(blameOf((c as Extract<typeof c, { first: unknown }>).first)).toEqual({ rules: ['TASK-1', 'TASK-5'], unless: ['TASK-6'] });
+  });
+
+  it('blames the early stop of a run_forever whose leftover timer stops a later run', async () => {
+    // s1 L1 = new_event_loop(); s2 L1.stop(); s3 L1.call_later(0.2, lambda: s4 L1.stop()); s5 L1.run_forever();
+    // s6 L1.run_until_complete(coro(): s7 await sleep(0.2))
+    // Stopped before it began, s5 runs one iteration (LIFE-7.2) and leaves s3's timer queued, which
+    // then stops s6 before its sleep ends (LIFE-8.1). A run_forever that ignores the early stop runs
+    // until the timer fires, and s6 completes: LIFE-7's deviation, seen first at s6.
+    const leftover = numberProgram({
+      version: 1,
+      main: [
+        { op: 'new_event_loop', as: 'L1' },
+        { op: 'stop', loop: 'L1' },
+        { op: 'call_later', loop: 'L1', delay: 0.2, body: [{ op: 'stop', loop: 'L1' }] },
+        { op: 'run_forever', loop: 'L1' },
+        { op: 'run_until_complete', loop: 'L1', body: [{ op: 'sleep', delay: 0.2 }] },
+      ],
+    });
+    const c = await checkProgram('LIFE-8', leftover, stopBeforeRunIgnored.adapter);
+    expect(blameOf((c as Extract<typeof c, { first: unknown }>).first)).toEqual({ rules: ['LIFE-7'], unless: ['LIFE-8'] });
+  });
+
+  it("blames the refusal of a run that would have run a callback, and a callback's own loop where it ran in another", async () => {
+    // s1 L1 = new_event_loop(); s2 L1.call_soon(lambda: s3 mark a); s4 asyncio.run(coro(): s5 L1.run_until_complete(coro(): ));
+    // s6 asyncio.run(coro(): s7 L1.stop())
+    // s5 must be refused (another loop runs: LIFE-4.1), so s3 never runs; a loop that runs there runs s3 inside s5,
+    // before s5's outcome shows the refusal missing. That s3 never ran is LIFE-7's; that no run of L1 ran it, LIFE-4's.
+    const refused = numberProgram({
+      version: 1,
+      main: [
+        { op: 'new_event_loop', as: 'L1' },
+        { op: 'call_soon', loop: 'L1', body: [{ op: 'mark', tag: 'a' }] },
+        { op: 'asyncio_run', body: [{ op: 'run_until_complete', loop: 'L1', body: [] }] },
+        { op: 'asyncio_run', body: [{ op: 'stop', loop: 'L1' }] },
+      ],
+    });
+    const r = await checkProgram('LIFE-7', refused, nestedRunAllowed.adapter);
+    expect(blameOf((r as Extract<typeof r, { first: unknown }>).first)).toEqual({ rules: ['LIFE-4'], unless: ['LIFE-7'] });
+    // s1 L2 = new_event_loop(); s2 LU1 = new_event_loop(); s3 LU1.run_until_complete(coro(): s4 L2.call_soon(lambda:
+    // s5 _get_running_loop())); s6 LU1.close(); s7 L2.run_until_complete(coro(): )
+    // Queued on L2 from LU1's run, s5 runs in L2's run and sees L2 (RUN-2.1); a loop that runs it in LU1's run
+    // shows LU1 there first: which loop runs a callback is SCHED-1.3's.
+    const foreign = numberProgram({
+      version: 1,
+      main: [
+        { op: 'new_event_loop', as: 'L2' },
+        { op: 'new_event_loop', as: 'LU1' },
+        { op: 'run_until_complete', loop: 'LU1', body: [{ op: 'call_soon', loop: 'L2', body: [{ op: 'peek_running_loop' }] }] },
+        { op: 'close', loop: 'LU1' },
+        { op: 'run_until_complete', loop: 'L2', body: [] },
+      ],
+    });
+    const f = await checkProgram('RUN-2', foreign, callSoonOnRunningLoop.adapter);
+    expect(blameOf((f as Extract<typeof f, { first: unknown }>).first)).toEqual({ rules: ['SCHED-1'], unless: ['RUN-2'] });
   });
 });

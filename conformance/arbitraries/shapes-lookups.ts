@@ -59,6 +59,18 @@ export const replacedSetLoop = setCalls([
   { op: 'new_event_loop', as: 'L2' },
   { op: 'set_event_loop', arg: 'L2' },
 ]);
+/** NEW-3.1: set_event_loop of a closed loop, or of the loop running there: no check is made of the loop's state. */
+export const setUncheckedLoop = setCalls(
+  [
+    { op: 'new_event_loop', as: 'L1' },
+    { op: 'close', loop: 'L1' },
+    { op: 'set_event_loop', arg: 'L1' },
+  ],
+  [
+    { op: 'new_event_loop', as: 'L1' },
+    { op: 'run_until_complete', loop: 'L1', body: [{ op: 'set_event_loop', arg: 'L1' }] },
+  ],
+);
 /** NEW-4.x, GET-4.1: set_event_loop(None), with or without a loop set first. */
 export const setNoneCalls = setCalls([{ op: 'set_event_loop', arg: null }], [...setLoop, { op: 'set_event_loop', arg: null }]);
 /** NEW-5.1, NEW-5.3: set_event_loop(42) in a fresh thread, or set_event_loop(task): neither is a loop. */

@@ -61,12 +61,14 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
   const refused = refusal(walk, loop);
   if (refused) {
     tags.outcome.push(refused.untilComplete);
+    walk.orderings.refused(loop, refused.untilComplete);
     // The refusal comes before the coroutine is wrapped in a task: none of it ever runs.
     for (const x of statements(s.body)) walk.expect({ ...tag(refused.neverRuns), kind: 'ran', stmt: x.id!, expected: false });
   }
   walk.m.checkCanRun(loop);
   // A stop() made before the run ends it after one iteration (LIFE-7.2): the state the run starts in.
   const stoppedBefore = loop.stopping;
+  const leftQueued = [...(loop.leftByEarlyStop ?? [])].filter((cb) => !cb.ran);
   if (walk.hasRun.has(loop)) tags.conditions.push('LIFE-1.3');
   walk.hasRun.add(loop);
   // ensure_future: loop.create_task, through the loop's task factory if one is set (TFACT-1.2).
@@ -86,7 +88,8 @@ export function runUntilComplete(walk: Walk, s: StmtOf<'run_until_complete'>, ta
       tags.conditions.splice(
         0,
         tags.conditions.length,
-        ...(stoppedBefore ? ['LIFE-7.2'] : []),
+        // Stopped by a callback an earlier run_forever left queued, ended after one iteration by a stop before it.
+        ...(stoppedBefore || leftQueued.some((cb) => cb.ran) ? ['LIFE-7.2'] : []),
         ...(walk.orderings.slept0(loop) ? ['TASK-5.2'] : []),
       );
       walk.orderings.stoppedEarly(
@@ -108,11 +111,16 @@ export function runForever(walk: Walk, s: StmtOf<'run_forever'>, tags: ClauseTag
   const loop = walk.guards.loopVar(s.loop, 'run_forever');
   const refused = refusal(walk, loop);
   const inRunningLoop = m.runningLoop() !== null;
+  const stoppedBefore = loop.stopping;
   walk.orderings.runStarted(loop);
   try {
     m.runForever(loop);
+    if (stoppedBefore) loop.leftByEarlyStop = new Set([...loop.ready, ...loop.timers.map((t) => t.cb)]);
   } catch (e) {
-    if (e instanceof PyErr && refused) tags.outcome.push(refused.forever);
+    if (e instanceof PyErr && refused) {
+      tags.outcome.push(refused.forever);
+      walk.orderings.refused(loop, refused.forever);
+    }
     // That the refusal left the running loop undisturbed is a condition of what its run sees next.
     const running = m.runningLoop();
     if (e instanceof PyErr && refused && running) running.disturbedBy = refused.forever;
@@ -178,7 +186,16 @@ export function schedule(
   const via = s.op === 'call_soon' ? 'soon' : timer ? 'later' : 'threadsafe';
   const deadline = timer ? m.clock + s.delay : undefined;
   const scheduledInDebug = loop.debug; // now, not when it runs
-  const own: Where = { loop, via, deadline, scheduledInDebug, ...(at ? { at } : {}), escapable: via !== 'threadsafe' };
+  const running = m.runningLoop();
+  const own: Where = {
+    loop,
+    via,
+    deadline,
+    scheduledInDebug,
+    ...(at ? { at } : {}),
+    escapable: via !== 'threadsafe',
+    ...(running && running !== loop ? { fromOtherLoop: true } : {}),
+  };
   const cb = inCallback(walk, context, () => callback(walk, s.body, own));
   let handle: Callback;
   if (s.op === 'call_soon') handle = m.callSoon(loop, cb);

@@ -6,7 +6,7 @@ import { tag } from '../predictions.ts';
 import { forkingThread } from './os.ts';
 import { OutOfModel, PyErr } from './state.ts';
 import type { MLoop, MPolicy, SetBy } from './state.ts';
-import type { ClauseTags, StmtOf, Walk } from './walk.ts';
+import type { ClauseTags, StmtOf, Walk, Where } from './walk.ts';
 
 const NO_LOOP = (name: string) => `There is no current event loop in thread ${asciiRepr(name)}.`;
 
@@ -67,11 +67,18 @@ export function getEventLoop(walk: Walk, s: StmtOf<'get_event_loop'>, tags: Clau
 const RUNNING_LOOP = { get: { found: 'RUN-1.1', none: 'RUN-1.2' }, peek: { found: 'RUN-2.1', none: 'RUN-2.2' } };
 
 /** get_running_loop, and _get_running_loop (peek_running_loop), which never raises. */
-export function getRunningLoop(walk: Walk, s: StmtOf<'get_running_loop' | 'peek_running_loop'>, tags: ClauseTags): MLoop | null {
+export function getRunningLoop(
+  walk: Walk,
+  s: StmtOf<'get_running_loop' | 'peek_running_loop'>,
+  tags: ClauseTags,
+  where?: Where,
+): MLoop | null {
   const loop = walk.m.runningLoop();
   const clauses = s.op === 'get_running_loop' ? RUNNING_LOOP.get : RUNNING_LOOP.peek;
   tags.outcome.push(loop ? clauses.found : clauses.none);
   tags.conditions.push(...contextClauses(walk, loop));
+  // A callback scheduled from another loop's run: which loop runs it is SCHED-1.3's (its own, never that one).
+  if (where?.fromOtherLoop && where.via !== 'threadsafe') tags.conditions.push('SCHED-1.3');
   if (!loop && s.op === 'get_running_loop') throw noRunningLoop();
   if (s.op === 'get_running_loop') walk.guards.bind(s.as, loop);
   return loop;

@@ -233,9 +233,11 @@ export class LoopMachine {
       loop.stoppedInRun = true;
     };
     this.addDoneCallback(fut, stop);
+    loop.runFuture = fut;
     try {
       this.runForever(loop);
     } finally {
+      loop.runFuture = undefined;
       fut.callbacks = fut.callbacks.filter((c) => c !== stop);
     }
     if (fut.state === 'pending') throw new PyErr('RuntimeError', 'Event loop stopped before Future completed.');
@@ -274,6 +276,7 @@ export class LoopMachine {
   }
 
   protected settle(f: MFuture, state: 'done' | 'cancelled', result: PyResult): void {
+    if (f.kind === 'task' && state === 'done' && !awaitedBy(f.loop.runFuture, f)) (f as MTask).doneInRace = true;
     f.state = state;
     f.result = result;
     const cbs = f.callbacks;
@@ -333,4 +336,13 @@ export class LoopMachine {
     if ('error' in o) throw o.error;
     return o.value;
   }
+}
+
+/**
+ * Whether a run's future waits on `f`: it is the future, or the future is a task whose awaited
+ * future is (a chain of tasks, each waiting on the next). No run: nothing races it.
+ */
+function awaitedBy(run: MFuture | undefined, f: MFuture): boolean {
+  for (let x: MFuture | null | undefined = run ?? f; x; x = x.kind === 'task' ? (x as MTask).waiter : null) if (x === f) return true;
+  return false;
 }

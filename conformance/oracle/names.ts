@@ -92,8 +92,8 @@ function renamed(walk: Walk, t: MTask, name: string, byCreateTask = false): void
 
 /**
  * A task reading its own name in its first step, where the name it sees is decided by when that step ran: a plain
- * one (TASK-1.3) sees every rename made before it began; an eager one's reads are kept, a condition once a rename
- * follows (TFACT-1.3, in `renamed`).
+ * one (TASK-1.3) sees every rename made before it began, and none made after (its reads are kept, a condition once
+ * a rename follows); an eager one's reads are kept too, a condition once a rename follows (TFACT-1.3, in `renamed`).
  */
 function firstStepConditions(walk: Walk, s: StmtOf<'task_name'>, t: MTask, tags: ClauseTags): void {
   if (t.loop.currentTask !== t) return;
@@ -102,10 +102,9 @@ function firstStepConditions(walk: Walk, s: StmtOf<'task_name'>, t: MTask, tags:
     t.eagerNameReads.push(s.id!);
   } else if (walk.orderings.stepsOf(t) === 0) {
     if (t.renamedBeforeStart) tags.conditions.push('TASK-1.3');
-    else {
-      t.firstNameReads ??= [];
-      t.firstNameReads.push(s.id!);
-    }
+    // Renamed again later, by a body that yielded to this step first: that it ran before that rename is how.
+    t.firstNameReads ??= [];
+    t.firstNameReads.push(s.id!);
   }
 }
 

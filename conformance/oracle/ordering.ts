@@ -56,6 +56,8 @@ export class Orderings {
   private earlyBodies: Array<{ ids: string[]; before: Set<string> }> = [];
   /** The stops of each loop that was stopped: when, and whether it ran then. */
   private stops = new Map<MLoop, Array<{ clock: number; running: boolean }>>();
+  /** The clauses by which runs of a loop were refused (LIFE-2 to LIFE-4): a callback it never ran might have run in them. */
+  private refusals = new Map<MLoop, string[]>();
   private sleptIn = new Set<MLoop>();
   private timerSleptIn = new Set<MLoop>();
   private taskStarts: Array<{ creatorNext: string; taskFirst: string }> = [];
@@ -108,6 +110,22 @@ export class Orderings {
   /** `loop.stop()` was called at virtual time `clock`, while the loop ran or not. */
   stop(loop: MLoop, clock: number, running: boolean): void {
     this.stops.set(loop, [...(this.stops.get(loop) ?? []), { clock, running }]);
+  }
+
+  /** That a callback of `loop` never ran: the conditions are the refusals of the loop's runs, which would have run it. */
+  private refusedRunsOf(loop: MLoop, stmt: string): Expectation[] {
+    return [...new Set(this.refusals.get(loop) ?? [])].map((c) => ({
+      ...tag(c),
+      condition: true as const,
+      kind: 'ran' as const,
+      stmt,
+      expected: false,
+    }));
+  }
+
+  /** A run of `loop` was refused, by `clause`. */
+  refused(loop: MLoop, clause: string): void {
+    this.refusals.set(loop, [...(this.refusals.get(loop) ?? []), clause]);
   }
 
   sleep0(loop: MLoop): void {
@@ -183,6 +201,7 @@ export class Orderings {
       if (handle.cancelled && !ran(id)) continue;
       if (!this.stops.has(loop) || (!ran(id) && nearStop(loop, deadline))) continue;
       out.push({ ...tag(ran(id) ? 'LIFE-7.3' : 'LIFE-7.4'), kind: 'ran', stmt: id, expected: ran(id) });
+      if (!ran(id)) out.push(...this.refusedRunsOf(loop, id));
     }
     // SCHED-1: a call_soon callback that its loop never got to (never run again, or closed
     // first) never runs, in no loop. Not after a fork: a child's copy of the loop may run it.
@@ -190,7 +209,7 @@ export class Orderings {
     const forked = Object.keys(order).some((c) => c.startsWith('fork:'));
     for (const { id, loop, via, handle } of this.scheduled) {
       if (via === 'soon' && !handle.cancelled && !forked && !loop.fromRun && !this.stops.has(loop) && !ran(id))
-        out.push({ ...tag('SCHED-1.3'), kind: 'ran', stmt: id, expected: false });
+        out.push({ ...tag('SCHED-1.3'), kind: 'ran', stmt: id, expected: false }, ...this.refusedRunsOf(loop, id));
     }
     if (!forked) out.push(...this.crossQueue());
     // LIFE-8: the task of a run_until_complete stopped early resumes when its loop runs again.

@@ -50,6 +50,8 @@ interface Run {
   /** Indexes in the predicted order of `ctx`: its first statement, and the first after it. */
   start: number;
   end: number;
+  /** It ran after a stop() in its iteration: that it was still in that iteration's batch is the ready queue's FIFO (SCHED-1.2). */
+  afterStop: boolean;
 }
 
 /** What a process keeps: the loop whose self-pipe the wakeup fd is, the signals left to asyncio's handler, the loops holding handlers. */
@@ -69,7 +71,7 @@ export class SignalBook {
   /** Signals sent and not yet matched with a run of their handler: the statement after os.kill (SIG-2.1). */
   readonly sent: Array<{ loop: MLoop; sig: number; next: string }> = [];
   /** The order pairs that say a handler ran after the statement that followed its os.kill (SIG-2.1). */
-  readonly notInline: Array<{ ctx: string; next: string; first: string; loop: MLoop }> = [];
+  readonly notInline: Array<{ ctx: string; next: string; first: string; loop: MLoop; afterStop: boolean }> = [];
 
   process(pid: number): Process {
     let p = this.procs.get(pid);
@@ -214,9 +216,10 @@ function runHandler(walk: Walk, handler: Handler): void {
   const first = body.find((x) => x.op !== 'return' && x.op !== 'raise');
   if (i >= 0) {
     const [sent] = walk.signals.sent.splice(i, 1);
-    if (first) walk.signals.notInline.push({ ctx, next: sent.next, first: first.id!, loop });
+    if (first) walk.signals.notInline.push({ ctx, next: sent.next, first: first.id!, loop, afterStop: loop.stopping });
   }
   const start = (walk.order[ctx] ?? []).length;
+  const afterStop = loop.stopping;
   callbackStarts(walk, loop, body);
   try {
     walk.syncBody(body, where);
@@ -224,7 +227,7 @@ function runHandler(walk: Walk, handler: Handler): void {
     if (!(e instanceof PyErr)) throw e;
     throw new OutOfModel('a signal handler that raises');
   }
-  walk.signals.runs.push({ handler, ctx, start, end: (walk.order[ctx] ?? []).length });
+  walk.signals.runs.push({ handler, ctx, start, end: (walk.order[ctx] ?? []).length, afterStop });
 }
 
 /** The statement ids of each body a task runs, a callback of each kind, or a handler: where a neighbour of a handler's run comes from. */
@@ -252,12 +255,14 @@ const timing = (walk: Walk, loop: MLoop): string => (walk.orderings.slept0(loop)
  * none: that is SIG-2.2's queuing (LIFE-7.4 says the same of every callback), but the round robin
  * where tasks slept(0), which decides the iteration the run stops in.
  */
-function conditionsOf(walk: Walk, loop: MLoop, origin: string | undefined): string[] | undefined {
+function conditionsOf(walk: Walk, loop: MLoop, origin: string | undefined, afterStop: boolean): string[] | undefined {
   const slept = walk.orderings.slept0(loop);
-  if (origin === 'signal') return slept ? ['TASK-5.2'] : [];
+  // Run after a stop in its iteration: that it ran before the run ended at all is the queue's FIFO.
+  const fifo = afterStop ? ['SCHED-1.2'] : [];
+  if (origin === 'signal') return slept ? ['TASK-5.2'] : fifo;
   if (origin === 'task') return [timing(walk, loop)];
   if (origin === 'soon') return slept ? undefined : ['SCHED-1.2'];
-  if (origin === undefined) return slept ? ['TASK-5.2'] : [];
+  if (origin === undefined) return slept ? ['TASK-5.2'] : fifo;
   return undefined;
 }
 
@@ -275,11 +280,16 @@ export function expectations(walk: Walk): Expectation[] {
     // handler added again or removed, is the round robin's too (TASK-5.2).
     const slept = walk.orderings.slept0(h.loop) ? [{ ...tag('TASK-5.2'), condition: true as const }] : [];
     if (ran.has(h)) {
+      // Run after a stop in the same iteration: that it ran before the run ended is the queue's FIFO.
+      const queued =
+        slept.length === 0 && book.runs.some((r) => r.handler === h && r.afterStop)
+          ? [{ ...tag('SCHED-1.2'), condition: true as const }]
+          : [];
       // It runs (SIG-2.1), as often as its signals were read: its first statement, once a run.
-      for (const t of [tag('SIG-2.1'), ...slept]) out.push({ ...t, kind: 'ran', stmt: first.id!, expected: true });
+      for (const t of [tag('SIG-2.1'), ...slept, ...queued]) out.push({ ...t, kind: 'ran', stmt: first.id!, expected: true });
       const ctx = book.runs.find((r) => r.handler === h)!.ctx;
       const times = (walk.order[ctx] ?? []).filter((id) => id === first.id);
-      for (const t of [tag('SIG-2.1'), ...slept]) out.push({ ...t, kind: 'order', context: ctx, expected: times });
+      for (const t of [tag('SIG-2.1'), ...slept, ...queued]) out.push({ ...t, kind: 'order', context: ctx, expected: times });
       continue;
     }
     // Never run: refused (SIG-1.1); no signal for it read while it was the handler (SIG-2.1);
@@ -291,8 +301,8 @@ export function expectations(walk: Walk): Expectation[] {
   }
   // Not inside os.kill, nor inside the callback or step that sent it: after the statement that
   // followed it (how often the handler ran by then is the iteration timing's, as above).
-  for (const { ctx, next, first, loop } of book.notInline)
-    out.push(...pair(walk, 'SIG-2.1', ctx, next, first, walk.orderings.slept0(loop) ? ['TASK-5.2'] : []));
+  for (const { ctx, next, first, loop, afterStop } of book.notInline)
+    out.push(...pair(walk, 'SIG-2.1', ctx, next, first, walk.orderings.slept0(loop) ? ['TASK-5.2'] : afterStop ? ['SCHED-1.2'] : []));
   out.push(...neighbours(walk));
   return out;
 }
@@ -324,7 +334,7 @@ function neighbours(walk: Walk): Expectation[] {
   const from = origins(walk);
   const out: Expectation[] = [];
   const seen = new Set<string>();
-  for (const { handler, ctx, start, end } of walk.signals.runs) {
+  for (const { handler, ctx, start, end, afterStop } of walk.signals.runs) {
     const order = walk.order[ctx] ?? [];
     if (end <= start) continue;
     const sides: Array<[string | undefined, string, boolean]> = [
@@ -333,7 +343,7 @@ function neighbours(walk: Walk): Expectation[] {
     ];
     for (const [other, own, before] of sides) {
       if (other === undefined) continue;
-      const conditions = conditionsOf(walk, handler.loop, from.get(other));
+      const conditions = conditionsOf(walk, handler.loop, from.get(other), afterStop);
       const key = `${ctx} ${[other, own].sort().join(' ')}`;
       if (!conditions || seen.has(key)) continue;
       seen.add(key);

@@ -119,6 +119,13 @@ export interface MLoop {
   /** shutdown_default_executor was a statement of the program (EXEC-3.3), not asyncio.run's own (ARUN-2.3). */
   executorShutdownByProgram?: boolean;
   currentTask: MTask | null;
+  /**
+   * The callbacks and timers a run_forever stopped before it began (LIFE-7.2, one iteration) left
+   * queued: a later run they stop early is stopped because that run_forever ended so soon.
+   */
+  leftByEarlyStop?: Set<Callback>;
+  /** The future of the run_until_complete (or asyncio.run) under way, while it runs. */
+  runFuture?: MFuture;
   /** Created by asyncio.run, which has since returned. */
   runFinished: boolean;
   fromRun: boolean;
@@ -180,6 +187,11 @@ export interface MTask extends MFuture {
   /** The program cancelled it (CANCEL-1.2), and its coroutine caught the CancelledError (CANCEL-1.3). */
   cancelRequested?: boolean;
   caughtCancel?: boolean;
+  /**
+   * Done while its loop's run_until_complete waited on a future that did not wait on it: that it
+   * ended before that run stopped is the ready queue's order (SCHED-1.2).
+   */
+  doneInRace?: boolean;
   /** Done in its eager first step, inside create_task (TFACT-1.3). */
   eagerDone?: boolean;
   /** In its eager first step: create_task has not returned it yet (TFACT-1.3). */

@@ -81,6 +81,8 @@ export function taskState(walk: Walk, s: StmtOf<'task_state'>, tags: ClauseTags)
   // Still pending where tasks of its loop slept(0): how far it got is the round robin's (TASK-5.2);
   // cancelled in a race with a sleep(0), where the cancel reached it too.
   if ((task.state === 'pending' && walk.orderings.slept0(task.loop)) || task.cancelRaced) tags.conditions.push('TASK-5.2');
+  // Done before a run that did not wait on it stopped: its steps came before the stop's callback in the ready queue.
+  if (task.state === 'done' && task.doneInRace && tags.outcome[0] === 'TASK-2.1') tags.conditions.push('SCHED-1.2');
   return task.state;
 }
 

@@ -55,6 +55,8 @@ export interface Where {
   /** Its handle (timer_due in its own callback, TIME-1.3). */
   handle?: Callback;
   escapable?: boolean; // call_soon's, call_later's, call_at's: a KeyboardInterrupt or SystemExit may escape it (ERR-2.1)
+  /** Scheduled while another loop ran in the scheduling thread: that it runs in its own loop, not that one, is SCHED-1.3's. */
+  fromOtherLoop?: boolean;
 }
 
 export type StmtOf<O extends Op> = Extract<Stmt, { op: O }>;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,5 +10,8 @@ export default defineConfig({
     // took more than 120 s for some (stop 24's CI), so the bound is 10 minutes.
     testTimeout: 600_000,
     hookTimeout: 600_000,
+    // Vitest's default, one worker fewer than the cores, ran every file one after the other on
+    // CI's 2 cores; many files wait on interpreters and processes, so two overlap well there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

@@ -57,7 +57,7 @@ export class Orderings {
   /** The stops of each loop that was stopped: when, and whether it ran then. */
   private stops = new Map<MLoop, Array<{ clock: number; running: boolean }>>();
   /** The clauses by which runs of a loop were refused (LIFE-2 to LIFE-4): a callback it never ran might have run in them. */
-  private refusals = new Map<MLoop, string[]>();
+  private refusals = new Map<MLoop, Set<string>>();
   private sleptIn = new Set<MLoop>();
   private timerSleptIn = new Set<MLoop>();
   private taskStarts: Array<{ creatorNext: string; taskFirst: string }> = [];
@@ -114,7 +114,7 @@ export class Orderings {
 
   /** That a callback of `loop` never ran: the conditions are the refusals of the loop's runs, which would have run it. */
   private refusedRunsOf(loop: MLoop, stmt: string): Expectation[] {
-    return [...new Set(this.refusals.get(loop) ?? [])].map((c) => ({
+    return [...(this.refusals.get(loop) ?? [])].map((c) => ({
       ...tag(c),
       condition: true as const,
       kind: 'ran' as const,
@@ -125,7 +125,7 @@ export class Orderings {
 
   /** A run of `loop` was refused, by `clause`. */
   refused(loop: MLoop, clause: string): void {
-    this.refusals.set(loop, [...(this.refusals.get(loop) ?? []), clause]);
+    this.refusals.set(loop, new Set([...(this.refusals.get(loop) ?? []), clause]));
   }
 
   sleep0(loop: MLoop): void {

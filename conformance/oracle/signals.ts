@@ -214,12 +214,12 @@ function runHandler(walk: Walk, handler: Handler): void {
   // The statement that followed the os.kill it answers (the oldest not yet answered) ran first.
   const i = walk.signals.sent.findIndex((x) => x.loop === loop && x.sig === handler.sig);
   const first = body.find((x) => x.op !== 'return' && x.op !== 'raise');
+  const afterStop = loop.stopping;
   if (i >= 0) {
     const [sent] = walk.signals.sent.splice(i, 1);
-    if (first) walk.signals.notInline.push({ ctx, next: sent.next, first: first.id!, loop, afterStop: loop.stopping });
+    if (first) walk.signals.notInline.push({ ctx, next: sent.next, first: first.id!, loop, afterStop });
   }
   const start = (walk.order[ctx] ?? []).length;
-  const afterStop = loop.stopping;
   callbackStarts(walk, loop, body);
   try {
     walk.syncBody(body, where);
